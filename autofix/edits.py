@@ -1,0 +1,354 @@
+"""Splice RFC 6902 operations into template text.
+
+One small class per operation kind (add, remove, replace; move and copy are
+expressed through them, test only checks).  Each edit first tries the most
+local text change (insert one entry, delete one entry's lines, rewrite one
+value) and checks the result: the re-parsed text must give exactly the plain
+data that ``jsonpatch`` gives for the same operation.  When a local change is
+not possible or does not check out (flow collections, short-form tags,
+aliases, unusual layouts) the edit is retried one level up, rewriting the
+enclosing value, and so on up to the root.  Correctness never depends on
+the local strategies; they only keep diffs small.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import jsonpatch
+import jsonpointer
+
+from autofix.errors import EditError, LoadError
+from autofix.nodes import MAP, SCALAR, SEQ, Node, join_pointer, resolve, split_pointer
+from autofix.render import YamlRenderer, render_json, yaml_scalar
+
+if TYPE_CHECKING:
+    from autofix.document import TemplateDocument
+
+
+@dataclass(frozen=True)
+class Splice:
+    """Replace ``text[start:end]`` with ``new``."""
+
+    start: int
+    end: int
+    new: str
+
+    def apply(self, text: str) -> str:
+        return text[: self.start] + self.new + text[self.end :]
+
+
+class _Ctx:
+    """What a strategy needs: the document, its text index, style and a renderer."""
+
+    def __init__(self, doc: TemplateDocument) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.ix = doc.index
+        self.style = doc.style
+        self.nl = self.style.newline
+        self.yaml = YamlRenderer(self.style)
+
+    # ---------------------------------------------------------- geometry
+
+    def content_end(self, node: Node) -> int:
+        """Where a value's own text ends (block collections' marks run past trailing comments)."""
+        if node.kind == SCALAR:
+            if node.style in ("|", ">"):
+                end = node.end
+                while end > node.start and self.text[end - 1] in " \t\r\n":
+                    end -= 1
+                return end
+            return node.end
+        if node.flow or not node.items:
+            return node.end
+        last = node.items[-1]
+        return self.content_end(last[1] if node.kind == MAP else last)
+
+    def after_line(self, offset: int) -> int:
+        return self.ix.after_line(offset)
+
+    def colon_end(self, key: Node) -> int | None:
+        i = key.end
+        text = self.text
+        while i < len(text) and text[i] in " \t":
+            i += 1
+        return i + 1 if i < len(text) and text[i] == ":" else None
+
+    def insert_lines_after(self, offset: int, lines: list[str]) -> Splice:
+        """Insert whole ``lines`` after the line holding ``offset``."""
+        pos = self.after_line(offset)
+        body = self.nl.join(lines)
+        if pos == len(self.text) and not self.text.endswith("\n"):
+            return Splice(pos, pos, self.nl + body)
+        return Splice(pos, pos, body + self.nl)
+
+
+# -------------------------------------------------------------- replacement of one value
+
+
+def replace_value(ctx: _Ctx, parent: Node | None, key: Node | None, node: Node, value: Any) -> Splice | None:
+    """Rewrite ``node`` (a child of ``parent``; ``key`` when parent is a mapping) as ``value``."""
+    if ctx.doc.format == "json":
+        base = ctx.ix.leading_ws(node.start)
+        return Splice(node.start, node.end, render_json(value, ctx.style, base))
+    if parent is not None and parent.flow:
+        flow = ctx.yaml.flow(value)
+        return None if flow is None else Splice(node.start, node.end, flow)
+    end = ctx.content_end(node)
+    if parent is None:  # the root: rewrite the whole document body
+        if isinstance(value, dict) and value:
+            lines = ctx.yaml.mapping(value, 0)
+        else:
+            lines = [ctx.yaml.flow(value) or yaml_scalar(str(value), ctx.style)]
+        return Splice(node.start, end, ctx.nl.join(lines))
+    if parent.kind == MAP:
+        assert key is not None
+        colon = ctx.colon_end(key)
+        if colon is None:
+            return None
+        col = ctx.ix.col(key.start)
+        head, lines = ctx.yaml.value(value, col)
+        new = (" " + head if head else "") + "".join(ctx.nl + line for line in lines)
+        return Splice(colon, end, new)
+    # a block sequence item: the value starts after its dash
+    col = ctx.ix.col(node.start)
+    dash_col = ctx.ix.col(parent.start)
+    rendered = ctx.yaml.item(value, dash_col, " " * col)
+    first = rendered[0][col:]
+    return Splice(node.start, end, ctx.nl.join([first, *rendered[1:]]))
+
+
+# -------------------------------------------------------------- the operation classes
+
+
+class Edit:
+    """A text strategy for one RFC 6902 operation on one container."""
+
+    def __init__(self, ctx: _Ctx, container: Node, segment: str, value: Any = None) -> None:
+        self.ctx = ctx
+        self.container = container
+        self.segment = segment
+        self.value = value
+
+    def splice(self) -> Splice | None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class AddEdit(Edit):
+    """Add a new mapping key or insert a sequence item."""
+
+    def splice(self) -> Splice | None:
+        c, ctx = self.container, self.ctx
+        if not c.items or c.tag is not None:
+            return None
+        if c.kind == MAP:
+            if self.segment in c.keys:
+                idx = c.keys[self.segment]
+                k, v = c.items[idx]
+                return replace_value(ctx, c, k, v, self.value)
+            return self._add_key()
+        index = len(c.items) if self.segment == "-" else int(self.segment)
+        return self._add_item(index)
+
+    def _add_key(self) -> Splice | None:
+        c, ctx = self.container, self.ctx
+        last_key, last_value = c.items[-1]
+        if ctx.doc.format == "json":
+            if ctx.style.compact or not ctx.ix.at_line_start(last_key.start):
+                sep, base = " ", ""
+            else:
+                base = ctx.ix.leading_ws(last_key.start)
+                sep = ctx.nl + base
+            colon = ctx.text[last_key.end:last_value.start] or ctx.style.colon
+            if ctx.style.compact:
+                sep = ""
+            new = f",{sep}{render_json(self.segment, ctx.style)}{colon}{render_json(self.value, ctx.style, base)}"
+            return Splice(last_value.end, last_value.end, new)
+        if c.flow:
+            return None
+        col = ctx.ix.col(c.items[0][0].start)
+        lines = ctx.yaml.mapping({self.segment: self.value}, col)
+        return ctx.insert_lines_after(ctx.content_end(last_value), lines)
+
+    def _add_item(self, index: int) -> Splice | None:
+        c, ctx = self.container, self.ctx
+        if ctx.doc.format == "json":
+            anchor = c.items[min(index, len(c.items) - 1)]
+            if ctx.style.compact or not ctx.ix.at_line_start(anchor.start):
+                sep, base = ("" if ctx.style.compact else " "), ""
+            else:
+                base = ctx.ix.leading_ws(anchor.start)
+                sep = ctx.nl + base
+            rendered = render_json(self.value, ctx.style, base)
+            if index >= len(c.items):
+                return Splice(anchor.end, anchor.end, f",{sep}{rendered}")
+            return Splice(anchor.start, anchor.start, f"{rendered},{sep}")
+        if c.flow:
+            return None
+        first = c.items[0]
+        if not ctx.ix.at_line_start(c.start):
+            return None
+        dash_col = ctx.ix.col(c.start)
+        off = ctx.ix.col(first.start) - dash_col if ctx.ix.line_of(first.start) == ctx.ix.line_of(c.start) else 2
+        dash = " " * dash_col + "-" + " " * max(1, off - 1)
+        lines = ctx.yaml.item(self.value, dash_col, dash)
+        if index >= len(c.items):
+            return ctx.insert_lines_after(ctx.content_end(c.items[-1]), lines)
+        target = c.items[index]
+        start = ctx.ix.line_start(target.start)
+        if ctx.text[start:target.start].strip(" \t") not in ("-",):
+            return None
+        return Splice(start, start, ctx.nl.join(lines) + ctx.nl)
+
+
+class RemoveEdit(Edit):
+    """Remove a mapping key or a sequence item, with its lines but not its neighbours' comments."""
+
+    def splice(self) -> Splice | None:
+        c, ctx = self.container, self.ctx
+        if c.tag is not None or len(c.items) < 2:
+            return None
+        if c.kind == MAP:
+            idx = c.keys[self.segment]
+            key, value = c.items[idx]
+            first, last = key, value
+            nxt = c.items[idx + 1][0] if idx + 1 < len(c.items) else None
+            prev_end = c.items[idx - 1][1].end if idx > 0 else None
+        else:
+            idx = int(self.segment)
+            first = last = c.items[idx]
+            nxt = c.items[idx + 1] if idx + 1 < len(c.items) else None
+            prev_end = c.items[idx - 1].end if idx > 0 else None
+        if ctx.doc.format == "json" or c.flow:
+            if ctx.doc.format != "json":
+                return None
+            if nxt is not None:
+                return Splice(first.start, nxt.start, "")
+            return Splice(prev_end, last.end, "")
+        # block YAML
+        if c.kind == SEQ:
+            line_start = ctx.ix.line_start(first.start)
+            if ctx.text[line_start:first.start].strip(" \t") != "-":
+                return None
+        elif not ctx.ix.at_line_start(first.start):
+            # first key of a "- Key: value" item: pull the next key up onto the dash line
+            if nxt is None:
+                return None
+            return Splice(first.start, nxt.start, "") if ctx.ix.at_line_start(nxt.start) else None
+        start = ctx.ix.line_start(first.start)
+        end = ctx.after_line(ctx.content_end(last))
+        if end == len(ctx.text) and not ctx.text.endswith("\n") and start > 0:
+            start -= 1 + (ctx.text[start - 2:start] == "\r\n")
+            start = max(start, 0)
+        return Splice(start, end, "")
+
+
+class ReplaceEdit(Edit):
+    """Rewrite the value at a key or index."""
+
+    def splice(self) -> Splice | None:
+        c, ctx = self.container, self.ctx
+        if c.tag is not None:
+            return None
+        if c.kind == MAP:
+            key, value = c.items[c.keys[self.segment]]
+            return replace_value(ctx, c, key, value, self.value)
+        return replace_value(ctx, c, None, c.items[int(self.segment)], self.value)
+
+
+_EDITS = {"add": AddEdit, "remove": RemoveEdit, "replace": ReplaceEdit}
+
+
+# -------------------------------------------------------------- driving
+
+
+def _normalise(op: dict, plain: Any) -> list[dict]:
+    """Express move/copy through add/remove; check ``test`` against the plain view."""
+    kind = op.get("op")
+    if kind in ("add", "remove", "replace"):
+        return [op]
+    if kind == "test":
+        jsonpatch.JsonPatch([op]).apply(plain)
+        return []
+    if kind in ("move", "copy"):
+        value = copy.deepcopy(jsonpointer.resolve_pointer(plain, op["from"]))
+        ops = [{"op": "add", "path": op["path"], "value": value}]
+        if kind == "move":
+            ops.insert(0, {"op": "remove", "path": op["from"]})
+        return ops
+    raise EditError(f"unknown JSON patch operation {kind!r}")
+
+
+def _escalations(doc: TemplateDocument, op: dict) -> list[tuple[str, str]]:
+    """Candidate (container pointer, segment) pairs, innermost first."""
+    segments = split_pointer(op["path"])
+    if not segments:
+        return []
+    out = []
+    for depth in range(len(segments), 0, -1):
+        container = join_pointer(*segments[: depth - 1])
+        out.append((container, segments[depth - 1]))
+    return out
+
+
+def _try(doc: TemplateDocument, op: dict, expected: Any, container_ptr: str, segment: str, first: bool):
+    ctx = _Ctx(doc)
+    steps, rest = resolve(doc.root, container_ptr)
+    if rest or any(s.inner for s in steps):
+        return None
+    container = steps[-1].node
+    if container.kind == SCALAR:
+        return None
+    if first:
+        edit = _EDITS[op["op"]](ctx, container, segment, op.get("value"))
+    else:
+        # rewrite the whole child value at this level with its patched plain value
+        child_ptr = join_pointer(*split_pointer(container_ptr), segment)
+        if container.kind == MAP and segment not in container.keys:
+            return None
+        if container.kind == SEQ and (not segment.isdigit() or int(segment) >= len(container.items)):
+            return None
+        edit = ReplaceEdit(ctx, container, segment, jsonpointer.resolve_pointer(expected, child_ptr))
+    splice = edit.splice()
+    if splice is None:
+        return None
+    try:
+        new = doc.reparse(splice.apply(doc.text))
+    except LoadError:
+        return None
+    return new if new.data == expected else None
+
+
+def _whole(doc: TemplateDocument, expected: Any) -> TemplateDocument:
+    ctx = _Ctx(doc)
+    splice = replace_value(ctx, None, None, doc.root, expected)
+    new = doc.reparse(splice.apply(doc.text)) if splice else None
+    if new is None or new.data != expected:
+        raise EditError("could not express the patch in the template text")
+    return new
+
+
+def apply_operation(doc: TemplateDocument, op: dict) -> TemplateDocument:
+    """Apply one add/remove/replace operation, escalating until the text checks out."""
+    try:
+        expected = jsonpatch.JsonPatch([op]).apply(doc.data, in_place=False)
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
+        raise EditError(f"patch does not apply: {exc}") from None
+    if expected == doc.data:
+        return doc
+    for i, (container_ptr, segment) in enumerate(_escalations(doc, op)):
+        new = _try(doc, op, expected, container_ptr, segment, first=(i == 0))
+        if new is not None:
+            return new
+    return _whole(doc, expected)
+
+
+def apply_operations(doc: TemplateDocument, operations: list[dict]) -> TemplateDocument:
+    """Apply RFC 6902 ``operations`` in order; the result's plain view equals jsonpatch's."""
+    for raw in operations:
+        for op in _normalise(raw, doc.data):
+            doc = apply_operation(doc, op)
+    return doc

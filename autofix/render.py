@@ -1,0 +1,221 @@
+"""Turn plain values into template text in a document's own style.
+
+Only new or replaced values are rendered; everything else keeps its bytes.
+JSON is rendered with the file's indentation and separators.  YAML is
+rendered block-style with the file's indentation, sequence layout, quoting,
+and short-form intrinsic tags when the file uses them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+import yaml
+
+from autofix.style import Style
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NUMBERISH = re.compile(r"^[-+.]?\d|^\.(inf|nan)$", re.IGNORECASE)
+_RISKY_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
+_FLOW_CHARS = set(",[]{}")
+_SHORT = {"Ref", "Condition"}
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def render_json(value: Any, style: Style, base: str = "") -> str:
+    """JSON text for ``value``; continuation lines start with ``base``."""
+    if style.compact:
+        return json.dumps(value, ensure_ascii=False, separators=(",", style.colon.strip() or ":"))
+    text = json.dumps(value, ensure_ascii=False, indent=style.indent, separators=(",", style.colon))
+    if "\n" in text:
+        text = text.replace("\n", style.newline + base) if base or style.newline != "\n" else text
+    return text
+
+
+# ---------------------------------------------------------------- YAML scalars
+
+
+def _plain_ok(s: str, flow: bool) -> bool:
+    if not s or s != s.strip() or "\n" in s or "\r" in s or "\t" in s:
+        return False
+    if s.lower() in _RISKY_WORDS or _NUMBERISH.match(s):
+        return False
+    if flow and _FLOW_CHARS & set(s):
+        return False
+    try:
+        return yaml.load(f"k: {s}", Loader=_Loader) == {"k": s}
+    except yaml.YAMLError:
+        return False
+
+
+def _quoted(s: str, quote: str) -> str:
+    if quote == "'" and s.isprintable():
+        return "'" + s.replace("'", "''") + "'"
+    return json.dumps(s, ensure_ascii=False)
+
+
+def yaml_scalar(value: Any, style: Style, *, key: bool = False, flow: bool = False) -> str:
+    """One YAML scalar that reads back as ``value``."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        return repr(value)
+    s = str(value)
+    if _plain_ok(s, flow) and (key or not style.quote_all):
+        return s
+    return _quoted(s, style.quote)
+
+
+# ---------------------------------------------------------------- YAML values
+
+
+def intrinsic(value: Any) -> tuple[str, Any] | None:
+    """``("Sub", arg)`` when ``value`` is a one-key intrinsic-function mapping."""
+    if isinstance(value, dict) and len(value) == 1:
+        (name, arg), = value.items()
+        if name == "Ref":
+            return "Ref", arg
+        if name.startswith("Fn::") and name not in ("Fn::Transform",):
+            return name[4:], arg
+    return None
+
+
+class YamlRenderer:
+    """Renders values as block YAML lines at absolute columns."""
+
+    def __init__(self, style: Style) -> None:
+        self.style = style
+
+    # A value renders as (head, lines): ``head`` goes on the line of its key or dash
+    # ("" when nothing does), ``lines`` follow, already indented.
+
+    def value(self, value: Any, col: int) -> tuple[str, list[str]]:
+        """Render ``value`` as the value of a key (or item) whose own column is ``col``."""
+        st = self.style
+        fn = intrinsic(value) if st.short_form else None
+        if fn is not None and fn[0] not in _SHORT - {"Ref"}:
+            name, arg = fn
+            if intrinsic(arg) is None:
+                return self._tagged(name, arg, col)
+        if isinstance(value, dict):
+            if not value:
+                return "{}", []
+            return "", self.mapping(value, col + st.unit)
+        if isinstance(value, list):
+            if not value:
+                return "[]", []
+            return "", self.sequence(value, col + st.seq_offset)
+        if isinstance(value, str) and "\n" in value.rstrip("\n") and _literal_ok(value):
+            return _literal_head(value), self._literal_lines(value, col + st.unit)
+        return yaml_scalar(value, st), []
+
+    def _tagged(self, name: str, arg: Any, col: int) -> tuple[str, list[str]]:
+        st = self.style
+        tag = "!" + name
+        if name == "GetAtt" and isinstance(arg, list) and len(arg) == 2 and all(
+            isinstance(a, str) for a in arg
+        ):
+            return f"{tag} {yaml_scalar(arg[0] + '.' + arg[1], st)}", []
+        if isinstance(arg, (dict, list)):
+            flow = self.flow(arg)
+            if flow is not None and len(flow) + col < 100:
+                return f"{tag} {flow}", []
+            if isinstance(arg, dict):
+                return tag, self.mapping(arg, col + st.unit)
+            return tag, self.sequence(arg, col + max(st.seq_offset, st.unit))
+        if isinstance(arg, str) and "\n" in arg.rstrip("\n") and _literal_ok(arg):
+            return f"{tag} {_literal_head(arg)}", self._literal_lines(arg, col + st.unit)
+        return f"{tag} {yaml_scalar(arg, st)}", []
+
+    def flow(self, value: Any) -> str | None:
+        """Single-line flow rendering, or None when one is not possible."""
+        st = self.style
+        fn = intrinsic(value) if st.short_form else None
+        if fn is not None and intrinsic(fn[1]) is None:
+            name, arg = fn
+            if name == "GetAtt" and isinstance(arg, list) and len(arg) == 2 and all(
+                isinstance(a, str) for a in arg
+            ):
+                return f"!GetAtt {yaml_scalar(arg[0] + '.' + arg[1], st, flow=True)}"
+            inner = self.flow(arg)
+            return None if inner is None else f"!{name} {inner}"
+        if isinstance(value, dict):
+            parts = []
+            for k, v in value.items():
+                fv = self.flow(v)
+                if fv is None:
+                    return None
+                parts.append(f"{yaml_scalar(k, st, key=True, flow=True)}: {fv}")
+            return "{" + ", ".join(parts) + "}"
+        if isinstance(value, list):
+            parts = []
+            for v in value:
+                fv = self.flow(v)
+                if fv is None:
+                    return None
+                parts.append(fv)
+            return "[" + ", ".join(parts) + "]"
+        if isinstance(value, str) and ("\n" in value or "\r" in value):
+            return json.dumps(value, ensure_ascii=False)
+        return yaml_scalar(value, st, flow=True)
+
+    def mapping(self, value: dict, col: int) -> list[str]:
+        lines: list[str] = []
+        pad = " " * col
+        for k, v in value.items():
+            key = yaml_scalar(k, self.style, key=True)
+            head, body = self.value(v, col)
+            lines.append(f"{pad}{key}:" + (f" {head}" if head else ""))
+            lines.extend(body)
+        return lines
+
+    def sequence(self, value: list, col: int) -> list[str]:
+        """Items with their dash at ``col``."""
+        lines: list[str] = []
+        off = self.style.item_offset
+        dash = " " * col + "-" + " " * (off - 1)
+        for item in value:
+            lines.extend(self.item(item, col, dash))
+        return lines
+
+    def item(self, item: Any, col: int, dash: str) -> list[str]:
+        """One sequence item whose dash is at ``col``; ``dash`` is the dash prefix."""
+        inner = col + self.style.item_offset
+        fn = intrinsic(item) if self.style.short_form else None
+        if isinstance(item, dict) and item and (fn is None or intrinsic(fn[1]) is not None):
+            body = self.mapping(item, inner)
+            return [dash + body[0][inner:], *body[1:]]
+        if isinstance(item, list) and item:
+            body = self.sequence(item, inner)
+            return [dash + body[0][inner:], *body[1:]]
+        head, body = self.value(item, inner - self.style.unit)
+        return [dash + head, *body]
+
+    def _literal_lines(self, s: str, col: int) -> list[str]:
+        pad = " " * col
+        text = s[:-1] if s.endswith("\n") else s
+        return [pad + line if line else "" for line in text.split("\n")]
+
+
+def _literal_ok(s: str) -> bool:
+    """A literal block can carry ``s`` exactly (no trailing blanks, printable lines)."""
+    if s.endswith("\n\n") or s.startswith((" ", "\n")):
+        return False
+    return all(line == line.rstrip(" \t") and line.isprintable() for line in s.split("\n"))
+
+
+def _literal_head(s: str) -> str:
+    return "|" if s.endswith("\n") else "|-"
