@@ -94,9 +94,12 @@ def replace_value(ctx: _Ctx, parent: Node | None, key: Node | None, node: Node, 
     if ctx.doc.format == "json":
         base = ctx.ix.leading_ws(node.start)
         return Splice(node.start, node.end, render_json(value, ctx.style, base))
-    if parent is not None and parent.flow:
+    if (parent is not None and parent.flow) or (node.flow and isinstance(value, (dict, list))):
         flow = ctx.yaml.flow(value)
-        return None if flow is None else Splice(node.start, node.end, flow)
+        if flow is not None:
+            return Splice(node.start, node.end, flow)
+        if parent is not None and parent.flow:
+            return None
     end = ctx.content_end(node)
     if parent is None:  # the root: rewrite the whole document body
         if isinstance(value, dict) and value:
@@ -111,6 +114,7 @@ def replace_value(ctx: _Ctx, parent: Node | None, key: Node | None, node: Node, 
             return None
         col = ctx.ix.col(key.start)
         head, lines = ctx.yaml.value(value, col)
+        head = _keep_quotes(node, value, head, ctx)
         new = (" " + head if head else "") + "".join(ctx.nl + line for line in lines)
         return Splice(colon, end, new)
     # a block sequence item: the value starts after its dash
@@ -119,6 +123,25 @@ def replace_value(ctx: _Ctx, parent: Node | None, key: Node | None, node: Node, 
     rendered = ctx.yaml.item(value, dash_col, " " * col)
     first = rendered[0][col:]
     return Splice(node.start, end, ctx.nl.join([first, *rendered[1:]]))
+
+
+def _keep_quotes(node: Node, value: Any, head: str, ctx: _Ctx) -> str:
+    """A string replacing a quoted scalar keeps that scalar's quote style."""
+    if node.kind != SCALAR or node.style not in ("'", '"'):
+        return head
+    tag, inner = node.tag, value
+    if tag is not None:
+        from autofix.nodes import long_name
+
+        if not (isinstance(value, dict) and list(value) == [long_name(tag)]):
+            return head
+        inner = value[long_name(tag)]
+    if not isinstance(inner, str) or "\n" in inner:
+        return head
+    from autofix.render import _quoted
+
+    quoted = _quoted(inner, node.style)
+    return f"{tag} {quoted}" if tag else quoted
 
 
 # -------------------------------------------------------------- the operation classes

@@ -1,0 +1,101 @@
+"""Step 4, apply: the fix loop.
+
+Detect, plan non-overlapping fixes, splice them into the document, and
+repeat on the changed template until nothing applicable is left (a fixpoint).
+The loop is bounded; a template state seen twice means rules undo each other,
+and the rules involved are reported as fighting instead of looping forever.
+Every applied operation is recorded so the whole run can be emitted as one
+RFC 6902 patch against the input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from autofix.detect import detect
+from autofix.document import TemplateDocument
+from autofix.errors import AutofixError, RuleError
+from autofix.plan import plan
+from autofix.rules.base import Finding, Rule
+from autofix.settings import Settings
+
+
+@dataclass
+class AppliedFix:
+    rule_id: str
+    rule_name: str
+    pointer: str
+    description: str
+    operations: list[dict[str, Any]]
+    iteration: int
+
+
+@dataclass
+class LoopOutcome:
+    document: TemplateDocument
+    applied: list[AppliedFix] = field(default_factory=list)
+    errors: list[RuleError] = field(default_factory=list)
+    iterations: int = 0
+    converged: bool = True
+    fighting: list[str] = field(default_factory=list)
+
+    @property
+    def patch(self) -> list[dict[str, Any]]:
+        return [op for fix in self.applied for op in fix.operations]
+
+
+def _digest(doc: TemplateDocument) -> str:
+    return hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
+             first: list[Finding] | None = None) -> LoopOutcome:
+    """Apply allowed fixes until a fixpoint; ``first`` are findings already detected on ``doc``."""
+    out = LoopOutcome(doc)
+    seen = {_digest(doc): 0}
+    broken: set[tuple[str, str]] = set()
+    findings = first
+    for iteration in range(1, settings.max_iterations + 1):
+        if findings is None:
+            detection = detect(doc.data, rules, settings)
+            findings = detection.findings
+            _merge_errors(out.errors, detection.errors)
+        chosen = [f for f in plan(findings, settings) if (f.rule_id, f.pointer) not in broken]
+        if not chosen:
+            break
+        out.iterations = iteration
+        for finding in chosen:
+            assert finding.fix is not None
+            try:
+                new = doc.apply(list(finding.fix.operations))
+            except AutofixError as exc:
+                broken.add((finding.rule_id, finding.pointer))
+                _merge_errors(out.errors, [RuleError(finding.rule_id, f"fix could not be applied: {exc.message}")])
+                continue
+            out.applied.append(AppliedFix(finding.rule_id, finding.rule_name, finding.pointer,
+                                          finding.fix.description, list(finding.fix.operations), iteration))
+            doc = new
+        out.document = doc
+        digest = _digest(doc)
+        if digest in seen:
+            cycle = sorted({a.rule_id for a in out.applied if a.iteration > seen[digest]})
+            out.converged = False
+            out.fighting = cycle
+            break
+        seen[digest] = iteration
+        findings = None
+    else:
+        detection = detect(doc.data, rules, settings)
+        if plan(detection.findings, settings):
+            out.converged = False
+            out.fighting = sorted({f.rule_id for f in plan(detection.findings, settings)})
+    return out
+
+
+def _merge_errors(into: list[RuleError], new: list[RuleError]) -> None:
+    for err in new:
+        if all(e.message != err.message for e in into):
+            into.append(err)

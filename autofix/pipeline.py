@@ -1,0 +1,129 @@
+"""The whole job for one file: load -> detect -> plan -> apply -> verify (writing is the caller's).
+
+:func:`process_text` is pure (text in, :class:`FileResult` out, no global
+state beyond the read-only rule registry) and its arguments and result are
+picklable, so a process pool or any other engine can map it over a corpus.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from autofix.apply import fix_loop
+from autofix.detect import detect
+from autofix.errors import AutofixError, NotATemplateError
+from autofix.load import load_text
+from autofix.plan import allowed
+from autofix.registry import all_rules, select_rules
+from autofix.rules.base import Finding, Rule
+from autofix.settings import Settings
+from autofix.verify import verify
+
+
+@dataclass(frozen=True)
+class ErrorEntry:
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    rule: str | None = None
+    kind: str = "error"  # "error" | "not-a-template"
+
+
+@dataclass
+class FileResult:
+    file: str
+    is_template: bool = True
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[ErrorEntry] = field(default_factory=list)
+    original: str | None = None
+    fixed: str | None = None  # None when nothing changed or nothing may be written
+    patch: list[dict[str, Any]] = field(default_factory=list)
+    applied: list[dict[str, Any]] = field(default_factory=list)
+    fighting: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed is not None and self.fixed != self.original
+
+
+@lru_cache(maxsize=32)
+def _rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
+    return tuple(cls() for cls in select_rules(all_rules(), select, ignore))
+
+
+def rules_for(settings: Settings) -> tuple[Rule, ...]:
+    return _rules(tuple(settings.select), tuple(settings.ignore))
+
+
+def _error(file: str, exc: AutofixError, rule: str | None = None) -> ErrorEntry:
+    kind = "not-a-template" if isinstance(exc, NotATemplateError) else "error"
+    return ErrorEntry(file, exc.message, exc.line, exc.column, rule or getattr(exc, "rule_id", None), kind)
+
+
+def _positioned(findings: list[Finding], doc) -> list[Finding]:
+    from dataclasses import replace
+
+    out = []
+    for f in findings:
+        line, col = doc.locate(f.pointer)
+        out.append(replace(f, line=line, column=col))
+    return out
+
+
+def process_text(text: str, filename: str, settings: Settings, *, fix: bool = False) -> FileResult:
+    """Check (and with ``fix`` repair) one template given as text."""
+    result = FileResult(filename, original=text)
+    try:
+        loaded = load_text(text, filename, max_bytes=settings.max_bytes)
+    except NotATemplateError as exc:
+        result.is_template = False
+        result.errors.append(_error(filename, exc))
+        return result
+    except AutofixError as exc:
+        result.errors.append(_error(filename, exc))
+        return result
+    rules = rules_for(settings)
+    detection = detect(loaded.data, rules, settings)
+    result.errors.extend(_error(filename, e) for e in detection.errors)
+    if not detection.findings:
+        return result
+    try:
+        doc = loaded.document
+    except AutofixError as exc:  # pragma: no cover - the fast parse and the positioned one agree
+        result.errors.append(_error(filename, exc))
+        return result
+    if not fix or not any(allowed(f, settings) for f in detection.findings):
+        result.findings = _positioned(detection.findings, doc)
+        return result
+    outcome = fix_loop(doc, rules, settings, first=detection.findings)
+    result.errors.extend(_error(filename, e) for e in outcome.errors if e.message not in
+                         {x.message for x in result.errors})
+    result.fighting = outcome.fighting
+    if not outcome.converged:
+        result.errors.append(ErrorEntry(
+            filename, f"fixes did not converge: rules {', '.join(outcome.fighting)} keep changing the template",
+            rule=",".join(outcome.fighting)))
+    final = outcome.document
+    if outcome.applied and outcome.converged:
+        try:
+            final = verify(loaded.data, outcome.patch, final.dumps(), loaded.format, filename, rules,
+                           settings, [a.rule_id for a in outcome.applied])
+        except AutofixError as exc:
+            result.errors.append(_error(filename, exc))
+            result.findings = _positioned(detection.findings, doc)
+            return result
+        result.fixed = final.dumps()
+        result.patch = outcome.patch
+        result.applied = [
+            {"rule": a.rule_id, "name": a.rule_name, "path": a.pointer, "description": a.description}
+            for a in outcome.applied
+        ]
+    elif not outcome.converged:
+        result.findings = _positioned(detection.findings, doc)
+        return result
+    remaining = detect(final.data, rules, settings).findings
+    result.findings = _positioned(remaining, final)
+    return result

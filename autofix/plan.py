@@ -1,0 +1,58 @@
+"""Step 3, plan: choose which fixes to apply in one round of the fix loop.
+
+Only fixes whose applicability the user allowed are candidates.  They are
+taken in (rule id, pointer) order, so the plan does not depend on the order
+rules were registered in, and a fix is deferred to the next round when any of
+its paths overlaps a path already planned (the next round re-detects on the
+changed template and rebuilds it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from autofix.nodes import split_pointer
+from autofix.rules.base import Applicability, Finding
+from autofix.settings import Settings
+
+
+def allowed(finding: Finding, settings: Settings) -> bool:
+    if finding.fix is None or not finding.fix.operations:
+        return False
+    if finding.fix.applicability is Applicability.SAFE:
+        return True
+    return finding.fix.applicability is Applicability.UNSAFE and settings.unsafe_fixes
+
+
+def _footprint(op: dict) -> list[tuple[str, ...]]:
+    """Paths an operation touches, cut at the first array index (arrays shift as a whole)."""
+    out = []
+    for key in ("path", "from"):
+        if key in op:
+            segs = split_pointer(op[key])
+            for i, s in enumerate(segs):
+                if s == "-" or s.isdigit():
+                    segs = segs[:i]
+                    break
+            out.append(tuple(segs))
+    return out
+
+
+def _overlaps(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+def plan(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
+    chosen: list[Finding] = []
+    taken: list[tuple[str, ...]] = []
+    for finding in sorted(findings, key=lambda f: (f.rule_id, f.pointer)):
+        if not allowed(finding, settings):
+            continue
+        assert finding.fix is not None
+        paths = [p for op in finding.fix.operations for p in _footprint(op)]
+        if any(_overlaps(p, t) for p in paths for t in taken):
+            continue
+        chosen.append(finding)
+        taken.extend(paths)
+    return chosen
