@@ -2,27 +2,38 @@
 
 Some rules (DR001, DR003, DR004) add billable architecture, which is only
 right when the template is meant to survive a regional outage.  That intent
-shows in the template itself: Route53 failover records or health checks, a
-DynamoDB global table with replicas in two or more regions, an Aurora global
-cluster, S3 replication, or parameters and conditions that name a secondary,
-failover or DR region.  A plain single-region stack shows none of these and
-gets no finding.  Users can force the answer with the ``dr`` setting.
+shows in the template itself:
+
+- a Route53 failover record, or a Route53 health check that a record set uses;
+- a DynamoDB global table with replicas in two or more regions;
+- an Aurora global cluster, or a cluster joined to one or replicating from another region;
+- S3 replication to a bucket this template does not define (same-region
+  replication to a bucket defined here is a compliance pattern, not DR);
+- a parameter that names a secondary, failover or DR region (``SecondaryRegion``,
+  ``DRRegion``, ``DisasterRecoveryRegion``...), or a condition that singles out
+  the secondary / DR side (``IsSecondaryRegion``, ``IsDR``).
+
+Conditions that only name the primary (``IsPrimary``) are not evidence: cfn-lint's
+fixtures and many stacks use them to mean "region is us-east-1".  A lone health
+check is plain monitoring.  Users can force the answer with the ``dr`` setting.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from autofix.settings import Settings
-from autofix.template import Template, ref_target
+from autofix.template import Template, getatt_target, ref_target, strings_in
 
-_REGION_NAME = re.compile(
-    r"(secondary|failover|standby|replica|backup|dr|recovery|passive|target|destination)_?region"
-    r"|region_?(secondary|failover|standby|replica|dr|2)\b",
+_REGION_PARAM = re.compile(
+    r"^(secondary|failover|standby|dr|disaster_?recovery|replica(tion)?|backup|recovery|passive)_?region(name)?$",
     re.IGNORECASE,
 )
-_ROLE_CONDITION = re.compile(r"^is_?(primary|secondary|failover|standby|dr)(_?region)?$", re.IGNORECASE)
+_SECONDARY_CONDITION = re.compile(
+    r"^(is_?)?(secondary|failover|standby|dr|disaster_?recovery|passive)(_?region)?$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -31,19 +42,66 @@ class DrContext:
     reason: str
 
 
+def _props(resource: Any) -> dict[str, Any]:
+    props = resource.get("Properties") if isinstance(resource, dict) else None
+    return props if isinstance(props, dict) else {}
+
+
+def _unwrap_if(value: Any) -> list[Any]:
+    """Both branches of an ``Fn::If`` (recursively), or the value itself."""
+    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::If"), list):
+        args = value["Fn::If"]
+        if len(args) == 3:
+            return _unwrap_if(args[1]) + _unwrap_if(args[2])
+    return [value]
+
+
+def replication_destinations(props: dict[str, Any]) -> list[Any]:
+    """Every ``Destination.Bucket`` value of a bucket's replication rules (through ``Fn::If``)."""
+    out = []
+    for config in _unwrap_if(props.get("ReplicationConfiguration")):
+        if not isinstance(config, dict):
+            continue
+        for rules in _unwrap_if(config.get("Rules")):
+            for rule in rules if isinstance(rules, list) else []:
+                for r in _unwrap_if(rule):
+                    dest = r.get("Destination") if isinstance(r, dict) else None
+                    for d in _unwrap_if(dest):
+                        if isinstance(d, dict) and "Bucket" in d:
+                            out.append(d["Bucket"])
+    return out
+
+
+def _in_template(template: Template, bucket: Any) -> bool:
+    target = ref_target(bucket) or (getatt_target(bucket) or (None,))[0]
+    if target:
+        return target in template.resources
+    names = set()
+    for logical_id, _ in template.resources_of("AWS::S3::Bucket"):
+        name = template.properties(logical_id).get("BucketName")
+        names.update(strings_in(name))
+    return any(s.replace("arn:aws:s3:::", "") in names for s in strings_in(bucket) if s)
+
+
 def dr_context(template: Template, settings: Settings) -> DrContext:
     """Decide (and explain) whether DR-only rules apply to ``template``."""
     if settings.dr in ("true", "on", "yes", True):
         return DrContext(True, "forced on by configuration")
     if settings.dr in ("false", "off", "no", False):
         return DrContext(False, "forced off by configuration")
-    for logical_id, resource in template.resources.items():
+    resources = template.resources
+    used_checks = set()
+    for resource in resources.values():
+        if isinstance(resource, dict) and resource.get("Type") in ("AWS::Route53::RecordSet",
+                                                                     "AWS::Route53::RecordSetGroup"):
+            used_checks.update(_referenced(_props(resource)))
+    for logical_id, resource in resources.items():
         if not isinstance(resource, dict):
             continue
         kind = resource.get("Type")
-        props = resource.get("Properties") if isinstance(resource.get("Properties"), dict) else {}
-        if kind == "AWS::Route53::HealthCheck":
-            return DrContext(True, f"Route53 health check {logical_id}")
+        props = _props(resource)
+        if kind == "AWS::Route53::HealthCheck" and logical_id in used_checks:
+            return DrContext(True, f"Route53 health check {logical_id} guards a record set")
         if kind == "AWS::Route53::RecordSet" and "Failover" in props:
             return DrContext(True, f"Route53 failover record {logical_id}")
         if kind == "AWS::Route53::RecordSetGroup":
@@ -52,30 +110,41 @@ def dr_context(template: Template, settings: Settings) -> DrContext:
                 return DrContext(True, f"Route53 failover records in {logical_id}")
         if kind == "AWS::RDS::GlobalCluster":
             return DrContext(True, f"Aurora global cluster {logical_id}")
-        if kind == "AWS::S3::Bucket" and "ReplicationConfiguration" in props:
-            return DrContext(True, f"S3 replication on {logical_id}")
+        if kind == "AWS::RDS::DBCluster" and (
+            props.get("GlobalClusterIdentifier") or props.get("ReplicationSourceIdentifier")
+        ):
+            return DrContext(True, f"Aurora cluster {logical_id} replicates across regions")
         if kind == "AWS::DynamoDB::GlobalTable":
             replicas = props.get("Replicas")
             if isinstance(replicas, list):
                 regions = {repr(r.get("Region")) for r in replicas if isinstance(r, dict)}
                 if len(regions) >= 2:
                     return DrContext(True, f"DynamoDB global table {logical_id} with replicas in two regions")
+        if kind == "AWS::S3::Bucket":
+            outside = [b for b in replication_destinations(props) if not _in_template(template, b)]
+            if outside:
+                return DrContext(True, f"bucket {logical_id} replicates to a bucket outside this template")
     for name in template.parameters:
-        if _REGION_NAME.search(name):
+        if _REGION_PARAM.match(name):
             return DrContext(True, f"parameter {name} names a secondary region")
     for name, body in template.conditions.items():
-        if _ROLE_CONDITION.match(name) or _REGION_NAME.search(name):
-            return DrContext(True, f"condition {name} distinguishes regions")
-        if _mentions_region_parameter(body, template):
-            return DrContext(True, f"condition {name} compares the region with a parameter")
+        if _SECONDARY_CONDITION.match(name):
+            return DrContext(True, f"condition {name} singles out the secondary region")
+        if _compares_region_with_secondary(body):
+            return DrContext(True, f"condition {name} compares the region with a secondary-region parameter")
     return DrContext(False, "no multi-region DR feature found")
 
 
-def _mentions_region_parameter(body: object, template: Template) -> bool:
-    """``Fn::Equals [Ref AWS::Region, Ref SomeRegionParameter]``."""
+def _referenced(value: Any) -> set[str]:
+    from autofix.template import references
+
+    return references(value)
+
+
+def _compares_region_with_secondary(body: Any) -> bool:
+    """``Fn::Equals [Ref AWS::Region, Ref SecondaryRegion]``."""
     if isinstance(body, dict) and isinstance(body.get("Fn::Equals"), list):
-        args = body["Fn::Equals"]
-        names = {ref_target(a) for a in args}
+        names = {ref_target(a) for a in body["Fn::Equals"]}
         if "AWS::Region" in names:
-            return any(n and n != "AWS::Region" and "region" in n.lower() for n in names)
+            return any(n and _REGION_PARAM.match(n) for n in names)
     return False
