@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ def patches_dir() -> Path:
     raise FileNotFoundError("patch fragments directory not found")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(name: str) -> dict[str, Any]:
     path = patches_dir() / f"{name}.yaml"
     root = parse_yaml(path.read_text(encoding="utf-8"))

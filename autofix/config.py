@@ -1,0 +1,43 @@
+"""Build :class:`~autofix.settings.Settings` from configuration files and command-line options.
+
+Command-line options override configuration; a rule list may be given as
+repeated options or comma-separated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from autofix.errors import ConfigError
+from autofix.registry import all_rules, select_rules
+from autofix.settings import Settings
+
+_DR_VALUES = ("auto", "true", "false")
+
+
+def _codes(values: Iterable[str] | None) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values or ():
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return tuple(out)
+
+
+def build_settings(paths: list[str], *, select=None, ignore=None, dr=None, unsafe_fixes=None,
+                   exclude=None) -> Settings:
+    settings = Settings()
+    changes: dict = {}
+    if select is not None:
+        changes["select"] = _codes(select)
+    if ignore is not None:
+        changes["ignore"] = _codes(ignore)
+    if dr is not None:
+        if dr not in _DR_VALUES:
+            raise ConfigError(f"--dr must be one of {', '.join(_DR_VALUES)}, not {dr!r}")
+        changes["dr"] = dr
+    if unsafe_fixes is not None:
+        changes["unsafe_fixes"] = unsafe_fixes
+    if exclude is not None:
+        changes["exclude"] = tuple(exclude)
+    settings = settings.with_(**changes)
+    select_rules(all_rules(), settings.select, settings.ignore)  # unknown codes are a usage error
+    return settings

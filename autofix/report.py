@@ -1,0 +1,116 @@
+"""Turn results into what people and pipelines read: text lines, JSON, unified diffs, summaries."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from autofix.pipeline import ErrorEntry, FileResult
+from autofix.plan import allowed
+from autofix.rules.base import Finding
+from autofix.settings import Settings
+
+
+def finding_dict(file: str, f: Finding) -> dict[str, Any]:
+    return {
+        "file": file,
+        "rule": f.rule_id,
+        "name": f.rule_name,
+        "resource": f.resource,
+        "path": f.pointer,
+        "line": f.line,
+        "column": f.column,
+        "message": f.message,
+        "applicability": f.applicability.value if f.applicability else None,
+        "fix": f.fix.description if f.fix else None,
+    }
+
+
+def error_dict(e: ErrorEntry) -> dict[str, Any]:
+    return {"file": e.file, "line": e.line, "column": e.column, "message": e.message, "rule": e.rule}
+
+
+def finding_line(file: str, f: Finding, settings: Settings) -> str:
+    mark = " [*]" if allowed(f, settings) else ""
+    return f"{file}:{f.line}:{f.column}: {f.rule_id}{mark} {f.message}"
+
+
+def error_line(e: ErrorEntry) -> str:
+    where = f":{e.line}:{e.column or 1}" if e.line else ""
+    return f"{e.file}{where}: error: {e.message}"
+
+
+def unified_diff(file: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), file, file
+    )
+    out = []
+    for line in lines:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+@dataclass
+class Summary:
+    """Totals over a run, for the closing lines and ``--report``."""
+
+    files: int = 0
+    templates: int = 0
+    skipped: int = 0
+    changed: int = 0
+    errors: int = 0
+    findings_by_rule: Counter = field(default_factory=Counter)
+    fixes_by_rule: Counter = field(default_factory=Counter)
+    unsafe_hidden: int = 0
+
+    def add(self, result: FileResult, settings: Settings, explicit: bool = True) -> None:
+        self.files += 1
+        if not result.is_template and not explicit:
+            self.skipped += 1
+            return
+        if result.is_template and not (result.errors and not result.findings and not result.applied
+                                       and _load_failed(result)):
+            self.templates += 1
+        self.changed += int(result.changed)
+        self.errors += len([e for e in result.errors if explicit or e.kind != "not-a-template"])
+        self.findings_by_rule.update(f.rule_id for f in result.findings)
+        self.fixes_by_rule.update(a["rule"] for a in result.applied)
+        self.unsafe_hidden += sum(
+            1 for f in result.findings
+            if f.fix is not None and f.fix.applicability.value == "unsafe" and not settings.unsafe_fixes
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "templates": self.templates,
+            "skipped_not_templates": self.skipped,
+            "files_changed": self.changed,
+            "errors": self.errors,
+            "findings": dict(sorted(self.findings_by_rule.items())),
+            "fixes": dict(sorted(self.fixes_by_rule.items())),
+        }
+
+
+def _load_failed(result: FileResult) -> bool:
+    return any(e.rule is None for e in result.errors)
+
+
+def json_document(results: Iterable[tuple[FileResult, bool]], summary: Summary | None = None) -> str:
+    findings: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    fixes: list[dict[str, Any]] = []
+    for result, explicit in results:
+        findings.extend(finding_dict(result.file, f) for f in result.findings)
+        errors.extend(error_dict(e) for e in result.errors if explicit or e.kind != "not-a-template")
+        fixes.extend({"file": result.file, **a} for a in result.applied)
+    doc: dict[str, Any] = {"findings": findings, "errors": errors}
+    if fixes:
+        doc["fixes"] = fixes
+    if summary is not None:
+        doc["summary"] = summary.as_dict()
+    return json.dumps(doc, indent=2, ensure_ascii=False)

@@ -1,0 +1,74 @@
+"""Run the pipeline over many files, in parallel, with results in a stable order.
+
+Workers receive a path and settings and return a :class:`FileResult`; the
+parent process alone writes files, so a crash of a worker cannot leave a
+file half-written.  Results come back in input order whatever the scheduling.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from autofix.document import decode
+from autofix.errors import LoadError
+from autofix.pipeline import ErrorEntry, FileResult, process_text
+from autofix.settings import Settings
+
+
+def read_text(path: str, settings: Settings) -> str:
+    """Read and decode ``path``, refusing huge, binary and non-UTF-8 files with a :class:`LoadError`."""
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
+    if size > settings.max_bytes:
+        raise LoadError(f"file is larger than the limit of {settings.max_bytes} bytes ({size} bytes)")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
+    return decode(data)
+
+
+def process_path(path: str, settings: Settings, fix: bool) -> FileResult:
+    """One file, from disk: never raises for bad input."""
+    try:
+        text = read_text(path, settings)
+    except LoadError as exc:
+        result = FileResult(path)
+        result.errors.append(ErrorEntry(path, exc.message, exc.line, exc.column))
+        return result
+    return process_text(text, path, settings, fix=fix)
+
+
+def _job(args: tuple[str, Settings, bool]) -> FileResult:
+    return process_path(*args)
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def run(paths: Sequence[str], settings: Settings, *, fix: bool, jobs: int | None = None,
+        progress: Callable[[int], None] | None = None) -> Iterator[FileResult]:
+    """Yield one result per path, in the order of ``paths``."""
+    jobs = jobs or default_jobs()
+    work = [(p, settings, fix) for p in paths]
+    if jobs <= 1 or len(work) <= 1:
+        for item in work:
+            yield _job(item)
+            if progress:
+                progress(1)
+        return
+    chunk = max(1, min(16, len(work) // (jobs * 8) or 1))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for result in pool.map(_job, work, chunksize=chunk):
+            yield result
+            if progress:
+                progress(1)
