@@ -293,11 +293,16 @@ def _normalise(op: dict, plain: Any) -> list[dict]:
     kind = op.get("op")
     if kind in ("add", "remove", "replace"):
         return [op]
-    if kind == "test":
-        jsonpatch.JsonPatch([op]).apply(plain)
-        return []
+    try:
+        if kind == "test":
+            jsonpatch.JsonPatch([op]).apply(plain)
+            return []
+        if kind in ("move", "copy"):
+            value = copy.deepcopy(jsonpointer.resolve_pointer(plain, op["from"]))
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, KeyError) as exc:
+        # a failed test or a missing "from" is the patch's fault, reported like any other
+        raise EditError(f"patch does not apply: {exc}") from None
     if kind in ("move", "copy"):
-        value = copy.deepcopy(jsonpointer.resolve_pointer(plain, op["from"]))
         ops = [{"op": "add", "path": op["path"], "value": value}]
         if kind == "move":
             ops.insert(0, {"op": "remove", "path": op["from"]})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -21,7 +22,6 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NUMBERISH = re.compile(r"^[-+.]?\d|^\.(inf|nan)$", re.IGNORECASE)
 _RISKY_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 _FLOW_CHARS = set(",[]{}")
-_SHORT = {"Ref", "Condition"}
 
 
 # ---------------------------------------------------------------- JSON
@@ -40,15 +40,25 @@ def render_json(value: Any, style: Style, base: str = "") -> str:
 # ---------------------------------------------------------------- YAML scalars
 
 
-def _plain_ok(s: str, flow: bool) -> bool:
+@lru_cache(maxsize=4096)
+def _plain_ok(s: str, flow: bool, key: bool = False) -> bool:
+    """``s`` reads back as itself when written unquoted where it will go.
+
+    Checked by parsing it in the same context (block or flow, key or value):
+    indicators such as ``?`` or ``:`` mean different things in each.
+    """
     if not s or s != s.strip() or "\n" in s or "\r" in s or "\t" in s:
         return False
     if s.lower() in _RISKY_WORDS or _NUMBERISH.match(s):
         return False
     if flow and _FLOW_CHARS & set(s):
         return False
+    if flow:
+        probe, want = (f"{{{s}: 0}}", {s: 0}) if key else (f"[{s}]", [s])
+    else:
+        probe, want = (f"{s}: 0", {s: 0}) if key else (f"k: {s}", {"k": s})
     try:
-        return yaml.load(f"k: {s}", Loader=_Loader) == {"k": s}
+        return yaml.load(probe, Loader=_Loader) == want
     except yaml.YAMLError:
         return False
 
@@ -74,7 +84,7 @@ def yaml_scalar(value: Any, style: Style, *, key: bool = False, flow: bool = Fal
             return ".inf" if value > 0 else "-.inf"
         return repr(value)
     s = str(value)
-    if _plain_ok(s, flow) and (key or not style.quote_all):
+    if _plain_ok(s, flow, key) and (key or not style.quote_all):
         return s
     return _quoted(s, style.quote)
 
@@ -93,6 +103,19 @@ def intrinsic(value: Any) -> tuple[str, Any] | None:
     return None
 
 
+def _taggable(fn: tuple[str, Any] | None) -> bool:
+    """A short-form tag reads back as this intrinsic: YAML tags a scalar's *text*, so only a
+    string argument survives, and ``!GetAtt`` keeps the raw text of its list items (cfn-flip cannot read others)."""
+    if fn is None:
+        return False
+    name, arg = fn
+    if intrinsic(arg) is not None:
+        return False  # "!If !Ref x" is not YAML: two tags on one node
+    if name == "GetAtt" and isinstance(arg, list):
+        return all(isinstance(a, str) for a in arg)
+    return isinstance(arg, (str, list, dict))
+
+
 class YamlRenderer:
     """Renders values as block YAML lines at absolute columns."""
 
@@ -106,10 +129,9 @@ class YamlRenderer:
         """Render ``value`` as the value of a key (or item) whose own column is ``col``."""
         st = self.style
         fn = intrinsic(value) if st.short_form else None
-        if fn is not None and fn[0] not in _SHORT - {"Ref"}:
+        if _taggable(fn):
             name, arg = fn
-            if intrinsic(arg) is None:
-                return self._tagged(name, arg, col)
+            return self._tagged(name, arg, col)
         if isinstance(value, dict):
             if not value:
                 return "{}", []
@@ -144,7 +166,7 @@ class YamlRenderer:
         """Single-line flow rendering, or None when one is not possible."""
         st = self.style
         fn = intrinsic(value) if st.short_form else None
-        if fn is not None and intrinsic(fn[1]) is None:
+        if _taggable(fn):
             name, arg = fn
             if name == "GetAtt" and isinstance(arg, list) and len(arg) == 2 and all(
                 isinstance(a, str) for a in arg
@@ -195,7 +217,7 @@ class YamlRenderer:
         """One sequence item whose dash is at ``col``; ``dash`` is the dash prefix."""
         inner = col + self.style.item_offset
         fn = intrinsic(item) if self.style.short_form else None
-        if isinstance(item, dict) and item and (fn is None or intrinsic(fn[1]) is not None):
+        if isinstance(item, dict) and item and not _taggable(fn):
             body = self.mapping(item, inner)
             return [dash + body[0][inner:], *body[1:]]
         if isinstance(item, list) and item:
