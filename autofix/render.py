@@ -111,16 +111,24 @@ def _taggable(fn: tuple[str, Any] | None) -> bool:
     name, arg = fn
     if intrinsic(arg) is not None:
         return False  # "!If !Ref x" is not YAML: two tags on one node
-    if name == "GetAtt" and isinstance(arg, list):
-        return all(isinstance(a, str) for a in arg)
+    if name == "GetAtt":  # a string argument would read back split at its first dot
+        return isinstance(arg, list) and all(isinstance(a, str) for a in arg)
     return isinstance(arg, (str, list, dict))
+
+
+def _dotted_getatt(arg: Any) -> bool:
+    """``!GetAtt A.B`` reads back as ``[A, B]``: only when ``A`` has no dot of its own."""
+    return len(arg) == 2 and "." not in arg[0]
 
 
 class YamlRenderer:
     """Renders values as block YAML lines at absolute columns."""
 
-    def __init__(self, style: Style) -> None:
+    def __init__(self, style: Style, *, literals: bool = True) -> None:
         self.style = style
+        #: Literal blocks (``|``) for multi-line strings; off where the new text does not end its
+        #: line (see :meth:`autofix.edits._Ctx.renderer`).
+        self.literals = literals
 
     # A value renders as (head, lines): ``head`` goes on the line of its key or dash
     # ("" when nothing does), ``lines`` follow, already indented.
@@ -140,16 +148,14 @@ class YamlRenderer:
             if not value:
                 return "[]", []
             return "", self.sequence(value, col + st.seq_offset)
-        if isinstance(value, str) and "\n" in value.rstrip("\n") and _literal_ok(value):
+        if isinstance(value, str) and "\n" in value.rstrip("\n") and self.literals and _literal_ok(value):
             return _literal_head(value), self._literal_lines(value, col + st.unit)
         return yaml_scalar(value, st), []
 
     def _tagged(self, name: str, arg: Any, col: int) -> tuple[str, list[str]]:
         st = self.style
         tag = "!" + name
-        if name == "GetAtt" and isinstance(arg, list) and len(arg) == 2 and all(
-            isinstance(a, str) for a in arg
-        ):
+        if name == "GetAtt" and _dotted_getatt(arg):
             return f"{tag} {yaml_scalar(arg[0] + '.' + arg[1], st)}", []
         if isinstance(arg, (dict, list)):
             flow = self.flow(arg)
@@ -158,7 +164,7 @@ class YamlRenderer:
             if isinstance(arg, dict):
                 return tag, self.mapping(arg, col + st.unit)
             return tag, self.sequence(arg, col + max(st.seq_offset, st.unit))
-        if isinstance(arg, str) and "\n" in arg.rstrip("\n") and _literal_ok(arg):
+        if isinstance(arg, str) and "\n" in arg.rstrip("\n") and self.literals and _literal_ok(arg):
             return f"{tag} {_literal_head(arg)}", self._literal_lines(arg, col + st.unit)
         return f"{tag} {yaml_scalar(arg, st)}", []
 
@@ -168,9 +174,7 @@ class YamlRenderer:
         fn = intrinsic(value) if st.short_form else None
         if _taggable(fn):
             name, arg = fn
-            if name == "GetAtt" and isinstance(arg, list) and len(arg) == 2 and all(
-                isinstance(a, str) for a in arg
-            ):
+            if name == "GetAtt" and _dotted_getatt(arg):
                 return f"!GetAtt {yaml_scalar(arg[0] + '.' + arg[1], st, flow=True)}"
             inner = self.flow(arg)
             return None if inner is None else f"!{name} {inner}"

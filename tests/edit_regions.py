@@ -124,8 +124,11 @@ def region(doc: TemplateDocument, op: dict) -> Region:
     items = container.items
     last_value = items[-1][1] if container.kind == MAP else items[-1]
     if container.kind != MAP and last_seg != "-" and int(last_seg) < len(items):
-        at = ix.line_of(_entry_start(container, items[int(last_seg)]))
-        return Region(at, at) if doc.format == "json" else Region(at, at - 1)
+        target = items[int(last_seg)]
+        at = ix.line_of(target.start)
+        own_line = doc.text[ix.line_start(target.start):target.start].strip(" \t") == "-"
+        # JSON: the comma; "- - a": the target moves to a line of its own
+        return Region(at, at - 1) if doc.format == "yaml" and own_line else Region(at, at)
     end_line = ix.line_of(_content_end(doc, last_value))
     if doc.format == "json":
         return Region(end_line, end_line)
