@@ -146,7 +146,8 @@ def outside_kept(old: str, new: str, reg: Region) -> str | None:
     head = a[: reg.first]
     tail = a[reg.last + 1 :]
     if b[: len(head)] != head:
-        bad = next(i for i, (x, y) in enumerate(zip(head, b)) if x != y) if len(b) >= len(head) else len(b)
+        pairs = zip(head, b, strict=False)
+        bad = next(i for i, (x, y) in enumerate(pairs) if x != y) if len(b) >= len(head) else len(b)
         return f"line {bad + 1} before the edited region changed"
     if tail and (len(b) < len(head) + len(tail) or b[len(b) - len(tail) :] != tail):
         return f"lines after the edited region (old line {reg.last + 2} on) changed"

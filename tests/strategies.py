@@ -265,7 +265,7 @@ class _YamlWriter:
                 if self.flowable(arg) and (not isinstance(arg, (dict, list)) or self.draw(st.booleans())):
                     return self.tagged_flow(name, arg), []
                 if isinstance(arg, list) and arg:
-                    return tag, self.sequence(arg, col + (self.unit if self.seq_indent else self.unit))
+                    return tag, self.sequence(arg, col + self.unit)
                 if isinstance(arg, dict) and arg:
                     return tag, self.mapping(arg, col + self.unit)
                 return self.tagged_flow(name, arg), []
