@@ -75,6 +75,11 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
                 broken.add((finding.rule_id, finding.pointer))
                 _merge_errors(out.errors, [RuleError(finding.rule_id, f"fix could not be applied: {exc.message}")])
                 continue
+            except Exception as exc:  # the edit engine tripped over this fix: that fix fails, not the run
+                broken.add((finding.rule_id, finding.pointer))
+                _merge_errors(out.errors, [RuleError(
+                    finding.rule_id, f"fix could not be applied: {type(exc).__name__}: {exc}")])
+                continue
             out.applied.append(AppliedFix(finding.rule_id, finding.rule_name, finding.pointer,
                                           finding.fix.description, list(finding.fix.operations), iteration))
             doc = new

@@ -22,8 +22,8 @@ import typer
 from autofix import __version__
 from autofix.config import build_settings
 from autofix.discover import discover
-from autofix.errors import AutofixError, ConfigError
-from autofix.pipeline import FileResult, process_text
+from autofix.errors import AutofixError, ConfigError, LoadError, WriteError
+from autofix.pipeline import ErrorEntry, FileResult, process_text
 from autofix.registry import all_rules, get_rule
 from autofix.report import (
     Summary,
@@ -34,7 +34,7 @@ from autofix.report import (
 )
 from autofix.runner import default_jobs, run
 from autofix.settings import Settings
-from autofix.write import atomic_write
+from autofix.write import write_back
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -81,6 +81,9 @@ Dr = Annotated[str | None, typer.Option("--dr", help="Treat templates as multi-r
                                         "auto, true or false.")]
 Unsafe = Annotated[bool | None, typer.Option("--unsafe-fixes/--no-unsafe-fixes",
                                              help="Also apply fixes that add architecture.")]
+MaxBytes = Annotated[str | None, typer.Option("--max-bytes", envvar="AUTOFIX_MAX_BYTES", metavar="SIZE",
+                                              help="Refuse files larger than this (bytes, or 512K, 10M...; "
+                                              "default 10M).")]
 NoProgress = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
 
 
@@ -94,8 +97,9 @@ class _Run:
         self.exit_code = max(self.exit_code, code)
 
 
-def _settings(paths: list[str], select, ignore, dr, unsafe, exclude) -> Settings:
-    return build_settings(paths, select=select, ignore=ignore, dr=dr, unsafe_fixes=unsafe, exclude=exclude)
+def _settings(paths: list[str], select, ignore, dr, unsafe, exclude, max_bytes) -> Settings:
+    return build_settings(paths, select=select, ignore=ignore, dr=dr, unsafe_fixes=unsafe, exclude=exclude,
+                          max_bytes=max_bytes)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -169,14 +173,17 @@ def _summary_line(summary: Summary, fix: bool) -> str:
 
 
 def _stdin(state: _Run, name: str | None, *, fix: bool, diff: bool, patch: bool) -> None:
-    text = sys.stdin.buffer.read()
     filename = name or "-"
     from autofix.document import decode
 
     try:
+        text = sys.stdin.buffer.read(state.settings.max_bytes + 1)
+        if len(text) > state.settings.max_bytes:
+            raise LoadError(f"input is larger than the limit of {state.settings.max_bytes} bytes (--max-bytes)")
         decoded = decode(text)
     except AutofixError as exc:
-        typer.echo(f"{filename}:{exc.location()}: error: {exc.message}", err=True)
+        where = f":{exc.location()}" if exc.line else ""
+        typer.echo(f"{filename}{where}: error: {exc.message}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
     result = process_text(decoded, filename, state.settings, fix=fix)
     if not fix:
@@ -234,11 +241,12 @@ def check(
     no_gitignore: NoGitignore = False,
     dr: Dr = None,
     unsafe_fixes: Unsafe = None,
+    max_bytes: MaxBytes = None,
     no_progress: NoProgress = False,
 ) -> None:
     """Report findings as file:line:col: RULE [*] message ([*]: a fix autofix fix would apply)."""
     try:
-        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude)
+        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude, max_bytes)
     except ConfigError as exc:
         raise _fail(exc.message) from None
     state = _Run(settings, output_format)
@@ -276,13 +284,14 @@ def fix(
     exclude: Exclude = None,
     no_gitignore: NoGitignore = False,
     dr: Dr = None,
+    max_bytes: MaxBytes = None,
     no_progress: NoProgress = False,
 ) -> None:
     """Apply safe fixes in place (--unsafe-fixes adds unsafe ones); --diff or --patch only show them."""
     if diff and patch:
         raise _fail("--diff and --patch are alternatives; choose one")
     try:
-        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude)
+        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude, max_bytes)
     except ConfigError as exc:
         raise _fail(exc.message) from None
     state = _Run(settings, output_format)
@@ -298,9 +307,9 @@ def fix(
         targets_seen += 1
         if result.changed and not diff and not patch:
             try:
-                _write_back(target.path, result)
-            except OSError as exc:
-                result.errors.append(_write_error(target.path, exc))
+                write_back(target.path, result.original or "", result.fixed or "")
+            except WriteError as exc:
+                result.errors.append(ErrorEntry(target.path, exc.message))
                 result.fixed = None
                 result.applied = []
         summary.add(result, settings, target.explicit)
@@ -324,21 +333,6 @@ def fix(
     elif not patch:
         typer.echo(_summary_line(summary, fix=True), err=True)
     raise typer.Exit(state.exit_code)
-
-
-def _write_back(path: str, result: FileResult) -> None:
-    """Write ``result.fixed`` over ``path`` unless the file changed since it was read."""
-    with open(path, "rb") as handle:
-        current = handle.read()
-    if current.decode("utf-8", errors="surrogateescape") != result.original:
-        raise OSError(f"{path} changed while autofix was running; not overwritten")
-    atomic_write(path, (result.fixed or "").encode("utf-8"))
-
-
-def _write_error(path: str, exc: OSError):
-    from autofix.pipeline import ErrorEntry
-
-    return ErrorEntry(path, f"cannot write fixed file: {exc.strerror or exc}")
 
 
 @app.command("rules")

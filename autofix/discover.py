@@ -4,7 +4,8 @@ Explicitly named files are always processed (and must be templates).
 Directories are walked for ``.json .yaml .yml .template`` files, skipping
 hidden directories, ``--exclude`` globs and whatever ``.gitignore`` files on
 the way ignore; symlinked directories are not followed, so link loops cannot
-trap the walk.  The order is sorted, so output is stable.
+trap the walk, and a file reached under two names is processed once.  A
+symlink loop named as a file is read like any file and reported as unreadable.  The order is sorted, so output is stable.
 """
 
 from __future__ import annotations
@@ -82,10 +83,15 @@ def walk(root: Path, exclude: tuple[str, ...] = (), respect_gitignore: bool = Tr
 def discover(paths: list[str], exclude: tuple[str, ...] = (), respect_gitignore: bool = True) -> list[Target]:
     """Targets for ``paths`` in a stable order, duplicates removed; ``-`` is left to the caller."""
     targets: dict[str, Target] = {}
+    real_seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for found in walk(path, exclude, respect_gitignore):
+                real = os.path.realpath(found)
+                if real in real_seen:  # one file under two names (a symlink): fixing it twice would fail
+                    continue
+                real_seen.add(real)
                 targets.setdefault(found, Target(found, False))
         else:
             targets[raw] = Target(raw, True)

@@ -12,8 +12,8 @@ import json
 from functools import cached_property
 from typing import Any
 
-from autofix.document import BOM, TemplateDocument, is_template, sniff_format
-from autofix.errors import LoadError, NotATemplateError
+from autofix.document import BOM, MAX_DEPTH, TemplateDocument, depth_of, is_template, not_a_template, sniff_format
+from autofix.errors import LoadError
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -41,8 +41,8 @@ class Loaded:
 
 def load_text(text: str, filename: str = "<text>", *, max_bytes: int | None = None) -> Loaded:
     """Parse ``text`` as a template or raise :class:`LoadError` (with line and column where known)."""
-    if max_bytes is not None and len(text) > max_bytes:
-        raise LoadError(f"file is larger than the limit of {max_bytes} bytes", line=1, column=1)
+    if max_bytes is not None and len(text) > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise LoadError(f"file is larger than the limit of {max_bytes} bytes (--max-bytes)")
     body = text[1:] if text.startswith(BOM) else text
     fmt = sniff_format(body)
     if fmt == "json":
@@ -52,10 +52,11 @@ def load_text(text: str, filename: str = "<text>", *, max_bytes: int | None = No
             # the positioned reader says where and why
             doc = TemplateDocument.from_text(text, filename, fmt=fmt)
             return Loaded(text, filename, fmt, doc.data, doc)
+        if depth_of(data) > MAX_DEPTH:
+            # the positioned reader says where the nesting goes too deep
+            TemplateDocument.from_text(text, filename, fmt=fmt)
         if not is_template(data):
-            raise NotATemplateError(
-                "not a CloudFormation template (no Resources section)", line=1, column=1
-            )
+            raise not_a_template(data)
         return Loaded(text, filename, fmt, data, None)
     doc = TemplateDocument.from_text(text, filename, fmt=fmt)
     return Loaded(text, filename, fmt, doc.data, doc)

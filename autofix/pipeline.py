@@ -109,10 +109,14 @@ def process_text(text: str, filename: str, settings: Settings, *, fix: bool = Fa
     final = outcome.document
     if outcome.applied and outcome.converged:
         try:
-            final = verify(loaded.data, outcome.patch, final.dumps(), loaded.format, filename, rules,
-                           settings, [a.rule_id for a in outcome.applied])
+            final = verify(text, outcome.patch, final.dumps(), loaded.format, filename, rules, settings,
+                           [a.rule_id for a in outcome.applied], [e.message for e in detection.errors])
         except AutofixError as exc:
             result.errors.append(_error(filename, exc))
+            result.findings = _positioned(detection.findings, doc)
+            return result
+        if result.errors:
+            # a rule failed on this file: what it would have found is unknown, so nothing is written
             result.findings = _positioned(detection.findings, doc)
             return result
         result.fixed = final.dumps()

@@ -18,30 +18,46 @@ from autofix.settings import Settings
 
 
 def read_text(path: str, settings: Settings) -> str:
-    """Read and decode ``path``, refusing huge, binary and non-UTF-8 files with a :class:`LoadError`."""
-    try:
-        size = os.path.getsize(path)
-    except OSError as exc:
-        raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
-    if size > settings.max_bytes:
-        raise LoadError(f"file is larger than the limit of {settings.max_bytes} bytes ({size} bytes)")
+    """Read and decode ``path``, refusing huge, binary and non-UTF-8 files with a :class:`LoadError`.
+
+    At most ``max_bytes + 1`` bytes are ever read, so a file that grows meanwhile, a pipe or a
+    device cannot exhaust memory.
+    """
+    limit = settings.max_bytes
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise LoadError(f"file is larger than the limit of {limit} bytes ({size} bytes; see --max-bytes)")
+            data = handle.read(limit + 1)
+    except IsADirectoryError:
+        raise LoadError("cannot read file: is a directory") from None
     except OSError as exc:
         raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise LoadError(f"file is larger than the limit of {limit} bytes (see --max-bytes)")
     return decode(data)
 
 
 def process_path(path: str, settings: Settings, fix: bool) -> FileResult:
-    """One file, from disk: never raises for bad input."""
+    """One file, from disk: never raises, whatever the file holds.
+
+    Bad input is the tool's own :class:`LoadError`; anything else escaping the pipeline is a
+    bug, reported for this file as an internal error so the rest of the batch still runs.
+    """
     try:
         text = read_text(path, settings)
     except LoadError as exc:
         result = FileResult(path)
         result.errors.append(ErrorEntry(path, exc.message, exc.line, exc.column))
         return result
-    return process_text(text, path, settings, fix=fix)
+    try:
+        return process_text(text, path, settings, fix=fix)
+    except Exception as exc:  # a bug must cost one file, not the batch
+        result = FileResult(path, original=text)
+        result.errors.append(ErrorEntry(path, f"internal error: {type(exc).__name__}: {exc} "
+                                        "(please report this; the file was left untouched)"))
+        return result
 
 
 def _job(args: tuple[str, Settings, bool]) -> FileResult:

@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from autofix.errors import LoadError
+from autofix.errors import LoadError, NotATemplateError
+from autofix.limits import MAX_DEPTH
 from autofix.nodes import MAP, SCALAR, SEQ, Node
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -37,25 +38,39 @@ def _error(exc: yaml.YAMLError) -> LoadError:
 
 def _fail(message: str, ynode: yaml.Node) -> LoadError:
     mark = ynode.start_mark
-    return LoadError(message, line=mark.line + 1, column=mark.column + 1)
+    return LoadError(f"invalid YAML: {message}", line=mark.line + 1, column=mark.column + 1)
+
+
+def _short_tag(tag: str) -> str:
+    """``tag:yaml.org,2002:python/object`` -> ``!!python/object`` (as the user wrote it)."""
+    return "!!" + tag[len(_STD):] if tag.startswith(_STD) else f"!<{tag}>"
+
+
+def _unsupported(tag: str, ynode: yaml.Node) -> LoadError:
+    """Tags that would construct objects (``!!python/...``, ``!!binary``, ``!!set``) are refused, never run."""
+    return _fail(f"unsupported tag {_short_tag(tag)} (CloudFormation templates hold only JSON data)", ynode)
 
 
 class _Builder:
     def __init__(self) -> None:
         self.constructor = yaml.constructor.SafeConstructor()
         self.memo: dict[int, Node] = {}
+        self.depth = 0
+        self.lines: dict[int, int] = {}  # key offset -> line, for duplicate-key messages
 
     def scalar(self, ynode: yaml.ScalarNode) -> Any:
         try:
             value = self.constructor.construct_object(ynode, deep=True)
+        except yaml.constructor.ConstructorError:
+            raise _unsupported(ynode.tag, ynode) from None
         except yaml.YAMLError as exc:
             raise _error(exc) from None
-        except (ValueError, TypeError) as exc:
-            raise _fail(f"invalid YAML scalar: {exc}", ynode) from None
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise _fail(f"bad scalar {ynode.value[:40]!r}: {exc}", ynode) from None
         if isinstance(value, (_dt.date, _dt.datetime)):
             return value.isoformat()
         if not isinstance(value, _PLAIN_TYPES):
-            raise _fail(f"unsupported YAML value of type {type(value).__name__} (tag {ynode.tag})", ynode)
+            raise _unsupported(ynode.tag, ynode)
         return value
 
     def key(self, ynode: yaml.Node) -> str:
@@ -69,6 +84,17 @@ class _Builder:
         cached = self.memo.get(id(ynode))
         if cached is not None:
             return cached
+        if not isinstance(ynode, yaml.ScalarNode):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _fail(f"nesting deeper than {MAX_DEPTH} levels", ynode)
+            try:
+                return self._build(ynode)
+            finally:
+                self.depth -= 1
+        return self._build(ynode)
+
+    def _build(self, ynode: yaml.Node) -> Node:
         start, end = ynode.start_mark.index, ynode.end_mark.index
         tag = ynode.tag
         if tag == "!":  # the non-specific tag: resolved as PyYAML's pure-Python loader (cfn-flip's) does
@@ -79,7 +105,7 @@ class _Builder:
                 tag = _STD + ("seq" if isinstance(ynode, yaml.SequenceNode) else "map")
         custom = tag if tag.startswith("!") and not tag.startswith("!!") else None
         if not custom and not tag.startswith(_STD):
-            raise _fail(f"unsupported YAML tag {tag}", ynode)
+            raise _unsupported(tag, ynode)
         if isinstance(ynode, yaml.ScalarNode):
             if custom is None:
                 value = self.scalar(ynode)
@@ -90,7 +116,7 @@ class _Builder:
             node = Node(SCALAR, start, end, value=value, tag=custom, style=ynode.style or None)
         elif isinstance(ynode, yaml.SequenceNode):
             if custom is None and tag != _STD + "seq":
-                raise _fail(f"unsupported YAML tag {tag}", ynode)
+                raise _unsupported(tag, ynode)
             node = Node(SEQ, start, end, tag=custom, flow=bool(ynode.flow_style))
             self.memo[id(ynode)] = node
             for child in ynode.value:
@@ -101,32 +127,52 @@ class _Builder:
                 node.items.append(item)
         else:
             if custom is None and tag != _STD + "map":
-                raise _fail(f"unsupported YAML tag {tag}", ynode)
+                raise _unsupported(tag, ynode)
             node = Node(MAP, start, end, tag=custom, flow=bool(ynode.flow_style))
             self.memo[id(ynode)] = node
             for knode, vnode in ynode.value:
                 key = self.key(knode)
                 if key in node.keys:
-                    raise _fail(f"duplicate key {key!r}", knode)
+                    first = node.items[node.keys[key]][0]
+                    first_line = ynode_line = knode.start_mark.line + 1
+                    first_line = self.lines.get(first.start, first_line)
+                    raise LoadError(f"duplicate key {key!r} (first defined on line {first_line})",
+                                    line=ynode_line, column=knode.start_mark.column + 1)
                 k = Node(SCALAR, knode.start_mark.index, knode.end_mark.index, value=key,
                          style=knode.style or None)
+                self.lines[k.start] = knode.start_mark.line + 1
                 node.keys[key] = len(node.items)
                 node.items.append((k, self.build(vnode)))
         self.memo[id(ynode)] = node
         return node
 
 
+def _compose(text: str) -> yaml.Node | None:
+    """The single document of ``text``; a stream of several documents is not a template."""
+    loader = _Loader(text)
+    try:
+        if not loader.check_node():
+            return None
+        node = loader.get_node()
+        if loader.check_node():
+            mark = loader.peek_event().start_mark
+            raise NotATemplateError("not a CloudFormation template (a stream of several YAML documents)",
+                                    line=mark.line + 1, column=mark.column + 1)
+        return node
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str) -> Node | None:
     """Parse ``text`` (no BOM) into a positioned tree; ``None`` for an empty document."""
     try:
-        ynode = yaml.compose(text, Loader=_Loader)
+        ynode = _compose(text)
     except yaml.YAMLError as exc:
         raise _error(exc) from None
     except (ValueError, TypeError) as exc:  # libyaml rejects some bytes outright
-        raise LoadError(f"invalid YAML: {exc}") from None
+        raise LoadError(f"invalid YAML: {exc}", line=1, column=1) from None
+    except RecursionError:  # the pure-Python composer recurses before libyaml's depth limit
+        raise LoadError(f"invalid YAML: nesting deeper than {MAX_DEPTH} levels", line=1, column=1) from None
     if ynode is None:
         return None
-    try:
-        return _Builder().build(ynode)
-    except RecursionError:
-        raise LoadError("invalid YAML: nesting too deep", line=1, column=1) from None
+    return _Builder().build(ynode)
