@@ -58,6 +58,15 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
             os.close(dir_fd)
 
 
+def _read_only(path: str) -> bool:
+    """No write permission for us, or no write bit for anybody (which even root should respect)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # the write itself will say what is wrong
+    return not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
 def write_back(path: str, original: str, fixed: str) -> None:
     """Write ``fixed`` over ``path`` if it still holds ``original``; raise :class:`WriteError` otherwise."""
     try:
@@ -69,7 +78,7 @@ def write_back(path: str, original: str, fixed: str) -> None:
         raise WriteError(f"cannot re-read file before writing: {exc.strerror or exc}") from None
     if current != original.encode("utf-8", "surrogatepass"):
         raise WriteError("file changed while autofix was running; not overwritten")
-    if not os.access(path, os.W_OK):
+    if _read_only(path):
         raise WriteError("cannot write fixed file: file is read-only; not overwritten")
     try:
         atomic_write(path, fixed.encode("utf-8", "surrogatepass"))
