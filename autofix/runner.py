@@ -8,6 +8,8 @@ file half-written.  Results come back in input order whatever the scheduling.
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -64,6 +66,22 @@ def _job(args: tuple[str, Settings, bool]) -> FileResult:
     return process_path(*args)
 
 
+def _watch_parent(parent: int) -> None:
+    """Worker start-up: exit as soon as the parent is gone.
+
+    A parent killed outright (SIGKILL, OOM) cannot stop its pool, and a forked worker that
+    inherited both ends of the task pipe would wait for work forever.  Workers never write
+    files, so leaving at once loses nothing.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="autofix-parent-watch", daemon=True).start()
+
+
 def default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -83,7 +101,7 @@ def run(paths: Sequence[str], settings: Settings, *, fix: bool, jobs: int | None
                 progress(1)
         return
     chunk = max(1, min(16, len(work) // (jobs * 8) or 1))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
         for result in pool.map(_job, work, chunksize=chunk):
             yield result
             if progress:
