@@ -5,7 +5,8 @@ Directories are walked for ``.json .yaml .yml .template`` files, skipping
 hidden directories, ``--exclude`` globs and whatever ``.gitignore`` files on
 the way ignore; symlinked directories are not followed, so link loops cannot
 trap the walk, and a file reached under two names is processed once.  A
-symlink loop named as a file is read like any file and reported as unreadable.  The order is sorted, so output is stable.
+symlink loop named as a file is read like any file and reported as unreadable.
+The order is sorted, so output is stable.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ when found by walking a directory.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from pathlib import Path
 

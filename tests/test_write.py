@@ -46,7 +46,7 @@ def test_a_failed_write_keeps_the_original_and_leaves_no_temporary(tmp_path: Pat
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(autofix.write.os, "fsync", full_disk)
-    with pytest.raises(WriteError, match="^cannot write fixed file: No space left on device$"):
+    with pytest.raises(WriteError, match=r"^cannot write fixed file: No space left on device$"):
         write_back(str(path), FIXABLE_YAML, FIXED_YAML)
     assert path.read_text() == FIXABLE_YAML
     assert [p.name for p in tmp_path.iterdir()] == ["t.yaml"]
