@@ -38,6 +38,8 @@ class LoopOutcome:
     document: TemplateDocument
     applied: list[AppliedFix] = field(default_factory=list)
     errors: list[RuleError] = field(default_factory=list)
+    #: rules that crashed while re-detecting on a changed template (verification judges those)
+    detection_errors: list[RuleError] = field(default_factory=list)
     iterations: int = 0
     converged: bool = True
     fighting: list[str] = field(default_factory=list)
@@ -62,11 +64,12 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
         if findings is None:
             detection = detect(doc.data, rules, settings)
             findings = detection.findings
-            _merge_errors(out.errors, detection.errors)
+            _merge_errors(out.detection_errors, detection.errors)
         chosen = [f for f in plan(findings, settings) if (f.rule_id, f.pointer) not in broken]
         if not chosen:
             break
         out.iterations = iteration
+        applied_before = len(out.applied)
         for finding in chosen:
             assert finding.fix is not None
             try:
@@ -84,6 +87,8 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
                                           finding.fix.description, list(finding.fix.operations), iteration))
             doc = new
         out.document = doc
+        if len(out.applied) == applied_before:  # every chosen fix failed: nothing more will change
+            break
         digest = _digest(doc)
         if digest in seen:
             cycle = sorted({a.rule_id for a in out.applied if a.iteration > seen[digest]})

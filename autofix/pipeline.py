@@ -102,21 +102,26 @@ def process_text(text: str, filename: str, settings: Settings, *, fix: bool = Fa
     result.errors.extend(_error(filename, e) for e in outcome.errors if e.message not in
                          {x.message for x in result.errors})
     result.fighting = outcome.fighting
+    if not (outcome.applied and outcome.converged):
+        # no verification will run: report rules that crashed on an intermediate template here
+        result.errors.extend(_error(filename, e) for e in outcome.detection_errors
+                             if e.message not in {x.message for x in result.errors})
     if not outcome.converged:
         result.errors.append(ErrorEntry(
             filename, f"fixes did not converge: rules {', '.join(outcome.fighting)} keep changing the template",
             rule=",".join(outcome.fighting)))
     final = outcome.document
+    if result.errors and outcome.applied:
+        # a rule failed on this file (or did not converge): what it would have done is unknown,
+        # so nothing is written and the findings of the input stand
+        result.findings = _positioned(detection.findings, doc)
+        return result
     if outcome.applied and outcome.converged:
         try:
             final = verify(text, outcome.patch, final.dumps(), loaded.format, filename, rules, settings,
                            [a.rule_id for a in outcome.applied], [e.message for e in detection.errors])
         except AutofixError as exc:
             result.errors.append(_error(filename, exc))
-            result.findings = _positioned(detection.findings, doc)
-            return result
-        if result.errors:
-            # a rule failed on this file: what it would have found is unknown, so nothing is written
             result.findings = _positioned(detection.findings, doc)
             return result
         result.fixed = final.dumps()
