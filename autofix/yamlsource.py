@@ -30,7 +30,7 @@ def _error(exc: yaml.YAMLError) -> LoadError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
-    message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+    message = " ".join((f"invalid YAML: {problem}" + (f" ({context})" if context else "")).split())
     if mark is None:
         return LoadError(message)
     return LoadError(message, line=mark.line + 1, column=mark.column + 1)
@@ -167,6 +167,12 @@ def parse_yaml(text: str) -> Node | None:
     """Parse ``text`` (no BOM) into a positioned tree; ``None`` for an empty document."""
     try:
         ynode = _compose(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids: no marks, an offset
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise LoadError(f"invalid YAML: character U+{char:04X} is not allowed ({exc.reason})",
+                        line=line, column=column) from None
     except yaml.YAMLError as exc:
         raise _error(exc) from None
     except (ValueError, TypeError) as exc:  # libyaml rejects some bytes outright
