@@ -21,6 +21,7 @@ ENTRY_POINT_GROUP = "autofix.rules"
 #: Built-in rules as "module:Class", in id order.
 BUILTIN_RULES: tuple[str, ...] = (
     "autofix.rules.dr004_aurora_cluster_not_global:AuroraClusterNotGlobal",
+    "autofix.rules.dr005_global_table_replica_sse:GlobalTableReplicaSse",
     "autofix.rules.dr007_aurora_global_burstable_class:AuroraGlobalBurstableClass",
 )
 
