@@ -20,8 +20,10 @@ ENTRY_POINT_GROUP = "autofix.rules"
 
 #: Built-in rules as "module:Class", in id order.
 BUILTIN_RULES: tuple[str, ...] = (
+    "autofix.rules.dr001_s3_bucket_without_replication:S3BucketWithoutReplication",
     "autofix.rules.dr004_aurora_cluster_not_global:AuroraClusterNotGlobal",
     "autofix.rules.dr005_global_table_replica_sse:GlobalTableReplicaSse",
+    "autofix.rules.dr006_replication_destination_missing:ReplicationDestinationMissing",
     "autofix.rules.dr007_aurora_global_burstable_class:AuroraGlobalBurstableClass",
 )
 
