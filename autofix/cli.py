@@ -148,12 +148,13 @@ def _emit(state: _Run, result: FileResult, explicit: bool) -> None:
                 typer.echo(finding_line(result.file, f, state.settings))
 
 
-def _summary_line(summary: Summary, fix: bool) -> str:
+def _summary_line(summary: Summary, fix: bool, dry_run: bool = False) -> str:
     found = sum(summary.findings_by_rule.values())
     fixed = sum(summary.fixes_by_rule.values())
     parts = []
     if fix:
-        parts.append(f"Fixed {fixed} finding{'s' * (fixed != 1)} in {summary.changed} "
+        verb = "Would fix" if dry_run else "Fixed"
+        parts.append(f"{verb} {fixed} finding{'s' * (fixed != 1)} in {summary.changed} "
                      f"file{'s' * (summary.changed != 1)}.")
     parts.append(f"{found} finding{'s' * (found != 1)} remain{'s' * (found == 1)}" if fix else
                  f"Found {found} finding{'s' * (found != 1)}")
@@ -322,7 +323,7 @@ def fix(
     if output_format is OutputFormat.json:
         _finish_check(state, collected, summary)
     elif not patch:
-        typer.echo(_summary_line(summary, fix=True), err=True)
+        typer.echo(_summary_line(summary, fix=True, dry_run=diff), err=True)
     raise typer.Exit(state.exit_code)
 
 
