@@ -21,6 +21,18 @@ _AWS_MANAGED = re.compile(r"(^|:)alias/aws/dynamodb$")
 OK, BAD, UNKNOWN = "ok", "bad", "unknown"
 
 
+def _intrinsic(value: Any) -> bool:
+    """An intrinsic function (``Fn::If``, ``Ref``...) standing where an object is expected."""
+    if not (isinstance(value, dict) and len(value) == 1):
+        return False
+    key = next(iter(value))
+    return key in ("Ref", "Condition") or key.startswith("Fn::")
+
+
+def _plain_object(value: Any) -> bool:
+    return isinstance(value, dict) and not _intrinsic(value)
+
+
 def _truthy(value: Any) -> bool | None:
     """True/False for a literal boolean (or its string form), None for anything else."""
     if isinstance(value, bool):
@@ -36,6 +48,12 @@ def _is_stack_region(value: Any, settings: Settings) -> bool:
     if isinstance(value, dict) and value.get("Fn::Sub") == "${AWS::Region}":
         return True
     return isinstance(value, str) and settings.primary_region is not None and value == settings.primary_region
+
+
+def _region_label(region: Any) -> str:
+    if isinstance(region, str):
+        return region
+    return ref_target(region) or "a computed region"
 
 
 def _region_literal(template: Template, region: Any) -> str | None:
@@ -172,7 +190,7 @@ class GlobalTableReplicaSse(Rule):
         props = template.properties(table_id)
         base = template.pointer("Resources", table_id, "Properties")
         table_sse = props.get("SSESpecification")
-        if table_sse is not None and not isinstance(table_sse, dict):
+        if table_sse is not None and not _plain_object(table_sse):
             return None  # Fn::If or a parameter: not ours to judge
         enabled = _truthy(table_sse.get("SSEEnabled", False)) if table_sse is not None else False
         sse_type = table_sse.get("SSEType") if table_sse is not None else None
@@ -180,7 +198,7 @@ class GlobalTableReplicaSse(Rule):
             return None
         table_key_name = next((k for k in TABLE_KEY_NAMES if table_sse and k in table_sse), None)
         replicas = props.get("Replicas")
-        plain = isinstance(replicas, list) and all(isinstance(r, dict) for r in replicas)
+        plain = isinstance(replicas, list) and all(_plain_object(r) for r in replicas)
         with_sse = [i for i, r in enumerate(replicas) if "SSESpecification" in r] if plain else []
         table_kms = enabled and sse_type == "KMS"
         keep, why = (self._keep_replica_keys(template, settings, replicas, with_sse) if with_sse
@@ -255,8 +273,8 @@ class GlobalTableReplicaSse(Rule):
         verdicts = []
         for i in with_sse:
             sse = replicas[i]["SSESpecification"]
-            if not isinstance(sse, dict) or (isinstance(sse.get("KMSMasterKeyId"), dict)
-                                              and "Fn::If" in sse["KMSMasterKeyId"]):
+            if not _plain_object(sse) or (isinstance(sse.get("KMSMasterKeyId"), dict)
+                                          and "Fn::If" in sse["KMSMasterKeyId"]):
                 return True, "conditional"
             if sse.get("KMSMasterKeyId") in (None, ""):
                 return False, f"replica {i} names no KMSMasterKeyId"
@@ -269,8 +287,10 @@ class GlobalTableReplicaSse(Rule):
             return False, "some replicas have no key, and AWS managed and customer managed keys cannot be mixed"
         bad = [i for i, verdict, _ in verdicts if verdict == BAD]
         if bad:
-            which = ", ".join(str(i) for i in bad)
-            return False, f"the key of replica {which} does not live in that replica's region"
+            which = ", ".join(_region_label(replicas[i].get("Region")) for i in bad)
+            stack = any(_stack_local(template, replicas[i]["SSESpecification"]["KMSMasterKeyId"]) for i in bad)
+            hint = ": a key of this stack exists only in the region the stack is deployed to" if stack else ""
+            return False, f"the keys of the replicas in {which} are not known to live in those regions{hint}"
         return True, "keys live in their replicas' regions"
 
     @staticmethod
