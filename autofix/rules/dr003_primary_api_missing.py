@@ -24,7 +24,7 @@ from autofix.settings import Settings
 from autofix.template import Template
 
 PATCHES = "DR003-primary-api-missing"
-_SECONDARY_WORD = re.compile(r"(?<![A-Za-z])(secondary|standby|failover|passive|dr)(?![a-z])", re.IGNORECASE)
+_SECONDARY_WORD = re.compile(r"(?<![A-Za-z])((?i:secondary|standby|failover|passive|dr))(?![a-z])")
 _SUFFIX_PARAM = re.compile(r"^(environment_?suffix|env_?suffix|suffix)$", re.IGNORECASE)
 _ENV_PARAM = re.compile(r"^(environment|env|stage)(_?name)?$", re.IGNORECASE)
 #: (fragment, logical id suffix) of the resources added, in the order they are written.
