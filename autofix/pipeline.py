@@ -74,7 +74,47 @@ def _positioned(findings: list[Finding], doc) -> list[Finding]:
 
 
 def process_text(text: str, filename: str, settings: Settings, *, fix: bool = False) -> FileResult:
-    """Check (and with ``fix`` repair) one template given as text."""
+    """Check (and with ``fix`` repair) one template given as text.
+
+    The optional steps the settings ask for run after the core: ``validate``
+    (cfn-lint must not find new errors in a fix) and ``show_unused_suppressions``.
+    """
+    result = _process(text, filename, settings, fix=fix)
+    if fix and settings.validate and result.changed:
+        result = _validated(result, text, filename, settings)
+    if settings.show_unused_suppressions and result.is_template:
+        result.findings.extend(_unused_suppressions(result.fixed if result.changed else text, filename, settings))
+    return result
+
+
+def _validated(result: FileResult, text: str, filename: str, settings: Settings) -> FileResult:
+    """``result`` when cfn-lint finds no new error in its fixed text; else the unfixed result plus an error."""
+    from autofix.validate import describe, gained_errors
+
+    gained = gained_errors(text, result.fixed or "", settings.primary_region)
+    if not gained:
+        return result
+    refused = _process(text, filename, settings, fix=False)
+    refused.errors.append(ErrorEntry(filename, describe(gained), rule=",".join(sorted({a["rule"] for a in
+                                                                                     result.applied}))))
+    return refused
+
+
+def _unused_suppressions(text: str, filename: str, settings: Settings) -> list[Finding]:
+    from autofix.suppressions import unused
+    from autofix.template import Template
+
+    try:
+        loaded = load_text(text, filename, max_bytes=settings.max_bytes)
+    except AutofixError:
+        return []
+    rules = rules_for(settings)
+    detection = detect(loaded.data, rules, settings)
+    found = unused(Template(loaded.data), detection.suppressed, rules, all_rules())
+    return _positioned(found, loaded.document) if found else []
+
+
+def _process(text: str, filename: str, settings: Settings, *, fix: bool) -> FileResult:
     result = FileResult(filename, original=text)
     try:
         loaded = load_text(text, filename, max_bytes=settings.max_bytes)
