@@ -169,12 +169,13 @@ def _emit(state: _Run, result: FileResult, explicit: bool) -> None:
     state.reporter().add(result, explicit)
 
 
-def _summary_line(summary: Summary, fix: bool) -> str:
+def _summary_line(summary: Summary, fix: bool, dry_run: bool = False) -> str:
     found = sum(summary.findings_by_rule.values())
     fixed = sum(summary.fixes_by_rule.values())
     parts = []
     if fix:
-        parts.append(f"Fixed {fixed} finding{'s' * (fixed != 1)} in {summary.changed} "
+        verb = "Would fix" if dry_run else "Fixed"
+        parts.append(f"{verb} {fixed} finding{'s' * (fixed != 1)} in {summary.changed} "
                      f"file{'s' * (summary.changed != 1)}.")
     parts.append(f"{found} finding{'s' * (found != 1)} remain{'s' * (found == 1)}" if fix else
                  f"Found {found} finding{'s' * (found != 1)}")
@@ -343,7 +344,7 @@ def fix(
     state.reporter().finish(summary)
     state.close()
     if output_format is OutputFormat.text and not patch:
-        typer.echo(_summary_line(summary, fix=True), err=True)
+        typer.echo(_summary_line(summary, fix=True, dry_run=diff), err=True)
     raise typer.Exit(state.exit_code)
 
 
