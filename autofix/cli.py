@@ -110,7 +110,8 @@ class _Run:
         """The run's reporter, writing to ``stream`` (stdout) or, with --output-file, to a buffer."""
         if self._reporter is None:
             out = io.StringIO() if self.output_file else (stream or sys.stdout)
-            self._reporter = reporter(self.fmt, out, self.settings, fix=self.fix)
+            self._reporter = reporter(self.fmt, out, self.settings, fix=self.fix,
+                                      color=False if self.output_file else None)
         return self._reporter
 
     def close(self) -> None:

@@ -51,7 +51,7 @@ def _demoted(documentation: str, levels: int = 1) -> str:
 
 def explain_text(rule: type[Rule]) -> str:
     """What ``autofix explain`` prints: a title, the summary and fix safety, then the documentation."""
-    return (f"# {rule.id} {rule.name}\n\n{rule.summary}.\nFix: {safety(rule)}. "
+    return (f"# {rule.id} {rule.name}\n\n{_sentence(rule.summary)}\nFix: {safety(rule)}. "
             f"{_SAFETY_HINT[safety(rule)]}\n\n{rule.documentation()}\n")
 
 
@@ -88,6 +88,34 @@ def markdown(rules: Sequence[type[Rule]]) -> str:
     for rule in rules:
         lines.append(f"| [{rule.id}](#{anchor(rule)}) | `{rule.name}` | {safety(rule)} | {rule.summary} |")
     for rule in rules:
-        lines += ["", f"## {rule.id} {rule.name}", "", f"{rule.summary}.  Fix: **{safety(rule)}**.", "",
+        lines += ["", f"## {rule.id} {rule.name}", "", f"{_sentence(rule.summary)}  Fix: **{safety(rule)}**.", "",
                   _demoted(rule.documentation(), 1)]
+    lines += ["", SUPPRESSIONS]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _sentence(text: str) -> str:
+    return text.rstrip(".") + "."
+
+
+SUPPRESSIONS = """\
+## Suppressions
+
+A finding you have decided to live with can be suppressed in the template itself, for one
+resource or for the whole template, with the rule's id or name (or `all`):
+
+```yaml
+Metadata:                      # template level: applies to every resource
+  autofix:
+    ignore: [DR001]
+Resources:
+  ScratchBucket:
+    Type: AWS::S3::Bucket
+    Metadata:                  # resource level: applies to this resource only
+      autofix:
+        ignore: [aurora-cluster-not-global, DR006]
+```
+
+A suppressed finding is neither reported nor fixed.  `autofix check --show-unused-suppressions`
+reports entries that suppress nothing (as `unused-suppression`), and entries naming a rule that
+does not exist, so that stale suppressions do not hide a future finding."""

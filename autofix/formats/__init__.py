@@ -23,8 +23,9 @@ class OutputFormat(str, Enum):
     github = "github"
 
 
-def reporter(fmt: OutputFormat | str, out: TextIO, settings: Settings, *, fix: bool = False) -> Reporter:
-    """The reporter for ``fmt`` writing to ``out``."""
+def reporter(fmt: OutputFormat | str, out: TextIO, settings: Settings, *, fix: bool = False,
+             color: bool | None = None) -> Reporter:
+    """The reporter for ``fmt`` writing to ``out``; ``color`` None lets the stream decide (text only)."""
     fmt = OutputFormat(fmt)
     if fmt is OutputFormat.text:
         from autofix.formats.text import TextReporter as cls
@@ -34,7 +35,7 @@ def reporter(fmt: OutputFormat | str, out: TextIO, settings: Settings, *, fix: b
         from autofix.formats.sarif import SarifReporter as cls
     else:
         from autofix.formats.github import GithubReporter as cls
-    return cls(out, settings, fix=fix)
+    return cls(out, settings, fix=fix, color=color)
 
 
 __all__ = ["OutputFormat", "reporter"]

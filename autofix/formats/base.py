@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 class Reporter:
     """Collects results; subclasses write them.  ``explicit``: the file was named on the command line."""
 
-    def __init__(self, out: TextIO, settings: Settings, *, fix: bool = False) -> None:
+    def __init__(self, out: TextIO, settings: Settings, *, fix: bool = False, color: bool | None = None) -> None:
         self.out = out
+        self.color = color
         self.settings = settings
         self.fix = fix
         self.results: list[tuple[FileResult, bool]] = []

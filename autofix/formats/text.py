@@ -23,9 +23,13 @@ if TYPE_CHECKING:
     from autofix.rules.base import Finding
 
 
-def console(stream: TextIO) -> Console:
-    """A console on ``stream`` that never wraps, highlights or interprets markup."""
-    return Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=True)
+def console(stream: TextIO, color: bool | None = None) -> Console:
+    """A console on ``stream`` that never wraps, highlights or interprets markup.
+
+    ``color`` None lets rich decide from the stream and the environment; False never colours.
+    """
+    return Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=True,
+                   force_terminal=color, no_color=True if color is False else None)
 
 
 def finding_text(file: str, f: Finding, fixable: bool) -> Text:
@@ -50,9 +54,10 @@ def error_text(e: ErrorEntry) -> Text:
 
 
 class TextReporter(Reporter):
-    def __init__(self, out: TextIO, settings, *, fix: bool = False, err: TextIO | None = None) -> None:
-        super().__init__(out, settings, fix=fix)
-        self.console = console(out)
+    def __init__(self, out: TextIO, settings, *, fix: bool = False, color: bool | None = None,
+                 err: TextIO | None = None) -> None:
+        super().__init__(out, settings, fix=fix, color=color)
+        self.console = console(out, color)
         self.err_console = console(err or sys.stderr)
 
     def add(self, result: FileResult, explicit: bool) -> None:
