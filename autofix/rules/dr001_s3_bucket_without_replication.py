@@ -96,7 +96,8 @@ class S3BucketWithoutReplication(Rule):
     `DeletionPolicy` and `UpdateReplacePolicy`), a role trusted by `s3.amazonaws.com` and a
     separate least-privilege policy (a policy inline in the role would form a circular
     dependency with the bucket), with `kms:Decrypt`/`kms:Encrypt` on the source's key when it
-    uses SSE-KMS, and one V2 replication rule.
+    uses SSE-KMS (the key policy must let IAM policies grant its use, as the default key
+    policy does), and one V2 replication rule.
 
     **A CloudFormation stack is single-region: the replica this fix creates lives in the
     stack's region.**  That protects against deletion and gives a second copy, but not

@@ -24,7 +24,7 @@ from autofix.settings import Settings
 from autofix.template import Template
 
 PATCHES = "DR003-primary-api-missing"
-_SECONDARY_WORD = re.compile(r"(?<![A-Za-z])(secondary|standby|failover|passive|dr)(?![a-z])", re.IGNORECASE)
+_SECONDARY_WORD = re.compile(r"(?<![A-Za-z])((?i:secondary|standby|failover|passive|dr))(?![a-z])")
 _SUFFIX_PARAM = re.compile(r"^(environment_?suffix|env_?suffix|suffix)$", re.IGNORECASE)
 _ENV_PARAM = re.compile(r"^(environment|env|stage)(_?name)?$", re.IGNORECASE)
 #: (fragment, logical id suffix) of the resources added, in the order they are written.
@@ -97,9 +97,10 @@ class PrimaryApiMissing(Rule):
       also holds the primary side (a placeholder health check, a `Primary*` resource or a
       primary condition).
 
-    Health checks and failover records that take their target from a parameter without a
-    default, or from a resource, are wired from outside (split stacks) and are not reported.
-    Failover records without a health check are left to the author.
+    A health check whose domain comes from a resource already has something to probe; one
+    whose domain comes from a parameter without a default is wired from outside (split
+    stacks, the entry point lives in another stack); neither is reported.  Failover records
+    without a health check are left to the author: adding an API would not repair them.
 
     ## Why is this bad?
     The health check has nothing real to probe, so Route53 sees the primary as unhealthy from
