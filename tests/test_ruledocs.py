@@ -84,3 +84,16 @@ def test_pre_commit_hooks() -> None:
         assert hook["language"] == "python"
         assert set(hook["types_or"]) == {"json", "yaml"}
         assert "--only-templates" in hook["entry"]
+
+
+def test_every_subpackage_is_packaged() -> None:
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+                 ["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "autofix").rglob("__init__.py")}
+    assert found <= listed, f"add {sorted(found - listed)} to [tool.setuptools] packages"
