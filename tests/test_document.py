@@ -141,7 +141,8 @@ def test_yaml_add_property_keeps_comments_and_uses_file_style() -> None:
 
 
 def test_yaml_remove_keeps_following_comment_lines() -> None:
-    text = "Resources:\n  A:\n    Type: X\n    Properties:\n      P: 1\n      # about Q\n      Q: 2\n  B:\n    Type: Y\n"
+    text = ("Resources:\n  A:\n    Type: X\n    Properties:\n      P: 1\n      # about Q\n      Q: 2\n"
+            "  B:\n    Type: Y\n")
     doc = TemplateDocument.from_text(text)
     new = doc.apply([{"op": "remove", "path": "/Resources/A/Properties/P"}])
     assert new.dumps() == text.replace("      P: 1\n", "")
