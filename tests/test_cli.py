@@ -7,28 +7,12 @@ from pathlib import Path
 
 import jsonpatch
 import pytest
+from cli_fixtures import GLOBAL_BURSTABLE
 from typer.testing import CliRunner
 
 from autofix.cli import app
 
-TEMPLATE = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  Global:
-    Type: AWS::RDS::GlobalCluster
-    Properties:
-      Engine: aurora-postgresql
-  Cluster:
-    Type: AWS::RDS::DBCluster
-    Properties:
-      Engine: aurora-postgresql
-      GlobalClusterIdentifier: !Ref Global
-  Instance:
-    Type: AWS::RDS::DBInstance
-    Properties:
-      DBClusterIdentifier: !Ref Cluster
-      DBInstanceClass: db.t3.medium  # too small
-"""
+TEMPLATE = GLOBAL_BURSTABLE
 
 
 @pytest.fixture
