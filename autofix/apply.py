@@ -67,6 +67,7 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
         if not chosen:
             break
         out.iterations = iteration
+        applied_before = len(out.applied)
         for finding in chosen:
             assert finding.fix is not None
             try:
@@ -79,6 +80,8 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
                                           finding.fix.description, list(finding.fix.operations), iteration))
             doc = new
         out.document = doc
+        if len(out.applied) == applied_before:  # every planned fix failed: nothing more to do
+            break
         digest = _digest(doc)
         if digest in seen:
             cycle = sorted({a.rule_id for a in out.applied if a.iteration > seen[digest]})

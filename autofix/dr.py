@@ -7,8 +7,11 @@ shows in the template itself:
 - a Route53 failover record, or a Route53 health check that a record set uses;
 - a DynamoDB global table with replicas in two or more regions;
 - an Aurora global cluster, or a cluster joined to one or replicating from another region;
-- S3 replication to a bucket this template does not define (same-region
-  replication to a bucket defined here is a compliance pattern, not DR);
+- S3 replication to a bucket named by an ARN string, or to one this template
+  does not define (same-region replication to a bucket of this template,
+  referenced with ``Ref``/``!GetAtt``, is a compliance pattern, not DR; a
+  destination named by ARN stays evidence after DR006 creates the bucket, so the
+  answer does not depend on which fixes ran first);
 - a parameter that names a secondary, failover or DR region (``SecondaryRegion``,
   ``DRRegion``, ``DisasterRecoveryRegion``...), or a condition that singles out
   the secondary / DR side (``IsSecondaryRegion``, ``IsDR``).
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autofix.settings import Settings
-from autofix.template import Template, getatt_target, ref_target, strings_in
+from autofix.template import Template, getatt_target, ref_target
 
 _REGION_PARAM = re.compile(
     r"^(secondary|failover|standby|dr|disaster_?recovery|replica(tion)?|backup|recovery|passive)_?region(name)?$",
@@ -72,15 +75,10 @@ def replication_destinations(props: dict[str, Any]) -> list[Any]:
     return out
 
 
-def _in_template(template: Template, bucket: Any) -> bool:
+def _local_reference(template: Template, bucket: Any) -> bool:
+    """A ``Ref``/``GetAtt`` to a bucket this template defines."""
     target = ref_target(bucket) or (getatt_target(bucket) or (None,))[0]
-    if target:
-        return target in template.resources
-    names = set()
-    for logical_id, _ in template.resources_of("AWS::S3::Bucket"):
-        name = template.properties(logical_id).get("BucketName")
-        names.update(strings_in(name))
-    return any(s.replace("arn:aws:s3:::", "") in names for s in strings_in(bucket) if s)
+    return bool(target) and target in template.resources
 
 
 def dr_context(template: Template, settings: Settings) -> DrContext:
@@ -121,9 +119,9 @@ def dr_context(template: Template, settings: Settings) -> DrContext:
                 if len(regions) >= 2:
                     return DrContext(True, f"DynamoDB global table {logical_id} with replicas in two regions")
         if kind == "AWS::S3::Bucket":
-            outside = [b for b in replication_destinations(props) if not _in_template(template, b)]
+            outside = [b for b in replication_destinations(props) if not _local_reference(template, b)]
             if outside:
-                return DrContext(True, f"bucket {logical_id} replicates to a bucket outside this template")
+                return DrContext(True, f"bucket {logical_id} replicates to a bucket named by ARN")
     for name in template.parameters:
         if _REGION_PARAM.match(name):
             return DrContext(True, f"parameter {name} names a secondary region")

@@ -7,6 +7,7 @@ picklable, so a process pool or any other engine can map it over a corpus.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -83,8 +84,13 @@ def _positioned(findings: list[Finding], doc) -> list[Finding]:
     return out
 
 
-def process_text(text: str, filename: str, settings: Settings, *, fix: bool = False) -> FileResult:
-    """Check (and with ``fix`` repair) one template given as text."""
+def process_text(text: str, filename: str, settings: Settings, *, fix: bool = False,
+                 rules: Sequence[Rule] | None = None) -> FileResult:
+    """Check (and with ``fix`` repair) one template given as text.
+
+    ``rules`` defaults to the registry's rules chosen by ``settings``; passing them
+    explicitly lets tests and embedders run their own.
+    """
     result = FileResult(filename, original=text)
     try:
         loaded = load_text(text, filename, max_bytes=settings.max_bytes)
@@ -99,7 +105,7 @@ def process_text(text: str, filename: str, settings: Settings, *, fix: bool = Fa
         else:
             result.errors.append(_error(filename, exc))
         return result
-    rules = rules_for(settings)
+    rules = rules_for(settings) if rules is None else tuple(rules)
     if not may_fire(rules, loaded.resource_types):
         try:
             loaded.validate()
