@@ -4,7 +4,9 @@ Some rules (DR001, DR003, DR004) add billable architecture, which is only
 right when the template is meant to survive a regional outage.  That intent
 shows in the template itself:
 
-- a Route53 failover record, or a Route53 health check that a record set uses;
+- a Route53 failover record that can fail over to another region (PRIMARY and
+  SECONDARY records that both target this stack's own resources fail over within
+  one region), or a latency record guarded by a health check;
 - a DynamoDB global table with replicas in two or more regions;
 - an Aurora global cluster, or a cluster joined to one or replicating from another region;
 - S3 replication to a bucket named by an ARN string, or to one this template
@@ -17,8 +19,8 @@ shows in the template itself:
   the secondary / DR side (``IsSecondaryRegion``, ``IsDR``).
 
 Conditions that only name the primary (``IsPrimary``) are not evidence: cfn-lint's
-fixtures and many stacks use them to mean "region is us-east-1".  A lone health
-check is plain monitoring.  Users can force the answer with the ``dr`` setting.
+fixtures and many stacks use them to mean "region is us-east-1".  A health check
+on its own is plain monitoring.  Users can force the answer with the ``dr`` setting.
 """
 
 from __future__ import annotations
@@ -88,24 +90,17 @@ def dr_context(template: Template, settings: Settings) -> DrContext:
     if settings.dr in ("false", "off", "no", False):
         return DrContext(False, "forced off by configuration")
     resources = template.resources
-    used_checks = set()
-    for resource in resources.values():
-        if isinstance(resource, dict) and resource.get("Type") in ("AWS::Route53::RecordSet",
-                                                                     "AWS::Route53::RecordSetGroup"):
-            used_checks.update(_referenced(_props(resource)))
     for logical_id, resource in resources.items():
         if not isinstance(resource, dict):
             continue
         kind = resource.get("Type")
         props = _props(resource)
-        if kind == "AWS::Route53::HealthCheck" and logical_id in used_checks:
-            return DrContext(True, f"Route53 health check {logical_id} guards a record set")
-        if kind == "AWS::Route53::RecordSet" and "Failover" in props:
-            return DrContext(True, f"Route53 failover record {logical_id}")
-        if kind == "AWS::Route53::RecordSetGroup":
-            records = props.get("RecordSets")
-            if isinstance(records, list) and any(isinstance(r, dict) and "Failover" in r for r in records):
-                return DrContext(True, f"Route53 failover records in {logical_id}")
+        if kind in ("AWS::Route53::RecordSet", "AWS::Route53::RecordSetGroup") and _cross_region_failover(
+            template, resource
+        ):
+            return DrContext(True, f"Route53 failover record in {logical_id}")
+        if kind == "AWS::Route53::RecordSet" and "Region" in props and "HealthCheckId" in props:
+            return DrContext(True, f"Route53 latency record {logical_id} with a health check")
         if kind == "AWS::RDS::GlobalCluster":
             return DrContext(True, f"Aurora global cluster {logical_id}")
         if kind == "AWS::RDS::DBCluster" and (
@@ -131,6 +126,34 @@ def dr_context(template: Template, settings: Settings) -> DrContext:
         if _compares_region_with_secondary(body):
             return DrContext(True, f"condition {name} compares the region with a secondary-region parameter")
     return DrContext(False, "no multi-region DR feature found")
+
+
+def _failover_records(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    props = _props(resource)
+    if resource.get("Type") == "AWS::Route53::RecordSet":
+        return [props] if "Failover" in props else []
+    records = props.get("RecordSets")
+    return [r for r in records if isinstance(r, dict) and "Failover" in r] if isinstance(records, list) else []
+
+
+def _cross_region_failover(template: Template, resource: dict[str, Any]) -> bool:
+    """A failover record that can point outside this stack's region.
+
+    PRIMARY and SECONDARY records that both target resources of this very
+    template, with no condition choosing between regions, fail over within one
+    region (two load balancers of one stack): not multi-region evidence.
+    """
+    records = _failover_records(resource)
+    if not records:
+        return False
+    if "Condition" in resource:
+        return True
+    everything = [r for res in template.resources.values() if isinstance(res, dict)
+                  and "Condition" not in res for r in _failover_records(res)]
+    sides = {str(r.get("Failover")) for r in everything}
+    local = all(_referenced({k: v for k, v in r.items() if k != "HealthCheckId"}) & set(template.resources)
+                for r in everything)
+    return not ({"PRIMARY", "SECONDARY"} <= sides and local)
 
 
 def _referenced(value: Any) -> set[str]:

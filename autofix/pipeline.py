@@ -89,8 +89,48 @@ def process_text(text: str, filename: str, settings: Settings, *, fix: bool = Fa
     """Check (and with ``fix`` repair) one template given as text.
 
     ``rules`` defaults to the registry's rules chosen by ``settings``; passing them
-    explicitly lets tests and embedders run their own.
+    explicitly lets tests and embedders run their own.  The optional steps the
+    settings ask for run after the core: ``validate`` (cfn-lint must not find new
+    errors in a fix) and ``show_unused_suppressions``.
     """
+    rules = rules_for(settings) if rules is None else tuple(rules)
+    result = _process(text, filename, settings, fix=fix, rules=rules)
+    if fix and settings.validate and result.changed:
+        result = _validated(result, text, filename, settings, rules)
+    if settings.show_unused_suppressions and result.is_template:
+        result.findings.extend(_unused_suppressions(result.fixed if result.changed else text, filename, settings,
+                                                    rules))
+    return result
+
+
+def _validated(result: FileResult, text: str, filename: str, settings: Settings,
+               rules: Sequence[Rule]) -> FileResult:
+    """``result`` when cfn-lint finds no new error in its fixed text; else the unfixed result plus an error."""
+    from autofix.validate import describe, gained_errors
+
+    gained = gained_errors(text, result.fixed or "", settings.primary_region)
+    if not gained:
+        return result
+    refused = _process(text, filename, settings, fix=False, rules=rules)
+    refused.errors.append(ErrorEntry(filename, describe(gained), rule=",".join(sorted({a["rule"] for a in
+                                                                                     result.applied}))))
+    return refused
+
+
+def _unused_suppressions(text: str, filename: str, settings: Settings, rules: Sequence[Rule]) -> list[Finding]:
+    from autofix.suppressions import unused
+    from autofix.template import Template
+
+    try:
+        loaded = load_text(text, filename, max_bytes=settings.max_bytes)
+    except AutofixError:
+        return []
+    detection = detect(loaded.data, rules, settings)
+    found = unused(Template(loaded.data), detection.suppressed, rules, all_rules())
+    return _positioned(found, loaded.document) if found else []
+
+
+def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: Sequence[Rule]) -> FileResult:
     result = FileResult(filename, original=text)
     try:
         loaded = load_text(text, filename, max_bytes=settings.max_bytes)
@@ -105,7 +145,7 @@ def process_text(text: str, filename: str, settings: Settings, *, fix: bool = Fa
         else:
             result.errors.append(_error(filename, exc))
         return result
-    rules = rules_for(settings) if rules is None else tuple(rules)
+    rules = tuple(rules)
     if not may_fire(rules, loaded.resource_types):
         try:
             loaded.validate()

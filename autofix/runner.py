@@ -53,8 +53,8 @@ def _job(args: tuple[str, Settings, bool]) -> FileResult:
         result = FileResult(path)
         result.errors.append(ErrorEntry(path, f"internal error: {type(exc).__name__}: {exc}"))
         return result
-    if not result.changed:
-        result.original = None  # the parent needs the text only to diff or write; spare the pipe
+    if not result.changed and not result.findings:
+        result.original = None  # the parent needs the text only to diff, write or place fixes; spare the pipe
     return result
 
 

@@ -251,8 +251,18 @@ def test_json_additions_follow_indentation(indent: str) -> None:
     assert new.data == jsonpatch.apply_patch(cfn_json(text), ops)
     out = new.dumps()
     i = indent
-    assert f',\n{i * 4}"VersioningConfiguration": {{\n{i * 5}"Status": "Enabled"\n{i * 4}}}\n' in out
+    # the file writes short collections on one line, so the new ones are too
+    assert f',\n{i * 4}"VersioningConfiguration": {{"Status": "Enabled"}}\n' in out
+    assert f'{i * 5}{{"Key": "team", "Value": "data"}},\n{i * 5}{{"Key": "k", "Value": "v"}}\n' in out
     fixed_lines_kept(text, out, {8, 9})  # the last item and the closing bracket gain commas
+
+
+def test_json_fully_expanded_files_get_expanded_additions() -> None:
+    text = json.dumps(json.loads(JSON), indent=2) + "\n"
+    new = TemplateDocument.from_text(text).apply(
+        [{"op": "add", "path": "/Resources/Queue/Properties", "value": {"DelaySeconds": 5}}])
+    assert '    "Queue": {\n      "Type": "AWS::SQS::Queue",\n      "Properties": {\n        "DelaySeconds": 5\n' \
+        in new.dumps()
 
 
 def test_json_remove_member_and_item() -> None:
