@@ -84,6 +84,8 @@ Dr = Annotated[str | None, typer.Option("--dr", help="Treat templates as multi-r
 Unsafe = Annotated[bool | None, typer.Option("--unsafe-fixes/--no-unsafe-fixes",
                                              help="Also apply fixes that add architecture.")]
 NoProgress = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
+ReportFile = Annotated[str | None, typer.Option("--report", metavar="FILE", help="Also write the run's summary "
+                                                "and errors to FILE as JSON.")]
 OutputFile = Annotated[Path | None, typer.Option("--output-file", "-o", dir_okay=False,
                                                  help="Write the report (in --format) to this file instead of "
                                                  "standard output.")]
@@ -171,24 +173,18 @@ def _emit(state: _Run, result: FileResult, explicit: bool) -> None:
 
 
 def _summary_line(summary: Summary, fix: bool, dry_run: bool = False) -> str:
-    found = sum(summary.findings_by_rule.values())
-    fixed = sum(summary.fixes_by_rule.values())
-    parts = []
-    if fix:
-        verb = "Would fix" if dry_run else "Fixed"
-        parts.append(f"{verb} {fixed} finding{'s' * (fixed != 1)} in {summary.changed} "
-                     f"file{'s' * (summary.changed != 1)}.")
-    parts.append(f"{found} finding{'s' * (found != 1)} remain{'s' * (found == 1)}" if fix else
-                 f"Found {found} finding{'s' * (found != 1)}")
-    parts[-1] += f" in {summary.templates} template{'s' * (summary.templates != 1)}"
-    if summary.skipped:
-        parts[-1] += f" ({summary.skipped} other file{'s' * (summary.skipped != 1)} skipped)"
-    if summary.errors:
-        parts[-1] += f"; {summary.errors} error{'s' * (summary.errors != 1)}"
-    parts[-1] += "."
-    if summary.unsafe_hidden:
-        parts.append(f"{summary.unsafe_hidden} more fixable with --unsafe-fixes.")
-    return " ".join(parts)
+    return summary.line(fix, dry_run)
+
+
+def _write_report(state: _Run, path: str | None, summary: Summary) -> None:
+    """``--report FILE``: the summary as JSON, written whole or not at all."""
+    if path is None:
+        return
+    try:
+        atomic_write(path, summary.report().encode("utf-8"))
+    except OSError as exc:
+        typer.echo(f"error: cannot write report {path}: {exc.strerror or exc}", err=True)
+        state.worse(EXIT_ERROR)
 
 
 def _stdin(state: _Run, name: str | None, *, fix: bool, diff: bool, patch: bool) -> None:
@@ -246,6 +242,7 @@ def check(
     dr: Dr = None,
     unsafe_fixes: Unsafe = None,
     no_progress: NoProgress = False,
+    report: ReportFile = None,
     output_file: OutputFile = None,
     show_unused_suppressions: ShowUnused = False,
     only_templates: OnlyTemplates = False,
@@ -272,6 +269,7 @@ def check(
     if output_format is OutputFormat.text and (summary.files > 1 or summary.findings_by_rule
                                                or summary.unsafe_hidden):
         typer.echo(_summary_line(summary, fix=False), err=True)
+    _write_report(state, report, summary)
     raise typer.Exit(state.exit_code)
 
 
@@ -291,6 +289,7 @@ def fix(
     no_gitignore: NoGitignore = False,
     dr: Dr = None,
     no_progress: NoProgress = False,
+    report: ReportFile = None,
     output_file: OutputFile = None,
     show_unused_suppressions: ShowUnused = False,
     only_templates: OnlyTemplates = False,
@@ -346,6 +345,7 @@ def fix(
     state.close()
     if output_format is OutputFormat.text and not patch:
         typer.echo(_summary_line(summary, fix=True, dry_run=diff), err=True)
+    _write_report(state, report, summary)
     raise typer.Exit(state.exit_code)
 
 

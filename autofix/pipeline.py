@@ -8,12 +8,13 @@ picklable, so a process pool or any other engine can map it over a corpus.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from autofix.apply import fix_loop
 from autofix.detect import detect
+from autofix.document import looks_like_template
 from autofix.errors import AutofixError, NotATemplateError
 from autofix.load import load_text
 from autofix.plan import allowed
@@ -59,14 +60,23 @@ def rules_for(settings: Settings) -> tuple[Rule, ...]:
     return _rules(tuple(settings.select), tuple(settings.ignore))
 
 
+def may_fire(rules: tuple[Rule, ...], resource_types: frozenset[str] | None) -> bool:
+    """Whether any rule could report something on a template declaring ``resource_types``.
+
+    Only a rule that declares :attr:`~autofix.rules.base.Rule.resource_types` can be ruled
+    out; unknown types (None) rule out nothing.
+    """
+    if resource_types is None:
+        return True
+    return any(rule.resource_types is None or rule.resource_types & resource_types for rule in rules)
+
+
 def _error(file: str, exc: AutofixError, rule: str | None = None) -> ErrorEntry:
     kind = "not-a-template" if isinstance(exc, NotATemplateError) else "error"
     return ErrorEntry(file, exc.message, exc.line, exc.column, rule or getattr(exc, "rule_id", None), kind)
 
 
 def _positioned(findings: list[Finding], doc) -> list[Finding]:
-    from dataclasses import replace
-
     out = []
     for f in findings:
         line, col = doc.locate(f.pointer)
@@ -129,9 +139,25 @@ def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: 
         result.errors.append(_error(filename, exc))
         return result
     except AutofixError as exc:
+        if not looks_like_template(text):
+            result.is_template = False
+            result.errors.append(replace(_error(filename, exc), kind="not-a-template"))
+        else:
+            result.errors.append(_error(filename, exc))
+        return result
+    rules = tuple(rules)
+    if not may_fire(rules, loaded.resource_types):
+        try:
+            loaded.validate()
+        except AutofixError as exc:
+            result.errors.append(_error(filename, exc))
+        return result
+    try:
+        data = loaded.data
+    except AutofixError as exc:
         result.errors.append(_error(filename, exc))
         return result
-    detection = detect(loaded.data, rules, settings)
+    detection = detect(data, rules, settings)
     result.errors.extend(_error(filename, e) for e in detection.errors)
     if not detection.findings:
         return result
@@ -154,7 +180,7 @@ def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: 
     final = outcome.document
     if outcome.applied and outcome.converged:
         try:
-            final = verify(loaded.data, outcome.patch, final.dumps(), loaded.format, filename, rules,
+            final = verify(data, outcome.patch, final.dumps(), loaded.format, filename, rules,
                            settings, [a.rule_id for a in outcome.applied])
         except AutofixError as exc:
             result.errors.append(_error(filename, exc))

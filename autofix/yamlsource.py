@@ -21,6 +21,7 @@ from autofix.nodes import MAP, SCALAR, SEQ, Node
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STD = "tag:yaml.org,2002:"
+_STR = _STD + "str"
 _RESOLVER = yaml.resolver.Resolver()
 _PLAIN_TYPES = (str, int, float, bool, type(None))
 
@@ -46,6 +47,8 @@ class _Builder:
         self.memo: dict[int, Node] = {}
 
     def scalar(self, ynode: yaml.ScalarNode) -> Any:
+        if ynode.tag == _STR:  # most scalars: SafeConstructor would return the text as is
+            return ynode.value
         try:
             value = self.constructor.construct_object(ynode, deep=True)
         except yaml.YAMLError as exc:
@@ -115,18 +118,77 @@ class _Builder:
         self.memo[id(ynode)] = node
         return node
 
+    def validate(self, root: yaml.Node) -> None:
+        """Raise what :meth:`build` would raise for ``root``, without building anything.
 
-def parse_yaml(text: str) -> Node | None:
-    """Parse ``text`` (no BOM) into a positioned tree; ``None`` for an empty document."""
+        Files no rule can touch skip the positioned tree but are still refused
+        for the same faults (bad tags, bad scalars, duplicate or non-scalar keys);
+        when a file has several, the first one reported may differ.
+        """
+        seen: set[int] = set()
+        stack = [root]
+        while stack:
+            ynode = stack.pop()
+            if id(ynode) in seen:
+                continue
+            seen.add(id(ynode))
+            tag = ynode.tag
+            if tag == "!" and isinstance(ynode, yaml.ScalarNode):
+                tag = _RESOLVER.resolve(yaml.ScalarNode, ynode.value, (True, False))
+                ynode = yaml.ScalarNode(tag, ynode.value, ynode.start_mark, ynode.end_mark, ynode.style)
+            elif tag == "!":
+                tag = _STD + ("seq" if isinstance(ynode, yaml.SequenceNode) else "map")
+            custom = tag.startswith("!") and not tag.startswith("!!")
+            if not custom and not tag.startswith(_STD):
+                raise _fail(f"unsupported YAML tag {tag}", ynode)
+            if isinstance(ynode, yaml.ScalarNode):
+                if not custom and tag != _STR:
+                    self.scalar(ynode)
+            elif isinstance(ynode, yaml.SequenceNode):
+                if not custom and tag != _STD + "seq":
+                    raise _fail(f"unsupported YAML tag {tag}", ynode)
+                stack.extend(reversed(ynode.value))
+            else:
+                if not custom and tag != _STD + "map":
+                    raise _fail(f"unsupported YAML tag {tag}", ynode)
+                keys: set[str] = set()
+                for knode, _ in ynode.value:
+                    plain = knode.tag == _STR and isinstance(knode, yaml.ScalarNode)
+                    key = knode.value if plain else self.key(knode)
+                    if key in keys:
+                        raise _fail(f"duplicate key {key!r}", knode)
+                    keys.add(key)
+                stack.extend(v for _, v in reversed(ynode.value))
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """libyaml's node graph for ``text`` (no BOM): the C-speed half of :func:`parse_yaml`.
+
+    The fast path inspects this graph (template shape, resource types) before
+    deciding whether the positioned tree is worth building.
+    """
     try:
-        ynode = yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise _error(exc) from None
     except (ValueError, TypeError) as exc:  # libyaml rejects some bytes outright
         raise LoadError(f"invalid YAML: {exc}") from None
-    if ynode is None:
-        return None
+
+
+def build_yaml(ynode: yaml.Node) -> Node:
+    """The positioned tree of a composed graph."""
     try:
         return _Builder().build(ynode)
     except RecursionError:
         raise LoadError("invalid YAML: nesting too deep", line=1, column=1) from None
+
+
+def validate_yaml(ynode: yaml.Node) -> None:
+    """Raise the :class:`LoadError` that :func:`build_yaml` would raise, at a fraction of its cost."""
+    _Builder().validate(ynode)
+
+
+def parse_yaml(text: str) -> Node | None:
+    """Parse ``text`` (no BOM) into a positioned tree; ``None`` for an empty document."""
+    ynode = compose_yaml(text)
+    return None if ynode is None else build_yaml(ynode)

@@ -121,6 +121,7 @@ class S3BucketWithoutReplication(Rule):
     name = "s3-bucket-without-replication"
     summary = "Data bucket of a multi-region DR template has no replication"
     fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset({"AWS::S3::Bucket"})
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         if not dr_context(template, settings).is_dr:

@@ -147,6 +147,7 @@ class HealthCheckPlaceholderEndpoint(Rule):
     name = "health-check-placeholder-endpoint"
     summary = "Route53 health check probes a placeholder domain instead of the template's endpoint"
     fix_applicability = Applicability.SAFE
+    resource_types = frozenset({"AWS::Route53::HealthCheck"})
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         found = None

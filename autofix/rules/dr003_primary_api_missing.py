@@ -9,6 +9,10 @@ from typing import Any
 from autofix.dr import dr_context
 from autofix.patches import fragment
 from autofix.rules._endpoints import (
+    API_TYPES,
+    CDN_TYPES,
+    LB_TYPES,
+    OTHER_ENTRY_TYPES,
     apis,
     condition_of,
     condition_role,
@@ -162,6 +166,9 @@ class PrimaryApiMissing(Rule):
     name = "primary-api-missing"
     summary = "DR template has a health check or secondary API but no primary API to probe"
     fix_applicability = Applicability.UNSAFE
+    # a placeholder health check, or an entry point (API, load balancer...) of the secondary side
+    resource_types = frozenset({"AWS::Route53::HealthCheck", "AWS::Serverless::Function", *API_TYPES,
+                                *LB_TYPES, *CDN_TYPES, *OTHER_ENTRY_TYPES})
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         if not dr_context(template, settings).is_dr:

@@ -179,6 +179,7 @@ class GlobalTableReplicaSse(Rule):
     name = "global-table-replica-sse"
     summary = "Global table replicas set KMS keys without table-level KMS encryption"
     fix_applicability = Applicability.SAFE
+    resource_types = frozenset({"AWS::DynamoDB::GlobalTable"})
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         for table_id, _ in template.resources_of("AWS::DynamoDB::GlobalTable"):

@@ -98,6 +98,7 @@ class ReplicationDestinationMissing(Rule):
     name = "replication-destination-missing"
     summary = "S3 replication destination bucket is not defined by the template nor given as a parameter"
     fix_applicability = Applicability.SAFE
+    resource_types = frozenset({"AWS::S3::Bucket"})
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         names = _s3.bucket_names(template)

@@ -105,6 +105,7 @@ class AuroraGlobalBurstableClass(Rule):
     name = "aurora-global-burstable-class"
     summary = "Aurora instance in a global cluster uses a burstable (db.t*) class"
     fix_applicability = Applicability.SAFE
+    resource_types = frozenset({"AWS::RDS::DBInstance"})
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         members = global_clusters(template)
