@@ -43,6 +43,8 @@ class LoopOutcome:
     iterations: int = 0
     converged: bool = True
     fighting: list[str] = field(default_factory=list)
+    #: (rule id, pointer) of fixes that could not be applied (already reported in ``errors``)
+    failed: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def patch(self) -> list[dict[str, Any]]:
@@ -58,7 +60,7 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
     """Apply allowed fixes until a fixpoint; ``first`` are findings already detected on ``doc``."""
     out = LoopOutcome(doc)
     seen = {_digest(doc): 0}
-    broken: set[tuple[str, str]] = set()
+    broken = out.failed
     findings = first
     for iteration in range(1, settings.max_iterations + 1):
         if findings is None:
@@ -87,7 +89,7 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
                                           finding.fix.description, list(finding.fix.operations), iteration))
             doc = new
         out.document = doc
-        if len(out.applied) == applied_before:  # every chosen fix failed: nothing more will change
+        if len(out.applied) == applied_before:  # every planned fix failed: nothing more to do
             break
         digest = _digest(doc)
         if digest in seen:

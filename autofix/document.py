@@ -10,6 +10,7 @@ newline, is kept as it was.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -117,6 +118,20 @@ def not_a_template(plain: Any) -> NotATemplateError:
     return NotATemplateError(f"not a CloudFormation template ({what})", line=1, column=1)
 
 
+#: Text that only CloudFormation templates hold: the version key or a resource type name.
+_TEMPLATE_MARK = re.compile(r"AWSTemplateFormatVersion|\b(AWS|Alexa|Custom)::[A-Za-z0-9]+(::[A-Za-z0-9]+)?")
+
+
+def looks_like_template(text: str) -> bool:
+    """Whether text that does not parse was probably meant as a template.
+
+    A directory walk meets broken files of every kind (Helm charts, half-written
+    JSON); only those that name a template version or a resource type are
+    reported as broken templates, the rest are skipped like any other non-template.
+    """
+    return _TEMPLATE_MARK.search(text) is not None
+
+
 def is_template(plain: Any) -> bool:
     """A mapping with a ``Resources`` mapping, or only known top-level template keys."""
     if not isinstance(plain, dict) or not plain:
@@ -150,6 +165,14 @@ class TemplateDocument:
         if body.strip(" \t\r\n") == "":
             raise NotATemplateError("file is empty", line=1, column=1)
         root = parse_json(body) if fmt == "json" else parse_yaml(body)
+        return cls.from_root(body, fmt, root, bom, filename, require_template=require_template)
+
+    @classmethod
+    def from_root(
+        cls, body: str, fmt: str, root: Node | None, bom: bool = False, filename: str = "<text>", *,
+        require_template: bool = True,
+    ) -> TemplateDocument:
+        """A document for an already parsed ``root`` of ``body`` (the text without its BOM)."""
         if root is None:
             raise NotATemplateError("file holds no YAML document (only comments or blank lines)",
                                     line=1, column=1)

@@ -181,7 +181,7 @@ class AddEdit(Edit):
         last_key, last_value = c.items[-1]
         if ctx.doc.format == "json":
             if ctx.style.compact or not ctx.ix.at_line_start(last_key.start):
-                sep, base = " ", ""
+                sep, base = " ", ctx.ix.leading_ws(last_key.start)
             else:
                 base = ctx.ix.leading_ws(last_key.start)
                 sep = ctx.nl + base
@@ -201,7 +201,7 @@ class AddEdit(Edit):
         if ctx.doc.format == "json":
             anchor = c.items[min(index, len(c.items) - 1)]
             if ctx.style.compact or not ctx.ix.at_line_start(anchor.start):
-                sep, base = ("" if ctx.style.compact else " "), ""
+                sep, base = ("" if ctx.style.compact else " "), ctx.ix.leading_ws(anchor.start)
             else:
                 base = ctx.ix.leading_ws(anchor.start)
                 sep = ctx.nl + base

@@ -63,7 +63,17 @@ def process_path(path: str, settings: Settings, fix: bool) -> FileResult:
 
 
 def _job(args: tuple[str, Settings, bool]) -> FileResult:
-    return process_path(*args)
+    """A worker's unit of work: one path.  Nothing a file holds may stop the batch."""
+    path = args[0]
+    try:
+        result = process_path(*args)
+    except Exception as exc:  # a bug, not bad input: still one error entry, never a dead run
+        result = FileResult(path)
+        result.errors.append(ErrorEntry(path, f"internal error: {type(exc).__name__}: {exc}"))
+        return result
+    if not result.changed and not result.findings:
+        result.original = None  # the parent needs the text only to diff, write or place fixes; spare the pipe
+    return result
 
 
 def _watch_parent(parent: int) -> None:

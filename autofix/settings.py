@@ -25,6 +25,10 @@ class Settings:
     exclude: tuple[str, ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
     max_iterations: int = 12
+    #: Report ``Metadata: {autofix: {ignore: [...]}}`` entries that suppress nothing.
+    show_unused_suppressions: bool = False
+    #: Run cfn-lint on fixed templates and refuse fixes that add cfn-lint errors (``fix --validate``).
+    validate: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> Settings:

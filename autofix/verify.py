@@ -8,13 +8,16 @@ Three independent checks, any of which keeps the file untouched:
    text here rather than taken from the objects the rules were shown, so a rule
    that mutated the data it was meant only to read cannot smuggle the mutation
    past the check;
-3. the detectors, run again on the output, have nothing left to fix and do not
-   crash where they did not crash on the input.
+3. the detectors, run again on the output, have nothing left to fix (besides fixes
+   already reported as failing) and do not crash where they did not crash on the input.
+
+A rule that failed on the input does not stop the other rules' fixes: they are proven
+here like any other, and the failure is reported (exit code 2).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import jsonpatch
@@ -30,8 +33,12 @@ from autofix.settings import Settings
 
 def verify(original_text: str, patch: list[dict[str, Any]], fixed_text: str, fmt: str, filename: str,
            rules: Sequence[Rule], settings: Settings, rule_ids: Sequence[str],
-           known_errors: Iterable[str] = ()) -> TemplateDocument:
-    """Return the re-parsed fixed document, or raise :class:`VerificationError` naming ``rule_ids``."""
+           known_errors: Iterable[str] = (), excused: Collection[tuple[str, str]] = ()) -> TemplateDocument:
+    """Return the re-parsed fixed document, or raise :class:`VerificationError` naming ``rule_ids``.
+
+    ``known_errors`` are rule crashes already reported on the input and ``excused`` the
+    (rule id, pointer) of fixes already reported as not applicable: neither is held against the output.
+    """
     ids = ", ".join(sorted(set(rule_ids))) or "no rule"
 
     def failed(why: str) -> VerificationError:
@@ -56,7 +63,7 @@ def verify(original_text: str, patch: list[dict[str, Any]], fixed_text: str, fmt
     new_errors = sorted({e.rule_id for e in detection.errors if e.message not in known})
     if new_errors:
         raise failed(f"{', '.join(new_errors)} crashed on the output")
-    leftover = plan(detection.findings, settings)
+    leftover = [f for f in plan(detection.findings, settings) if (f.rule_id, f.pointer) not in excused]
     if leftover:
         left = ", ".join(sorted({f.rule_id for f in leftover}))
         raise failed(f"{left} still has fixes to apply")

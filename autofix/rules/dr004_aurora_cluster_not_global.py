@@ -1,0 +1,290 @@
+"""DR004 aurora-cluster-not-global: an Aurora cluster of a DR template outside any global database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from autofix.dr import dr_context
+from autofix.patches import fragment
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.settings import Settings
+from autofix.template import Template, getatt_target, ref_target, strings_in
+
+PATCHES = "DR004-aurora-cluster-not-global"
+AURORA_ENGINES = ("aurora", "aurora-mysql", "aurora-postgresql")
+#: Engine modes a global database accepts (absent means provisioned; Serverless v2 is provisioned).
+GLOBAL_MODES = ("provisioned",)
+#: Properties that restore or clone a cluster: such a cluster is not created by CreateDBCluster.
+RESTORE_PROPERTIES = ("SnapshotIdentifier", "SourceDBClusterIdentifier", "RestoreType", "SourceDbClusterResourceId")
+#: Copied from the cluster to the new global cluster when the cluster sets them.
+COPIED = ("EngineVersion", "StorageEncrypted", "DeletionProtection")
+SUFFIX = "-global"
+MAX_IDENTIFIER = 63
+
+
+def _kebab(logical_id: str) -> str:
+    words = re.findall(r"[A-Z]+(?=[A-Z][a-z]|\d|$)|[A-Z]?[a-z]+|[A-Z]+|\d+", logical_id)
+    return "-".join(w.lower() for w in words) or "cluster"
+
+
+def _engine(template: Template, value: Any) -> str | None:
+    """The Aurora engine named by ``value`` (a literal, or a parameter whose every value is Aurora)."""
+    if isinstance(value, str):
+        return value.lower() if value.lower() in AURORA_ENGINES else None
+    param = ref_target(value)
+    if param and template.is_parameter(param):
+        default = template.parameter_default(param)
+        allowed = template.parameters[param].get("AllowedValues")
+        values = allowed if isinstance(allowed, list) and allowed else [default]
+        if all(isinstance(v, str) and v.lower() in ("aurora-mysql", "aurora-postgresql") for v in values):
+            return str(default or values[0]).lower()
+    return None
+
+
+def _is_false(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.lower() == "false")
+
+
+def global_identifier(cluster_id: str, name: Any) -> Any:
+    """A GlobalClusterIdentifier derived from the cluster's own ``DBClusterIdentifier`` expression."""
+    if name is None:
+        return fragment(PATCHES, "stack_name_identifier", ClusterName=_kebab(cluster_id))
+    if isinstance(name, str):
+        base = name.rstrip("-")[: MAX_IDENTIFIER - len(SUFFIX)].rstrip("-")
+        return base + SUFFIX
+    if isinstance(name, dict) and len(name) == 1 and "Fn::Sub" in name:
+        arg = name["Fn::Sub"]
+        if isinstance(arg, str):
+            return {"Fn::Sub": arg.rstrip("-") + SUFFIX}
+        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
+            return {"Fn::Sub": [arg[0].rstrip("-") + SUFFIX, arg[1]]}
+    param = ref_target(name)
+    if param and not param.startswith("AWS::"):
+        return {"Fn::Sub": "${" + param + "}" + SUFFIX}
+    return {"Fn::Join": ["", [name, SUFFIX]]}
+
+
+def _replicated_sources(template: Template) -> tuple[bool, set[str]]:
+    """(any cluster here is a cross-region read replica, logical ids it names as its source)."""
+    found = False
+    sources: set[str] = set()
+    for logical_id, _ in template.resources_of("AWS::RDS::DBCluster"):
+        source = template.properties(logical_id).get("ReplicationSourceIdentifier")
+        if source in (None, ""):
+            continue
+        found = True
+        target = ref_target(source) or (getatt_target(source) or (None,))[0]
+        if target:
+            sources.add(target)
+    return found, sources
+
+
+def _global_sources(template: Template) -> set[str]:
+    sources = set()
+    for logical_id, _ in template.resources_of("AWS::RDS::GlobalCluster"):
+        props = template.properties(logical_id)
+        source = props.get("SourceDBClusterIdentifier")
+        target = ref_target(source) or (getatt_target(source) or (None,))[0]
+        if target:
+            sources.add(target)
+        sources.update(s for s in strings_in(source) if s)
+    return sources
+
+
+def _orphan_global_clusters(template: Template) -> list[str]:
+    """Global clusters with no source and no member cluster in this template."""
+    members: set[str] = set()
+    for logical_id, _ in template.resources_of("AWS::RDS::DBCluster"):
+        value = template.properties(logical_id).get("GlobalClusterIdentifier")
+        target = ref_target(value)
+        if target:
+            members.add(target)
+        members.update(s for s in strings_in(value) if s)
+    orphans = []
+    for logical_id, _ in template.resources_of("AWS::RDS::GlobalCluster"):
+        props = template.properties(logical_id)
+        if "SourceDBClusterIdentifier" in props or logical_id in members:
+            continue
+        if isinstance(props.get("GlobalClusterIdentifier"), str) and props["GlobalClusterIdentifier"] in members:
+            continue
+        orphans.append(logical_id)
+    return orphans
+
+
+class AuroraClusterNotGlobal(Rule):
+    """## What it does
+    In a multi-region disaster-recovery template (see the DR context: failover records, global
+    tables, S3 replication to another region, secondary-region parameters...), finds Aurora
+    `AWS::RDS::DBCluster` resources (`aurora-mysql`, `aurora-postgresql`, `aurora`; provisioned,
+    including Serverless v2) that belong to no Aurora global database: no
+    `GlobalClusterIdentifier`, not the `SourceDBClusterIdentifier` of an `AWS::RDS::GlobalCluster`.
+
+    Not flagged: Serverless v1 clusters (`EngineMode: serverless`, which global databases do not
+    support), clusters restored from a snapshot or cloned, and templates whose Aurora DR design is
+    a cross-region read replica (a cluster with `ReplicationSourceIdentifier`), which is a valid
+    alternative to a global database.  Nothing is reported outside a DR template.
+
+    ## Why is this bad?
+    The template is meant to survive the loss of a region, but its relational data lives in one
+    region only: after a regional outage the database, and every write since the last snapshot
+    copy, is gone or unreachable.  An Aurora global database replicates storage to secondary
+    regions with typically sub-second lag and lets a secondary be promoted.
+
+    ## Example
+    ```yaml
+    AuroraCluster:
+      Type: AWS::RDS::DBCluster
+      Properties:
+        DBClusterIdentifier: !Sub orders-${EnvironmentSuffix}
+        Engine: aurora-postgresql
+        EngineVersion: '15.4'
+        StorageEncrypted: true
+    ```
+
+    Use instead:
+    ```yaml
+    AuroraGlobalCluster:
+      Type: AWS::RDS::GlobalCluster
+      Properties:
+        GlobalClusterIdentifier: !Sub orders-${EnvironmentSuffix}-global
+        Engine: aurora-postgresql
+        EngineVersion: '15.4'
+        StorageEncrypted: true
+    AuroraCluster:
+      Type: AWS::RDS::DBCluster
+      Properties:
+        DBClusterIdentifier: !Sub orders-${EnvironmentSuffix}
+        Engine: aurora-postgresql
+        EngineVersion: '15.4'
+        StorageEncrypted: true
+        GlobalClusterIdentifier: !Ref AuroraGlobalCluster
+    ```
+
+    The global cluster is created empty (engine, version and encryption copied from the cluster,
+    its `Condition` too) and the cluster joins it as primary; the global cluster names no
+    `SourceDBClusterIdentifier`, so the two resources do not refer to each other.  Its identifier
+    is the cluster's `DBClusterIdentifier` expression plus `-global`, or
+    `${AWS::StackName}-<cluster>-global` when the cluster has no name.
+
+    A CloudFormation stack is single-region: this stack creates the global database and its
+    primary cluster in the region it is deployed to.  The secondary cluster must be created by a
+    stack deployed in the secondary region, with `GlobalClusterIdentifier` set to this global
+    cluster's identifier and without `MasterUsername`, `MasterUserPassword` or `DatabaseName`
+    (a secondary inherits them).  Nothing is replicated until that stack exists.
+
+    ## Fix safety
+    Unsafe: it adds billable architecture (a global database, and the secondary cluster it
+    exists for) and changes how the cluster is operated.  Global databases also constrain the
+    cluster: burstable `db.t*` instance classes are rejected (DR007 then fixes the cluster's
+    instances, in the next round of the fix loop), and managing the master password with
+    Secrets Manager (`ManageMasterUserPassword`) is not supported for clusters in a global
+    database: such a cluster is reported without a fix; switch it to `MasterUserPassword` from a
+    Secrets Manager dynamic reference first.  The primary keeps its `MasterUsername` and password.
+
+    ## References
+    - [AWS::RDS::GlobalCluster](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-globalcluster.html)
+    - [AWS::RDS::DBCluster GlobalClusterIdentifier](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-globalclusteridentifier)
+    - [CreateGlobalCluster](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateGlobalCluster.html)
+    - [Aurora global database requirements](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.configuration.requirements.html)
+    - [Secrets Manager integration limitations](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html#rds-secrets-manager-limitations)
+    """
+
+    id = "DR004"
+    name = "aurora-cluster-not-global"
+    summary = "Aurora cluster in a multi-region DR template is not part of a global database"
+    fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset({"AWS::RDS::DBCluster"})
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        context = dr_context(template, settings)
+        if not context.is_dr:
+            return
+        has_replica, _ = _replicated_sources(template)
+        if has_replica:
+            return
+        global_sources = _global_sources(template)
+        candidates = [cid for cid, _ in template.resources_of("AWS::RDS::DBCluster")
+                      if self._candidate(template, cid, global_sources)]
+        orphans = _orphan_global_clusters(template)
+        taken: set[str] = set()
+        for cluster_id in candidates:
+            join = self._orphan_for(template, cluster_id, orphans) if len(candidates) == 1 else None
+            yield self._finding(template, cluster_id, context.reason, len(candidates) == 1, taken, join)
+
+    @staticmethod
+    def _orphan_for(template: Template, cluster_id: str, orphans: list[str]) -> str | None:
+        """The one member-less global cluster of this template the cluster can join, if any."""
+        engine = _engine(template, template.properties(cluster_id).get("Engine"))
+        condition = template.resources[cluster_id].get("Condition")
+        fitting = [g for g in orphans
+                   if isinstance(template.properties(g).get("Engine"), str)
+                   and template.properties(g)["Engine"].lower() == engine
+                   and template.resources[g].get("Condition") == condition]
+        return fitting[0] if len(fitting) == 1 and len(orphans) == 1 else None
+
+    def _candidate(self, template: Template, cluster_id: str, global_sources: set[str]) -> bool:
+        props = template.properties(cluster_id)
+        if _engine(template, props.get("Engine")) is None:
+            return False
+        mode = props.get("EngineMode")
+        if mode is not None and not (isinstance(mode, str) and mode.lower() in GLOBAL_MODES):
+            return False
+        if "GlobalClusterIdentifier" in props or "ReplicationSourceIdentifier" in props:
+            return False
+        if any(key in props for key in RESTORE_PROPERTIES):
+            return False
+        if cluster_id in global_sources:
+            return False
+        name = props.get("DBClusterIdentifier")
+        return not (isinstance(name, str) and name in global_sources)
+
+    def _finding(self, template: Template, cluster_id: str, reason: str, only: bool,
+                 taken: set[str], join: str | None = None) -> Finding:
+        resource = template.resources[cluster_id]
+        props = template.properties(cluster_id)
+        pointer = template.pointer("Resources", cluster_id)
+        managed = props.get("ManageMasterUserPassword")
+        if managed is not None and not _is_false(managed):
+            return self.finding(
+                pointer,
+                f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but not part "
+                f"of a global database; it manages its master password with Secrets Manager "
+                f"(ManageMasterUserPassword), which global database members do not support: switch to "
+                f"MasterUserPassword from a Secrets Manager dynamic reference, then join a global cluster",
+                resource=cluster_id,
+            )
+        if join is not None:
+            path = template.pointer("Resources", cluster_id, "Properties", "GlobalClusterIdentifier")
+            return self.finding(
+                pointer,
+                f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but no cluster "
+                f"joins global cluster {join}; make {cluster_id} its primary",
+                fix=self.fix([{"op": "add", "path": path,
+                               "value": fragment(PATCHES, "member_reference", GlobalCluster=join)}],
+                             f"Make {cluster_id} the primary of global cluster {join}"),
+                resource=cluster_id,
+            )
+        global_id = template.unique_id("AuroraGlobalCluster" if only else f"{cluster_id}Global", taken)
+        taken.add(global_id)
+        identifier = global_identifier(cluster_id, props.get("DBClusterIdentifier"))
+        new = fragment(PATCHES, "global_cluster", GlobalClusterIdentifier=identifier, Engine=props["Engine"])
+        for key in COPIED:
+            if key in props:
+                new["Properties"][key] = props[key]
+        if "Condition" in resource:
+            new = {"Type": new["Type"], "Condition": resource["Condition"], "Properties": new["Properties"]}
+        ops = [
+            {"op": "add", "path": template.pointer("Resources", global_id), "value": new},
+            {"op": "add", "path": template.pointer("Resources", cluster_id, "Properties", "GlobalClusterIdentifier"),
+             "value": fragment(PATCHES, "member_reference", GlobalCluster=global_id)},
+        ]
+        return self.finding(
+            pointer,
+            f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but not part of a "
+            f"global database; add AWS::RDS::GlobalCluster {global_id} with this cluster as its primary "
+            f"(a stack in the secondary region must then add the secondary cluster)",
+            fix=self.fix(ops, f"Add global cluster {global_id} and make {cluster_id} its primary"),
+            resource=cluster_id,
+        )
