@@ -24,18 +24,18 @@ import typer
 from autofix import __version__
 from autofix.config import build_settings
 from autofix.discover import discover
-from autofix.errors import AutofixError, ConfigError
+from autofix.errors import AutofixError, ConfigError, LoadError, WriteError
 from autofix.formats import OutputFormat, reporter
 from autofix.formats.base import Reporter
 from autofix.formats.text import print_markdown, write_diff
-from autofix.pipeline import FileResult, process_text
+from autofix.pipeline import ErrorEntry, FileResult, process_text
 from autofix.registry import all_rules, get_rule
 from autofix.report import Summary, unified_diff
 from autofix.ruledocs import explain_text, help_uri, markdown, rules_table
 from autofix.runner import default_jobs, run
 from autofix.settings import Settings
 from autofix.validate import require_cfn_lint
-from autofix.write import atomic_write
+from autofix.write import atomic_write, write_back
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -83,6 +83,9 @@ Dr = Annotated[str | None, typer.Option("--dr", help="Treat templates as multi-r
                                         "auto, true or false.")]
 Unsafe = Annotated[bool | None, typer.Option("--unsafe-fixes/--no-unsafe-fixes",
                                              help="Also apply fixes that add architecture.")]
+MaxBytes = Annotated[str | None, typer.Option("--max-bytes", envvar="AUTOFIX_MAX_BYTES", metavar="SIZE",
+                                              help="Refuse files larger than this (bytes, or 512K, 10M...; "
+                                              "default 10M).")]
 NoProgress = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
 ReportFile = Annotated[str | None, typer.Option("--report", metavar="FILE", help="Also write the run's summary "
                                                 "and errors to FILE as JSON.")]
@@ -127,8 +130,9 @@ class _Run:
             self.worse(EXIT_ERROR)
 
 
-def _settings(paths: list[str], select, ignore, dr, unsafe, exclude) -> Settings:
-    return build_settings(paths, select=select, ignore=ignore, dr=dr, unsafe_fixes=unsafe, exclude=exclude)
+def _settings(paths: list[str], select, ignore, dr, unsafe, exclude, max_bytes) -> Settings:
+    return build_settings(paths, select=select, ignore=ignore, dr=dr, unsafe_fixes=unsafe, exclude=exclude,
+                          max_bytes=max_bytes)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -188,14 +192,17 @@ def _write_report(state: _Run, path: str | None, summary: Summary) -> None:
 
 
 def _stdin(state: _Run, name: str | None, *, fix: bool, diff: bool, patch: bool) -> None:
-    text = sys.stdin.buffer.read()
     filename = name or "-"
     from autofix.document import decode
 
     try:
+        text = sys.stdin.buffer.read(state.settings.max_bytes + 1)
+        if len(text) > state.settings.max_bytes:
+            raise LoadError(f"input is larger than the limit of {state.settings.max_bytes} bytes (--max-bytes)")
         decoded = decode(text)
     except AutofixError as exc:
-        typer.echo(f"{filename}:{exc.location()}: error: {exc.message}", err=True)
+        where = f":{exc.location()}" if exc.line else ""
+        typer.echo(f"{filename}{where}: error: {exc.message}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
     result = process_text(decoded, filename, state.settings, fix=fix)
     if not fix:
@@ -241,6 +248,7 @@ def check(
     no_gitignore: NoGitignore = False,
     dr: Dr = None,
     unsafe_fixes: Unsafe = None,
+    max_bytes: MaxBytes = None,
     no_progress: NoProgress = False,
     report: ReportFile = None,
     output_file: OutputFile = None,
@@ -249,7 +257,7 @@ def check(
 ) -> None:
     """Report findings as file:line:col: RULE [*] message ([*]: a fix autofix fix would apply)."""
     try:
-        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude)
+        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude, max_bytes)
     except ConfigError as exc:
         raise _fail(exc.message) from None
     settings = settings.with_(show_unused_suppressions=show_unused_suppressions)
@@ -288,6 +296,7 @@ def fix(
     exclude: Exclude = None,
     no_gitignore: NoGitignore = False,
     dr: Dr = None,
+    max_bytes: MaxBytes = None,
     no_progress: NoProgress = False,
     report: ReportFile = None,
     output_file: OutputFile = None,
@@ -301,7 +310,7 @@ def fix(
     if diff and patch:
         raise _fail("--diff and --patch are alternatives; choose one")
     try:
-        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude)
+        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude, max_bytes)
         if validate:
             require_cfn_lint()
     except ConfigError as exc:
@@ -322,9 +331,9 @@ def fix(
         targets_seen += 1
         if result.changed and not diff and not patch:
             try:
-                _write_back(target.path, result)
-            except OSError as exc:
-                result.errors.append(_write_error(target.path, exc))
+                write_back(target.path, result.original or "", result.fixed or "")
+            except WriteError as exc:
+                result.errors.append(ErrorEntry(target.path, exc.message))
                 result.fixed = None
                 result.applied = []
         explicit = target.explicit and not only_templates
@@ -347,21 +356,6 @@ def fix(
         typer.echo(_summary_line(summary, fix=True, dry_run=diff), err=True)
     _write_report(state, report, summary)
     raise typer.Exit(state.exit_code)
-
-
-def _write_back(path: str, result: FileResult) -> None:
-    """Write ``result.fixed`` over ``path`` unless the file changed since it was read."""
-    with open(path, "rb") as handle:
-        current = handle.read()
-    if current.decode("utf-8", errors="surrogateescape") != result.original:
-        raise OSError(f"{path} changed while autofix was running; not overwritten")
-    atomic_write(path, (result.fixed or "").encode("utf-8"))
-
-
-def _write_error(path: str, exc: OSError):
-    from autofix.pipeline import ErrorEntry
-
-    return ErrorEntry(path, f"cannot write fixed file: {exc.strerror or exc}")
 
 
 @app.command("rules")

@@ -84,6 +84,30 @@ def _instance_class(key: str, value: Any) -> str:
     return value
 
 
+_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_size(value: str, name: str = "--max-bytes") -> int:
+    """``"10485760"``, ``"512k"``, ``"10M"``, ``"1GiB"`` -> bytes (binary units); a positive size."""
+    match = _SIZE.match(str(value))
+    if not match:
+        raise ConfigError(f"{name} must be a size such as 1048576, 512K or 10M, not {value!r}")
+    size = int(match.group(1)) * _UNITS[(match.group(2) or "")[:1].lower()]
+    if size <= 0:
+        raise ConfigError(f"{name} must be greater than zero")
+    return size
+
+
+def _size(key: str, value: Any) -> int:
+    if isinstance(value, str):
+        try:
+            return parse_size(value, key)
+        except ConfigError as exc:
+            raise ValueError(exc.message) from None
+    return _positive(key, value)
+
+
 def _positive(key: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValueError(f"{key} must be a positive integer")
@@ -101,7 +125,7 @@ KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "instance-class": ("instance_class", _instance_class),
     "graviton-instance-class": ("graviton_instance_class", _instance_class),
     "exclude": ("exclude", _strings),
-    "max-bytes": ("max_bytes", _positive),
+    "max-bytes": ("max_bytes", _size),
 }
 
 
@@ -205,7 +229,8 @@ def config_values(config: ConfigFile) -> dict[str, Any]:
 
 
 def build_settings(paths: list[str], *, select=None, ignore=None, dr=None, unsafe_fixes=None,
-                   exclude=None, config: ConfigFile | bool | None = True) -> Settings:
+                   exclude=None, max_bytes: str | None = None,
+                   config: ConfigFile | bool | None = True) -> Settings:
     """Defaults, then the configuration file found for ``paths``, then command-line options.
 
     ``config``: True searches for a file, a :class:`ConfigFile` uses that one, False/None uses none.
@@ -229,6 +254,8 @@ def build_settings(paths: list[str], *, select=None, ignore=None, dr=None, unsaf
         changes["unsafe_fixes"] = unsafe_fixes
     if exclude is not None:
         changes["exclude"] = tuple(exclude)
+    if max_bytes is not None:
+        changes["max_bytes"] = parse_size(max_bytes)
     settings = Settings().with_(**changes)
     select_rules(all_rules(), settings.select, settings.ignore)  # unknown codes are a usage error
     return settings

@@ -7,7 +7,8 @@ hidden directories, tool and dependency directories (``node_modules``,
 files ignore, as git would: the ``.gitignore`` of every directory from the
 repository root down, a deeper file overriding a shallower one (``!keep.json``
 re-includes).  Symlinked directories are not followed, so link loops cannot
-trap the walk.  The order is sorted, so output is stable whatever the scheduling.
+trap the walk, and a file reached under two names is processed once (a symlink loop named
+as a file is reported as unreadable).  The order is sorted, so output is stable whatever the scheduling.
 """
 
 from __future__ import annotations
@@ -113,10 +114,15 @@ def walk(root: Path, exclude: tuple[str, ...] = (), respect_gitignore: bool = Tr
 def discover(paths: list[str], exclude: tuple[str, ...] = (), respect_gitignore: bool = True) -> list[Target]:
     """Targets for ``paths`` in a stable order, duplicates removed; ``-`` is left to the caller."""
     targets: dict[str, Target] = {}
+    real_seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for found in walk(path, exclude, respect_gitignore):
+                real = os.path.realpath(found)
+                if real in real_seen:  # one file under two names (a symlink): fixing it twice would fail
+                    continue
+                real_seen.add(real)
                 targets.setdefault(found, Target(found, False))
         else:
             targets[raw] = Target(raw, True)

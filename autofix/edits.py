@@ -358,8 +358,11 @@ def apply_operation(doc: TemplateDocument, op: dict) -> TemplateDocument:
     """Apply one add/remove/replace operation, escalating until the text checks out."""
     try:
         expected = jsonpatch.JsonPatch([op]).apply(doc.data, in_place=False)
-    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
-        raise EditError(f"patch does not apply: {exc}") from None
+    except jsonpointer.JsonPointerException:
+        raise EditError(f"patch does not apply: {op.get('op')} {op.get('path')}: no such path") from None
+    except jsonpatch.JsonPatchException as exc:
+        reason = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "..."
+        raise EditError(f"patch does not apply: {op.get('op')} {op.get('path')}: {reason}") from None
     if expected == doc.data:
         return doc
     for i, (container_ptr, segment) in enumerate(_escalations(doc, op)):

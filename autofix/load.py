@@ -24,9 +24,18 @@ from typing import Any
 
 import yaml
 
-from autofix.document import BOM, TEMPLATE_KEYS, TemplateDocument, is_template, sniff_format
+from autofix.document import (
+    BOM,
+    TEMPLATE_KEYS,
+    TemplateDocument,
+    depth_of,
+    is_template,
+    not_a_template,
+    sniff_format,
+)
 from autofix.errors import LoadError, NotATemplateError
-from autofix.yamlsource import build_yaml, compose_yaml, validate_yaml
+from autofix.limits import MAX_DEPTH
+from autofix.yamlsource import build_yaml, compose_yaml, may_alias, validate_yaml
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -109,8 +118,8 @@ class Loaded:
         #: The ``Type`` of every resource; None when only the full reader can tell.
         self.resource_types = resource_types
         self._graph = graph
-        if data is not None:
-            self.__dict__["data"] = data
+        #: JSON data from the quick parse; its depth is checked once a rule is about to read it
+        self._json = data
         if document is not None:
             self.__dict__["document"] = document
             self.__dict__["data"] = document.data
@@ -119,25 +128,33 @@ class Loaded:
     def document(self) -> TemplateDocument:
         if self._graph is not None:
             body = self.text[1:] if self.text.startswith(BOM) else self.text
-            return TemplateDocument.from_root(body, self.format, build_yaml(self._graph),
+            return TemplateDocument.from_root(body, self.format, build_yaml(self._graph, may_alias(body)),
                                               self.text.startswith(BOM), self.filename)
         return TemplateDocument.from_text(self.text, self.filename, fmt=self.format)
 
     @cached_property
     def data(self) -> Any:
-        """The plain view (read-only by convention)."""
+        """The plain view (read-only by convention).
+
+        Deep JSON is refused here, when the data is about to reach the rules, rather than at
+        load: files no rule reads are never walked.
+        """
+        if self._json is not None:
+            if depth_of(self._json) > MAX_DEPTH:
+                return self.document.data  # the positioned reader says where the nesting goes too deep
+            return self._json
         return self.document.data
 
     def validate(self) -> None:
         """Raise the :class:`LoadError` the full reader would, for a file that skips it."""
         if self._graph is not None and "document" not in self.__dict__:
-            validate_yaml(self._graph)
+            validate_yaml(self._graph, may_alias(self.text))
 
 
 def load_text(text: str, filename: str = "<text>", *, max_bytes: int | None = None) -> Loaded:
     """Parse ``text`` as a template or raise :class:`LoadError` (with line and column where known)."""
-    if max_bytes is not None and len(text) > max_bytes:
-        raise LoadError(f"file is larger than the limit of {max_bytes} bytes", line=1, column=1)
+    if max_bytes is not None and len(text) > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise LoadError(f"file is larger than the limit of {max_bytes} bytes (--max-bytes)")
     body = text[1:] if text.startswith(BOM) else text
     fmt = sniff_format(body)
     if fmt == "json":
@@ -148,9 +165,7 @@ def load_text(text: str, filename: str = "<text>", *, max_bytes: int | None = No
             doc = TemplateDocument.from_text(text, filename, fmt=fmt)
             return Loaded(text, filename, fmt, document=doc, resource_types=_json_resource_types(doc.data))
         if not is_template(data):
-            raise NotATemplateError(
-                "not a CloudFormation template (no Resources section)", line=1, column=1
-            )
+            raise not_a_template(data)
         return Loaded(text, filename, fmt, data=data, resource_types=_json_resource_types(data))
     if body.strip(" \t\r\n") == "":
         raise NotATemplateError("file is empty", line=1, column=1)
@@ -160,7 +175,7 @@ def load_text(text: str, filename: str = "<text>", *, max_bytes: int | None = No
         doc = TemplateDocument.from_text(text, filename, fmt=fmt)
         return Loaded(text, filename, fmt, document=doc, resource_types=_json_resource_types(doc.data))
     if not _yaml_is_template(top):
-        validate_yaml(graph)  # a broken non-template is an error, not a silent skip
+        validate_yaml(graph, may_alias(body))  # a broken non-template is an error, not a silent skip
         raise NotATemplateError(
             "not a CloudFormation template (a mapping without a Resources section)", line=1, column=1
         )

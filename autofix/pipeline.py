@@ -173,6 +173,10 @@ def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: 
     result.errors.extend(_error(filename, e) for e in outcome.errors if e.message not in
                          {x.message for x in result.errors})
     result.fighting = outcome.fighting
+    if not (outcome.applied and outcome.converged):
+        # no verification will run: report rules that crashed on an intermediate template here
+        result.errors.extend(_error(filename, e) for e in outcome.detection_errors
+                             if e.message not in {x.message for x in result.errors})
     if not outcome.converged:
         result.errors.append(ErrorEntry(
             filename, f"fixes did not converge: rules {', '.join(outcome.fighting)} keep changing the template",
@@ -180,8 +184,9 @@ def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: 
     final = outcome.document
     if outcome.applied and outcome.converged:
         try:
-            final = verify(data, outcome.patch, final.dumps(), loaded.format, filename, rules,
-                           settings, [a.rule_id for a in outcome.applied])
+            final = verify(text, outcome.patch, final.dumps(), loaded.format, filename, rules, settings,
+                           [a.rule_id for a in outcome.applied], [e.message for e in detection.errors],
+                           outcome.failed)
         except AutofixError as exc:
             result.errors.append(_error(filename, exc))
             result.findings = _positioned(detection.findings, doc)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from autofix.limits import DEFAULT_MAX_BYTES
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -21,7 +23,7 @@ class Settings:
     instance_class: str = "db.r5.large"
     graviton_instance_class: str = "db.r6g.large"
     exclude: tuple[str, ...] = ()
-    max_bytes: int = 10 * 1024 * 1024
+    max_bytes: int = DEFAULT_MAX_BYTES
     max_iterations: int = 12
     #: Report ``Metadata: {autofix: {ignore: [...]}}`` entries that suppress nothing.
     show_unused_suppressions: bool = False
