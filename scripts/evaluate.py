@@ -36,8 +36,9 @@ def evaluate(path: str, settings: Settings, cfn_lint: bool) -> dict:
     except Exception as exc:
         return {"path": path, "error": str(exc)}
     check = process_text(text, path, settings)
-    if not check.is_template or (check.errors and not check.findings):
-        return {"path": path, "template": check.is_template, "error": check.errors[0].message if check.errors else None}
+    load_failed = any(e.rule is None for e in check.errors)
+    if not check.is_template or load_failed:
+        return {"path": path, "template": False, "error": check.errors[0].message if check.errors else None}
     row: dict = {"path": path, "template": True, "findings": Counter(f.rule_id for f in check.findings)}
     if not any(allowed(f, settings) for f in check.findings):
         return row
