@@ -38,9 +38,13 @@ class LoopOutcome:
     document: TemplateDocument
     applied: list[AppliedFix] = field(default_factory=list)
     errors: list[RuleError] = field(default_factory=list)
+    #: rules that crashed while re-detecting on a changed template (verification judges those)
+    detection_errors: list[RuleError] = field(default_factory=list)
     iterations: int = 0
     converged: bool = True
     fighting: list[str] = field(default_factory=list)
+    #: (rule id, pointer) of fixes that could not be applied (already reported in ``errors``)
+    failed: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def patch(self) -> list[dict[str, Any]]:
@@ -56,17 +60,18 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
     """Apply allowed fixes until a fixpoint; ``first`` are findings already detected on ``doc``."""
     out = LoopOutcome(doc)
     seen = {_digest(doc): 0}
-    broken: set[tuple[str, str]] = set()
+    broken = out.failed
     findings = first
     for iteration in range(1, settings.max_iterations + 1):
         if findings is None:
             detection = detect(doc.data, rules, settings)
             findings = detection.findings
-            _merge_errors(out.errors, detection.errors)
+            _merge_errors(out.detection_errors, detection.errors)
         chosen = [f for f in plan(findings, settings) if (f.rule_id, f.pointer) not in broken]
         if not chosen:
             break
         out.iterations = iteration
+        applied_before = len(out.applied)
         for finding in chosen:
             assert finding.fix is not None
             try:
@@ -75,10 +80,17 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
                 broken.add((finding.rule_id, finding.pointer))
                 _merge_errors(out.errors, [RuleError(finding.rule_id, f"fix could not be applied: {exc.message}")])
                 continue
+            except Exception as exc:  # the edit engine tripped over this fix: that fix fails, not the run
+                broken.add((finding.rule_id, finding.pointer))
+                _merge_errors(out.errors, [RuleError(
+                    finding.rule_id, f"fix could not be applied: {type(exc).__name__}: {exc}")])
+                continue
             out.applied.append(AppliedFix(finding.rule_id, finding.rule_name, finding.pointer,
                                           finding.fix.description, list(finding.fix.operations), iteration))
             doc = new
         out.document = doc
+        if len(out.applied) == applied_before:  # every planned fix failed: nothing more to do
+            break
         digest = _digest(doc)
         if digest in seen:
             cycle = sorted({a.rule_id for a in out.applied if a.iteration > seen[digest]})

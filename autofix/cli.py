@@ -11,30 +11,31 @@ that failed verification, bad usage).
 
 from __future__ import annotations
 
+import io
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, TextIO
 
 import typer
 
 from autofix import __version__
 from autofix.config import build_settings
 from autofix.discover import discover
-from autofix.errors import AutofixError, ConfigError
-from autofix.pipeline import FileResult, process_text
+from autofix.errors import AutofixError, ConfigError, LoadError, WriteError
+from autofix.formats import OutputFormat, reporter
+from autofix.formats.base import Reporter
+from autofix.formats.text import print_markdown, write_diff
+from autofix.pipeline import ErrorEntry, FileResult, process_text
 from autofix.registry import all_rules, get_rule
-from autofix.report import (
-    Summary,
-    error_line,
-    finding_line,
-    json_document,
-    unified_diff,
-)
+from autofix.report import Summary, unified_diff
+from autofix.ruledocs import explain_text, help_uri, markdown, rules_table
 from autofix.runner import default_jobs, run
 from autofix.settings import Settings
-from autofix.write import atomic_write
+from autofix.validate import require_cfn_lint
+from autofix.write import atomic_write, write_back
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -47,9 +48,10 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class RulesFormat(str, Enum):
     text = "text"
     json = "json"
+    markdown = "markdown"
 
 
 def _version(value: bool) -> None:
@@ -81,7 +83,20 @@ Dr = Annotated[str | None, typer.Option("--dr", help="Treat templates as multi-r
                                         "auto, true or false.")]
 Unsafe = Annotated[bool | None, typer.Option("--unsafe-fixes/--no-unsafe-fixes",
                                              help="Also apply fixes that add architecture.")]
+MaxBytes = Annotated[str | None, typer.Option("--max-bytes", envvar="AUTOFIX_MAX_BYTES", metavar="SIZE",
+                                              help="Refuse files larger than this (bytes, or 512K, 10M...; "
+                                              "default 10M).")]
 NoProgress = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
+ReportFile = Annotated[str | None, typer.Option("--report", metavar="FILE", help="Also write the run's summary "
+                                                "and errors to FILE as JSON.")]
+OutputFile = Annotated[Path | None, typer.Option("--output-file", "-o", dir_okay=False,
+                                                 help="Write the report (in --format) to this file instead of "
+                                                 "standard output.")]
+ShowUnused = Annotated[bool, typer.Option("--show-unused-suppressions",
+                                          help="Also report Metadata autofix ignore entries that suppress "
+                                          "nothing.")]
+OnlyTemplates = Annotated[bool, typer.Option("--only-templates", help="Skip files that are not CloudFormation "
+                                             "templates quietly, even when named (for pre-commit).")]
 
 
 @dataclass
@@ -89,13 +104,35 @@ class _Run:
     settings: Settings
     fmt: OutputFormat
     exit_code: int = EXIT_CLEAN
+    output_file: Path | None = None
+    fix: bool = False
+    _reporter: Reporter | None = field(default=None, repr=False)
 
     def worse(self, code: int) -> None:
         self.exit_code = max(self.exit_code, code)
 
+    def reporter(self, stream: TextIO | None = None) -> Reporter:
+        """The run's reporter, writing to ``stream`` (stdout) or, with --output-file, to a buffer."""
+        if self._reporter is None:
+            out = io.StringIO() if self.output_file else (stream or sys.stdout)
+            self._reporter = reporter(self.fmt, out, self.settings, fix=self.fix,
+                                      color=False if self.output_file else None)
+        return self._reporter
 
-def _settings(paths: list[str], select, ignore, dr, unsafe, exclude) -> Settings:
-    return build_settings(paths, select=select, ignore=ignore, dr=dr, unsafe_fixes=unsafe, exclude=exclude)
+    def close(self) -> None:
+        """Finish the report; with --output-file, write it there (a failure to write is exit 2)."""
+        if self._reporter is None or self.output_file is None:
+            return
+        try:
+            self.output_file.write_text(self._reporter.out.getvalue(), encoding="utf-8")
+        except OSError as exc:
+            typer.echo(f"error: cannot write {self.output_file}: {exc.strerror or exc}", err=True)
+            self.worse(EXIT_ERROR)
+
+
+def _settings(paths: list[str], select, ignore, dr, unsafe, exclude, max_bytes) -> Settings:
+    return build_settings(paths, select=select, ignore=ignore, dr=dr, unsafe_fixes=unsafe, exclude=exclude,
+                          max_bytes=max_bytes)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -134,85 +171,62 @@ def _results(paths: list[str], settings: Settings, *, fix: bool, jobs: int | Non
 
 
 def _emit(state: _Run, result: FileResult, explicit: bool) -> None:
-    """Print a result's findings and errors (text format) and fold them into the exit code."""
-    for e in result.errors:
-        if e.kind == "not-a-template" and not explicit:
-            continue
+    """Hand a result to the reporter and fold its findings and errors into the exit code."""
+    _fold(state, result, explicit)
+    state.reporter().add(result, explicit)
+
+
+def _summary_line(summary: Summary, fix: bool, dry_run: bool = False) -> str:
+    return summary.line(fix, dry_run)
+
+
+def _write_report(state: _Run, path: str | None, summary: Summary) -> None:
+    """``--report FILE``: the summary as JSON, written whole or not at all."""
+    if path is None:
+        return
+    try:
+        atomic_write(path, summary.report().encode("utf-8"))
+    except OSError as exc:
+        typer.echo(f"error: cannot write report {path}: {exc.strerror or exc}", err=True)
         state.worse(EXIT_ERROR)
-        if state.fmt is OutputFormat.text:
-            typer.echo(error_line(e), err=True)
-    if result.findings:
-        state.worse(EXIT_FINDINGS)
-        if state.fmt is OutputFormat.text:
-            for f in result.findings:
-                typer.echo(finding_line(result.file, f, state.settings))
-
-
-def _summary_line(summary: Summary, fix: bool) -> str:
-    found = sum(summary.findings_by_rule.values())
-    fixed = sum(summary.fixes_by_rule.values())
-    parts = []
-    if fix:
-        parts.append(f"Fixed {fixed} finding{'s' * (fixed != 1)} in {summary.changed} "
-                     f"file{'s' * (summary.changed != 1)}.")
-    parts.append(f"{found} finding{'s' * (found != 1)} remain{'s' * (found == 1)}" if fix else
-                 f"Found {found} finding{'s' * (found != 1)}")
-    parts[-1] += f" in {summary.templates} template{'s' * (summary.templates != 1)}"
-    if summary.skipped:
-        parts[-1] += f" ({summary.skipped} other file{'s' * (summary.skipped != 1)} skipped)"
-    if summary.errors:
-        parts[-1] += f"; {summary.errors} error{'s' * (summary.errors != 1)}"
-    parts[-1] += "."
-    if summary.unsafe_hidden:
-        parts.append(f"{summary.unsafe_hidden} more fixable with --unsafe-fixes.")
-    return " ".join(parts)
 
 
 def _stdin(state: _Run, name: str | None, *, fix: bool, diff: bool, patch: bool) -> None:
-    text = sys.stdin.buffer.read()
     filename = name or "-"
     from autofix.document import decode
 
     try:
+        text = sys.stdin.buffer.read(state.settings.max_bytes + 1)
+        if len(text) > state.settings.max_bytes:
+            raise LoadError(f"input is larger than the limit of {state.settings.max_bytes} bytes (--max-bytes)")
         decoded = decode(text)
     except AutofixError as exc:
-        typer.echo(f"{filename}:{exc.location()}: error: {exc.message}", err=True)
+        where = f":{exc.location()}" if exc.line else ""
+        typer.echo(f"{filename}{where}: error: {exc.message}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
     result = process_text(decoded, filename, state.settings, fix=fix)
     if not fix:
         _finish_check(state, [(result, True)])
         return
-    _emit_fix_errors(state, result)
     if patch:
         typer.echo(json.dumps(result.patch, indent=2, ensure_ascii=False))
         if result.patch:
             state.worse(EXIT_FINDINGS)
     elif diff:
         if result.changed:
-            sys.stdout.write(unified_diff(filename, result.original or "", result.fixed or ""))
+            write_diff(unified_diff(filename, result.original or "", result.fixed or ""), sys.stdout)
             state.worse(EXIT_FINDINGS)
     else:
         sys.stdout.write(result.fixed if result.changed else decoded)
-    if result.findings:
-        state.worse(EXIT_FINDINGS)
-        for f in result.findings:
-            typer.echo(finding_line(filename, f, state.settings), err=True)
-
-
-def _emit_fix_errors(state: _Run, result: FileResult) -> None:
-    for e in result.errors:
-        state.worse(EXIT_ERROR)
-        typer.echo(error_line(e), err=True)
+    # standard output holds the template: the report goes to standard error (or --output-file)
+    state.reporter(sys.stderr)
+    _finish_check(state, [(result, True)])
 
 
 def _finish_check(state: _Run, results: list[tuple[FileResult, bool]], summary: Summary | None = None) -> None:
-    if state.fmt is OutputFormat.json:
-        for result, explicit in results:
-            _fold(state, result, explicit)
-        typer.echo(json_document(results, summary))
-    else:
-        for result, explicit in results:
-            _emit(state, result, explicit)
+    for result, explicit in results:
+        _emit(state, result, explicit)
+    state.reporter().finish(summary)
 
 
 def _fold(state: _Run, result: FileResult, explicit: bool) -> None:
@@ -234,30 +248,36 @@ def check(
     no_gitignore: NoGitignore = False,
     dr: Dr = None,
     unsafe_fixes: Unsafe = None,
+    max_bytes: MaxBytes = None,
     no_progress: NoProgress = False,
+    report: ReportFile = None,
+    output_file: OutputFile = None,
+    show_unused_suppressions: ShowUnused = False,
+    only_templates: OnlyTemplates = False,
 ) -> None:
     """Report findings as file:line:col: RULE [*] message ([*]: a fix autofix fix would apply)."""
     try:
-        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude)
+        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude, max_bytes)
     except ConfigError as exc:
         raise _fail(exc.message) from None
-    state = _Run(settings, output_format)
+    settings = settings.with_(show_unused_suppressions=show_unused_suppressions)
+    state = _Run(settings, output_format, output_file=output_file)
     if paths == ["-"]:
         _stdin(state, stdin_filename, fix=False, diff=False, patch=False)
+        state.close()
         raise typer.Exit(state.exit_code)
     summary = Summary()
-    collected: list[tuple[FileResult, bool]] = []
     for target, result in _results(paths, settings, fix=False, jobs=jobs, gitignore=not no_gitignore,
                                    progress=not no_progress):
-        summary.add(result, settings, target.explicit)
-        if output_format is OutputFormat.json:
-            collected.append((result, target.explicit))
-        else:
-            _emit(state, result, target.explicit)
-    if output_format is OutputFormat.json:
-        _finish_check(state, collected, summary)
-    elif summary.files > 1 or summary.findings_by_rule or summary.unsafe_hidden:
+        explicit = target.explicit and not only_templates
+        summary.add(result, settings, explicit)
+        _emit(state, result, explicit)
+    state.reporter().finish(summary)
+    state.close()
+    if output_format is OutputFormat.text and (summary.files > 1 or summary.findings_by_rule
+                                               or summary.unsafe_hidden):
         typer.echo(_summary_line(summary, fix=False), err=True)
+    _write_report(state, report, summary)
     raise typer.Exit(state.exit_code)
 
 
@@ -276,94 +296,92 @@ def fix(
     exclude: Exclude = None,
     no_gitignore: NoGitignore = False,
     dr: Dr = None,
+    max_bytes: MaxBytes = None,
     no_progress: NoProgress = False,
+    report: ReportFile = None,
+    output_file: OutputFile = None,
+    show_unused_suppressions: ShowUnused = False,
+    only_templates: OnlyTemplates = False,
+    validate: Annotated[bool, typer.Option("--validate", help="Run cfn-lint on each fixed template and do not "
+                                           "write one that gains a cfn-lint error (needs autofix[validate]).")
+                        ] = False,
 ) -> None:
     """Apply safe fixes in place (--unsafe-fixes adds unsafe ones); --diff or --patch only show them."""
     if diff and patch:
         raise _fail("--diff and --patch are alternatives; choose one")
     try:
-        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude)
+        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude, max_bytes)
+        if validate:
+            require_cfn_lint()
     except ConfigError as exc:
         raise _fail(exc.message) from None
-    state = _Run(settings, output_format)
+    settings = settings.with_(show_unused_suppressions=show_unused_suppressions, validate=validate)
+    state = _Run(settings, output_format, output_file=output_file, fix=True)
     if paths == ["-"]:
         _stdin(state, stdin_filename, fix=True, diff=diff, patch=patch)
+        state.close()
         raise typer.Exit(state.exit_code)
     targets_seen = 0
     summary = Summary()
-    collected: list[tuple[FileResult, bool]] = []
     patches: list[list[dict]] = []
+    if diff or patch:  # standard output holds the diff or the patch: the report goes to standard error
+        state.reporter(sys.stderr)
     for target, result in _results(paths, settings, fix=True, jobs=jobs, gitignore=not no_gitignore,
                                    progress=not no_progress):
         targets_seen += 1
         if result.changed and not diff and not patch:
             try:
-                _write_back(target.path, result)
-            except OSError as exc:
-                result.errors.append(_write_error(target.path, exc))
+                write_back(target.path, result.original or "", result.fixed or "")
+            except WriteError as exc:
+                result.errors.append(ErrorEntry(target.path, exc.message))
                 result.fixed = None
                 result.applied = []
-        summary.add(result, settings, target.explicit)
+        explicit = target.explicit and not only_templates
+        summary.add(result, settings, explicit)
         if patch:
             patches.append(result.patch)
         if diff and result.changed:
             state.worse(EXIT_FINDINGS)
-            sys.stdout.write(unified_diff(target.path, result.original or "", result.fixed or ""))
-        if output_format is OutputFormat.json:
-            collected.append((result, target.explicit))
-        else:
-            _emit(state, result, target.explicit)
+            write_diff(unified_diff(target.path, result.original or "", result.fixed or ""), sys.stdout)
+        _emit(state, result, explicit)
     if patch:
         if targets_seen != 1:
             raise _fail(f"--patch prints the patch of a single file; {targets_seen} files were given")
         typer.echo(json.dumps(patches[0], indent=2, ensure_ascii=False))
         if patches[0]:
             state.worse(EXIT_FINDINGS)
-    if output_format is OutputFormat.json:
-        _finish_check(state, collected, summary)
-    elif not patch:
-        typer.echo(_summary_line(summary, fix=True), err=True)
+    state.reporter().finish(summary)
+    state.close()
+    if output_format is OutputFormat.text and not patch:
+        typer.echo(_summary_line(summary, fix=True, dry_run=diff), err=True)
+    _write_report(state, report, summary)
     raise typer.Exit(state.exit_code)
 
 
-def _write_back(path: str, result: FileResult) -> None:
-    """Write ``result.fixed`` over ``path`` unless the file changed since it was read."""
-    with open(path, "rb") as handle:
-        current = handle.read()
-    if current.decode("utf-8", errors="surrogateescape") != result.original:
-        raise OSError(f"{path} changed while autofix was running; not overwritten")
-    atomic_write(path, (result.fixed or "").encode("utf-8"))
-
-
-def _write_error(path: str, exc: OSError):
-    from autofix.pipeline import ErrorEntry
-
-    return ErrorEntry(path, f"cannot write fixed file: {exc.strerror or exc}")
-
-
 @app.command("rules")
-def list_rules(output_format: Format = OutputFormat.text) -> None:
+def list_rules(output_format: Annotated[RulesFormat, typer.Option(
+        "--format", help="text (a table), json, or markdown (the docs/rules.md page).")] = RulesFormat.text) -> None:
     """List every rule: id, name, fix safety and summary."""
     rules = all_rules()
-    if output_format is OutputFormat.json:
+    if output_format is RulesFormat.json:
         typer.echo(json.dumps([
             {"id": r.id, "name": r.name, "fix": r.fix_applicability.value if r.fix_applicability else None,
-             "summary": r.summary} for r in rules], indent=2))
-        return
-    for r in rules:
-        safety = r.fix_applicability.value if r.fix_applicability else "no fix"
-        typer.echo(f"{r.id}  {r.name:<36} {safety:<12} {r.summary}")
+             "summary": r.summary, "url": help_uri(r)} for r in rules], indent=2))
+    elif output_format is RulesFormat.markdown:
+        sys.stdout.write(markdown(rules))
+    else:
+        sys.stdout.write(rules_table(rules))
 
 
 @app.command()
-def explain(rule: Annotated[str, typer.Argument(help="Rule id or name, e.g. DR004.")]) -> None:
-    """Print a rule's documentation."""
+def explain(rule: Annotated[str, typer.Argument(help="Rule id or name, e.g. DR004 or "
+                                                "aurora-cluster-not-global.")]) -> None:
+    """Print a rule's documentation: what it finds, why it matters, an example, how safe its fix is."""
     try:
         cls = get_rule(rule)
     except ConfigError as exc:
         raise _fail(exc.message) from None
-    safety = cls.fix_applicability.value if cls.fix_applicability else "no fix"
-    typer.echo(f"# {cls.id} {cls.name}\n\n{cls.summary}. Fix: {safety}.\n\n{cls.documentation()}")
+    print_markdown(explain_text(cls), sys.stdout)
 
 
 def main() -> None:

@@ -1,17 +1,38 @@
-"""Build :class:`~autofix.settings.Settings` from configuration files and command-line options.
+"""Build :class:`~autofix.settings.Settings` from a configuration file and command-line options.
 
-Command-line options override configuration; a rule list may be given as
-repeated options or comma-separated.
+Configuration lives in ``[tool.autofix]`` of a ``pyproject.toml`` or at the top
+level of a ``.autofix.toml``.  The nearest one wins, searched upward from the
+directory holding the files to check (their common parent; the current
+directory for standard input); in one directory ``.autofix.toml`` comes first,
+and a ``pyproject.toml`` without ``[tool.autofix]`` does not count.
+
+Command-line options override the file key by key (``--select`` replaces
+``select``, it does not extend it).  A key the tool does not know, or a value
+of the wrong type, is an error naming the file, the line and the key: a typo
+must not silently change what runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 from autofix.errors import ConfigError
 from autofix.registry import all_rules, select_rules
 from autofix.settings import Settings
 
+CONFIG_NAMES = (".autofix.toml", "pyproject.toml")
 _DR_VALUES = ("auto", "true", "false")
 
 
@@ -22,10 +43,205 @@ def _codes(values: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+# ---------------------------------------------------------------- value checks per key
+
+
+def _strings(key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{key} must be a list of strings, like [\"DR001\"]")
+    return _codes(value) if key in ("select", "ignore") else tuple(value)
+
+
+def _bool(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{key} must be true or false")
+    return value
+
+
+def _dr(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value not in _DR_VALUES:
+        raise ValueError(f"{key} must be \"auto\", true or false")
+    return value
+
+
+def _text(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{key} must be a non-empty string")
+    return value
+
+
+def _region(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d+", value):
+        raise ValueError(f"{key} must be an AWS region name like \"us-east-1\"")
+    return value
+
+
+def _instance_class(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"db\.[a-z0-9-]+\.[a-z0-9]+", value):
+        raise ValueError(f"{key} must be an RDS instance class like \"db.r5.large\"")
+    return value
+
+
+_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_size(value: str, name: str = "--max-bytes") -> int:
+    """``"10485760"``, ``"512k"``, ``"10M"``, ``"1GiB"`` -> bytes (binary units); a positive size."""
+    match = _SIZE.match(str(value))
+    if not match:
+        raise ConfigError(f"{name} must be a size such as 1048576, 512K or 10M, not {value!r}")
+    size = int(match.group(1)) * _UNITS[(match.group(2) or "")[:1].lower()]
+    if size <= 0:
+        raise ConfigError(f"{name} must be greater than zero")
+    return size
+
+
+def _size(key: str, value: Any) -> int:
+    if isinstance(value, str):
+        try:
+            return parse_size(value, key)
+        except ConfigError as exc:
+            raise ValueError(exc.message) from None
+    return _positive(key, value)
+
+
+def _positive(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{key} must be a positive integer")
+    return value
+
+
+#: Configuration key -> (Settings field, check-and-convert).
+KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
+    "select": ("select", _strings),
+    "ignore": ("ignore", _strings),
+    "unsafe-fixes": ("unsafe_fixes", _bool),
+    "dr": ("dr", _dr),
+    "primary-region": ("primary_region", _region),
+    "secondary-region": ("secondary_region", _region),
+    "instance-class": ("instance_class", _instance_class),
+    "graviton-instance-class": ("graviton_instance_class", _instance_class),
+    "exclude": ("exclude", _strings),
+    "max-bytes": ("max_bytes", _size),
+}
+
+
+# ---------------------------------------------------------------- finding and reading the file
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    path: Path
+    table: dict[str, Any]
+    section: str | None  # "tool.autofix" for pyproject.toml, None for .autofix.toml
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def load_config_file(path: Path) -> ConfigFile | None:
+    """The autofix table of ``path``; None for a ``pyproject.toml`` without ``[tool.autofix]``."""
+    _, data = _read(path)
+    if path.name == "pyproject.toml":
+        tool = data.get("tool")
+        table = tool.get("autofix") if isinstance(tool, dict) else None
+        if table is None:
+            return None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.autofix] must be a table")
+        return ConfigFile(path, table, "tool.autofix")
+    return ConfigFile(path, data, None)
+
+
+def find_config(start: Path) -> ConfigFile | None:
+    """The nearest configuration at or above the directory ``start``."""
+    here = start.resolve()
+    for directory in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file():
+                found = load_config_file(candidate)
+                if found is not None:
+                    return found
+    return None
+
+
+def start_directory(paths: list[str]) -> Path:
+    """Where the search starts: the common parent of ``paths`` (the cwd for standard input)."""
+    dirs = []
+    for raw in paths:
+        if raw == "-":
+            dirs.append(os.getcwd())
+            continue
+        path = os.path.abspath(raw)
+        dirs.append(path if os.path.isdir(path) else os.path.dirname(path))
+    return Path(os.path.commonpath(dirs)) if dirs else Path.cwd()
+
+
+def _key_line(path: Path, key: str, section: str | None) -> int | None:
+    """The line where ``key`` is set (inside ``[section]`` when given), for error messages."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    inside = section is None
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = section is not None and stripped.strip("[] ") == section
+            continue
+        if inside and re.match(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", line):
+            return number
+    return None
+
+
+def config_values(config: ConfigFile) -> dict[str, Any]:
+    """The file's values as :class:`Settings` fields, checked; errors name file, line and key."""
+    values: dict[str, Any] = {}
+    where = f"[{config.section}]" if config.section else "the top level"
+    for key, value in config.table.items():
+        line = _key_line(config.path, key, config.section)
+        at = f"{config.path}:{line}" if line else str(config.path)
+        if key not in KEYS:
+            close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(KEYS)}"
+            raise ConfigError(f"{at}: unknown configuration key {key!r} in {where}{hint}")
+        field_name, convert = KEYS[key]
+        try:
+            values[field_name] = convert(key, value)
+        except ValueError as exc:
+            raise ConfigError(f"{at}: {exc}") from None
+    return values
+
+
+# ---------------------------------------------------------------- settings
+
+
 def build_settings(paths: list[str], *, select=None, ignore=None, dr=None, unsafe_fixes=None,
-                   exclude=None) -> Settings:
-    settings = Settings()
-    changes: dict = {}
+                   exclude=None, max_bytes: str | None = None,
+                   config: ConfigFile | bool | None = True) -> Settings:
+    """Defaults, then the configuration file found for ``paths``, then command-line options.
+
+    ``config``: True searches for a file, a :class:`ConfigFile` uses that one, False/None uses none.
+    """
+    found = find_config(start_directory(paths)) if config is True else (config or None)
+    changes: dict[str, Any] = config_values(found) if found else {}
+    if found:
+        try:
+            select_rules(all_rules(), changes.get("select", ()), changes.get("ignore", ()))
+        except ConfigError as exc:
+            raise ConfigError(f"{found.path}: {exc.message}") from None
     if select is not None:
         changes["select"] = _codes(select)
     if ignore is not None:
@@ -38,6 +254,8 @@ def build_settings(paths: list[str], *, select=None, ignore=None, dr=None, unsaf
         changes["unsafe_fixes"] = unsafe_fixes
     if exclude is not None:
         changes["exclude"] = tuple(exclude)
-    settings = settings.with_(**changes)
+    if max_bytes is not None:
+        changes["max_bytes"] = parse_size(max_bytes)
+    settings = Settings().with_(**changes)
     select_rules(all_rules(), settings.select, settings.ignore)  # unknown codes are a usage error
     return settings

@@ -1,7 +1,9 @@
 """Step 2, detect: run the selected rules over a plain view.
 
 Rules are instantiated once per run and called in id order.  A rule that
-raises becomes an error entry for that rule, never a crash of the run.
+raises, or yields something that is not a well-formed finding (a fix whose
+operations are not RFC 6902 operations writing JSON data), becomes an error
+entry for that rule, never a crash of the run.
 Suppressions written in the template (``Metadata: {autofix: {ignore: [...]}}``
 at template or resource level) drop matching findings here, before anything
 is reported or fixed.
@@ -9,11 +11,13 @@ is reported or fixed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from autofix.errors import RuleError
+from autofix.limits import MAX_DEPTH
 from autofix.nodes import split_pointer
 from autofix.rules.base import Finding, Rule
 from autofix.settings import Settings
@@ -53,6 +57,58 @@ def suppressions(template: Template, resource: str | None) -> set[str]:
     return codes
 
 
+_OPS = {"add": ("value",), "remove": (), "replace": ("value",), "move": ("from",), "copy": ("from",),
+        "test": ("value",)}
+
+
+def _json_problem(value: Any, depth: int = 0) -> str | None:
+    """Why ``value`` is not JSON data (None when it is); a fix may only write JSON data."""
+    if depth > MAX_DEPTH:
+        return "value nested too deeply"
+    if value is None or isinstance(value, (str, bool, int)):
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"non-finite number {value!r}"
+    if isinstance(value, list):
+        return next((p for v in value if (p := _json_problem(v, depth + 1))), None)
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            return "mapping with a non-string key"
+        return next((p for v in value.values() if (p := _json_problem(v, depth + 1))), None)
+    return f"value of type {type(value).__name__}"
+
+
+def _pointer_problem(pointer: Any) -> str | None:
+    if not isinstance(pointer, str):
+        return f"pointer {pointer!r} is not a string"
+    if pointer and not pointer.startswith("/"):
+        return f"{pointer!r} is not a JSON pointer"
+    return None
+
+
+def finding_problem(finding: Any, rule: Rule) -> str | None:
+    """Why a rule's output is unusable (None when it is fine); checked before the engine trusts it."""
+    if not isinstance(finding, Finding):
+        return f"check() yielded {type(finding).__name__}, not a Finding"
+    if finding.rule_id != rule.id:
+        return f"finding carries rule id {finding.rule_id!r}"
+    problem = _pointer_problem(finding.pointer)
+    if problem or finding.fix is None:
+        return problem
+    for op in finding.fix.operations:
+        if not isinstance(op, dict) or op.get("op") not in _OPS:
+            return f"fix has an invalid operation {op!r:.80}"
+        for key in ("path", *(k for k in _OPS[op["op"]] if k == "from")):
+            if key not in op or (problem := _pointer_problem(op[key])):
+                return f"fix operation {op['op']} has a bad {key!r}: {problem or 'missing'}"
+        if "value" in _OPS[op["op"]]:
+            if "value" not in op:
+                return f"fix operation {op['op']} at {op['path']} has no value"
+            if problem := _json_problem(op["value"]):
+                return f"fix operation {op['op']} at {op['path']} writes a {problem}, not JSON data"
+    return None
+
+
 def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
     template = Template(data)
     findings: list[Finding] = []
@@ -61,8 +117,13 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
     for rule in rules:
         try:
             produced = list(rule.check(template, settings))
+            problem = next((p for f in produced if (p := finding_problem(f, rule))), None)
         except Exception as exc:  # a broken rule must not stop the run
             errors.append(RuleError(rule.id, f"rule crashed: {type(exc).__name__}: {exc}"))
+            continue
+        if problem is not None:
+            # nothing from a rule that produced garbage is trusted, not even its other findings
+            errors.append(RuleError(rule.id, f"rule produced an invalid finding: {problem}"))
             continue
         for finding in produced:
             resource = finding.resource or resource_of(finding.pointer)

@@ -10,12 +10,14 @@ newline, is kept as it was.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from autofix.errors import LoadError, NotATemplateError
 from autofix.jsonsource import parse_json
+from autofix.limits import MAX_DEPTH, expansion_limit
 from autofix.nodes import MAP, ExpansionBudget, Node, resolve, to_plain
 from autofix.style import Style, detect_json_style, detect_yaml_style
 from autofix.textindex import TextIndex
@@ -48,19 +50,86 @@ def sniff_format(text: str) -> str:
     return "json" if stripped[:1] in ("{", "[") else "yaml"
 
 
+def _utf16_or_32(data: bytes) -> str | None:
+    """The name of a UTF-16/32 encoding ``data`` is in (BOM, or ASCII text padded with NULs)."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = data[:512]
+    even, odd = head[0::2], head[1::2]
+    if len(head) >= 4 and ((odd.count(0) == len(odd) and 0 not in even)
+                           or (even.count(0) == len(even) and 0 not in odd)):
+        return "UTF-16"
+    return None
+
+
 def decode(data: bytes) -> str:
     """Decode file bytes as UTF-8 (with or without BOM), refusing other encodings clearly."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LoadError("file is UTF-16 encoded; CloudFormation templates must be UTF-8", line=1, column=1)
-    if b"\x00" in data[:8192]:
-        raise LoadError("file is binary (contains NUL bytes), not a template", line=1, column=1)
+    encoding = _utf16_or_32(data)
+    if encoding:
+        raise LoadError(f"file is {encoding} encoded; CloudFormation templates must be UTF-8",
+                        line=1, column=1)
+    nul = data.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        line, col = _byte_position(data, nul)
+        raise LoadError("file is binary (contains NUL bytes), not a template", line=line, column=col)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        prefix = data[: exc.start]
-        line = prefix.count(b"\n") + 1
-        col = len(prefix) - (prefix.rfind(b"\n") + 1) + 1
+        line, col = _byte_position(data, exc.start)
         raise LoadError(f"invalid UTF-8 (byte 0x{data[exc.start]:02x})", line=line, column=col) from None
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a byte offset; the column counts characters of the valid prefix."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    return line, len(data[start:offset].decode("utf-8", errors="replace")) + 1
+
+
+def depth_of(plain: Any, limit: int = MAX_DEPTH) -> int:
+    """Nesting depth of plain data, counting no further than ``limit + 1`` (iterative: no recursion)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(plain, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                break
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value if isinstance(v, (dict, list)))
+    return deepest
+
+
+def not_a_template(plain: Any) -> NotATemplateError:
+    """The error for data that parsed but is no template, saying what it is instead."""
+    if isinstance(plain, dict):
+        what = "a mapping without a Resources section" if plain else "an empty mapping"
+    elif isinstance(plain, list):
+        what = "a list, not a mapping"
+    elif plain is None:
+        what = "an empty document"
+    else:
+        what = f"a lone {'string' if isinstance(plain, str) else 'scalar'}, not a mapping"
+    return NotATemplateError(f"not a CloudFormation template ({what})", line=1, column=1)
+
+
+#: Text that only CloudFormation templates hold: the version key or a resource type name.
+_TEMPLATE_MARK = re.compile(r"AWSTemplateFormatVersion|\b(AWS|Alexa|Custom)::[A-Za-z0-9]+(::[A-Za-z0-9]+)?")
+
+
+def looks_like_template(text: str) -> bool:
+    """Whether text that does not parse was probably meant as a template.
+
+    A directory walk meets broken files of every kind (Helm charts, half-written
+    JSON); only those that name a template version or a resource type are
+    reported as broken templates, the rest are skipped like any other non-template.
+    """
+    return _TEMPLATE_MARK.search(text) is not None
 
 
 def is_template(plain: Any) -> bool:
@@ -96,20 +165,25 @@ class TemplateDocument:
         if body.strip(" \t\r\n") == "":
             raise NotATemplateError("file is empty", line=1, column=1)
         root = parse_json(body) if fmt == "json" else parse_yaml(body)
+        return cls.from_root(body, fmt, root, bom, filename, require_template=require_template)
+
+    @classmethod
+    def from_root(
+        cls, body: str, fmt: str, root: Node | None, bom: bool = False, filename: str = "<text>", *,
+        require_template: bool = True,
+    ) -> TemplateDocument:
+        """A document for an already parsed ``root`` of ``body`` (the text without its BOM)."""
         if root is None:
             raise NotATemplateError("file holds no YAML document (only comments or blank lines)",
                                     line=1, column=1)
         try:
-            plain = to_plain(root, ExpansionBudget(10 * len(body) + 10_000))
+            plain = to_plain(root, ExpansionBudget(expansion_limit(len(body))))
         except OverflowError as exc:
             raise LoadError(str(exc), line=1, column=1) from None
-        except RecursionError:
-            raise LoadError("nesting too deep", line=1, column=1) from None
+        except RecursionError:  # pragma: no cover - the readers bound the depth first
+            raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", line=1, column=1) from None
         if require_template and not is_template(plain):
-            what = "a mapping" if root.kind == MAP else f"a {type(plain).__name__}"
-            raise NotATemplateError(
-                f"not a CloudFormation template ({what} without a Resources section)", line=1, column=1
-            )
+            raise not_a_template(plain)
         return cls(body, fmt, root, bom, filename, plain)
 
     @classmethod

@@ -4,18 +4,23 @@ Some rules (DR001, DR003, DR004) add billable architecture, which is only
 right when the template is meant to survive a regional outage.  That intent
 shows in the template itself:
 
-- a Route53 failover record, or a Route53 health check that a record set uses;
+- a Route53 failover record that can fail over to another region (PRIMARY and
+  SECONDARY records that both target this stack's own resources fail over within
+  one region), or a latency record guarded by a health check;
 - a DynamoDB global table with replicas in two or more regions;
 - an Aurora global cluster, or a cluster joined to one or replicating from another region;
-- S3 replication to a bucket this template does not define (same-region
-  replication to a bucket defined here is a compliance pattern, not DR);
+- S3 replication to a bucket named by an ARN string, or to one this template
+  does not define (same-region replication to a bucket of this template,
+  referenced with ``Ref``/``!GetAtt``, is a compliance pattern, not DR; a
+  destination named by ARN stays evidence after DR006 creates the bucket, so the
+  answer does not depend on which fixes ran first);
 - a parameter that names a secondary, failover or DR region (``SecondaryRegion``,
   ``DRRegion``, ``DisasterRecoveryRegion``...), or a condition that singles out
   the secondary / DR side (``IsSecondaryRegion``, ``IsDR``).
 
 Conditions that only name the primary (``IsPrimary``) are not evidence: cfn-lint's
-fixtures and many stacks use them to mean "region is us-east-1".  A lone health
-check is plain monitoring.  Users can force the answer with the ``dr`` setting.
+fixtures and many stacks use them to mean "region is us-east-1".  A health check
+on its own is plain monitoring.  Users can force the answer with the ``dr`` setting.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autofix.settings import Settings
-from autofix.template import Template, getatt_target, ref_target, strings_in
+from autofix.template import Template, getatt_target, ref_target
 
 _REGION_PARAM = re.compile(
     r"^(secondary|failover|standby|dr|disaster_?recovery|replica(tion)?|backup|recovery|passive)_?region(name)?$",
@@ -72,15 +77,10 @@ def replication_destinations(props: dict[str, Any]) -> list[Any]:
     return out
 
 
-def _in_template(template: Template, bucket: Any) -> bool:
+def _local_reference(template: Template, bucket: Any) -> bool:
+    """A ``Ref``/``GetAtt`` to a bucket this template defines."""
     target = ref_target(bucket) or (getatt_target(bucket) or (None,))[0]
-    if target:
-        return target in template.resources
-    names = set()
-    for logical_id, _ in template.resources_of("AWS::S3::Bucket"):
-        name = template.properties(logical_id).get("BucketName")
-        names.update(strings_in(name))
-    return any(s.replace("arn:aws:s3:::", "") in names for s in strings_in(bucket) if s)
+    return bool(target) and target in template.resources
 
 
 def dr_context(template: Template, settings: Settings) -> DrContext:
@@ -90,24 +90,17 @@ def dr_context(template: Template, settings: Settings) -> DrContext:
     if settings.dr in ("false", "off", "no", False):
         return DrContext(False, "forced off by configuration")
     resources = template.resources
-    used_checks = set()
-    for resource in resources.values():
-        if isinstance(resource, dict) and resource.get("Type") in ("AWS::Route53::RecordSet",
-                                                                     "AWS::Route53::RecordSetGroup"):
-            used_checks.update(_referenced(_props(resource)))
     for logical_id, resource in resources.items():
         if not isinstance(resource, dict):
             continue
         kind = resource.get("Type")
         props = _props(resource)
-        if kind == "AWS::Route53::HealthCheck" and logical_id in used_checks:
-            return DrContext(True, f"Route53 health check {logical_id} guards a record set")
-        if kind == "AWS::Route53::RecordSet" and "Failover" in props:
-            return DrContext(True, f"Route53 failover record {logical_id}")
-        if kind == "AWS::Route53::RecordSetGroup":
-            records = props.get("RecordSets")
-            if isinstance(records, list) and any(isinstance(r, dict) and "Failover" in r for r in records):
-                return DrContext(True, f"Route53 failover records in {logical_id}")
+        if kind in ("AWS::Route53::RecordSet", "AWS::Route53::RecordSetGroup") and _cross_region_failover(
+            template, resource
+        ):
+            return DrContext(True, f"Route53 failover record in {logical_id}")
+        if kind == "AWS::Route53::RecordSet" and "Region" in props and "HealthCheckId" in props:
+            return DrContext(True, f"Route53 latency record {logical_id} with a health check")
         if kind == "AWS::RDS::GlobalCluster":
             return DrContext(True, f"Aurora global cluster {logical_id}")
         if kind == "AWS::RDS::DBCluster" and (
@@ -121,9 +114,9 @@ def dr_context(template: Template, settings: Settings) -> DrContext:
                 if len(regions) >= 2:
                     return DrContext(True, f"DynamoDB global table {logical_id} with replicas in two regions")
         if kind == "AWS::S3::Bucket":
-            outside = [b for b in replication_destinations(props) if not _in_template(template, b)]
+            outside = [b for b in replication_destinations(props) if not _local_reference(template, b)]
             if outside:
-                return DrContext(True, f"bucket {logical_id} replicates to a bucket outside this template")
+                return DrContext(True, f"bucket {logical_id} replicates to a bucket named by ARN")
     for name in template.parameters:
         if _REGION_PARAM.match(name):
             return DrContext(True, f"parameter {name} names a secondary region")
@@ -133,6 +126,34 @@ def dr_context(template: Template, settings: Settings) -> DrContext:
         if _compares_region_with_secondary(body):
             return DrContext(True, f"condition {name} compares the region with a secondary-region parameter")
     return DrContext(False, "no multi-region DR feature found")
+
+
+def _failover_records(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    props = _props(resource)
+    if resource.get("Type") == "AWS::Route53::RecordSet":
+        return [props] if "Failover" in props else []
+    records = props.get("RecordSets")
+    return [r for r in records if isinstance(r, dict) and "Failover" in r] if isinstance(records, list) else []
+
+
+def _cross_region_failover(template: Template, resource: dict[str, Any]) -> bool:
+    """A failover record that can point outside this stack's region.
+
+    PRIMARY and SECONDARY records that both target resources of this very
+    template, with no condition choosing between regions, fail over within one
+    region (two load balancers of one stack): not multi-region evidence.
+    """
+    records = _failover_records(resource)
+    if not records:
+        return False
+    if "Condition" in resource:
+        return True
+    everything = [r for res in template.resources.values() if isinstance(res, dict)
+                  and "Condition" not in res for r in _failover_records(res)]
+    sides = {str(r.get("Failover")) for r in everything}
+    local = all(_referenced({k: v for k, v in r.items() if k != "HealthCheckId"}) & set(template.resources)
+                for r in everything)
+    return not ({"PRIMARY", "SECONDARY"} <= sides and local)
 
 
 def _referenced(value: Any) -> set[str]:

@@ -194,7 +194,7 @@ class AddEdit(Edit):
         last_key, last_value = c.items[-1]
         if ctx.doc.format == "json":
             if ctx.style.compact or not ctx.ix.at_line_start(last_key.start):
-                sep, base = " ", ""
+                sep, base = " ", ctx.ix.leading_ws(last_key.start)
             else:
                 base = ctx.ix.leading_ws(last_key.start)
                 sep = ctx.nl + base
@@ -215,7 +215,7 @@ class AddEdit(Edit):
         if ctx.doc.format == "json":
             anchor = c.items[min(index, len(c.items) - 1)]
             if ctx.style.compact or not ctx.ix.at_line_start(anchor.start):
-                sep, base = ("" if ctx.style.compact else " "), ""
+                sep, base = ("" if ctx.style.compact else " "), ctx.ix.leading_ws(anchor.start)
             else:
                 base = ctx.ix.leading_ws(anchor.start)
                 sep = ctx.nl + base
@@ -388,8 +388,11 @@ def apply_operation(doc: TemplateDocument, op: dict) -> TemplateDocument:
     """Apply one add/remove/replace operation, escalating until the text checks out."""
     try:
         expected = jsonpatch.JsonPatch([op]).apply(doc.data, in_place=False)
-    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
-        raise EditError(f"patch does not apply: {exc}") from None
+    except jsonpointer.JsonPointerException:
+        raise EditError(f"patch does not apply: {op.get('op')} {op.get('path')}: no such path") from None
+    except jsonpatch.JsonPatchException as exc:
+        reason = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "..."
+        raise EditError(f"patch does not apply: {op.get('op')} {op.get('path')}: {reason}") from None
     if expected == doc.data:
         return doc
     for i, (container_ptr, segment) in enumerate(_escalations(doc, op)):

@@ -39,6 +39,10 @@ class VerificationError(AutofixError):
     """The fixed text disagrees with the patch that produced it; nothing is written."""
 
 
+class WriteError(AutofixError):
+    """A fixed file could not be written back (read-only, vanished, changed meanwhile, disk full)."""
+
+
 class RuleError(AutofixError):
     """A rule raised while detecting or building a fix."""
 

@@ -14,6 +14,7 @@ from json import scanner as _scanner
 from json.decoder import JSONDecodeError, scanstring
 
 from autofix.errors import LoadError
+from autofix.limits import MAX_DEPTH
 from autofix.nodes import MAP, SCALAR, SEQ, Node
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -38,6 +39,7 @@ def position(text: str, index: int) -> tuple[int, int]:
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
+        self.depth = 0
 
     def fail(self, message: str, index: int) -> LoadError:
         line, col = position(self.text, index)
@@ -51,10 +53,13 @@ class _Parser:
         if i >= len(text):
             raise self.fail("unexpected end of file, expected a value", i)
         ch = text[i]
-        if ch == "{":
-            return self.obj(i)
-        if ch == "[":
-            return self.arr(i)
+        if ch in "{[":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise self.fail(f"nesting deeper than {MAX_DEPTH} levels", i)
+            node = self.obj(i) if ch == "{" else self.arr(i)
+            self.depth -= 1
+            return node
         if ch == '"':
             try:
                 s, end = scanstring(text, i + 1, True)
@@ -91,7 +96,10 @@ class _Parser:
             i = self.skip(i + 1)
             val = self.value(i)
             if key.value in node.keys:
-                raise self.fail(f"duplicate key {key.value!r}", key.start)
+                first_line, _ = position(text, node.items[node.keys[key.value]][0].start)
+                line, col = position(text, key.start)
+                raise LoadError(f"duplicate key {key.value!r} (first defined on line {first_line})",
+                                line=line, column=col)
             node.keys[key.value] = len(node.items)
             node.items.append((key, val))
             i = self.skip(val.end)
@@ -125,10 +133,7 @@ def parse_json(text: str) -> Node:
     """Parse ``text`` (no BOM) into a positioned tree, or raise :class:`LoadError`."""
     parser = _Parser(text)
     i = parser.skip(0)
-    try:
-        root = parser.value(i)
-    except RecursionError:
-        raise LoadError("invalid JSON: nesting too deep", line=1, column=1) from None
+    root = parser.value(i)
     end = parser.skip(root.end)
     if end != len(text):
         raise parser.fail("extra data after the document", end)

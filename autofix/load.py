@@ -1,9 +1,19 @@
-"""Step 1, load: text -> plain view, with the editable document built only on demand.
+"""Step 1, load: text -> a fast view (template or not, resource types), the rest on demand.
 
-Most files need no change, so detection runs on the plain view alone; for
-JSON that comes from the C-accelerated ``json`` module.  The positioned
-:class:`~autofix.document.TemplateDocument` (needed for line numbers and
-edits) is built the first time someone asks for it.
+Most files need no change, and most cannot even interest a rule, so loading
+happens in layers and each is paid for only when needed:
+
+1. the C-accelerated parse: ``json.loads`` for JSON, libyaml's node graph for
+   YAML.  It settles whether the text parses, whether it is a template, and
+   which resource types it declares;
+2. the plain view (what rules read): free for JSON, built from the node graph
+   for YAML;
+3. the positioned :class:`~autofix.document.TemplateDocument` (line numbers and
+   edits), built the first time someone asks for it.
+
+When no selected rule can fire on the declared resource types (see
+:attr:`autofix.rules.base.Rule.resource_types`), layers 2 and 3 are never built;
+a YAML file is still checked for the faults the positioned reader refuses.
 """
 
 from __future__ import annotations
@@ -12,8 +22,23 @@ import json
 from functools import cached_property
 from typing import Any
 
-from autofix.document import BOM, TemplateDocument, is_template, sniff_format
+import yaml
+
+from autofix.document import (
+    BOM,
+    TEMPLATE_KEYS,
+    TemplateDocument,
+    depth_of,
+    is_template,
+    not_a_template,
+    sniff_format,
+)
 from autofix.errors import LoadError, NotATemplateError
+from autofix.limits import MAX_DEPTH
+from autofix.yamlsource import build_yaml, compose_yaml, may_alias, validate_yaml
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -23,26 +48,113 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-class Loaded:
-    """A template that parsed: its text, format and plain view; the document is lazy."""
+def _json_resource_types(data: dict[str, Any]) -> frozenset[str]:
+    resources = data.get("Resources")
+    if not isinstance(resources, dict):
+        return frozenset()
+    return frozenset(
+        r["Type"] for r in resources.values() if isinstance(r, dict) and isinstance(r.get("Type"), str)
+    )
 
-    def __init__(self, text: str, filename: str, fmt: str, data: Any, document: TemplateDocument | None) -> None:
+
+def _plain_key(node: yaml.Node) -> str | None:
+    """A mapping key's text when it is a plain string (the only keys the quick checks trust)."""
+    return node.value if isinstance(node, yaml.ScalarNode) and node.tag == _STR else None
+
+
+def _yaml_top(root: yaml.Node) -> dict[str, yaml.Node] | None:
+    """The top-level entries of a plain YAML mapping, or None when the graph needs the full reader."""
+    if not isinstance(root, yaml.MappingNode) or root.tag != _MAP:
+        return None
+    top: dict[str, yaml.Node] = {}
+    for knode, vnode in root.value:
+        key = _plain_key(knode)
+        if key is None or key in top:
+            return None
+        top[key] = vnode
+    return top
+
+
+def _yaml_is_template(top: dict[str, yaml.Node]) -> bool:
+    """:func:`~autofix.document.is_template` on the node graph (a custom tag makes a mapping too)."""
+    resources = top.get("Resources")
+    if resources is not None and (
+        isinstance(resources, yaml.MappingNode) or (resources.tag.startswith("!") and not
+                                                    resources.tag.startswith("!!"))
+    ):
+        return True
+    return bool(top) and "AWSTemplateFormatVersion" in top and set(top) <= TEMPLATE_KEYS
+
+
+def _yaml_resource_types(top: dict[str, yaml.Node]) -> frozenset[str] | None:
+    """Every resource's ``Type`` when all are plain strings; None when the graph cannot tell."""
+    resources = top.get("Resources")
+    if resources is None:
+        return frozenset()
+    if not isinstance(resources, yaml.MappingNode) or resources.tag != _MAP:
+        return None
+    types = set()
+    for _, body in resources.value:
+        if not isinstance(body, yaml.MappingNode) or body.tag != _MAP:
+            return None
+        kind = next((v for k, v in body.value if _plain_key(k) == "Type"), None)
+        if kind is None:
+            continue
+        if not isinstance(kind, yaml.ScalarNode) or kind.tag != _STR:
+            return None
+        types.add(kind.value)
+    return frozenset(types)
+
+
+class Loaded:
+    """A template that parsed: its text, format and resource types; plain view and document are lazy."""
+
+    def __init__(self, text: str, filename: str, fmt: str, *, data: Any = None, graph: yaml.Node | None = None,
+                 document: TemplateDocument | None = None,
+                 resource_types: frozenset[str] | None = None) -> None:
         self.text = text
         self.filename = filename
         self.format = fmt
-        self.data = data
+        #: The ``Type`` of every resource; None when only the full reader can tell.
+        self.resource_types = resource_types
+        self._graph = graph
+        #: JSON data from the quick parse; its depth is checked once a rule is about to read it
+        self._json = data
         if document is not None:
             self.__dict__["document"] = document
+            self.__dict__["data"] = document.data
 
     @cached_property
     def document(self) -> TemplateDocument:
+        if self._graph is not None:
+            body = self.text[1:] if self.text.startswith(BOM) else self.text
+            return TemplateDocument.from_root(body, self.format, build_yaml(self._graph, may_alias(body)),
+                                              self.text.startswith(BOM), self.filename)
         return TemplateDocument.from_text(self.text, self.filename, fmt=self.format)
+
+    @cached_property
+    def data(self) -> Any:
+        """The plain view (read-only by convention).
+
+        Deep JSON is refused here, when the data is about to reach the rules, rather than at
+        load: files no rule reads are never walked.
+        """
+        if self._json is not None:
+            if depth_of(self._json) > MAX_DEPTH:
+                return self.document.data  # the positioned reader says where the nesting goes too deep
+            return self._json
+        return self.document.data
+
+    def validate(self) -> None:
+        """Raise the :class:`LoadError` the full reader would, for a file that skips it."""
+        if self._graph is not None and "document" not in self.__dict__:
+            validate_yaml(self._graph, may_alias(self.text))
 
 
 def load_text(text: str, filename: str = "<text>", *, max_bytes: int | None = None) -> Loaded:
     """Parse ``text`` as a template or raise :class:`LoadError` (with line and column where known)."""
-    if max_bytes is not None and len(text) > max_bytes:
-        raise LoadError(f"file is larger than the limit of {max_bytes} bytes", line=1, column=1)
+    if max_bytes is not None and len(text) > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise LoadError(f"file is larger than the limit of {max_bytes} bytes (--max-bytes)")
     body = text[1:] if text.startswith(BOM) else text
     fmt = sniff_format(body)
     if fmt == "json":
@@ -51,11 +163,20 @@ def load_text(text: str, filename: str = "<text>", *, max_bytes: int | None = No
         except (ValueError, RecursionError):
             # the positioned reader says where and why
             doc = TemplateDocument.from_text(text, filename, fmt=fmt)
-            return Loaded(text, filename, fmt, doc.data, doc)
+            return Loaded(text, filename, fmt, document=doc, resource_types=_json_resource_types(doc.data))
         if not is_template(data):
-            raise NotATemplateError(
-                "not a CloudFormation template (no Resources section)", line=1, column=1
-            )
-        return Loaded(text, filename, fmt, data, None)
-    doc = TemplateDocument.from_text(text, filename, fmt=fmt)
-    return Loaded(text, filename, fmt, doc.data, doc)
+            raise not_a_template(data)
+        return Loaded(text, filename, fmt, data=data, resource_types=_json_resource_types(data))
+    if body.strip(" \t\r\n") == "":
+        raise NotATemplateError("file is empty", line=1, column=1)
+    graph = compose_yaml(body)
+    top = _yaml_top(graph) if graph is not None else None
+    if top is None:  # unusual shapes: let the full reader decide (and word the error)
+        doc = TemplateDocument.from_text(text, filename, fmt=fmt)
+        return Loaded(text, filename, fmt, document=doc, resource_types=_json_resource_types(doc.data))
+    if not _yaml_is_template(top):
+        validate_yaml(graph, may_alias(body))  # a broken non-template is an error, not a silent skip
+        raise NotATemplateError(
+            "not a CloudFormation template (a mapping without a Resources section)", line=1, column=1
+        )
+    return Loaded(text, filename, fmt, graph=graph, resource_types=_yaml_resource_types(top))

@@ -7,12 +7,14 @@ picklable, so a process pool or any other engine can map it over a corpus.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from autofix.apply import fix_loop
 from autofix.detect import detect
+from autofix.document import looks_like_template
 from autofix.errors import AutofixError, NotATemplateError
 from autofix.load import load_text
 from autofix.plan import allowed
@@ -58,14 +60,23 @@ def rules_for(settings: Settings) -> tuple[Rule, ...]:
     return _rules(tuple(settings.select), tuple(settings.ignore))
 
 
+def may_fire(rules: tuple[Rule, ...], resource_types: frozenset[str] | None) -> bool:
+    """Whether any rule could report something on a template declaring ``resource_types``.
+
+    Only a rule that declares :attr:`~autofix.rules.base.Rule.resource_types` can be ruled
+    out; unknown types (None) rule out nothing.
+    """
+    if resource_types is None:
+        return True
+    return any(rule.resource_types is None or rule.resource_types & resource_types for rule in rules)
+
+
 def _error(file: str, exc: AutofixError, rule: str | None = None) -> ErrorEntry:
     kind = "not-a-template" if isinstance(exc, NotATemplateError) else "error"
     return ErrorEntry(file, exc.message, exc.line, exc.column, rule or getattr(exc, "rule_id", None), kind)
 
 
 def _positioned(findings: list[Finding], doc) -> list[Finding]:
-    from dataclasses import replace
-
     out = []
     for f in findings:
         line, col = doc.locate(f.pointer)
@@ -73,8 +84,53 @@ def _positioned(findings: list[Finding], doc) -> list[Finding]:
     return out
 
 
-def process_text(text: str, filename: str, settings: Settings, *, fix: bool = False) -> FileResult:
-    """Check (and with ``fix`` repair) one template given as text."""
+def process_text(text: str, filename: str, settings: Settings, *, fix: bool = False,
+                 rules: Sequence[Rule] | None = None) -> FileResult:
+    """Check (and with ``fix`` repair) one template given as text.
+
+    ``rules`` defaults to the registry's rules chosen by ``settings``; passing them
+    explicitly lets tests and embedders run their own.  The optional steps the
+    settings ask for run after the core: ``validate`` (cfn-lint must not find new
+    errors in a fix) and ``show_unused_suppressions``.
+    """
+    rules = rules_for(settings) if rules is None else tuple(rules)
+    result = _process(text, filename, settings, fix=fix, rules=rules)
+    if fix and settings.validate and result.changed:
+        result = _validated(result, text, filename, settings, rules)
+    if settings.show_unused_suppressions and result.is_template:
+        result.findings.extend(_unused_suppressions(result.fixed if result.changed else text, filename, settings,
+                                                    rules))
+    return result
+
+
+def _validated(result: FileResult, text: str, filename: str, settings: Settings,
+               rules: Sequence[Rule]) -> FileResult:
+    """``result`` when cfn-lint finds no new error in its fixed text; else the unfixed result plus an error."""
+    from autofix.validate import describe, gained_errors
+
+    gained = gained_errors(text, result.fixed or "", settings.primary_region)
+    if not gained:
+        return result
+    refused = _process(text, filename, settings, fix=False, rules=rules)
+    refused.errors.append(ErrorEntry(filename, describe(gained), rule=",".join(sorted({a["rule"] for a in
+                                                                                     result.applied}))))
+    return refused
+
+
+def _unused_suppressions(text: str, filename: str, settings: Settings, rules: Sequence[Rule]) -> list[Finding]:
+    from autofix.suppressions import unused
+    from autofix.template import Template
+
+    try:
+        loaded = load_text(text, filename, max_bytes=settings.max_bytes)
+    except AutofixError:
+        return []
+    detection = detect(loaded.data, rules, settings)
+    found = unused(Template(loaded.data), detection.suppressed, rules, all_rules())
+    return _positioned(found, loaded.document) if found else []
+
+
+def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: Sequence[Rule]) -> FileResult:
     result = FileResult(filename, original=text)
     try:
         loaded = load_text(text, filename, max_bytes=settings.max_bytes)
@@ -83,10 +139,25 @@ def process_text(text: str, filename: str, settings: Settings, *, fix: bool = Fa
         result.errors.append(_error(filename, exc))
         return result
     except AutofixError as exc:
+        if not looks_like_template(text):
+            result.is_template = False
+            result.errors.append(replace(_error(filename, exc), kind="not-a-template"))
+        else:
+            result.errors.append(_error(filename, exc))
+        return result
+    rules = tuple(rules)
+    if not may_fire(rules, loaded.resource_types):
+        try:
+            loaded.validate()
+        except AutofixError as exc:
+            result.errors.append(_error(filename, exc))
+        return result
+    try:
+        data = loaded.data
+    except AutofixError as exc:
         result.errors.append(_error(filename, exc))
         return result
-    rules = rules_for(settings)
-    detection = detect(loaded.data, rules, settings)
+    detection = detect(data, rules, settings)
     result.errors.extend(_error(filename, e) for e in detection.errors)
     if not detection.findings:
         return result
@@ -102,6 +173,10 @@ def process_text(text: str, filename: str, settings: Settings, *, fix: bool = Fa
     result.errors.extend(_error(filename, e) for e in outcome.errors if e.message not in
                          {x.message for x in result.errors})
     result.fighting = outcome.fighting
+    if not (outcome.applied and outcome.converged):
+        # no verification will run: report rules that crashed on an intermediate template here
+        result.errors.extend(_error(filename, e) for e in outcome.detection_errors
+                             if e.message not in {x.message for x in result.errors})
     if not outcome.converged:
         result.errors.append(ErrorEntry(
             filename, f"fixes did not converge: rules {', '.join(outcome.fighting)} keep changing the template",
@@ -109,8 +184,9 @@ def process_text(text: str, filename: str, settings: Settings, *, fix: bool = Fa
     final = outcome.document
     if outcome.applied and outcome.converged:
         try:
-            final = verify(loaded.data, outcome.patch, final.dumps(), loaded.format, filename, rules,
-                           settings, [a.rule_id for a in outcome.applied])
+            final = verify(text, outcome.patch, final.dumps(), loaded.format, filename, rules, settings,
+                           [a.rule_id for a in outcome.applied], [e.message for e in detection.errors],
+                           outcome.failed)
         except AutofixError as exc:
             result.errors.append(_error(filename, exc))
             result.findings = _positioned(detection.findings, doc)

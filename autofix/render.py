@@ -31,10 +31,31 @@ def render_json(value: Any, style: Style, base: str = "") -> str:
     """JSON text for ``value``; continuation lines start with ``base``."""
     if style.compact:
         return json.dumps(value, ensure_ascii=False, separators=(",", style.colon.strip() or ":"))
+    if style.inline_short:
+        return _json_pretty(value, style, base)
     text = json.dumps(value, ensure_ascii=False, indent=style.indent, separators=(",", style.colon))
     if "\n" in text:
         text = text.replace("\n", style.newline + base) if base or style.newline != "\n" else text
     return text
+
+
+#: Longest collection kept on one line when the file writes short collections inline.
+_INLINE_WIDTH = 60
+
+
+def _json_pretty(value: Any, style: Style, base: str) -> str:
+    """Pretty JSON that keeps short collections on one line, as the file itself does."""
+    one_line = json.dumps(value, ensure_ascii=False, separators=(", ", style.colon))
+    if not isinstance(value, (dict, list)) or not value or len(one_line) <= _INLINE_WIDTH:
+        return one_line
+    inner = base + style.indent
+    nl = style.newline
+    if isinstance(value, dict):
+        parts = [f"{inner}{json.dumps(k, ensure_ascii=False)}{style.colon}{_json_pretty(v, style, inner)}"
+                 for k, v in value.items()]
+        return "{" + nl + ("," + nl).join(parts) + nl + base + "}"
+    parts = [inner + _json_pretty(v, style, inner) for v in value]
+    return "[" + nl + ("," + nl).join(parts) + nl + base + "]"
 
 
 # ---------------------------------------------------------------- YAML scalars
@@ -96,8 +117,8 @@ def intrinsic(value: Any) -> tuple[str, Any] | None:
     """``("Sub", arg)`` when ``value`` is a one-key intrinsic-function mapping."""
     if isinstance(value, dict) and len(value) == 1:
         (name, arg), = value.items()
-        if name == "Ref":
-            return "Ref", arg
+        if name in ("Ref", "Condition"):
+            return (name, arg) if name == "Ref" or isinstance(arg, str) else None
         if name.startswith("Fn::") and name not in ("Fn::Transform",):
             return name[4:], arg
     return None

@@ -54,9 +54,22 @@ def unified_diff(file: str, before: str, after: str) -> str:
     return "".join(out)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def _by_rule(counts: Counter) -> str:
+    return ", ".join(f"{rule}: {n}" for rule, n in sorted(counts.items()))
+
+
 @dataclass
 class Summary:
-    """Totals over a run, for the closing lines and ``--report``."""
+    """Totals over a run, for the closing line and ``--report``.
+
+    ``files`` counts every file looked at; ``templates`` those that loaded as
+    templates; ``skipped`` the other JSON/YAML a directory walk met (not an
+    error); ``errors`` the error entries reported, each kept in ``error_entries``.
+    """
 
     files: int = 0
     templates: int = 0
@@ -66,6 +79,7 @@ class Summary:
     findings_by_rule: Counter = field(default_factory=Counter)
     fixes_by_rule: Counter = field(default_factory=Counter)
     unsafe_hidden: int = 0
+    error_entries: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, result: FileResult, settings: Settings, explicit: bool = True) -> None:
         self.files += 1
@@ -76,7 +90,9 @@ class Summary:
                                        and _load_failed(result)):
             self.templates += 1
         self.changed += int(result.changed)
-        self.errors += len([e for e in result.errors if explicit or e.kind != "not-a-template"])
+        reported = [e for e in result.errors if explicit or e.kind != "not-a-template"]
+        self.errors += len(reported)
+        self.error_entries.extend(error_dict(e) for e in reported)
         self.findings_by_rule.update(f.rule_id for f in result.findings)
         self.fixes_by_rule.update(a["rule"] for a in result.applied)
         self.unsafe_hidden += sum(
@@ -94,6 +110,35 @@ class Summary:
             "findings": dict(sorted(self.findings_by_rule.items())),
             "fixes": dict(sorted(self.fixes_by_rule.items())),
         }
+
+    def line(self, fix: bool, dry_run: bool = False) -> str:
+        """The closing line: what was fixed, what remains, per rule, and what went wrong."""
+        found = sum(self.findings_by_rule.values())
+        fixed = sum(self.fixes_by_rule.values())
+        parts = []
+        if fix:
+            verb = "Would fix" if dry_run else "Fixed"
+            parts.append(f"{verb} {_plural(fixed, 'finding')} in {_plural(self.changed, 'file')}"
+                         + (f" ({_by_rule(self.fixes_by_rule)})." if fixed else "."))
+            tail = f"{_plural(found, 'finding')} remain{'s' * (found == 1)}"
+        else:
+            tail = f"Found {_plural(found, 'finding')}"
+        tail += f" in {_plural(self.templates, 'template')}"
+        if found:
+            tail += f" ({_by_rule(self.findings_by_rule)})"
+        if self.skipped:
+            tail += f"; {_plural(self.skipped, 'other file')} skipped"
+        if self.errors:
+            tail += f"; {_plural(self.errors, 'error')}"
+        parts.append(tail + ".")
+        if self.unsafe_hidden:
+            parts.append(f"{self.unsafe_hidden} more fixable with --unsafe-fixes.")
+        return " ".join(parts)
+
+    def report(self) -> str:
+        """The ``--report`` document: the summary and every error entry, as JSON."""
+        return json.dumps({"summary": self.as_dict(), "errors": self.error_entries}, indent=2,
+                          ensure_ascii=False) + "\n"
 
 
 def _load_failed(result: FileResult) -> bool:

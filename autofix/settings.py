@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from autofix.limits import DEFAULT_MAX_BYTES
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -21,8 +23,12 @@ class Settings:
     instance_class: str = "db.r5.large"
     graviton_instance_class: str = "db.r6g.large"
     exclude: tuple[str, ...] = ()
-    max_bytes: int = 10 * 1024 * 1024
+    max_bytes: int = DEFAULT_MAX_BYTES
     max_iterations: int = 12
+    #: Report ``Metadata: {autofix: {ignore: [...]}}`` entries that suppress nothing.
+    show_unused_suppressions: bool = False
+    #: Run cfn-lint on fixed templates and refuse fixes that add cfn-lint errors (``fix --validate``).
+    validate: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> Settings:

@@ -21,6 +21,8 @@ class Style:
     # JSON
     colon: str = ": "
     compact: bool = False
+    #: Short collections written on one line (``{"Ref": "X"}``) in a pretty-printed JSON file.
+    inline_short: bool = False
     # YAML
     seq_offset: int = 2
     item_offset: int = 2
@@ -47,11 +49,17 @@ def detect_json_style(text: str, root: Node, index: TextIndex) -> Style:
     indents: Counter = Counter()
     colons: Counter = Counter()
     compact = True
+    one_line = multi_line = 0
     stack = [(root, "")]
     seen = 0
     while stack and seen < 400:
         node, parent_ws = stack.pop()
         seen += 1
+        if node.kind != SCALAR and node.items and node is not root:
+            if index.line_of(node.start) == index.line_of(node.end - 1):
+                one_line += 1
+            else:
+                multi_line += 1
         if node.kind == MAP:
             for key, value in node.items:
                 colons[text[key.end:value.start]] += 1
@@ -76,7 +84,8 @@ def detect_json_style(text: str, root: Node, index: TextIndex) -> Style:
     colon = _most_common(colons, ": ")
     if "\n" in colon or colon.strip() != ":":
         colon = ": "
-    return Style(newline=newline, indent=_most_common(indents, "    "), colon=colon, compact=compact)
+    return Style(newline=newline, indent=_most_common(indents, "    "), colon=colon, compact=compact,
+                 inline_short=one_line * 3 >= multi_line and one_line > 0)
 
 
 def detect_yaml_style(text: str, root: Node, index: TextIndex) -> Style:

@@ -1,14 +1,23 @@
 """Step 5, verify: prove the fixed text before anything is written.
 
-The fixed text is parsed again from scratch and must give exactly the data
-that applying the emitted RFC 6902 patch to the input gives (the patch
-contract); the rules must have nothing left to fix on it.  Any disagreement
-means the file is not written.
+Three independent checks, any of which keeps the file untouched:
+
+1. the fixed text parses again from scratch, as a template;
+2. it gives exactly the data that applying the emitted RFC 6902 patch to the
+   *input* gives (the patch contract).  The input is parsed afresh from its
+   text here rather than taken from the objects the rules were shown, so a rule
+   that mutated the data it was meant only to read cannot smuggle the mutation
+   past the check;
+3. the detectors, run again on the output, have nothing left to fix (besides fixes
+   already reported as failing) and do not crash where they did not crash on the input.
+
+A rule that failed on the input does not stop the other rules' fixes: they are proven
+here like any other, and the failure is reported (exit code 2).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import jsonpatch
@@ -16,27 +25,46 @@ import jsonpatch
 from autofix.detect import detect
 from autofix.document import TemplateDocument
 from autofix.errors import AutofixError, VerificationError
+from autofix.load import load_text
 from autofix.plan import plan
 from autofix.rules.base import Rule
 from autofix.settings import Settings
 
 
-def verify(original: Any, patch: list[dict[str, Any]], fixed_text: str, fmt: str, filename: str,
-           rules: Sequence[Rule], settings: Settings, rule_ids: Sequence[str]) -> TemplateDocument:
-    """Return the re-parsed fixed document, or raise :class:`VerificationError`."""
+def verify(original_text: str, patch: list[dict[str, Any]], fixed_text: str, fmt: str, filename: str,
+           rules: Sequence[Rule], settings: Settings, rule_ids: Sequence[str],
+           known_errors: Iterable[str] = (), excused: Collection[tuple[str, str]] = ()) -> TemplateDocument:
+    """Return the re-parsed fixed document, or raise :class:`VerificationError` naming ``rule_ids``.
+
+    ``known_errors`` are rule crashes already reported on the input and ``excused`` the
+    (rule id, pointer) of fixes already reported as not applicable: neither is held against the output.
+    """
     ids = ", ".join(sorted(set(rule_ids))) or "no rule"
+
+    def failed(why: str) -> VerificationError:
+        return VerificationError(f"fix failed verification ({ids}): {why}; nothing written")
+
+    try:
+        original = load_text(original_text, filename).data
+    except AutofixError as exc:  # pragma: no cover - the input loaded a moment ago
+        raise failed(f"input no longer parses: {exc.message}") from None
     try:
         fixed = TemplateDocument.from_text(fixed_text, filename, fmt=fmt)
     except AutofixError as exc:
-        raise VerificationError(f"fix failed verification ({ids}): output does not parse: {exc.message}") from None
+        raise failed(f"output does not parse: {exc.message}") from None
     try:
         expected = jsonpatch.apply_patch(original, patch, in_place=False)
-    except jsonpatch.JsonPatchException as exc:
-        raise VerificationError(f"fix failed verification ({ids}): patch does not apply to input: {exc}") from None
+    except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
+        raise failed(f"patch does not apply to input: {exc}") from None
     if fixed.data != expected:
-        raise VerificationError(f"fix failed verification ({ids}): output differs from input + patch")
-    leftover = plan(detect(fixed.data, rules, settings).findings, settings)
+        raise failed("output differs from input + patch")
+    detection = detect(fixed.data, rules, settings)
+    known = set(known_errors)
+    new_errors = sorted({e.rule_id for e in detection.errors if e.message not in known})
+    if new_errors:
+        raise failed(f"{', '.join(new_errors)} crashed on the output")
+    leftover = [f for f in plan(detection.findings, settings) if (f.rule_id, f.pointer) not in excused]
     if leftover:
         left = ", ".join(sorted({f.rule_id for f in leftover}))
-        raise VerificationError(f"fix failed verification ({ids}): {left} still has fixes to apply")
+        raise failed(f"{left} still has fixes to apply")
     return fixed

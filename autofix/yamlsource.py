@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from typing import Any
 
 import yaml
 
-from autofix.errors import LoadError
+from autofix.errors import LoadError, NotATemplateError
+from autofix.limits import MAX_DEPTH, expansion_limit
 from autofix.nodes import MAP, SCALAR, SEQ, Node
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STD = "tag:yaml.org,2002:"
+_STR = _STD + "str"
 _RESOLVER = yaml.resolver.Resolver()
 _PLAIN_TYPES = (str, int, float, bool, type(None))
 
@@ -29,7 +32,7 @@ def _error(exc: yaml.YAMLError) -> LoadError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
-    message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+    message = " ".join((f"invalid YAML: {problem}" + (f" ({context})" if context else "")).split())
     if mark is None:
         return LoadError(message)
     return LoadError(message, line=mark.line + 1, column=mark.column + 1)
@@ -37,25 +40,51 @@ def _error(exc: yaml.YAMLError) -> LoadError:
 
 def _fail(message: str, ynode: yaml.Node) -> LoadError:
     mark = ynode.start_mark
+    return LoadError(f"invalid YAML: {message}", line=mark.line + 1, column=mark.column + 1)
+
+
+def _fail_plain(message: str, ynode: yaml.Node) -> LoadError:
+    mark = ynode.start_mark
     return LoadError(message, line=mark.line + 1, column=mark.column + 1)
+
+
+def _short_tag(tag: str) -> str:
+    """``tag:yaml.org,2002:python/object`` -> ``!!python/object`` (as the user wrote it)."""
+    return "!!" + tag[len(_STD):] if tag.startswith(_STD) else f"!<{tag}>"
+
+
+def _unsupported(tag: str, ynode: yaml.Node) -> LoadError:
+    """Tags that would construct objects (``!!python/...``, ``!!binary``, ``!!set``) are refused, never run."""
+    return _fail(f"unsupported tag {_short_tag(tag)} (CloudFormation templates hold only JSON data)", ynode)
+
+
+def _duplicate(key: str, first: yaml.Node, again: yaml.Node) -> LoadError:
+    mark = again.start_mark
+    return LoadError(f"duplicate key {key!r} (first defined on line {first.start_mark.line + 1})",
+                     line=mark.line + 1, column=mark.column + 1)
 
 
 class _Builder:
     def __init__(self) -> None:
         self.constructor = yaml.constructor.SafeConstructor()
         self.memo: dict[int, Node] = {}
+        self.depth = 0
 
     def scalar(self, ynode: yaml.ScalarNode) -> Any:
+        if ynode.tag == _STR:  # most scalars: SafeConstructor would return the text as is
+            return ynode.value
         try:
             value = self.constructor.construct_object(ynode, deep=True)
+        except yaml.constructor.ConstructorError:
+            raise _unsupported(ynode.tag, ynode) from None
         except yaml.YAMLError as exc:
             raise _error(exc) from None
-        except (ValueError, TypeError) as exc:
-            raise _fail(f"invalid YAML scalar: {exc}", ynode) from None
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise _fail(f"bad scalar {ynode.value[:40]!r}: {exc}", ynode) from None
         if isinstance(value, (_dt.date, _dt.datetime)):
             return value.isoformat()
         if not isinstance(value, _PLAIN_TYPES):
-            raise _fail(f"unsupported YAML value of type {type(value).__name__} (tag {ynode.tag})", ynode)
+            raise _unsupported(ynode.tag, ynode)
         return value
 
     def key(self, ynode: yaml.Node) -> str:
@@ -64,6 +93,12 @@ class _Builder:
         value = self.scalar(ynode)
         # json.dumps turns non-string keys into strings; cfn-flip's view depends on it.
         return value if isinstance(value, str) else json.loads(json.dumps({value: 0})).popitem()[0]
+
+    def enter(self, ynode: yaml.Node) -> None:
+        """One level deeper (a failed build is discarded whole, so leaving needs no ``finally``)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _fail(f"nesting deeper than {MAX_DEPTH} levels", ynode)
 
     def build(self, ynode: yaml.Node) -> Node:
         cached = self.memo.get(id(ynode))
@@ -79,7 +114,7 @@ class _Builder:
                 tag = _STD + ("seq" if isinstance(ynode, yaml.SequenceNode) else "map")
         custom = tag if tag.startswith("!") and not tag.startswith("!!") else None
         if not custom and not tag.startswith(_STD):
-            raise _fail(f"unsupported YAML tag {tag}", ynode)
+            raise _unsupported(tag, ynode)
         if isinstance(ynode, yaml.ScalarNode):
             if custom is None:
                 value = self.scalar(ynode)
@@ -90,43 +125,190 @@ class _Builder:
             node = Node(SCALAR, start, end, value=value, tag=custom, style=ynode.style or None)
         elif isinstance(ynode, yaml.SequenceNode):
             if custom is None and tag != _STD + "seq":
-                raise _fail(f"unsupported YAML tag {tag}", ynode)
+                raise _unsupported(tag, ynode)
             node = Node(SEQ, start, end, tag=custom, flow=bool(ynode.flow_style))
             self.memo[id(ynode)] = node
+            self.enter(ynode)
             for child in ynode.value:
                 item = self.build(child)
                 if custom == "!GetAtt" and item.kind == SCALAR:
                     # cfn-flip keeps the raw text of !GetAtt list items, tags and all
                     item = Node(SCALAR, item.start, item.end, value=child.value, style=item.style)
                 node.items.append(item)
+            self.depth -= 1
         else:
             if custom is None and tag != _STD + "map":
-                raise _fail(f"unsupported YAML tag {tag}", ynode)
+                raise _unsupported(tag, ynode)
             node = Node(MAP, start, end, tag=custom, flow=bool(ynode.flow_style))
             self.memo[id(ynode)] = node
+            self.enter(ynode)
+            first: dict[str, yaml.Node] = {}
             for knode, vnode in ynode.value:
                 key = self.key(knode)
-                if key in node.keys:
-                    raise _fail(f"duplicate key {key!r}", knode)
+                if key in first:
+                    raise _duplicate(key, first[key], knode)
+                first[key] = knode
                 k = Node(SCALAR, knode.start_mark.index, knode.end_mark.index, value=key,
                          style=knode.style or None)
                 node.keys[key] = len(node.items)
                 node.items.append((k, self.build(vnode)))
+            self.depth -= 1
         self.memo[id(ynode)] = node
         return node
+
+    def validate(self, root: yaml.Node, aliases: bool = True) -> None:
+        """Raise what :meth:`build` would raise for ``root``, without building anything.
+
+        Files no rule can touch skip the positioned tree but are still refused
+        for the same faults (bad tags, bad scalars, duplicate or non-scalar keys);
+        when a file has several, the first one reported may differ.
+        """
+        seen: set[int] = set()
+        stack = [(root, 1)]
+        while stack:
+            ynode, depth = stack.pop()
+            if id(ynode) in seen:
+                continue
+            seen.add(id(ynode))
+            if depth > MAX_DEPTH and not isinstance(ynode, yaml.ScalarNode):
+                raise _fail(f"nesting deeper than {MAX_DEPTH} levels", ynode)
+            tag = ynode.tag
+            if tag == "!" and isinstance(ynode, yaml.ScalarNode):
+                tag = _RESOLVER.resolve(yaml.ScalarNode, ynode.value, (True, False))
+                ynode = yaml.ScalarNode(tag, ynode.value, ynode.start_mark, ynode.end_mark, ynode.style)
+            elif tag == "!":
+                tag = _STD + ("seq" if isinstance(ynode, yaml.SequenceNode) else "map")
+            custom = tag.startswith("!") and not tag.startswith("!!")
+            if not custom and not tag.startswith(_STD):
+                raise _unsupported(tag, ynode)
+            if isinstance(ynode, yaml.ScalarNode):
+                if not custom and tag != _STR:
+                    self.scalar(ynode)
+            elif isinstance(ynode, yaml.SequenceNode):
+                if not custom and tag != _STD + "seq":
+                    raise _unsupported(tag, ynode)
+                stack.extend((v, depth + 1) for v in reversed(ynode.value))
+            else:
+                if not custom and tag != _STD + "map":
+                    raise _unsupported(tag, ynode)
+                keys: dict[str, yaml.Node] = {}
+                for knode, _ in ynode.value:
+                    plain = knode.tag == _STR and isinstance(knode, yaml.ScalarNode)
+                    key = knode.value if plain else self.key(knode)
+                    if key in keys:
+                        raise _duplicate(key, keys[key], knode)
+                    keys[key] = knode
+                stack.extend((v, depth + 1) for _, v in reversed(ynode.value))
+        if aliases:
+            _measure(root)
+
+
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.MULTILINE)
+
+
+def may_alias(text: str) -> bool:
+    """Whether YAML ``text`` may hold aliases at all: they need an ``&anchor`` (not ``a&b`` in a URL)."""
+    return "&" in text and _ANCHOR.search(text) is not None
+
+
+def _children(ynode: yaml.Node) -> list[yaml.Node]:
+    if isinstance(ynode, yaml.SequenceNode):
+        return ynode.value
+    if isinstance(ynode, yaml.MappingNode):
+        return [v for _, v in ynode.value]
+    return []
+
+
+def _measure(root: yaml.Node) -> None:
+    """Refuse a graph that is too deep or expands too far through aliases, without expanding it.
+
+    The positioned reader and the plain view meet these limits while building; the fast path,
+    which builds nothing, must refuse the same files.  Heights and expanded sizes are computed
+    once per node (post-order over the alias graph), so an alias bomb costs its text, not its
+    expansion.
+    """
+    limit = expansion_limit(root.end_mark.index)
+    height: dict[int, int] = {}
+    size: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        ynode, done = stack.pop()
+        key = id(ynode)
+        kids = _children(ynode)
+        if done:
+            open_.discard(key)
+            size[key] = 1 + sum(size[id(k)] for k in kids)
+            height[key] = (1 + max((height[id(k)] for k in kids), default=0)) if not isinstance(
+                ynode, yaml.ScalarNode) else 0
+            if size[key] > limit:  # the first (innermost) value whose expansion is too large
+                raise _fail_plain("document expands to too many values (YAML alias bomb?)", ynode)
+            continue
+        if key in size:
+            continue
+        if key in open_:  # LIFO: a node met again while its own subtree is open contains itself
+            raise _fail("an alias refers to a node that contains it", ynode)
+        open_.add(key)
+        stack.append((ynode, True))
+        stack.extend((k, False) for k in reversed(kids))
+    if height[id(root)] > MAX_DEPTH:
+        node = root
+        for _ in range(MAX_DEPTH):  # walk down the longest path to the first node too deep
+            node = max(_children(node), key=lambda k: height[id(k)])
+        raise _fail(f"nesting deeper than {MAX_DEPTH} levels", node)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The single document of ``text``; a stream of several documents is not a template."""
+    loader = _Loader(text)
+    try:
+        if not loader.check_node():
+            return None
+        node = loader.get_node()
+        if loader.check_node():
+            mark = loader.peek_event().start_mark
+            raise NotATemplateError("not a CloudFormation template (a stream of several YAML documents)",
+                                    line=mark.line + 1, column=mark.column + 1)
+        return node
+    finally:
+        loader.dispose()
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """libyaml's node graph for ``text`` (no BOM): the C-speed half of :func:`parse_yaml`.
+
+    The fast path inspects this graph (template shape, resource types) before
+    deciding whether the positioned tree is worth building.
+    """
+    try:
+        return _compose(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids: no marks, an offset
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise LoadError(f"invalid YAML: character U+{char:04X} is not allowed ({exc.reason})",
+                        line=line, column=column) from None
+    except yaml.YAMLError as exc:
+        raise _error(exc) from None
+    except (ValueError, TypeError) as exc:  # libyaml rejects some bytes outright
+        raise LoadError(" ".join(f"invalid YAML: {exc}".split()), line=1, column=1) from None
+    except RecursionError:  # the pure-Python composer recurses before libyaml's depth limit
+        raise LoadError(f"invalid YAML: nesting deeper than {MAX_DEPTH} levels", line=1, column=1) from None
+
+
+def build_yaml(ynode: yaml.Node, aliases: bool = True) -> Node:
+    """The positioned tree of a composed graph; ``aliases``: the text may hold some (an alias bomb)."""
+    if aliases:
+        _measure(ynode)
+    return _Builder().build(ynode)
+
+
+def validate_yaml(ynode: yaml.Node, aliases: bool = True) -> None:
+    """Raise the :class:`LoadError` that :func:`build_yaml` would raise, at a fraction of its cost."""
+    _Builder().validate(ynode, aliases)
 
 
 def parse_yaml(text: str) -> Node | None:
     """Parse ``text`` (no BOM) into a positioned tree; ``None`` for an empty document."""
-    try:
-        ynode = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        raise _error(exc) from None
-    except (ValueError, TypeError) as exc:  # libyaml rejects some bytes outright
-        raise LoadError(f"invalid YAML: {exc}") from None
-    if ynode is None:
-        return None
-    try:
-        return _Builder().build(ynode)
-    except RecursionError:
-        raise LoadError("invalid YAML: nesting too deep", line=1, column=1) from None
+    ynode = compose_yaml(text)
+    return None if ynode is None else build_yaml(ynode, may_alias(text))

@@ -77,6 +77,10 @@ class Rule:
     summary: ClassVar[str] = ""
     #: The applicability of this rule's fixes, for ``autofix rules`` and docs (None: no fix).
     fix_applicability: ClassVar[Applicability | None] = None
+    #: Resource types without which this rule never reports anything (None: it may fire on any
+    #: template).  Data for the engine's fast path: a file declaring none of the types every
+    #: selected rule needs never gets its editable document built.  Declare only what is certain.
+    resource_types: ClassVar[frozenset[str] | None] = None
 
     def check(self, template: Template, settings: Settings) -> Iterable[Finding]:
         raise NotImplementedError

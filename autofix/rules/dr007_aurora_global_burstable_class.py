@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template, ref_target
+from autofix.template import Template, ref_target, walk
 
 BURSTABLE = re.compile(r"^db\.t(2|3|4g)\.[a-z0-9]+$")
 PATCHES = "DR007-aurora-global-burstable-class"
@@ -27,6 +28,29 @@ def global_clusters(template: Template) -> set[str]:
     return members
 
 
+def _keys(template: Template, key: Any, level: dict[str, Any]) -> list[str]:
+    """The keys of a mapping ``level`` that a FindInMap key expression can select."""
+    if isinstance(key, str):
+        return [key] if key in level else []
+    param = ref_target(key)
+    if param and template.is_parameter(param):
+        allowed = template.parameters[param].get("AllowedValues")
+        if isinstance(allowed, list) and allowed:
+            return [k for k in level if k in [str(a) for a in allowed]]
+    return list(level)
+
+
+def _mapping_only_used_by(template: Template, name: str, members: list[str]) -> bool:
+    """Is mapping ``name`` read only by the DBInstanceClass of the given instances?"""
+    allowed = {template.pointer("Resources", m, "Properties", "DBInstanceClass") for m in members}
+    for pointer, value in walk(template.data):
+        if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::FindInMap"), list):
+            args = value["Fn::FindInMap"]
+            if args and args[0] == name and not any(pointer == a or pointer.startswith(a + "/") for a in allowed):
+                return False
+    return True
+
+
 def replacement(current: str, settings: Settings) -> str:
     return settings.graviton_instance_class if current.startswith("db.t4g.") else settings.instance_class
 
@@ -36,7 +60,10 @@ class AuroraGlobalBurstableClass(Rule):
     Finds `AWS::RDS::DBInstance` resources that belong to an Aurora cluster which is a
     member of a global database (`GlobalClusterIdentifier` set, or named as the source of an
     `AWS::RDS::GlobalCluster`) and use a burstable class: `db.t2.*`, `db.t3.*` or `db.t4g.*`.
-    The class may be written literally or come from a parameter's `Default`.
+    The class may be written literally, come from a parameter's `Default`, sit in a branch of
+    `Fn::If` (each branch is judged), or come from a `Fn::FindInMap` (every entry the lookup can
+    select: all top-level keys when the key is `!Ref AWS::Region` or a parameter, restricted to
+    the parameter's `AllowedValues` when it lists them).
 
     ## Why is this bad?
     Aurora Global Database needs memory-optimized instance classes; burstable classes are
@@ -64,6 +91,10 @@ class AuroraGlobalBurstableClass(Rule):
     does cost more than the burstable class, which the deployment could not use anyway.
     When the class comes from a parameter, its `Default` is changed (and added to its
     `AllowedValues` when those are listed); values passed at deploy time are the user's.
+    A burstable `Fn::If` branch is replaced in place.  A mapping entry is replaced only when
+    the mapping is read by nothing but the `DBInstanceClass` of global cluster members;
+    otherwise the finding is reported without a fix, since changing the mapping would also
+    change resources that may legitimately stay burstable.
 
     ## References
     - [Aurora Global Database limitations](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html#aurora-global-database.limitations)
@@ -74,35 +105,95 @@ class AuroraGlobalBurstableClass(Rule):
     name = "aurora-global-burstable-class"
     summary = "Aurora instance in a global cluster uses a burstable (db.t*) class"
     fix_applicability = Applicability.SAFE
+    resource_types = frozenset({"AWS::RDS::DBInstance"})
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         members = global_clusters(template)
         if not members:
             return
-        fixed_parameters: set[str] = set()
-        for logical_id, _ in template.resources_of("AWS::RDS::DBInstance"):
-            props = template.properties(logical_id)
-            if ref_target(props.get("DBClusterIdentifier")) not in members:
-                continue
-            value = props.get("DBInstanceClass")
-            if isinstance(value, str) and BURSTABLE.match(value):
+        member_instances = [logical_id for logical_id, _ in template.resources_of("AWS::RDS::DBInstance")
+                            if ref_target(template.properties(logical_id).get("DBClusterIdentifier")) in members]
+        done: set[tuple[str, ...]] = set()
+        for logical_id in member_instances:
+            value = template.properties(logical_id).get("DBInstanceClass")
+            pointer = template.pointer("Resources", logical_id, "Properties", "DBInstanceClass")
+            yield from self._value_findings(template, settings, logical_id, value, pointer, "", done,
+                                            member_instances)
+
+    def _value_findings(self, template: Template, settings: Settings, logical_id: str, value: Any,
+                        pointer: str, where: str, done: set[tuple[str, ...]],
+                        members: list[str], depth: int = 0) -> Iterator[Finding]:
+        """Findings for every burstable class ``value`` can evaluate to (literal, Fn::If branch,
+        parameter default, mapping entry)."""
+        if depth > 8:
+            return
+        if isinstance(value, str):
+            if BURSTABLE.match(value):
                 new = replacement(value, settings)
-                pointer = template.pointer("Resources", logical_id, "Properties", "DBInstanceClass")
                 yield self.finding(
                     pointer,
-                    f"{logical_id} is in an Aurora global cluster but uses burstable class {value}, "
+                    f"{logical_id} is in an Aurora global cluster but uses burstable class {value}{where}, "
                     f"which global databases do not support; use {new}",
                     fix=self.fix([{"op": "replace", "path": pointer,
                                    "value": fragment(PATCHES, "instance_class", InstanceClass=new)}],
-                                 f"Change DBInstanceClass from {value} to {new}"),
+                                 f"Change DBInstanceClass from {value} to {new}{where}"),
                     resource=logical_id,
                 )
-            param = ref_target(value)
-            if param and param not in fixed_parameters and template.is_parameter(param):
+            return
+        param = ref_target(value)
+        if param:
+            if template.is_parameter(param) and ("param", param) not in done:
                 finding = self._parameter_finding(template, settings, logical_id, param)
                 if finding is not None:
-                    fixed_parameters.add(param)
+                    done.add(("param", param))
                     yield finding
+            return
+        if not (isinstance(value, dict) and len(value) == 1):
+            return
+        if isinstance(value.get("Fn::If"), list) and len(value["Fn::If"]) == 3:
+            condition = value["Fn::If"][0]
+            for branch, state in ((1, "true"), (2, "false")):
+                yield from self._value_findings(
+                    template, settings, logical_id, value["Fn::If"][branch], f"{pointer}/Fn::If/{branch}",
+                    f" when condition {condition} is {state}", done, members, depth + 1)
+        elif "Fn::FindInMap" in value:
+            yield from self._mapping_findings(template, settings, logical_id, value["Fn::FindInMap"], done,
+                                              members)
+
+    def _mapping_findings(self, template: Template, settings: Settings, logical_id: str, args: Any,
+                          done: set[tuple[str, ...]], members: list[str]) -> Iterator[Finding]:
+        if not (isinstance(args, list) and len(args) in (3, 4) and isinstance(args[0], str)):
+            return
+        mapping = template.section("Mappings").get(args[0])
+        if not isinstance(mapping, dict):
+            return
+        exclusive = _mapping_only_used_by(template, args[0], members)
+        for top in _keys(template, args[1], mapping):
+            entry = mapping.get(top)
+            if not isinstance(entry, dict):
+                continue
+            for second in _keys(template, args[2], entry):
+                current = entry.get(second)
+                if not (isinstance(current, str) and BURSTABLE.match(current)):
+                    continue
+                if ("map", args[0], top, second) in done:
+                    continue
+                done.add(("map", args[0], top, second))
+                new = replacement(current, settings)
+                path = template.pointer("Mappings", args[0], top, second)
+                message = (f"mapping {args[0]} gives {logical_id} (an Aurora global cluster member) the burstable "
+                           f"class {current} for {top}/{second}, which global databases do not support; use {new}")
+                if not exclusive:
+                    yield self.finding(path, message + " (the mapping is also used elsewhere, so it is not "
+                                       "changed automatically)", resource=None)
+                    continue
+                yield self.finding(
+                    path, message,
+                    fix=self.fix([{"op": "replace", "path": path,
+                                   "value": fragment(PATCHES, "instance_class", InstanceClass=new)}],
+                                 f"Change mapping {args[0]} {top}/{second} from {current} to {new}"),
+                    resource=None,
+                )
 
     def _parameter_finding(self, template: Template, settings: Settings, logical_id: str,
                            param: str) -> Finding | None:

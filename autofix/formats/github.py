@@ -1,0 +1,44 @@
+"""``--format github``: GitHub Actions workflow commands, one ``::error`` line per finding or error.
+
+GitHub turns each line into an annotation on the pull request's diff.  Values
+are escaped as the workflow-command syntax requires (``%``, newlines, and in
+properties also ``:`` and ``,``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from autofix.formats.base import Reporter
+from autofix.plan import allowed
+
+if TYPE_CHECKING:
+    from autofix.report import Summary
+
+
+def escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(level: str, message: str, **props: object) -> str:
+    """``::level key=value,...::message`` with every part escaped."""
+    fields = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items() if v is not None)
+    return f"::{level} {fields}::{escape_data(message)}" if fields else f"::{level}::{escape_data(message)}"
+
+
+class GithubReporter(Reporter):
+    def add(self, result, explicit: bool) -> None:
+        for e in self.errors(result, explicit):
+            self.out.write(command("error", e.message, file=e.file, line=e.line, col=e.column,
+                                   title="autofix error") + "\n")
+        for f in result.findings:
+            hint = " (autofix fix can fix this)" if allowed(f, self.settings) else ""
+            self.out.write(command("error", f"{f.rule_id} {f.message}{hint}", file=result.file, line=f.line,
+                                   col=f.column, title=f"{f.rule_id} {f.rule_name}".strip()) + "\n")
+
+    def finish(self, summary: Summary | None = None) -> None:
+        self.out.flush()

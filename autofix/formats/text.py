@@ -1,0 +1,96 @@
+"""``--format text`` (the default): ruff-like lines, coloured on a terminal, plain otherwise.
+
+``file:line:col: RULE [*] message`` where ``[*]`` marks a finding that
+``autofix fix`` would fix with the current options.  Errors go to standard
+error so that a pipe of findings stays clean.  Colour follows the stream:
+``rich`` decides (a terminal, unless ``NO_COLOR`` is set; ``FORCE_COLOR``
+forces it), so redirected or ``--output-file`` output is plain text.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from autofix.formats.base import Reporter
+from autofix.plan import allowed
+
+if TYPE_CHECKING:
+    from autofix.pipeline import ErrorEntry, FileResult
+    from autofix.rules.base import Finding
+
+
+def console(stream: TextIO, color: bool | None = None) -> Console:
+    """A console on ``stream`` that never wraps, highlights or interprets markup.
+
+    ``color`` None lets rich decide from the stream and the environment; False never colours.
+    """
+    return Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=True,
+                   force_terminal=color, no_color=True if color is False else None)
+
+
+def finding_text(file: str, f: Finding, fixable: bool) -> Text:
+    text = Text()
+    text.append(file, style="bold")
+    text.append(f":{f.line}:{f.column}:", style="dim")
+    text.append(" ")
+    text.append(f.rule_id, style="bold red")
+    if fixable:
+        text.append(" [*]", style="cyan")
+    text.append(f" {f.message}")
+    return text
+
+
+def error_text(e: ErrorEntry) -> Text:
+    where = f":{e.line}:{e.column or 1}" if e.line else ""
+    text = Text()
+    text.append(f"{e.file}{where}:", style="bold")
+    text.append(" error:", style="bold red")
+    text.append(f" {e.message}")
+    return text
+
+
+class TextReporter(Reporter):
+    def __init__(self, out: TextIO, settings, *, fix: bool = False, color: bool | None = None,
+                 err: TextIO | None = None) -> None:
+        super().__init__(out, settings, fix=fix, color=color)
+        self.console = console(out, color)
+        self.err_console = console(err or sys.stderr)
+
+    def add(self, result: FileResult, explicit: bool) -> None:
+        for e in self.errors(result, explicit):
+            self.err_console.print(error_text(e))
+        for f in result.findings:
+            self.console.print(finding_text(result.file, f, allowed(f, self.settings)))
+
+    def finish(self, summary=None) -> None:
+        self.console.file.flush()
+
+
+_DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"),
+                ("\\", "dim"))
+
+
+def write_diff(diff: str, stream: TextIO) -> None:
+    """Write a unified diff, coloured when ``stream`` is a terminal, byte for byte otherwise."""
+    out = console(stream)
+    if out.color_system is None or out.no_color:
+        stream.write(diff)
+        return
+    for line in diff.splitlines():
+        style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), None)
+        out.print(Text(line, style=style or ""))
+
+
+def print_markdown(text: str, stream: TextIO) -> None:
+    """Markdown rendered by rich on a terminal; the source itself when piped (it reads fine)."""
+    out = console(stream)
+    if out.color_system is None or out.no_color:
+        stream.write(text)
+        return
+    from rich.markdown import Markdown
+
+    out.print(Markdown(text, code_theme="ansi_dark"))

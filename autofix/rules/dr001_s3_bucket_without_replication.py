@@ -1,0 +1,221 @@
+"""DR001 s3-bucket-without-replication: a data bucket of a multi-region DR template is not replicated."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+from autofix.dr import dr_context
+from autofix.patches import fragment
+from autofix.rules import _s3
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.settings import Settings
+from autofix.template import Template, getatt_target, ref_target
+
+PATCHES = "DR001-s3-bucket-without-replication"
+_COPIED_ATTRIBUTES = ("Condition", "DeletionPolicy", "UpdateReplacePolicy")
+
+
+def key_arn(template: Template, key: Any) -> Any:
+    """An ARN expression for a KMS key value, or None when it cannot be known."""
+    target = ref_target(key)
+    if target and template.type_of(target) == "AWS::KMS::Key":
+        return {"Fn::GetAtt": [target, "Arn"]}
+    att = getatt_target(key)
+    if att and att[1] == "Arn" and template.type_of(att[0]) == "AWS::KMS::Key":
+        return {"Fn::GetAtt": [att[0], "Arn"]}
+    text = _s3.normalize(key)
+    if isinstance(text, str) and text.startswith("arn:") and ":key/" in text:
+        return key
+    return None
+
+
+class S3BucketWithoutReplication(Rule):
+    """## What it does
+    In a multi-region disaster-recovery template (see `dr` in the configuration), finds
+    `AWS::S3::Bucket` resources that hold data but have no `ReplicationConfiguration`.
+    A bucket whose `ReplicationConfiguration` is present in any form (even inside `Fn::If`)
+    is left alone, and so are buckets that are not primary data, recognised by their role in
+    the template: replication destinations (by `Ref`/`GetAtt` or by a matching `BucketName`),
+    CloudTrail, AWS Config, access-log (`LoggingConfiguration`, ALB/ELB `access_logs`,
+    CloudFront `Logging`), VPC flow log and Firehose targets, CodePipeline artifact stores,
+    buckets whose bucket policy lets a log delivery service (or the ELB account) write, and
+    buckets whose name says they are a replica.
+
+    ## Why is this bad?
+    Objects in an unreplicated bucket exist in one region only: when that region fails, the
+    DR side comes up without the data. Replication is asynchronous and only copies objects
+    written after it is enabled, so it has to be in place before the outage.
+
+    ## Example
+    ```yaml
+    DocumentsBucket:
+      Type: AWS::S3::Bucket
+      Properties:
+        BucketName: !Sub docs-${EnvironmentSuffix}
+    ```
+
+    Use instead:
+    ```yaml
+    DocumentsBucket:
+      Type: AWS::S3::Bucket
+      Properties:
+        BucketName: !Sub docs-${EnvironmentSuffix}
+        VersioningConfiguration:
+          Status: Enabled
+        ReplicationConfiguration:
+          Role: !GetAtt DocumentsReplicationRole.Arn
+          Rules:
+            - Id: ReplicateAll
+              Priority: 1
+              Filter:
+                Prefix: ''
+              Status: Enabled
+              DeleteMarkerReplication:
+                Status: Enabled
+              Destination:
+                Bucket: !GetAtt DocumentsReplicaBucket.Arn
+                ReplicationTime:
+                  Status: Enabled
+                  Time:
+                    Minutes: 15
+                Metrics:
+                  Status: Enabled
+                  EventThreshold:
+                    Minutes: 15
+    # + DocumentsReplicaBucket (versioned, same encryption, public access blocked),
+    #   DocumentsReplicationRole (trusted by s3.amazonaws.com) and DocumentsReplicationPolicy
+    ```
+
+    ## Fix safety
+    Unsafe: it adds billable architecture (a second bucket, replicated storage, Replication
+    Time Control and metrics charges).  The fix turns on versioning on the source if needed,
+    adds a replica bucket (versioned, encrypted like the source, public access blocked, named
+    after the source's `BucketName` plus `-replica`, with the source's `Condition`,
+    `DeletionPolicy` and `UpdateReplacePolicy`), a role trusted by `s3.amazonaws.com` and a
+    separate least-privilege policy (a policy inline in the role would form a circular
+    dependency with the bucket), with `kms:Decrypt`/`kms:Encrypt` on the source's key when it
+    uses SSE-KMS (the key policy must let IAM policies grant its use, as the default key
+    policy does), and one V2 replication rule.
+
+    **A CloudFormation stack is single-region: the replica this fix creates lives in the
+    stack's region.**  That protects against deletion and gives a second copy, but not
+    against a regional outage.  For cross-region DR, deploy the destination bucket in the
+    secondary region (for example from the secondary region's stack) and point
+    `Destination.Bucket` at its ARN, typically through a parameter.  When the source is
+    encrypted with SSE-KMS through a key this fix cannot resolve to an ARN (an alias, a
+    parameter, the AWS managed key), or versioning/encryption are conditional, the finding
+    has no fix.  The fix does not gate replication on an `IsPrimary`-style condition:
+    the replica is local to each deployment, so each region's stack protects its own bucket.
+
+    ## References
+    - [AWS::S3::Bucket ReplicationConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationconfiguration.html)
+    - [S3 replication requirements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-requirements.html)
+    - [Setting up permissions for live replication](https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html)
+    - [Replicating objects encrypted with SSE-KMS](https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html)
+    - [ReplicationDestination (ReplicationTime, Metrics)](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationdestination.html)
+    """
+
+    id = "DR001"
+    name = "s3-bucket-without-replication"
+    summary = "Data bucket of a multi-region DR template has no replication"
+    fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset({"AWS::S3::Bucket"})
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        if not dr_context(template, settings).is_dr:
+            return
+        exempt = _s3.exempt_buckets(template)
+        for logical_id, resource in template.resources_of(_s3.BUCKET):
+            if logical_id in exempt:
+                continue
+            props = resource.get("Properties")
+            if props is not None and not isinstance(props, dict):
+                continue
+            if _s3.has_replication(props or {}):
+                continue
+            yield self._finding(template, logical_id, resource)
+
+    def _finding(self, template: Template, logical_id: str, resource: dict[str, Any]) -> Finding:
+        pointer = template.pointer("Resources", logical_id)
+        ops, why_not, replica = self._operations(template, logical_id, resource)
+        if ops is None:
+            return self.finding(
+                pointer,
+                f"{logical_id} holds data in a multi-region DR template but has no ReplicationConfiguration; "
+                f"no automatic fix because {why_not}",
+                resource=logical_id,
+            )
+        return self.finding(
+            pointer,
+            f"{logical_id} holds data in a multi-region DR template but has no ReplicationConfiguration; "
+            f"the fix enables versioning and replicates it to a new bucket {replica}, which this stack creates "
+            f"in its own region (for cross-region DR deploy the destination in the secondary region and point "
+            f"Destination.Bucket at it)",
+            fix=self.fix(ops, f"Replicate {logical_id} to {replica} (versioned, encrypted, public access blocked) "
+                              f"with a least-privilege role and Replication Time Control"),
+            resource=logical_id,
+        )
+
+    def _operations(self, template: Template, logical_id: str,
+                    resource: dict[str, Any]) -> tuple[list[dict[str, Any]] | None, str, str]:
+        props = template.properties(logical_id)
+        base = template.pointer("Resources", logical_id, "Properties")
+        if props.get("ObjectLockEnabled") not in (None, False, "false"):
+            return None, "Object Lock buckets need a replica with Object Lock and extra permissions", ""
+        ops: list[dict[str, Any]] = []
+        versioning = props.get("VersioningConfiguration")
+        if versioning is None:
+            ops.append({"op": "add", "path": f"{base}/VersioningConfiguration",
+                        "value": fragment(PATCHES, "versioning")})
+        elif not isinstance(versioning, dict) or not isinstance(versioning.get("Status"), str):
+            return None, "its VersioningConfiguration is conditional or not a literal", ""
+        elif versioning["Status"] != "Enabled":
+            ops.append({"op": "replace", "path": f"{base}/VersioningConfiguration/Status", "value": "Enabled"})
+
+        kind, key = _s3.kms_key(props)
+        if kind == "unknown":
+            return None, "its encryption is conditional or not SSE-S3/SSE-KMS", ""
+        arn = None
+        if kind == "kms":
+            arn = key_arn(template, key)
+            if arn is None:
+                return None, ("its SSE-KMS key cannot be resolved to a key ARN in this template "
+                              "(replication of SSE-KMS objects needs the destination key's ARN)"), ""
+        rules = _s3.encryption_rules(props) or fragment(PATCHES, "default_encryption_rules")
+
+        replica, role, policy = _s3.replica_ids(template, logical_id, set())
+        bucket = fragment(PATCHES, "replica_bucket", EncryptionRules=copy.deepcopy(rules))
+        name = _s3.replica_name(template, logical_id, _s3.names_in_use(template))
+        if name is not None:
+            bucket["Properties"] = {"BucketName": name, **bucket["Properties"]}
+        role_resource = fragment(PATCHES, "replication_role")
+        policy_resource = fragment(PATCHES, "replication_policy", PolicyName=f"{logical_id}Replication",
+                                   Role=role, Source=logical_id, Replica=replica)
+        config = fragment(PATCHES, "replication_configuration", Role=role, RuleId="ReplicateAll",
+                          Replica=replica)
+        if arn is not None:
+            policy_resource["Properties"]["PolicyDocument"]["Statement"].extend(
+                fragment(PATCHES, "kms_statements", KeyArn=arn, Source=logical_id, Replica=replica))
+            rule = config["Rules"][0]
+            rule["SourceSelectionCriteria"] = fragment(PATCHES, "source_selection_criteria")
+            rule["Destination"]["EncryptionConfiguration"] = fragment(PATCHES, "replica_encryption", KeyArn=arn)
+        new_resources = [(replica, bucket), (role, role_resource), (policy, policy_resource)]
+        for new_id, new in new_resources:
+            attributes = {k: copy.deepcopy(resource[k]) for k in _COPIED_ATTRIBUTES
+                          if k in resource and (k == "Condition" or new_id == replica)}
+            if attributes:
+                new_type = new.pop("Type")
+                rest = dict(new)
+                new.clear()
+                new.update({"Type": new_type, **attributes, **rest})
+        if not isinstance(resource.get("Properties"), dict):
+            ops = [{"op": "add", "path": base, "value": {
+                **{op["path"].rsplit("/", 1)[1]: op["value"] for op in ops},
+                "ReplicationConfiguration": config}}]
+        else:
+            ops.append({"op": "add", "path": f"{base}/ReplicationConfiguration", "value": config})
+        for new_id, new in new_resources:
+            ops.append({"op": "add", "path": template.pointer("Resources", new_id), "value": new})
+        return ops, "", replica

@@ -1,0 +1,221 @@
+"""DR002 health-check-placeholder-endpoint: a Route53 health check aimed at a domain that is not an endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from autofix.patches import fragment
+from autofix.rules._endpoints import (
+    Endpoint,
+    HealthCheck,
+    condition_of,
+    endpoints,
+    health_checks,
+    role,
+)
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.settings import Settings
+from autofix.template import Template, ref_target
+
+PATCHES = "DR002-health-check-placeholder-endpoint"
+
+
+def choose_endpoint(template: Template, check: HealthCheck, found: list[Endpoint]) -> Endpoint | None:
+    """The one endpoint ``check`` is meant to probe, or None when there is none or the choice is ambiguous.
+
+    A secondary-side check (by condition or name) only takes a secondary-side endpoint, any
+    other check only a primary-side or neutral one; the endpoint must exist whenever the check
+    does (no condition, or the check's own).  APIs come before load balancers, load balancers
+    before CloudFront; among equals an exact role match wins, otherwise the choice is ambiguous.
+    """
+    wanted = role(template, check.logical_id)
+    condition = condition_of(template, check.logical_id)
+    usable = []
+    for endpoint in found:
+        if condition_of(template, endpoint.logical_id) not in (None, condition):
+            continue
+        side = role(template, endpoint.logical_id)
+        if (side == "secondary") != (wanted == "secondary"):
+            continue
+        usable.append(endpoint)
+    if not usable:
+        return None
+    tier = min(e.tier for e in usable)
+    usable = [e for e in usable if e.tier == tier]
+    if len(usable) > 1 and wanted:
+        exact = [e for e in usable if role(template, e.logical_id) == wanted]
+        usable = exact or usable
+    return usable[0] if len(usable) == 1 else None
+
+
+def _path(endpoint: Endpoint, existing: Any) -> Any:
+    """The ResourcePath to probe: the endpoint's own health path, else the check's, else the default."""
+    stage = endpoint.stage
+    prefix = f"/{stage}" if isinstance(stage, str) and stage else ""
+    path = endpoint.health_path
+    if path is None and isinstance(existing, str) and existing.startswith("/") and existing != "/":
+        path = existing
+        if prefix and (path == prefix or path.startswith(prefix + "/")):
+            path = path[len(prefix):] or None
+    if path is None:
+        path = endpoint.default_path
+    param = ref_target(stage)
+    if param:
+        return fragment(PATCHES, "staged_path", StageParameter=param, Path=path)
+    return prefix + path
+
+
+def _type(current: Any, protocol: str) -> str:
+    if protocol != "TCP" and isinstance(current, str) and current.endswith("_STR_MATCH"):
+        return f"{protocol}_STR_MATCH"
+    return protocol
+
+
+class HealthCheckPlaceholderEndpoint(Rule):
+    """## What it does
+    Finds `AWS::Route53::HealthCheck` resources whose `HealthCheckConfig.FullyQualifiedDomainName`
+    cannot be a real endpoint:
+
+    - a bare regional service domain with no resource id, such as
+      `!Sub '${AWS::Region}.elb.amazonaws.com'`, `elb.amazonaws.com` or
+      `execute-api.${AWS::Region}.amazonaws.com` (literal, `Fn::Sub` or `Fn::Join`);
+    - a reserved or non-public domain: `example.com`, `example.net`, `example.org` and their
+      subdomains, `*.test`, `*.invalid`, `*.example`, `*.localhost`, `*.local`, `*.internal`;
+    - an obvious placeholder: `your-domain...`, `placeholder`, `changeme`, `TODO`, `xxx`, `<...>`.
+
+    Domains built from a resource (`!GetAtt Alb.DNSName`, `!Sub '${Api}.execute-api...'`) or
+    from a parameter without a default are taken as real.  A parameter whose `Default` is such
+    a placeholder is reported at the health check that uses it, without a fix.
+
+    ## Why is this bad?
+    Route53 resolves the domain to probe it.  A placeholder resolves to nothing (or to a host
+    that is not yours), so the check is unhealthy from the start and a failover record guarded
+    by it fails over immediately, or never recovers; the DR design does not work.
+
+    ## Example
+    ```yaml
+    PrimaryHealthCheck:
+      Type: AWS::Route53::HealthCheck
+      Properties:
+        HealthCheckConfig:
+          Type: HTTPS
+          FullyQualifiedDomainName: !Sub '${AWS::Region}.elb.amazonaws.com'
+    ```
+
+    Use instead (the template defines the HTTP API `PrimaryApi` with a `$default` stage):
+    ```yaml
+          Type: HTTPS
+          FullyQualifiedDomainName: !Sub '${PrimaryApi}.execute-api.${AWS::Region}.amazonaws.com'
+          Port: 443
+          ResourcePath: /health
+          EnableSNI: true
+    ```
+
+    ## Fix safety
+    Safe: the check keeps its thresholds, interval, tags and condition; only where it points
+    changes, to the endpoint the template itself defines.  The fix aims the check at:
+
+    - an API Gateway API (REST, HTTP or SAM): `${Api}.execute-api.${AWS::Region}.amazonaws.com`,
+      HTTPS on 443 with SNI, and the health path: a `GET .../health` route or `health` resource
+      of the API when it has one, else the check's own path, else `/health`; a REST API's
+      stage is part of the path (`/prod/health`), an HTTP API's `$default` stage is not;
+    - otherwise an internet-facing load balancer: `!GetAtt Lb.DNSName` with the protocol and
+      port of its listeners (HTTPS before HTTP; TCP for network load balancers) and the check's
+      path, or its target group's `HealthCheckPath`;
+    - otherwise a CloudFront distribution: `!GetAtt Distribution.DomainName`, HTTPS 443.
+
+    A secondary-side check (by condition or name) is only aimed at a secondary-side endpoint,
+    others never are; the endpoint must carry no condition or the check's own.  When there is
+    no such endpoint, or more than one of the same kind, the finding is reported without a fix;
+    in a DR template DR003 then adds a primary API and this rule aims the check at it on the
+    next round of the fix loop.  No fix either when the placeholder comes from a parameter
+    default (the value passed at deploy time is the user's), when the check also sets an
+    `IPAddress`, when the domain is inside `Fn::If`, or when the settings are written directly
+    under `Properties` instead of `HealthCheckConfig` (that shape does not deploy; move them first).
+    The fix changes `Type` to HTTPS (or HTTP/TCP for a load balancer) when needed, which makes
+    CloudFormation replace the health check: harmless for a check that never worked.
+
+    ## References
+    - [AWS::Route53::HealthCheck HealthCheckConfig](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html)
+    - [Invoking a REST API (the stage is part of the path)](https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-call-api.html)
+    - [HTTP API stages ($default is served from the base URL)](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-stages.html)
+    - [RFC 2606: reserved top level DNS names](https://www.rfc-editor.org/rfc/rfc2606)
+    """
+
+    id = "DR002"
+    name = "health-check-placeholder-endpoint"
+    summary = "Route53 health check probes a placeholder domain instead of the template's endpoint"
+    fix_applicability = Applicability.SAFE
+    resource_types = frozenset({"AWS::Route53::HealthCheck"})
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        found = None
+        for check in health_checks(template):
+            placeholder = check.placeholder
+            if placeholder is None:
+                continue
+            if found is None:
+                found = endpoints(template)
+            pointer = f"{check.pointer}/FullyQualifiedDomainName"
+            what = f"health check {check.logical_id} probes {placeholder.shown}, {placeholder.reason}"
+            if placeholder.parameter:
+                default = template.parameter_default(placeholder.parameter)
+                yield self.finding(
+                    pointer,
+                    f"health check {check.logical_id} probes {placeholder.shown} and parameter "
+                    f"{placeholder.parameter} defaults to {default!r}, {placeholder.reason}; pass a real "
+                    f"domain at deploy time or aim the check at the template's endpoint",
+                    resource=check.logical_id)
+                continue
+            if check.flat:
+                yield self.finding(
+                    pointer,
+                    f"{what}; its settings are directly under Properties instead of HealthCheckConfig, "
+                    f"which does not deploy: move them there first",
+                    resource=check.logical_id)
+                continue
+            domain = check.config["FullyQualifiedDomainName"]
+            if "IPAddress" in check.config or (isinstance(domain, dict) and "Fn::If" in domain):
+                yield self.finding(pointer, f"{what}; aim it at a real endpoint", resource=check.logical_id)
+                continue
+            endpoint = choose_endpoint(template, check, found)
+            if endpoint is None:
+                side = "secondary-side " if role(template, check.logical_id) == "secondary" else ""
+                yield self.finding(
+                    pointer,
+                    f"{what}; the template has no single {side}API, load balancer or CloudFront "
+                    f"distribution to aim it at",
+                    resource=check.logical_id)
+                continue
+            ops, summary = self._operations(check, endpoint)
+            yield self.finding(
+                pointer,
+                f"{what}; aim it at {endpoint.kind} {endpoint.logical_id} ({summary})",
+                fix=self.fix(ops, f"Aim {check.logical_id} at {endpoint.kind} {endpoint.logical_id} ({summary})"),
+                resource=check.logical_id,
+            )
+
+    def _operations(self, check: HealthCheck, endpoint: Endpoint) -> tuple[list[dict[str, Any]], str]:
+        config = check.config
+        base = check.pointer
+        ops: list[dict[str, Any]] = [
+            {"op": "replace", "path": f"{base}/FullyQualifiedDomainName", "value": endpoint.domain}]
+
+        def put(key: str, value: Any) -> None:
+            if key not in config:
+                ops.append({"op": "add", "path": f"{base}/{key}", "value": value})
+            elif config[key] != value:
+                ops.append({"op": "replace", "path": f"{base}/{key}", "value": value})
+
+        kind = _type(config.get("Type"), endpoint.protocol)
+        put("Type", kind)
+        put("Port", endpoint.port)
+        summary = f"{kind} {endpoint.port}"
+        if endpoint.protocol != "TCP":
+            path = _path(endpoint, config.get("ResourcePath"))
+            put("ResourcePath", path)
+            summary += f" {path if isinstance(path, str) else path.get('Fn::Sub')}"
+        if kind.startswith("HTTPS"):
+            put("EnableSNI", True)
+        return ops, summary

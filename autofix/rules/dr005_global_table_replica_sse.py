@@ -1,0 +1,306 @@
+"""DR005 global-table-replica-sse: replica KMS keys on a global table without table-level KMS encryption."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from autofix.patches import fragment
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.settings import Settings
+from autofix.template import Template, getatt_target, ref_target, sub_variables
+
+PATCHES = "DR005-global-table-replica-sse"
+#: Keys that are not valid in a global table's table-level SSESpecification but models write there.
+TABLE_KEY_NAMES = ("KMSMasterKeyId", "KMSMasterKeyID")
+_KMS_ARN = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):")
+_SUB_KMS_ARN = re.compile(r"^arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):kms:\$\{([^}]+)\}:")
+_AWS_MANAGED = re.compile(r"(^|:)alias/aws/dynamodb$")
+
+OK, BAD, UNKNOWN = "ok", "bad", "unknown"
+
+
+def _intrinsic(value: Any) -> bool:
+    """An intrinsic function (``Fn::If``, ``Ref``...) standing where an object is expected."""
+    if not (isinstance(value, dict) and len(value) == 1):
+        return False
+    key = next(iter(value))
+    return key in ("Ref", "Condition") or key.startswith("Fn::")
+
+
+def _plain_object(value: Any) -> bool:
+    return isinstance(value, dict) and not _intrinsic(value)
+
+
+def _truthy(value: Any) -> bool | None:
+    """True/False for a literal boolean (or its string form), None for anything else."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def _is_stack_region(value: Any, settings: Settings) -> bool:
+    if ref_target(value) == "AWS::Region":
+        return True
+    if isinstance(value, dict) and value.get("Fn::Sub") == "${AWS::Region}":
+        return True
+    return isinstance(value, str) and settings.primary_region is not None and value == settings.primary_region
+
+
+def _region_label(region: Any) -> str:
+    if isinstance(region, str):
+        return region
+    return ref_target(region) or "a computed region"
+
+
+def _region_literal(template: Template, region: Any) -> str | None:
+    """The region a replica names literally, or through a parameter's Default."""
+    if isinstance(region, str):
+        return region
+    param = ref_target(region)
+    if param and template.is_parameter(param):
+        default = template.parameter_default(param)
+        return default if isinstance(default, str) and default else None
+    return None
+
+
+def key_verdict(template: Template, key: Any, region: Any, settings: Settings) -> tuple[str, str]:
+    """(verdict, kind): does ``key`` live in the replica's ``region``?  kind is "managed" or "cmk"."""
+    if isinstance(key, str):
+        if _AWS_MANAGED.search(key):
+            return OK, "managed"
+        arn = _KMS_ARN.match(key)
+        if not arn:  # a key id or alias name: looked up in the replica's own region
+            return UNKNOWN, "cmk"
+        named = _region_literal(template, region)
+        if named is not None:
+            return (OK if named == arn.group(1) else BAD), "cmk"
+        if _is_stack_region(region, settings) and settings.primary_region:
+            return (OK if settings.primary_region == arn.group(1) else BAD), "cmk"
+        return UNKNOWN, "cmk"
+    if _stack_local(template, key):
+        return (OK if _is_stack_region(region, settings) else BAD), "cmk"
+    if isinstance(key, dict) and len(key) == 1 and "Fn::Sub" in key:
+        arg = key["Fn::Sub"]
+        text = arg[0] if isinstance(arg, list) and arg else arg
+        match = _SUB_KMS_ARN.match(text) if isinstance(text, str) else None
+        if match and ref_target(region) == match.group(1):
+            return OK, "cmk"
+        if match and template.is_parameter(match.group(1)):
+            named, param_region = _region_literal(template, region), template.parameter_default(match.group(1))
+            if named is not None and isinstance(param_region, str):
+                return (OK if named == param_region else BAD), "cmk"
+    return UNKNOWN, "cmk"
+
+
+def _stack_local(template: Template, key: Any) -> bool:
+    """A key created by, or only visible to, this stack's region."""
+    target = ref_target(key) or (getatt_target(key) or (None,))[0]
+    if target:
+        return target in template.resources
+    if isinstance(key, dict) and len(key) == 1 and "Fn::ImportValue" in key:
+        return True
+    variables = sub_variables(key)
+    return any(v == "AWS::Region" or v.split(".", 1)[0] in template.resources for v in variables)
+
+
+class GlobalTableReplicaSse(Rule):
+    """## What it does
+    Finds `AWS::DynamoDB::GlobalTable` resources whose replicas set `SSESpecification`
+    (a `ReplicaSSESpecification` with `KMSMasterKeyId`) while the table-level
+    `SSESpecification` is missing, disabled, or lacks `SSEType: KMS`.  Also finds a
+    `KMSMasterKeyId` written in the table-level `SSESpecification`, which a global table does
+    not accept there (it has only `SSEEnabled` and `SSEType`).
+
+    ## Why is this bad?
+    The deployment fails: with table-level SSE left at the default (an AWS owned key),
+    DynamoDB rejects the replica keys with "ReplicaSSESpecification and SSEType must be null
+    when SSE is set to default".  A table-level `KMSMasterKeyId` fails schema validation.
+
+    ## Example
+    ```yaml
+    SessionsTable:
+      Type: AWS::DynamoDB::GlobalTable
+      Properties:
+        Replicas:
+          - Region: us-east-1
+            SSESpecification:
+              KMSMasterKeyId: !Ref TableKey      # a key of this stack
+          - Region: us-west-2
+            SSESpecification:
+              KMSMasterKeyId: !Ref TableKey
+    ```
+
+    Use instead:
+    ```yaml
+    SessionsTable:
+      Type: AWS::DynamoDB::GlobalTable
+      Properties:
+        SSESpecification:
+          SSEEnabled: true
+          SSEType: KMS
+        Replicas:
+          - Region: us-east-1
+          - Region: us-west-2
+    ```
+
+    Table-level `SSEEnabled: true` and `SSEType: KMS` are added (or completed).  The replica keys
+    are kept only when every replica names a key that lives in the replica's own region and
+    the replicas do not mix the AWS managed key with customer managed keys; otherwise every
+    replica `SSESpecification` is removed, so all replicas use the AWS managed key
+    (`alias/aws/dynamodb`), as the original post-mortem's fix did.  A CloudFormation stack is
+    single-region: a key defined in this template (`!Ref`/`!GetAtt`/`${Key}`, or an ARN built with
+    `${AWS::Region}`) exists only in the region the stack is deployed to, so it is valid only for
+    the replica whose `Region` is `!Ref AWS::Region`.  A literal key ARN is valid for the replica
+    of the region it names.  Key ids, alias names and keys passed as parameters cannot be judged
+    and are kept.  To use customer managed keys everywhere, create a key in each replica region
+    (for example a multi-region replica key deployed by a stack in that region) and pass its ARN
+    as a parameter.
+
+    A table-level `KMSMasterKeyId` is removed; when the table has a single replica in the stack's
+    region (`!Ref AWS::Region`) and that replica names no key, the key moves to that replica.
+
+    ## Fix safety
+    Safe: the template cannot deploy as written, and the fix keeps KMS encryption at rest.  When
+    replica keys have to be removed, or a table-level key is dropped, the table is encrypted
+    with the AWS managed key instead of the customer managed key the template meant; the
+    finding says so.
+
+    ## References
+    - [AWS::DynamoDB::GlobalTable SSESpecification](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-ssespecification.html)
+    - [AWS::DynamoDB::GlobalTable ReplicaSSESpecification](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicassespecification.html)
+    - [AWS::DynamoDB::GlobalTable](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html)
+    """
+
+    id = "DR005"
+    name = "global-table-replica-sse"
+    summary = "Global table replicas set KMS keys without table-level KMS encryption"
+    fix_applicability = Applicability.SAFE
+    resource_types = frozenset({"AWS::DynamoDB::GlobalTable"})
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        for table_id, _ in template.resources_of("AWS::DynamoDB::GlobalTable"):
+            finding = self._check_table(template, settings, table_id)
+            if finding is not None:
+                yield finding
+
+    def _check_table(self, template: Template, settings: Settings, table_id: str) -> Finding | None:
+        props = template.properties(table_id)
+        base = template.pointer("Resources", table_id, "Properties")
+        table_sse = props.get("SSESpecification")
+        if table_sse is not None and not _plain_object(table_sse):
+            return None  # Fn::If or a parameter: not ours to judge
+        enabled = _truthy(table_sse.get("SSEEnabled", False)) if table_sse is not None else False
+        sse_type = table_sse.get("SSEType") if table_sse is not None else None
+        if enabled is None or not (sse_type is None or isinstance(sse_type, str)):
+            return None
+        table_key_name = next((k for k in TABLE_KEY_NAMES if table_sse and k in table_sse), None)
+        replicas = props.get("Replicas")
+        plain = isinstance(replicas, list) and all(_plain_object(r) for r in replicas)
+        with_sse = [i for i, r in enumerate(replicas) if "SSESpecification" in r] if plain else []
+        table_kms = enabled and sse_type == "KMS"
+        keep, why = (self._keep_replica_keys(template, settings, replicas, with_sse) if with_sse
+                     else (True, ""))
+        missing_table_kms = bool(with_sse) and not table_kms
+        if not missing_table_kms and keep and table_key_name is None:
+            return None
+
+        replica_ops: list[dict[str, Any]] = []
+        notes: list[str] = []
+        if not keep:
+            notes.append(f"remove every replica SSESpecification ({why}), so all replicas use the AWS managed key")
+            replica_ops.extend({"op": "remove", "path": f"{base}/Replicas/{i}/SSESpecification"}
+                               for i in reversed(with_sse))
+        moved_to = None
+        key_ops: list[dict[str, Any]] = []
+        if table_key_name is not None:
+            key = table_sse[table_key_name]
+            moved_to = self._move_target(template, settings, replicas if plain else None, key)
+            key_ops.append({"op": "remove", "path": f"{base}/SSESpecification/{table_key_name}"})
+            if moved_to is not None:
+                key_ops.append({"op": "add", "path": f"{base}/Replicas/{moved_to}/SSESpecification",
+                                "value": fragment(PATCHES, "replica_sse", KMSMasterKeyId=key)})
+                notes.append(f"move the table-level {table_key_name} (not valid on a global table) to the "
+                             f"replica of the stack's region")
+            else:
+                notes.append(f"drop the table-level {table_key_name} (not valid on a global table, and a key of "
+                             f"one region cannot encrypt every replica), so replicas use the AWS managed key")
+        incomplete = table_key_name is not None and "SSEEnabled" not in table_sse
+        table_ops = self._table_ops(base, table_sse, enabled, sse_type) \
+            if (missing_table_kms or moved_to is not None or incomplete) and not table_kms else []
+        if table_ops:
+            notes.insert(0, "set table-level SSEEnabled: true and SSEType: KMS")
+
+        if missing_table_kms:
+            pointer = f"{base}/Replicas/{with_sse[0]}/SSESpecification"
+            problem = (f"{table_id} sets KMS keys on its replicas but no table-level SSESpecification with "
+                       f"SSEType KMS, which fails to deploy (ReplicaSSESpecification and SSEType must be null "
+                       f"when SSE is set to default)")
+        elif not keep:
+            pointer = f"{base}/Replicas/{with_sse[0]}/SSESpecification"
+            problem = f"{table_id} sets replica KMS keys that cannot all be used"
+        else:
+            pointer = f"{base}/SSESpecification/{table_key_name}"
+            problem = (f"{table_id} sets {table_key_name} in its table-level SSESpecification, which a global "
+                       f"table rejects")
+        description = "; ".join(n.split(" (")[0].split(", so")[0] for n in notes)
+        return self.finding(
+            pointer,
+            f"{problem}; {'; '.join(notes)}",
+            fix=self.fix(table_ops + key_ops + replica_ops, description[0].upper() + description[1:]),
+            resource=table_id,
+        )
+
+    @staticmethod
+    def _table_ops(base: str, table_sse: dict[str, Any] | None, enabled: bool,
+                   sse_type: Any) -> list[dict[str, Any]]:
+        if table_sse is None:
+            return [{"op": "add", "path": f"{base}/SSESpecification", "value": fragment(PATCHES, "table_sse")}]
+        ops = []
+        if not enabled:
+            ops.append({"op": "replace" if "SSEEnabled" in table_sse else "add",
+                        "path": f"{base}/SSESpecification/SSEEnabled", "value": fragment(PATCHES, "sse_enabled")})
+        if sse_type != "KMS":
+            ops.append({"op": "replace" if "SSEType" in table_sse else "add",
+                        "path": f"{base}/SSESpecification/SSEType", "value": fragment(PATCHES, "sse_type")})
+        return ops
+
+    @staticmethod
+    def _keep_replica_keys(template: Template, settings: Settings, replicas: list[Any],
+                           with_sse: list[int]) -> tuple[bool, str]:
+        verdicts = []
+        for i in with_sse:
+            sse = replicas[i]["SSESpecification"]
+            if not _plain_object(sse) or (isinstance(sse.get("KMSMasterKeyId"), dict)
+                                          and "Fn::If" in sse["KMSMasterKeyId"]):
+                return True, "conditional"
+            if sse.get("KMSMasterKeyId") in (None, ""):
+                return False, f"replica {i} names no KMSMasterKeyId"
+            verdicts.append((i, *key_verdict(template, sse["KMSMasterKeyId"], replicas[i].get("Region"),
+                                             settings)))
+        kinds = {kind for _, _, kind in verdicts}
+        if "managed" in kinds and "cmk" in kinds:
+            return False, "AWS managed and customer managed keys cannot be mixed"
+        if len(with_sse) < len(replicas) and "cmk" in kinds:
+            return False, "some replicas have no key, and AWS managed and customer managed keys cannot be mixed"
+        bad = [i for i, verdict, _ in verdicts if verdict == BAD]
+        if bad:
+            which = ", ".join(_region_label(replicas[i].get("Region")) for i in bad)
+            stack = any(_stack_local(template, replicas[i]["SSESpecification"]["KMSMasterKeyId"]) for i in bad)
+            hint = ": a key of this stack exists only in the region the stack is deployed to" if stack else ""
+            return False, f"the keys of the replicas in {which} are not known to live in those regions{hint}"
+        return True, "keys live in their replicas' regions"
+
+    @staticmethod
+    def _move_target(template: Template, settings: Settings, replicas: list[Any] | None, key: Any) -> int | None:
+        """The index of the only replica, in the stack's region and keyless, that can take ``key``."""
+        if not replicas or len(replicas) != 1:
+            return None
+        replica = replicas[0]
+        if "SSESpecification" in replica or not _is_stack_region(replica.get("Region"), settings):
+            return None
+        verdict, kind = key_verdict(template, key, replica.get("Region"), settings)
+        return 0 if verdict != BAD and kind == "cmk" else None

@@ -1,0 +1,208 @@
+"""DR006 replication-destination-missing: S3 replication to a bucket nobody creates."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+from autofix.patches import fragment
+from autofix.rules import _s3
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.settings import Settings
+from autofix.template import Template, getatt_target, ref_target
+
+PATCHES = "DR006-replication-destination-missing"
+_COPIED_ATTRIBUTES = ("Condition", "DeletionPolicy", "UpdateReplacePolicy")
+
+
+class ReplicationDestinationMissing(Rule):
+    """## What it does
+    Finds `ReplicationConfiguration` rules of an `AWS::S3::Bucket` whose `Destination.Bucket`
+    refers to a bucket that the template does not define and that nothing outside the stack
+    provides:
+
+    - a `Ref`/`GetAtt` to a logical id that is neither a resource nor a parameter;
+    - an `arn:aws:s3:::name` ARN, literal or built with `Fn::Sub`/`Fn::Join` from the stack
+      (`${AWS::StackName}`, `${AWS::AccountId}`, `${AWS::Region}`, naming parameters such as
+      an environment suffix), whose name matches no bucket's `BucketName` here.
+
+    A destination given by a parameter (a `Ref`, a whole-name `${Param}`, or a name built
+    with a region/account/destination parameter such as `${SecondaryRegion}` or
+    `${DRRegion}`), a cross-account destination (`Destination.Account`), or a name that
+    spells out a region code (`backup-us-west-2`) is deployed elsewhere: no finding.
+
+    ## Why is this bad?
+    S3 checks the destination when the replication configuration is put: "Destination bucket
+    must exist".  The source bucket fails to create and the whole stack rolls back.
+
+    ## Example
+    ```yaml
+    DataBucket:
+      Type: AWS::S3::Bucket
+      Properties:
+        ReplicationConfiguration:
+          Role: !GetAtt ReplicationRole.Arn
+          Rules:
+            - Status: Enabled
+              Destination:
+                Bucket: !Sub arn:aws:s3:::${AWS::StackName}-data-replica
+    ```
+
+    Use instead:
+    ```yaml
+    DataReplicaBucket:
+      Type: AWS::S3::Bucket
+      Properties:
+        BucketName: !Sub ${AWS::StackName}-data-replica
+        VersioningConfiguration:
+          Status: Enabled
+        BucketEncryption:
+          ServerSideEncryptionConfiguration:
+            - ServerSideEncryptionByDefault:
+                SSEAlgorithm: AES256
+        PublicAccessBlockConfiguration:
+          BlockPublicAcls: true
+          BlockPublicPolicy: true
+          IgnorePublicAcls: true
+          RestrictPublicBuckets: true
+    DataBucket:
+      Type: AWS::S3::Bucket
+      DependsOn: DataReplicaBucket
+      # ... unchanged
+    ```
+
+    ## Fix safety
+    Safe: the template asked for a destination bucket by name; the fix creates exactly that
+    bucket (its `BucketName` is the name in the ARN; encrypted with the rule's
+    `ReplicaKmsKeyID`, else like the source, else SSE-S3) and a `DependsOn` (merged with any
+    existing one) so it exists before replication is configured.  A `Ref`/`GetAtt` to a
+    missing logical id gets a bucket under that exact id, and a `Ref` (which yields a name,
+    not the ARN S3 needs) becomes `!GetAtt <id>.Arn`; no `DependsOn` is added there since the
+    reference already orders creation.  The new bucket carries the source's `Condition`,
+    `DeletionPolicy` and `UpdateReplacePolicy`.
+
+    **A CloudFormation stack is single-region: the bucket is created in the stack's region**,
+    so the replication becomes same-region.  If the destination was meant to live in the
+    secondary region, deploy it there (for example from the secondary stack) and pass its ARN
+    as a parameter instead of applying this fix.
+
+    ## References
+    - [AWS::S3::Bucket ReplicationConfiguration: "The destination bucket or buckets must already exist"](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-replicationconfiguration)
+    - [ReplicationDestination Bucket (an ARN)](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationdestination.html)
+    - [S3 replication requirements](https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-requirements.html)
+    - [DependsOn attribute](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html)
+    """
+
+    id = "DR006"
+    name = "replication-destination-missing"
+    summary = "S3 replication destination bucket is not defined by the template nor given as a parameter"
+    fix_applicability = Applicability.SAFE
+    resource_types = frozenset({"AWS::S3::Bucket"})
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        names = _s3.bucket_names(template)
+        known = {n for own in names.values() for n in own}
+        for source, resource in template.resources_of(_s3.BUCKET):
+            for pointer, dest, rule in _s3.replication_destinations(template, source):
+                finding = self._check_one(template, source, resource, pointer, dest, rule, known)
+                if finding is not None:
+                    yield finding
+
+    def _check_one(self, template: Template, source: str, resource: dict[str, Any], pointer: str,
+                   dest: Any, rule: dict[str, Any], known: set[str]) -> Finding | None:
+        destination = rule.get("Destination")
+        account = destination.get("Account") if isinstance(destination, dict) else None
+        if account is not None and ref_target(account) != "AWS::AccountId":
+            return None
+        target = ref_target(dest)
+        att = getatt_target(dest)
+        if target or att:
+            missing = target or att[0]  # type: ignore[index]
+            if (missing in template.resources or template.is_parameter(missing) or missing.startswith("AWS::")
+                    or (att and att[1] != "Arn")):
+                return None
+            return self._missing_id(template, source, resource, pointer, dest, rule, missing, bool(target))
+        text = _s3.normalize(dest)
+        name = _s3.strip_arn(text) if text else None
+        if not name or "/" in name or name in known:
+            return None
+        for var in _s3.variables(name):
+            if var in template.resources:
+                return None
+        if not _s3.stack_built(template, name):
+            return None
+        return self._missing_name(template, source, resource, pointer, text, name, rule)
+
+    # -- fixes
+
+    def _bucket(self, template: Template, source: str, resource: dict[str, Any], rule: dict[str, Any],
+                name: Any) -> dict[str, Any]:
+        dest = rule.get("Destination")
+        replica_key = None
+        if isinstance(dest, dict) and isinstance(dest.get("EncryptionConfiguration"), dict):
+            replica_key = dest["EncryptionConfiguration"].get("ReplicaKmsKeyID")
+        if replica_key is not None and not (isinstance(replica_key, dict) and "Fn::If" in replica_key):
+            rules = fragment(PATCHES, "kms_encryption_rules", KeyId=copy.deepcopy(replica_key))
+        else:
+            rules = _s3.encryption_rules(template.properties(source)) or fragment(
+                PATCHES, "default_encryption_rules")
+        bucket = fragment(PATCHES, "destination_bucket", EncryptionRules=copy.deepcopy(rules))
+        if name is not None:
+            bucket["Properties"] = {"BucketName": name, **bucket["Properties"]}
+        attributes = {k: copy.deepcopy(resource[k]) for k in _COPIED_ATTRIBUTES if k in resource}
+        if attributes:
+            kind = bucket.pop("Type")
+            bucket = {"Type": kind, **attributes, **bucket}
+        return bucket
+
+    def _depends_on(self, template: Template, source: str, new_id: str) -> dict[str, Any] | None:
+        resource = template.resources[source]
+        path = template.pointer("Resources", source, "DependsOn")
+        current = resource.get("DependsOn")
+        if current is None:
+            return {"op": "add", "path": path, "value": new_id}
+        if isinstance(current, str):
+            return {"op": "replace", "path": path, "value": [current, new_id]}
+        if isinstance(current, list):
+            return {"op": "add", "path": f"{path}/-", "value": new_id}
+        return None
+
+    def _missing_id(self, template: Template, source: str, resource: dict[str, Any], pointer: str,
+                    dest: Any, rule: dict[str, Any], missing: str, is_ref: bool) -> Finding:
+        ops: list[dict[str, Any]] = [{"op": "add", "path": template.pointer("Resources", missing),
+                                      "value": self._bucket(template, source, resource, rule, None)}]
+        also = ""
+        if is_ref:
+            ops.append({"op": "replace", "path": pointer, "value": {"Fn::GetAtt": [missing, "Arn"]}})
+            also = f" and refers to it by ARN (!GetAtt {missing}.Arn; Ref gives a name)"
+        return self.finding(
+            pointer,
+            f"{source} replicates to {missing}, which this template does not define and no parameter provides "
+            f"(deploy fails: destination bucket must exist); the fix adds bucket {missing} (versioned, encrypted, "
+            f"public access blocked) in this stack's region{also}; for cross-region DR deploy the destination "
+            f"in the secondary region and pass its ARN as a parameter instead",
+            fix=self.fix(ops, f"Add the replication destination bucket {missing}"),
+            resource=source,
+        )
+
+    def _missing_name(self, template: Template, source: str, resource: dict[str, Any], pointer: str,
+                      arn: str, name: str, rule: dict[str, Any]) -> Finding:
+        new_id, _, _ = _s3.replica_ids(template, source, set())
+        bucket_name: Any = {"Fn::Sub": name} if _s3.variables(name) else name
+        message = (f"{source} replicates to {arn}, a bucket this template does not define and no parameter "
+                   f"provides (deploy fails: destination bucket must exist)")
+        depends = self._depends_on(template, source, new_id)
+        if depends is None:
+            return self.finding(pointer, f"{message}; no automatic fix because DependsOn is not a name or list",
+                                resource=source)
+        ops = [{"op": "add", "path": template.pointer("Resources", new_id),
+                "value": self._bucket(template, source, resource, rule, bucket_name)}, depends]
+        return self.finding(
+            pointer,
+            f"{message}; the fix adds it as {new_id} (versioned, encrypted, public access blocked) in this "
+            f"stack's region and makes {source} depend on it; for cross-region DR deploy the destination in "
+            f"the secondary region and pass its ARN as a parameter instead",
+            fix=self.fix(ops, f"Add the replication destination bucket {new_id} and make {source} depend on it"),
+            resource=source,
+        )

@@ -1,0 +1,81 @@
+"""Unused suppressions: ``Metadata: {autofix: {ignore: [...]}}`` entries that suppress nothing.
+
+:mod:`autofix.detect` applies suppressions; this module finds the entries that
+did no work, so they can be reported with ``--show-unused-suppressions`` before
+they silently hide a future finding.  An entry is unused when none of the
+findings it covers (the whole template at template level, one resource at
+resource level) belongs to the rule it names.  Entries naming a rule that did
+not run (``--select`` / ``--ignore``) are not judged; entries naming no known
+rule are reported as unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from autofix.nodes import join_pointer
+from autofix.rules.base import Finding, Rule
+from autofix.template import Template
+
+#: The rule id and name under which unused suppressions are reported (not a registry rule).
+UNUSED_SUPPRESSION = "unused-suppression"
+_EVERY = frozenset({"all", "ALL"})
+
+
+@dataclass(frozen=True)
+class Suppression:
+    pointer: str
+    code: str
+    resource: str | None  # None: template level
+
+
+def _entries(metadata: Any, base: tuple[str, ...], resource: str | None) -> Iterator[Suppression]:
+    if not isinstance(metadata, dict) or not isinstance(metadata.get("autofix"), dict):
+        return
+    ignore = metadata["autofix"].get("ignore")
+    where = (*base, "Metadata", "autofix", "ignore")
+    if isinstance(ignore, str):
+        yield Suppression(join_pointer(*where), ignore, resource)
+    elif isinstance(ignore, list):
+        for i, code in enumerate(ignore):
+            if isinstance(code, str):
+                yield Suppression(join_pointer(*where, i), code, resource)
+
+
+def declared(template: Template) -> list[Suppression]:
+    """Every suppression entry in the template, template level first."""
+    found = list(_entries(template.data.get("Metadata"), (), None))
+    for logical_id, resource in template.resources.items():
+        if isinstance(resource, dict):
+            found.extend(_entries(resource.get("Metadata"), ("Resources", logical_id), logical_id))
+    return found
+
+
+def unused(template: Template, suppressed: Sequence[Finding], ran: Sequence[Rule],
+           known: Sequence[type[Rule]]) -> list[Finding]:
+    """Findings (rule ``unused-suppression``) for entries that suppressed none of ``suppressed``."""
+    ran_codes = {c for r in ran for c in (r.id, r.name)}
+    names = {r.id: r.name for r in known}
+    known_codes = {c for r in known for c in (r.id, r.name)}
+    out: list[Finding] = []
+    for s in declared(template):
+        covered = [f for f in suppressed if s.resource is None or f.resource == s.resource]
+        if s.code in _EVERY:
+            if not covered:
+                out.append(_finding(s, f"suppression of every rule ({s.code}) suppresses nothing"))
+            continue
+        if s.code not in known_codes:
+            out.append(_finding(s, f"suppression names unknown rule {s.code!r} (see `autofix rules`)"))
+            continue
+        if s.code not in ran_codes:
+            continue
+        if not any(s.code in (f.rule_id, names.get(f.rule_id)) for f in covered):
+            scope = f"resource {s.resource}" if s.resource else "this template"
+            out.append(_finding(s, f"unused suppression: {s.code} reports nothing on {scope}"))
+    return out
+
+
+def _finding(s: Suppression, message: str) -> Finding:
+    return Finding(UNUSED_SUPPRESSION, s.pointer, message, resource=s.resource, rule_name=UNUSED_SUPPRESSION)

@@ -1,0 +1,283 @@
+"""Throughput of autofix against its baselines, measured side by side in one run on the same files.
+
+Usage::
+
+    python benchmarks/bench.py DIR [--sample 60] [--repeat 3]
+
+What it prints, for the template files found under DIR (the same walk as ``autofix check DIR``):
+
+* templates/s on every file: the library's ``check`` and ``fix --diff`` (``process_text`` in
+  this process, no I/O), the bare C-accelerated parse (``json.loads`` / PyYAML ``CSafeLoader``
+  accepting CloudFormation tags), and the command line end to end (``autofix check`` and
+  ``autofix fix --diff`` with ``--jobs 1``, then ``check --jobs 2``), start-up included;
+* on an evenly spaced sample (the slow baselines): a ruamel.yaml round-trip load and dump, and
+  cfn-lint when it is installed, each beside ``check`` / ``fix`` on exactly the same sample;
+* peak resident memory of one worker (``--jobs 1``) and of the largest of two workers;
+* every ratio against its target.
+
+The best of ``--repeat`` runs is kept for the fast measurements (other load on the machine only
+ever slows a run down); the slow baselines run once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from autofix.discover import discover  # noqa: E402
+from autofix.document import BOM, decode, sniff_format  # noqa: E402
+from autofix.pipeline import process_text  # noqa: E402
+from autofix.report import unified_diff  # noqa: E402
+from autofix.settings import Settings  # noqa: E402
+
+TARGETS = {
+    "check vs cfn-lint": 100.0,  # check at least 100x cfn-lint's throughput
+    "check / C parse": 1.5,  # check time at most 1.5x the bare C parse
+    "ruamel round-trip / fix": 3.0,  # fix at least 3x faster than round-tripping every file
+    "jobs 2 speed-up": 1.8,
+    "peak RSS per worker (MB)": 150.0,
+}
+
+
+class _CfnLoader(yaml.CSafeLoader):
+    """CSafeLoader that accepts CloudFormation short-form tags (the fastest complete YAML parse)."""
+
+
+def _any_tag(loader: yaml.Loader, suffix: str, node: yaml.Node):
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)
+
+
+_CfnLoader.add_multi_constructor("!", _any_tag)
+
+
+def c_parse(text: str) -> object:
+    body = text[1:] if text.startswith(BOM) else text
+    if sniff_format(body) == "json":
+        return json.loads(body)
+    return yaml.load(body, Loader=_CfnLoader)
+
+
+def ruamel_round_trip(text: str) -> str:
+    from ruamel.yaml import YAML
+
+    rt = YAML(typ="rt")  # a fresh one per file, as a fixer would: a failed load leaves state behind
+    out = io.StringIO()
+    rt.dump(rt.load(text), out)
+    return out.getvalue()
+
+
+def check(text: str, name: str) -> object:
+    return process_text(text, name, SETTINGS)
+
+
+def fix_diff(text: str, name: str) -> object:
+    result = process_text(text, name, SETTINGS, fix=True)
+    return unified_diff(name, text, result.fixed) if result.changed else ""
+
+
+SETTINGS = Settings()
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def over(func: Callable[..., object], items: Sequence[tuple[str, str]], with_name: bool) -> Callable[[], None]:
+    def go() -> None:
+        for name, text in items:
+            # a baseline that fails on a broken file just moves on, like autofix
+            with contextlib.suppress(Exception):
+                func(text, name) if with_name else func(text)
+    return go
+
+
+def two_copies(args: list[str]) -> float:
+    """Wall time of two independent CLI runs side by side: what two cores give here and now."""
+    command = [sys.executable, "-m", "autofix", *args, "--no-progress"]
+    start = time.perf_counter()
+    procs = [subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for _ in range(2)]
+    for proc in procs:
+        proc.wait()
+    return time.perf_counter() - start
+
+
+def cli(args: list[str]) -> float:
+    """Wall time of one CLI run, start-up and directory walk included."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "autofix", *args, "--no-progress"], cwd=ROOT, env=_env(),
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+_RSS_PROBE = """
+import json, sys
+from concurrent.futures import ProcessPoolExecutor
+from autofix.runner import _job
+from autofix.settings import Settings
+
+def peak_mb():  # VmHWM, unlike ru_maxrss, is not inherited across exec from the benchmark itself
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
+
+def work(chunk):
+    for path in chunk:
+        _job((path, Settings(), True))
+    import os
+    return os.getpid(), peak_mb()
+
+paths, jobs = json.load(sys.stdin)
+chunks = [paths[i:i + 16] for i in range(0, len(paths), 16)]
+if jobs == 1:
+    print(max(work(c)[1] for c in chunks))
+else:
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        print(max(mb for _, mb in pool.map(work, chunks)))
+"""
+
+
+def worker_rss(paths: list[str], jobs: int) -> float | None:
+    """Peak RSS (MB) of the largest worker when ``fix`` maps the files over ``jobs`` processes (Linux)."""
+    if not Path("/proc/self/status").exists():
+        return None
+    out = subprocess.run([sys.executable, "-c", _RSS_PROBE], input=json.dumps([paths, jobs]),
+                         capture_output=True, text=True, cwd=ROOT, env=_env(), check=True)
+    return float(out.stdout.strip())
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def cfn_lint(paths: Sequence[str]) -> Callable[[], None] | None:
+    try:
+        from cfnlint.api import lint_file
+    except ImportError:
+        return None
+
+    def go() -> None:
+        for path in paths:
+            with contextlib.suppress(Exception):
+                lint_file(Path(path))
+    return go
+
+
+def read_all(paths: Sequence[str]) -> list[tuple[str, str]]:
+    items = []
+    for path in paths:
+        try:
+            items.append((path, decode(Path(path).read_bytes())))
+        except Exception:
+            continue
+    return items
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("directory")
+    parser.add_argument("--sample", type=int, default=60, help="files for the slow baselines (default 60)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each fast measurement (best kept)")
+    args = parser.parse_args(argv)
+    warnings.simplefilter("ignore")
+
+    paths = [t.path for t in discover([args.directory])]
+    items = read_all(paths)
+    results = [process_text(text, name, SETTINGS) for name, text in items]
+    templates = [(n, t) for (n, t), r in zip(items, results, strict=True) if r.is_template and not r.errors]
+    to_fix = sum(1 for n, t in templates if process_text(t, n, SETTINGS, fix=True).changed)
+    mb = sum(len(t) for _, t in items) / 1e6
+    print(f"{args.directory}: {len(paths)} files ({mb:.1f} MB), {len(templates)} templates that load, "
+          f"{to_fix} with something to fix by default; {os.cpu_count()} cores")
+    n = len(templates)
+
+    print(f"\nAll {n} templates (best of {args.repeat}):")
+    t_parse = timed(over(c_parse, templates, False), args.repeat)
+    t_check = timed(over(check, templates, True), args.repeat)
+    t_fix = timed(over(fix_diff, templates, True), args.repeat)
+    rows = [("C parse alone (json + CSafeLoader)", t_parse), ("autofix check (library)", t_check),
+            ("autofix fix --diff (library)", t_fix)]
+    cli_check1 = min(cli(["check", "--jobs", "1", args.directory]) for _ in range(args.repeat))
+    cli_fix1 = min(cli(["fix", "--diff", "--jobs", "1", args.directory]) for _ in range(args.repeat))
+    cli_check2 = min(cli(["check", "--jobs", "2", args.directory]) for _ in range(args.repeat))
+    rows += [("autofix check --jobs 1 (CLI, whole walk)", cli_check1),
+             ("autofix fix --diff --jobs 1 (CLI)", cli_fix1),
+             ("autofix check --jobs 2 (CLI)", cli_check2)]
+    for label, seconds in rows:
+        print(f"  {label:<44} {seconds:8.2f} s {n / seconds:10.0f} templates/s")
+    capacity = 2 * cli_check1 / min(two_copies(["check", "--jobs", "1", args.directory])
+                                    for _ in range(args.repeat))
+    print(f"  two independent --jobs 1 runs side by side go {capacity:.2f}x as fast as one: the most "
+          f"--jobs 2 can give on this machine now (load average {os.getloadavg()[0]:.1f})")
+
+    step = max(1, n // args.sample)
+    sample = templates[::step][: args.sample]
+    print(f"\nSample of {len(sample)} templates (every {step}th; slow baselines run once):")
+    s_check = timed(over(check, sample, True), args.repeat)
+    s_fix = timed(over(fix_diff, sample, True), args.repeat)
+    s_rt = timed(over(ruamel_round_trip, sample, False), 1)
+    lint = cfn_lint([p for p, _ in sample])
+    if lint is not None:
+        cfn_lint([p for p, _ in sample[:1]])()  # load its schemas once, outside the timing
+    s_lint = timed(lint, 1) if lint is not None else None
+    for label, seconds in [("autofix check (library)", s_check), ("autofix fix --diff (library)", s_fix),
+                           ("ruamel.yaml round-trip load + dump", s_rt), ("cfn-lint (library)", s_lint)]:
+        if seconds is None:
+            print(f"  {label:<44} not installed")
+        else:
+            print(f"  {label:<44} {seconds:8.2f} s {len(sample) / seconds:10.1f} templates/s")
+
+    template_paths = [p for p, _ in templates]
+    rss1 = worker_rss(template_paths, 1)
+    rss2 = worker_rss(template_paths, 2)
+    if rss1 is not None and rss2 is not None:
+        print(f"\nPeak RSS: one worker {rss1:.0f} MB; largest of two workers {rss2:.0f} MB")
+
+    measured = {
+        "check vs cfn-lint": (s_lint / s_check) if s_lint else None,
+        "check / C parse": t_check / t_parse,
+        "ruamel round-trip / fix": s_rt / s_fix,
+        "jobs 2 speed-up": cli_check1 / cli_check2,
+        "peak RSS per worker (MB)": max(rss1, rss2) if rss1 and rss2 else None,
+    }
+    print("\nAgainst the targets:")
+    ok = True
+    for key, target in TARGETS.items():
+        value = measured[key]
+        if value is None:
+            print(f"  {key:<28} n/a (cfn-lint not installed, or no /proc)")
+            continue
+        lower_is_better = key in ("check / C parse", "peak RSS per worker (MB)")
+        met = value <= target if lower_is_better else value >= target
+        ok &= met
+        bound = "<=" if lower_is_better else ">="
+        print(f"  {key:<28} {value:8.2f}   target {bound} {target:g}   {'met' if met else 'MISSED'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

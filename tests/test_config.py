@@ -1,0 +1,103 @@
+"""Configuration files: discovery, precedence under command-line options, and strict keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli_fixtures import GLOBAL_BURSTABLE
+from typer.testing import CliRunner
+
+from autofix.cli import app
+from autofix.config import build_settings, find_config
+from autofix.errors import ConfigError
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "infra" / "db").mkdir(parents=True)
+    (tmp_path / "infra" / "db" / "stack.yaml").write_text(GLOBAL_BURSTABLE, encoding="utf-8")
+    return tmp_path
+
+
+def test_pyproject_section_is_found_upward_and_applies(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.autofix]\nselect = ["DR004"]\nunsafe-fixes = true\ndr = true\n'
+        'primary-region = "eu-west-1"\ninstance-class = "db.r6i.large"\nexclude = ["legacy/*"]\n'
+        "max-bytes = 1000000\n", encoding="utf-8")
+    settings = build_settings([str(project / "infra" / "db" / "stack.yaml")])
+    assert settings.select == ("DR004",)
+    assert settings.unsafe_fixes is True and settings.dr == "true"
+    assert settings.primary_region == "eu-west-1" and settings.instance_class == "db.r6i.large"
+    assert settings.exclude == ("legacy/*",) and settings.max_bytes == 1000000
+
+
+def test_command_line_overrides_configuration(project: Path) -> None:
+    (project / ".autofix.toml").write_text('select = ["DR004"]\nunsafe-fixes = true\ndr = "false"\n',
+                                           encoding="utf-8")
+    path = str(project / "infra")
+    settings = build_settings([path], select=["DR007"], unsafe_fixes=False, dr="auto")
+    assert settings.select == ("DR007",) and settings.unsafe_fixes is False and settings.dr == "auto"
+    untouched = build_settings([path], ignore=["DR001"])
+    assert untouched.select == ("DR004",) and untouched.ignore == ("DR001",) and untouched.dr == "false"
+
+
+def test_nearest_file_wins_and_dot_file_before_pyproject(project: Path) -> None:
+    (project / ".autofix.toml").write_text('select = ["DR001"]\n', encoding="utf-8")
+    (project / "infra" / "pyproject.toml").write_text('[tool.autofix]\nselect = ["DR002"]\n', encoding="utf-8")
+    (project / "infra" / "db" / "pyproject.toml").write_text('[project]\nname = "no-section"\n', encoding="utf-8")
+    found = find_config(project / "infra" / "db")
+    assert found is not None and found.path == project / "infra" / "pyproject.toml"
+    (project / "infra" / ".autofix.toml").write_text('select = ["DR003"]\n', encoding="utf-8")
+    assert build_settings([str(project / "infra" / "db")]).select == ("DR003",)
+
+
+def test_configuration_changes_what_the_cli_does(runner: CliRunner, project: Path) -> None:
+    stack = project / "infra" / "db" / "stack.yaml"
+    (project / "pyproject.toml").write_text('[tool.autofix]\ninstance-class = "db.r6i.large"\n', encoding="utf-8")
+    result = runner.invoke(app, ["fix", "--diff", str(stack), "--select", "DR007"])
+    assert result.exit_code == 1
+    assert "+      DBInstanceClass: db.r6i.large  # too small" in result.stdout
+    (project / "pyproject.toml").write_text('[tool.autofix]\nignore = ["DR007"]\n', encoding="utf-8")
+    assert runner.invoke(app, ["check", str(stack)]).exit_code == 0
+    assert runner.invoke(app, ["check", str(stack), "--ignore", "DR001"]).exit_code == 1
+
+
+def test_stdin_searches_from_the_working_directory(runner: CliRunner, project: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / ".autofix.toml").write_text('ignore = ["DR007"]\n', encoding="utf-8")
+    monkeypatch.chdir(project / "infra")
+    assert runner.invoke(app, ["check", "-"], input=GLOBAL_BURSTABLE).exit_code == 0
+
+
+def test_unknown_key_is_an_error_naming_file_line_and_key(runner: CliRunner, project: Path) -> None:
+    config = project / "pyproject.toml"
+    config.write_text('[tool.autofix]\nselect = ["DR007"]\nunsafe_fixes = true\n', encoding="utf-8")
+    result = runner.invoke(app, ["check", str(project / "infra")])
+    assert result.exit_code == 2
+    assert f"{config}:3: unknown configuration key 'unsafe_fixes'" in result.stderr
+    assert "did you mean 'unsafe-fixes'?" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('select = "DR007"', "select must be a list of strings"),
+    ('unsafe-fixes = "yes"', "unsafe-fixes must be true or false"),
+    ('dr = "maybe"', 'dr must be "auto", true or false'),
+    ('primary-region = "Europe"', "primary-region must be an AWS region name"),
+    ('instance-class = "r5.large"', "instance-class must be an RDS instance class"),
+    ("max-bytes = -1", "max-bytes must be a positive integer"),
+    ('select = ["DR999"]', "unknown rule 'DR999'"),
+    ("select = [", "invalid TOML"),
+])
+def test_bad_values_are_errors_naming_the_file(project: Path, line: str, message: str) -> None:
+    config = project / ".autofix.toml"
+    config.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        build_settings([str(project / "infra")])
+    assert str(config) in caught.value.message and message in caught.value.message

@@ -1,0 +1,148 @@
+"""DR004 aurora-cluster-not-global: detector and generator edge cases."""
+
+from __future__ import annotations
+
+import copy
+
+from autofix.rules.dr004_aurora_cluster_not_global import AuroraClusterNotGlobal, global_identifier
+from autofix.settings import Settings
+from autofix.template import Template
+
+RULE = AuroraClusterNotGlobal()
+DR = Settings(dr="true")
+
+
+def cluster(**props):
+    base = {"Engine": "aurora-mysql", "MasterUsername": "admin", "MasterUserPassword": "x" * 12}
+    base.update(props)
+    return {"Type": "AWS::RDS::DBCluster", "Properties": base}
+
+
+def findings(resources, settings=DR, **extra):
+    return list(RULE.check(Template({"Resources": resources, **extra}), settings))
+
+
+def apply(data, finding):
+    out = copy.deepcopy(data)
+    for op in finding.fix.operations:
+        parts = op["path"].split("/")[1:]
+        node = out
+        for p in parts[:-1]:
+            node = node[p]
+        node[parts[-1]] = op["value"]
+    return out
+
+
+def test_flags_aurora_cluster_and_fix_has_no_circular_reference():
+    data = {"Resources": {"Db": cluster(DBClusterIdentifier="orders", EngineVersion="8.0.mysql_aurora.3.04.0",
+                                        StorageEncrypted=True)}}
+    (f,) = RULE.check(Template(data), DR)
+    assert f.pointer == "/Resources/Db" and f.resource == "Db"
+    assert "not part of a global database" in f.message and "secondary region" in f.message
+    assert f.fix.applicability.value == "unsafe"
+    fixed = apply(data, f)
+    gc = fixed["Resources"]["AuroraGlobalCluster"]
+    assert gc["Properties"] == {"GlobalClusterIdentifier": "orders-global", "Engine": "aurora-mysql",
+                                "EngineVersion": "8.0.mysql_aurora.3.04.0", "StorageEncrypted": True}
+    assert "SourceDBClusterIdentifier" not in gc["Properties"]
+    assert fixed["Resources"]["Db"]["Properties"]["GlobalClusterIdentifier"] == {"Ref": "AuroraGlobalCluster"}
+    # once fixed, the rule is quiet
+    assert list(RULE.check(Template(fixed), DR)) == []
+
+
+def test_not_dr_template_gets_nothing():
+    assert findings({"Db": cluster()}, Settings()) == []
+    assert findings({"Db": cluster()}, Settings(dr="false")) == []
+
+
+def test_dr_context_auto_from_parameter():
+    (f,) = findings({"Db": cluster()}, Settings(), Parameters={"SecondaryRegion": {"Type": "String"}})
+    assert "SecondaryRegion" in f.message
+
+
+def test_skips_non_aurora_serverless_v1_restores_and_members():
+    skipped = {
+        "MySql": cluster(Engine="mysql"),
+        "V1": cluster(EngineMode="serverless"),
+        "IfMode": cluster(EngineMode={"Fn::If": ["C", "serverless", "provisioned"]}),
+        "Snap": cluster(SnapshotIdentifier="snap"),
+        "Member": cluster(GlobalClusterIdentifier={"Fn::If": ["C", "g", {"Ref": "AWS::NoValue"}]}),
+        "Source": cluster(),
+        "G": {"Type": "AWS::RDS::GlobalCluster", "Properties": {"SourceDBClusterIdentifier": {"Ref": "Source"}}},
+        "EngineFromIf": cluster(Engine={"Fn::If": ["C", "aurora-mysql", "mysql"]}),
+    }
+    assert findings(skipped) == []
+
+
+def test_serverless_v2_and_provisioned_are_flagged():
+    res = {"A": cluster(EngineMode="provisioned", ServerlessV2ScalingConfiguration={"MinCapacity": 0.5,
+                                                                                    "MaxCapacity": 2}),
+           "B": cluster(Engine="aurora-postgresql")}
+    got = findings(res)
+    assert [f.resource for f in got] == ["A", "B"]
+    # two clusters: distinct new ids in one round
+    ids = [f.fix.operations[0]["path"] for f in got]
+    assert ids == ["/Resources/AGlobal", "/Resources/BGlobal"]
+
+
+def test_read_replica_design_is_left_alone():
+    res = {"Primary": cluster(),
+           "Replica": cluster(ReplicationSourceIdentifier={"Fn::Sub": "arn:aws:rds:${R}:${AWS::AccountId}:cluster:x"})}
+    assert findings(res) == []
+
+
+def test_engine_parameter_must_only_allow_aurora():
+    params = {"Eng": {"Type": "String", "Default": "aurora-mysql", "AllowedValues": ["aurora-mysql", "mysql"]}}
+    assert findings({"Db": cluster(Engine={"Ref": "Eng"})}, Parameters=params) == []
+    params["Eng"]["AllowedValues"] = ["aurora-mysql", "aurora-postgresql"]
+    (f,) = findings({"Db": cluster(Engine={"Ref": "Eng"})}, Parameters=params)
+    assert f.fix.operations[0]["value"]["Properties"]["Engine"] == {"Ref": "Eng"}
+
+
+def test_condition_copied_and_id_avoids_collisions():
+    res = {"Db": {**cluster(), "Condition": "IsPrimary"},
+           "AuroraGlobalCluster": {"Type": "AWS::SNS::Topic"}}
+    (f,) = findings(res, Conditions={"IsPrimary": {"Fn::Equals": ["a", "a"]}})
+    add = f.fix.operations[0]
+    assert add["path"] == "/Resources/AuroraGlobalCluster2"
+    assert list(add["value"]) == ["Type", "Condition", "Properties"]
+    assert add["value"]["Condition"] == "IsPrimary"
+    assert add["value"]["Properties"]["GlobalClusterIdentifier"] == {"Fn::Sub": "${AWS::StackName}-db-global"}
+
+
+def test_managed_master_password_is_report_only():
+    (f,) = findings({"Db": cluster(ManageMasterUserPassword=True)})
+    assert f.fix is None and "ManageMasterUserPassword" in f.message
+    (g,) = findings({"Db": cluster(ManageMasterUserPassword="false")})
+    assert g.fix is not None
+
+
+def test_joins_member_less_global_cluster():
+    res = {"Db": cluster(),
+           "G": {"Type": "AWS::RDS::GlobalCluster", "Properties": {"Engine": "aurora-mysql"}}}
+    (f,) = findings(res)
+    assert f.fix.operations == ({"op": "add", "path": "/Resources/Db/Properties/GlobalClusterIdentifier",
+                                 "value": {"Ref": "G"}},)
+    # a global cluster of another engine is not joined
+    res["G"]["Properties"]["Engine"] = "aurora-postgresql"
+    (f,) = findings(res)
+    assert f.fix.operations[0]["path"] == "/Resources/AuroraGlobalCluster"
+
+
+def test_global_identifier_forms():
+    assert global_identifier("Db", "orders") == "orders-global"
+    assert len(global_identifier("Db", "a" * 63)) == 63
+    assert global_identifier("Db", {"Fn::Sub": "x-${Env}"}) == {"Fn::Sub": "x-${Env}-global"}
+    assert global_identifier("Db", {"Fn::Sub": ["x-${E}", {"E": "1"}]}) == {"Fn::Sub": ["x-${E}-global", {"E": "1"}]}
+    assert global_identifier("Db", {"Ref": "Name"}) == {"Fn::Sub": "${Name}-global"}
+    join = {"Fn::Join": ["-", ["a", "b"]]}
+    assert global_identifier("Db", join) == {"Fn::Join": ["", [join, "-global"]]}
+    assert global_identifier("OrdersDBCluster", None) == {"Fn::Sub": "${AWS::StackName}-orders-db-cluster-global"}
+
+
+def test_messy_shapes_do_not_crash():
+    res = {"A": {"Type": "AWS::RDS::DBCluster"}, "B": {"Type": "AWS::RDS::DBCluster", "Properties": None},
+           "C": "junk", "D": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": ["aurora"]}},
+           "E": {"Type": "AWS::RDS::GlobalCluster", "Properties": []}}
+    assert findings(res) == []
+    assert list(RULE.check(Template([]), DR)) == []

@@ -1,0 +1,104 @@
+"""DR007 aurora-global-burstable-class: detector and generator edge cases."""
+
+from __future__ import annotations
+
+from autofix.rules.dr007_aurora_global_burstable_class import AuroraGlobalBurstableClass
+from autofix.settings import Settings
+from autofix.template import Template
+
+RULE = AuroraGlobalBurstableClass()
+S = Settings()
+GLOBAL = {"Type": "AWS::RDS::GlobalCluster", "Properties": {"Engine": "aurora-mysql"}}
+MEMBER = {"Type": "AWS::RDS::DBCluster",
+          "Properties": {"Engine": "aurora-mysql", "GlobalClusterIdentifier": {"Ref": "G"}}}
+
+
+def instance(cls, cluster="C"):
+    return {"Type": "AWS::RDS::DBInstance", "Properties": {"DBClusterIdentifier": {"Ref": cluster},
+                                                          "Engine": "aurora-mysql", "DBInstanceClass": cls}}
+
+
+def check(resources, settings=S, **extra):
+    return list(RULE.check(Template({"Resources": {"G": GLOBAL, "C": MEMBER, **resources}, **extra}), settings))
+
+
+def test_literal_classes_and_graviton():
+    got = check({"A": instance("db.t3.medium"), "B": instance("db.t4g.large"), "Z": instance("db.t2.micro"),
+                 "OK": instance("db.r6g.large"), "SL": instance("db.serverless")})
+    values = {f.resource: f.fix.operations[0]["value"] for f in got}
+    assert values == {"A": "db.r5.large", "B": "db.r6g.large", "Z": "db.r5.large"}
+    assert all(f.fix.applicability.value == "safe" for f in got)
+
+
+def test_configurable_replacement():
+    (f,) = check({"A": instance("db.t3.medium")}, Settings(instance_class="db.r7g.large"))
+    assert f.fix.operations[0]["value"] == "db.r7g.large"
+
+
+def test_source_of_global_cluster_counts_and_non_members_do_not():
+    res = {"G": {"Type": "AWS::RDS::GlobalCluster", "Properties": {"SourceDBClusterIdentifier": {"Ref": "P"}}},
+           "C": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-mysql"}},
+           "P": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-mysql"}},
+           "InP": instance("db.t3.medium", "P"), "InC": instance("db.t3.medium", "C")}
+    got = list(RULE.check(Template({"Resources": res}), S))
+    assert [f.resource for f in got] == ["InP"]
+
+
+def test_no_global_cluster_no_finding():
+    res = {"C": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-mysql"}},
+           "I": instance("db.t3.medium")}
+    assert list(RULE.check(Template({"Resources": res}), S)) == []
+
+
+def test_parameter_default_once_and_allowed_values():
+    params = {"Cls": {"Type": "String", "Default": "db.t3.medium", "AllowedValues": ["db.t3.medium"]}}
+    got = check({"A": instance({"Ref": "Cls"}), "B": instance({"Ref": "Cls"})}, Parameters=params)
+    (f,) = got
+    assert f.pointer == "/Parameters/Cls/Default" and f.resource is None
+    assert [op["path"] for op in f.fix.operations] == ["/Parameters/Cls/Default", "/Parameters/Cls/AllowedValues/-"]
+
+
+def test_fn_if_branches():
+    cls = {"Fn::If": ["IsProd", "db.r5.large", {"Fn::If": ["IsDev", "db.t3.small", "db.t4g.medium"]}]}
+    got = check({"A": instance(cls)})
+    assert sorted(f.pointer for f in got) == [
+        "/Resources/A/Properties/DBInstanceClass/Fn::If/2/Fn::If/1",
+        "/Resources/A/Properties/DBInstanceClass/Fn::If/2/Fn::If/2"]
+    assert any("when condition IsDev is true" in f.message for f in got)
+
+
+def test_fn_if_branch_with_parameter():
+    params = {"Cls": {"Type": "String", "Default": "db.t3.medium"}}
+    (f,) = check({"A": instance({"Fn::If": ["C1", {"Ref": "Cls"}, "db.r5.large"]})}, Parameters=params)
+    assert f.pointer == "/Parameters/Cls/Default"
+
+
+def test_find_in_map_reachable_entries_only():
+    maps = {"Env": {"dev": {"Db": "db.t3.medium"}, "test": {"Db": "db.t3.small"}, "prod": {"Db": "db.r5.large"}}}
+    params = {"Stage": {"Type": "String", "AllowedValues": ["dev", "prod"]}}
+    (f,) = check({"A": instance({"Fn::FindInMap": ["Env", {"Ref": "Stage"}, "Db"]})},
+                 Mappings=maps, Parameters=params)
+    assert f.pointer == "/Mappings/Env/dev/Db" and f.fix is not None
+    got = check({"A": instance({"Fn::FindInMap": ["Env", {"Ref": "AWS::Region"}, "Db"]})}, Mappings=maps)
+    assert sorted(f.pointer for f in got) == ["/Mappings/Env/dev/Db", "/Mappings/Env/test/Db"]
+    (g,) = check({"A": instance({"Fn::FindInMap": ["Env", "prod", "Db"]}),
+                  "B": instance({"Fn::FindInMap": ["Env", "dev", "Db"]})}, Mappings=maps)
+    assert g.pointer == "/Mappings/Env/dev/Db"
+
+
+def test_shared_mapping_is_report_only():
+    maps = {"Env": {"dev": {"Db": "db.t3.medium"}}}
+    other = {"Type": "AWS::RDS::DBInstance",
+             "Properties": {"Engine": "mysql", "DBInstanceClass": {"Fn::FindInMap": ["Env", "dev", "Db"]}}}
+    (f,) = check({"A": instance({"Fn::FindInMap": ["Env", "dev", "Db"]}), "Other": other}, Mappings=maps)
+    assert f.fix is None and "also used elsewhere" in f.message
+
+
+def test_messy_shapes_do_not_crash():
+    maps = {"Env": "junk"}
+    got = check({"A": instance({"Fn::FindInMap": ["Env", "dev", "Db"]}),
+                 "B": instance({"Fn::FindInMap": [{"Ref": "X"}, "dev", "Db"]}),
+                 "C2": instance({"Fn::If": ["only-two", "db.t3.medium"]}),
+                 "D": instance(None), "E": instance(["db.t3.medium"]),
+                 "F": {"Type": "AWS::RDS::DBInstance", "Properties": "x"}}, Mappings=maps)
+    assert got == []

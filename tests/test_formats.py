@@ -1,0 +1,189 @@
+"""Output formats: SARIF (schema-valid, fixes that reproduce the fix), GitHub annotations, text, --output-file."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from cli_fixtures import GLOBAL_BURSTABLE, sarif_schema_path
+from typer.testing import CliRunner
+
+from autofix.cli import app
+from autofix.formats.github import command
+from autofix.formats.sarif import apply_replacements, replacements
+from autofix.formats.text import write_diff
+from autofix.registry import all_rules
+from autofix.ruledocs import anchor
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> Path:
+    path = tmp_path / "stack.yaml"
+    path.write_text(GLOBAL_BURSTABLE, encoding="utf-8")
+    return path
+
+
+def _validate_sarif(doc: dict) -> None:
+    """Essential fields always; the official schema when its file is available."""
+    assert doc["version"] == "2.1.0"
+    (run,) = doc["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "autofix"
+    for rule in driver["rules"]:
+        assert rule["id"] and rule["name"] and rule["shortDescription"]["text"]
+        assert rule["fullDescription"]["text"] and rule["helpUri"].startswith("https://")
+    for result in run["results"]:
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] in ("error", "warning", "note")
+        assert result["message"]["text"]
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+    schema_path = sarif_schema_path()
+    if schema_path is not None:
+        import jsonschema
+
+        jsonschema.validate(doc, json.loads(schema_path.read_text(encoding="utf-8")))
+
+
+def test_sarif_lists_every_rule_and_validates(runner: CliRunner, template: Path) -> None:
+    result = runner.invoke(app, ["check", str(template), "--format", "sarif"])
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    _validate_sarif(doc)
+    driver = doc["runs"][0]["tool"]["driver"]
+    assert [r["id"] for r in driver["rules"]] == [r.id for r in all_rules()]
+    dr007 = next(r for r in driver["rules"] if r["id"] == "DR007")
+    assert dr007["helpUri"].endswith("docs/rules.md#dr007-aurora-global-burstable-class")
+    (finding,) = doc["runs"][0]["results"]
+    assert finding["ruleId"] == "DR007" and finding["level"] == "error"
+    assert finding["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": template.as_uri()}, "region": {"startLine": 16, "startColumn": 7}}
+
+
+def test_sarif_fix_replacements_reproduce_the_fixed_file(runner: CliRunner, template: Path) -> None:
+    doc = json.loads(runner.invoke(app, ["check", str(template), "--format", "sarif"]).stdout)
+    (fix,) = doc["runs"][0]["results"][0]["fixes"]
+    (change,) = fix["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == template.as_uri()
+    fixed = apply_replacements(GLOBAL_BURSTABLE, change["replacements"])
+    assert fixed == GLOBAL_BURSTABLE.replace("db.t3.medium", "db.r5.large")
+    (rep,) = change["replacements"]
+    assert rep["deletedRegion"]["startLine"] == rep["deletedRegion"]["endLine"] == 16
+
+
+def _apply_by_lines(before: str, reps: list[dict]) -> str:
+    """Apply replacements using only their line/column regions (a second reading of the same edits)."""
+    lines = before.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(line: int, column: int) -> int:
+        return starts[line - 1] + column - 1 if line <= len(lines) else len(before)
+
+    for rep in sorted(reps, key=lambda r: (r["deletedRegion"]["startLine"], r["deletedRegion"]["startColumn"]),
+                      reverse=True):
+        region = rep["deletedRegion"]
+        start = offset(region["startLine"], region["startColumn"])
+        end = offset(region["endLine"], region["endColumn"])
+        before = before[:start] + rep.get("insertedContent", {}).get("text", "") + before[end:]
+    return before
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("a\nb\nc\n", "a\nB\nc\n"),
+    ("a\nb\nc\n", "a\nb\nc\nd\n"),
+    ("a\nb\nc", "a\nb\nc\nd"),
+    ("a\nb\nc\n", "x\na\nc\n"),
+    ("a\nb\n", ""),
+    ("", "a\n"),
+    ("a\r\nb\r\n", "a\r\nB\r\nc\r\n"),
+])
+def test_replacements_agree_by_offset_and_by_line(before: str, after: str) -> None:
+    reps = replacements(before, after)
+    assert apply_replacements(before, reps) == after
+    assert _apply_by_lines(before, reps) == after
+
+
+def test_sarif_after_fix_reports_what_is_left(runner: CliRunner, template: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.sarif"
+    result = runner.invoke(app, ["fix", str(template), "--format", "sarif", "--output-file", str(out)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    _validate_sarif(doc)
+    assert doc["runs"][0]["results"] == []
+    assert template.read_text(encoding="utf-8") == GLOBAL_BURSTABLE.replace("db.t3.medium", "db.r5.large")
+
+
+def test_sarif_errors_are_notifications(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("Resources:\n  A: [unclosed\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(bad), "--format", "sarif"])
+    assert result.exit_code == 2
+    doc = json.loads(result.stdout)
+    _validate_sarif(doc)
+    (invocation,) = doc["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error" and "invalid YAML" in note["message"]["text"]
+
+
+def test_github_annotations(runner: CliRunner, template: Path) -> None:
+    result = runner.invoke(app, ["check", str(template), "--format", "github"])
+    assert result.exit_code == 1
+    (line,) = result.stdout.splitlines()
+    assert line.startswith(f"::error file={template},line=16,col=7,title=DR007 aurora-global-burstable-class::"
+                           "DR007 Instance is in an Aurora global cluster")
+    assert line.endswith("(autofix fix can fix this)")
+
+
+def test_github_escapes_what_would_break_the_command() -> None:
+    assert command("error", "50% done\nnext", file="a,b:c.yaml", line=3) == \
+        "::error file=a%2Cb%3Ac.yaml,line=3::50%25 done%0Anext"
+
+
+def test_text_output_file_is_plain_and_stdout_empty(runner: CliRunner, template: Path, tmp_path: Path) -> None:
+    out = tmp_path / "findings.txt"
+    result = runner.invoke(app, ["check", str(template), "-o", str(out)], env={"FORCE_COLOR": "1"})
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(f"{template}:16:7: DR007 [*] Instance")
+    assert "\x1b[" not in text
+
+
+def test_diff_is_coloured_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    diff = "--- a\n+++ a\n@@ -1 +1 @@\n-old\n+new\n"
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    plain = io.StringIO()
+    write_diff(diff, plain)
+    assert plain.getvalue() == diff
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    coloured = io.StringIO()
+    write_diff(diff, coloured)
+    assert "\x1b[" in coloured.getvalue()
+    assert "new" in coloured.getvalue() and "old" in coloured.getvalue()
+
+
+def test_anchor_matches_github_heading_slug() -> None:
+    for rule in all_rules():
+        assert anchor(rule) == f"{rule.id} {rule.name}".lower().replace(" ", "-")
+
+
+def test_only_templates_skips_named_non_templates(runner: CliRunner, template: Path, tmp_path: Path) -> None:
+    other = tmp_path / "package.json"
+    other.write_text('{"name": "web", "version": "1.0.0"}', encoding="utf-8")
+    assert runner.invoke(app, ["check", str(other)]).exit_code == 2
+    result = runner.invoke(app, ["check", "--only-templates", str(other), str(template)])
+    assert result.exit_code == 1
+    assert "not a CloudFormation template" not in result.output
+    assert " DR007 [*] " in result.stdout

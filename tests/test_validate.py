@@ -1,0 +1,118 @@
+"""``fix --validate``: cfn-lint must not find a new error in a fixed template, or it is not written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cli_fixtures import GLOBAL_BURSTABLE
+from typer.testing import CliRunner
+
+import autofix.pipeline
+from autofix.cli import app
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.settings import Settings
+from autofix.template import Template
+from autofix.validate import gained_errors
+
+pytest.importorskip("cfnlint")
+
+BUCKET = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: my-logs  # keep
+"""
+
+
+class BogusProperty(Rule):
+    """## What it does
+    Adds a property S3 buckets do not have: a rule whose fix cfn-lint rejects (E3002).
+
+    ## Why is this bad?
+    It is a test double.
+
+    ## Example
+    None.
+
+    ## Fix safety
+    Safe, falsely.
+
+    ## References
+    - none
+    """
+
+    id = "TST001"
+    name = "bogus-property"
+    summary = "Bucket lacks a property that does not exist"
+    fix_applicability = Applicability.SAFE
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        for logical_id, _ in template.resources_of("AWS::S3::Bucket"):
+            if "NoSuchProperty" not in template.properties(logical_id):
+                pointer = template.pointer("Resources", logical_id, "Properties", "NoSuchProperty")
+                yield self.finding(pointer, f"{logical_id} lacks NoSuchProperty",
+                                   fix=self.fix([{"op": "add", "path": pointer, "value": True}], "Add it"),
+                                   resource=logical_id)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def bogus_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(autofix.pipeline, "rules_for", lambda settings: (BogusProperty(),))
+
+
+def test_gained_errors_names_only_new_codes() -> None:
+    broken = BUCKET.replace("BucketName: my-logs  # keep", "BucketName: my-logs\n      NoSuchProperty: true")
+    (gained,) = gained_errors(BUCKET, broken)
+    assert gained.code == "E3002" and gained.line == 7
+    assert gained_errors(broken, broken) == []
+
+
+def test_validate_refuses_a_fix_that_adds_a_cfn_lint_error(runner: CliRunner, tmp_path: Path,
+                                                           bogus_rules: None) -> None:
+    path = tmp_path / "bucket.yaml"
+    path.write_text(BUCKET, encoding="utf-8")
+    result = runner.invoke(app, ["fix", "--validate", str(path)])
+    assert result.exit_code == 2
+    assert "fix not written: cfn-lint reports new errors E3002" in result.stderr
+    assert path.read_text(encoding="utf-8") == BUCKET
+    assert f"{path}:5:5: TST001 [*] Logs lacks NoSuchProperty" in result.stdout  # not fixed, so reported
+    # without --validate the same fix is written: the refusal above is cfn-lint's doing
+    assert runner.invoke(app, ["fix", str(path)]).exit_code == 0
+    assert "NoSuchProperty: true" in path.read_text(encoding="utf-8")
+
+
+def test_validate_lets_a_good_fix_through(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "stack.yaml"
+    path.write_text(GLOBAL_BURSTABLE, encoding="utf-8")
+    result = runner.invoke(app, ["fix", "--validate", "--select", "DR007", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == GLOBAL_BURSTABLE.replace("db.t3.medium", "db.r5.large")
+
+
+def test_validate_without_cfn_lint_is_a_usage_error(runner: CliRunner, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_cfnlint(name: str, *args, **kwargs):
+        if name.startswith("cfnlint"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_cfnlint)
+    path = tmp_path / "stack.yaml"
+    path.write_text(GLOBAL_BURSTABLE, encoding="utf-8")
+    result = runner.invoke(app, ["fix", "--validate", str(path)])
+    assert result.exit_code == 2
+    assert "pip install 'autofix[validate]'" in result.stderr
+    assert path.read_text(encoding="utf-8") == GLOBAL_BURSTABLE

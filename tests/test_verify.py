@@ -1,0 +1,259 @@
+"""Verify before writing, and rules that fail: deliberately broken rules registered for one test.
+
+A fix whose output disagrees with its patch or with the detectors is "fix failed verification"
+naming the rules, the file is untouched and the batch goes on; a rule that raises (in check(),
+lazily while yielding, or by handing the engine a fix it cannot apply) is an error entry for that
+rule and file, never a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from samples import FIXABLE_YAML, FIXED_YAML, cli
+
+import autofix.pipeline
+import autofix.registry
+import autofix.runner
+import autofix.verify
+from autofix.rules.base import Applicability, Finding, Rule
+
+DOC = """## What it does
+A rule that exists only in the tests.
+
+## Why is this bad?
+It is broken on purpose.
+
+## Example
+None.
+
+## Fix safety
+Safe.
+
+## References
+None.
+"""
+
+
+class _TestRule(Rule):
+    __doc__ = DOC
+    summary = "broken on purpose"
+    fix_applicability = Applicability.SAFE
+
+
+class MutatesItsInput(_TestRule):
+    """Fixes the description, and meanwhile writes into the data it was only meant to read."""
+
+    __doc__ = DOC
+    id, name = "TST901", "mutates-its-input"
+
+    def check(self, template, settings) -> Iterator[Finding]:
+        if template.data.get("Description") == "broken":
+            template.data["Metadata"] = {"sneaked": "in"}
+            yield self.finding("/Description", "bad description",
+                               fix=self.fix([{"op": "add", "path": "/Description", "value": "fixed"}], "fix it"))
+
+
+class SeesMoreWhenVerifying(_TestRule):
+    """Nondeterministic: finds something only when the verifier asks."""
+
+    __doc__ = DOC
+    id, name = "TST902", "sees-more-when-verifying"
+    verifying = False
+
+    def check(self, template, settings) -> Iterator[Finding]:
+        if SeesMoreWhenVerifying.verifying:
+            yield self.finding("/Description", "late finding",
+                               fix=self.fix([{"op": "add", "path": "/Description", "value": "x"}], "late"))
+
+
+class CrashesOnTheFixedOutput(_TestRule):
+    __doc__ = DOC
+    id, name = "TST903", "crashes-on-the-fixed-output"
+
+    def check(self, template, settings) -> Iterator[Finding]:
+        if "db.r5.large" in str(template.data):
+            raise RuntimeError("did not expect a fixed template")
+        return iter(())
+
+
+class CrashesInCheck(_TestRule):
+    __doc__ = DOC
+    id, name = "TST904", "crashes-in-check"
+
+    def check(self, template, settings) -> Iterator[Finding]:
+        if "Crash" in template.resources:
+            raise ValueError("boom")
+        return iter(())
+
+
+class CrashesWhileYielding(_TestRule):
+    __doc__ = DOC
+    id, name = "TST905", "crashes-while-yielding"
+
+    def check(self, template, settings) -> Iterator[Finding]:
+        if "Crash" in template.resources:
+            yield self.finding("/Resources/Crash", "first")
+            raise KeyError("second")
+
+
+class WritesAnObject(_TestRule):
+    __doc__ = DOC
+    id, name = "TST906", "writes-an-object"
+
+    def check(self, template, settings) -> Iterator[Finding]:
+        if "Crash" in template.resources:
+            yield self.finding("/Resources/Crash", "odd",
+                               fix=self.fix([{"op": "add", "path": "/Resources/Crash/X", "value": object()}], "x"))
+
+
+class FixesAMissingPath(_TestRule):
+    __doc__ = DOC
+    id, name = "TST907", "fixes-a-missing-path"
+
+    def check(self, template, settings) -> Iterator[Finding]:
+        if "Crash" in template.resources:
+            yield self.finding("/Resources/Crash", "gone",
+                               fix=self.fix([{"op": "remove", "path": "/Resources/Nope/Properties"}], "x"))
+
+
+@pytest.fixture
+def register(monkeypatch: pytest.MonkeyPatch):
+    """Register test rules as plugins for the duration of one test."""
+
+    def add(*rules: type[Rule]) -> None:
+        monkeypatch.setattr(autofix.registry, "_plugins", lambda: list(rules))
+        autofix.registry.all_rules.cache_clear()
+        autofix.pipeline._rules.cache_clear()
+
+    yield add
+    monkeypatch.undo()
+    autofix.registry.all_rules.cache_clear()
+    autofix.pipeline._rules.cache_clear()
+
+
+CRASH = FIXABLE_YAML + "  Crash:\n    Type: AWS::SNS::Topic\n"
+
+
+def _batch(tmp_path: Path, first: str) -> tuple[Path, Path]:
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(first)
+    b.write_text(FIXABLE_YAML)
+    return a, b
+
+
+def test_a_rule_that_mutates_its_input_fails_verification(tmp_path: Path, register) -> None:
+    register(MutatesItsInput)
+    a, b = _batch(tmp_path, FIXABLE_YAML.replace("Resources:", "Description: broken\nResources:"))
+    before = a.read_text()
+    out = cli("fix", "-j", "1", str(tmp_path))
+    assert out.code == 2
+    assert out.error_lines == [f"{a}: error: fix failed verification (DR007, TST901): output differs from "
+                               "input + patch; nothing written"]
+    assert a.read_text() == before
+    assert b.read_text() == FIXED_YAML  # the batch went on
+
+
+def test_detectors_that_disagree_at_verification(tmp_path: Path, register,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    register(SeesMoreWhenVerifying)
+    real = autofix.verify.detect
+
+    def verifying_detect(*args, **kw):
+        SeesMoreWhenVerifying.verifying = True
+        try:
+            return real(*args, **kw)
+        finally:
+            SeesMoreWhenVerifying.verifying = False
+
+    monkeypatch.setattr(autofix.verify, "detect", verifying_detect)
+    a, b = _batch(tmp_path, FIXABLE_YAML)
+    out = cli("fix", "-j", "1", str(a), str(b))
+    assert out.code == 2
+    assert out.error_lines == [
+        f"{p}: error: fix failed verification (DR007): TST902 still has fixes to apply; nothing written"
+        for p in (a, b)]
+    assert a.read_text() == b.read_text() == FIXABLE_YAML
+
+
+def test_a_rule_that_crashes_only_on_the_output_fails_verification(tmp_path: Path, register) -> None:
+    register(CrashesOnTheFixedOutput)
+    a, _ = _batch(tmp_path, FIXABLE_YAML)
+    out = cli("fix", str(a))
+    assert out.code == 2
+    assert out.error_lines == [f"{a}: error: fix failed verification (DR007): TST903 crashed on the output; "
+                               "nothing written"]
+    assert a.read_text() == FIXABLE_YAML
+
+
+@pytest.mark.parametrize(("rule", "message"), [
+    (CrashesInCheck, "TST904: rule crashed: ValueError: boom"),
+    (CrashesWhileYielding, "TST905: rule crashed: KeyError: 'second'"),
+    (WritesAnObject, "TST906: rule produced an invalid finding: fix operation add at /Resources/Crash/X "
+                     "writes a value of type object, not JSON data"),
+    (FixesAMissingPath, "TST907: fix could not be applied: patch does not apply: "
+                        "remove /Resources/Nope/Properties: no such path"),
+])
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_a_failing_rule_is_an_error_entry_for_that_rule_and_file(tmp_path: Path, register, command: str,
+                                                                 rule: type[Rule], message: str) -> None:
+    register(rule)
+    a, b = _batch(tmp_path, CRASH)
+    out = cli(command, "-j", "1", str(tmp_path))
+    if command == "check" and rule is FixesAMissingPath:  # its fix is only tried when fixing
+        assert (out.code, out.error_lines) == (1, [])
+        return
+    assert out.code == 2
+    assert out.error_lines == [f"{a}: error: {message}"]
+    if command == "fix":  # the other rules' fixes are verified on their own and written
+        assert a.read_text() == CRASH.replace("db.t3.medium", "db.r5.large")
+        assert b.read_text() == FIXED_YAML
+    else:
+        assert (a.read_text(), b.read_text()) == (CRASH, FIXABLE_YAML)
+
+
+def test_a_failing_rule_in_json_output(tmp_path: Path, register) -> None:
+    import json
+
+    register(CrashesInCheck)
+    a, _ = _batch(tmp_path, CRASH)
+    out = cli("check", "--format", "json", str(a))
+    assert out.code == 2
+    errors = json.loads(out.stdout)["errors"]
+    assert errors == [{"file": str(a), "line": None, "column": None, "rule": "TST904",
+                       "message": "TST904: rule crashed: ValueError: boom"}]
+
+
+def test_an_engine_failure_inside_a_fix_is_an_error_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from autofix.document import TemplateDocument
+
+    def broken(self, operations):
+        raise IndexError("splice out of range")
+
+    monkeypatch.setattr(TemplateDocument, "apply", broken)
+    a = tmp_path / "a.yaml"
+    a.write_text(FIXABLE_YAML)
+    out = cli("fix", str(a))
+    assert out.code == 2
+    assert out.error_lines == [f"{a}: error: DR007: fix could not be applied: IndexError: splice out of range"]
+    assert a.read_text() == FIXABLE_YAML
+
+
+def test_an_internal_error_costs_one_file_not_the_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = autofix.runner.process_text
+
+    def buggy(text, filename, settings, *, fix=False):
+        if filename.endswith("a.yaml"):
+            raise AttributeError("'NoneType' object has no attribute 'items'")
+        return real(text, filename, settings, fix=fix)
+
+    monkeypatch.setattr(autofix.runner, "process_text", buggy)
+    a, b = _batch(tmp_path, FIXABLE_YAML)
+    out = cli("fix", "-j", "1", str(tmp_path))
+    assert out.code == 2
+    assert out.error_lines == [f"{a}: error: internal error: AttributeError: 'NoneType' object has no attribute "
+                               "'items' (please report this; the file was left untouched)"]
+    assert a.read_text() == FIXABLE_YAML
+    assert b.read_text() == FIXED_YAML
