@@ -64,6 +64,12 @@ class _Ctx:
             return self._yaml_last
         return self.yaml
 
+    def insert_renderer(self, at: int) -> YamlRenderer:
+        """The YAML renderer for whole lines inserted before offset ``at`` (see :meth:`insert_lines_after`)."""
+        if at >= len(self.text) and not self.text.endswith("\n"):
+            return self._yaml_last
+        return self.yaml
+
     # ---------------------------------------------------------- geometry
 
     def content_end(self, node: Node) -> int:
@@ -207,7 +213,7 @@ class AddEdit(Edit):
             return None
         col = ctx.ix.col(c.items[0][0].start)
         at = ctx.content_end(last_value)
-        lines = ctx.renderer(ctx.after_line(at)).mapping({self.segment: self.value}, col)
+        lines = ctx.insert_renderer(ctx.after_line(at)).mapping({self.segment: self.value}, col)
         return ctx.insert_lines_after(at, lines)
 
     def _add_item(self, index: int) -> Splice | None:
@@ -232,10 +238,10 @@ class AddEdit(Edit):
         dash_col = ctx.ix.col(c.start)
         off = ctx.ix.col(first.start) - dash_col if ctx.ix.line_of(first.start) == ctx.ix.line_of(c.start) else 2
         dash = " " * dash_col + "-" + " " * max(1, off - 1)
-        at = ctx.content_end(c.items[-1]) if index >= len(c.items) else c.items[index].start
-        lines = ctx.renderer(ctx.after_line(at)).item(self.value, dash_col, dash)
+        at = ctx.after_line(ctx.content_end(c.items[-1])) if index >= len(c.items) else c.items[index].start
+        lines = ctx.insert_renderer(at).item(self.value, dash_col, dash)
         if index >= len(c.items):
-            return ctx.insert_lines_after(at, lines)
+            return ctx.insert_lines_after(ctx.content_end(c.items[-1]), lines)
         target = c.items[index]
         start = ctx.ix.line_start(target.start)
         if ctx.text[start:target.start].strip(" \t") == "-":

@@ -74,12 +74,11 @@ def _plain_ok(s: str, flow: bool, key: bool = False) -> bool:
         return False
     if flow and _FLOW_CHARS & set(s):
         return False
-    if flow:
-        probe, want = (f"{{{s}: 0}}", {s: 0}) if key else (f"[{s}]", [s])
-    else:
-        probe, want = (f"{s}: 0", {s: 0}) if key else (f"k: {s}", {"k": s})
+    probes = [(f"{s}: 0", {s: 0}) if key else (f"k: {s}", {"k": s})]
+    if flow:  # plain in flow only what is plain in block context too: "[-, a]" reads right but surprises
+        probes.append((f"{{{s}: 0}}", {s: 0}) if key else (f"[{s}]", [s]))
     try:
-        return yaml.load(probe, Loader=_Loader) == want
+        return all(yaml.load(probe, Loader=_Loader) == want for probe, want in probes)
     except yaml.YAMLError:
         return False
 
