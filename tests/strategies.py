@@ -428,3 +428,232 @@ def documents_data(draw) -> dict:
 
 
 documents = template_text(documents_data())
+
+
+# ----------------------------------------------------------------- CloudFormation templates (rule tests)
+
+_REGIONS = st.sampled_from(["us-east-1", "us-west-2", "eu-west-1"])
+_KEY_REF = st.sampled_from([{"Ref": "DataKey"}, {"Fn::GetAtt": ["DataKey", "Arn"]}, "alias/aws/s3"])
+
+
+def _maybe_if(draw, value: Any) -> Any:
+    """``value``, or ``Fn::If`` around it with ``AWS::NoValue`` (or a literal) on the other side."""
+    if draw(st.integers(0, 5)):
+        return value
+    other = draw(st.sampled_from([{"Ref": "AWS::NoValue"}, value]))
+    return {"Fn::If": ["IsProduction", value, other]}
+
+
+def _name(draw, base: str) -> Any:
+    how = draw(st.integers(0, 3))
+    if how == 0:
+        return f"{base}-{draw(_WORD)}"
+    if how == 1:
+        return {"Fn::Sub": f"${{AWS::StackName}}-{base}"}
+    if how == 2:
+        return {"Fn::Join": ["-", [{"Ref": "Environment"}, base]]}
+    return {"Fn::Sub": f"{base}-${{Environment}}-${{AWS::AccountId}}"}
+
+
+@st.composite
+def _ordinary(draw) -> dict[str, dict]:
+    """Unrelated resources: VPC pieces, Lambda, SQS, IAM, alarms, SNS."""
+    kind = draw(st.sampled_from(["vpc", "lambda", "sqs", "iam", "alarm", "sns"]))
+    lid = draw(logical_ids)
+    if kind == "vpc":
+        return {
+            f"{lid}Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16",
+                                                                  "EnableDnsSupport": True}},
+            f"{lid}Subnet": {"Type": "AWS::EC2::Subnet", "Properties": {
+                "VpcId": {"Ref": f"{lid}Vpc"}, "CidrBlock": {"Fn::Select": [0, {"Fn::Cidr": [
+                    {"Fn::GetAtt": [f"{lid}Vpc", "CidrBlock"]}, 4, 8]}]},
+                "AvailabilityZone": {"Fn::Select": [0, {"Fn::GetAZs": ""}]}}},
+            f"{lid}Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+                "GroupDescription": draw(simple_strings) or "sg", "VpcId": {"Ref": f"{lid}Vpc"},
+                "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                                          "CidrIp": "0.0.0.0/0"}]}},
+        }
+    if kind == "lambda":
+        code = draw(st.sampled_from(["def handler(event, context):\n    return {'ok': True}\n",
+                                     "exports.handler = async () => 'ok';"]))
+        return {
+            f"{lid}Role": {"Type": "AWS::IAM::Role", "Properties": {
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole"}]},
+                "ManagedPolicyArns": [
+                    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]}},
+            f"{lid}Function": {"Type": "AWS::Lambda::Function", "Properties": {
+                "Runtime": "python3.12", "Handler": "index.handler",
+                "Role": {"Fn::GetAtt": [f"{lid}Role", "Arn"]},
+                "Code": {"ZipFile": code},
+                "Timeout": _maybe_if(draw, draw(st.integers(3, 900)))}},
+        }
+    if kind == "sqs":
+        props: dict[str, Any] = {"QueueName": _name(draw, "queue"), "VisibilityTimeout": 60}
+        if draw(st.booleans()):
+            props["KmsMasterKeyId"] = _maybe_if(draw, "alias/aws/sqs")
+        return {f"{lid}Queue": {"Type": "AWS::SQS::Queue", "Properties": props}}
+    if kind == "iam":
+        return {f"{lid}Policy": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": ["s3:GetObject"],
+                "Resource": {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + draw(_WORD) + "/*"}}]}}}}
+    if kind == "alarm":
+        return {f"{lid}Alarm": {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+            "AlarmDescription": draw(simple_strings), "Namespace": "AWS/SQS",
+            "MetricName": "ApproximateAgeOfOldestMessage", "Statistic": "Maximum", "Period": 60,
+            "EvaluationPeriods": 1, "Threshold": draw(st.integers(1, 1000)),
+            "ComparisonOperator": "GreaterThanThreshold",
+            "AlarmActions": _maybe_if(draw, [{"Ref": "AlertTopic"}])}}}
+    return {"AlertTopic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": _name(draw, "alerts")}}}
+
+
+def _bucket(draw, props_extra: dict | None = None) -> dict:
+    props: dict[str, Any] = {}
+    if draw(st.booleans()):
+        props["BucketName"] = _name(draw, "data")
+    if draw(st.booleans()):
+        props["VersioningConfiguration"] = {"Status": "Enabled"}
+    if draw(st.booleans()):
+        props["BucketEncryption"] = {"ServerSideEncryptionConfiguration": [
+            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
+    props.update(props_extra or {})
+    res: dict[str, Any] = {"Type": "AWS::S3::Bucket"}
+    if props or draw(st.booleans()):
+        res["Properties"] = props
+    return res
+
+
+def _replication(dest: Any, role: Any) -> dict:
+    return {"Role": role, "Rules": [{"Status": "Enabled", "Prefix": "",
+                                     "Destination": {"Bucket": dest, "StorageClass": "STANDARD"}}]}
+
+
+@st.composite
+def _failure(draw) -> dict[str, dict]:
+    """One of the seven failure shapes of the post-mortem, or its already-correct twin."""
+    shape = draw(st.integers(1, 7))
+    broken = draw(st.booleans())
+    lid = draw(logical_ids)
+    out: dict[str, dict] = {}
+    if shape == 1:  # DR001: a data bucket without replication
+        if broken:
+            out[f"{lid}Bucket"] = _bucket(draw)
+        else:
+            out[f"{lid}Replica"] = _bucket(draw, {"VersioningConfiguration": {"Status": "Enabled"}})
+            out[f"{lid}Bucket"] = _bucket(draw, {
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "ReplicationConfiguration": _replication({"Fn::GetAtt": [f"{lid}Replica", "Arn"]},
+                                                         {"Fn::GetAtt": ["ReplicationRole", "Arn"]})})
+    elif shape == 2:  # DR002: a health check aimed at a placeholder domain
+        fqdn = draw(st.sampled_from([
+            {"Fn::Sub": "${AWS::Region}.elb.amazonaws.com"}, "api.example.com",
+            {"Fn::Join": [".", [{"Ref": "AWS::Region"}, "elb.amazonaws.com"]]}])) if broken else {
+            "Fn::Sub": f"${{{lid}Api}}.execute-api.${{AWS::Region}}.amazonaws.com"}
+        out[f"{lid}Api"] = {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Name": "api", "ProtocolType": "HTTP"}}
+        out[f"{lid}HealthCheck"] = {"Type": "AWS::Route53::HealthCheck", "Properties": {"HealthCheckConfig": {
+            "Type": "HTTPS", "FullyQualifiedDomainName": fqdn, "Port": 443, "ResourcePath": "/health",
+            "RequestInterval": 30, "FailureThreshold": 3}}}
+    elif shape == 3:  # DR003: failover record and health check, no API to probe
+        out[f"{lid}HealthCheck"] = {"Type": "AWS::Route53::HealthCheck", "Properties": {"HealthCheckConfig": {
+            "Type": "HTTPS", "FullyQualifiedDomainName": {"Fn::Sub": "${AWS::Region}.elb.amazonaws.com"},
+            "Port": 443, "ResourcePath": "/health"}}}
+        out[f"{lid}Record"] = {"Type": "AWS::Route53::RecordSet", "Properties": {
+            "HostedZoneId": "Z123", "Name": "api.corp.internal.", "Type": "CNAME", "TTL": "60",
+            "SetIdentifier": "primary", "Failover": "PRIMARY",
+            "HealthCheckId": {"Ref": f"{lid}HealthCheck"}, "ResourceRecords": ["primary.corp.internal"]}}
+        if not broken:
+            out[f"{lid}HttpApi"] = {"Type": "AWS::ApiGatewayV2::Api",
+                                    "Properties": {"Name": "primary", "ProtocolType": "HTTP"}}
+    elif shape in (4, 7):  # DR004 (not global) / DR007 (burstable class in a global cluster)
+        cluster: dict[str, Any] = {"Engine": draw(st.sampled_from(["aurora-postgresql", "aurora-mysql"])),
+                                   "MasterUsername": "admin",
+                                   "MasterUserPassword": {"Ref": "DbPassword"},
+                                   "StorageEncrypted": True}
+        if shape == 7 or not broken:
+            out[f"{lid}Global"] = {"Type": "AWS::RDS::GlobalCluster", "Properties": {
+                "GlobalClusterIdentifier": _name(draw, "global"), "Engine": cluster["Engine"],
+                "StorageEncrypted": True}}
+            cluster["GlobalClusterIdentifier"] = {"Ref": f"{lid}Global"}
+        out[f"{lid}Cluster"] = {"Type": "AWS::RDS::DBCluster", "Properties": cluster}
+        klass = draw(st.sampled_from(["db.t3.medium", "db.t4g.medium"])) if (shape == 7 and broken) else "db.r5.large"
+        out[f"{lid}Instance"] = {"Type": "AWS::RDS::DBInstance", "Properties": {
+            "DBClusterIdentifier": {"Ref": f"{lid}Cluster"}, "Engine": cluster["Engine"],
+            "DBInstanceClass": klass}}
+    elif shape == 5:  # DR005: replica-level SSE without table-level KMS
+        replicas = [{"Region": r} for r in ("us-east-1", "us-west-2")]
+        props: dict[str, Any] = {"TableName": _name(draw, "table"), "BillingMode": "PAY_PER_REQUEST",
+                                 "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                                 "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                                 "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
+                                 "Replicas": replicas}
+        if broken:
+            for r in replicas:
+                r["SSESpecification"] = {"KMSMasterKeyId": draw(_KEY_REF)}
+        else:
+            props["SSESpecification"] = {"SSEEnabled": True, "SSEType": "KMS"}
+        out[f"{lid}Table"] = {"Type": "AWS::DynamoDB::GlobalTable", "Properties": props}
+    else:  # DR006: replication to a bucket the template does not define
+        dest = f"{lid}Destination"
+        target = draw(st.sampled_from([{"Fn::GetAtt": [dest, "Arn"]},
+                                       {"Fn::Sub": f"arn:aws:s3:::${{AWS::StackName}}-{lid.lower()}-replica"}]))
+        out[f"{lid}Source"] = _bucket(draw, {
+            "VersioningConfiguration": {"Status": "Enabled"},
+            "ReplicationConfiguration": _replication(target, {"Fn::GetAtt": ["ReplicationRole", "Arn"]})})
+        if not broken:
+            props = {"VersioningConfiguration": {"Status": "Enabled"}}
+            if "Fn::Sub" in target:
+                props["BucketName"] = {"Fn::Sub": f"${{AWS::StackName}}-{lid.lower()}-replica"}
+            out[dest] = {"Type": "AWS::S3::Bucket", "Properties": props}
+    return out
+
+
+@st.composite
+def cfn_templates_data(draw) -> dict:
+    """A CloudFormation template: parameters, conditions, ordinary resources and failure shapes."""
+    resources: dict[str, Any] = {}
+    for piece in draw(st.lists(st.one_of(_ordinary(), _failure(), _failure()), min_size=1, max_size=4)):
+        for lid, res in piece.items():
+            resources.setdefault(lid, res)  # a colliding id keeps the first resource
+    if draw(st.integers(0, 3)) == 0:
+        # a resource named after what a fix would add
+        resources.setdefault(draw(st.sampled_from(COLLIDING_IDS)),
+                             {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": draw(_WORD)}})
+    text = json.dumps(resources)
+    template: dict[str, Any] = {}
+    if draw(st.booleans()):
+        template["AWSTemplateFormatVersion"] = "2010-09-09"
+    if draw(st.booleans()):
+        template["Description"] = draw(simple_strings)
+    params: dict[str, Any] = {}
+    if "Environment" in text or draw(st.booleans()):
+        params["Environment"] = {"Type": "String", "Default": "prod", "AllowedValues": ["prod", "dev"]}
+    if "DbPassword" in text:
+        params["DbPassword"] = {"Type": "String", "NoEcho": True}
+    if draw(st.booleans()):
+        params["SecondaryRegion"] = {"Type": "String", "Default": draw(_REGIONS)}
+    if "DataKey" in text:
+        resources.setdefault("DataKey", {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": {
+                "Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}}, "Action": "kms:*", "Resource": "*"}]}}})
+    if "ReplicationRole" in text:
+        resources.setdefault("ReplicationRole", {"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}})
+    if "AlertTopic" in text:
+        resources.setdefault("AlertTopic", {"Type": "AWS::SNS::Topic"})
+    if params:
+        template["Parameters"] = params
+    if "IsProduction" in text or draw(st.booleans()):
+        template["Conditions"] = {"IsProduction": {"Fn::Equals": [{"Ref": "Environment"}, "prod"]}}
+        params.setdefault("Environment", {"Type": "String", "Default": "prod"})
+        template["Parameters"] = params
+    template["Resources"] = resources
+    if draw(st.booleans()):
+        first = next(iter(resources))
+        template["Outputs"] = {"FirstId": {"Value": {"Ref": first}}}
+    return template
+
+
+cfn_templates = template_text(cfn_templates_data())
