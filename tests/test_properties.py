@@ -19,8 +19,9 @@ import random
 import cfn_flip
 import jsonpatch
 import jsonpointer
+import pytest
 from edit_regions import Region, lines, region
-from hypothesis import given, note
+from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from strategies import TemplateText, any_values, cfn_templates, json_text, yaml_text
 
@@ -189,3 +190,23 @@ def test_loading_succeeds_or_fails_with_a_position(t: TemplateText, data) -> Non
     result = process_text(text, "generated", UNSAFE, fix=True)
     for error in result.errors:
         assert error.line is None or error.line >= 1
+
+
+# ---------------------------------------------------------------- validation by cfn-lint
+
+
+@settings(max_examples=30)
+@given(cfn_templates)
+def test_fixes_gain_no_cfn_lint_error(t: TemplateText) -> None:
+    """A small sample (cfn-lint takes about a second a template): fixed output gains no error code."""
+    cfnlint_api = pytest.importorskip("cfnlint.api")
+    result, fixed = _fix(t.text, _name(t), UNSAFE)
+    if not result.changed:
+        return
+
+    def codes(text: str) -> set[str]:
+        matches = cfnlint_api.lint(text.lstrip("\ufeff"), config=cfnlint_api.ManualArgs(regions=["us-east-1"]))
+        return {m.rule.id for m in matches if m.rule.id.startswith("E")}
+
+    gained = codes(fixed) - codes(t.text)
+    assert not gained, f"new cfn-lint errors {sorted(gained)} after {[a['rule'] for a in result.applied]}"
