@@ -17,7 +17,7 @@ import jsonpatch
 import jsonpointer
 import pytest
 from edit_regions import outside_kept, region
-from hypothesis import assume, given, note
+from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 from strategies import TemplateText, any_values, documents
 
@@ -94,6 +94,8 @@ def _check_step(old: TemplateDocument, op: dict) -> TemplateDocument:
     return new
 
 
+#: The strongest test of the splicing engine: four times the profile's examples.
+@settings(max_examples=4 * settings.default.max_examples)
 @given(documents, st.data())
 def test_random_operations_match_jsonpatch_and_keep_other_lines(t: TemplateText, data) -> None:
     doc = _load(t)
@@ -123,6 +125,7 @@ def test_random_operations_match_jsonpatch_and_keep_other_lines(t: TemplateText,
     assert again.dumps() == doc.dumps()
 
 
+@settings(max_examples=max(1, settings.default.max_examples // 4))
 @given(documents, st.data())
 def test_invalid_operations_raise_edit_error(t: TemplateText, data) -> None:
     doc = _load(t)
