@@ -50,6 +50,25 @@ class _Ctx:
         self.style = doc.style
         self.nl = self.style.newline
         self.yaml = YamlRenderer(self.style)
+        self._yaml_last = YamlRenderer(self.style, literals=False)
+
+    def renderer(self, end: int) -> YamlRenderer:
+        """The YAML renderer for new text that ends at offset ``end`` of the old text.
+
+        A literal block (``|``) must end its line and be followed by a line break: text kept
+        after it on the same line (a comment beside the old value) would join its content,
+        and at the end of a file without a final newline it would lose its last line break.
+        """
+        newline = self.text.find("\n", end)
+        if newline == -1 or self.text[end:newline].strip(" \t\r"):
+            return self._yaml_last
+        return self.yaml
+
+    def insert_renderer(self, at: int) -> YamlRenderer:
+        """The YAML renderer for whole lines inserted before offset ``at`` (see :meth:`insert_lines_after`)."""
+        if at >= len(self.text) and not self.text.endswith("\n"):
+            return self._yaml_last
+        return self.yaml
 
     # ---------------------------------------------------------- geometry
 
@@ -103,7 +122,7 @@ def replace_value(ctx: _Ctx, parent: Node | None, key: Node | None, node: Node, 
     end = ctx.content_end(node)
     if parent is None:  # the root: rewrite the whole document body
         if isinstance(value, dict) and value:
-            lines = ctx.yaml.mapping(value, 0)
+            lines = ctx.renderer(end).mapping(value, 0)
         else:
             lines = [ctx.yaml.flow(value) or yaml_scalar(str(value), ctx.style)]
         return Splice(node.start, end, ctx.nl.join(lines))
@@ -113,14 +132,14 @@ def replace_value(ctx: _Ctx, parent: Node | None, key: Node | None, node: Node, 
         if colon is None:
             return None
         col = ctx.ix.col(key.start)
-        head, lines = ctx.yaml.value(value, col)
+        head, lines = ctx.renderer(end).value(value, col)
         head = _keep_quotes(node, value, head, ctx)
         new = (" " + head if head else "") + "".join(ctx.nl + line for line in lines)
         return Splice(colon, end, new)
     # a block sequence item: the value starts after its dash
     col = ctx.ix.col(node.start)
     dash_col = ctx.ix.col(parent.start)
-    rendered = ctx.yaml.item(value, dash_col, " " * col)
+    rendered = ctx.renderer(end).item(value, dash_col, " " * col)
     first = rendered[0][col:]
     return Splice(node.start, end, ctx.nl.join([first, *rendered[1:]]))
 
@@ -193,8 +212,9 @@ class AddEdit(Edit):
         if c.flow:
             return None
         col = ctx.ix.col(c.items[0][0].start)
-        lines = ctx.yaml.mapping({self.segment: self.value}, col)
-        return ctx.insert_lines_after(ctx.content_end(last_value), lines)
+        at = ctx.content_end(last_value)
+        lines = ctx.insert_renderer(ctx.after_line(at)).mapping({self.segment: self.value}, col)
+        return ctx.insert_lines_after(at, lines)
 
     def _add_item(self, index: int) -> Splice | None:
         c, ctx = self.container, self.ctx
@@ -212,19 +232,25 @@ class AddEdit(Edit):
         if c.flow:
             return None
         first = c.items[0]
-        if not ctx.ix.at_line_start(c.start):
+        # the sequence starts its line, or is nested compactly after its parent's dash ("- - a")
+        if ctx.text[ctx.ix.line_start(c.start):c.start].replace("-", " ").strip(" \t"):
             return None
         dash_col = ctx.ix.col(c.start)
         off = ctx.ix.col(first.start) - dash_col if ctx.ix.line_of(first.start) == ctx.ix.line_of(c.start) else 2
         dash = " " * dash_col + "-" + " " * max(1, off - 1)
-        lines = ctx.yaml.item(self.value, dash_col, dash)
+        at = ctx.after_line(ctx.content_end(c.items[-1])) if index >= len(c.items) else c.items[index].start
+        lines = ctx.insert_renderer(at).item(self.value, dash_col, dash)
         if index >= len(c.items):
             return ctx.insert_lines_after(ctx.content_end(c.items[-1]), lines)
         target = c.items[index]
         start = ctx.ix.line_start(target.start)
-        if ctx.text[start:target.start].strip(" \t") not in ("-",):
+        if ctx.text[start:target.start].strip(" \t") == "-":
+            return Splice(start, start, ctx.nl.join(lines) + ctx.nl)
+        # the target shares its line with outer dashes ("- - a"): the new item takes its place
+        # there and the target moves to a line of its own, at the same column
+        if ctx.ix.col(target.start) != len(dash):
             return None
-        return Splice(start, start, ctx.nl.join(lines) + ctx.nl)
+        return Splice(target.start, target.start, ctx.nl.join([lines[0][len(dash):], *lines[1:], dash]))
 
 
 class RemoveEdit(Edit):
@@ -255,7 +281,12 @@ class RemoveEdit(Edit):
         if c.kind == SEQ:
             line_start = ctx.ix.line_start(first.start)
             if ctx.text[line_start:first.start].strip(" \t") != "-":
-                return None
+                # the first item of a compact nested sequence ("- - a"): pull the next item up
+                if nxt is None or ctx.ix.col(nxt.start) != ctx.ix.col(first.start):
+                    return None
+                if ctx.text[ctx.ix.line_start(nxt.start):nxt.start].strip(" \t") != "-":
+                    return None
+                return Splice(first.start, nxt.start, "")
         elif not ctx.ix.at_line_start(first.start):
             # first key of a "- Key: value" item: pull the next key up onto the dash line
             if nxt is None:
@@ -293,11 +324,16 @@ def _normalise(op: dict, plain: Any) -> list[dict]:
     kind = op.get("op")
     if kind in ("add", "remove", "replace"):
         return [op]
-    if kind == "test":
-        jsonpatch.JsonPatch([op]).apply(plain)
-        return []
+    try:
+        if kind == "test":
+            jsonpatch.JsonPatch([op]).apply(plain)
+            return []
+        if kind in ("move", "copy"):
+            value = copy.deepcopy(jsonpointer.resolve_pointer(plain, op["from"]))
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, KeyError) as exc:
+        # a failed test or a missing "from" is the patch's fault, reported like any other
+        raise EditError(f"patch does not apply: {exc}") from None
     if kind in ("move", "copy"):
-        value = copy.deepcopy(jsonpointer.resolve_pointer(plain, op["from"]))
         ops = [{"op": "add", "path": op["path"], "value": value}]
         if kind == "move":
             ops.insert(0, {"op": "remove", "path": op["from"]})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -60,15 +61,24 @@ def _json_pretty(value: Any, style: Style, base: str) -> str:
 # ---------------------------------------------------------------- YAML scalars
 
 
-def _plain_ok(s: str, flow: bool) -> bool:
+@lru_cache(maxsize=4096)
+def _plain_ok(s: str, flow: bool, key: bool = False) -> bool:
+    """``s`` reads back as itself when written unquoted where it will go.
+
+    Checked by parsing it in the same context (block or flow, key or value):
+    indicators such as ``?`` or ``:`` mean different things in each.
+    """
     if not s or s != s.strip() or "\n" in s or "\r" in s or "\t" in s:
         return False
     if s.lower() in _RISKY_WORDS or _NUMBERISH.match(s):
         return False
     if flow and _FLOW_CHARS & set(s):
         return False
+    probes = [(f"{s}: 0", {s: 0}) if key else (f"k: {s}", {"k": s})]
+    if flow:  # plain in flow only what is plain in block context too: "[-, a]" reads right but surprises
+        probes.append((f"{{{s}: 0}}", {s: 0}) if key else (f"[{s}]", [s]))
     try:
-        return yaml.load(f"k: {s}", Loader=_Loader) == {"k": s}
+        return all(yaml.load(probe, Loader=_Loader) == want for probe, want in probes)
     except yaml.YAMLError:
         return False
 
@@ -94,7 +104,7 @@ def yaml_scalar(value: Any, style: Style, *, key: bool = False, flow: bool = Fal
             return ".inf" if value > 0 else "-.inf"
         return repr(value)
     s = str(value)
-    if _plain_ok(s, flow) and (key or not style.quote_all):
+    if _plain_ok(s, flow, key) and (key or not style.quote_all):
         return s
     return _quoted(s, style.quote)
 
@@ -113,11 +123,32 @@ def intrinsic(value: Any) -> tuple[str, Any] | None:
     return None
 
 
+def _taggable(fn: tuple[str, Any] | None) -> bool:
+    """A short-form tag reads back as this intrinsic: YAML tags a scalar's *text*, so only a
+    string argument survives, and ``!GetAtt`` keeps the raw text of its list items (cfn-flip cannot read others)."""
+    if fn is None:
+        return False
+    name, arg = fn
+    if intrinsic(arg) is not None:
+        return False  # "!If !Ref x" is not YAML: two tags on one node
+    if name == "GetAtt":  # a string argument would read back split at its first dot
+        return isinstance(arg, list) and all(isinstance(a, str) for a in arg)
+    return isinstance(arg, (str, list, dict))
+
+
+def _dotted_getatt(arg: Any) -> bool:
+    """``!GetAtt A.B`` reads back as ``[A, B]``: only when ``A`` has no dot of its own."""
+    return len(arg) == 2 and "." not in arg[0]
+
+
 class YamlRenderer:
     """Renders values as block YAML lines at absolute columns."""
 
-    def __init__(self, style: Style) -> None:
+    def __init__(self, style: Style, *, literals: bool = True) -> None:
         self.style = style
+        #: Literal blocks (``|``) for multi-line strings; off where the new text does not end its
+        #: line (see :meth:`autofix.edits._Ctx.renderer`).
+        self.literals = literals
 
     # A value renders as (head, lines): ``head`` goes on the line of its key or dash
     # ("" when nothing does), ``lines`` follow, already indented.
@@ -126,10 +157,9 @@ class YamlRenderer:
         """Render ``value`` as the value of a key (or item) whose own column is ``col``."""
         st = self.style
         fn = intrinsic(value) if st.short_form else None
-        if fn is not None:
+        if _taggable(fn):
             name, arg = fn
-            if intrinsic(arg) is None:
-                return self._tagged(name, arg, col)
+            return self._tagged(name, arg, col)
         if isinstance(value, dict):
             if not value:
                 return "{}", []
@@ -138,16 +168,14 @@ class YamlRenderer:
             if not value:
                 return "[]", []
             return "", self.sequence(value, col + st.seq_offset)
-        if isinstance(value, str) and "\n" in value.rstrip("\n") and _literal_ok(value):
+        if isinstance(value, str) and "\n" in value.rstrip("\n") and self.literals and _literal_ok(value):
             return _literal_head(value), self._literal_lines(value, col + st.unit)
         return yaml_scalar(value, st), []
 
     def _tagged(self, name: str, arg: Any, col: int) -> tuple[str, list[str]]:
         st = self.style
         tag = "!" + name
-        if name == "GetAtt" and isinstance(arg, list) and len(arg) == 2 and all(
-            isinstance(a, str) for a in arg
-        ):
+        if name == "GetAtt" and _dotted_getatt(arg):
             return f"{tag} {yaml_scalar(arg[0] + '.' + arg[1], st)}", []
         if isinstance(arg, (dict, list)):
             flow = self.flow(arg)
@@ -156,7 +184,7 @@ class YamlRenderer:
             if isinstance(arg, dict):
                 return tag, self.mapping(arg, col + st.unit)
             return tag, self.sequence(arg, col + max(st.seq_offset, st.unit))
-        if isinstance(arg, str) and "\n" in arg.rstrip("\n") and _literal_ok(arg):
+        if isinstance(arg, str) and "\n" in arg.rstrip("\n") and self.literals and _literal_ok(arg):
             return f"{tag} {_literal_head(arg)}", self._literal_lines(arg, col + st.unit)
         return f"{tag} {yaml_scalar(arg, st)}", []
 
@@ -164,11 +192,9 @@ class YamlRenderer:
         """Single-line flow rendering, or None when one is not possible."""
         st = self.style
         fn = intrinsic(value) if st.short_form else None
-        if fn is not None and intrinsic(fn[1]) is None:
+        if _taggable(fn):
             name, arg = fn
-            if name == "GetAtt" and isinstance(arg, list) and len(arg) == 2 and all(
-                isinstance(a, str) for a in arg
-            ):
+            if name == "GetAtt" and _dotted_getatt(arg):
                 return f"!GetAtt {yaml_scalar(arg[0] + '.' + arg[1], st, flow=True)}"
             inner = self.flow(arg)
             return None if inner is None else f"!{name} {inner}"
@@ -215,7 +241,7 @@ class YamlRenderer:
         """One sequence item whose dash is at ``col``; ``dash`` is the dash prefix."""
         inner = col + self.style.item_offset
         fn = intrinsic(item) if self.style.short_form else None
-        if isinstance(item, dict) and item and (fn is None or intrinsic(fn[1]) is not None):
+        if isinstance(item, dict) and item and not _taggable(fn):
             body = self.mapping(item, inner)
             return [dash + body[0][inner:], *body[1:]]
         if isinstance(item, list) and item:

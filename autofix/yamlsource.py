@@ -28,13 +28,19 @@ _RESOLVER = yaml.resolver.Resolver()
 _PLAIN_TYPES = (str, int, float, bool, type(None))
 
 
-def _error(exc: yaml.YAMLError) -> LoadError:
+def _error(exc: yaml.YAMLError, text: str | None = None) -> LoadError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = " ".join((f"invalid YAML: {problem}" + (f" ({context})" if context else "")).split())
     if mark is None:
         return LoadError(message)
+    if text is not None:
+        # YAML's own line count also breaks at a lone CR, NEL and U+2028, and past the end of a text
+        # without a final newline; the position everyone else uses counts LF, inside the text
+        index = min(mark.index, len(text))
+        line = text.count("\n", 0, index) + 1
+        return LoadError(message, line=line, column=index - (text.rfind("\n", 0, index) + 1) + 1)
     return LoadError(message, line=mark.line + 1, column=mark.column + 1)
 
 
@@ -289,7 +295,7 @@ def compose_yaml(text: str) -> yaml.Node | None:
         raise LoadError(f"invalid YAML: character U+{char:04X} is not allowed ({exc.reason})",
                         line=line, column=column) from None
     except yaml.YAMLError as exc:
-        raise _error(exc) from None
+        raise _error(exc, text) from None
     except (ValueError, TypeError) as exc:  # libyaml rejects some bytes outright
         raise LoadError(" ".join(f"invalid YAML: {exc}".split()), line=1, column=1) from None
     except RecursionError:  # the pure-Python composer recurses before libyaml's depth limit

@@ -14,4 +14,8 @@ settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile(
     "ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
+# one failure at a time, shrunk quickly: for chasing a bug the properties found
+settings.register_profile("debug", max_examples=300, deadline=None, report_multiple_bugs=False,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("hunt", parent=settings.get_profile("debug"), max_examples=3000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))

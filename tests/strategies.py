@@ -1,0 +1,659 @@
+"""Hypothesis strategies that write CloudFormation template *text*.
+
+The properties of the fixer are about bytes, so these strategies do not stop at
+data: they draw a template's data (a random mix of ordinary resources and the
+seven failure shapes of the post-mortem, or their already-correct twins) and
+then draw how an author could have written it: JSON with 2-space, 4-space or
+tab indentation and inline or broken-up arrays; YAML with short-form or
+long-form intrinsics, either sequence indentation, comments above, beside and
+below keys, blank lines, quoted and unquoted scalars, literal blocks, CRLF line
+endings, a BOM, with or without a final newline.
+
+Every drawn :class:`TemplateText` carries the data it was generated from; the
+properties check that the loader reads exactly that back, so a wrong emitter
+here shows up as a failure rather than hiding one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from hypothesis import strategies as st
+
+# ----------------------------------------------------------------- names
+
+#: Logical ids a fix may want to add (or derive: <Bucket>Replica, <Cluster>Global...).
+COLLIDING_IDS = (
+    "ReplicaBucket", "S3ReplicaBucket", "DataBucketReplica", "DataBucketReplicationRole",
+    "ReplicationRole", "S3ReplicationRole", "GlobalCluster", "AuroraGlobalCluster", "AuroraClusterGlobal",
+    "PrimaryApi", "PrimaryApiGateway", "PrimaryApiStage", "PrimaryApiRoute", "PrimaryApiIntegration",
+    "HealthCheckFunction", "HealthCheckFunctionRole", "HealthFunction", "ApiInvokePermission",
+    "ReplicationDestinationBucket", "DestinationBucket", "IsPrimary", "IsPrimaryRegion",
+)
+
+_ID = st.from_regex(r"\A[A-Z][A-Za-z0-9]{1,14}\Z")
+logical_ids = st.one_of(_ID, st.sampled_from(COLLIDING_IDS))
+
+#: Strings an author might write, including ones YAML would misread unquoted.
+TRICKY_STRINGS = (
+    "yes", "no", "on", "off", "true", "null", "~", "123", "0x1F", "1e3", "1.0", "2024-01-01",
+    "a: b", "# not a comment", "- dash", "x #y", "'quoted'", '"dq"', "@at", "%pct", "{brace}",
+    "[bracket]", "*star", "&amp", "!bang", "|pipe", ">gt", "trailing ", " leading", "tab\there",
+    "ünïcødé", "emoji 🙂", "colon:", "a,b", "?q", "", "back\\slash",
+)
+_WORD = st.from_regex(r"\A[a-z][a-z0-9-]{0,10}\Z")
+simple_strings = st.one_of(_WORD, st.sampled_from(TRICKY_STRINGS))
+scalars = st.one_of(
+    simple_strings,
+    st.integers(-1000, 100000),
+    st.booleans(),
+    st.none(),
+    st.sampled_from([0.5, 2.25, -1.5, 100.0]),
+)
+
+
+# ----------------------------------------------------------------- generated text
+
+
+@dataclass(frozen=True)
+class TemplateText:
+    """A drawn template: its text, the data it reads as, and how it was written."""
+
+    text: str
+    data: Any
+    fmt: str  # "json" | "yaml"
+    layout: str  # a short description, shown when a property fails
+
+    def __repr__(self) -> str:  # hypothesis prints this for a failing example
+        return f"TemplateText({self.fmt}, {self.layout}):\n{self.text}"
+
+
+class _TagLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Reads short-form tags as (tag, value) pairs: enough to compare two YAML texts."""
+
+
+def _construct_tagged(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        return (suffix, loader.construct_scalar(node))
+    if isinstance(node, yaml.SequenceNode):
+        return (suffix, tuple(loader.construct_sequence(node, deep=True)))
+    return (suffix, tuple(loader.construct_mapping(node, deep=True).items()))
+
+
+_TagLoader.add_multi_constructor("!", _construct_tagged)
+
+
+def _finish(draw, body: str, fmt: str, layout: list[str], data: Any) -> TemplateText:
+    """Line endings, final newline and BOM."""
+    if draw(st.booleans()):
+        stripped = body.rstrip("\n")
+        # a literal block at the very end would lose its own final line break
+        if fmt == "json" or yaml.load(stripped, Loader=_TagLoader) == yaml.load(body, Loader=_TagLoader):
+            body = stripped
+            layout.append("no-final-newline")
+    if draw(st.integers(0, 3)) == 0:
+        body = body.replace("\n", "\r\n")
+        layout.append("crlf")
+    if draw(st.integers(0, 4)) == 0:
+        body = "\ufeff" + body
+        layout.append("bom")
+    return TemplateText(body, data, fmt, " ".join(layout))
+
+
+# ----------------------------------------------------------------- JSON
+
+
+class _JsonWriter:
+    def __init__(self, draw, indent: str, colon: str) -> None:
+        self.draw = draw
+        self.indent = indent
+        self.colon = colon
+
+    def value(self, value: Any, depth: int) -> str:
+        pad = self.indent * (depth + 1)
+        end = self.indent * depth
+        if isinstance(value, dict):
+            if not value:
+                return "{}"
+            if len(value) == 1 and self._small(value) and self.draw(st.integers(0, 3)) == 0:
+                (k, v), = value.items()
+                return "{" + json.dumps(k, ensure_ascii=False) + self.colon + self.value(v, depth) + "}"
+            items = [f"{pad}{json.dumps(k, ensure_ascii=False)}{self.colon}{self.value(v, depth + 1)}"
+                     for k, v in value.items()]
+            return "{\n" + ",\n".join(items) + "\n" + end + "}"
+        if isinstance(value, list):
+            if not value:
+                return "[]"
+            if self._small(value) and self.draw(st.booleans()):
+                return "[" + ", ".join(self.value(v, depth) for v in value) + "]"
+            return "[\n" + ",\n".join(pad + self.value(v, depth + 1) for v in value) + "\n" + end + "]"
+        return json.dumps(value, ensure_ascii=self.draw(st.integers(0, 5)) == 0)
+
+    @staticmethod
+    def _small(value: Any) -> bool:
+        items = value.values() if isinstance(value, dict) else value
+        return all(not isinstance(v, (dict, list)) for v in items) and len(json.dumps(value)) < 60
+
+
+@st.composite
+def json_text(draw, data: Any) -> TemplateText:
+    """``data`` written as JSON in a drawn layout."""
+    indent = draw(st.sampled_from(["  ", "    ", "\t"]))
+    colon = draw(st.sampled_from([": ", ": ", ":"]))
+    body = _JsonWriter(draw, indent, colon).value(data, 0)
+    if draw(st.booleans()):
+        body += "\n"
+    return _finish(draw, body, "json", [f"json indent={indent!r} colon={colon!r}"], data)
+
+
+# ----------------------------------------------------------------- YAML
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_COMMENT_WORDS = st.sampled_from(["TODO", "keep this", "see runbook", "key: value", "- item", "#", "ü", "!Ref X"])
+_PLAIN_UNSAFE = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`]|: | #|:$|^\s|\s$|\t")
+_SHORT_NAMES = ("Ref", "Fn::Sub", "Fn::GetAtt", "Fn::If", "Fn::Join", "Fn::Select", "Fn::Split",
+                "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Fn::FindInMap", "Fn::GetAZs",
+                "Fn::ImportValue", "Fn::Base64", "Fn::Cidr")
+
+
+def _reads_as(text: str, value: Any) -> bool:
+    try:
+        return yaml.load(f"k: {text}", Loader=_YAML_LOADER) == {"k": value}
+    except yaml.YAMLError:
+        return False
+
+
+def _short_name(value: Any) -> str | None:
+    if isinstance(value, dict) and len(value) == 1:
+        (name,) = value
+        if name in _SHORT_NAMES:
+            return name
+    return None
+
+
+class _YamlWriter:
+    """Block YAML with drawn choices at every node."""
+
+    def __init__(self, draw, unit: int, seq_indent: bool, short: float, comments: float) -> None:
+        self.draw = draw
+        self.unit = unit
+        self.seq_indent = seq_indent
+        self.short = short
+        self.comments = comments
+
+    def chance(self, p: float) -> bool:
+        return p > 0 and self.draw(st.integers(0, 99)) < p * 100
+
+    def comment(self) -> str:
+        return "# " + self.draw(_COMMENT_WORDS)
+
+    # ---- scalars
+
+    def scalar(self, value: Any, flow: bool = False) -> str:
+        if isinstance(value, str):
+            choices = ["'", '"']
+            if value and not _PLAIN_UNSAFE.search(value) and _reads_as(value, value) and not (
+                flow and set(value) & set(",[]{}")
+            ):
+                choices += ["plain", "plain", "plain"]
+            how = self.draw(st.sampled_from(choices))
+            if how == "plain":
+                return value
+            if how == "'" and value.isprintable():
+                return "'" + value.replace("'", "''") + "'"
+            return json.dumps(value, ensure_ascii=False)
+        if value is None:
+            return self.draw(st.sampled_from(["null", "~", "null"]))
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return json.dumps(value)
+
+    def flowable(self, value: Any) -> bool:
+        if isinstance(value, dict):
+            return len(value) <= 3 and all(self.flowable(v) for v in value.values())
+        if isinstance(value, list):
+            return len(value) <= 4 and all(self.flowable(v) for v in value)
+        return not (isinstance(value, str) and ("\n" in value or "\r" in value))
+
+    def flow(self, value: Any, tag_ok: bool = True) -> str:
+        """A one-line flow rendering (``tag_ok``: not right after another tag)."""
+        name = _short_name(value)
+        if tag_ok and name and isinstance(value[name], (str, list, dict)) and self.chance(self.short):
+            return self.tagged_flow(name, value[name])
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{self.key(k, flow=True)}: {self.flow(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, list):
+            return "[" + ", ".join(self.flow(v) for v in value) + "]"
+        return self.scalar(value, flow=True)
+
+    def tagged_flow(self, name: str, arg: Any) -> str:
+        tag = "!" + (name[4:] if name.startswith("Fn::") else name)
+        if name == "Fn::GetAtt" and isinstance(arg, list) and len(arg) == 2 and all(
+            isinstance(a, str) and a and "." not in a[0:] for a in arg[:1]
+        ) and isinstance(arg[1], str) and self.draw(st.booleans()):
+            text = f"{arg[0]}.{arg[1]}"
+            if _reads_as(text, text) and not set(text) & set(",[]{}#"):
+                return f"{tag} {text}"
+        if isinstance(arg, (dict, list)):
+            return f"{tag} {self.flow(arg, tag_ok=False)}"
+        if name == "Fn::GetAtt":  # a dotted string: the tag keeps the raw text
+            return f"{tag} {self.scalar(arg, flow=True)}"
+        return f"{tag} {self.scalar(arg, flow=True)}"
+
+    def key(self, key: str, flow: bool = False) -> str:
+        if key and not _PLAIN_UNSAFE.search(key) and _reads_as(key, key) and not (
+            flow and set(key) & set(",[]{}:")
+        ) and not self.chance(0.05):
+            return key
+        return json.dumps(key, ensure_ascii=False)
+
+    # ---- block layout
+
+    def entry_value(self, value: Any, col: int) -> tuple[str, list[str]]:
+        """(text after ``key:``, following lines) for a value whose key sits at ``col``."""
+        name = _short_name(value)
+        if name and self.chance(self.short):
+            arg = value[name]
+            if isinstance(arg, (str, list, dict)):
+                tag = "!" + (name[4:] if name.startswith("Fn::") else name)
+                if isinstance(arg, str) and "\n" in arg and _literal_ok(arg):
+                    return f"{tag} {_literal_head(arg)}", self.literal(arg, col + self.unit)
+                if self.flowable(arg) and (not isinstance(arg, (dict, list)) or self.draw(st.booleans())):
+                    return self.tagged_flow(name, arg), []
+                if isinstance(arg, list) and arg:
+                    return tag, self.sequence(arg, col + self.unit)
+                if isinstance(arg, dict) and arg:
+                    return tag, self.mapping(arg, col + self.unit)
+                return self.tagged_flow(name, arg), []
+        if isinstance(value, dict):
+            if not value:
+                return "{}", []
+            if self.flowable(value) and self.chance(0.15):
+                return self.flow(value), []
+            return "", self.mapping(value, col + self.unit)
+        if isinstance(value, list):
+            if not value:
+                return "[]", []
+            if self.flowable(value) and self.chance(0.25):
+                return self.flow(value), []
+            return "", self.sequence(value, col + (self.unit if self.seq_indent else 0))
+        if isinstance(value, str) and "\n" in value and _literal_ok(value) and self.draw(st.booleans()):
+            return _literal_head(value), self.literal(value, col + self.unit)
+        return self.scalar(value), []
+
+    def literal(self, s: str, col: int) -> list[str]:
+        self.literal_used = True
+        text = s[:-1] if s.endswith("\n") else s
+        return [" " * col + line if line else "" for line in text.split("\n")]
+
+    def mapping(self, value: dict, col: int) -> list[str]:
+        pad = " " * col
+        lines: list[str] = []
+        for k, v in value.items():
+            if lines and self.chance(self.comments / 2):
+                lines.append("")
+            if self.chance(self.comments):
+                lines.append((pad if self.draw(st.booleans()) else "") + self.comment())
+            self.literal_used = False
+            head, body = self.entry_value(v, col)
+            ends_in_literal = self.literal_used
+            line = f"{pad}{self.key(k)}:" + (f" {head}" if head else "")
+            if self.chance(self.comments) and not head.endswith(("|", "|-")):
+                line += "  " + self.comment()
+            lines.append(line)
+            lines.extend(body)
+            if self.chance(self.comments / 2):
+                deeper = not ends_in_literal  # a deeper comment could belong to a literal block
+                lines.append(pad + " " * self.draw(st.sampled_from([0, self.unit if deeper else 0])) + self.comment())
+        return lines
+
+    def sequence(self, value: list, col: int) -> list[str]:
+        pad = " " * col
+        lines: list[str] = []
+        for item in value:
+            if self.chance(self.comments / 2):
+                lines.append(pad + self.comment())
+            inner = col + 2
+            if isinstance(item, dict) and item and not (
+                _short_name(item) and isinstance(item[_short_name(item)], (str, list, dict)) and self.chance(self.short)
+            ):
+                body = self.mapping(item, inner)
+                # the first key goes on the dash line; comments drawn above it go first
+                while not body[0].strip() or body[0].lstrip().startswith("#"):
+                    lines.append(pad + body.pop(0).lstrip() if body[0].strip() else "")
+                lines.append(pad + "- " + body[0][inner:])
+                lines.extend(body[1:])
+            elif isinstance(item, list) and item and not (_short_name(item) or False):
+                body = self.sequence(item, inner)
+                while not body[0].strip() or body[0].lstrip().startswith("#"):
+                    lines.append(pad + body.pop(0).lstrip() if body[0].strip() else "")
+                lines.append(pad + "- " + body[0][inner:])
+                lines.extend(body[1:])
+            else:
+                head, body = self.entry_value(item, col)
+                lines.append(f"{pad}- {head}".rstrip())
+                lines.extend(body)
+        return lines
+
+
+def _literal_ok(s: str) -> bool:
+    if s.endswith("\n\n") or s.startswith((" ", "\n")) or not s.strip():
+        return False
+    return all(line == line.rstrip(" \t") and line.isprintable() for line in s.split("\n"))
+
+
+def _literal_head(s: str) -> str:
+    return "|" if s.endswith("\n") else "|-"
+
+
+@st.composite
+def yaml_text(draw, data: dict) -> TemplateText:
+    """``data`` (a mapping) written as block YAML in a drawn layout."""
+    unit = draw(st.sampled_from([2, 2, 4]))
+    seq_indent = draw(st.booleans())
+    short = draw(st.sampled_from([0.0, 0.9, 1.0]))
+    comments = draw(st.sampled_from([0.0, 0.1, 0.3]))
+    writer = _YamlWriter(draw, unit, seq_indent, short, comments)
+    lines = []
+    if draw(st.booleans()):
+        lines.append("# " + draw(_COMMENT_WORDS))
+    if draw(st.integers(0, 5)) == 0:
+        lines.append("---")
+    lines.extend(writer.mapping(data, 0))
+    if comments and draw(st.booleans()):
+        lines.append("# the end")
+    body = "\n".join(lines) + "\n"
+    layout = [f"yaml unit={unit} seq-indent={seq_indent} short={short} comments={comments}"]
+    return _finish(draw, body, "yaml", layout, data)
+
+
+def template_text(data_strategy: st.SearchStrategy, formats=("json", "yaml")) -> st.SearchStrategy:
+    """Text of a template drawn from ``data_strategy``, in a drawn format and layout."""
+
+    @st.composite
+    def build(draw):
+        data = draw(data_strategy)
+        fmt = draw(st.sampled_from(formats))
+        return draw(json_text(data) if fmt == "json" else yaml_text(data))
+
+    return build()
+
+
+# ----------------------------------------------------------------- generic documents (engine tests)
+
+_leaf_values = st.one_of(
+    scalars,
+    st.builds(lambda n: {"Ref": n}, _ID),
+    st.builds(lambda s: {"Fn::Sub": "${AWS::StackName}-" + s}, _WORD),
+    st.builds(lambda a, b: {"Fn::GetAtt": [a, b]}, _ID, st.sampled_from(["Arn", "DNSName", "Endpoint.Address"])),
+    st.just("line one\nline two\n"),
+    st.just("#!/bin/bash\necho hi"),
+)
+
+
+def _nested(children):
+    keys = st.one_of(_ID, st.sampled_from(["Properties", "Type", "Fn::If", "a/b", "t~x", "Tags", "1"]))
+    return st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(keys, children, max_size=5),
+        st.builds(lambda c, a, b: {"Fn::If": [c, a, b]}, _ID, children, children),
+        st.builds(lambda c, a: {"Fn::If": [c, a, {"Ref": "AWS::NoValue"}]}, _ID, children),
+        st.builds(lambda parts: {"Fn::Join": ["", parts]}, st.lists(children, min_size=1, max_size=3)),
+    )
+
+
+any_values = st.recursive(_leaf_values, _nested, max_leaves=12)
+
+
+@st.composite
+def documents_data(draw) -> dict:
+    """A template-shaped mapping of arbitrary nested values (intrinsics included)."""
+    resources = draw(st.dictionaries(_ID, st.dictionaries(
+        st.sampled_from(["Type", "Properties", "Condition", "DependsOn", "Metadata"]), any_values,
+        min_size=1, max_size=3), min_size=1, max_size=4))
+    data: dict[str, Any] = {}
+    if draw(st.booleans()):
+        data["AWSTemplateFormatVersion"] = "2010-09-09"
+    if draw(st.booleans()):
+        data["Parameters"] = draw(st.dictionaries(_ID, st.dictionaries(
+            st.sampled_from(["Type", "Default", "AllowedValues"]), any_values, min_size=1), max_size=2))
+    data["Resources"] = resources
+    if draw(st.booleans()):
+        data["Outputs"] = draw(st.dictionaries(_ID, st.fixed_dictionaries({"Value": any_values}), max_size=2))
+    return data
+
+
+documents = template_text(documents_data())
+
+
+# ----------------------------------------------------------------- CloudFormation templates (rule tests)
+
+_REGIONS = st.sampled_from(["us-east-1", "us-west-2", "eu-west-1"])
+_KEY_REF = st.sampled_from([{"Ref": "DataKey"}, {"Fn::GetAtt": ["DataKey", "Arn"]}, "alias/aws/s3"])
+
+
+def _maybe_if(draw, value: Any) -> Any:
+    """``value``, or ``Fn::If`` around it with ``AWS::NoValue`` (or a literal) on the other side."""
+    if draw(st.integers(0, 5)):
+        return value
+    other = draw(st.sampled_from([{"Ref": "AWS::NoValue"}, value]))
+    return {"Fn::If": ["IsProduction", value, other]}
+
+
+def _name(draw, base: str) -> Any:
+    how = draw(st.integers(0, 3))
+    if how == 0:
+        return f"{base}-{draw(_WORD)}"
+    if how == 1:
+        return {"Fn::Sub": f"${{AWS::StackName}}-{base}"}
+    if how == 2:
+        return {"Fn::Join": ["-", [{"Ref": "Environment"}, base]]}
+    return {"Fn::Sub": f"{base}-${{Environment}}-${{AWS::AccountId}}"}
+
+
+@st.composite
+def _ordinary(draw) -> dict[str, dict]:
+    """Unrelated resources: VPC pieces, Lambda, SQS, IAM, alarms, SNS."""
+    kind = draw(st.sampled_from(["vpc", "lambda", "sqs", "iam", "alarm", "sns"]))
+    lid = draw(logical_ids)
+    if kind == "vpc":
+        return {
+            f"{lid}Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16",
+                                                                  "EnableDnsSupport": True}},
+            f"{lid}Subnet": {"Type": "AWS::EC2::Subnet", "Properties": {
+                "VpcId": {"Ref": f"{lid}Vpc"}, "CidrBlock": {"Fn::Select": [0, {"Fn::Cidr": [
+                    {"Fn::GetAtt": [f"{lid}Vpc", "CidrBlock"]}, 4, 8]}]},
+                "AvailabilityZone": {"Fn::Select": [0, {"Fn::GetAZs": ""}]}}},
+            f"{lid}Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+                "GroupDescription": draw(simple_strings) or "sg", "VpcId": {"Ref": f"{lid}Vpc"},
+                "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                                          "CidrIp": "0.0.0.0/0"}]}},
+        }
+    if kind == "lambda":
+        code = draw(st.sampled_from(["def handler(event, context):\n    return {'ok': True}\n",
+                                     "exports.handler = async () => 'ok';"]))
+        return {
+            f"{lid}Role": {"Type": "AWS::IAM::Role", "Properties": {
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole"}]},
+                "ManagedPolicyArns": [
+                    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]}},
+            f"{lid}Function": {"Type": "AWS::Lambda::Function", "Properties": {
+                "Runtime": "python3.12", "Handler": "index.handler",
+                "Role": {"Fn::GetAtt": [f"{lid}Role", "Arn"]},
+                "Code": {"ZipFile": code},
+                "Timeout": _maybe_if(draw, draw(st.integers(3, 900)))}},
+        }
+    if kind == "sqs":
+        props: dict[str, Any] = {"QueueName": _name(draw, "queue"), "VisibilityTimeout": 60}
+        if draw(st.booleans()):
+            props["KmsMasterKeyId"] = _maybe_if(draw, "alias/aws/sqs")
+        return {f"{lid}Queue": {"Type": "AWS::SQS::Queue", "Properties": props}}
+    if kind == "iam":
+        return {f"{lid}Policy": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": ["s3:GetObject"],
+                "Resource": {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + draw(_WORD) + "/*"}}]}}}}
+    if kind == "alarm":
+        return {f"{lid}Alarm": {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+            "AlarmDescription": draw(simple_strings), "Namespace": "AWS/SQS",
+            "MetricName": "ApproximateAgeOfOldestMessage", "Statistic": "Maximum", "Period": 60,
+            "EvaluationPeriods": 1, "Threshold": draw(st.integers(1, 1000)),
+            "ComparisonOperator": "GreaterThanThreshold",
+            "AlarmActions": _maybe_if(draw, [{"Ref": "AlertTopic"}])}}}
+    return {"AlertTopic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": _name(draw, "alerts")}}}
+
+
+def _bucket(draw, props_extra: dict | None = None) -> dict:
+    props: dict[str, Any] = {}
+    if draw(st.booleans()):
+        props["BucketName"] = _name(draw, "data")
+    if draw(st.booleans()):
+        props["VersioningConfiguration"] = {"Status": "Enabled"}
+    if draw(st.booleans()):
+        props["BucketEncryption"] = {"ServerSideEncryptionConfiguration": [
+            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
+    props.update(props_extra or {})
+    res: dict[str, Any] = {"Type": "AWS::S3::Bucket"}
+    if props or draw(st.booleans()):
+        res["Properties"] = props
+    return res
+
+
+def _replication(dest: Any, role: Any) -> dict:
+    return {"Role": role, "Rules": [{"Status": "Enabled", "Prefix": "",
+                                     "Destination": {"Bucket": dest, "StorageClass": "STANDARD"}}]}
+
+
+@st.composite
+def _failure(draw) -> dict[str, dict]:
+    """One of the seven failure shapes of the post-mortem, or its already-correct twin."""
+    shape = draw(st.integers(1, 7))
+    broken = draw(st.booleans())
+    lid = draw(logical_ids)
+    out: dict[str, dict] = {}
+    if shape == 1:  # DR001: a data bucket without replication
+        if broken:
+            out[f"{lid}Bucket"] = _bucket(draw)
+        else:
+            out[f"{lid}Replica"] = _bucket(draw, {"VersioningConfiguration": {"Status": "Enabled"}})
+            out[f"{lid}Bucket"] = _bucket(draw, {
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "ReplicationConfiguration": _replication({"Fn::GetAtt": [f"{lid}Replica", "Arn"]},
+                                                         {"Fn::GetAtt": ["ReplicationRole", "Arn"]})})
+    elif shape == 2:  # DR002: a health check aimed at a placeholder domain
+        fqdn = draw(st.sampled_from([
+            {"Fn::Sub": "${AWS::Region}.elb.amazonaws.com"}, "api.example.com",
+            {"Fn::Join": [".", [{"Ref": "AWS::Region"}, "elb.amazonaws.com"]]}])) if broken else {
+            "Fn::Sub": f"${{{lid}Api}}.execute-api.${{AWS::Region}}.amazonaws.com"}
+        out[f"{lid}Api"] = {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Name": "api", "ProtocolType": "HTTP"}}
+        out[f"{lid}HealthCheck"] = {"Type": "AWS::Route53::HealthCheck", "Properties": {"HealthCheckConfig": {
+            "Type": "HTTPS", "FullyQualifiedDomainName": fqdn, "Port": 443, "ResourcePath": "/health",
+            "RequestInterval": 30, "FailureThreshold": 3}}}
+    elif shape == 3:  # DR003: failover record and health check, no API to probe
+        out[f"{lid}HealthCheck"] = {"Type": "AWS::Route53::HealthCheck", "Properties": {"HealthCheckConfig": {
+            "Type": "HTTPS", "FullyQualifiedDomainName": {"Fn::Sub": "${AWS::Region}.elb.amazonaws.com"},
+            "Port": 443, "ResourcePath": "/health"}}}
+        out[f"{lid}Record"] = {"Type": "AWS::Route53::RecordSet", "Properties": {
+            "HostedZoneId": "Z123", "Name": "api.corp.internal.", "Type": "CNAME", "TTL": "60",
+            "SetIdentifier": "primary", "Failover": "PRIMARY",
+            "HealthCheckId": {"Ref": f"{lid}HealthCheck"}, "ResourceRecords": ["primary.corp.internal"]}}
+        if not broken:
+            out[f"{lid}HttpApi"] = {"Type": "AWS::ApiGatewayV2::Api",
+                                    "Properties": {"Name": "primary", "ProtocolType": "HTTP"}}
+    elif shape in (4, 7):  # DR004 (not global) / DR007 (burstable class in a global cluster)
+        cluster: dict[str, Any] = {"Engine": draw(st.sampled_from(["aurora-postgresql", "aurora-mysql"])),
+                                   "MasterUsername": "admin",
+                                   "MasterUserPassword": {"Ref": "DbPassword"},
+                                   "StorageEncrypted": True}
+        if shape == 7 or not broken:
+            out[f"{lid}Global"] = {"Type": "AWS::RDS::GlobalCluster", "Properties": {
+                "GlobalClusterIdentifier": _name(draw, "global"), "Engine": cluster["Engine"],
+                "StorageEncrypted": True}}
+            cluster["GlobalClusterIdentifier"] = {"Ref": f"{lid}Global"}
+        out[f"{lid}Cluster"] = {"Type": "AWS::RDS::DBCluster", "Properties": cluster}
+        klass = draw(st.sampled_from(["db.t3.medium", "db.t4g.medium"])) if (shape == 7 and broken) else "db.r5.large"
+        out[f"{lid}Instance"] = {"Type": "AWS::RDS::DBInstance", "Properties": {
+            "DBClusterIdentifier": {"Ref": f"{lid}Cluster"}, "Engine": cluster["Engine"],
+            "DBInstanceClass": klass}}
+    elif shape == 5:  # DR005: replica-level SSE without table-level KMS
+        replicas = [{"Region": r} for r in ("us-east-1", "us-west-2")]
+        props: dict[str, Any] = {"TableName": _name(draw, "table"), "BillingMode": "PAY_PER_REQUEST",
+                                 "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                                 "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                                 "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
+                                 "Replicas": replicas}
+        if broken:
+            for r in replicas:
+                r["SSESpecification"] = {"KMSMasterKeyId": draw(_KEY_REF)}
+        else:
+            props["SSESpecification"] = {"SSEEnabled": True, "SSEType": "KMS"}
+        out[f"{lid}Table"] = {"Type": "AWS::DynamoDB::GlobalTable", "Properties": props}
+    else:  # DR006: replication to a bucket the template does not define
+        dest = f"{lid}Destination"
+        target = draw(st.sampled_from([{"Fn::GetAtt": [dest, "Arn"]},
+                                       {"Fn::Sub": f"arn:aws:s3:::${{AWS::StackName}}-{lid.lower()}-replica"}]))
+        out[f"{lid}Source"] = _bucket(draw, {
+            "VersioningConfiguration": {"Status": "Enabled"},
+            "ReplicationConfiguration": _replication(target, {"Fn::GetAtt": ["ReplicationRole", "Arn"]})})
+        if not broken:
+            props = {"VersioningConfiguration": {"Status": "Enabled"}}
+            if "Fn::Sub" in target:
+                props["BucketName"] = {"Fn::Sub": f"${{AWS::StackName}}-{lid.lower()}-replica"}
+            out[dest] = {"Type": "AWS::S3::Bucket", "Properties": props}
+    return out
+
+
+@st.composite
+def cfn_templates_data(draw) -> dict:
+    """A CloudFormation template: parameters, conditions, ordinary resources and failure shapes."""
+    resources: dict[str, Any] = {}
+    for piece in draw(st.lists(st.one_of(_ordinary(), _failure(), _failure()), min_size=1, max_size=4)):
+        for lid, res in piece.items():
+            resources.setdefault(lid, res)  # a colliding id keeps the first resource
+    if draw(st.integers(0, 3)) == 0:
+        # a resource named after what a fix would add
+        resources.setdefault(draw(st.sampled_from(COLLIDING_IDS)),
+                             {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": draw(_WORD)}})
+    text = json.dumps(resources)
+    template: dict[str, Any] = {}
+    if draw(st.booleans()):
+        template["AWSTemplateFormatVersion"] = "2010-09-09"
+    if draw(st.booleans()):
+        template["Description"] = draw(simple_strings)
+    params: dict[str, Any] = {}
+    if "Environment" in text or draw(st.booleans()):
+        params["Environment"] = {"Type": "String", "Default": "prod", "AllowedValues": ["prod", "dev"]}
+    if "DbPassword" in text:
+        params["DbPassword"] = {"Type": "String", "NoEcho": True}
+    if draw(st.booleans()):
+        params["SecondaryRegion"] = {"Type": "String", "Default": draw(_REGIONS)}
+    if "DataKey" in text:
+        resources.setdefault("DataKey", {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": {
+                "Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}}, "Action": "kms:*", "Resource": "*"}]}}})
+    if "ReplicationRole" in text:
+        resources.setdefault("ReplicationRole", {"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}})
+    if "AlertTopic" in text:
+        resources.setdefault("AlertTopic", {"Type": "AWS::SNS::Topic"})
+    if params:
+        template["Parameters"] = params
+    if "IsProduction" in text or draw(st.booleans()):
+        template["Conditions"] = {"IsProduction": {"Fn::Equals": [{"Ref": "Environment"}, "prod"]}}
+        params.setdefault("Environment", {"Type": "String", "Default": "prod"})
+        template["Parameters"] = params
+    template["Resources"] = resources
+    if draw(st.booleans()):
+        first = next(iter(resources))
+        template["Outputs"] = {"FirstId": {"Value": {"Ref": first}}}
+    return template
+
+
+cfn_templates = template_text(cfn_templates_data())
