@@ -43,14 +43,16 @@ class Splice:
 class _Ctx:
     """What a strategy needs: the document, its text index, style and a renderer."""
 
-    def __init__(self, doc: TemplateDocument) -> None:
+    def __init__(self, doc: TemplateDocument, *, literals: bool = True) -> None:
         self.doc = doc
         self.text = doc.text
         self.ix = doc.index
         self.style = doc.style
         self.nl = self.style.newline
-        self.yaml = YamlRenderer(self.style)
         self._yaml_last = YamlRenderer(self.style, literals=False)
+        # Without literals, multi-line strings are written double-quoted: the retry when a literal
+        # block would swallow what follows it (an indented comment line, for one).
+        self.yaml = YamlRenderer(self.style) if literals else self._yaml_last
 
     def renderer(self, end: int) -> YamlRenderer:
         """The YAML renderer for new text that ends at offset ``end`` of the old text.
@@ -354,7 +356,16 @@ def _escalations(doc: TemplateDocument, op: dict) -> list[tuple[str, str]]:
 
 
 def _try(doc: TemplateDocument, op: dict, expected: Any, container_ptr: str, segment: str, first: bool):
-    ctx = _Ctx(doc)
+    """Try one strategy; when its text does not check out, the same strategy without literal blocks."""
+    for literals in (True, False):
+        new = _attempt(_Ctx(doc, literals=literals), op, expected, container_ptr, segment, first)
+        if new is not None:
+            return new
+    return None
+
+
+def _attempt(ctx: _Ctx, op: dict, expected: Any, container_ptr: str, segment: str, first: bool):
+    doc = ctx.doc
     steps, rest = resolve(doc.root, container_ptr)
     if rest or any(s.inner for s in steps):
         return None

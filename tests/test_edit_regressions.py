@@ -99,3 +99,17 @@ def test_yaml_error_positions_are_inside_the_text(text: str) -> None:
     with pytest.raises(LoadError) as info:
         load_text(text, "t.yaml")
     assert 1 <= info.value.line <= text.count("\n") + 1
+
+
+def test_literal_block_never_swallows_the_indented_comments_after_it() -> None:
+    # found in CI by test_random_operations_match_jsonpatch_and_keep_other_lines: a value rewritten as a
+    # `|` block ended right above a more indented comment line, which became part of the string
+    text = ("Resources:\n  A0:\n    Type:\n      Fn::Join:\n      - ''\n      - - []\n        - Ref: A0\n"
+            "      # TODO\n  # TODO\n# TODO\n\nOutputs: {}\n")
+    value = {"Fn::Join": ["", ["line one\nline two\n", "line one\nline two\n"]]}
+    doc = TemplateDocument.from_text(text)
+    new = doc.apply([{"op": "add", "path": "/Resources", "value": value}])
+    assert new.data["Resources"] == value
+    out = new.dumps()
+    assert out.count("# TODO") == 3
+    assert out.endswith("      # TODO\n  # TODO\n# TODO\n\nOutputs: {}\n")
