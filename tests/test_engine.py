@@ -208,3 +208,34 @@ def test_select_and_ignore_by_id_name_and_prefix() -> None:
 def test_no_rule_selected_leaves_any_file_untouched() -> None:
     result = process_text(TEMPLATE, "t.yaml", Settings(), fix=True, rules=[])
     assert not result.changed and not result.findings
+
+
+def test_plugins_from_entry_points_join_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    import autofix.registry as registry
+
+    module = types.SimpleNamespace(RULES=[FlipOn])
+
+    class EntryPoint:
+        def __init__(self, obj):
+            self.obj = obj
+
+        def load(self):
+            return self.obj
+
+    monkeypatch.setattr(registry, "entry_points",
+                        lambda group: [EntryPoint(Versioning), EntryPoint(module)] if group == "autofix.rules" else [])
+    registry.all_rules.cache_clear()
+    try:
+        ids = [r.id for r in registry.all_rules()]
+        assert {"TS001", "TS003", "DR001", "DR007"} <= set(ids)
+        assert ids == sorted(ids)
+        # a plugin reusing a built-in id is refused
+        clash = make_rule("DR001", "clash", needs_versioning)
+        monkeypatch.setattr(registry, "entry_points", lambda group: [EntryPoint(clash)])
+        registry.all_rules.cache_clear()
+        with pytest.raises(RegistryError, match="duplicate rule id DR001"):
+            registry.all_rules()
+    finally:
+        registry.all_rules.cache_clear()
