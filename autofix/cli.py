@@ -333,7 +333,7 @@ def fix(
             try:
                 write_back(target.path, result.original or "", result.fixed or "")
             except WriteError as exc:
-                result.errors.append(ErrorEntry(target.path, exc.message))
+                result.errors.append(ErrorEntry(target.path, exc.message, kind="write"))
                 result.fixed = None
                 result.applied = []
         explicit = target.explicit and not only_templates

@@ -31,7 +31,7 @@ class ErrorEntry:
     line: int | None = None
     column: int | None = None
     rule: str | None = None
-    kind: str = "error"  # "error" | "not-a-template"
+    kind: str = "error"  # "error" | "not-a-template" | "write"
 
 
 @dataclass

@@ -142,7 +142,7 @@ class Summary:
 
 
 def _load_failed(result: FileResult) -> bool:
-    return any(e.rule is None for e in result.errors)
+    return any(e.rule is None and e.kind != "write" for e in result.errors)
 
 
 def json_document(results: Iterable[tuple[FileResult, bool]], summary: Summary | None = None) -> str:
