@@ -74,6 +74,22 @@ class _Ctx:
 
     # ---------------------------------------------------------- geometry
 
+    def dash_line(self, item: Node) -> int | None:
+        """Start of the line holding ``item``'s dash when that dash stands alone on an earlier line.
+
+        ``-`` followed by a line break puts the item on the next line (``-\n  Ref: X``); removing
+        or inserting before such an item must take the dash line with it.
+        """
+        if not self.ix.at_line_start(item.start):
+            return None
+        i = self.ix.line_start(item.start) - 1
+        while i >= 0 and self.text[i] in " \t\r\n":
+            i -= 1
+        if i < 0 or self.text[i] != "-":
+            return None
+        start = self.ix.line_start(i)
+        return start if self.text[start:i].strip(" \t") == "" else None
+
     def content_end(self, node: Node) -> int:
         """Where a value's own text ends (block collections' marks run past trailing comments)."""
         if node.kind == SCALAR:
@@ -248,6 +264,9 @@ class AddEdit(Edit):
         start = ctx.ix.line_start(target.start)
         if ctx.text[start:target.start].strip(" \t") == "-":
             return Splice(start, start, ctx.nl.join(lines) + ctx.nl)
+        if ctx.dash_line(target) is not None:  # the target's dash stands alone on the line above it
+            start = ctx.dash_line(target)
+            return Splice(start, start, ctx.nl.join(lines) + ctx.nl)
         # the target shares its line with outer dashes ("- - a"): the new item takes its place
         # there and the target moves to a line of its own, at the same column
         if ctx.ix.col(target.start) != len(dash):
@@ -280,6 +299,10 @@ class RemoveEdit(Edit):
                 return Splice(first.start, nxt.start, "")
             return Splice(prev_end, last.end, "")
         # block YAML
+        if c.kind == SEQ and ctx.dash_line(first) is not None:
+            # a dash alone on its line, the item below it: remove both lines
+            start, end = ctx.dash_line(first), ctx.after_line(ctx.content_end(last))
+            return Splice(start, end, "") if end < len(ctx.text) or ctx.text.endswith("\n") else None
         if c.kind == SEQ:
             line_start = ctx.ix.line_start(first.start)
             if ctx.text[line_start:first.start].strip(" \t") != "-":

@@ -113,3 +113,17 @@ def test_literal_block_never_swallows_the_indented_comments_after_it() -> None:
     out = new.dumps()
     assert out.count("# TODO") == 3
     assert out.endswith("      # TODO\n  # TODO\n# TODO\n\nOutputs: {}\n")
+
+
+DASH_ALONE = ("Resources:\n  A:\n    Type: X\n    Properties:\n      Fn::If:\n      # c1\n      - A0\n"
+              "      - - a  # c2\n        - b\n      -\n        Ref: AWS::NoValue  # c3\n      # c4\n\n# c5\n"
+              "Outputs: {}\n")
+
+
+def test_items_whose_dash_stands_alone_are_removed_and_inserted_locally() -> None:
+    # found in CI by test_random_operations_match_jsonpatch_and_keep_other_lines: removing an item written
+    # as "-" on one line and its value below rewrote the whole sequence, losing its comments
+    out = _apply(DASH_ALONE, {"op": "remove", "path": "/Resources/A/Properties/Fn::If/2"})
+    assert out == DASH_ALONE.replace("      -\n        Ref: AWS::NoValue  # c3\n", "")
+    out = _apply(DASH_ALONE, {"op": "add", "path": "/Resources/A/Properties/Fn::If/2", "value": "new"})
+    assert out == DASH_ALONE.replace("      -\n        Ref:", "      - new\n      -\n        Ref:")
