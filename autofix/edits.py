@@ -77,18 +77,24 @@ class _Ctx:
     def dash_line(self, item: Node) -> int | None:
         """Start of the line holding ``item``'s dash when that dash stands alone on an earlier line.
 
-        ``-`` followed by a line break puts the item on the next line (``-\n  Ref: X``); removing
-        or inserting before such an item must take the dash line with it.
+        ``-`` followed by a line break puts the item on a later line (``-\n  Ref: X``), maybe after
+        comment lines; removing or inserting before such an item must take the dash line with it.
         """
         if not self.ix.at_line_start(item.start):
             return None
-        i = self.ix.line_start(item.start) - 1
-        while i >= 0 and self.text[i] in " \t\r\n":
-            i -= 1
-        if i < 0 or self.text[i] != "-":
+        starts = self.ix.starts
+        line = self.ix.line_of(item.start) - 1
+        while line >= 0:
+            start = starts[line]
+            end = starts[line + 1] if line + 1 < len(starts) else len(self.text)
+            content = self.text[start:end].strip()
+            if content == "" or content.startswith("#"):
+                line -= 1
+                continue
+            if content == "-" or (content.startswith("-") and content[1:].lstrip().startswith("#")):
+                return start
             return None
-        start = self.ix.line_start(i)
-        return start if self.text[start:i].strip(" \t") == "" else None
+        return None
 
     def content_end(self, node: Node) -> int:
         """Where a value's own text ends (block collections' marks run past trailing comments)."""
@@ -269,7 +275,8 @@ class AddEdit(Edit):
             return Splice(start, start, ctx.nl.join(lines) + ctx.nl)
         # the target shares its line with outer dashes ("- - a"): the new item takes its place
         # there and the target moves to a line of its own, at the same column
-        if ctx.ix.col(target.start) != len(dash):
+        before = ctx.text[start:target.start]
+        if ctx.ix.col(target.start) != len(dash) or not before.rstrip(" \t").endswith("-"):
             return None
         return Splice(target.start, target.start, ctx.nl.join([lines[0][len(dash):], *lines[1:], dash]))
 
@@ -426,6 +433,12 @@ def _whole(doc: TemplateDocument, expected: Any) -> TemplateDocument:
 
 def apply_operation(doc: TemplateDocument, op: dict) -> TemplateDocument:
     """Apply one add/remove/replace operation, escalating until the text checks out."""
+    return apply_operation_traced(doc, op)[0]
+
+
+def apply_operation_traced(doc: TemplateDocument, op: dict) -> tuple[TemplateDocument, str | None]:
+    """:func:`apply_operation`, also saying which value was rewritten whole when the local edit was not
+    possible: its pointer (``""`` for the whole document), or None when the edit stayed local."""
     try:
         expected = jsonpatch.JsonPatch([op]).apply(doc.data, in_place=False)
     except jsonpointer.JsonPointerException:
@@ -434,12 +447,12 @@ def apply_operation(doc: TemplateDocument, op: dict) -> TemplateDocument:
         reason = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "..."
         raise EditError(f"patch does not apply: {op.get('op')} {op.get('path')}: {reason}") from None
     if expected == doc.data:
-        return doc
+        return doc, None
     for i, (container_ptr, segment) in enumerate(_escalations(doc, op)):
         new = _try(doc, op, expected, container_ptr, segment, first=(i == 0))
         if new is not None:
-            return new
-    return _whole(doc, expected)
+            return new, (None if i == 0 else join_pointer(*split_pointer(container_ptr), segment))
+    return _whole(doc, expected), ""
 
 
 def apply_operations(doc: TemplateDocument, operations: list[dict]) -> TemplateDocument:

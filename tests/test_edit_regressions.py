@@ -127,3 +127,12 @@ def test_items_whose_dash_stands_alone_are_removed_and_inserted_locally() -> Non
     assert out == DASH_ALONE.replace("      -\n        Ref: AWS::NoValue  # c3\n", "")
     out = _apply(DASH_ALONE, {"op": "add", "path": "/Resources/A/Properties/Fn::If/2", "value": "new"})
     assert out == DASH_ALONE.replace("      -\n        Ref:", "      - new\n      -\n        Ref:")
+
+
+def test_a_lone_dash_separated_from_its_item_by_comments_is_found() -> None:
+    # found in CI by the same property: a comment line between the lone dash and its item
+    text = "P:\n    D:\n    -\n# c0\n        Ref: A0  # c1\n    # c2\n    - a\nR: {}\n"
+    assert _apply(text, {"op": "add", "path": "/P/D/0", "value": "new"}) == text.replace(
+        "    -\n# c0", "    - new\n    -\n# c0")
+    assert _apply(text, {"op": "remove", "path": "/P/D/0"}) == text.replace(
+        "    -\n# c0\n        Ref: A0  # c1\n", "")
