@@ -72,6 +72,10 @@ def _whole(doc: TemplateDocument, chain: list[Node], node: Node, removal: bool =
         return Region(0, ix.line_of(len(doc.text)))
     first = ix.line_of(_entry_start(parent, node))
     last = ix.line_of(_content_end(doc, node))
+    if doc.format == "yaml" and parent.kind != MAP:
+        lone_dash = _lone_dash_line(doc, node)  # "-" alone above the item belongs to it
+        if lone_dash is not None:
+            first = min(first, lone_dash)
     prev, nxt = _siblings(parent, node)
     if removal or doc.format == "json":
         # separators: a comma on the previous entry's line, the next entry pulled up
@@ -84,6 +88,20 @@ def _whole(doc: TemplateDocument, chain: list[Node], node: Node, removal: bool =
 
 def _special(doc: TemplateDocument, node: Node) -> bool:
     return node.tag is not None or (doc.format == "yaml" and node.flow and node.kind != SCALAR)
+
+
+def _lone_dash_line(doc: TemplateDocument, item: Node) -> int | None:
+    """The line of ``item``'s dash when it stands alone above the item (comment and blank lines between)."""
+    lines = doc.text.split("\n")
+    line = doc.index.line_of(item.start)
+    if doc.text[doc.index.line_start(item.start):item.start].strip(" \t"):
+        return None
+    for above in range(line - 1, -1, -1):
+        content = lines[above].strip()
+        if content == "" or content.startswith("#"):
+            continue
+        return above if content == "-" or (content.startswith("-") and content[1:].lstrip().startswith("#")) else None
+    return None
 
 
 def region(doc: TemplateDocument, op: dict) -> Region:
@@ -127,6 +145,10 @@ def region(doc: TemplateDocument, op: dict) -> Region:
         target = items[int(last_seg)]
         at = ix.line_of(target.start)
         own_line = doc.text[ix.line_start(target.start):target.start].strip(" \t") == "-"
+        if doc.format == "yaml" and not own_line:
+            lone_dash = _lone_dash_line(doc, target)
+            if lone_dash is not None:  # "-" alone on a line above the item: the new item goes before it
+                return Region(lone_dash, lone_dash - 1)
         # JSON: the comma; "- - a": the target moves to a line of its own
         return Region(at, at - 1) if doc.format == "yaml" and own_line else Region(at, at)
     end_line = ix.line_of(_content_end(doc, last_value))
