@@ -32,3 +32,4 @@ def sarif_schema_path() -> Path | None:
     candidates = [Path(env)] if env else []
     candidates.append(Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-2.1.0.json")
     return next((p for p in candidates if p.is_file()), None)
+

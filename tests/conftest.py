@@ -6,9 +6,13 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
+from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from cli_fixtures import GLOBAL_BURSTABLE
 
 settings.register_profile("dev", max_examples=60, deadline=None)
 # CI replays the same 400 examples every run (derandomize, and no example database, whose replays would
@@ -23,3 +27,16 @@ settings.register_profile("debug", max_examples=300, deadline=None, report_multi
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("hunt", parent=settings.get_profile("debug"), max_examples=3000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> Path:
+    """A template file with one DR007 finding (see ``cli_fixtures.GLOBAL_BURSTABLE``)."""
+    path = tmp_path / "stack.yaml"
+    path.write_text(GLOBAL_BURSTABLE, encoding="utf-8")
+    return path

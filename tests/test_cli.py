@@ -6,25 +6,12 @@ import json
 from pathlib import Path
 
 import jsonpatch
-import pytest
 from cli_fixtures import GLOBAL_BURSTABLE
 from typer.testing import CliRunner
 
 from autofix.cli import app
 
 TEMPLATE = GLOBAL_BURSTABLE
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def template(tmp_path: Path) -> Path:
-    path = tmp_path / "stack.yaml"
-    path.write_text(TEMPLATE, encoding="utf-8")
-    return path
 
 
 def test_check_prints_ruff_style_lines_and_exits_1(runner: CliRunner, template: Path) -> None:

@@ -18,18 +18,6 @@ from autofix.registry import all_rules
 from autofix.ruledocs import anchor
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def template(tmp_path: Path) -> Path:
-    path = tmp_path / "stack.yaml"
-    path.write_text(GLOBAL_BURSTABLE, encoding="utf-8")
-    return path
-
-
 def _validate_sarif(doc: dict) -> None:
     """Essential fields always; the official schema when its file is available."""
     assert doc["version"] == "2.1.0"
