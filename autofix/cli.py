@@ -12,7 +12,6 @@ that failed verification, bad usage).
 from __future__ import annotations
 
 import io
-import json
 import sys
 from dataclasses import dataclass, field
 from enum import Enum
@@ -25,6 +24,7 @@ from autofix import __version__
 from autofix.config import build_settings
 from autofix.discover import discover
 from autofix.errors import AutofixError, ConfigError, LoadError, WriteError
+from autofix.escape import dumps, visible
 from autofix.formats import OutputFormat, reporter
 from autofix.formats.base import Reporter
 from autofix.formats.text import print_markdown, write_diff
@@ -126,7 +126,7 @@ class _Run:
         try:
             self.output_file.write_text(self._reporter.out.getvalue(), encoding="utf-8")
         except OSError as exc:
-            typer.echo(f"error: cannot write {self.output_file}: {exc.strerror or exc}", err=True)
+            typer.echo(f"error: cannot write {visible(self.output_file)}: {visible(exc.strerror or exc)}", err=True)
             self.worse(EXIT_ERROR)
 
 
@@ -136,7 +136,7 @@ def _settings(paths: list[str], select, ignore, dr, unsafe, exclude, max_bytes) 
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {visible(message)}", err=True)
     return typer.Exit(EXIT_ERROR)
 
 
@@ -187,7 +187,7 @@ def _write_report(state: _Run, path: str | None, summary: Summary) -> None:
     try:
         atomic_write(path, summary.report().encode("utf-8"))
     except OSError as exc:
-        typer.echo(f"error: cannot write report {path}: {exc.strerror or exc}", err=True)
+        typer.echo(f"error: cannot write report {visible(path)}: {visible(exc.strerror or exc)}", err=True)
         state.worse(EXIT_ERROR)
 
 
@@ -202,14 +202,14 @@ def _stdin(state: _Run, name: str | None, *, fix: bool, diff: bool, patch: bool)
         decoded = decode(text)
     except AutofixError as exc:
         where = f":{exc.location()}" if exc.line else ""
-        typer.echo(f"{filename}{where}: error: {exc.message}", err=True)
+        typer.echo(f"{visible(filename)}{where}: error: {visible(exc.message)}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
     result = process_text(decoded, filename, state.settings, fix=fix)
     if not fix:
         _finish_check(state, [(result, True)])
         return
     if patch:
-        typer.echo(json.dumps(result.patch, indent=2, ensure_ascii=False))
+        typer.echo(dumps(result.patch, indent=2))
         if result.patch:
             state.worse(EXIT_FINDINGS)
     elif diff:
@@ -347,7 +347,7 @@ def fix(
     if patch:
         if targets_seen != 1:
             raise _fail(f"--patch prints the patch of a single file; {targets_seen} files were given")
-        typer.echo(json.dumps(patches[0], indent=2, ensure_ascii=False))
+        typer.echo(dumps(patches[0], indent=2))
         if patches[0]:
             state.worse(EXIT_FINDINGS)
     state.reporter().finish(summary)
@@ -364,7 +364,7 @@ def list_rules(output_format: Annotated[RulesFormat, typer.Option(
     """List every rule: id, name, fix safety and summary."""
     rules = all_rules()
     if output_format is RulesFormat.json:
-        typer.echo(json.dumps([
+        typer.echo(dumps([
             {"id": r.id, "name": r.name, "fix": r.fix_applicability.value if r.fix_applicability else None,
              "summary": r.summary, "url": help_uri(r)} for r in rules], indent=2))
     elif output_format is RulesFormat.markdown:
@@ -389,7 +389,7 @@ def main() -> None:
     try:
         app()
     except AutofixError as exc:  # pragma: no cover - every path above catches its own
-        typer.echo(f"error: {exc.message}", err=True)
+        typer.echo(f"error: {visible(exc.message)}", err=True)
         raise SystemExit(EXIT_ERROR) from None
     except KeyboardInterrupt:
         raise SystemExit(130) from None

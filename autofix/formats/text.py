@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from rich.console import Console
 from rich.text import Text
 
+from autofix.escape import visible
 from autofix.formats.base import Reporter
 from autofix.plan import allowed
 
@@ -34,22 +35,22 @@ def console(stream: TextIO, color: bool | None = None) -> Console:
 
 def finding_text(file: str, f: Finding, fixable: bool) -> Text:
     text = Text()
-    text.append(file, style="bold")
+    text.append(visible(file), style="bold")
     text.append(f":{f.line}:{f.column}:", style="dim")
     text.append(" ")
-    text.append(f.rule_id, style="bold red")
+    text.append(visible(f.rule_id), style="bold red")
     if fixable:
         text.append(" [*]", style="cyan")
-    text.append(f" {f.message}")
+    text.append(f" {visible(f.message)}")
     return text
 
 
 def error_text(e: ErrorEntry) -> Text:
     where = f":{e.line}:{e.column or 1}" if e.line else ""
     text = Text()
-    text.append(f"{e.file}{where}:", style="bold")
+    text.append(f"{visible(e.file)}{where}:", style="bold")
     text.append(" error:", style="bold red")
-    text.append(f" {e.message}")
+    text.append(f" {visible(e.message)}")
     return text
 
 
@@ -75,14 +76,19 @@ _DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green")
 
 
 def write_diff(diff: str, stream: TextIO) -> None:
-    """Write a unified diff, coloured when ``stream`` is a terminal, byte for byte otherwise."""
+    """Write a unified diff, coloured when ``stream`` is a terminal, byte for byte otherwise.
+
+    Piped, the diff stays exact so that ``patch`` applies it (each line starts with its diff
+    marker, so no template text can pass for a report line); on a terminal every control or
+    bidi character in it is shown escaped.
+    """
     out = console(stream)
     if out.color_system is None or out.no_color:
         stream.write(diff)
         return
-    for line in diff.splitlines():
+    for line in diff.split("\n")[:-1]:  # on a terminal, no template byte may act as a control
         style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), None)
-        out.print(Text(line, style=style or ""))
+        out.print(Text(visible(line.removesuffix("\r")), style=style or ""))
 
 
 def print_markdown(text: str, stream: TextIO) -> None:
