@@ -229,6 +229,18 @@ def _finish_check(state: _Run, results: list[tuple[FileResult, bool]], summary: 
     state.reporter().finish(summary)
 
 
+def _unwritten(result: FileResult, path: str, settings: Settings, exc: WriteError) -> FileResult:
+    """A fixed file that could not be written: it still holds every finding it had, none fixed."""
+    original = result.original or ""
+    try:
+        unfixed = process_text(original, path, settings, fix=False)
+    except Exception:  # pragma: no cover - it just ran with fix=True on the same text
+        unfixed = FileResult(path, original=original)
+    unfixed.errors = [e for e in unfixed.errors if e not in result.errors] + result.errors
+    unfixed.errors.append(ErrorEntry(path, exc.message, kind="write"))
+    return unfixed
+
+
 def _fold(state: _Run, result: FileResult, explicit: bool) -> None:
     if any(e.kind != "not-a-template" or explicit for e in result.errors):
         state.worse(EXIT_ERROR)
@@ -333,9 +345,7 @@ def fix(
             try:
                 write_back(target.path, result.original or "", result.fixed or "")
             except WriteError as exc:
-                result.errors.append(ErrorEntry(target.path, exc.message, kind="write"))
-                result.fixed = None
-                result.applied = []
+                result = _unwritten(result, target.path, settings, exc)
         explicit = target.explicit and not only_templates
         summary.add(result, settings, explicit)
         if patch:
