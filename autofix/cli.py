@@ -95,6 +95,10 @@ OutputFile = Annotated[Path | None, typer.Option("--output-file", "-o", dir_okay
 ShowUnused = Annotated[bool, typer.Option("--show-unused-suppressions",
                                           help="Also report Metadata autofix ignore entries that suppress "
                                           "nothing.")]
+DaskScheduler = Annotated[str | None, typer.Option("--dask-scheduler", envvar="AUTOFIX_DASK_SCHEDULER",
+                                                   metavar="ADDRESS", help="Run on the Dask distributed "
+                                                   "cluster of this scheduler, e.g. tcp://10.0.0.5:8786 "
+                                                   "(needs autofix[dask] here and on the workers).")]
 OnlyTemplates = Annotated[bool, typer.Option("--only-templates", help="Skip files that are not CloudFormation "
                                              "templates quietly, even when named (for pre-commit).")]
 
@@ -156,18 +160,36 @@ def _stderr_console():
     return Console(stderr=True)
 
 
+def _engine(address: str | None):
+    """The distributed engine for ``--dask-scheduler`` (None: run locally); exit 2 when unusable."""
+    if not address:
+        return None
+    from autofix.dask_engine import connect
+
+    try:
+        return connect(address)
+    except AutofixError as exc:
+        raise _fail(exc.message) from None
+
+
 def _results(paths: list[str], settings: Settings, *, fix: bool, jobs: int | None, gitignore: bool,
-             progress: bool):
+             progress: bool, scheduler: str | None = None):
     targets = discover(paths, settings.exclude, gitignore)
-    bar = _progress(len(targets), progress)
-    if bar is None:
-        yield from zip(targets, run([t.path for t in targets], settings, fix=fix, jobs=jobs), strict=False)
-        return
-    with bar:
-        task = bar.add_task("autofix", total=len(targets))
-        results = run([t.path for t in targets], settings, fix=fix, jobs=jobs,
-                      progress=lambda n: bar.advance(task, n))
-        yield from zip(targets, results, strict=False)
+    engine = _engine(scheduler)
+    try:
+        bar = _progress(len(targets), progress)
+        if bar is None:
+            yield from zip(targets, run([t.path for t in targets], settings, fix=fix, jobs=jobs, engine=engine),
+                           strict=False)
+            return
+        with bar:
+            task = bar.add_task("autofix", total=len(targets))
+            results = run([t.path for t in targets], settings, fix=fix, jobs=jobs,
+                          progress=lambda n: bar.advance(task, n), engine=engine)
+            yield from zip(targets, results, strict=False)
+    finally:
+        if engine is not None:
+            engine.close()
 
 
 def _emit(state: _Run, result: FileResult, explicit: bool) -> None:
@@ -266,6 +288,7 @@ def check(
     output_file: OutputFile = None,
     show_unused_suppressions: ShowUnused = False,
     only_templates: OnlyTemplates = False,
+    dask_scheduler: DaskScheduler = None,
 ) -> None:
     """Report findings as file:line:col: RULE [*] message ([*]: a fix autofix fix would apply)."""
     try:
@@ -280,7 +303,7 @@ def check(
         raise typer.Exit(state.exit_code)
     summary = Summary()
     for target, result in _results(paths, settings, fix=False, jobs=jobs, gitignore=not no_gitignore,
-                                   progress=not no_progress):
+                                   progress=not no_progress, scheduler=dask_scheduler):
         explicit = target.explicit and not only_templates
         summary.add(result, settings, explicit)
         _emit(state, result, explicit)
@@ -314,6 +337,7 @@ def fix(
     output_file: OutputFile = None,
     show_unused_suppressions: ShowUnused = False,
     only_templates: OnlyTemplates = False,
+    dask_scheduler: DaskScheduler = None,
     validate: Annotated[bool, typer.Option("--validate", help="Run cfn-lint on each fixed template and do not "
                                            "write one that gains a cfn-lint error (needs autofix[validate]).")
                         ] = False,
@@ -339,7 +363,7 @@ def fix(
     if diff or patch:  # standard output holds the diff or the patch: the report goes to standard error
         state.reporter(sys.stderr)
     for target, result in _results(paths, settings, fix=True, jobs=jobs, gitignore=not no_gitignore,
-                                   progress=not no_progress):
+                                   progress=not no_progress, scheduler=dask_scheduler):
         targets_seen += 1
         if result.changed and not diff and not patch:
             try:

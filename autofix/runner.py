@@ -54,16 +54,25 @@ def process_path(path: str, settings: Settings, fix: bool) -> FileResult:
     try:
         text = read_text(path, settings)
     except LoadError as exc:
-        result = FileResult(path)
-        result.errors.append(ErrorEntry(path, exc.message, exc.line, exc.column))
-        return result
+        return read_error(path, exc)
+    return guarded(text, path, settings, fix)
+
+
+def guarded(text: str, path: str, settings: Settings, fix: bool) -> FileResult:
+    """:func:`~autofix.pipeline.process_text` for one file of a batch: a bug costs that file, never the batch."""
     try:
         return process_text(text, path, settings, fix=fix)
-    except Exception as exc:  # a bug must cost one file, not the batch
+    except Exception as exc:
         result = FileResult(path, original=text)
         result.errors.append(ErrorEntry(path, f"internal error: {type(exc).__name__}: {exc} "
                                         "(please report this; the file was left untouched)"))
         return result
+
+
+def read_error(path: str, exc: LoadError) -> FileResult:
+    result = FileResult(path)
+    result.errors.append(ErrorEntry(path, exc.message, exc.line, exc.column))
+    return result
 
 
 #: Test-only hook: a worker process that is handed a file whose name contains this
