@@ -14,13 +14,15 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from autofix.document import decode
 from autofix.errors import LoadError
 from autofix.pipeline import ErrorEntry, FileResult, process_text
 from autofix.settings import Settings
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 
 def read_text(path: str, settings: Settings) -> str:
@@ -194,6 +196,8 @@ class _Pool:
         self.pool: ProcessPoolExecutor | None = None
 
     def _fresh(self, workers: int | None = None) -> ProcessPoolExecutor:
+        from concurrent.futures import ProcessPoolExecutor
+
         return ProcessPoolExecutor(max_workers=workers or self.jobs, initializer=_watch_parent,
                                    initargs=(os.getpid(),))
 
@@ -203,6 +207,9 @@ class _Pool:
             self.pool = None
 
     def map(self, chunks: list[list[tuple]]) -> Iterator[list[FileResult]]:
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
         window = 4 * self.jobs
         pending: deque[tuple[list[tuple], Future | list[FileResult]]] = deque()
         upcoming = iter(chunks)
@@ -234,12 +241,16 @@ class _Pool:
 
     def _recover(self, pending: deque) -> None:
         """The pool broke: rerun every file of every chunk it lost, alone, in a fresh pool."""
+        from concurrent.futures import Future
+
         self._drop()
         for i, (chunk, future) in enumerate(pending):
             if isinstance(future, Future) and _lost(future):
                 pending[i] = (chunk, [self._alone(item) for item in chunk])
 
     def _alone(self, item: tuple) -> FileResult:
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = self._fresh(1)
         try:
             future = pool.submit(_job, item)
@@ -253,6 +264,8 @@ class _Pool:
 
 
 def _lost(future: Future) -> bool:
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         future.result()
     except BrokenProcessPool:
@@ -261,6 +274,9 @@ def _lost(future: Future) -> bool:
 
 
 def _broken_future() -> Future:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
     future: Future = Future()
     future.set_exception(BrokenProcessPool("the pool was broken before this chunk could be submitted"))
     return future

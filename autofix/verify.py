@@ -20,8 +20,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-import jsonpatch
-
 from autofix.detect import detect
 from autofix.document import TemplateDocument
 from autofix.errors import AutofixError, VerificationError
@@ -52,6 +50,8 @@ def verify(original_text: str, patch: list[dict[str, Any]], fixed_text: str, fmt
         fixed = TemplateDocument.from_text(fixed_text, filename, fmt=fmt)
     except AutofixError as exc:
         raise failed(f"output does not parse: {exc.message}") from None
+    import jsonpatch  # only fixes need it: kept off the start-up of check
+
     try:
         expected = jsonpatch.apply_patch(original, patch, in_place=False)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
