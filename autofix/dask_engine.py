@@ -3,9 +3,10 @@
 The client (the ``autofix`` process) walks, reads and writes every file; workers only run the
 pure per-file function (:func:`autofix.pipeline.process_text`) on the text they are sent, so
 they need no shared file system, only ``autofix`` installed at the same version.  At most a
-bounded window of files is in flight (twice the cluster's threads, at least
-:data:`MIN_WINDOW`), so the client's memory stays flat on any corpus; results are put back in
-input order, so the output is the same as a local run's.
+bounded window of files is in flight (batches of up to :data:`BATCH_FILES` files, twice as
+many batches as the cluster has threads, at least :data:`MIN_WINDOW`), so the client's memory
+stays flat on any corpus; results are put back in input order, so the output is the same as a
+local run's.
 
 A worker that dies is the scheduler's to recover: tasks it held are rescheduled, and a task
 that keeps killing workers fails with ``KilledWorker`` (so may its bystanders, on a cluster
@@ -29,8 +30,11 @@ from autofix.pipeline import ErrorEntry, FileResult
 from autofix.runner import died, guarded, read_error, read_text, slim
 from autofix.settings import Settings
 
-#: Fewest files in flight, whatever the size of the cluster.
-MIN_WINDOW = 16
+#: Fewest batches in flight, whatever the size of the cluster.
+MIN_WINDOW = 4
+#: A batch (one task) holds at most this many files, and stops growing past this many characters.
+BATCH_FILES = 8
+BATCH_CHARS = 1_000_000
 #: Seconds to wait for the scheduler before giving up.
 CONNECT_TIMEOUT = 10
 
@@ -51,6 +55,13 @@ def process_remote(text: str, path: str, settings: Settings, fix: bool, kill_pat
     result = guarded(text, path, settings, fix)
     result.original = None  # the client holds the text and puts it back
     return result
+
+
+def process_batch(items: list[tuple[str, str]], settings: Settings, fix: bool, kill_pattern: str | None = None,
+                  client_pid: int | None = None) -> list[FileResult]:
+    """A worker's task: :func:`process_remote` over a few ``(text, path)`` pairs (one task per file
+    would cost more in scheduling than checking a small template)."""
+    return [process_remote(text, path, settings, fix, kill_pattern, client_pid) for text, path in items]
 
 
 def worker_version() -> str:
@@ -96,6 +107,7 @@ class DaskEngine:
             self.client.close()
 
     def window(self) -> int:
+        """Batches in flight: twice the cluster's threads, at least :data:`MIN_WINDOW`."""
         try:
             threads = sum(self.client.nthreads().values())
         except Exception:  # pragma: no cover - a scheduler that went away fails the run just after
@@ -110,28 +122,45 @@ class DaskEngine:
         run_id = uuid.uuid4().hex[:12]
         window = self.window()
         pending = as_completed(loop=self.client.loop)
-        inflight: dict[Any, int] = {}  # future -> index
+        inflight: dict[Any, list[int]] = {}  # future -> the indexes of its batch
         texts: dict[int, str] = {}
         done: dict[int, FileResult] = {}
         submitted = yielded = 0
         total = len(paths)
 
-        def submit(index: int) -> None:
-            path = paths[index]
-            try:
-                texts[index] = read_text(path, settings)
-            except LoadError as exc:
-                done[index] = read_error(path, exc)
-                return
-            future = self._submit(texts[index], path, settings, fix, kill_pattern, f"{run_id}-{index}")
-            inflight[future] = index
-            pending.add(future)
+        def submit(batch: list[int], key: str) -> Any:
+            items = [(texts[i], paths[i]) for i in batch]
+            return self.client.submit(process_batch, items, settings, fix, kill_pattern, os.getpid(),
+                                      key=f"autofix-{run_id}-{key}", pure=False, retries=1)
+
+        def collect(future: Any, batch: list[int]) -> bool:
+            """Put a batch's results in ``done``; False when its worker died."""
+            results = self._collect(future, [paths[i] for i in batch], [texts[i] for i in batch])
+            if results is None:
+                return False
+            for i, result in zip(batch, results, strict=True):
+                done[i] = result
+                del texts[i]
+            return True
 
         suspects: list[int] = []
         while yielded < total:
-            while not suspects and submitted < total and submitted - yielded < window:
-                submit(submitted)
-                submitted += 1
+            while not suspects and submitted < total and len(inflight) < window \
+                    and submitted - yielded < window * BATCH_FILES:
+                batch, size = [], 0
+                while submitted < total and len(batch) < BATCH_FILES and size < BATCH_CHARS:
+                    index, submitted = submitted, submitted + 1
+                    try:
+                        texts[index] = read_text(paths[index], settings)
+                    except LoadError as exc:
+                        done[index] = read_error(paths[index], exc)
+                        continue
+                    batch.append(index)
+                    size += len(texts[index])
+                if batch:
+                    future = submit(batch, str(batch[0]))
+                    inflight[future] = batch
+                    pending.add(future)
             while yielded in done:
                 result = done.pop(yielded)
                 yielded += 1
@@ -142,43 +171,33 @@ class DaskEngine:
                 break
             if inflight:
                 future = next(pending)
-                index = inflight.pop(future)
-                result = self._collect(future, paths[index], texts[index])
-                if result is None:  # its worker died: the culprit, or a bystander
-                    suspects.append(index)
-                else:
-                    done[index] = result
-                    del texts[index]
+                batch = inflight.pop(future)
+                if not collect(future, batch):  # its worker died: a culprit in it, or bystanders
+                    suspects.extend(batch)
             elif suspects:
                 # nothing else in flight now: each suspect runs once more, alone, so that only a
                 # file that kills its worker again is lost
                 for index in sorted(suspects):
-                    future = self._submit(texts[index], paths[index], settings, fix, kill_pattern,
-                                          f"{run_id}-{index}-again")
-                    result = self._collect(future, paths[index], texts.pop(index))
-                    done[index] = result if result is not None else died(paths[index], "killed by signal 9?")
+                    if not collect(submit([index], f"{index}-again"), [index]):
+                        done[index] = died(paths[index], "killed by signal 9?")
+                        del texts[index]
                 suspects.clear()
 
-    def _submit(self, text: str, path: str, settings: Settings, fix: bool, kill_pattern: str | None,
-                key: str) -> Any:
-        return self.client.submit(process_remote, text, path, settings, fix, kill_pattern, os.getpid(),
-                                  key=f"autofix-{key}", pure=False, retries=1)
-
     @staticmethod
-    def _collect(future: Any, path: str, text: str) -> FileResult | None:
-        """The future's result with its text restored; None when its worker died."""
+    def _collect(future: Any, paths: list[str], texts: list[str]) -> list[FileResult] | None:
+        """The batch's results with their texts restored; None when its worker died."""
         from distributed.scheduler import KilledWorker
 
         try:
-            result = future.result()
+            results = future.result()
         except KilledWorker:
             return None
         except Exception as exc:  # a task that failed twice (retries=1) for another reason
-            result = FileResult(path)
-            result.errors.append(ErrorEntry(path, f"internal error on the Dask cluster: {type(exc).__name__}: "
-                                            f"{exc} (the file was left untouched)"))
-            return result
+            message = (f"internal error on the Dask cluster: {type(exc).__name__}: {exc} "
+                       "(the file was left untouched)")
+            return [FileResult(path, errors=[ErrorEntry(path, message)]) for path in paths]
         finally:
             future.release()
-        result.original = text
-        return slim(result)
+        for result, text in zip(results, texts, strict=True):
+            result.original = text
+        return [slim(r) for r in results]
