@@ -104,6 +104,8 @@ class TextReporter(Reporter):
                 self.out.write(finding_line(result.file, f, self.settings) + "\n")
             else:
                 self.console.print(finding_text(result.file, f, allowed(f, self.settings)))
+        if result.findings:
+            self.out.flush()  # people watch it; and findings stay in order with errors on a shared stream
 
     def finish(self, summary=None) -> None:
         self.out.flush()
