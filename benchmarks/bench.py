@@ -52,7 +52,8 @@ from autofix.report import unified_diff  # noqa: E402
 from autofix.settings import Settings  # noqa: E402
 
 TARGETS = {
-    "start-up (ms)": 100.0,  # a whole `autofix check small.yaml` process
+    "start-up (ms)": 100.0,  # a whole `autofix check small.yaml` process, wall time
+    "start-up CPU (ms)": 100.0,  # the same, CPU time (what other load on the machine cannot inflate)
     "check vs cfn-lint (processes)": 100.0,  # `autofix check FILES` at least 100x faster than `cfn-lint FILES`
     "check vs cfn-lint (library)": 100.0,  # check at least 100x cfn-lint's throughput
     "check / C parse": 2.0,  # check time at most 2x the bare C parse
@@ -157,17 +158,31 @@ Resources:
 """
 
 
-def startup(runs: int) -> tuple[float, float]:
-    """Median wall time (s) of ``autofix check`` on one small template, and of ``python -c pass``."""
+def process_cpu(command: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one whole process; CPU time hardly depends on other
+    load on the machine, wall time does."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0  # reaped above
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+
+
+def startup(runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Median (wall, CPU) seconds of ``autofix check`` on one small template, and of ``python -c pass``."""
     import statistics
     import tempfile
+
+    def median(command: list[str]) -> tuple[float, float]:
+        walls, cpus = zip(*(process_cpu(command) for _ in range(runs)), strict=True)
+        return statistics.median(walls), statistics.median(cpus)
 
     with tempfile.TemporaryDirectory() as tmp:
         small = Path(tmp) / "small.yaml"
         small.write_text(SMALL, encoding="utf-8")
-        bare = [process([sys.executable, "-c", "pass"]) for _ in range(runs)]
-        check_ = [process([sys.executable, "-m", "autofix", "check", str(small)]) for _ in range(runs)]
-    return statistics.median(check_), statistics.median(bare)
+        bare = median([sys.executable, "-c", "pass"])
+        check_ = median([sys.executable, "-m", "autofix", "check", str(small)])
+    return check_, bare
 
 
 def cfn_lint_command() -> list[str] | None:
@@ -326,11 +341,11 @@ def main(argv: list[str] | None = None) -> int:
     if rss1 is not None and rss2 is not None:
         print(f"\nPeak RSS: one worker {rss1:.0f} MB; largest of two workers {rss2:.0f} MB")
 
-    t_start, t_bare = startup(args.startup_runs)
-    print(f"\nStart-up, median of {args.startup_runs} whole processes:")
-    print(f"  {'python -c pass':<44} {t_bare * 1000:8.0f} ms")
-    print(f"  {'autofix check small.yaml':<44} {t_start * 1000:8.0f} ms   (autofix's own: "
-          f"{(t_start - t_bare) * 1000:.0f} ms)")
+    (t_start, c_start), (t_bare, c_bare) = startup(args.startup_runs)
+    print(f"\nStart-up, median of {args.startup_runs} whole processes (wall time; CPU time):")
+    print(f"  {'python -c pass':<44} {t_bare * 1000:8.0f} ms {c_bare * 1000:8.0f} ms CPU")
+    print(f"  {'autofix check small.yaml':<44} {t_start * 1000:8.0f} ms {c_start * 1000:8.0f} ms CPU   "
+          f"(autofix's own: {(t_start - t_bare) * 1000:.0f} ms; {(c_start - c_bare) * 1000:.0f} ms CPU)")
 
     lint_command = cfn_lint_command()
     p_ratio = None
@@ -354,6 +369,7 @@ def main(argv: list[str] | None = None) -> int:
 
     measured = {
         "start-up (ms)": t_start * 1000,
+        "start-up CPU (ms)": c_start * 1000,
         "check vs cfn-lint (processes)": p_ratio,
         "check vs cfn-lint (library)": (s_lint / s_check) if s_lint else None,
         "check / C parse": t_check / t_parse,
@@ -368,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
         if value is None:
             print(f"  {key:<30} n/a (cfn-lint not installed, or no /proc)")
             continue
-        lower_is_better = key in ("check / C parse", "peak RSS per worker (MB)", "start-up (ms)")
+        lower_is_better = key in ("check / C parse", "peak RSS per worker (MB)", "start-up (ms)",
+                                   "start-up CPU (ms)")
         met = value <= target if lower_is_better else value >= target
         ok &= met
         bound = "<=" if lower_is_better else ">="
