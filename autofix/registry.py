@@ -20,13 +20,13 @@ ENTRY_POINT_GROUP = "autofix.rules"
 
 #: Built-in rules as "module:Class", in id order.
 BUILTIN_RULES: tuple[str, ...] = (
-    "autofix.rules.dr001_s3_bucket_without_replication:S3BucketWithoutReplication",
-    "autofix.rules.dr002_health_check_placeholder_endpoint:HealthCheckPlaceholderEndpoint",
-    "autofix.rules.dr003_primary_api_missing:PrimaryApiMissing",
-    "autofix.rules.dr004_aurora_cluster_not_global:AuroraClusterNotGlobal",
-    "autofix.rules.dr005_global_table_replica_sse:GlobalTableReplicaSse",
-    "autofix.rules.dr006_replication_destination_missing:ReplicationDestinationMissing",
-    "autofix.rules.dr007_aurora_global_burstable_class:AuroraGlobalBurstableClass",
+    "autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication",
+    "autofix.rules.dr.dr002_health_check_placeholder_endpoint:HealthCheckPlaceholderEndpoint",
+    "autofix.rules.dr.dr003_primary_api_missing:PrimaryApiMissing",
+    "autofix.rules.dr.dr004_aurora_cluster_not_global:AuroraClusterNotGlobal",
+    "autofix.rules.dr.dr005_global_table_replica_sse:GlobalTableReplicaSse",
+    "autofix.rules.dr.dr006_replication_destination_missing:ReplicationDestinationMissing",
+    "autofix.rules.dr.dr007_aurora_global_burstable_class:AuroraGlobalBurstableClass",
 )
 
 

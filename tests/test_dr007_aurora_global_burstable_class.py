@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autofix.rules.dr007_aurora_global_burstable_class import AuroraGlobalBurstableClass
+from autofix.rules.dr.dr007_aurora_global_burstable_class import AuroraGlobalBurstableClass
 from autofix.settings import Settings
 from autofix.template import Template
 

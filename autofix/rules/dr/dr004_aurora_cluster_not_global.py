@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.dr import dr_context
+from autofix.rules.dr.context import dr_context
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.patches import fragment
-from autofix.rules._endpoints import (
+from autofix.rules.dr._endpoints import (
     Endpoint,
     HealthCheck,
     condition_of,
