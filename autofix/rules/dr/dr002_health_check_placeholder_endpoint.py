@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.patches import fragment
+from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr._endpoints import (
     Endpoint,
     HealthCheck,
@@ -14,7 +15,6 @@ from autofix.rules.dr._endpoints import (
     health_checks,
     role,
 )
-from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
 from autofix.template import Template, ref_target
 

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.rules.dr.context import dr_context
 from autofix.patches import fragment
+from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr._endpoints import (
     API_TYPES,
     CDN_TYPES,
@@ -23,7 +23,7 @@ from autofix.rules.dr._endpoints import (
     role,
     words,
 )
-from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
 from autofix.template import Template
 
