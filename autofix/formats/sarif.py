@@ -51,7 +51,7 @@ def artifact_uri(path: str) -> str:
     return quote(PurePath(path).as_posix())
 
 
-def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
     sections = rule.doc_sections()
     full = " ".join(sections.get("What it does", rule.summary).split())
     return {
@@ -62,7 +62,8 @@ def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
         "help": {"text": rule.documentation(), "markdown": rule.documentation()},
         "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": "error"},
-        "properties": {"fix": safety(rule), "tags": ["cloudformation", "reliability"]},
+        "properties": {"fix": safety(rule), "family": rule.family, "cfnLint": list(rule.cfn_lint),
+                       "tags": ["cloudformation", rule.family, *(f"cfn-lint:{c}" for c in rule.cfn_lint)]},
     }
 
 
@@ -204,7 +205,7 @@ def _notification(e: ErrorEntry) -> dict[str, Any]:
     return note
 
 
-def sarif_log(results: Iterable[tuple[FileResult, bool]], rules: Sequence[type[Rule]] | None = None,
+def sarif_log(results: Iterable[tuple[FileResult, bool]], rules: Sequence[Rule] | None = None,
               settings: Settings | None = None) -> dict[str, Any]:
     """The SARIF log (a dict ready for ``json.dumps``) for ``results``."""
     rules = all_rules() if rules is None else rules
