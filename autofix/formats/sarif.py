@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from autofix import __version__
 from autofix.document import BOM
+from autofix.edits import apply_operations
 from autofix.errors import AutofixError
 from autofix.formats.base import Reporter
 from autofix.registry import all_rules
@@ -151,7 +152,7 @@ class _FixMaker:
                 from autofix.load import load_text
 
                 self._doc = load_text(self.text, self.filename).document
-            after = self._doc.apply(list(fix.operations)).dumps()
+            after = apply_operations(self._doc, list(fix.operations)).dumps()
         except AutofixError:
             return None
         body = self.text.removeprefix(BOM)
