@@ -236,7 +236,7 @@ def test_process_text_is_picklable_and_maps_over_a_process_pool() -> None:
 
 def test_process_text_leaves_no_state_behind() -> None:
     first = process_text(BURSTABLE, "a.yaml", Settings(), fix=True)
-    process_text(BURSTABLE, "a.yaml", Settings(instance_class="db.r6i.large"), fix=True)
+    process_text(BURSTABLE, "a.yaml", Settings(family_settings={"dr": {"instance-class": "db.r6i.large"}}), fix=True)
     assert process_text(BURSTABLE, "a.yaml", Settings(), fix=True) == first
 
 
@@ -247,15 +247,21 @@ def test_fast_path_never_hides_a_finding(text: str) -> None:
     assert [f.rule_id for f in result.findings] == ["DR007"]
 
 
-def test_a_file_that_cannot_be_written_keeps_its_findings_in_the_summary(tmp_path: Path) -> None:
+def test_a_file_that_cannot_be_written_keeps_its_findings_in_the_summary(tmp_path: Path, monkeypatch) -> None:
+    import autofix.commands
+    from autofix.errors import WriteError
+
+    def disk_full(path: str, original: str, fixed: str) -> None:
+        raise WriteError("cannot write fixed file: No space left on device")
+
+    monkeypatch.setattr(autofix.commands, "write_back", disk_full)
     path = tmp_path / "stack.yaml"
     path.write_text(GLOBAL_BURSTABLE, encoding="utf-8")
-    path.chmod(0o444)
     report = tmp_path / "report.json"
     result = CliRunner().invoke(app, ["fix", str(path), "--no-progress", "--report", str(report)])
     assert result.exit_code == 2
     assert path.read_text(encoding="utf-8") == GLOBAL_BURSTABLE
-    assert "read-only" in result.stderr
+    assert f"{path}: error: cannot write fixed file: No space left on device" in result.stderr
     assert f"{path}:16:7: DR007 [*]" in result.stdout
     assert "Fixed 0 findings in 0 files. 1 finding remains in 1 template (DR007: 1); 1 error." in result.stderr
     summary = json.loads(report.read_text())["summary"]

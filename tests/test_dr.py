@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autofix.dr import dr_context
+from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
 from autofix.template import Template
 

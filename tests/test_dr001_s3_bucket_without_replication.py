@@ -7,7 +7,7 @@ import json
 import pytest
 
 from autofix.pipeline import process_text
-from autofix.rules.dr001_s3_bucket_without_replication import S3BucketWithoutReplication
+from autofix.rules.dr.dr001_s3_bucket_without_replication import S3BucketWithoutReplication
 from autofix.settings import Settings
 from autofix.template import Template
 

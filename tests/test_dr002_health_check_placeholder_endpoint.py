@@ -7,8 +7,8 @@ import copy
 import jsonpatch
 import pytest
 
-from autofix.rules._endpoints import classify_domain
-from autofix.rules.dr002_health_check_placeholder_endpoint import HealthCheckPlaceholderEndpoint
+from autofix.rules.dr._endpoints import classify_domain
+from autofix.rules.dr.dr002_health_check_placeholder_endpoint import HealthCheckPlaceholderEndpoint
 from autofix.settings import Settings
 from autofix.template import Template
 

@@ -11,7 +11,7 @@ import pytest
 from autofix.apply import fix_loop
 from autofix.document import TemplateDocument
 from autofix.pipeline import process_text, rules_for
-from autofix.rules.dr003_primary_api_missing import PrimaryApiMissing, swap_side
+from autofix.rules.dr.dr003_primary_api_missing import PrimaryApiMissing, swap_side
 from autofix.settings import Settings
 from autofix.template import Template
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from autofix.rules.dr004_aurora_cluster_not_global import AuroraClusterNotGlobal, global_identifier
+from autofix.rules.dr.dr004_aurora_cluster_not_global import AuroraClusterNotGlobal, global_identifier
 from autofix.settings import Settings
 from autofix.template import Template
 

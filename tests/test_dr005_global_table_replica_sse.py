@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autofix.rules.dr005_global_table_replica_sse import GlobalTableReplicaSse, key_verdict
+from autofix.rules.dr.dr005_global_table_replica_sse import GlobalTableReplicaSse, key_verdict
 from autofix.settings import Settings
 from autofix.template import Template
 

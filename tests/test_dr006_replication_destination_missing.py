@@ -7,7 +7,7 @@ import json
 import pytest
 
 from autofix.pipeline import process_text
-from autofix.rules.dr006_replication_destination_missing import ReplicationDestinationMissing
+from autofix.rules.dr.dr006_replication_destination_missing import ReplicationDestinationMissing
 from autofix.settings import Settings
 from autofix.template import Template
 

@@ -124,14 +124,20 @@ def register(monkeypatch: pytest.MonkeyPatch):
     """Register test rules as plugins for the duration of one test."""
 
     def add(*rules: type[Rule]) -> None:
-        monkeypatch.setattr(autofix.registry, "_plugins", lambda: list(rules))
-        autofix.registry.all_rules.cache_clear()
-        autofix.pipeline._rules.cache_clear()
+        class EntryPoint:
+            def __init__(self, obj):
+                self.obj = obj
+
+            def load(self):
+                return self.obj
+
+        monkeypatch.setattr(autofix.registry, "entry_points",
+                            lambda group: [EntryPoint(r) for r in rules] if group == "autofix.rules" else [])
+        autofix.registry.reset()
 
     yield add
     monkeypatch.undo()
-    autofix.registry.all_rules.cache_clear()
-    autofix.pipeline._rules.cache_clear()
+    autofix.registry.reset()
 
 
 CRASH = FIXABLE_YAML + "  Crash:\n    Type: AWS::SNS::Topic\n"
@@ -144,15 +150,18 @@ def _batch(tmp_path: Path, first: str) -> tuple[Path, Path]:
     return a, b
 
 
-def test_a_rule_that_mutates_its_input_fails_verification(tmp_path: Path, register) -> None:
+def test_a_rule_that_mutates_its_input_is_that_rules_error(tmp_path: Path, register) -> None:
+    """Rules read a read-only view: the write fails inside the rule, which becomes that rule's error.
+
+    The data every other rule sees, and the fixed output, are unaffected.
+    """
     register(MutatesItsInput)
     a, b = _batch(tmp_path, FIXABLE_YAML.replace("Resources:", "Description: broken\nResources:"))
-    before = a.read_text()
     out = cli("fix", "-j", "1", str(tmp_path))
     assert out.code == 2
-    assert out.error_lines == [f"{a}: error: fix failed verification (DR007, TST901): output differs from "
-                               "input + patch; nothing written"]
-    assert a.read_text() == before
+    assert out.error_lines == [f"{a}: error: TST901: rule crashed: TypeError: rules read the template; they change "
+                               "it only through fixes"]
+    assert "sneaked" not in a.read_text() and "Description: broken" in a.read_text()
     assert b.read_text() == FIXED_YAML  # the batch went on
 
 
@@ -227,17 +236,20 @@ def test_a_failing_rule_in_json_output(tmp_path: Path, register) -> None:
 
 
 def test_an_engine_failure_inside_a_fix_is_an_error_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from autofix.document import TemplateDocument
+    """The edit engine failing on a valid fix is autofix's internal error (naming the fix), not the rule's."""
+    import autofix.apply
 
-    def broken(self, operations):
+    def broken(doc, operations):
         raise IndexError("splice out of range")
 
-    monkeypatch.setattr(TemplateDocument, "apply", broken)
+    monkeypatch.setattr(autofix.apply, "apply_operations", broken)
     a = tmp_path / "a.yaml"
     a.write_text(FIXABLE_YAML)
     out = cli("fix", str(a))
     assert out.code == 2
-    assert out.error_lines == [f"{a}: error: DR007: fix could not be applied: IndexError: splice out of range"]
+    (line,) = out.error_lines
+    assert line.startswith(f"{a}: error: internal error: the edit engine could not write DR007's fix at /Resources/")
+    assert line.endswith(": IndexError: splice out of range")
     assert a.read_text() == FIXABLE_YAML
 
 

@@ -84,13 +84,10 @@ class _Crash(Rule):
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_crashing_rule_is_that_rule_s_error_for_each_file(tmp_path: Path, monkeypatch, jobs) -> None:
-    monkeypatch.setattr(pipeline, "all_rules", lambda: [*all_rules(), _Crash])
-    pipeline._rules.cache_clear()
-    try:
-        paths = _corpus(tmp_path, 6)[1:3]
-        result = CliRunner().invoke(app, ["fix", "--jobs", jobs, "--no-progress", "--format", "json", *paths])
-    finally:
-        pipeline._rules.cache_clear()
+    registered = (*all_rules(), _Crash())
+    monkeypatch.setattr(pipeline, "all_rules", lambda: registered)  # workers fork with it
+    paths = _corpus(tmp_path, 6)[1:3]
+    result = CliRunner().invoke(app, ["fix", "--jobs", jobs, "--no-progress", "--format", "json", *paths])
     assert result.exit_code == 2
     doc = json.loads(result.stdout)
     assert [(e["file"], e["rule"]) for e in doc["errors"]] == [(p, "TS999") for p in paths]

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.patches import fragment
-from autofix.rules._endpoints import (
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.dr._endpoints import (
     Endpoint,
     HealthCheck,
     condition_of,
@@ -14,7 +15,6 @@ from autofix.rules._endpoints import (
     health_checks,
     role,
 )
-from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
 from autofix.template import Template, ref_target
 

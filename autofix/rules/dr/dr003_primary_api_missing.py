@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.dr import dr_context
 from autofix.patches import fragment
-from autofix.rules._endpoints import (
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.dr._endpoints import (
     API_TYPES,
     CDN_TYPES,
     LB_TYPES,
@@ -23,7 +23,7 @@ from autofix.rules._endpoints import (
     role,
     words,
 )
-from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
 from autofix.template import Template
 
@@ -90,7 +90,7 @@ def _has_primary_side(template: Template) -> bool:
 
 class PrimaryApiMissing(Rule):
     """## What it does
-    In a multi-region DR template (see `autofix.dr`), finds:
+    In a multi-region DR template (see `autofix.rules.dr.context`), finds:
 
     - a Route53 health check aimed at a placeholder domain (the domains DR002 reports, written
       in the template rather than taken from a parameter default) while the template defines
