@@ -438,10 +438,21 @@ def endpoints(template: Template) -> list[Endpoint]:
     return out
 
 
+def nat_addresses(template: Template) -> set[str]:
+    """Elastic IPs that NAT gateways use: egress addresses, not entry points a health check could probe."""
+    from autofix.template import references
+
+    out: set[str] = set()
+    for logical_id, _ in template.resources_of("AWS::EC2::NatGateway"):
+        out |= references(template.properties(logical_id).get("AllocationId"))
+    return {name for name in out if template.type_of(name) == "AWS::EC2::EIP"}
+
+
 def entry_points(template: Template) -> list[str]:
     """Logical ids of every resource a health check could probe (usable by DR002 or not)."""
     types = (*API_TYPES, *LB_TYPES, *CDN_TYPES, *OTHER_ENTRY_TYPES)
-    out = [logical_id for logical_id, _ in template.resources_of(*types)]
+    egress = nat_addresses(template)
+    out = [logical_id for logical_id, _ in template.resources_of(*types) if logical_id not in egress]
     for logical_id, _ in template.resources_of("AWS::Serverless::Function"):
         props = template.properties(logical_id)
         events = props.get("Events")
