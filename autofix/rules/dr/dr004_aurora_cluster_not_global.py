@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.rules.dr.context import dr_context
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target, strings_in
 
