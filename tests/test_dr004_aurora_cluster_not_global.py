@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+import jsonpatch
+
 from autofix.rules.dr.dr004_aurora_cluster_not_global import AuroraClusterNotGlobal, global_identifier
 from autofix.settings import Settings
 from autofix.template import Template
@@ -23,14 +25,7 @@ def findings(resources, settings=DR, **extra):
 
 
 def apply(data, finding):
-    out = copy.deepcopy(data)
-    for op in finding.fix.operations:
-        parts = op["path"].split("/")[1:]
-        node = out
-        for p in parts[:-1]:
-            node = node[p]
-        node[parts[-1]] = op["value"]
-    return out
+    return jsonpatch.apply_patch(copy.deepcopy(data), list(finding.fix.operations))
 
 
 def test_flags_aurora_cluster_and_fix_has_no_circular_reference():
@@ -42,10 +37,11 @@ def test_flags_aurora_cluster_and_fix_has_no_circular_reference():
     assert f.fix.applicability.value == "unsafe"
     fixed = apply(data, f)
     gc = fixed["Resources"]["AuroraGlobalCluster"]
-    assert gc["Properties"] == {"GlobalClusterIdentifier": "orders-global", "Engine": "aurora-mysql",
-                                "EngineVersion": "8.0.mysql_aurora.3.04.0", "StorageEncrypted": True}
-    assert "SourceDBClusterIdentifier" not in gc["Properties"]
-    assert fixed["Resources"]["Db"]["Properties"]["GlobalClusterIdentifier"] == {"Ref": "AuroraGlobalCluster"}
+    # the CloudFormation way: the global cluster names the cluster as its source; engine, version and
+    # encryption are inherited (and must not be given), so no deprecated version is ever copied
+    assert gc["Properties"] == {"GlobalClusterIdentifier": "orders-global",
+                                "SourceDBClusterIdentifier": {"Fn::GetAtt": ["Db", "DBClusterArn"]}}
+    assert fixed["Resources"]["Db"] == data["Resources"]["Db"]
     # once fixed, the rule is quiet
     assert list(RULE.check(Template(fixed), DR)) == []
 
@@ -96,7 +92,7 @@ def test_engine_parameter_must_only_allow_aurora():
     assert findings({"Db": cluster(Engine={"Ref": "Eng"})}, Parameters=params) == []
     params["Eng"]["AllowedValues"] = ["aurora-mysql", "aurora-postgresql"]
     (f,) = findings({"Db": cluster(Engine={"Ref": "Eng"})}, Parameters=params)
-    assert f.fix.operations[0]["value"]["Properties"]["Engine"] == {"Ref": "Eng"}
+    assert "Engine" not in f.fix.operations[0]["value"]["Properties"]
 
 
 def test_condition_copied_and_id_avoids_collisions():
@@ -107,14 +103,63 @@ def test_condition_copied_and_id_avoids_collisions():
     assert add["path"] == "/Resources/AuroraGlobalCluster2"
     assert list(add["value"]) == ["Type", "Condition", "Properties"]
     assert add["value"]["Condition"] == "IsPrimary"
-    assert add["value"]["Properties"]["GlobalClusterIdentifier"] == {"Fn::Sub": "${AWS::StackName}-db-global"}
+    # ${AWS::StackName} can be 128 characters: the identifier is left to CloudFormation
+    assert "GlobalClusterIdentifier" not in add["value"]["Properties"]
+    assert "left to CloudFormation" in f.message
 
 
-def test_managed_master_password_is_report_only():
-    (f,) = findings({"Db": cluster(ManageMasterUserPassword=True)})
-    assert f.fix is None and "ManageMasterUserPassword" in f.message
+def test_managed_master_password_switches_to_a_generated_secret_then_joins():
+    data = {"Resources": {"Db": cluster(ManageMasterUserPassword=True, MasterUserSecret={"KmsKeyId": "alias/db"},
+                                        MasterUserPassword=None)}}
+    del data["Resources"]["Db"]["Properties"]["MasterUserPassword"]
+    (f,) = RULE.check(Template(data), DR)
+    assert f.fix.applicability.value == "unsafe" and "ManageMasterUserPassword" in f.message
+    fixed = apply(data, f)
+    props = fixed["Resources"]["Db"]["Properties"]
+    assert "ManageMasterUserPassword" not in props and "MasterUserSecret" not in props
+    assert props["MasterUserPassword"] == {
+        "Fn::Sub": "{{resolve:secretsmanager:${DbMasterSecret}:SecretString:password}}"}
+    secret = fixed["Resources"]["DbMasterSecret"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    generate = secret["Properties"]["GenerateSecretString"]
+    assert generate["SecretStringTemplate"] == '{"username": "admin"}'
+    assert generate["GenerateStringKey"] == "password"
+    assert secret["Properties"]["KmsKeyId"] == "alias/db"
+    assert fixed["Resources"]["AuroraGlobalCluster"]["Properties"]["SourceDBClusterIdentifier"] == {
+        "Fn::GetAtt": ["Db", "DBClusterArn"]}
+    assert list(RULE.check(Template(fixed), DR)) == []
     (g,) = findings({"Db": cluster(ManageMasterUserPassword="false")})
-    assert g.fix is not None
+    assert g.fix is not None and "secret" not in g.fix.description
+
+
+def test_managed_master_password_with_a_parameter_user_name():
+    params = {"DbUser": {"Type": "String", "Default": "admin"}}
+    (f,) = findings({"Db": cluster(ManageMasterUserPassword=True, MasterUsername={"Ref": "DbUser"})},
+                    Parameters=params)
+    secret = f.fix.operations[0]["value"]
+    assert secret["Properties"]["GenerateSecretString"]["SecretStringTemplate"] == {
+        "Fn::Sub": '{"username": "${DbUser}"}'}
+
+
+def test_managed_master_password_with_an_unusable_user_name_is_report_only():
+    (f,) = findings({"Db": cluster(ManageMasterUserPassword=True, MasterUsername={"Fn::ImportValue": "u"})})
+    assert f.fix is None
+
+
+def test_global_identifier_must_fit_63_characters_for_every_parameter_value():
+    params = {"Env": {"Type": "String", "MaxLength": 8}, "Long": {"Type": "String"},
+              "Listed": {"Type": "String", "AllowedValues": ["dev", "production"]}}
+    (f,) = findings({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Env}"})}, Parameters=params)
+    assert f.fix.operations[0]["value"]["Properties"]["GlobalClusterIdentifier"] == {
+        "Fn::Sub": "orders-${Env}-global"}
+    (f,) = findings({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Listed}"})}, Parameters=params)
+    assert "GlobalClusterIdentifier" in f.fix.operations[0]["value"]["Properties"]
+    (f,) = findings({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Long}"})}, Parameters=params)
+    assert "GlobalClusterIdentifier" not in f.fix.operations[0]["value"]["Properties"]
+    (f,) = findings({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "${AWS::StackName}-orders"})})
+    assert "GlobalClusterIdentifier" not in f.fix.operations[0]["value"]["Properties"]
+    (f,) = findings({"Db": cluster(DBClusterIdentifier="o" * 70)})
+    assert len(f.fix.operations[0]["value"]["Properties"]["GlobalClusterIdentifier"]) == 63
 
 
 def test_joins_member_less_global_cluster():

@@ -8,6 +8,7 @@ from typing import Any
 
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.dr._names import fits, max_length
 from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target, strings_in
@@ -18,8 +19,9 @@ AURORA_ENGINES = ("aurora", "aurora-mysql", "aurora-postgresql")
 GLOBAL_MODES = ("provisioned",)
 #: Properties that restore or clone a cluster: such a cluster is not created by CreateDBCluster.
 RESTORE_PROPERTIES = ("SnapshotIdentifier", "SourceDBClusterIdentifier", "RestoreType", "SourceDbClusterResourceId")
-#: Copied from the cluster to the new global cluster when the cluster sets them.
-COPIED = ("EngineVersion", "StorageEncrypted", "DeletionProtection")
+#: Copied from the cluster to the new global cluster when the cluster sets them (Engine,
+#: EngineVersion and StorageEncrypted are inherited from the source cluster and must not be given).
+COPIED = ("DeletionProtection",)
 SUFFIX = "-global"
 MAX_IDENTIFIER = 63
 
@@ -113,6 +115,11 @@ def _orphan_global_clusters(template: Template) -> list[str]:
     return orphans
 
 
+def _shown_length(template: Template, identifier: Any) -> str:
+    length = max_length(template, identifier)
+    return f"the name (up to {length} characters)" if length else "the name (unbounded)"
+
+
 class AuroraClusterNotGlobal(Rule):
     """## What it does
     In a multi-region disaster-recovery template (see the DR context: failover records, global
@@ -149,24 +156,24 @@ class AuroraClusterNotGlobal(Rule):
       Type: AWS::RDS::GlobalCluster
       Properties:
         GlobalClusterIdentifier: !Sub orders-${EnvironmentSuffix}-global
-        Engine: aurora-postgresql
-        EngineVersion: '15.4'
-        StorageEncrypted: true
-    AuroraCluster:
-      Type: AWS::RDS::DBCluster
-      Properties:
-        DBClusterIdentifier: !Sub orders-${EnvironmentSuffix}
-        Engine: aurora-postgresql
-        EngineVersion: '15.4'
-        StorageEncrypted: true
-        GlobalClusterIdentifier: !Ref AuroraGlobalCluster
+        SourceDBClusterIdentifier: !GetAtt AuroraCluster.DBClusterArn
     ```
 
-    The global cluster is created empty (engine, version and encryption copied from the cluster,
-    its `Condition` too) and the cluster joins it as primary; the global cluster names no
-    `SourceDBClusterIdentifier`, so the two resources do not refer to each other.  Its identifier
-    is the cluster's `DBClusterIdentifier` expression plus `-global`, or
-    `${AWS::StackName}-<cluster>-global` when the cluster has no name.
+    The global cluster names the cluster as its primary through `SourceDBClusterIdentifier`, as
+    the CloudFormation documentation defines a global database around a cluster; this also works
+    for a cluster that a deployed stack already created (CreateGlobalCluster with a source
+    cluster), where joining an empty global cluster through the cluster's
+    `GlobalClusterIdentifier` does not.  The cluster itself is unchanged.  Engine, engine version
+    and storage encryption are inherited from the source cluster and are not written (AWS rejects
+    them next to `SourceDBClusterIdentifier`), so a deprecated `EngineVersion` is never copied
+    into a new resource.  `DeletionProtection` and the cluster's `Condition` are copied.
+
+    The identifier is the cluster's `DBClusterIdentifier` expression plus `-global` (a literal is
+    shortened to fit).  It must fit 63 characters for every value the stack can be deployed with:
+    the longest value of each parameter is its `MaxLength` or its longest `AllowedValues`, and a
+    stack name can be 128 characters.  When the worst case does not fit, or nothing bounds it
+    (a parameter without `MaxLength`, `${AWS::StackName}`, a cluster without a name), the
+    identifier is left to CloudFormation and the finding says so.
 
     A CloudFormation stack is single-region: this stack creates the global database and its
     primary cluster in the region it is deployed to.  The secondary cluster must be created by a
@@ -180,14 +187,22 @@ class AuroraClusterNotGlobal(Rule):
     cluster: burstable `db.t*` instance classes are rejected (DR007 then fixes the cluster's
     instances, in the next round of the fix loop), and managing the master password with
     Secrets Manager (`ManageMasterUserPassword`) is not supported for clusters in a global
-    database: such a cluster is reported without a fix; switch it to `MasterUserPassword` from a
-    Secrets Manager dynamic reference first.  The primary keeps its `MasterUsername` and password.
+    database.  For such a cluster the fix first adds a generated `AWS::SecretsManager::Secret`
+    (`{"username": <MasterUsername>}` plus a 32-character `password`; the managed secret's
+    `KmsKeyId` is kept), removes `ManageMasterUserPassword` and `MasterUserSecret`, and sets
+    `MasterUserPassword` to the dynamic reference
+    `{{resolve:secretsmanager:${Secret}:SecretString:password}}`; then the global cluster is
+    added.  On a deployed cluster this rotates the master password to the new secret: update
+    the applications that read the managed secret.  When the user name is neither a literal nor
+    a parameter, the finding has no fix.  A cluster that joins a member-less global cluster of
+    the template keeps its `MasterUsername` and password.
 
     ## References
     - [AWS::RDS::GlobalCluster](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-globalcluster.html)
     - [AWS::RDS::DBCluster GlobalClusterIdentifier](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-globalclusteridentifier)
     - [CreateGlobalCluster](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateGlobalCluster.html)
     - [Aurora global database requirements](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.configuration.requirements.html)
+    - [Secrets Manager dynamic references](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html)
     - [Secrets Manager integration limitations](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html#rds-secrets-manager-limitations)
     """
 
@@ -246,15 +261,18 @@ class AuroraClusterNotGlobal(Rule):
         props = template.properties(cluster_id)
         pointer = template.pointer("Resources", cluster_id)
         managed = props.get("ManageMasterUserPassword")
+        secret_ops: list[dict[str, Any]] = []
         if managed is not None and not _is_false(managed):
-            return self.finding(
-                pointer,
-                f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but not part "
-                f"of a global database; it manages its master password with Secrets Manager "
-                f"(ManageMasterUserPassword), which global database members do not support: switch to "
-                f"MasterUserPassword from a Secrets Manager dynamic reference, then join a global cluster",
-                resource=cluster_id,
-            )
+            secret_ops = self._secret_operations(template, cluster_id, taken)
+            if not secret_ops or join is not None:
+                return self.finding(
+                    pointer,
+                    f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but not part "
+                    f"of a global database; it manages its master password with Secrets Manager "
+                    f"(ManageMasterUserPassword), which global database members do not support: switch to "
+                    f"MasterUserPassword from a Secrets Manager dynamic reference, then join a global cluster",
+                    resource=cluster_id,
+                )
         if join is not None:
             path = template.pointer("Resources", cluster_id, "Properties", "GlobalClusterIdentifier")
             return self.finding(
@@ -269,22 +287,61 @@ class AuroraClusterNotGlobal(Rule):
         global_id = template.unique_id("AuroraGlobalCluster" if only else f"{cluster_id}Global", taken)
         taken.add(global_id)
         identifier = global_identifier(cluster_id, props.get("DBClusterIdentifier"))
-        new = fragment(PATCHES, "global_cluster", GlobalClusterIdentifier=identifier, Engine=props["Engine"])
+        body = fragment(PATCHES, "global_cluster", Cluster=cluster_id)["Properties"]
+        named = fits(template, identifier, MAX_IDENTIFIER)
+        properties = {"GlobalClusterIdentifier": identifier, **body} if named else body
         for key in COPIED:
             if key in props:
-                new["Properties"][key] = props[key]
+                properties[key] = props[key]
+        new: dict[str, Any] = {"Type": "AWS::RDS::GlobalCluster"}
         if "Condition" in resource:
-            new = {"Type": new["Type"], "Condition": resource["Condition"], "Properties": new["Properties"]}
-        ops = [
-            {"op": "add", "path": template.pointer("Resources", global_id), "value": new},
-            {"op": "add", "path": template.pointer("Resources", cluster_id, "Properties", "GlobalClusterIdentifier"),
-             "value": fragment(PATCHES, "member_reference", GlobalCluster=global_id)},
-        ]
+            new["Condition"] = resource["Condition"]
+        new["Properties"] = properties
+        ops = [*secret_ops, {"op": "add", "path": template.pointer("Resources", global_id), "value": new}]
+        unnamed = "" if named else (
+            f"; its identifier is left to CloudFormation, since {_shown_length(template, identifier)} could "
+            f"exceed the {MAX_IDENTIFIER}-character limit")
+        secret = (f"; first replace ManageMasterUserPassword, which global database members do not support, "
+                  f"with a generated Secrets Manager secret {ops[0]['path'].rsplit('/', 1)[1]} read through a "
+                  f"dynamic reference" if secret_ops else "")
         return self.finding(
             pointer,
             f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but not part of a "
-            f"global database; add AWS::RDS::GlobalCluster {global_id} with this cluster as its primary "
-            f"(a stack in the secondary region must then add the secondary cluster)",
-            fix=self.fix(ops, f"Add global cluster {global_id} and make {cluster_id} its primary"),
+            f"global database; add AWS::RDS::GlobalCluster {global_id} with this cluster as its source "
+            f"(primary){secret}{unnamed} (a stack in the secondary region must then add the secondary cluster)",
+            fix=self.fix(ops, f"Add global cluster {global_id} with {cluster_id} as its primary"
+                              + (" and a generated master secret" if secret_ops else "")),
             resource=cluster_id,
         )
+
+    @staticmethod
+    def _secret_operations(template: Template, cluster_id: str, taken: set[str]) -> list[dict[str, Any]]:
+        """Replace ``ManageMasterUserPassword`` by a generated secret of this stack and a dynamic reference."""
+        props = template.properties(cluster_id)
+        user = props.get("MasterUsername")
+        if isinstance(user, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", user):
+            name: Any = user
+        elif ref_target(user) and template.is_parameter(ref_target(user) or ""):
+            name = "${" + str(ref_target(user)) + "}"
+        else:
+            return []
+        secret_id = template.unique_id(f"{cluster_id}MasterSecret", taken)
+        taken.add(secret_id)
+        template_name = "secret_template_literal" if name == user else "secret_template"
+        secret = fragment(PATCHES, "master_secret",
+                          SecretTemplate=fragment(PATCHES, template_name, UserName=name))
+        managed_key = props.get("MasterUserSecret")
+        if isinstance(managed_key, dict) and "KmsKeyId" in managed_key:
+            secret["Properties"]["KmsKeyId"] = managed_key["KmsKeyId"]
+        condition = template.resources[cluster_id].get("Condition")
+        if condition is not None:
+            secret = {"Type": secret["Type"], "Condition": condition, "Properties": secret["Properties"]}
+        base = template.pointer("Resources", cluster_id, "Properties")
+        ops: list[dict[str, Any]] = [{"op": "add", "path": template.pointer("Resources", secret_id), "value": secret},
+                                     {"op": "remove", "path": f"{base}/ManageMasterUserPassword"}]
+        if "MasterUserSecret" in props:
+            ops.append({"op": "remove", "path": f"{base}/MasterUserSecret"})
+        ops.append({"op": "replace" if "MasterUserPassword" in props else "add",
+                    "path": f"{base}/MasterUserPassword",
+                    "value": fragment(PATCHES, "master_password", Secret=secret_id)})
+        return ops
