@@ -28,8 +28,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from autofix import setting_values
 from autofix.errors import ConfigError
-from autofix.registry import all_rules, select_rules
+from autofix.registry import all_rules, families, select_rules
+from autofix.rules.family import Family
 from autofix.settings import Settings
 
 CONFIG_NAMES = (".autofix.toml", "pyproject.toml")
@@ -72,16 +74,7 @@ def _text(key: str, value: Any) -> str:
     return value
 
 
-def _region(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d+", value):
-        raise ValueError(f"{key} must be an AWS region name like \"us-east-1\"")
-    return value
-
-
-def _instance_class(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"db\.[a-z0-9-]+\.[a-z0-9]+", value):
-        raise ValueError(f"{key} must be an RDS instance class like \"db.r5.large\"")
-    return value
+_region = setting_values.region
 
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
@@ -121,9 +114,6 @@ KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "unsafe-fixes": ("unsafe_fixes", _bool),
     "dr": ("dr", _dr),
     "primary-region": ("primary_region", _region),
-    "secondary-region": ("secondary_region", _region),
-    "instance-class": ("instance_class", _instance_class),
-    "graviton-instance-class": ("graviton_instance_class", _instance_class),
     "exclude": ("exclude", _strings),
     "max-bytes": ("max_bytes", _size),
 }
@@ -210,12 +200,21 @@ def config_values(config: ConfigFile) -> dict[str, Any]:
     """The file's values as :class:`Settings` fields, checked; errors name file, line and key."""
     values: dict[str, Any] = {}
     where = f"[{config.section}]" if config.section else "the top level"
+    tables = {f.table: f for f in families()}
     for key, value in config.table.items():
         line = _key_line(config.path, key, config.section)
         at = f"{config.path}:{line}" if line else str(config.path)
+        if key in tables and isinstance(value, dict):
+            checked = _family_values(config, tables[key], value)
+            if key == "dr" and "enabled" in checked:  # the same switch as the top-level `dr` key and --dr
+                values["dr"] = checked.pop("enabled")
+            values.setdefault("family_settings", {})[key] = checked
+            continue
+        if key in _MOVED:
+            raise ConfigError(f"{at}: configuration key {key!r} moved to the [{_table(config, _MOVED[key])}] table")
         if key not in KEYS:
             close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(KEYS)}"
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join([*KEYS, *tables])}"
             raise ConfigError(f"{at}: unknown configuration key {key!r} in {where}{hint}")
         field_name, convert = KEYS[key]
         try:
@@ -223,6 +222,34 @@ def config_values(config: ConfigFile) -> dict[str, Any]:
         except ValueError as exc:
             raise ConfigError(f"{at}: {exc}") from None
     return values
+
+
+#: Keys that moved from the top level into a family table.
+_MOVED = {"instance-class": "dr", "graviton-instance-class": "dr", "secondary-region": "dr"}
+
+
+def _table(config: ConfigFile, name: str) -> str:
+    return f"{config.section}.{name}" if config.section else name
+
+
+def _family_values(config: ConfigFile, family: Family, table: dict[str, Any]) -> dict[str, Any]:
+    """A family table's values, checked against the family's declared settings."""
+    section = _table(config, family.table)
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        line = _key_line(config.path, key, section)
+        at = f"{config.path}:{line}" if line else str(config.path)
+        if key not in family.settings:
+            known = list(family.settings)
+            close = difflib.get_close_matches(key.replace("_", "-"), known, n=1)
+            hint = (f"; did you mean {close[0]!r}?" if close else
+                    f"; known keys: {', '.join(known)}" if known else "; this family has no settings")
+            raise ConfigError(f"{at}: unknown configuration key {key!r} in [{section}]{hint}")
+        try:
+            out[key] = family.settings[key].convert(key, value)
+        except ValueError as exc:
+            raise ConfigError(f"{at}: {exc}") from None
+    return out
 
 
 # ---------------------------------------------------------------- settings

@@ -5,8 +5,10 @@ raises, or yields something that is not a well-formed finding (a fix whose
 operations are not RFC 6902 operations writing JSON data), becomes an error
 entry for that rule, never a crash of the run.
 Suppressions written in the template (``Metadata: {autofix: {ignore: [...]}}``
-at template or resource level) drop matching findings here, before anything
-is reported or fixed.
+at template or resource level, by id, name or family prefix) drop matching
+findings here, before anything is reported or fixed.  Every rule reads the same
+read-only :class:`~autofix.context.RuleContext`; rules whose family
+precondition does not hold for the template are not run.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.errors import RuleError
 from autofix.limits import MAX_DEPTH
 from autofix.nodes import split_pointer
+from autofix.registry import code_matches, family_of
 from autofix.rules.base import Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template
+from autofix.suppressions import declared
 
 
 @dataclass
@@ -31,30 +35,14 @@ class Detection:
     suppressed: list[Finding]
 
 
-def _codes(metadata: Any) -> set[str]:
-    if not isinstance(metadata, dict):
-        return set()
-    own = metadata.get("autofix")
-    if not isinstance(own, dict):
-        return set()
-    ignore = own.get("ignore")
-    if isinstance(ignore, str):
-        ignore = [ignore]
-    return {c for c in ignore if isinstance(c, str)} if isinstance(ignore, list) else set()
-
-
 def resource_of(pointer: str) -> str | None:
     segments = split_pointer(pointer)
     return segments[1] if len(segments) >= 2 and segments[0] == "Resources" else None
 
 
-def suppressions(template: Template, resource: str | None) -> set[str]:
-    codes = _codes(template.data.get("Metadata"))
-    if resource is not None:
-        res = template.resources.get(resource)
-        if isinstance(res, dict):
-            codes |= _codes(res.get("Metadata"))
-    return codes
+def suppresses(codes: list[str], rule: Rule) -> bool:
+    """Whether any suppression code names ``rule`` (id, name, family prefix, ``all``)."""
+    return any(code.lower() == "all" or code_matches(rule, code) for code in codes)
 
 
 _OPS = {"add": ("value",), "remove": (), "replace": ("value",), "move": ("from",), "copy": ("from",),
@@ -109,13 +97,27 @@ def finding_problem(finding: Any, rule: Rule) -> str | None:
     return None
 
 
+def _precondition(template: RuleContext, rule: Rule, settings: Settings) -> bool:
+    family = family_of(rule.family)
+    if family is None or family.precondition is None:
+        return True
+    check = family.precondition
+    return template.cached(("precondition", rule.family), lambda: bool(check(template, settings)))
+
+
 def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
-    template = Template(data)
+    """Every finding of ``rules`` on ``data``, with suppressed ones apart and rule failures as errors."""
+    template = data if isinstance(data, RuleContext) else RuleContext(data)
     findings: list[Finding] = []
     errors: list[RuleError] = []
     suppressed: list[Finding] = []
+    by_scope: dict[str | None, list[str]] = {}
+    for entry in declared(template):
+        by_scope.setdefault(entry.resource, []).append(entry.code)
     for rule in rules:
         try:
+            if rule.needs_precondition and not _precondition(template, rule, settings):
+                continue
             produced = list(rule.check(template, settings))
             problem = next((p for f in produced if (p := finding_problem(f, rule))), None)
         except Exception as exc:  # a broken rule must not stop the run
@@ -128,8 +130,8 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
         for finding in produced:
             resource = finding.resource or resource_of(finding.pointer)
             finding = replace(finding, resource=resource, rule_name=rule.name)
-            codes = suppressions(template, resource)
-            if {"all", "ALL", rule.id, rule.name} & codes:
+            codes = by_scope.get(None, []) + (by_scope.get(resource, []) if resource is not None else [])
+            if suppresses(codes, rule):
                 suppressed.append(finding)
             else:
                 findings.append(finding)

@@ -53,7 +53,7 @@ class FileResult:
 
 @lru_cache(maxsize=32)
 def _rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
-    return tuple(cls() for cls in select_rules(all_rules(), select, ignore))
+    return select_rules(all_rules(), select, ignore)
 
 
 def rules_for(settings: Settings) -> tuple[Rule, ...]:

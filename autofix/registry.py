@@ -1,45 +1,50 @@
-"""The rule registry: built-in rules plus plugins from the ``autofix.rules`` entry point group.
+"""The rule registry: built-in families plus plugins from the ``autofix.rules`` entry point group.
 
-An explicit list (pre-commit's model) keeps the built-ins reviewable; plugins
-register a :class:`~autofix.rules.base.Rule` subclass (or a module exposing
-``RULES``) under the entry point group.  Every rule is held to the interface
-here: id and name format, summary, documentation sections, unique id and name.
+An explicit list of families (pre-commit's model) keeps the built-ins
+reviewable; each family lists its rules.  The registry holds rule *instances*,
+so rules generated from data (one per schema fact, say) fit beside
+hand-written classes.  Plugins register a :class:`~autofix.rules.base.Rule`
+subclass or instance, a :class:`~autofix.rules.family.Family`, or a module
+exposing ``RULES`` under the entry point group.  Every rule is held to the
+interface here: id and name format, summary, documentation sections, cfn-lint
+codes, unique id and name.
+
+Selection (``--select``, ``--ignore``, configuration, suppressions) matches a
+code against a rule in one place, :func:`code_matches`: an exact id or name
+(case-insensitive), ``ALL``, or a prefix made of a whole family prefix and
+leading digits (``DR``, ``DR00``): ``D`` never captures the ``DR`` family.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import import_module
 from importlib.metadata import entry_points
+from typing import Any
 
 from autofix.errors import ConfigError, RegistryError
-from autofix.rules.base import DOC_SECTIONS, ID_PATTERN, NAME_PATTERN, Rule
+from autofix.rules.base import CFN_LINT_PATTERN, DOC_SECTIONS, ID_PATTERN, NAME_PATTERN, Rule
+from autofix.rules.family import Family, as_rules
 
 ENTRY_POINT_GROUP = "autofix.rules"
 
-#: Built-in rules as "module:Class", in id order.
-BUILTIN_RULES: tuple[str, ...] = (
-    "autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication",
-    "autofix.rules.dr.dr002_health_check_placeholder_endpoint:HealthCheckPlaceholderEndpoint",
-    "autofix.rules.dr.dr003_primary_api_missing:PrimaryApiMissing",
-    "autofix.rules.dr.dr004_aurora_cluster_not_global:AuroraClusterNotGlobal",
-    "autofix.rules.dr.dr005_global_table_replica_sse:GlobalTableReplicaSse",
-    "autofix.rules.dr.dr006_replication_destination_missing:ReplicationDestinationMissing",
-    "autofix.rules.dr.dr007_aurora_global_burstable_class:AuroraGlobalBurstableClass",
+#: Built-in rule families (packages exposing ``FAMILY``), in prefix order.
+BUILTIN_FAMILIES: tuple[str, ...] = (
+    "autofix.rules.dr",
 )
 
-
-def _import(spec: str) -> type[Rule]:
-    module, _, attr = spec.partition(":")
-    return getattr(import_module(module), attr)
+_CODE = re.compile(r"^([A-Za-z]+)(\d*)$")
 
 
-def validate_rule(rule: type[Rule]) -> None:
-    """Raise :class:`RegistryError` unless ``rule`` honours the interface."""
-    where = f"{rule.__module__}.{rule.__qualname__}"
-    if not (isinstance(rule, type) and issubclass(rule, Rule)):
-        raise RegistryError(f"{where} is not a Rule subclass")
+def validate_rule(rule: Any) -> None:
+    """Raise :class:`RegistryError` unless ``rule`` (an instance) honours the interface."""
+    cls = type(rule)
+    where = f"{cls.__module__}.{cls.__qualname__}"
+    if not isinstance(rule, Rule):
+        where = f"{getattr(rule, '__module__', '?')}.{getattr(rule, '__qualname__', rule)!s}"
+        raise RegistryError(f"{where} is not a Rule subclass or instance")
     if not ID_PATTERN.match(rule.id or ""):
         raise RegistryError(f"{where}: rule id {rule.id!r} must look like DR001")
     if not NAME_PATTERN.match(rule.name or ""):
@@ -49,18 +54,25 @@ def validate_rule(rule: type[Rule]) -> None:
     missing = [s for s in DOC_SECTIONS if s not in rule.doc_sections()]
     if missing:
         raise RegistryError(f"{where}: rule {rule.id} documentation lacks sections {missing}")
-    if rule.check is Rule.check:
+    if type(rule).check is Rule.check:
         raise RegistryError(f"{where}: rule {rule.id} does not implement check()")
+    bad = [c for c in rule.cfn_lint if not CFN_LINT_PATTERN.match(c)]
+    if bad or isinstance(rule.cfn_lint, str):
+        raise RegistryError(f"{where}: rule {rule.id} cfn_lint must be a tuple of ids like 'E3002', "
+                            f"not {bad or rule.cfn_lint!r}")
 
 
-def build_registry(rules: Iterable[type[Rule]]) -> tuple[type[Rule], ...]:
-    """Validate ``rules``, refuse duplicate ids or names, and order them by id."""
-    by_id: dict[str, type[Rule]] = {}
+def build_registry(rules: Iterable[Any]) -> tuple[Rule, ...]:
+    """Validate ``rules`` (instances or classes), refuse duplicate ids or names, and order them by id."""
+    by_id: dict[str, Rule] = {}
     names: dict[str, str] = {}
-    for rule in rules:
+    for rule in as_rules(list(rules)):
         validate_rule(rule)
-        if rule.id in by_id and by_id[rule.id] is not rule:
-            raise RegistryError(f"duplicate rule id {rule.id}: {by_id[rule.id].__module__} and {rule.__module__}")
+        if rule.id in by_id and type(by_id[rule.id]) is not type(rule):
+            raise RegistryError(f"duplicate rule id {rule.id}: {type(by_id[rule.id]).__module__} and "
+                                f"{type(rule).__module__}")
+        if rule.id in by_id:
+            continue  # the same rule class registered twice
         if rule.name in names and names[rule.name] != rule.id:
             raise RegistryError(f"duplicate rule name {rule.name} ({names[rule.name]} and {rule.id})")
         by_id[rule.id] = rule
@@ -68,11 +80,13 @@ def build_registry(rules: Iterable[type[Rule]]) -> tuple[type[Rule], ...]:
     return tuple(by_id[k] for k in sorted(by_id))
 
 
-def _plugins() -> list[type[Rule]]:
-    found: list[type[Rule]] = []
+def _plugins() -> list[Any]:
+    found: list[Any] = []
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         obj = ep.load()
-        if isinstance(obj, type):
+        if isinstance(obj, Family):
+            found.extend(obj.load_rules())
+        elif isinstance(obj, (type, Rule)):
             found.append(obj)
         else:
             found.extend(getattr(obj, "RULES", ()))
@@ -80,29 +94,69 @@ def _plugins() -> list[type[Rule]]:
 
 
 @lru_cache(maxsize=1)
-def all_rules() -> tuple[type[Rule], ...]:
-    """Every registered rule, built-in and plugged in, ordered by id."""
-    return build_registry([*(_import(s) for s in BUILTIN_RULES), *_plugins()])
+def families() -> tuple[Family, ...]:
+    """The built-in families and those plugins declare, by prefix."""
+    found = [import_module(spec).FAMILY for spec in BUILTIN_FAMILIES]
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        obj = ep.load()
+        if isinstance(obj, Family):
+            found.append(obj)
+    prefixes = [f.prefix for f in found]
+    dupes = sorted({p for p in prefixes if prefixes.count(p) > 1})
+    if dupes:
+        raise RegistryError(f"duplicate rule family prefix {', '.join(dupes)}")
+    return tuple(sorted(found, key=lambda f: f.prefix))
 
 
-def select_rules(
-    rules: Sequence[type[Rule]], select: Sequence[str] = (), ignore: Sequence[str] = ()
-) -> tuple[type[Rule], ...]:
-    """Rules chosen by ``select`` (all when empty) minus ``ignore``; ids, names or id prefixes."""
-    known = {r.id for r in rules} | {r.name for r in rules}
+def family_of(prefix: str) -> Family | None:
+    return next((f for f in families() if f.prefix == prefix), None)
 
-    def matches(rule: type[Rule], codes: Sequence[str]) -> bool:
-        return any(c in (rule.id, rule.name) or (c.isalnum() and rule.id.startswith(c)) for c in codes)
 
-    for code in (*select, *ignore):
-        if code not in known and not any(r.id.startswith(code) for r in rules) and code != "ALL":
+@lru_cache(maxsize=1)
+def all_rules() -> tuple[Rule, ...]:
+    """Every registered rule, built-in and plugged in, ordered by id (available or not)."""
+    builtin = [rule for spec in BUILTIN_FAMILIES for rule in import_module(spec).FAMILY.load_rules()]
+    return build_registry([*builtin, *_plugins()])
+
+
+def code_matches(rule: Rule, code: str) -> bool:
+    """Whether the selection/suppression ``code`` names ``rule`` (see the module docstring)."""
+    code = code.strip()
+    upper = code.upper()
+    if upper == "ALL" or upper == rule.id or code.lower() == rule.name:
+        return True
+    match = _CODE.match(code)
+    return bool(match) and match.group(1).upper() == rule.family and rule.id.startswith(upper)
+
+
+def check_codes(rules: Sequence[Rule], codes: Iterable[str]) -> None:
+    """Raise :class:`ConfigError` for a code that names no rule."""
+    for code in codes:
+        if not any(code_matches(r, code) for r in rules):
             raise ConfigError(f"unknown rule {code!r} (see `autofix rules`)")
-    chosen = [r for r in rules if not select or "ALL" in select or matches(r, select)]
-    return tuple(r for r in chosen if not matches(r, ignore))
 
 
-def get_rule(code: str) -> type[Rule]:
+def select_rules(rules: Sequence[Rule], select: Sequence[str] = (), ignore: Sequence[str] = ()) -> tuple[Rule, ...]:
+    """Rules chosen by ``select`` (all when empty) minus ``ignore``, without unavailable ones.
+
+    A rule that is unavailable (its optional dependency is missing) is left out of
+    a broad selection; naming it by id or name is an error that says what to install.
+    """
+    check_codes(rules, (*select, *ignore))
+    chosen = [r for r in rules if not select or any(code_matches(r, c) for c in select)]
+    chosen = [r for r in chosen if not any(code_matches(r, c) for c in ignore)]
+    usable = []
+    for rule in chosen:
+        missing = rule.missing_requirements()
+        if not missing:
+            usable.append(rule)
+        elif any(c.strip().upper() == rule.id or c.strip().lower() == rule.name for c in select):
+            raise ConfigError(f"rule {rule.id} needs {', '.join(missing)}, which is not installed")
+    return tuple(usable)
+
+
+def get_rule(code: str) -> Rule:
     for rule in all_rules():
-        if code in (rule.id, rule.name) or code.upper() == rule.id:
+        if code.strip().upper() == rule.id or code.strip().lower() == rule.name:
             return rule
     raise ConfigError(f"unknown rule {code!r} (see `autofix rules`)")

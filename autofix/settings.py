@@ -17,11 +17,8 @@ class Settings:
     unsafe_fixes: bool = False
     #: "auto" decides per template whether it is a multi-region DR template; "true"/"false" force it.
     dr: str = "auto"
+    #: The region stacks are deployed to (cfn-lint's region for ``--validate``; DR005 reads it too).
     primary_region: str | None = None
-    secondary_region: str | None = None
-    #: Replacement class for burstable Aurora instances in global clusters (DR007).
-    instance_class: str = "db.r5.large"
-    graviton_instance_class: str = "db.r6g.large"
     exclude: tuple[str, ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
     max_iterations: int = 12
@@ -29,7 +26,22 @@ class Settings:
     show_unused_suppressions: bool = False
     #: Run cfn-lint on fixed templates and refuse fixes that add cfn-lint errors (``fix --validate``).
     validate: bool = False
+    #: Family settings tables by table name (``{"dr": {"instance-class": "db.r6i.large"}}``),
+    #: already checked; keys left out take the family's default.
+    family_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+    def family_option(self, prefix: str, key: str) -> Any:
+        """The family ``prefix``'s setting ``key``: configured, else the family's declared default."""
+        table = self.family_settings.get(prefix.lower(), {})
+        if key in table:
+            return table[key]
+        from autofix.registry import family_of
+
+        family = family_of(prefix)
+        if family is None or key not in family.settings:
+            raise KeyError(f"family {prefix} has no setting {key!r}")
+        return family.settings[key].default

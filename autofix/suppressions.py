@@ -1,6 +1,7 @@
 """Unused suppressions: ``Metadata: {autofix: {ignore: [...]}}`` entries that suppress nothing.
 
-:mod:`autofix.detect` applies suppressions; this module finds the entries that
+:func:`declared` is the one reader of suppression entries; :mod:`autofix.detect`
+applies them, and this module also finds the entries that
 did no work, so they can be reported with ``--show-unused-suppressions`` before
 they silently hide a future finding.  An entry is unused when none of the
 findings it covers (the whole template at template level, one resource at
@@ -21,7 +22,7 @@ from autofix.template import Template
 
 #: The rule id and name under which unused suppressions are reported (not a registry rule).
 UNUSED_SUPPRESSION = "unused-suppression"
-_EVERY = frozenset({"all", "ALL"})
+_EVERY = frozenset({"all", "ALL", "All"})
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,11 @@ def declared(template: Template) -> list[Suppression]:
 
 
 def unused(template: Template, suppressed: Sequence[Finding], ran: Sequence[Rule],
-           known: Sequence[type[Rule]]) -> list[Finding]:
+           known: Sequence[Rule]) -> list[Finding]:
     """Findings (rule ``unused-suppression``) for entries that suppressed none of ``suppressed``."""
-    ran_codes = {c for r in ran for c in (r.id, r.name)}
-    names = {r.id: r.name for r in known}
-    known_codes = {c for r in known for c in (r.id, r.name)}
+    from autofix.registry import code_matches
+
+    by_id = {r.id: r for r in known}
     out: list[Finding] = []
     for s in declared(template):
         covered = [f for f in suppressed if s.resource is None or f.resource == s.resource]
@@ -66,12 +67,12 @@ def unused(template: Template, suppressed: Sequence[Finding], ran: Sequence[Rule
             if not covered:
                 out.append(_finding(s, f"suppression of every rule ({s.code}) suppresses nothing"))
             continue
-        if s.code not in known_codes:
+        if not any(code_matches(r, s.code) for r in known):
             out.append(_finding(s, f"suppression names unknown rule {s.code!r} (see `autofix rules`)"))
             continue
-        if s.code not in ran_codes:
+        if not any(code_matches(r, s.code) for r in ran):
             continue
-        if not any(s.code in (f.rule_id, names.get(f.rule_id)) for f in covered):
+        if not any(f.rule_id in by_id and code_matches(by_id[f.rule_id], s.code) for f in covered):
             scope = f"resource {s.resource}" if s.resource else "this template"
             out.append(_finding(s, f"unused suppression: {s.code} reports nothing on {scope}"))
     return out

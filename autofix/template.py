@@ -7,79 +7,23 @@ something harmless rather than raising.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.intrinsics import (  # noqa: F401 - re-exported for rules written against this module
+    getatt_target,
+    if_branches,
+    is_no_value,
+    ref_target,
+    references,
+    strings_in,
+    sub_variables,
+    walk,
+)
 from autofix.nodes import join_pointer
 
 #: Sections whose keys share one namespace of logical ids in CloudFormation.
 _ID_SECTIONS = ("Resources", "Parameters", "Conditions", "Mappings", "Outputs")
-_SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
-
-
-def ref_target(value: Any) -> str | None:
-    """``X`` for ``{"Ref": "X"}``."""
-    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Ref"), str):
-        return value["Ref"]
-    return None
-
-
-def getatt_target(value: Any) -> tuple[str, str] | None:
-    """``("X", "Arn")`` for ``{"Fn::GetAtt": ["X", "Arn"]}`` (or the dotted string form)."""
-    if not isinstance(value, dict) or len(value) != 1 or "Fn::GetAtt" not in value:
-        return None
-    arg = value["Fn::GetAtt"]
-    if isinstance(arg, str) and "." in arg:
-        arg = arg.split(".", 1)
-    if isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg):
-        return arg[0], arg[1]
-    return None
-
-
-def sub_variables(value: Any) -> list[str]:
-    """Variables named by an ``Fn::Sub`` string (``${X}``, ``${X.Attr}``), excluding ``${!Literal}``."""
-    if isinstance(value, dict) and "Fn::Sub" in value and len(value) == 1:
-        arg = value["Fn::Sub"]
-        if isinstance(arg, list) and arg:
-            arg = arg[0]
-        if isinstance(arg, str):
-            return _SUB_VAR.findall(arg)
-    return []
-
-
-def walk(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
-    """Every (pointer, value) below and including ``value``."""
-    yield pointer, value
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from walk(v, f"{pointer}/{k.replace('~', '~0').replace('/', '~1')}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from walk(v, f"{pointer}/{i}")
-
-
-def references(value: Any) -> set[str]:
-    """Logical ids referenced by Ref, GetAtt or Sub anywhere in ``value``."""
-    found: set[str] = set()
-    for _, v in walk(value):
-        if isinstance(v, dict) and len(v) == 1:
-            t = ref_target(v)
-            if t:
-                found.add(t)
-            g = getatt_target(v)
-            if g:
-                found.add(g[0])
-            for var in sub_variables(v):
-                found.add(var.split(".", 1)[0])
-    return found
-
-
-def strings_in(value: Any) -> Iterator[str]:
-    """Every string literal inside ``value`` (including Sub templates and Join pieces)."""
-    for _, v in walk(value):
-        if isinstance(v, str):
-            yield v
 
 
 class Template:

@@ -9,8 +9,11 @@ ever picks up as a template).
 
 :func:`write_back` adds the checks a batch needs: the file must still hold
 exactly what was read (someone may have edited or deleted it meanwhile) and
-must be writable; a read-only file is a signal to leave it alone, even when
-the directory would allow replacing it.
+must be writable *by this user*, as the operating system decides it: a file
+the user may not write is left alone (even when the directory would allow a
+rename to replace it), while a user allowed to write it (the owner of a
+writable file, or root whatever the mode bits) gets it fixed, like ``sed -i``
+or any formatter would.  The file keeps its mode either way.
 """
 
 from __future__ import annotations
@@ -59,12 +62,12 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
 
 
 def _read_only(path: str) -> bool:
-    """No write permission for us, or no write bit for anybody (which even root should respect)."""
+    """Whether this user may not write ``path`` (the operating system's answer, root included)."""
     try:
-        mode = os.stat(path).st_mode
+        os.stat(path)
     except OSError:
         return False  # the write itself will say what is wrong
-    return not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    return not os.access(path, os.W_OK)
 
 
 def write_back(path: str, original: str, fixed: str) -> None:

@@ -18,6 +18,7 @@ import pytest
 from samples import CLEAN_YAML, FIXABLE_YAML, FIXED_YAML, cli, cli_subprocess
 
 import autofix.runner
+import autofix.write
 from autofix.limits import MAX_DEPTH
 
 
@@ -346,18 +347,33 @@ def test_file_changed_or_vanished_between_reading_and_writing(tmp_path: Path, mo
     assert (tmp_path / "b.yaml").read_text() == FIXED_YAML
 
 
-def test_unwritable_file_is_left_alone(tmp_path: Path) -> None:
-    """A read-only file is refused even where the directory would let a rename replace it."""
+def test_unwritable_file_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file this user may not write is refused even where the directory would let a rename replace it."""
     path = tmp_path / "a.yaml"
     path.write_text(FIXABLE_YAML)
     path.chmod(0o444)
     (tmp_path / "b.yaml").write_text(FIXABLE_YAML)
+    real_access = os.access
+    monkeypatch.setattr(autofix.write.os, "access", lambda p, mode: False if str(p) == str(path) and mode == os.W_OK
+                        else real_access(p, mode))  # as a user without write permission sees it
     out = cli("fix", "-j", "1", str(tmp_path))
     assert out.code == 2
     assert out.error_lines == [f"{path}: error: cannot write fixed file: file is read-only; not overwritten"]
     assert path.read_text() == FIXABLE_YAML
     assert (path.stat().st_mode & 0o777) == 0o444
     assert (tmp_path / "b.yaml").read_text() == FIXED_YAML
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() != 0, reason="only root may write a read-only file")
+def test_root_fixes_a_read_only_file_and_keeps_its_mode(tmp_path: Path) -> None:
+    """Permission is the operating system's answer: root may write any file, as with sed -i or a formatter."""
+    path = tmp_path / "a.yaml"
+    path.write_text(FIXABLE_YAML)
+    path.chmod(0o444)
+    out = cli("fix", str(path))
+    assert out.code == 0, out.error_lines
+    assert path.read_text() == FIXED_YAML
+    assert (path.stat().st_mode & 0o777) == 0o444
 
 
 @pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root writes every directory")

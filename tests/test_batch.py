@@ -235,7 +235,7 @@ def test_process_text_is_picklable_and_maps_over_a_process_pool() -> None:
 
 def test_process_text_leaves_no_state_behind() -> None:
     first = process_text(BURSTABLE, "a.yaml", Settings(), fix=True)
-    process_text(BURSTABLE, "a.yaml", Settings(instance_class="db.r6i.large"), fix=True)
+    process_text(BURSTABLE, "a.yaml", Settings(family_settings={"dr": {"instance-class": "db.r6i.large"}}), fix=True)
     assert process_text(BURSTABLE, "a.yaml", Settings(), fix=True) == first
 
 

@@ -27,13 +27,16 @@ def project(tmp_path: Path) -> Path:
 
 def test_pyproject_section_is_found_upward_and_applies(project: Path) -> None:
     (project / "pyproject.toml").write_text(
-        '[project]\nname = "x"\n\n[tool.autofix]\nselect = ["DR004"]\nunsafe-fixes = true\ndr = true\n'
-        'primary-region = "eu-west-1"\ninstance-class = "db.r6i.large"\nexclude = ["legacy/*"]\n'
-        "max-bytes = 1000000\n", encoding="utf-8")
+        '[project]\nname = "x"\n\n[tool.autofix]\nselect = ["DR004"]\nunsafe-fixes = true\n'
+        'primary-region = "eu-west-1"\nexclude = ["legacy/*"]\n'
+        "max-bytes = 1000000\n\n[tool.autofix.dr]\nenabled = true\ninstance-class = \"db.r6i.large\"\n",
+        encoding="utf-8")
     settings = build_settings([str(project / "infra" / "db" / "stack.yaml")])
     assert settings.select == ("DR004",)
     assert settings.unsafe_fixes is True and settings.dr == "true"
-    assert settings.primary_region == "eu-west-1" and settings.instance_class == "db.r6i.large"
+    assert settings.primary_region == "eu-west-1"
+    assert settings.family_option("DR", "instance-class") == "db.r6i.large"
+    assert settings.family_option("DR", "graviton-instance-class") == "db.r6g.large"  # the family's default
     assert settings.exclude == ("legacy/*",) and settings.max_bytes == 1000000
 
 
@@ -59,7 +62,7 @@ def test_nearest_file_wins_and_dot_file_before_pyproject(project: Path) -> None:
 
 def test_configuration_changes_what_the_cli_does(runner: CliRunner, project: Path) -> None:
     stack = project / "infra" / "db" / "stack.yaml"
-    (project / "pyproject.toml").write_text('[tool.autofix]\ninstance-class = "db.r6i.large"\n', encoding="utf-8")
+    (project / "pyproject.toml").write_text('[tool.autofix.dr]\ninstance-class = "db.r6i.large"\n', encoding="utf-8")
     result = runner.invoke(app, ["fix", "--diff", str(stack), "--select", "DR007"])
     assert result.exit_code == 1
     assert "+      DBInstanceClass: db.r6i.large  # too small" in result.stdout
@@ -90,7 +93,7 @@ def test_unknown_key_is_an_error_naming_file_line_and_key(runner: CliRunner, pro
     ('unsafe-fixes = "yes"', "unsafe-fixes must be true or false"),
     ('dr = "maybe"', 'dr must be "auto", true or false'),
     ('primary-region = "Europe"', "primary-region must be an AWS region name"),
-    ('instance-class = "r5.large"', "instance-class must be an RDS instance class"),
+    ('[dr]\ninstance-class = "r5.large"', "instance-class must be an RDS instance class"),
     ("max-bytes = -1", "max-bytes must be a positive integer"),
     ('select = ["DR999"]', "unknown rule 'DR999'"),
     ("select = [", "invalid TOML"),
@@ -101,3 +104,20 @@ def test_bad_values_are_errors_naming_the_file(project: Path, line: str, message
     with pytest.raises(ConfigError) as caught:
         build_settings([str(project / "infra")])
     assert str(config) in caught.value.message and message in caught.value.message
+
+
+def test_family_table_keys_are_checked(project: Path) -> None:
+    (project / ".autofix.toml").write_text('[dr]\ninstance-clas = "db.r6i.large"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\.autofix\.toml:2: unknown configuration key 'instance-clas' in \[dr\]; "
+                                          r"did you mean 'instance-class'\?"):
+        build_settings([str(project / "infra")])
+    (project / ".autofix.toml").write_text('[dr]\ninstance-class = "large"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="instance-class must be an RDS instance class"):
+        build_settings([str(project / "infra")])
+
+
+def test_moved_keys_name_their_family_table(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.autofix]\ninstance-class = "db.r6i.large"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"pyproject\.toml:2: configuration key 'instance-class' moved to the "
+                                          r"\[tool\.autofix\.dr\] table"):
+        build_settings([str(project / "infra")])

@@ -31,7 +31,7 @@ def test_literal_classes_and_graviton():
 
 
 def test_configurable_replacement():
-    (f,) = check({"A": instance("db.t3.medium")}, Settings(instance_class="db.r7g.large"))
+    (f,) = check({"A": instance("db.t3.medium")}, Settings(family_settings={"dr": {"instance-class": "db.r7g.large"}}))
     assert f.fix.operations[0]["value"] == "db.r7g.large"
 
 

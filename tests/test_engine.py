@@ -193,14 +193,20 @@ def test_registry_refuses_duplicates_and_bad_rules() -> None:
     undocumented.__doc__ = "No sections."
     with pytest.raises(RegistryError, match="lacks sections"):
         build_registry([undocumented])
-    assert build_registry([FlipOff, Versioning, FlipOn]) == (Versioning, FlipOn, FlipOff)
+    assert [type(r) for r in build_registry([FlipOff, Versioning, FlipOn])] == [Versioning, FlipOn, FlipOff]
+
+
+def _types(rules) -> list[type]:
+    return [type(r) for r in rules]
 
 
 def test_select_and_ignore_by_id_name_and_prefix() -> None:
     rules = build_registry([Versioning, LogsBucket, FlipOn])
-    assert select_rules(rules, ["TS001"]) == (Versioning,)
-    assert select_rules(rules, ["logs-bucket"]) == (LogsBucket,)
-    assert select_rules(rules, ["TS"], ["flip-on"]) == (Versioning, LogsBucket)
+    assert _types(select_rules(rules, ["TS001"])) == [Versioning]
+    assert _types(select_rules(rules, ["ts001"])) == [Versioning]  # ids match case-insensitively
+    assert _types(select_rules(rules, ["logs-bucket"])) == [LogsBucket]
+    assert _types(select_rules(rules, ["TS"], ["flip-on"])) == [Versioning, LogsBucket]
+    assert _types(select_rules(rules, ["TS00"])) == [Versioning, LogsBucket, FlipOn]
     with pytest.raises(ConfigError, match="unknown rule"):
         select_rules(rules, ["XX999"])
 

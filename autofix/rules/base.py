@@ -1,12 +1,19 @@
 """The rule interface: what every rule, built in or plugged in, provides.
 
-A rule is a class with an ``id`` (``DR001``), a kebab-case ``name``, a one-line
-``summary`` and a docstring in fixed sections (What it does / Why is this bad? /
-Example / Fix safety / References).  Its :meth:`Rule.check` reads the plain
-view of a template and yields :class:`Finding` objects; a finding may carry a
-:class:`Fix`, a list of RFC 6902 operations on the plain view plus a
-description and an :class:`Applicability`.  Rules never touch text: the engine
-turns pointers into lines and operations into spliced text.
+A rule is an object with an ``id`` (``DR001``: its family's prefix and a
+number), a kebab-case ``name``, a one-line ``summary``, the cfn-lint rule ids
+it resolves, and documentation in fixed sections (What it does / Why is this
+bad? / Example / Fix safety / References).  Most rules are classes whose
+docstring is the documentation; rules generated from data are instances that
+set the same attributes, so the registry holds instances.
+
+Its :meth:`Rule.check` reads a read-only view of one template (a
+:class:`~autofix.context.RuleContext`, which caches facts several rules need)
+and yields :class:`Finding` objects; a finding may carry a :class:`Fix`, a list
+of RFC 6902 operations on the plain view plus a description and an
+:class:`Applicability` chosen for that fix.  Rules build fixes with
+:meth:`Rule.fixer` and never touch text: the engine turns pointers into lines
+and operations into spliced text.
 """
 
 from __future__ import annotations
@@ -15,14 +22,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from autofix.fixes import FixBuilder
     from autofix.settings import Settings
     from autofix.template import Template
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Fix safety", "References")
-ID_PATTERN = re.compile(r"^[A-Z]{1,4}\d{3,4}$")
+ID_PATTERN = re.compile(r"^([A-Z]{1,4})(\d{3,4})$")
+CFN_LINT_PATTERN = re.compile(r"^[EWI]\d{4}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
@@ -69,21 +78,59 @@ class Finding:
         return self.fix.applicability if self.fix else None
 
 
-class Rule:
-    """Base class of rules.  Subclasses set the class attributes and implement :meth:`check`."""
+def family_prefix(rule_id: str) -> str:
+    """``DR`` for ``DR001``: the letters of a rule id name its family."""
+    match = ID_PATTERN.match(rule_id)
+    return match.group(1) if match else rule_id.rstrip("0123456789")
 
-    id: ClassVar[str] = ""
-    name: ClassVar[str] = ""
-    summary: ClassVar[str] = ""
-    #: The applicability of this rule's fixes, for ``autofix rules`` and docs (None: no fix).
-    fix_applicability: ClassVar[Applicability | None] = None
+
+class Rule:
+    """Base class of rules.  Subclasses set the attributes and implement :meth:`check`.
+
+    Attributes are class attributes for hand-written rules; a rule generated from
+    data sets them on the instance (and ``doc`` instead of a docstring).
+    """
+
+    id: str = ""
+    name: str = ""
+    summary: str = ""
+    #: The cfn-lint rule ids (``E3002``...) whose findings this rule resolves.
+    cfn_lint: tuple[str, ...] = ()
+    #: The usual applicability of this rule's fixes, for ``autofix rules`` and docs (None: no fix).
+    #: Each fix carries its own, which may differ (a rule can be safe here and unsafe there).
+    fix_applicability: Applicability | None = None
+    #: Modules this rule needs that autofix does not require (``("cfnlint",)``); without them the
+    #: rule is unavailable: listed by ``autofix rules`` as such, never run.
+    requires: tuple[str, ...] = ()
+    #: Run only when the family's precondition holds for the template (e.g. DR: a DR template).
+    needs_precondition: bool = False
+    #: Documentation in the fixed sections, for rules without a docstring (generated ones).
+    doc: str | None = None
     #: Resource types without which this rule never reports anything (None: it may fire on any
     #: template).  Data for the engine's fast path: a file declaring none of the types every
     #: selected rule needs never gets its editable document built.  Declare only what is certain.
-    resource_types: ClassVar[frozenset[str] | None] = None
+    resource_types: frozenset[str] | None = None
+
+    @property
+    def family(self) -> str:
+        return family_prefix(self.id)
 
     def check(self, template: Template, settings: Settings) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def missing_requirements(self) -> tuple[str, ...]:
+        """The modules of :attr:`requires` that cannot be imported here (found without importing them)."""
+        from importlib.util import find_spec
+
+        missing = []
+        for module in self.requires:
+            try:
+                found = find_spec(module) is not None
+            except (ImportError, ValueError):
+                found = False
+            if not found:
+                missing.append(module)
+        return tuple(missing)
 
     # -- helpers for subclasses
 
@@ -97,23 +144,34 @@ class Rule:
     ) -> Finding:
         return Finding(self.id, pointer, message, fix=fix, resource=resource, rule_name=self.name)
 
-    def fix(self, operations: Iterable[dict[str, Any]], description: str) -> Fix:
-        assert self.fix_applicability is not None, f"{self.id} declares no fix applicability"
-        return Fix(tuple(operations), description, self.fix_applicability)
+    def fix(self, operations: Iterable[dict[str, Any]], description: str,
+            applicability: Applicability | str | None = None) -> Fix:
+        """A fix from ready operations; ``applicability`` defaults to :attr:`fix_applicability`."""
+        chosen = applicability if applicability is not None else self.fix_applicability
+        assert chosen is not None, f"{self.id}: a fix needs an applicability"
+        return Fix(tuple(operations), description, Applicability(chosen))
 
-    @classmethod
-    def documentation(cls) -> str:
+    def fixer(self, template: Template) -> FixBuilder:
+        """A :class:`~autofix.fixes.FixBuilder` over ``template``'s plain view."""
+        from autofix.fixes import FixBuilder
+
+        return FixBuilder(template.data)
+
+    def option(self, settings: Settings, key: str) -> Any:
+        """The value of ``key`` in this rule's family settings table (its default when unset)."""
+        return settings.family_option(self.family, key)
+
+    def documentation(self) -> str:
         import inspect
 
-        return inspect.cleandoc(cls.__doc__ or "")
+        return inspect.cleandoc(self.doc or type(self).__doc__ or "")
 
-    @classmethod
-    def doc_sections(cls) -> dict[str, str]:
-        """The docstring's ``## Section`` blocks by title."""
+    def doc_sections(self) -> dict[str, str]:
+        """The documentation's ``## Section`` blocks by title."""
         sections: dict[str, str] = {}
         current = None
         lines: list[str] = []
-        for line in cls.documentation().splitlines():
+        for line in self.documentation().splitlines():
             if line.startswith("## "):
                 if current:
                     sections[current] = "\n".join(lines).strip()

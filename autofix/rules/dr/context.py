@@ -84,7 +84,20 @@ def _local_reference(template: Template, bucket: Any) -> bool:
 
 
 def dr_context(template: Template, settings: Settings) -> DrContext:
-    """Decide (and explain) whether DR-only rules apply to ``template``."""
+    """Decide (and explain) whether DR-only rules apply to ``template`` (once per template and run)."""
+    from autofix.context import RuleContext
+
+    if isinstance(template, RuleContext):
+        return template.cached(("dr_context", settings.dr), lambda: _decide(template, settings))
+    return _decide(template, settings)
+
+
+def is_dr_template(template: Template, settings: Settings) -> bool:
+    """The DR family's precondition."""
+    return dr_context(template, settings).is_dr
+
+
+def _decide(template: Template, settings: Settings) -> DrContext:
     if settings.dr in ("true", "on", "yes", True):
         return DrContext(True, "forced on by configuration")
     if settings.dr in ("false", "off", "no", False):

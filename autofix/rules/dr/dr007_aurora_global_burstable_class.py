@@ -97,7 +97,8 @@ def _mapping_only_used_by(template: Template, name: str, members: list[str]) -> 
 
 
 def replacement(current: str, settings: Settings) -> str:
-    return settings.graviton_instance_class if current.startswith("db.t4g.") else settings.instance_class
+    key = "graviton-instance-class" if current.startswith("db.t4g.") else "instance-class"
+    return settings.family_option("DR", key)
 
 
 class AuroraGlobalBurstableClass(Rule):

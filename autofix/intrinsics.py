@@ -1,0 +1,137 @@
+"""Intrinsic functions, read once for every rule: what a value refers to and what it can be.
+
+Values in the plain view use the long form (``{"Ref": X}``, ``{"Fn::GetAtt": [X, A]}``,
+``{"Fn::Sub": ...}``, ``{"Fn::If": [cond, a, b]}``) whatever the file wrote, so
+one set of helpers serves JSON and YAML, long and short form alike.  Every helper
+tolerates any shape and answers something harmless rather than raising.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+NO_VALUE = {"Ref": "AWS::NoValue"}
+_SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
+
+
+def ref_target(value: Any) -> str | None:
+    """``X`` for ``{"Ref": "X"}``."""
+    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Ref"), str):
+        return value["Ref"]
+    return None
+
+
+def getatt_target(value: Any) -> tuple[str, str] | None:
+    """``("X", "Arn")`` for ``{"Fn::GetAtt": ["X", "Arn"]}`` (or the dotted string form)."""
+    if not isinstance(value, dict) or len(value) != 1 or "Fn::GetAtt" not in value:
+        return None
+    arg = value["Fn::GetAtt"]
+    if isinstance(arg, str) and "." in arg:
+        arg = arg.split(".", 1)
+    if isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg):
+        return arg[0], arg[1]
+    return None
+
+
+def sub_variables(value: Any) -> list[str]:
+    """Variables named by an ``Fn::Sub`` string (``${X}``, ``${X.Attr}``), excluding ``${!Literal}``."""
+    if isinstance(value, dict) and "Fn::Sub" in value and len(value) == 1:
+        arg = value["Fn::Sub"]
+        if isinstance(arg, list) and arg:
+            arg = arg[0]
+        if isinstance(arg, str):
+            return _SUB_VAR.findall(arg)
+    return []
+
+
+def walk(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """Every (pointer, value) below and including ``value``."""
+    yield pointer, value
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from walk(v, f"{pointer}/{k.replace('~', '~0').replace('/', '~1')}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from walk(v, f"{pointer}/{i}")
+
+
+def references(value: Any) -> set[str]:
+    """Logical ids referenced by Ref, GetAtt or Sub anywhere in ``value``."""
+    found: set[str] = set()
+    for _, v in walk(value):
+        if isinstance(v, dict) and len(v) == 1:
+            t = ref_target(v)
+            if t:
+                found.add(t)
+            g = getatt_target(v)
+            if g:
+                found.add(g[0])
+            for var in sub_variables(v):
+                found.add(var.split(".", 1)[0])
+    return found
+
+
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string literal inside ``value`` (including Sub templates and Join pieces)."""
+    for _, v in walk(value):
+        if isinstance(v, str):
+            yield v
+
+
+
+
+def is_no_value(value: Any) -> bool:
+    """``{"Ref": "AWS::NoValue"}``: the property is left out."""
+    return ref_target(value) == "AWS::NoValue"
+
+
+def intrinsic_name(value: Any) -> str | None:
+    """``Fn::Sub`` for ``{"Fn::Sub": ...}``, ``Ref`` for a Ref; None for any other value."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key,) = value
+        if key == "Ref" or key == "Condition" or key.startswith("Fn::"):
+            return key
+    return None
+
+
+def if_branches(value: Any, depth: int = 0) -> Iterator[Any]:
+    """The values ``value`` can take through ``Fn::If`` (recursively); itself when it is no ``Fn::If``.
+
+    ``AWS::NoValue`` branches are yielded too: callers decide whether "left out" matters.
+    """
+    if depth < 20 and isinstance(value, dict) and len(value) == 1 and "Fn::If" in value:
+        arg = value["Fn::If"]
+        if isinstance(arg, list) and len(arg) == 3:
+            yield from if_branches(arg[1], depth + 1)
+            yield from if_branches(arg[2], depth + 1)
+            return
+    yield value
+
+
+def if_condition(value: Any) -> str | None:
+    """The condition name of ``{"Fn::If": [name, a, b]}``."""
+    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::If"), list):
+        arg = value["Fn::If"]
+        if len(arg) == 3 and isinstance(arg[0], str):
+            return arg[0]
+    return None
+
+
+def sub_text(value: Any) -> str | None:
+    """The template string of an ``Fn::Sub`` (either form)."""
+    if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
+        arg = value["Fn::Sub"]
+        if isinstance(arg, list) and arg:
+            arg = arg[0]
+        return arg if isinstance(arg, str) else None
+    return None
+
+
+def literal(value: Any) -> Any:
+    """``value`` when it holds no intrinsic function anywhere (a value known before deploy), else None."""
+    for _, v in walk(value):
+        if intrinsic_name(v):
+            return None
+    return value

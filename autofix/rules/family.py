@@ -1,0 +1,76 @@
+"""Rule families: a prefix, the rules under it, their settings table and an optional precondition.
+
+Like ruff's linters, rules come in families named by an id prefix (``DR`` for
+disaster recovery).  A family is declared once, in its subpackage's
+``__init__`` as ``FAMILY``; the registry lists families, and each family lists
+its rules, so adding a rule touches its own family only.
+
+- ``settings``: the keys of the family's own configuration table
+  (``[tool.autofix.dr]``), each with a default and a check; rules read them with
+  :meth:`~autofix.rules.base.Rule.option`.
+- ``precondition``: a fact computed once per template (through the rule
+  context's cache) that rules marked ``needs_precondition`` require; when it is
+  false they are not run at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from autofix.rules.base import Rule
+    from autofix.settings import Settings
+    from autofix.template import Template
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of a family's settings table."""
+
+    default: Any
+    #: Check and convert a configured value; raise ValueError with a message naming the key.
+    convert: Callable[[str, Any], Any]
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Family:
+    prefix: str
+    name: str
+    summary: str
+    #: ``"module:attr"`` specs: a Rule subclass, a Rule instance, or an iterable of instances
+    #: (rules generated from data).
+    rules: tuple[str, ...]
+    settings: Mapping[str, Setting] = field(default_factory=dict)
+    precondition: Callable[[Template, Settings], bool] | None = None
+
+    @property
+    def table(self) -> str:
+        """The configuration table's name: ``dr`` for ``[tool.autofix.dr]``."""
+        return self.prefix.lower()
+
+    def load_rules(self) -> list[Rule]:
+        found: list[Rule] = []
+        for spec in self.rules:
+            module, _, attr = spec.partition(":")
+            found.extend(as_rules(getattr(import_module(module), attr)))
+        return found
+
+
+def as_rules(obj: Any) -> list[Rule]:
+    """Rule instances from a Rule subclass, an instance, or an iterable of either."""
+    from autofix.rules.base import Rule
+
+    if isinstance(obj, type):
+        return [obj()] if issubclass(obj, Rule) else [obj]  # a non-rule is refused by the registry
+    if isinstance(obj, Rule):
+        return [obj]
+    if isinstance(obj, Iterable) and not isinstance(obj, (str, bytes)):
+        out: list[Rule] = []
+        for item in obj:
+            out.extend(as_rules(item))
+        return out
+    return [obj]
