@@ -122,10 +122,65 @@ def test_unresolvable_kms_key_gets_no_fix(key) -> None:
     ("x" * 60, None),
 ])
 def test_replica_name(name, expected) -> None:
-    (finding,) = check({"B": bucket(BucketName=name)}, Parameters={"Env": {"Type": "String"},
-                                                                   "Name": {"Type": "String"}})
+    (finding,) = check({"B": bucket(BucketName=name)}, Parameters={"Env": {"Type": "String", "MaxLength": 8},
+                                                                   "Name": {"Type": "String", "MaxLength": 50}})
     replica = ops_by_path(finding)["/Resources/BReplicaBucket"]["value"]["Properties"]
     assert replica.get("BucketName") == expected
+
+
+@pytest.mark.parametrize("name, params", [
+    ({"Fn::Sub": "app-${Env}"}, {"Env": {"Type": "String"}}),  # nothing bounds Env
+    ({"Fn::Sub": "app-${Env}"}, {"Env": {"Type": "String", "MaxLength": 60}}),  # 4 + 60 + 8 > 63
+    ({"Fn::Sub": "app-${Env}"}, {"Env": {"Type": "String", "AllowedValues": ["dev", "x" * 55]}}),
+    ({"Fn::Sub": "${AWS::StackName}-data"}, {}),  # a stack name can be 128 characters
+    ({"Ref": "Name"}, {"Name": {"Type": "String", "MaxLength": 63}}),
+])
+def test_replica_name_that_may_exceed_63_characters_is_left_to_cloudformation(name, params) -> None:
+    (finding,) = check({"B": bucket(BucketName=name)}, Parameters=params)
+    replica = ops_by_path(finding)["/Resources/BReplicaBucket"]["value"]["Properties"]
+    assert "BucketName" not in replica
+
+
+def test_replica_name_fits_with_allowed_values_and_account_id() -> None:
+    name = {"Fn::Sub": "app-${Env}-${AWS::AccountId}"}
+    params = {"Env": {"Type": "String", "AllowedValues": ["dev", "staging", "production"]}}
+    (finding,) = check({"B": bucket(BucketName=name)}, Parameters=params)
+    replica = ops_by_path(finding)["/Resources/BReplicaBucket"]["value"]["Properties"]
+    assert replica["BucketName"] == {"Fn::Sub": "app-${Env}-${AWS::AccountId}-replica"}  # 4+10+1+12+8 = 35
+
+
+# -- the replica keeps the source's data-management settings
+
+
+def test_replica_keeps_lifecycle_and_expires_noncurrent_versions_once_versioning_is_on() -> None:
+    lifecycle = {"Rules": [{"Id": "Expire", "Status": "Enabled", "ExpirationInDays": 90},
+                           {"Id": "Archive", "Status": "Enabled",
+                            "Transitions": [{"StorageClass": "GLACIER", "TransitionInDays": 30}]}]}
+    (finding,) = check({"B": bucket(LifecycleConfiguration=lifecycle)})
+    ops = ops_by_path(finding)
+    expected = [{**lifecycle["Rules"][0], "NoncurrentVersionExpiration": {"NoncurrentDays": 90}},
+                lifecycle["Rules"][1]]
+    assert ops["/Resources/B/Properties/LifecycleConfiguration/Rules"]["value"] == expected
+    replica = ops["/Resources/BReplicaBucket"]["value"]["Properties"]
+    assert replica["LifecycleConfiguration"] == {"Rules": expected}
+
+
+def test_lifecycle_copied_unchanged_when_versioning_was_already_on() -> None:
+    lifecycle = {"Rules": [{"Id": "Expire", "Status": "Enabled", "ExpirationInDays": 90}]}
+    (finding,) = check({"B": bucket(LifecycleConfiguration=lifecycle,
+                                    VersioningConfiguration={"Status": "Enabled"})})
+    ops = ops_by_path(finding)
+    assert "/Resources/B/Properties/LifecycleConfiguration/Rules" not in ops
+    assert ops["/Resources/BReplicaBucket"]["value"]["Properties"]["LifecycleConfiguration"] == lifecycle
+
+
+def test_replica_logs_where_the_source_logs() -> None:
+    logging = {"DestinationBucketName": {"Ref": "Logs"}, "LogFilePrefix": "data/"}
+    logs = {"Type": "AWS::S3::Bucket", "Properties": {}}
+    (finding,) = check({"B": bucket(LoggingConfiguration=logging), "Logs": logs})
+    replica = ops_by_path(finding)["/Resources/BReplicaBucket"]["value"]["Properties"]
+    assert replica["LoggingConfiguration"] == {"DestinationBucketName": {"Ref": "Logs"},
+                                               "LogFilePrefix": "data/BReplicaBucket/"}
 
 
 def test_replica_name_avoids_a_name_in_use() -> None:

@@ -41,7 +41,7 @@ def ops_by_path(finding) -> dict:
 def test_stack_built_missing_destination(dest) -> None:
     (finding,) = check({"DataBucket": source(dest)})
     assert finding.pointer == "/Resources/DataBucket/Properties/ReplicationConfiguration/Rules/0/Destination/Bucket"
-    assert finding.fix.applicability.value == "safe"
+    assert finding.fix.applicability.value == "unsafe"  # a named bucket without account and region in its name
     assert "this stack's region" in finding.message and "secondary region" in finding.message
     ops = ops_by_path(finding)
     new = ops["/Resources/DataReplicaBucket"]["value"]
@@ -166,3 +166,22 @@ def test_cooperation_with_dr001_does_not_depend_on_order() -> None:
     assert _fix(both, ("DR001", "DR006")) == both
     data = json.loads(both)
     assert {"LogsReplicaBucket", "ReceiptsReplicaBucket"} <= set(data["Resources"])
+
+
+def test_named_bucket_is_unsafe_unless_account_and_region_make_it_unique() -> None:
+    (literal,) = check({"Src": source("arn:aws:s3:::acme-app-replica")})
+    assert literal.fix.applicability.value == "unsafe" and "global per partition" in literal.message
+    (unique,) = check({"Src": source({"Fn::Sub": "arn:aws:s3:::app-${AWS::AccountId}-${AWS::Region}-replica"})})
+    assert unique.fix.applicability.value == "safe"
+    (by_id,) = check({"Src": source({"Fn::GetAtt": ["Missing", "Arn"]})})
+    assert by_id.fix.applicability.value == "safe"  # CloudFormation names it
+
+
+def test_new_destination_keeps_the_source_lifecycle_and_logging() -> None:
+    src = source({"Fn::GetAtt": ["Missing", "Arn"]})
+    src["Properties"]["LifecycleConfiguration"] = {"Rules": [{"Status": "Enabled", "ExpirationInDays": 30}]}
+    src["Properties"]["LoggingConfiguration"] = {"DestinationBucketName": "logs-bucket"}
+    (finding,) = check({"Src": src})
+    props = ops_by_path(finding)["/Resources/Missing"]["value"]["Properties"]
+    assert props["LifecycleConfiguration"] == src["Properties"]["LifecycleConfiguration"]
+    assert props["LoggingConfiguration"] == {"DestinationBucketName": "logs-bucket", "LogFilePrefix": "Missing/"}

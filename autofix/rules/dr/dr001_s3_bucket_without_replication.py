@@ -99,6 +99,19 @@ class S3BucketWithoutReplication(Rule):
     uses SSE-KMS (the key policy must let IAM policies grant its use, as the default key
     policy does), and one V2 replication rule.
 
+    The replica keeps the source's data-management settings: its `LifecycleConfiguration` is
+    copied, and when the fix turns versioning on, every rule that expires current objects
+    (`ExpirationInDays`) also gets `NoncurrentVersionExpiration` after the same number of days,
+    on the source and on the replica (with versioning, an expired object only becomes a
+    noncurrent version, which would otherwise be kept forever).  When the source logs access
+    (`LoggingConfiguration`), the replica logs to the same bucket under the source's prefix plus
+    the replica's logical id.
+
+    The replica's name must fit S3's 3-63 characters for every value the stack can be deployed
+    with: a parameter counts with its `MaxLength` or its longest `AllowedValues`, a stack name
+    with 128 characters.  A name that may not fit, or that nothing bounds, is left to
+    CloudFormation (no `BucketName`).
+
     **A CloudFormation stack is single-region: the replica this fix creates lives in the
     stack's region.**  That protects against deletion and gives a second copy, but not
     against a regional outage.  For cross-region DR, deploy the destination bucket in the
@@ -190,6 +203,10 @@ class S3BucketWithoutReplication(Rule):
         name = _s3.replica_name(template, logical_id, _s3.names_in_use(template))
         if name is not None:
             bucket["Properties"] = {"BucketName": name, **bucket["Properties"]}
+        turned_on = versioning is None or versioning.get("Status") != "Enabled"
+        kept, source_ops = _s3.data_management(template, logical_id, turned_on, replica)
+        bucket["Properties"].update(kept)
+        ops.extend(source_ops)
         role_resource = fragment(PATCHES, "replication_role")
         policy_resource = fragment(PATCHES, "replication_policy", PolicyName=f"{logical_id}Replication",
                                    Role=role, Source=logical_id, Replica=replica)

@@ -73,14 +73,19 @@ class ReplicationDestinationMissing(Rule):
     ```
 
     ## Fix safety
-    Safe: the template asked for a destination bucket by name; the fix creates exactly that
+    Safe when CloudFormation names the bucket (a missing logical id) or the name contains both
+    `${AWS::AccountId}` and `${AWS::Region}`; otherwise unsafe: bucket names are global per
+    partition, so a literal or environment-only name makes the stack fail in a second
+    environment, in the other region, or wherever a bucket of that name already exists.  The
+    template asked for a destination bucket by name; the fix creates exactly that
     bucket (its `BucketName` is the name in the ARN; encrypted with the rule's
     `ReplicaKmsKeyID`, else like the source, else SSE-S3) and a `DependsOn` (merged with any
     existing one) so it exists before replication is configured.  A `Ref`/`GetAtt` to a
     missing logical id gets a bucket under that exact id, and a `Ref` (which yields a name,
     not the ARN S3 needs) becomes `!GetAtt <id>.Arn`; no `DependsOn` is added there since the
     reference already orders creation.  The new bucket carries the source's `Condition`,
-    `DeletionPolicy` and `UpdateReplacePolicy`.
+    `DeletionPolicy` and `UpdateReplacePolicy`, and the source's lifecycle rules and access
+    logging (to the same log bucket, under the source's prefix plus its own logical id).
 
     **A CloudFormation stack is single-region: the bucket is created in the stack's region**,
     so the replication becomes same-region.  If the destination was meant to live in the
@@ -137,7 +142,7 @@ class ReplicationDestinationMissing(Rule):
     # -- fixes
 
     def _bucket(self, template: Template, source: str, resource: dict[str, Any], rule: dict[str, Any],
-                name: Any) -> dict[str, Any]:
+                name: Any, new_id: str) -> dict[str, Any]:
         dest = rule.get("Destination")
         replica_key = None
         if isinstance(dest, dict) and isinstance(dest.get("EncryptionConfiguration"), dict):
@@ -150,6 +155,8 @@ class ReplicationDestinationMissing(Rule):
         bucket = fragment(PATCHES, "destination_bucket", EncryptionRules=copy.deepcopy(rules))
         if name is not None:
             bucket["Properties"] = {"BucketName": name, **bucket["Properties"]}
+        kept, _ = _s3.data_management(template, source, False, new_id)
+        bucket["Properties"].update(kept)
         attributes = {k: copy.deepcopy(resource[k]) for k in _COPIED_ATTRIBUTES if k in resource}
         if attributes:
             kind = bucket.pop("Type")
@@ -171,7 +178,7 @@ class ReplicationDestinationMissing(Rule):
     def _missing_id(self, template: Template, source: str, resource: dict[str, Any], pointer: str,
                     dest: Any, rule: dict[str, Any], missing: str, is_ref: bool) -> Finding:
         ops: list[dict[str, Any]] = [{"op": "add", "path": template.pointer("Resources", missing),
-                                      "value": self._bucket(template, source, resource, rule, None)}]
+                                      "value": self._bucket(template, source, resource, rule, None, missing)}]
         also = ""
         if is_ref:
             ops.append({"op": "replace", "path": pointer, "value": {"Fn::GetAtt": [missing, "Arn"]}})
@@ -197,12 +204,18 @@ class ReplicationDestinationMissing(Rule):
             return self.finding(pointer, f"{message}; no automatic fix because DependsOn is not a name or list",
                                 resource=source)
         ops = [{"op": "add", "path": template.pointer("Resources", new_id),
-                "value": self._bucket(template, source, resource, rule, bucket_name)}, depends]
+                "value": self._bucket(template, source, resource, rule, bucket_name, new_id)}, depends]
+        unique = "${AWS::AccountId}" in name and "${AWS::Region}" in name
+        risk = "" if unique else (
+            f"; unsafe: bucket names are global per partition, and {name} does not contain both "
+            f"${{AWS::AccountId}} and ${{AWS::Region}}, so a second environment, the same template in "
+            f"another region, or a bucket that already has the name makes the stack fail")
         return self.finding(
             pointer,
             f"{message}; the fix adds it as {new_id} (versioned, encrypted, public access blocked) in this "
             f"stack's region and makes {source} depend on it; for cross-region DR deploy the destination in "
-            f"the secondary region and pass its ARN as a parameter instead",
-            fix=self.fix(ops, f"Add the replication destination bucket {new_id} and make {source} depend on it"),
+            f"the secondary region and pass its ARN as a parameter instead{risk}",
+            fix=self.fix(ops, f"Add the replication destination bucket {new_id} and make {source} depend on it",
+                         applicability=Applicability.SAFE if unique else Applicability.UNSAFE),
             resource=source,
         )
