@@ -8,7 +8,7 @@ template?), :mod:`._s3` (bucket replication facts) and :mod:`._endpoints`
 from __future__ import annotations
 
 from autofix.rules.family import Family, Setting
-from autofix.setting_values import instance_class, region
+from autofix.setting_values import instance_class, one_of, region
 
 _HERE = "autofix.rules.dr"
 
@@ -48,5 +48,9 @@ FAMILY = Family(
         "graviton-instance-class": Setting("db.r6g.large", instance_class,
                                            "DR007: replacement for burstable Graviton (db.t4g) instances"),
         "secondary-region": Setting(None, region, "the DR region, for fixes that name it"),
+        "layout": Setting("regions", one_of("regions", "same-stack"),
+                          'how DR fixes place the secondary half: "regions" (default: one template deployed in '
+                          'both regions, the secondary half only where AWS::Region is the secondary region) or '
+                          '"same-stack" (in the stack being fixed, i.e. the same region: not disaster recovery)'),
     },
 )

@@ -22,8 +22,10 @@ PSEUDO_MAX = {"AWS::StackName": 128, "AWS::Region": 20, "AWS::AccountId": 12, "A
 _VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
-def parameter_max(template: Template, name: str) -> int | None:
+def parameter_max(template: Template, name: str, known: dict[str, int] | None = None) -> int | None:
     """The longest value parameter ``name`` accepts: its ``MaxLength``, else its longest ``AllowedValues``."""
+    if known and name in known:
+        return known[name]
     if name in PSEUDO_MAX:
         return PSEUDO_MAX[name]
     param = template.parameters.get(name)
@@ -58,11 +60,13 @@ def max_length(template: Template, value: Any) -> int | None:
     return None
 
 
-def sub_max_length(template: Template, text: str, local: dict[str, Any] | None = None) -> int | None:
+def sub_max_length(template: Template, text: str, local: dict[str, Any] | None = None,
+                   known: dict[str, int] | None = None) -> int | None:
     """The longest string an ``Fn::Sub`` template ``text`` can evaluate to; None when unbounded."""
     total = len(_VARIABLE.sub("", text).replace("${!", "${"))
     for name in _VARIABLE.findall(text):
-        part = max_length(template, local[name]) if local and name in local else parameter_max(template, name)
+        part = (max_length(template, local[name]) if local and name in local
+                else parameter_max(template, name, known))
         if part is None:
             return None
         total += part
@@ -72,3 +76,34 @@ def sub_max_length(template: Template, text: str, local: dict[str, Any] | None =
 def fits(template: Template, value: Any, limit: int) -> bool:
     length = max_length(template, value)
     return length is not None and length <= limit
+
+
+def bounds_to_add(template: Template, text: str, limit: int,
+                  known: dict[str, int] | None = None) -> dict[str, int] | None:
+    """``MaxLength`` values to give the unbounded string parameters of ``Fn::Sub`` text ``text`` so that
+    it fits ``limit`` characters for every value: ``{}`` when it already fits, None when it cannot
+    (a variable that is not a parameter, or less than 3 characters left per parameter)."""
+    total = len(_VARIABLE.sub("", text).replace("${!", "${"))
+    unbounded: list[str] = []
+    for name in _VARIABLE.findall(text):
+        part = parameter_max(template, name, known)
+        if part is not None:
+            total += part
+            continue
+        param = template.parameters.get(name)
+        if not (isinstance(param, dict) and param.get("Type", "String") == "String"):
+            return None
+        if name not in unbounded:
+            unbounded.append(name)
+    budget = limit - total
+    if not unbounded:
+        return {} if budget >= 0 else None
+    uses = sum(_VARIABLE.findall(text).count(n) for n in unbounded)
+    each = budget // uses
+    if each < 3:
+        return None
+    for name in unbounded:  # a default longer than the bound would make the template invalid
+        default = template.parameter_default(name)
+        if default is not None and len(str(default)) > each:
+            return None
+    return dict.fromkeys(unbounded, each)

@@ -8,7 +8,7 @@ from typing import Any
 
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.dr import _s3
+from autofix.rules.dr import _names, _regions, _s3
 from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
@@ -148,10 +148,13 @@ class S3BucketWithoutReplication(Rule):
                 continue
             if _s3.has_replication(props or {}):
                 continue
-            yield self._finding(template, logical_id, resource)
+            yield self._finding(template, logical_id, resource, settings)
 
-    def _finding(self, template: Template, logical_id: str, resource: dict[str, Any]) -> Finding:
+    def _finding(self, template: Template, logical_id: str, resource: dict[str, Any],
+                 settings: Settings) -> Finding:
         pointer = template.pointer("Resources", logical_id)
+        if _regions.mode(settings) == "regions":
+            return self._region_finding(template, logical_id, resource, settings)
         ops, why_not, replica = self._operations(template, logical_id, resource)
         if ops is None:
             return self.finding(
@@ -170,6 +173,120 @@ class S3BucketWithoutReplication(Rule):
                               f"with a least-privilege role and Replication Time Control"),
             resource=logical_id,
         )
+
+    def _region_finding(self, template: Template, logical_id: str, resource: dict[str, Any],
+                        settings: Settings) -> Finding:
+        pointer = template.pointer("Resources", logical_id)
+        head = f"{logical_id} holds data in a multi-region DR template but has no ReplicationConfiguration"
+        ops, why_not, replica, notes = self._region_operations(template, logical_id, resource, settings)
+        if ops is None:
+            return self.finding(pointer, f"{head}; no automatic fix because {why_not}", resource=logical_id)
+        return self.finding(
+            pointer,
+            f"{head}; the fix replicates it, in the primary region, to bucket {replica}, which the same template "
+            f"creates only in the secondary region{notes} (deploy the primary region, then the secondary region, "
+            f"then update the primary with SecondaryStackDeployed=true)",
+            fix=self.fix(ops, f"Replicate {logical_id} to {replica} in the secondary region (versioned, encrypted, "
+                              f"public access blocked) with a least-privilege role and Replication Time Control"),
+            resource=logical_id,
+        )
+
+    def _region_operations(self, template: Template, logical_id: str, resource: dict[str, Any],
+                           settings: Settings) -> tuple[list[dict[str, Any]] | None, str, str, str]:
+        props = template.properties(logical_id)
+        base = template.pointer("Resources", logical_id, "Properties")
+        if "Condition" in resource:
+            return None, ("the bucket has a Condition: decide by hand which region's deployment replicates "
+                          "it"), "", ""
+        if not isinstance(resource.get("Properties"), dict):
+            return None, "the bucket has no name to derive the secondary region's bucket name from", "", ""
+        if props.get("ObjectLockEnabled") not in (None, False, "false"):
+            return None, "Object Lock buckets need a replica with Object Lock and extra permissions", "", ""
+        ops: list[dict[str, Any]] = []
+        versioning = props.get("VersioningConfiguration")
+        if versioning is None:
+            ops.append({"op": "add", "path": f"{base}/VersioningConfiguration",
+                        "value": fragment(PATCHES, "versioning")})
+        elif not isinstance(versioning, dict) or not isinstance(versioning.get("Status"), str):
+            return None, "its VersioningConfiguration is conditional or not a literal", "", ""
+        elif versioning["Status"] != "Enabled":
+            ops.append({"op": "replace", "path": f"{base}/VersioningConfiguration/Status", "value": "Enabled"})
+        kind, _ = _s3.kms_key(props)
+        if kind == "unknown":
+            return None, "its encryption is conditional or not SSE-S3/SSE-KMS", "", ""
+        if kind == "kms":
+            return None, ("it uses SSE-KMS: the replica in the secondary region needs a key of that region, "
+                          "whose ARN the primary region cannot know; create a multi-Region key or pass the "
+                          "secondary key's ARN as a parameter and add the replication by hand"), "", ""
+        names = _regions.layout(template, settings)
+        text = _s3.normalize(props.get("BucketName")) if "BucketName" in props else None
+        if not text:
+            return None, ("it has no BucketName (or one this rule cannot read): the secondary region's "
+                          "bucket is named after it, so the primary region can name its destination"), "", ""
+        name = text.replace("${AWS::Region}", "${" + names.primary + "}") + "-replica"
+        variables = _s3.variables(name)
+        if any("." in v or v in template.resources for v in variables) or name in _s3.names_in_use(template):
+            return None, f"the replica name {name} would not be the same in both regions", "", ""
+        known = {names.primary: _regions.REGION_MAX, names.secondary: _regions.REGION_MAX}
+        # the same name in both regions would collide: the secondary deployment gets its own name
+        # (the primary's is kept, so a deployed bucket is not replaced)
+        own = text + "-${AWS::Region}"
+        rename = "${AWS::Region}" not in text and "${" + names.secondary + "}" not in text
+        bounds = _names.bounds_to_add(template, name, 63, known)
+        if bounds is not None and rename:
+            bounds = _names.bounds_to_add(template, own, 63, known)  # own is the longer name
+            bounds = bounds if bounds is not None and _names.bounds_to_add(
+                template, name, 63, {**known, **bounds}) == {} else None
+        if bounds is None:
+            return None, (f"the replica name {name}" + (f" or {own}" if rename else "") +
+                          " can exceed S3's 63 characters for some parameter values"), "", ""
+        for param, limit in bounds.items():
+            ops.append({"op": "add", "path": template.pointer("Parameters", param, "MaxLength"), "value": limit})
+        notes = ""
+        if bounds:
+            notes = "; " + ", ".join(f"{p} gets MaxLength {n}" for p, n in bounds.items()) + \
+                " so that the names fit 63 characters"
+        if rename:
+            ops.append({"op": "replace", "path": f"{base}/BucketName", "value": {
+                "Fn::If": [names.is_secondary, {"Fn::Sub": own}, copy.deepcopy(props["BucketName"])]}})
+            notes += (f"; in the secondary region {logical_id} itself is named {own} (bucket names are global; "
+                      f"the primary's name is kept)")
+        bucket_name: Any = {"Fn::Sub": name} if variables else name
+        arn = {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + name}
+        objects = {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + name + "/*"}
+        rules = _s3.encryption_rules(props) or fragment(PATCHES, "default_encryption_rules")
+        replica, role, policy = _s3.replica_ids(template, logical_id, set())
+        bucket = fragment(PATCHES, "replica_bucket", EncryptionRules=copy.deepcopy(rules))
+        bucket["Properties"] = {"BucketName": bucket_name, **bucket["Properties"]}
+        turned_on = versioning is None or versioning.get("Status") != "Enabled"
+        kept, source_ops = _s3.data_management(template, logical_id, turned_on, replica)
+        bucket["Properties"].update(kept)
+        role_resource = fragment(PATCHES, "replication_role")
+        policy_resource = fragment(PATCHES, "replication_policy", PolicyName=f"{logical_id}Replication",
+                                   Role=role, Source=logical_id, Replica=replica)
+        for statement in policy_resource["Properties"]["PolicyDocument"]["Statement"]:
+            if statement.get("Sid") == "WriteReplicas":
+                statement["Resource"] = objects
+        config = fragment(PATCHES, "replication_configuration", Role=role, RuleId="ReplicateAll",
+                          Replica=replica)
+        config["Rules"][0]["Destination"]["Bucket"] = arn
+        ops.append({"op": "add", "path": f"{base}/ReplicationConfiguration",
+                    "value": {"Fn::If": [names.replicate, config, {"Ref": "AWS::NoValue"}]}})
+        ops.extend(source_ops)
+        kept_attributes = {k: copy.deepcopy(resource[k]) for k in ("DeletionPolicy", "UpdateReplacePolicy")
+                           if k in resource}
+        new_resources = [
+            (replica, {"Type": bucket["Type"], "Condition": names.is_secondary, **kept_attributes,
+                       "Properties": bucket["Properties"]}),
+            (role, {"Type": role_resource["Type"], "Condition": names.replicate,
+                    "Properties": role_resource["Properties"]}),
+            (policy, {"Type": policy_resource["Type"], "Condition": names.replicate,
+                      "Properties": policy_resource["Properties"]}),
+        ]
+        ops = names.operations + ops
+        for new_id, new in new_resources:
+            ops.append({"op": "add", "path": template.pointer("Resources", new_id), "value": new})
+        return ops, "", replica, notes
 
     def _operations(self, template: Template, logical_id: str,
                     resource: dict[str, Any]) -> tuple[list[dict[str, Any]] | None, str, str]:

@@ -1,0 +1,131 @@
+"""The region-correct layout that DR fixes write by default.
+
+A CloudFormation stack lives in one region.  A DR fix that creates the "secondary" half in the
+same stack creates it in the primary region, which does not survive the outage it exists for.
+The layout here keeps every fix an RFC 6902 patch of the one template, deployed once per
+region (the StackSets pattern):
+
+- parameters ``PrimaryRegion`` and ``SecondaryRegion`` (the template's own region parameters
+  are reused) and conditions ``IsPrimaryRegion`` / ``IsSecondaryRegion`` comparing
+  ``AWS::Region`` with them (the template's own such conditions are reused);
+- a parameter ``SecondaryStackDeployed`` (``"false"`` by default) and a condition
+  ``ReplicateToSecondaryRegion`` (primary region and ``SecondaryStackDeployed`` is ``"true"``):
+  S3 rejects a replication destination that does not exist, so the primary turns replication
+  on only once the secondary region's stack has created the destination buckets.
+
+Deploy order: (1) the primary region with the defaults; (2) the secondary region; (3) update
+the primary region's stack with ``SecondaryStackDeployed=true``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from autofix.settings import Settings
+from autofix.template import Template, ref_target
+
+_PRIMARY_PARAM = re.compile(r"^(primary|main|source|active|home)_?region(name)?$", re.IGNORECASE)
+_SECONDARY_PARAM = re.compile(
+    r"^(secondary|failover|standby|dr|disaster_?recovery|replica(tion)?|backup|recovery|passive)_?region(name)?$",
+    re.IGNORECASE)
+#: The longest value a region parameter of the layout takes (for name-length bounds).
+REGION_MAX = 20
+
+
+@dataclass
+class Layout:
+    primary: str  # parameter names
+    secondary: str
+    is_primary: str  # condition names
+    is_secondary: str
+    replicate: str  # condition: primary region, and the secondary region's stack exists
+    deployed: str  # the SecondaryStackDeployed parameter
+    operations: list[dict[str, Any]] = field(default_factory=list)
+
+    def region_parameters(self) -> set[str]:
+        return {self.primary, self.secondary}
+
+
+def _region_equals(body: Any, parameter: str) -> bool:
+    if isinstance(body, dict) and isinstance(body.get("Fn::Equals"), list) and len(body["Fn::Equals"]) == 2:
+        names = {ref_target(a) for a in body["Fn::Equals"]}
+        return names == {"AWS::Region", parameter}
+    return False
+
+
+def _default(settings: Settings, key: str, fallback: str) -> str:
+    try:
+        value = settings.family_option("DR", key)
+    except KeyError:
+        value = None
+    if not value:
+        value = getattr(settings, key.replace("-", "_"), None)
+    return value if isinstance(value, str) and value else fallback
+
+
+def layout(template: Template, settings: Settings) -> Layout:
+    """The names the layout uses in ``template`` and the operations that add what is missing."""
+    ops: list[dict[str, Any]] = []
+    taken: set[str] = set()
+    params = template.parameters
+    new_params: dict[str, Any] = {}
+    new_conditions: dict[str, Any] = {}
+
+    def param(pattern: re.Pattern[str], base: str, default: str, description: str) -> str:
+        for name in params:
+            if pattern.match(name):
+                return name
+        name = template.unique_id(base, taken)
+        taken.add(name)
+        new_params[name] = {"Type": "String", "Default": default, "Description": description}
+        return name
+
+    primary = param(_PRIMARY_PARAM, "PrimaryRegion", _default(settings, "primary-region", "us-east-1"),
+                    "The region of the primary deployment of this template")
+    secondary = param(_SECONDARY_PARAM, "SecondaryRegion", _default(settings, "secondary-region", "us-west-2"),
+                      "The region of the secondary (disaster recovery) deployment of this template")
+
+    def condition(parameter: str, base: str) -> str:
+        for name, body in template.conditions.items():
+            if _region_equals(body, parameter):
+                return name
+        name = template.unique_id(base, taken)
+        taken.add(name)
+        new_conditions[name] = {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": parameter}]}
+        return name
+
+    is_primary = condition(primary, "IsPrimaryRegion")
+    is_secondary = condition(secondary, "IsSecondaryRegion")
+    deployed = next((n for n in params if n == "SecondaryStackDeployed"), None)
+    if deployed is None:
+        deployed = template.unique_id("SecondaryStackDeployed", taken)
+        taken.add(deployed)
+        new_params[deployed] = {
+            "Type": "String", "Default": "false", "AllowedValues": ["false", "true"],
+            "Description": (f"Set to true once this template's stack exists in the region {secondary} names: "
+                            f"the primary region then replicates to the buckets that stack created")}
+    replicate_body = {"Fn::And": [{"Condition": is_primary}, {"Fn::Equals": [{"Ref": deployed}, "true"]}]}
+    replicate = next((n for n, b in template.conditions.items() if b == replicate_body), None)
+    if replicate is None:
+        replicate = template.unique_id("ReplicateToSecondaryRegion", taken)
+        taken.add(replicate)
+        new_conditions[replicate] = replicate_body
+    for section, new in (("Parameters", new_params), ("Conditions", new_conditions)):
+        if not new:
+            continue
+        if isinstance(template.data.get(section), dict):
+            ops.extend({"op": "add", "path": template.pointer(section, k), "value": v} for k, v in new.items())
+        else:
+            ops.append({"op": "add", "path": f"/{section}", "value": new})
+    return Layout(primary, secondary, is_primary, is_secondary, replicate, deployed, ops)
+
+
+def mode(settings: Settings) -> str:
+    """``"regions"`` (default) or ``"same-stack"`` (only by configuration)."""
+    try:
+        value = settings.family_option("DR", "layout")
+    except KeyError:
+        return "regions"
+    return value if value in ("regions", "same-stack") else "regions"
