@@ -38,6 +38,7 @@ FAMILY = Family(
         f"{_HERE}.dr005_global_table_replica_sse:GlobalTableReplicaSse",
         f"{_HERE}.dr006_replication_destination_missing:ReplicationDestinationMissing",
         f"{_HERE}.dr007_aurora_global_burstable_class:AuroraGlobalBurstableClass",
+        f"{_HERE}.dr008_same_region_replication:SameRegionReplication",
     ),
     precondition=lambda template, settings: _is_dr(template, settings),
     settings={

@@ -56,71 +56,100 @@ class S3BucketWithoutReplication(Rule):
         BucketName: !Sub docs-${EnvironmentSuffix}
     ```
 
-    Use instead:
+    Use instead (the default region layout: one template, deployed in both regions):
     ```yaml
-    DocumentsBucket:
-      Type: AWS::S3::Bucket
-      Properties:
-        BucketName: !Sub docs-${EnvironmentSuffix}
-        VersioningConfiguration:
-          Status: Enabled
-        ReplicationConfiguration:
-          Role: !GetAtt DocumentsReplicationRole.Arn
-          Rules:
-            - Id: ReplicateAll
-              Priority: 1
-              Filter:
-                Prefix: ''
-              Status: Enabled
-              DeleteMarkerReplication:
-                Status: Enabled
-              Destination:
-                Bucket: !GetAtt DocumentsReplicaBucket.Arn
-                ReplicationTime:
+    Parameters:          # added unless the template has them; conditions likewise
+      PrimaryRegion: {Type: String, Default: us-east-1}
+      SecondaryRegion: {Type: String, Default: us-west-2}
+      SecondaryStackDeployed: {Type: String, Default: 'false', AllowedValues: ['false', 'true']}
+    Conditions:
+      IsPrimaryRegion: !Equals [!Ref AWS::Region, !Ref PrimaryRegion]
+      IsSecondaryRegion: !Equals [!Ref AWS::Region, !Ref SecondaryRegion]
+      ReplicateToSecondaryRegion: !And [!Condition IsPrimaryRegion,
+                                       !Equals [!Ref SecondaryStackDeployed, 'true']]
+    Resources:
+      DocumentsBucket:
+        Type: AWS::S3::Bucket
+        Properties:
+          BucketName: !If [IsSecondaryRegion, !Sub 'docs-${EnvironmentSuffix}-${AWS::Region}',
+                           !Sub 'docs-${EnvironmentSuffix}']
+          VersioningConfiguration:
+            Status: Enabled
+          ReplicationConfiguration: !If
+            - ReplicateToSecondaryRegion
+            - Role: !GetAtt DocumentsReplicationRole.Arn
+              Rules:
+                - Id: ReplicateAll
+                  Priority: 1
+                  Filter:
+                    Prefix: ''
                   Status: Enabled
-                  Time:
-                    Minutes: 15
-                Metrics:
-                  Status: Enabled
-                  EventThreshold:
-                    Minutes: 15
-    # + DocumentsReplicaBucket (versioned, same encryption, public access blocked),
-    #   DocumentsReplicationRole (trusted by s3.amazonaws.com) and DocumentsReplicationPolicy
+                  DeleteMarkerReplication:
+                    Status: Enabled
+                  Destination:
+                    Bucket: !Sub arn:${AWS::Partition}:s3:::docs-${EnvironmentSuffix}-replica
+                    ReplicationTime: {Status: Enabled, Time: {Minutes: 15}}
+                    Metrics: {Status: Enabled, EventThreshold: {Minutes: 15}}
+            - !Ref AWS::NoValue
+      DocumentsReplicaBucket:
+        Type: AWS::S3::Bucket
+        Condition: IsSecondaryRegion
+        Properties:
+          BucketName: !Sub docs-${EnvironmentSuffix}-replica
+          # versioned, encrypted like the source, public access blocked, lifecycle and logging
+      # + DocumentsReplicationRole and DocumentsReplicationPolicy (Condition ReplicateToSecondaryRegion)
     ```
 
     ## Fix safety
     Unsafe: it adds billable architecture (a second bucket, replicated storage, Replication
-    Time Control and metrics charges).  The fix turns on versioning on the source if needed,
-    adds a replica bucket (versioned, encrypted like the source, public access blocked, named
-    after the source's `BucketName` plus `-replica`, with the source's `Condition`,
-    `DeletionPolicy` and `UpdateReplacePolicy`), a role trusted by `s3.amazonaws.com` and a
-    separate least-privilege policy (a policy inline in the role would form a circular
-    dependency with the bucket), with `kms:Decrypt`/`kms:Encrypt` on the source's key when it
-    uses SSE-KMS (the key policy must let IAM policies grant its use, as the default key
-    policy does), and one V2 replication rule.
+    Time Control and metrics charges).
+
+    **Layout.**  A CloudFormation stack lives in one region, so a replica created by the same
+    stack would sit in the primary region and not survive the outage DR exists for (the
+    post-mortem's own fix did exactly that; DR008 reports it).  By default the fix writes one
+    template that is deployed in both regions (the StackSets pattern): parameters
+    `PrimaryRegion` and `SecondaryRegion` and conditions `IsPrimaryRegion` /
+    `IsSecondaryRegion` on `AWS::Region` (the template's own region parameters and conditions
+    are reused; defaults from the `primary-region` / `secondary-region` settings).  The replica
+    bucket exists only in the secondary region, named after the source's `BucketName` plus
+    `-replica` with `${AWS::Region}` replaced by the primary region parameter, so that both
+    regions compute the same name; the primary region replicates to it through an ARN built from
+    that name.  The source keeps its name in the primary region and gets a `-${AWS::Region}`
+    suffix in the secondary region (bucket names are global per partition).  The replication
+    role and policy (no names of their own: IAM names are global) exist only where replication
+    runs.  Every generated name must fit 63 characters for every parameter value: a parameter
+    counts with its `MaxLength` or longest `AllowedValues`, the region parameters with 20; an
+    unbounded naming parameter gets the `MaxLength` that makes the names fit (when its default
+    still fits).
+
+    **Deploy order.**  S3 rejects a replication destination that does not exist, so the primary
+    turns replication on only when `SecondaryStackDeployed` is `true`: (1) deploy the stack in
+    the primary region with the defaults; (2) deploy it in the secondary region (this creates
+    the replica buckets); (3) update the primary region's stack with
+    `SecondaryStackDeployed=true`.
+
+    No fix (rather than a wrong one) when the source has a `Condition`, no readable
+    `BucketName` (nothing both regions could agree on), names that cannot fit, or SSE-KMS
+    encryption (the replica in the secondary region needs a key of that region, whose ARN the
+    primary cannot know: use a multi-Region key or pass the ARN as a parameter).
+
+    The same-stack layout (replica in the stack's own region, unconditioned, also for SSE-KMS
+    with `kms:Decrypt`/`kms:Encrypt` statements) stays available by configuration only:
+    `[tool.autofix.dr] layout = "same-stack"`.  It protects against deletion, not against a
+    regional outage.
+
+    In both layouts the replica is versioned, encrypted like the source and blocks public
+    access, keeps the source's `DeletionPolicy` and `UpdateReplacePolicy`, and the policy grants
+    least privilege (a policy inline in the role would form a circular dependency with the
+    bucket); the replication rule is one V2 rule with Replication Time Control.
 
     The replica keeps the source's data-management settings: its `LifecycleConfiguration` is
     copied, and when the fix turns versioning on, every rule that expires current objects
     (`ExpirationInDays`) also gets `NoncurrentVersionExpiration` after the same number of days,
     on the source and on the replica (with versioning, an expired object only becomes a
     noncurrent version, which would otherwise be kept forever).  When the source logs access
-    (`LoggingConfiguration`), the replica logs to the same bucket under the source's prefix plus
-    the replica's logical id.
-
-    The replica's name must fit S3's 3-63 characters for every value the stack can be deployed
-    with: a parameter counts with its `MaxLength` or its longest `AllowedValues`, a stack name
-    with 128 characters.  A name that may not fit, or that nothing bounds, is left to
-    CloudFormation (no `BucketName`).
-
-    **A CloudFormation stack is single-region: the replica this fix creates lives in the
-    stack's region.**  That protects against deletion and gives a second copy, but not
-    against a regional outage.  For cross-region DR, deploy the destination bucket in the
-    secondary region (for example from the secondary region's stack) and point
-    `Destination.Bucket` at its ARN, typically through a parameter.  When the source is
-    encrypted with SSE-KMS through a key this fix cannot resolve to an ARN (an alias, a
-    parameter, the AWS managed key), or versioning/encryption are conditional, the finding
-    has no fix.  The fix does not gate replication on an `IsPrimary`-style condition:
-    the replica is local to each deployment, so each region's stack protects its own bucket.
+    (`LoggingConfiguration`), the replica logs to the same log bucket (in the region layout: the
+    secondary region's deployment of it) under the source's prefix plus the replica's logical id.
 
     ## References
     - [AWS::S3::Bucket ReplicationConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationconfiguration.html)
