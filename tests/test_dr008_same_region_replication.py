@@ -68,7 +68,9 @@ def test_region_condition_separates_them() -> None:
     data = template(Condition="InDr")
     data["Parameters"]["DRRegion"] = {"Type": "String"}
     data["Conditions"] = {"InDr": {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "DRRegion"}]},
-                          "InDrProd": {"Fn::And": [{"Condition": "InDr"}, {"Fn::Equals": [{"Ref": "Env"}, "prod"]}]}}
+                          "InDrProd": {"Fn::And": [{"Condition": "InDr"}, {"Fn::Equals": [{"Ref": "Env"}, "prod"]}]},
+                          "NotDr": {"Fn::Not": [{"Condition": "InDr"}]}}
+    data["Resources"]["Data"]["Condition"] = "NotDr"
     assert check(data) == []
     data["Resources"]["Replica"]["Condition"] = "InDrProd"  # through another condition
     assert check(data) == []
@@ -102,3 +104,17 @@ def test_names_must_fit(env) -> None:
         assert finding.fix is None and "63 characters" in finding.message
     else:
         assert finding.fix is not None and "Env gets MaxLength" in finding.message
+
+
+def test_target_conditioned_on_the_region_but_replication_everywhere_is_same_region() -> None:
+    # in the DR region both buckets exist and the unconditioned source replicates to its neighbour
+    data = template(Condition="InDr")
+    data["Parameters"]["DRRegion"] = {"Type": "String"}
+    data["Conditions"] = {"InDr": {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "DRRegion"}]},
+                          "NotDr": {"Fn::Not": [{"Condition": "InDr"}]}}
+    (finding,) = check(data)
+    assert finding.fix is None
+    props = data["Resources"]["Data"]["Properties"]
+    props["ReplicationConfiguration"] = {"Fn::If": ["NotDr", props["ReplicationConfiguration"],
+                                                    {"Ref": "AWS::NoValue"}]}
+    assert check(data) == []

@@ -32,11 +32,35 @@ def _condition(template: Template, logical_id: str) -> Any:
     return resource.get("Condition") if isinstance(resource, dict) else None
 
 
-def separated(template: Template, source: str, target: str) -> bool:
-    """A region condition keeps ``target`` out of the region where ``source`` replicates to it."""
+def path_conditions(template: Template, pointer: str) -> list[str]:
+    """The conditions of the resource at ``pointer`` and of every ``Fn::If`` the pointer passes through."""
+    from autofix.nodes import split_pointer
+
+    parts = split_pointer(pointer)
+    node: Any = template.data
+    found = []
+    for i, part in enumerate(parts):
+        if isinstance(node, dict):
+            if i == 2 and isinstance(node.get("Condition"), str):
+                found.append(node["Condition"])
+            if (part == "Fn::If" and isinstance(node.get("Fn::If"), list) and node["Fn::If"]
+                    and isinstance(node["Fn::If"][0], str)):
+                found.append(node["Fn::If"][0])
+            node = node.get(part)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            break
+    return found
+
+
+def separated(template: Template, source: str, target: str, pointer: str) -> bool:
+    """Region conditions keep ``target`` out of the region where ``source`` replicates to it: the target
+    has one, and the replication (the source resource or an ``Fn::If`` around it) another."""
     condition = _condition(template, target)
-    return condition is not None and condition != _condition(template, source) and region_condition(
-        template, condition)
+    if condition is None or not region_condition(template, condition):
+        return False
+    return any(c != condition and region_condition(template, c) for c in path_conditions(template, pointer))
 
 
 class _Rewrite:
@@ -103,8 +127,11 @@ class SameRegionReplication(Rule):
     """## What it does
     In a multi-region DR template, finds S3 replication whose destination is a bucket that the
     same stack creates (by `Ref`/`!GetAtt` or a matching `BucketName`) with no region condition
-    separating the two: the destination carries no `Condition`, the source's own, or one that
-    does not depend on `AWS::Region`.  This is the post-mortem's own fix ("Added S3ReplicaBucket
+    separating the two: the destination must carry a condition on `AWS::Region` (directly or
+    through other conditions), and the replication (the source's `Condition`, or an `Fn::If`
+    around its configuration, rule or destination) another one.  A destination conditioned on
+    the DR region that an unconditioned source replicates to is still same-region replication
+    there.  This is the post-mortem's own fix ("Added S3ReplicaBucket
     in us-west-2", written into the primary stack).
 
     Not reported when the family setting `layout` is `"same-stack"` (a deliberate choice, for
@@ -193,7 +220,7 @@ class SameRegionReplication(Rule):
             reported: set[str] = set()
             for pointer, dest, _rule in _s3.replication_destinations(template, source):
                 for target in sorted(_s3.buckets_named_by(template, dest, names) - {source} - reported):
-                    if separated(template, source, target):
+                    if separated(template, source, target, pointer):
                         continue
                     reported.add(target)
                     yield self._finding(template, settings, source, target, pointer)
