@@ -5,13 +5,17 @@ from __future__ import annotations
 import copy
 
 import jsonpatch
+import pytest
 
 from autofix.rules.dr.dr004_aurora_cluster_not_global import AuroraClusterNotGlobal, global_identifier
 from autofix.settings import Settings
 from autofix.template import Template
 
 RULE = AuroraClusterNotGlobal()
-DR = Settings(dr="true")
+#: the tests below check the global cluster and the credentials; the same-stack layout (only by
+#: configuration) keeps them short.  The region layout (default) is tested at the end.
+DR = Settings(dr="true", family_settings={"dr": {"layout": "same-stack"}})
+REGIONS = Settings(dr="true")
 
 
 def cluster(**props):
@@ -52,7 +56,8 @@ def test_not_dr_template_gets_nothing():
 
 
 def test_dr_context_auto_from_parameter():
-    (f,) = findings({"Db": cluster()}, Settings(), Parameters={"SecondaryRegion": {"Type": "String"}})
+    (f,) = findings({"Db": cluster()}, Settings(family_settings={"dr": {"layout": "same-stack"}}),
+                    Parameters={"SecondaryRegion": {"Type": "String"}})
     assert "SecondaryRegion" in f.message
 
 
@@ -191,3 +196,66 @@ def test_messy_shapes_do_not_crash():
            "E": {"Type": "AWS::RDS::GlobalCluster", "Properties": []}}
     assert findings(res) == []
     assert list(RULE.check(Template([]), DR)) == []
+
+
+# -- the region layout (default): the global cluster and the writer in the primary region, a joining
+#    cluster in the secondary region, from one template
+
+
+def test_region_layout_primary_creates_the_global_cluster_secondary_joins_it() -> None:
+    data = {"Parameters": {"Env": {"Type": "String", "Default": "prod"}},
+            "Resources": {"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Env}"}, DatabaseName="orders",
+                                        StorageEncrypted=True, EngineVersion="8.0.mysql_aurora.3.04.0")}}
+    (f,) = RULE.check(Template(data), REGIONS)
+    assert f.fix.applicability.value == "unsafe"
+    fixed = apply(data, f)
+    gc = fixed["Resources"]["AuroraGlobalCluster"]
+    assert gc["Condition"] == "IsPrimaryRegion"
+    assert gc["Properties"] == {"GlobalClusterIdentifier": {"Fn::Sub": "orders-${Env}-global"},
+                                "SourceDBClusterIdentifier": {"Fn::GetAtt": ["Db", "DBClusterArn"]}}
+    props = fixed["Resources"]["Db"]["Properties"]
+    no_value = {"Ref": "AWS::NoValue"}
+    assert props["GlobalClusterIdentifier"] == {"Fn::If": ["IsSecondaryRegion", {"Fn::Sub": "orders-${Env}-global"},
+                                                           no_value]}
+    for key in ("MasterUsername", "MasterUserPassword", "DatabaseName"):
+        assert props[key]["Fn::If"][:2] == ["IsSecondaryRegion", no_value], key
+    assert props["KmsKeyId"] == {"Fn::If": ["IsSecondaryRegion", "alias/aws/rds", no_value]}
+    assert props["EngineVersion"] == "8.0.mysql_aurora.3.04.0"  # unchanged, and not copied
+    assert fixed["Parameters"]["Env"]["MaxLength"] == 63 - len("orders--global")
+    assert fixed["Conditions"]["IsPrimaryRegion"] == {"Fn::Equals": [{"Ref": "AWS::Region"},
+                                                                    {"Ref": "PrimaryRegion"}]}
+    assert list(RULE.check(Template(fixed), REGIONS)) == []
+
+
+def test_region_layout_managed_password_becomes_a_primary_only_dynamic_reference() -> None:
+    data = {"Resources": {"Db": cluster(DBClusterIdentifier="orders", ManageMasterUserPassword=True)}}
+    del data["Resources"]["Db"]["Properties"]["MasterUserPassword"]
+    (f,) = RULE.check(Template(data), REGIONS)
+    fixed = apply(data, f)
+    props = fixed["Resources"]["Db"]["Properties"]
+    assert "ManageMasterUserPassword" not in props
+    assert props["MasterUserPassword"] == {"Fn::If": ["IsSecondaryRegion", {"Ref": "AWS::NoValue"}, {
+        "Fn::Sub": "{{resolve:secretsmanager:${DbMasterSecret}:SecretString:password}}"}]}
+
+
+@pytest.mark.parametrize("props, why", [
+    ({}, "no DBClusterIdentifier"),
+    ({"DBClusterIdentifier": "orders", "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/abc"}, "KmsKeyId"),
+    ({"DBClusterIdentifier": {"Fn::Sub": "${AWS::StackName}-orders"}}, "63 characters"),
+])
+def test_region_layout_gives_no_fix_rather_than_a_wrong_one(props, why) -> None:
+    (f,) = findings({"Db": cluster(**props)}, REGIONS)
+    assert f.fix is None and why in f.message
+
+
+def test_region_layout_names_a_nameless_cluster_by_the_environment_parameter() -> None:
+    params = {"EnvironmentSuffix": {"Type": "String", "Default": "dev", "MaxLength": 10}}
+    (f,) = findings({"Db": cluster()}, REGIONS, Parameters=params)
+    gc = next(op["value"] for op in f.fix.operations if op["path"] == "/Resources/AuroraGlobalCluster")
+    assert gc["Properties"]["GlobalClusterIdentifier"] == {"Fn::Sub": "db-${EnvironmentSuffix}-global"}
+
+
+def test_region_layout_does_not_join_a_global_cluster_created_in_both_regions() -> None:
+    res = {"Db": cluster(), "G": {"Type": "AWS::RDS::GlobalCluster", "Properties": {"Engine": "aurora-mysql"}}}
+    (f,) = findings(res, REGIONS)
+    assert f.fix is None and "every region" in f.message

@@ -65,8 +65,9 @@ def _default(settings: Settings, key: str, fallback: str) -> str:
     return value if isinstance(value, str) and value else fallback
 
 
-def layout(template: Template, settings: Settings) -> Layout:
-    """The names the layout uses in ``template`` and the operations that add what is missing."""
+def layout(template: Template, settings: Settings, replication: bool = True) -> Layout:
+    """The names the layout uses in ``template`` and the operations that add what is missing
+    (``replication``: also the ``SecondaryStackDeployed`` switch that S3 replication waits for)."""
     ops: list[dict[str, Any]] = []
     taken: set[str] = set()
     params = template.parameters
@@ -99,7 +100,9 @@ def layout(template: Template, settings: Settings) -> Layout:
     is_primary = condition(primary, "IsPrimaryRegion")
     is_secondary = condition(secondary, "IsSecondaryRegion")
     deployed = next((n for n in params if n == "SecondaryStackDeployed"), None)
-    if deployed is None:
+    if not replication:
+        deployed = deployed or "SecondaryStackDeployed"
+    elif deployed is None:
         deployed = template.unique_id("SecondaryStackDeployed", taken)
         taken.add(deployed)
         new_params[deployed] = {
@@ -108,7 +111,9 @@ def layout(template: Template, settings: Settings) -> Layout:
                             f"the primary region then replicates to the buckets that stack created")}
     replicate_body = {"Fn::And": [{"Condition": is_primary}, {"Fn::Equals": [{"Ref": deployed}, "true"]}]}
     replicate = next((n for n, b in template.conditions.items() if b == replicate_body), None)
-    if replicate is None:
+    if not replication:
+        replicate = replicate or "ReplicateToSecondaryRegion"
+    elif replicate is None:
         replicate = template.unique_id("ReplicateToSecondaryRegion", taken)
         taken.add(replicate)
         new_conditions[replicate] = replicate_body
