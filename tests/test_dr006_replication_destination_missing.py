@@ -24,8 +24,13 @@ def source(dest, **extra) -> dict:
         "ReplicationConfiguration": {"Role": "arn:aws:iam::123456789012:role/r", "Rules": [rule]}}}
 
 
-def check(resources: dict) -> list:
-    return list(RULE.check(Template({"Parameters": PARAMS, "Resources": resources}), Settings()))
+#: most tests check the created bucket, the same in both layouts; the same-stack layout (only by
+#: configuration) keeps them short.  The region layout (default) is tested at the end.
+SAME_STACK = Settings(family_settings={"dr": {"layout": "same-stack"}})
+
+
+def check(resources: dict, settings: Settings = SAME_STACK) -> list:
+    return list(RULE.check(Template({"Parameters": PARAMS, "Resources": resources}), settings))
 
 
 def ops_by_path(finding) -> dict:
@@ -147,7 +152,8 @@ def test_messy_shapes_do_not_crash(props) -> None:
 
 
 def _fix(text: str, select: tuple[str, ...]) -> str:
-    result = process_text(text, "t.json", Settings(select=select, unsafe_fixes=True, dr="true"), fix=True)
+    result = process_text(text, "t.json", Settings(select=select, unsafe_fixes=True, dr="true",
+                                                     family_settings={"dr": {"layout": "same-stack"}}), fix=True)
     assert not result.errors, result.errors
     return result.fixed if result.changed else text
 
@@ -185,3 +191,25 @@ def test_new_destination_keeps_the_source_lifecycle_and_logging() -> None:
     props = ops_by_path(finding)["/Resources/Missing"]["value"]["Properties"]
     assert props["LifecycleConfiguration"] == src["Properties"]["LifecycleConfiguration"]
     assert props["LoggingConfiguration"] == {"DestinationBucketName": "logs-bucket", "LogFilePrefix": "Missing/"}
+
+
+# -- the region layout (default)
+
+
+def test_region_layout_creates_the_destination_in_the_secondary_region_only() -> None:
+    dest = {"Fn::Sub": "arn:aws:s3:::app-${EnvironmentSuffix}-${AWS::Region}-replica"}
+    (finding,) = check({"DataBucket": source(dest)}, Settings())
+    assert finding.fix.applicability.value == "unsafe"
+    ops = ops_by_path(finding)
+    bucket = ops["/Resources/DataReplicaBucket"]["value"]
+    assert bucket["Condition"] == "IsSecondaryRegion"
+    # both regions compute the primary's name
+    assert bucket["Properties"]["BucketName"] == {"Fn::Sub": "app-${EnvironmentSuffix}-${PrimaryRegion}-replica"}
+    config = ops["/Resources/DataBucket/Properties/ReplicationConfiguration"]["value"]["Fn::If"]
+    assert config[0] == "ReplicateToSecondaryRegion"
+    assert "/Resources/DataBucket/DependsOn" not in ops  # the destination is in the other region
+
+
+def test_region_layout_gives_no_fix_for_a_destination_known_only_by_logical_id() -> None:
+    (finding,) = check({"DataBucket": source({"Fn::GetAtt": ["Missing", "Arn"]})}, Settings())
+    assert finding.fix is None and "name the destination by ARN" in finding.message

@@ -134,3 +134,37 @@ def mode(settings: Settings) -> str:
     except KeyError:
         return "regions"
     return value if value in ("regions", "same-stack") else "regions"
+
+
+def plan_names(template: Template, names: Layout, replica: str, source: str,
+               limit: int = 63) -> tuple[dict[str, int], list[dict[str, Any]], str | None] | None:
+    """Names for a replica that exists only in the secondary region and for its source.
+
+    ``replica`` is the replica's name (``Fn::Sub`` text, the same in both regions).  When the
+    source's own ``BucketName`` does not depend on the region, the source gets a
+    ``-${AWS::Region}`` suffix in the secondary region only (bucket names are global; the
+    primary's name is kept).  Returns (``MaxLength`` bounds to add, operations renaming the
+    source, the source's secondary name) or None when the names cannot fit ``limit``.
+    """
+    from autofix.rules.dr import _names, _s3
+
+    props = template.properties(source)
+    own_text = _s3.normalize(props.get("BucketName")) if "BucketName" in props else None
+    rename = bool(own_text) and "${AWS::Region}" not in str(own_text) and \
+        "${" + names.secondary + "}" not in str(own_text)
+    own = f"{own_text}-${{AWS::Region}}" if rename else None
+    known = {names.primary: REGION_MAX, names.secondary: REGION_MAX}
+    if own is not None:
+        first = _names.bounds_to_add(template, own, limit, known)
+        more = None if first is None else _names.bounds_to_add(template, replica, limit, {**known, **first})
+        bounds = None if first is None or more is None else {**first, **more}
+    else:
+        bounds = _names.bounds_to_add(template, replica, limit, known)
+    if bounds is None:
+        return None
+    ops: list[dict[str, Any]] = [{"op": "add", "path": template.pointer("Parameters", p, "MaxLength"), "value": n}
+                                 for p, n in bounds.items()]
+    if own is not None:
+        ops.append({"op": "replace", "path": template.pointer("Resources", source, "Properties", "BucketName"),
+                    "value": {"Fn::If": [names.is_secondary, {"Fn::Sub": own}, props["BucketName"]]}})
+    return bounds, ops, own

@@ -8,7 +8,7 @@ from typing import Any
 
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.dr import _s3
+from autofix.rules.dr import _regions, _s3
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
@@ -87,10 +87,20 @@ class ReplicationDestinationMissing(Rule):
     `DeletionPolicy` and `UpdateReplacePolicy`, and the source's lifecycle rules and access
     logging (to the same log bucket, under the source's prefix plus its own logical id).
 
-    **A CloudFormation stack is single-region: the bucket is created in the stack's region**,
-    so the replication becomes same-region.  If the destination was meant to live in the
-    secondary region, deploy it there (for example from the secondary stack) and pass its ARN
-    as a parameter instead of applying this fix.
+    **Layout.**  A CloudFormation stack lives in one region, so a destination created by the
+    same stack would be in the source's region (same-region replication, which DR008 reports).
+    By default the fix writes DR001's region layout instead (unsafe: it changes when replication
+    runs): the destination exists only in the secondary region of a template deployed in both
+    regions (`Condition: IsSecondaryRegion`; `${AWS::Region}` in its name becomes the primary
+    region parameter, so both regions compute the same name), the source's
+    `ReplicationConfiguration` applies only under `ReplicateToSecondaryRegion` (primary region,
+    `SecondaryStackDeployed=true`), no `DependsOn` is added, and the source gets a region suffix
+    on its name in the secondary region only.  Deploy the primary region, then the secondary
+    region, then update the primary with `SecondaryStackDeployed=true`.  In this layout a
+    destination known only by a missing logical id gets no fix (the primary could not address a
+    bucket of the other region by it), nor does a conditioned source.  The same-stack fix
+    described above, in the stack's own region, stays available with
+    `[tool.autofix.dr] layout = "same-stack"`.
 
     ## References
     - [AWS::S3::Bucket ReplicationConfiguration: "The destination bucket or buckets must already exist"](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-replicationconfiguration)
@@ -110,12 +120,12 @@ class ReplicationDestinationMissing(Rule):
         known = {n for own in names.values() for n in own}
         for source, resource in template.resources_of(_s3.BUCKET):
             for pointer, dest, rule in _s3.replication_destinations(template, source):
-                finding = self._check_one(template, source, resource, pointer, dest, rule, known)
+                finding = self._check_one(template, source, resource, pointer, dest, rule, known, settings)
                 if finding is not None:
                     yield finding
 
     def _check_one(self, template: Template, source: str, resource: dict[str, Any], pointer: str,
-                   dest: Any, rule: dict[str, Any], known: set[str]) -> Finding | None:
+                   dest: Any, rule: dict[str, Any], known: set[str], settings: Settings) -> Finding | None:
         destination = rule.get("Destination")
         account = destination.get("Account") if isinstance(destination, dict) else None
         if account is not None and ref_target(account) != "AWS::AccountId":
@@ -127,6 +137,15 @@ class ReplicationDestinationMissing(Rule):
             if (missing in template.resources or template.is_parameter(missing) or missing.startswith("AWS::")
                     or (att and att[1] != "Arn")):
                 return None
+            if _regions.mode(settings) == "regions":
+                return self.finding(
+                    pointer,
+                    f"{source} replicates to {missing}, which this template does not define and no parameter "
+                    f"provides (deploy fails: destination bucket must exist); no automatic fix in the region "
+                    f"layout because a bucket known only by a logical id has no name that the primary region "
+                    f"could address in the secondary region: name the destination by ARN (for example "
+                    f"!Sub 'arn:${{AWS::Partition}}:s3:::<name>') and this rule creates it there",
+                    resource=source)
             return self._missing_id(template, source, resource, pointer, dest, rule, missing, bool(target))
         text = _s3.normalize(dest)
         name = _s3.strip_arn(text) if text else None
@@ -137,6 +156,8 @@ class ReplicationDestinationMissing(Rule):
                 return None
         if not _s3.stack_built(template, name):
             return None
+        if _regions.mode(settings) == "regions":
+            return self._region_missing_name(template, settings, source, resource, pointer, text, name, rule)
         return self._missing_name(template, source, resource, pointer, text, name, rule)
 
     # -- fixes
@@ -190,6 +211,59 @@ class ReplicationDestinationMissing(Rule):
             f"public access blocked) in this stack's region{also}; for cross-region DR deploy the destination "
             f"in the secondary region and pass its ARN as a parameter instead",
             fix=self.fix(ops, f"Add the replication destination bucket {missing}"),
+            resource=source,
+        )
+
+    def _region_missing_name(self, template: Template, settings: Settings, source: str, resource: dict[str, Any],
+                             pointer: str, arn: str, name: str, rule: dict[str, Any]) -> Finding:
+        """The region layout: the destination exists only in the secondary region, replication runs
+        from the primary once the secondary region's stack exists."""
+        message = (f"{source} replicates to {arn}, a bucket this template does not define and no parameter "
+                   f"provides (deploy fails: destination bucket must exist)")
+        new_id, _, _ = _s3.replica_ids(template, source, set())
+
+        def no_fix(why: str) -> Finding:
+            return self.finding(pointer, f"{message}; no automatic fix because {why}", resource=source)
+
+        if "Condition" in resource:
+            return no_fix(f"{source} has a Condition: decide by hand where the destination lives")
+        names = _regions.layout(template, settings)
+        replica_name = name.replace("${AWS::Region}", "${" + names.primary + "}")
+        config = template.properties(source).get("ReplicationConfiguration")
+        base = template.pointer("Resources", source, "Properties", "ReplicationConfiguration")
+        ops: list[dict[str, Any]] = list(names.operations)
+        if isinstance(config, dict) and "Fn::If" in config:
+            from autofix.rules.dr.dr008_same_region_replication import region_condition
+
+            args = config["Fn::If"]
+            if not (isinstance(args, list) and args and region_condition(template, args[0])):
+                return no_fix("the replication is conditional on something other than the region")
+        elif isinstance(config, dict):
+            ops.append({"op": "replace", "path": base,
+                        "value": {"Fn::If": [names.replicate, copy.deepcopy(config), {"Ref": "AWS::NoValue"}]}})
+        else:
+            return no_fix("its ReplicationConfiguration is not a plain mapping")
+        planned = _regions.plan_names(template, names, replica_name, source)
+        if planned is None:
+            return no_fix(f"the names ({replica_name}) can exceed S3's 63 characters for some parameter values")
+        bounds, name_ops, own = planned
+        ops.extend(name_ops)
+        bucket_name: Any = {"Fn::Sub": replica_name} if _s3.variables(replica_name) else replica_name
+        bucket = self._bucket(template, source, resource, rule, bucket_name, new_id)
+        bucket = {"Type": bucket["Type"], "Condition": names.is_secondary,
+                  **{k: v for k, v in bucket.items() if k not in ("Type", "Condition")}}
+        ops.append({"op": "add", "path": template.pointer("Resources", new_id), "value": bucket})
+        notes = "".join(f"; {p} gets MaxLength {n} so that the names fit 63 characters" for p, n in bounds.items())
+        if own:
+            notes += f"; in the secondary region {source} itself is named {own}"
+        return self.finding(
+            pointer,
+            f"{message}; the fix adds it as {new_id} only in the secondary region of this template, deployed in "
+            f"both regions, and replicates from the primary region once SecondaryStackDeployed is true{notes} "
+            f"(deploy the primary region, then the secondary region, then update the primary with "
+            f"SecondaryStackDeployed=true)",
+            fix=self.fix(ops, f"Add the replication destination bucket {new_id} in the secondary region",
+                         applicability=Applicability.UNSAFE),
             resource=source,
         )
 
