@@ -356,3 +356,15 @@ def test_same_stack_layout_only_by_configuration() -> None:
     replica = ops_by_path(finding)["/Resources/DocsReplicaBucket"]["value"]
     assert "Condition" not in replica and "same region" not in finding.message
     assert "in its own region" in finding.message
+
+
+def test_region_layout_names_what_both_regions_would_create_twice() -> None:
+    resources = {"Docs": bucket(BucketName={"Fn::Sub": "docs-${AWS::AccountId}-${AWS::Region}"}),
+                 "Named": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "app-role"}},
+                 "PerRegion": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": {"Fn::Sub": "app-${AWS::Region}"}}},
+                 "Check": {"Type": "AWS::Route53::HealthCheck", "Properties": {}},
+                 "Once": {"Type": "AWS::Route53::HealthCheck", "Condition": "C", "Properties": {}}}
+    found = check(resources, REGIONS, Conditions={"C": {"Fn::Equals": ["a", "a"]}})
+    (finding,) = [f for f in found if f.resource == "Docs"]
+    assert finding.message.endswith("make these exist once or per region (a condition on the region, or the "
+                                    "region in their names): Named, Check")

@@ -168,3 +168,48 @@ def plan_names(template: Template, names: Layout, replica: str, source: str,
         ops.append({"op": "replace", "path": template.pointer("Resources", source, "Properties", "BucketName"),
                     "value": {"Fn::If": [names.is_secondary, {"Fn::Sub": own}, props["BucketName"]]}})
     return bounds, ops, own
+
+
+#: Resource types whose names (or whose very existence) are global per account or partition, with the
+#: property that names them (None: the resource itself is global, e.g. a DNS record).
+_GLOBAL = {
+    "AWS::IAM::Role": "RoleName", "AWS::IAM::ManagedPolicy": "ManagedPolicyName", "AWS::IAM::User": "UserName",
+    "AWS::IAM::Group": "GroupName", "AWS::IAM::InstanceProfile": "InstanceProfileName",
+    "AWS::S3::Bucket": "BucketName", "AWS::Route53::RecordSet": None, "AWS::Route53::RecordSetGroup": None,
+    "AWS::Route53::HealthCheck": None, "AWS::Route53::HostedZone": None, "AWS::CloudFront::Distribution": None,
+    "AWS::GlobalAccelerator::Accelerator": None, "AWS::RDS::GlobalCluster": "GlobalClusterIdentifier",
+    "AWS::DynamoDB::GlobalTable": None,
+}
+
+
+def created_twice(template: Template, skip: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Unconditioned resources that a template deployed in both regions would create twice under one
+    global name (or twice where once is meant): named IAM resources and buckets whose name has no
+    region in it, Route 53 records, zones and health checks, CloudFront, Global Accelerator, global
+    clusters and tables.  ``skip`` lists resources a fix already takes care of."""
+    from autofix.template import strings_in
+
+    out = []
+    for logical_id, resource in template.resources.items():
+        if logical_id in skip or not isinstance(resource, dict) or "Condition" in resource:
+            continue
+        kind = resource.get("Type")
+        if kind not in _GLOBAL:
+            continue
+        key = _GLOBAL[kind]
+        if key is not None:
+            name = template.properties(logical_id).get(key)
+            if name is None or any("${AWS::Region}" in s or s == "AWS::Region" for s in strings_in(name)):
+                continue
+        out.append(logical_id)
+    return out
+
+
+def twice_note(template: Template, skip: set[str] | frozenset[str] = frozenset()) -> str:
+    """A message note naming what :func:`created_twice` finds (empty when nothing)."""
+    found = created_twice(template, skip)
+    if not found:
+        return ""
+    shown = ", ".join(found[:6]) + (f" and {len(found) - 6} more" if len(found) > 6 else "")
+    return (f"; before deploying in the secondary region, make these exist once or per region (a condition "
+            f"on the region, or the region in their names): {shown}")

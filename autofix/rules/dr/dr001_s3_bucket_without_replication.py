@@ -122,6 +122,11 @@ class S3BucketWithoutReplication(Rule):
     unbounded naming parameter gets the `MaxLength` that makes the names fit (when its default
     still fits).
 
+    The finding also names the template's own resources that both deployments would create
+    under one global name (named IAM resources, buckets without the region in their names, Route
+    53 records, zones and health checks, CloudFront, global clusters and tables): they need a
+    condition on the region or the region in their names before the secondary deployment.
+
     **Deploy order.**  S3 rejects a replication destination that does not exist, so the primary
     turns replication on only when `SecondaryStackDeployed` is `true`: (1) deploy the stack in
     the primary region with the defaults; (2) deploy it in the secondary region (this creates
@@ -214,7 +219,7 @@ class S3BucketWithoutReplication(Rule):
             pointer,
             f"{head}; the fix replicates it, in the primary region, to bucket {replica}, which the same template "
             f"creates only in the secondary region{notes} (deploy the primary region, then the secondary region, "
-            f"then update the primary with SecondaryStackDeployed=true)",
+            f"then update the primary with SecondaryStackDeployed=true){_regions.twice_note(template, {logical_id})}",
             fix=self.fix(ops, f"Replicate {logical_id} to {replica} in the secondary region (versioned, encrypted, "
                               f"public access blocked) with a least-privilege role and Replication Time Control"),
             resource=logical_id,

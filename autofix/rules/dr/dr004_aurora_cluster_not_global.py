@@ -428,7 +428,8 @@ class AuroraClusterNotGlobal(Rule):
             pointer,
             f"{head}; in the primary region add AWS::RDS::GlobalCluster {global_id} ({text}) with this cluster as "
             f"its source, and in the secondary region make this cluster join it (no master credentials or "
-            f"database name there){secret}{limits} (deploy the primary region first, then the secondary region)",
+            f"database name there){secret}{limits} (deploy the primary region first, then the secondary region)"
+            f"{_regions.twice_note(template, {cluster_id})}",
             fix=self.fix(ops, f"Add global cluster {global_id} in the primary region; {cluster_id} joins it in "
                               f"the secondary region"),
             resource=cluster_id,

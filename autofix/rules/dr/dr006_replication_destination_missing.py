@@ -261,7 +261,7 @@ class ReplicationDestinationMissing(Rule):
             f"{message}; the fix adds it as {new_id} only in the secondary region of this template, deployed in "
             f"both regions, and replicates from the primary region once SecondaryStackDeployed is true{notes} "
             f"(deploy the primary region, then the secondary region, then update the primary with "
-            f"SecondaryStackDeployed=true)",
+            f"SecondaryStackDeployed=true){_regions.twice_note(template, {source})}",
             fix=self.fix(ops, f"Add the replication destination bucket {new_id} in the secondary region",
                          applicability=Applicability.UNSAFE),
             resource=source,

@@ -236,7 +236,7 @@ class SameRegionReplication(Rule):
             pointer,
             f"{message}; the fix creates {target} only in the secondary region and replicates {source} to it "
             f"from the primary region{notes} (deploy the primary region, then the secondary region, then update "
-            f"the primary with SecondaryStackDeployed=true)",
+            f"the primary with SecondaryStackDeployed=true){_regions.twice_note(template, {source, target})}",
             fix=self.fix(ops, f"Move replication destination {target} to the secondary region"),
             resource=source,
         )
