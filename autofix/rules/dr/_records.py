@@ -16,6 +16,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
+from autofix.intrinsics import if_branches
 from autofix.rules.dr._endpoints import LB_TYPES, Endpoint, classify_domain, shown
 from autofix.template import Template, getatt_target, ref_target, references
 
@@ -59,9 +60,8 @@ def _mentions(value: Any, check_id: str) -> bool:
     target = getatt_target(value)
     if target and target[0] == check_id:
         return True
-    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::If"), list):
-        return any(_mentions(v, check_id) for v in value["Fn::If"][1:])
-    return False
+    branches = list(if_branches(value))
+    return branches != [value] and any(_mentions(v, check_id) for v in branches)
 
 
 def guarded_records(template: Template, check_id: str) -> list[Record]:

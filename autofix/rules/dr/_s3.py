@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.intrinsics import if_branches_at
 from autofix.template import Template, getatt_target, ref_target, references, strings_in
 
 BUCKET = "AWS::S3::Bucket"
@@ -44,15 +45,7 @@ ELB_ACCOUNTS = {
 }
 
 
-def unwrap_if(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
-    """(pointer, value) of both branches of an ``Fn::If`` (recursively), or the value itself."""
-    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::If"), list):
-        args = value["Fn::If"]
-        if len(args) == 3:
-            yield from unwrap_if(args[1], f"{pointer}/Fn::If/1")
-            yield from unwrap_if(args[2], f"{pointer}/Fn::If/2")
-        return
-    yield pointer, value
+unwrap_if = if_branches_at  # (pointer, value) of every Fn::If branch, or the value itself
 
 
 def is_novalue(value: Any) -> bool:

@@ -13,6 +13,7 @@ from autofix.rules.dr._endpoints import (
     CDN_TYPES,
     LB_TYPES,
     OTHER_ENTRY_TYPES,
+    SECONDARY_WORDS,
     apis,
     condition_of,
     condition_role,
@@ -30,7 +31,7 @@ from autofix.settings import Settings
 from autofix.template import Template
 
 PATCHES = "DR003-primary-api-missing"
-_SECONDARY_WORD = re.compile(r"(?<![A-Za-z])((?i:secondary|standby|failover|passive|dr))(?![a-z])")
+_SECONDARY_WORD = re.compile(rf"(?<![A-Za-z])((?i:{'|'.join(sorted(SECONDARY_WORDS))}))(?![a-z])")
 _SUFFIX_PARAM = re.compile(r"^(environment_?suffix|env_?suffix|suffix)$", re.IGNORECASE)
 _ENV_PARAM = re.compile(r"^(environment|env|stage)(_?name)?$", re.IGNORECASE)
 #: (fragment, logical id suffix) of the resources added, in the order they are written.
@@ -224,7 +225,7 @@ class PrimaryApiMissing(Rule):
         source = secondary[0]
         parts = words(source)
         for i, word in enumerate(parts):
-            if word.lower() in ("secondary", "standby", "failover", "passive", "dr"):
+            if word.lower() in SECONDARY_WORDS:
                 parts[i] = "Primary"
                 break
         else:
