@@ -18,6 +18,8 @@ FAMILY = Family(
     summary="Schema validity: properties, values and types the CloudFormation resource schemas reject",
     rules=(
         f"{_HERE}.sc001_unknown_property:UnknownProperty",
+        f"{_HERE}.sc002_invalid_enum_value:InvalidEnumValue",
+        f"{_HERE}.sc003_missing_required_property:MissingRequiredProperty",
         f"{_HERE}.sc004_unknown_resource_type:UnknownResourceType",
     ),
 )
