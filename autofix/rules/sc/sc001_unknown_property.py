@@ -215,9 +215,9 @@ class UnknownProperty(Rule):
             return True
         # the sub-object is created with every sibling that belongs there, in one fix
         group = [other for other in unknown if _owner(node, other, unknown, read_only) == owner]
-        fix.add((*node.path, owner), {})
         for other in group:
-            fix.move((*node.path, other), (*node.path, owner, other))
+            fix.remove((*node.path, other))
+        fix.add((*node.path, owner), {other: thaw(value[other]) for other in group})
         return True
 
     def _up(self, template: Template, fix, node: Node, key: str) -> bool:

@@ -147,9 +147,8 @@ class UnknownResourceType(Rule):
             return self.finding(pointer, message, resource=logical_id)
         if len(template.resources) <= 1:
             return self.finding(pointer, message, resource=logical_id)
-        if not isinstance(template.data.get("Parameters"), dict):
-            fix.set(("Parameters",), {})
-        fix.move(("Resources", logical_id), ("Parameters", logical_id))
+        fix.remove(("Resources", logical_id))
+        fix.set(("Parameters", logical_id), thaw(template.resources[logical_id]))
         return self.finding(pointer, f"{message}; move it to Parameters",
                             fix=fix.build(f"Move {logical_id} to Parameters", Applicability.SAFE),
                             resource=logical_id)
