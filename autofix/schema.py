@@ -25,7 +25,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -86,15 +86,17 @@ def _read_json(path: Path) -> Any:
         raise _layout_error(f"{path.name} cannot be read: {exc}") from None
 
 
-@lru_cache(maxsize=None)
 def type_map(region: str = DEFAULT_REGION) -> dict[str, str]:
     """Resource type -> schema file stem for ``region`` (us-east-1 when cfn-lint has no file for it)."""
-    if not _REGION.match(region):
-        region = DEFAULT_REGION
     providers = data_dir() / "providers"
-    path = providers / f"{region}.json"
-    if not path.is_file():
-        path = providers / f"{DEFAULT_REGION}.json"
+    if not _REGION.match(region) or not (providers / f"{region}.json").is_file():
+        region = DEFAULT_REGION
+    return _type_map(region)
+
+
+@cache
+def _type_map(region: str) -> dict[str, str]:
+    path = data_dir() / "providers" / f"{region}.json"
     found = _read_json(path)
     if (not isinstance(found, dict) or not found
             or not all(isinstance(k, str) and isinstance(v, str) for k, v in found.items())):
@@ -108,12 +110,12 @@ def known_types(region: str = DEFAULT_REGION) -> frozenset[str]:
     return _known_types(region)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _known_types(region: str) -> frozenset[str]:
     return frozenset(type_map(region))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _types_by_lower(region: str) -> dict[str, str]:
     return {t.lower(): t for t in type_map(region)}
 

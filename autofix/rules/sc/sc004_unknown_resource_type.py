@@ -141,9 +141,7 @@ class UnknownResourceType(Rule):
     def _as_parameter(self, template: Template, logical_id: str, pointer: str, what: str) -> Finding:
         message = f"{what}: {logical_id} is a parameter written under Resources"
         fix = self.fixer(template)
-        if logical_id in template.parameters or any(
-                f"{logical_id}." in v for refs in template.cached("sc-getatts", lambda: _getatts(template))
-                for v in refs):
+        if logical_id in template.parameters or any(v.startswith(f"{logical_id}.") for v in _getatts(template)):
             return self.finding(pointer, message, resource=logical_id)
         if len(template.resources) <= 1:
             return self.finding(pointer, message, resource=logical_id)
@@ -182,7 +180,7 @@ class UnknownResourceType(Rule):
                             resource=logical_id)
 
 
-def _getatts(template: Template) -> list[set[str]]:
+def _getatts(template: Template) -> set[str]:
     """``X.Attr`` strings of every GetAtt and Sub in the template (to tell a parameter's users apart)."""
     from autofix.intrinsics import getatt_target, sub_variables, walk
 
@@ -192,4 +190,4 @@ def _getatts(template: Template) -> list[set[str]]:
         if target:
             found.add(f"{target[0]}.{target[1]}")
         found.update(v for v in sub_variables(value) if "." in v)
-    return [found]
+    return found
