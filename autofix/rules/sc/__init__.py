@@ -21,5 +21,7 @@ FAMILY = Family(
         f"{_HERE}.sc002_invalid_enum_value:InvalidEnumValue",
         f"{_HERE}.sc003_missing_required_property:MissingRequiredProperty",
         f"{_HERE}.sc004_unknown_resource_type:UnknownResourceType",
+        f"{_HERE}.sc005_dependent_property_missing:DependentPropertyMissing",
+        f"{_HERE}.sc006_wrong_value_type:WrongValueType",
     ),
 )
