@@ -33,10 +33,10 @@ def test_no_rename_onto_an_existing_property():
 
 def test_table_rename_wrap_and_unwrap():
     f = one("AWS::Lambda::Function", {"Role": "r", "Code": {"ZipFile": "x"}, "Tracing": "Active"})
-    assert f.fix.operations[-1] == {"op": "add", "path": "/Resources/R/Properties/TracingConfig",
+    assert f.fix.operations[0] == {"op": "add", "path": "/Resources/R/Properties/TracingConfig",
                                     "value": {"Mode": "Active"}}
     f = one("AWS::EC2::FlowLog", {"ResourceIds": [{"Ref": "Vpc"}], "ResourceType": "VPC", "TrafficType": "ALL"})
-    assert f.fix.operations[-1] == {"op": "add", "path": "/Resources/R/Properties/ResourceId",
+    assert f.fix.operations[0] == {"op": "add", "path": "/Resources/R/Properties/ResourceId",
                                     "value": {"Ref": "Vpc"}}
     # two resource ids cannot become one: no table fix, and the property goes only as an unsafe fix
     f = one("AWS::EC2::FlowLog", {"ResourceIds": ["a", "b"], "ResourceType": "VPC", "TrafficType": "ALL"})
@@ -49,7 +49,7 @@ def test_nesting_groups_siblings_into_a_new_parent():
     assert {f.pointer for f in found} == {"/Resources/H/Properties/Type", "/Resources/H/Properties/Port",
                                          "/Resources/H/Properties/FullyQualifiedDomainName"}
     ops = found[0].fix.operations
-    assert ops[-1] == {"op": "add", "path": "/Resources/H/Properties/HealthCheckConfig",
+    assert ops[0] == {"op": "add", "path": "/Resources/H/Properties/HealthCheckConfig",
                        "value": {"Type": "HTTPS", "Port": 443, "FullyQualifiedDomainName": "a.b.net"}}
     assert all(f.fix.applicability.value == "safe" for f in found)
 
@@ -97,6 +97,6 @@ def test_lifecycle_transition_keys_nest_into_transition():
     found = check({"B": {"Type": "AWS::S3::Bucket", "Properties": {"LifecycleConfiguration": {"Rules": [
         {"Status": "Enabled", "TransitionInDays": 30, "StorageClass": "GLACIER"}]}}}})
     assert len(found) == 2
-    assert found[0].fix.operations[-1] == {
+    assert found[0].fix.operations[0] == {
         "op": "add", "path": "/Resources/B/Properties/LifecycleConfiguration/Rules/0/Transition",
         "value": {"TransitionInDays": 30, "StorageClass": "GLACIER"}}

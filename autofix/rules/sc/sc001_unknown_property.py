@@ -176,31 +176,31 @@ class UnknownProperty(Rule):
                 return False
             shown = str(value).lower() if isinstance(value, bool) else value
             item = {"Key": entry["key"], "Value": shown if intrinsic_name(value) else str(shown)}
-            fix.remove(path)
             if current is None:
                 fix.add((*node.path, target), [item])
             else:
                 fix.add((*node.path, target, "-"), item)
+            fix.remove(path)
             return True
         if target in node.value:
             return False
         if how == "unwrap":
             if not (isinstance(value, list) and len(value) == 1):
                 return False
-            fix.remove(path)
             fix.add((*node.path, target), thaw(value[0]))
+            fix.remove(path)
             return True
         if how == "wrap":
-            fix.remove(path)
             fix.add((*node.path, target), {entry["inner"]: thaw(value)})
+            fix.remove(path)
             return True
         if how == "flag":
             on = value is True or (isinstance(value, str) and value.lower() in ("true", "active", "enabled")) or (
                 isinstance(value, dict) and any(v is True or v == "Active" for v in value.values()))
             if not on:
                 return False
-            fix.remove(path)
             fix.add((*node.path, target), entry["value"])
+            fix.remove(path)
             return True
         fix.rename(path, target)
         return True
@@ -215,9 +215,10 @@ class UnknownProperty(Rule):
             return True
         # the sub-object is created with every sibling that belongs there, in one fix
         group = [other for other in unknown if _owner(node, other, unknown, read_only) == owner]
+        # add first, remove after: the object is never left empty on the way
+        fix.add((*node.path, owner), {other: thaw(value[other]) for other in group})
         for other in group:
             fix.remove((*node.path, other))
-        fix.add((*node.path, owner), {other: thaw(value[other]) for other in group})
         return True
 
     def _up(self, template: Template, fix, node: Node, key: str) -> bool:
@@ -253,8 +254,8 @@ class UnknownProperty(Rule):
         if how == "rename":
             fix.rename(path, target)
             return
-        fix.remove(path)
         fix.add((*path[:-1], target), [thaw(value)] if how == "wrap-list" else thaw(value[0]))
+        fix.remove(path)
 
 
 def _owner(node: Node, key: str, unknown: list[str], read_only) -> str | None:
