@@ -57,3 +57,15 @@ def test_intrinsics_not_judged_but_if_branches_are():
 def test_no_match_reports_without_fix():
     (f,) = check({"T": {"Type": "AWS::DynamoDB::Table", "Properties": {"BillingMode": "CHEAP", **KEYS}}})
     assert f.fix is None and "PAY_PER_REQUEST" in f.message
+
+
+def test_drop_item_keeps_a_required_list():
+    def bucket(tierings):
+        return {"B": {"Type": "AWS::S3::Bucket", "Properties": {"IntelligentTieringConfigurations": [
+            {"Id": "a", "Status": "Enabled", "Tierings": tierings}]}}}
+    (f,) = check(bucket([{"Days": 90, "AccessTier": "ARCHIVE_INSTANT_ACCESS"},
+                         {"Days": 180, "AccessTier": "DEEP_ARCHIVE_ACCESS"}]))
+    assert f.fix.operations == ({"op": "remove", "path": "/Resources/B/Properties/"
+                                 "IntelligentTieringConfigurations/0/Tierings/0"},)
+    (f,) = check(bucket([{"Days": 90, "AccessTier": "ARCHIVE_INSTANT_ACCESS"}]))
+    assert f.fix is None  # Tierings is required: the only item cannot go

@@ -61,3 +61,13 @@ def test_sam_custom_and_known_types_are_left_alone():
     assert check({"Transform": "AWS::Serverless-2016-10-31", "Resources": {
         "F": {"Type": "AWS::Serverless::Function"}, "C": {"Type": "Custom::Thing"},
         "B": {"Type": "AWS::S3::Bucket"}, "M": {"Type": "My::Org::Thing::MODULE"}}}) == []
+
+
+def test_removal_takes_parameters_only_it_used():
+    data = {"Parameters": {"Units": {"Type": "Number"}, "Shared": {"Type": "String"}},
+            "Resources": {"P": {"Type": "AWS::Lambda::ProvisionedConcurrencyConfig", "Properties": {
+                "ProvisionedConcurrencyUnits": {"Ref": "Units"}, "Name": {"Ref": "Shared"}}},
+                "T": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Ref": "Shared"}}}}}
+    (f,) = check(data)
+    assert {"op": "remove", "path": "/Parameters/Units"} in f.fix.operations
+    assert not any(op["path"] == "/Parameters/Shared" for op in f.fix.operations)

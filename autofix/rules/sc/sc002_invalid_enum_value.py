@@ -108,9 +108,9 @@ class InvalidEnumValue(Rule):
                 continue
             if allowed(value, enum):
                 continue
-            yield self._finding(template, node, enum)
+            yield self._finding(template, node, enum, settings)
 
-    def _finding(self, template: Template, node: Node, enum: list[Any]) -> Finding:
+    def _finding(self, template: Template, node: Node, enum: list[Any], settings: Settings) -> Finding:
         value = node.value
         pointer = pointer_of(node.path)
         name = node.key or "value"
@@ -119,7 +119,7 @@ class InvalidEnumValue(Rule):
         fix = self.fixer(template)
         entry = _aliases().get((node.type_name, name, str(value))) or _aliases().get((node.type_name, name, "*"))
         if entry and entry.get("drop") == "item":
-            return self._drop_item(template, node, what, entry)
+            return self._drop_item(template, node, what, entry, settings)
         if entry and entry.get("remove"):
             fix.remove(node.path)
             return self.finding(pointer, f"{what}; leave it out", resource=node.logical_id,
@@ -148,7 +148,8 @@ class InvalidEnumValue(Rule):
                                               Applicability.SAFE if safe else Applicability.UNSAFE))
         return self.finding(pointer, what, resource=node.logical_id)
 
-    def _drop_item(self, template: Template, node: Node, what: str, entry: dict[str, Any]) -> Finding:
+    def _drop_item(self, template: Template, node: Node, what: str, entry: dict[str, Any],
+                   settings: Settings) -> Finding:
         """Remove the list item holding the value (its whole list when it is the only item)."""
         path = node.path
         pointer = pointer_of(path)
@@ -158,7 +159,12 @@ class InvalidEnumValue(Rule):
         items = fix.get(path[:-2])
         if not isinstance(items, list):
             return self.finding(pointer, what, resource=node.logical_id)
+        if len(items) == 1:  # the list goes with its only item, unless its holder requires it
+            holder = next((n for n in nodes(template, settings) if n.path == path[:-3]), None)
+            if holder is None or not isinstance(path[-3], str) or path[-3] in holder.schema.required(holder.node):
+                return self.finding(pointer, what, resource=node.logical_id)
         fix.remove(path[:-2] if len(items) == 1 else path[:-1])
         why = entry.get("why", "")
         return self.finding(pointer, f"{what}; {why}: remove its entry", resource=node.logical_id,
                             fix=fix.build(f"Remove the entry for {node.value} ({why})", Applicability.UNSAFE))
+
