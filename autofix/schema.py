@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,10 @@ from autofix.errors import AutofixError
 SUPPORTED_CFN_LINT = ">=1.58,<2"
 DEFAULT_REGION = "us-east-1"
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+#: The schema of "anything goes", shared: memo keys use the ids of schema nodes, which must outlive the memo.
+_ANY: dict[str, Any] = {}
 
 
 class SchemaDataError(AutofixError):
@@ -154,6 +158,9 @@ class ResourceSchema:
 
     type_name: str
     raw: dict[str, Any]
+    #: resolved nodes and children by the id of the (never changed, process-lived) schema node
+    _resolved: dict[int, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+    _children: dict[tuple[int, str], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def root(self) -> dict[str, Any]:
@@ -162,18 +169,27 @@ class ResourceSchema:
     def resolve(self, node: Any, _depth: int = 0) -> dict[str, Any]:
         """``node`` with its local ``$ref`` followed (``#/definitions/X``); ``{}`` (anything) when unknown."""
         if not isinstance(node, dict):
-            return {}
+            return _ANY
+        if "$ref" not in node:
+            return node
+        key = id(node)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._resolve(node, _depth)
+        return found
+
+    def _resolve(self, node: dict[str, Any], _depth: int) -> dict[str, Any]:
         ref = node.get("$ref")
         if not isinstance(ref, str) or _depth > 20:
             return node
         if not ref.startswith("#/"):
-            return {}
+            return _ANY
         target: Any = self.raw
         for seg in ref[2:].split("/"):
             seg = seg.replace("~1", "/").replace("~0", "~")
             target = target.get(seg) if isinstance(target, dict) else None
         if not isinstance(target, dict):
-            return {}
+            return _ANY
         merged = {k: v for k, v in node.items() if k != "$ref"}
         resolved = self.resolve(target, _depth + 1)
         return {**resolved, **merged} if merged else resolved
@@ -182,7 +198,7 @@ class ResourceSchema:
         """The ``properties`` of an object schema (resolved), ``{}`` when it names none."""
         node = self.resolve(node)
         props = node.get("properties")
-        return props if isinstance(props, dict) else {}
+        return props if isinstance(props, dict) else _ANY
 
     def closed(self, node: Any) -> bool:
         """Whether an object schema refuses keys it does not name (``additionalProperties: false``)."""
@@ -192,6 +208,14 @@ class ResourceSchema:
     def child(self, node: Any, key: str) -> dict[str, Any] | None:
         """The schema of ``key`` inside object schema ``node``: ``{}`` for anything, None when not allowed."""
         node = self.resolve(node)
+        memo = (id(node), key)
+        try:
+            return self._children[memo]
+        except KeyError:
+            found = self._children[memo] = self._child(node, key)
+            return found
+
+    def _child(self, node: dict[str, Any], key: str) -> dict[str, Any] | None:
         props = self.properties(node)
         if key in props:
             return self.resolve(props[key])
@@ -202,17 +226,17 @@ class ResourceSchema:
                     if re.search(pattern, key):
                         return self.resolve(sub)
                 except re.error:
-                    return {}
+                    return _ANY
         extra = node.get("additionalProperties")
         if extra is False:
             return None
-        return self.resolve(extra) if isinstance(extra, dict) else {}
+        return self.resolve(extra) if isinstance(extra, dict) else _ANY
 
     def items(self, node: Any) -> dict[str, Any]:
         """The schema of the items of an array schema (``{}`` for anything)."""
         node = self.resolve(node)
         items = node.get("items")
-        return self.resolve(items) if isinstance(items, dict) else {}
+        return self.resolve(items) if isinstance(items, dict) else _ANY
 
     def types(self, node: Any) -> tuple[str, ...]:
         """The JSON types ``node`` allows (``()`` when it does not say)."""
