@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from autofix.context import RuleContext
-from autofix.errors import RuleError
+from autofix.errors import AutofixError, RuleError
 from autofix.limits import MAX_DEPTH
 from autofix.nodes import split_pointer
 from autofix.registry import code_matches, family_of
@@ -120,6 +120,9 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
                 continue
             produced = list(rule.check(template, settings))
             problem = next((p for f in produced if (p := finding_problem(f, rule))), None)
+        except AutofixError as exc:  # a failure the rule explains (missing data...), not a crash
+            errors.append(RuleError(rule.id, exc.message))
+            continue
         except Exception as exc:  # a broken rule must not stop the run
             errors.append(RuleError(rule.id, f"rule crashed: {type(exc).__name__}: {exc}", kind=RuleError.CRASHED))
             continue

@@ -33,6 +33,7 @@ ENTRY_POINT_GROUP = "autofix.rules"
 #: Built-in rule families (packages exposing ``FAMILY``), in prefix order.
 BUILTIN_FAMILIES: tuple[str, ...] = (
     "autofix.rules.dr",
+    "autofix.rules.sc",
 )
 
 _CODE = re.compile(r"^([A-Za-z]+)(\d*)$")

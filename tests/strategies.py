@@ -532,8 +532,8 @@ def _replication(dest: Any, role: Any) -> dict:
 
 @st.composite
 def _failure(draw) -> dict[str, dict]:
-    """One of the seven failure shapes of the post-mortem, or its already-correct twin."""
-    shape = draw(st.integers(1, 7))
+    """One of the seven failure shapes of the post-mortem or a schema failure (SC), or its already-correct twin."""
+    shape = draw(st.integers(1, 12))
     broken = draw(st.booleans())
     lid = draw(logical_ids)
     out: dict[str, dict] = {}
@@ -594,6 +594,43 @@ def _failure(draw) -> dict[str, dict]:
         else:
             props["SSESpecification"] = {"SSEEnabled": True, "SSEType": "KMS"}
         out[f"{lid}Table"] = {"Type": "AWS::DynamoDB::GlobalTable", "Properties": props}
+    elif shape == 8:  # SC001: misspelled, misplaced and invented properties
+        out[f"{lid}Queue"] = {"Type": "AWS::SQS::Queue", "Properties": (
+            {"visibilityTimeout": 30, "MessageRetentionPeriod": 600, "Comment": "x"} if broken else
+            {"VisibilityTimeout": 30})}
+        out[f"{lid}Check"] = {"Type": "AWS::Route53::HealthCheck", "Properties": (
+            {"Type": "HTTPS", "FullyQualifiedDomainName": "api.corp.net", "Port": 443} if broken else
+            {"HealthCheckConfig": {"Type": "HTTPS", "FullyQualifiedDomainName": "api.corp.net", "Port": 443}})}
+    elif shape == 9:  # SC002: values outside the schema's enum
+        out[f"{lid}Logs"] = {"Type": "AWS::Logs::LogGroup", "Properties": {
+            "RetentionInDays": draw(st.sampled_from([2555, 45, 100])) if broken else 30}}
+        out[f"{lid}Table"] = {"Type": "AWS::DynamoDB::Table", "Properties": {
+            "BillingMode": _maybe_if(draw, draw(st.sampled_from(["ON_DEMAND", "pay_per_request"]))) if broken
+            else "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}}
+    elif shape == 10:  # SC003: a required property with a canonical value left out
+        props = {"S3BucketName": _name(draw, "trail")}
+        if not broken:
+            props["IsLogging"] = True
+        out[f"{lid}Trail"] = {"Type": "AWS::CloudTrail::Trail", "Properties": props}
+    elif shape == 11:  # SC004: an invented type, depended on by another resource
+        if broken:
+            out[f"{lid}Policy"] = {"Type": "AWS::IAM::AccountPasswordPolicy",
+                                   "Properties": {"MinimumPasswordLength": 14}}
+        out[f"{lid}Topic"] = {"Type": "AWS::SNS::Topic", **({"DependsOn": [f"{lid}Policy"]} if broken else {})}
+        out[f"{lid}Nat"] = {"Type": "AWS::EC2::NATGateway" if broken else "AWS::EC2::NatGateway",
+                            "Properties": {"SubnetId": "subnet-123", "AllocationId": "eipalloc-123"}}
+    elif shape == 12:  # SC005 / SC006: a dependent property missing, a scalar where a list is required
+        sse: dict[str, Any] = {"SSEEnabled": True, "KMSMasterKeyId": "alias/aws/dynamodb"}
+        if not broken:
+            sse["SSEType"] = "KMS"
+        out[f"{lid}Keyed"] = {"Type": "AWS::DynamoDB::Table", "Properties": {
+            "BillingMode": "PAY_PER_REQUEST", "SSESpecification": sse,
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}}
+        out[f"{lid}Server"] = {"Type": "AWS::EC2::Instance", "Properties": {
+            "ImageId": "ami-12345678", "SecurityGroupIds": "sg-123" if broken else ["sg-123"]}}
     else:  # DR006: replication to a bucket the template does not define
         dest = f"{lid}Destination"
         target = draw(st.sampled_from([{"Fn::GetAtt": [dest, "Arn"]},

@@ -98,7 +98,13 @@ def _footprint(path: str) -> tuple[str, ...]:
 def _regions(doc: TemplateDocument, patch: list[dict]) -> list[Region]:
     """The lines of the input each operation may rewrite (operations inside new values have none)."""
     out = []
-    for op in patch:
+    expanded = []
+    for op in patch:  # a move removes its source and adds at its target
+        if op["op"] == "move":
+            expanded += [{"op": "remove", "path": op["from"]}, {"op": "add", "path": op["path"], "value": None}]
+        else:
+            expanded.append(op)
+    for op in expanded:
         try:
             out.append(region(doc, op))
         except (AssertionError, StopIteration, IndexError, ValueError):

@@ -1,0 +1,124 @@
+"""The template's resource properties walked beside their schemas, once per template for every SC rule.
+
+Every value under ``Resources/<id>/Properties`` is paired with the part of its
+type's provider schema that describes it (``$ref`` resolved).  ``Fn::If`` is
+followed into both branches (a value is judged in each); any other intrinsic
+function ends the walk there, because what it resolves to is not known before
+deployment.  Types that have no schema here (custom resources, SAM resources
+before their transform, modules, types the region does not have) are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from autofix.intrinsics import intrinsic_name
+from autofix.schema import DEFAULT_REGION, ResourceSchema, resource_schema
+from autofix.settings import Settings
+from autofix.template import Template
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Node:
+    """One value of a resource's properties and the schema that describes it."""
+
+    logical_id: str
+    schema: ResourceSchema
+    path: Path
+    value: Any
+    #: the resolved sub-schema (``{}``: anything goes)
+    node: dict[str, Any]
+    #: the mapping key this value sits under (None for list items and ``Properties`` itself)
+    key: str | None
+    #: how deep under ``Properties`` (0 for ``Properties`` itself)
+    depth: int
+
+    @property
+    def type_name(self) -> str:
+        return self.schema.type_name
+
+
+def region(settings: Settings) -> str:
+    return settings.primary_region or DEFAULT_REGION
+
+
+def skipped_type(type_name: str) -> bool:
+    """Types no provider schema describes: custom resources, SAM (before transform), modules."""
+    return (type_name.startswith(("Custom::", "AWS::Serverless::"))
+            or type_name == "AWS::CloudFormation::CustomResource" or type_name.endswith("::MODULE")
+            or not type_name.startswith("AWS::"))
+
+
+def schemas_of(template: Template, settings: Settings) -> dict[str, ResourceSchema]:
+    """Logical id -> schema of each resource whose type has one (loaded once per type and process)."""
+    def compute() -> dict[str, ResourceSchema]:
+        found = {}
+        where = region(settings)
+        for logical_id, resource in template.resources.items():
+            if not isinstance(resource, dict):
+                continue
+            type_name = resource.get("Type")
+            if not isinstance(type_name, str) or skipped_type(type_name):
+                continue
+            schema = resource_schema(type_name, where)
+            if schema is not None:
+                found[logical_id] = schema
+        return found
+
+    return _cached(template, ("sc", "schemas", region(settings)), compute)
+
+
+def nodes(template: Template, settings: Settings) -> list[Node]:
+    """Every property value of every resource with a schema, parents before children."""
+    def compute() -> list[Node]:
+        out: list[Node] = []
+        for logical_id, schema in schemas_of(template, settings).items():
+            resource = template.resources[logical_id]
+            props = resource.get("Properties")
+            if props is None:
+                continue
+            out.extend(_walk(logical_id, schema, ("Resources", logical_id, "Properties"), props, schema.root,
+                             None, 0))
+        return out
+
+    return _cached(template, ("sc", "nodes", region(settings)), compute)
+
+
+def _walk(logical_id: str, schema: ResourceSchema, path: Path, value: Any, node: dict[str, Any],
+          key: str | None, depth: int) -> Iterator[Node]:
+    if depth > 40:
+        return
+    name = intrinsic_name(value)
+    if name == "Fn::If":
+        arg = value["Fn::If"]
+        if isinstance(arg, list) and len(arg) == 3:
+            for i in (1, 2):
+                yield from _walk(logical_id, schema, (*path, "Fn::If", i), arg[i], node, key, depth)
+        return
+    if name is not None:
+        return
+    yield Node(logical_id, schema, path, value, node, key, depth)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            child = schema.child(node, k)
+            if child is not None:
+                yield from _walk(logical_id, schema, (*path, k), v, child, k, depth + 1)
+    elif isinstance(value, list):
+        items = schema.items(node)
+        for i, v in enumerate(value):
+            yield from _walk(logical_id, schema, (*path, i), v, items, None, depth + 1)
+
+
+def _cached(template: Template, key: Any, compute):
+    cached = getattr(template, "cached", None)
+    return cached(key, compute) if cached else compute()
+
+
+def pointer_of(path: Path) -> str:
+    from autofix.nodes import join_pointer
+
+    return join_pointer(*path)

@@ -1,0 +1,284 @@
+"""SC001 unknown-property: a property the resource schema does not allow where it is written."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from autofix.context import thaw
+from autofix.intrinsics import intrinsic_name, is_no_value
+from autofix.patches import fragment
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.sc._values import fits
+from autofix.rules.sc._walk import Node, nodes, pointer_of
+from autofix.settings import Settings
+from autofix.template import Template
+
+PATCHES = "SC001-unknown-property"
+
+
+@lru_cache(maxsize=1)
+def _renames() -> dict[tuple[str, str, str], dict[str, Any]]:
+    return {(e["type"], e.get("at", ""), e["from"]): e for e in fragment(PATCHES, "renames")}
+
+
+@lru_cache(maxsize=1)
+def _inert() -> frozenset[str]:
+    return frozenset(fragment(PATCHES, "inert"))
+
+
+def at_of(node: Node) -> str:
+    """The parent path of ``node`` under Properties, without list indexes or Fn::If branches."""
+    out = []
+    skip = False
+    for seg in node.path[3:]:
+        if skip:
+            skip = False
+            continue
+        if seg == "Fn::If":
+            skip = True
+            continue
+        if isinstance(seg, int):
+            continue
+        out.append(seg)
+    return "/".join(out)
+
+
+def _is_object(schema, sub: dict[str, Any]) -> bool:
+    return bool(schema.properties(sub)) and "array" not in schema.types(sub)
+
+
+class UnknownProperty(Rule):
+    """## What it does
+    Finds properties that the resource provider schema does not allow where they are written
+    (cfn-lint E3002: `additionalProperties` is false there), at every level: resource
+    properties, nested objects, list items, both branches of `Fn::If`.  The schemas are the
+    ones cfn-lint ships (see `autofix.schema`), for the types the template declares.
+
+    ## Why is this bad?
+    CloudFormation refuses the resource (`Encountered unsupported property`): the stack does
+    not deploy.  LLM-written templates misspell property names (`RoleArn` for `RoleARN`), use
+    names of the API or another resource (`ReservedConcurrencyLimit`), write a nested setting
+    one level too high (Route53 health check settings beside `HealthCheckConfig`) or invent
+    properties (`CloudWatchConfigurations` in an S3 notification configuration).
+
+    ## Example
+    ```yaml
+    Recorder:
+      Type: AWS::Config::ConfigurationRecorder
+      Properties:
+        RoleArn: !GetAtt ConfigRole.Arn
+    ```
+
+    Use instead:
+    ```yaml
+    Recorder:
+      Type: AWS::Config::ConfigurationRecorder
+      Properties:
+        RoleARN: !GetAtt ConfigRole.Arn
+    ```
+
+    ## Fix safety
+    The first of these that applies is the fix; none applies when the target already exists.
+
+    1. A rename table built from the corpus (`patches/SC001-unknown-property.yaml`): the
+       name the schema spells differently (`ReservedConcurrencyLimit` ->
+       `ReservedConcurrentExecutions`, FlowLog `ResourceIds` -> `ResourceId` for a one-item
+       list, Lambda `Tracing: Active` -> `TracingConfig: {Mode: Active}`...): safe.
+    2. The schema has the same name in another case (`RoleArn` -> `RoleARN`,
+       `KmsMasterKeyId` -> `KMSMasterKeyID`): safe.
+    3. Exactly one sub-object of this object has the property (Route53 `Port` beside
+       `HealthCheckConfig`, DynamoDB `PointInTimeRecoveryEnabled` at the top): it moves there,
+       the sub-object being created when absent, with all its siblings that belong there: safe.
+    4. A property of a resource's direct sub-object that the resource itself has
+       (CloudFront `DistributionConfig.Tags`): it moves up: safe.
+    5. One close spelling with a value of the right type ("did you mean": `MaximumEventAge` ->
+       `MaximumEventAgeInSeconds`, singular/plural with the value wrapped in or taken out of a
+       one-item list): unsafe, the name is a guess.
+    6. Otherwise the property is removed: safe for `Description`, `Tags` and `Comment` (no
+       behaviour), unsafe for anything else (what it asked for is not deployed).
+
+    ## References
+    - [Resource and property types reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html)
+    - [Resource type schemas](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html)
+    """
+
+    id = "SC001"
+    name = "unknown-property"
+    summary = "Property not allowed by the resource schema"
+    cfn_lint = ("E3002",)
+    fix_applicability = Applicability.SAFE
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        for node in nodes(template, settings):
+            value = node.value
+            if not isinstance(value, dict) or not node.schema.closed(node.node):
+                continue
+            unknown = [k for k in value if node.schema.child(node.node, k) is None
+                       and not k.startswith("Fn::") and k not in ("Ref", "Condition")
+                       and not is_no_value(value[k])]
+            for key in unknown:
+                yield self._finding(template, node, key, unknown)
+
+    def _finding(self, template: Template, node: Node, key: str, unknown: list[str]) -> Finding:
+        schema, value = node.schema, node.value
+        path = (*node.path, key)
+        where = f"{node.type_name} {node.logical_id}" + (f" {at_of(node)}" if node.depth else "")
+        what = f"{where}: property {key} is not allowed"
+        props = schema.properties(node.node)
+        read_only = schema.read_only() if node.depth == 0 else frozenset()
+        names = [p for p in props if p not in read_only]
+        fix = self.fixer(template)
+
+        def result(message: str, description: str, applicability: Applicability) -> Finding:
+            return self.finding(pointer_of(path), f"{what}; {message}", fix=fix.build(description, applicability),
+                                resource=node.logical_id)
+
+        entry = _renames().get((node.type_name, at_of(node) if node.depth else "", key))
+        if entry and entry["to"] in props and self._table(fix, node, key, entry):
+            return result(f"it is {entry['to']} here", f"Rename {key} to {entry['to']}", Applicability.SAFE)
+        same = [p for p in names if p.lower() == key.lower()]
+        if len(same) == 1 and same[0] not in value:
+            fix.rename(path, same[0])
+            return result(f"did you mean {same[0]}?", f"Rename {key} to {same[0]}", Applicability.SAFE)
+        owner = _owner(node, key, unknown, read_only)
+        if owner and self._nest(fix, node, key, owner, unknown, read_only):
+            return result(f"it belongs in {owner}", f"Move {key} into {owner}", Applicability.SAFE)
+        if node.depth == 1 and len(node.path) == 4 and self._up(template, fix, node, key):
+            return result("it is a property of the resource itself", f"Move {key} up to the resource's properties",
+                          Applicability.SAFE)
+        guess = self._guess(schema, node, key, names)
+        if guess is not None:
+            target, how = guess
+            self._apply(fix, path, target, how, value[key])
+            return result(f"did you mean {target}?", f"Rename {key} to {target}", Applicability.UNSAFE)
+        fix.remove(path)
+        safe = key in _inert()
+        return result("remove it", f"Remove {key}" + ("" if safe else f" (no {where} property can hold it)"),
+                      Applicability.SAFE if safe else Applicability.UNSAFE)
+
+    # -- the ways a property finds its place
+
+    def _table(self, fix, node: Node, key: str, entry: dict[str, Any]) -> bool:
+        value, target, how = node.value[key], entry["to"], entry.get("how", "rename")
+        path = (*node.path, key)
+        if how == "attribute":
+            current = value.get(target) if isinstance(value, dict) else None
+            current = node.value.get(target)
+            if intrinsic_name(value) is not None and not isinstance(value, dict):
+                return False
+            if current is not None and not isinstance(current, list):
+                return False
+            if isinstance(current, list) and any(isinstance(a, dict) and a.get("Key") == entry["key"]
+                                                 for a in current):
+                return False
+            shown = str(value).lower() if isinstance(value, bool) else value
+            item = {"Key": entry["key"], "Value": shown if intrinsic_name(value) else str(shown)}
+            if current is None:
+                fix.add((*node.path, target), [item])
+            else:
+                fix.add((*node.path, target, "-"), item)
+            fix.remove(path)
+            return True
+        if target in node.value:
+            return False
+        if how == "unwrap":
+            if not (isinstance(value, list) and len(value) == 1):
+                return False
+            fix.add((*node.path, target), thaw(value[0]))
+            fix.remove(path)
+            return True
+        if how == "wrap":
+            fix.add((*node.path, target), {entry["inner"]: thaw(value)})
+            fix.remove(path)
+            return True
+        if how == "flag":
+            on = value is True or (isinstance(value, str) and value.lower() in ("true", "active", "enabled")) or (
+                isinstance(value, dict) and any(v is True or v == "Active" for v in value.values()))
+            if not on:
+                return False
+            fix.add((*node.path, target), entry["value"])
+            fix.remove(path)
+            return True
+        fix.rename(path, target)
+        return True
+
+    def _nest(self, fix, node: Node, key: str, owner: str, unknown: list[str], read_only) -> bool:
+        value = node.value
+        if owner in value:
+            inner = value[owner]
+            if not isinstance(inner, dict) or intrinsic_name(inner) or key in inner:
+                return False
+            fix.move((*node.path, key), (*node.path, owner, key))
+            return True
+        # the sub-object is created with every sibling that belongs there, in one fix
+        group = [other for other in unknown if _owner(node, other, unknown, read_only) == owner]
+        # add first, remove after: the object is never left empty on the way
+        fix.add((*node.path, owner), {other: thaw(value[other]) for other in group})
+        for other in group:
+            fix.remove((*node.path, other))
+        return True
+
+    def _up(self, template: Template, fix, node: Node, key: str) -> bool:
+        root = template.properties(node.logical_id)
+        if key in root or node.schema.child(node.schema.root, key) is None:
+            return False
+        if key in node.schema.read_only():
+            return False
+        fix.move((*node.path, key), (*node.path[:3], key))
+        return True
+
+    def _guess(self, schema, node: Node, key: str, names: list[str]) -> tuple[str, str] | None:
+        value = node.value[key]
+        found: dict[str, str] = {}
+        for name in names:
+            if name in node.value:
+                continue
+            sub = schema.child(node.node, name) or {}
+            allowed = schema.types(sub)
+            if name in (key + "s", key + "es") and "array" in allowed and not isinstance(value, list):
+                found[name] = "wrap-list"
+            elif key in (name + "s", name + "es") and isinstance(value, list) and len(value) == 1 and (
+                    "array" not in allowed) and fits(value[0], allowed):
+                found[name] = "unwrap"
+            elif fits(value, allowed) and _close(key, name):
+                found[name] = "rename"
+        if len(found) == 1:
+            return next(iter(found.items()))
+        return None
+
+    @staticmethod
+    def _apply(fix, path, target: str, how: str, value: Any) -> None:
+        if how == "rename":
+            fix.rename(path, target)
+            return
+        fix.add((*path[:-1], target), [thaw(value)] if how == "wrap-list" else thaw(value[0]))
+        fix.remove(path)
+
+
+def _owner(node: Node, key: str, unknown: list[str], read_only) -> str | None:
+    """The one sub-object of ``node`` whose schema has ``key`` (preferring one whose name starts a
+    sibling unknown key: ``Transition`` for ``TransitionInDays`` and ``StorageClass``)."""
+    schema = node.schema
+    owned: dict[str, set[str]] = {}
+    for name in schema.properties(node.node):
+        sub = schema.child(node.node, name) or {}
+        if name not in read_only and _is_object(schema, sub) and key in schema.properties(sub):
+            owned[name] = set(unknown) & set(schema.properties(sub))
+    owners = list(owned)
+    if len(owners) > 1:  # the one that takes the most of the misplaced keys
+        most = max(len(v) for v in owned.values())
+        owners = [o for o in owners if len(owned[o]) == most]
+    if len(owners) > 1:
+        owners = [o for o in owners if any(u.startswith(o) and u != o for u in unknown)]
+    return owners[0] if len(owners) == 1 else None
+
+
+def _close(key: str, name: str) -> bool:
+    """A "did you mean" match: a long common prefix with a short tail, or a high similarity."""
+    a, b = key.lower(), name.lower()
+    if min(len(a), len(b)) >= 8 and (a.startswith(b) or b.startswith(a)) and abs(len(a) - len(b)) <= 9:
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85

@@ -1,0 +1,193 @@
+"""SC004 unknown-resource-type: a resource whose type does not exist in the region."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from autofix.context import thaw
+from autofix.patches import fragment
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.sc._removal import plan_removal, removal_blockers
+from autofix.rules.sc._walk import region
+from autofix.schema import known_types, type_by_case
+from autofix.settings import Settings
+from autofix.template import Template, ref_target
+
+PATCHES = "SC004-unknown-resource-type"
+
+#: Parameter types (a parameter written under Resources by mistake).
+_PARAMETER_TYPE = re.compile(
+    r"^(String|Number|CommaDelimitedList|List<Number>|List<String>|AWS::SSM::Parameter::Name"
+    r"|AWS::SSM::Parameter::Value<.+>|AWS::EC2::[A-Za-z]+::[A-Za-z]+|List<AWS::EC2::[A-Za-z]+::[A-Za-z]+>"
+    r"|AWS::Route53::HostedZone::Id|List<AWS::Route53::HostedZone::Id>)$")
+_PARAMETER_KEYS = frozenset({"Type", "Default", "Description", "AllowedValues", "AllowedPattern", "NoEcho",
+                             "MinLength", "MaxLength", "MinValue", "MaxValue", "ConstraintDescription"})
+_ATTACHMENT = "AWS::ElasticLoadBalancingV2::TargetGroupAttachment"
+
+
+def _skipped(template: Template, type_name: str) -> bool:
+    if type_name.startswith("Custom::") or type_name.endswith("::MODULE"):
+        return True
+    # SAM resources exist once the transform has run; without a transform the fix is to add it
+    return type_name.startswith("AWS::Serverless::")
+
+
+class UnknownResourceType(Rule):
+    """## What it does
+    Finds resources whose `Type` is not a resource type of the region (cfn-lint E3006): checked
+    against the resource provider schemas that cfn-lint ships (us-east-1, or the configured
+    `primary-region`).  `Custom::` types, modules and SAM types are left alone.
+
+    ## Why is this bad?
+    CloudFormation refuses the whole template: the stack cannot be created.  LLM-written
+    templates misspell types (`AWS::EC2::NATGateway`) and invent types for things
+    CloudFormation cannot do (`AWS::IAM::AccountPasswordPolicy`,
+    `AWS::Config::ConfigurationRecorderStatus`, `AWS::EC2::EBSEncryptionByDefault`).
+
+    ## Example
+    ```yaml
+    Resources:
+      Nat:
+        Type: AWS::EC2::NATGateway
+      PasswordPolicy:
+        Type: AWS::IAM::AccountPasswordPolicy
+        Properties:
+          MinimumPasswordLength: 14
+    ```
+
+    Use instead:
+    ```yaml
+    Resources:
+      Nat:
+        Type: AWS::EC2::NatGateway
+    ```
+    (and set the password policy outside CloudFormation.)
+
+    ## Fix safety
+    - A type that differs from a real one only by case, or that a short alias table maps to a
+      real type (`patches/SC004-unknown-resource-type.yaml`), is renamed: safe.
+    - A parameter written under `Resources` (its type is a parameter type such as
+      `AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>` and it has only parameter keys) moves to
+      `Parameters`, where its `Ref`s keep working: safe.
+    - An `AWS::ElasticLoadBalancingV2::TargetGroupAttachment` (no such type) whose target group
+      is in the template becomes an entry of that target group's `Targets`: safe.
+    - Any other type has no counterpart.  The fix removes the resource together with its
+      `DependsOn` entries in other resources and the outputs that reference it, and says what
+      the resource was meant to do that the template now lacks: unsafe, since that intent is
+      lost.  When another resource, a condition or metadata refers to it, or it is the only
+      resource, there is no fix (removing more would change more than the broken resource).
+
+    ## References
+    - [Resource and property types reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html)
+    - [Parameters (SSM parameter types)](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html)
+    - [AWS::ElasticLoadBalancingV2::TargetGroup Targets](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html)
+    """
+
+    id = "SC004"
+    name = "unknown-resource-type"
+    summary = "Resource type does not exist in the region"
+    cfn_lint = ("E3006",)
+    fix_applicability = Applicability.UNSAFE
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        where = region(settings)
+        types = None
+        for logical_id, resource in template.resources.items():
+            if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
+                continue
+            type_name = resource["Type"]
+            if _skipped(template, type_name):
+                continue
+            if types is None:
+                types = known_types(where)
+            if type_name in types:
+                continue
+            yield self._finding(template, logical_id, resource, type_name, where)
+
+    def _finding(self, template: Template, logical_id: str, resource: dict, type_name: str,
+                 where: str) -> Finding:
+        pointer = template.pointer("Resources", logical_id, "Type")
+        what = f"resource type {type_name} does not exist in {where}"
+        real = type_by_case(type_name, where) or fragment(PATCHES, "aliases").get(type_name)
+        if real and real in known_types(where):
+            fix = self.fixer(template).replace(pointer, real)
+            return self.finding(pointer, f"{what}; did you mean {real}?",
+                                fix=fix.build(f"Change the type of {logical_id} to {real}", Applicability.SAFE),
+                                resource=logical_id)
+        if _PARAMETER_TYPE.match(type_name) and set(resource) <= _PARAMETER_KEYS:
+            return self._as_parameter(template, logical_id, pointer, what)
+        if type_name == _ATTACHMENT:
+            found = self._as_target(template, logical_id, resource, pointer, what)
+            if found:
+                return found
+        purpose = fragment(PATCHES, "purposes").get(type_name)
+        meant = f"; it was meant for {purpose}" if purpose else ""
+        blockers = removal_blockers(template, logical_id)
+        if blockers:
+            return self.finding(pointer, f"{what}{meant}; remove it and what uses it ({', '.join(blockers)})",
+                                resource=logical_id)
+        fix = self.fixer(template)
+        also = plan_removal(template, fix, logical_id)
+        if also is None:
+            return self.finding(pointer, f"{what}{meant}", resource=logical_id)
+        extra = f" and {', '.join(also)}" if also else ""
+        lacks = f"; the template no longer does {purpose}" if purpose else "; what it was meant to do is lost"
+        return self.finding(
+            pointer, f"{what} and has no counterpart{meant}; remove it",
+            fix=fix.build(f"Remove {logical_id} ({type_name}){extra}{lacks}", Applicability.UNSAFE),
+            resource=logical_id)
+
+    def _as_parameter(self, template: Template, logical_id: str, pointer: str, what: str) -> Finding:
+        message = f"{what}: {logical_id} is a parameter written under Resources"
+        fix = self.fixer(template)
+        if logical_id in template.parameters or any(v.startswith(f"{logical_id}.") for v in _getatts(template)):
+            return self.finding(pointer, message, resource=logical_id)
+        if len(template.resources) <= 1:
+            return self.finding(pointer, message, resource=logical_id)
+        fix.remove(("Resources", logical_id))
+        fix.set(("Parameters", logical_id), thaw(template.resources[logical_id]))
+        return self.finding(pointer, f"{message}; move it to Parameters",
+                            fix=fix.build(f"Move {logical_id} to Parameters", Applicability.SAFE),
+                            resource=logical_id)
+
+    def _as_target(self, template: Template, logical_id: str, resource: dict, pointer: str,
+                   what: str) -> Finding | None:
+        props = resource.get("Properties")
+        if not isinstance(props, dict) or set(props) - {"TargetGroupArn", "TargetId", "Port", "AvailabilityZone"}:
+            return None
+        group = ref_target(props.get("TargetGroupArn"))
+        if (group is None or template.type_of(group) != "AWS::ElasticLoadBalancingV2::TargetGroup"
+                or "TargetId" not in props or set(resource) - {"Type", "Properties", "DependsOn"}
+                or removal_blockers(template, logical_id)):
+            return None
+        fix = self.fixer(template)
+        targets = fix.get(("Resources", group, "Properties", "Targets"))
+        if targets is not None and not isinstance(targets, list):
+            return None
+        entry = {"Id": thaw(props["TargetId"])}
+        for key in ("Port", "AvailabilityZone"):
+            if key in props:
+                entry[key] = thaw(props[key])
+        if targets is None:
+            fix.set(("Resources", group, "Properties", "Targets"), [entry])
+        else:
+            fix.add(("Resources", group, "Properties", "Targets", "-"), entry)
+        if plan_removal(template, fix, logical_id) is None:
+            return None
+        return self.finding(pointer, f"{what}; register the target in {group}'s Targets instead",
+                            fix=fix.build(f"Move {logical_id} into the Targets of {group}", Applicability.SAFE),
+                            resource=logical_id)
+
+
+def _getatts(template: Template) -> set[str]:
+    """``X.Attr`` strings of every GetAtt and Sub in the template (to tell a parameter's users apart)."""
+    from autofix.intrinsics import getatt_target, sub_variables, walk
+
+    found: set[str] = set()
+    for _, value in walk(template.data):
+        target = getatt_target(value)
+        if target:
+            found.add(f"{target[0]}.{target[1]}")
+        found.update(v for v in sub_variables(value) if "." in v)
+    return found

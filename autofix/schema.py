@@ -1,0 +1,270 @@
+"""CloudFormation resource provider schemas, read as data from the files cfn-lint ships.
+
+cfn-lint keeps the registry schemas of every region current and ships them as
+package data::
+
+    cfnlint/data/schemas/providers/<region>.json   {"AWS::S3::Bucket": "<hash>", ...}
+    cfnlint/data/schemas/resources/<hash>.json     one resource provider schema
+
+This module reads those files and nothing else of cfn-lint: no cfn-lint module
+is imported and none of its checks run (the package is located with
+:func:`importlib.util.find_spec`, which does not import it).  Nothing is read
+until a rule asks for a type; each region's type map and each schema are read
+once per process (:func:`functools.lru_cache`).
+
+When the files are not where and how this module expects them (another
+cfn-lint layout, a broken install), the functions raise
+:class:`SchemaDataError`, an :class:`~autofix.errors.AutofixError` whose message
+says which cfn-lint is installed and which versions autofix supports; the
+engine reports it as the rule's error, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from autofix.errors import AutofixError
+
+#: The cfn-lint releases whose schema data layout this module reads (keep in step with pyproject).
+SUPPORTED_CFN_LINT = ">=1.58,<2"
+DEFAULT_REGION = "us-east-1"
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+#: The schema of "anything goes", shared: memo keys use the ids of schema nodes, which must outlive the memo.
+_ANY: dict[str, Any] = {}
+
+
+class SchemaDataError(AutofixError):
+    """cfn-lint's schema data is missing or not laid out as this module expects."""
+
+
+def cfn_lint_version() -> str | None:
+    """The installed cfn-lint's version (from its distribution metadata; nothing is imported)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cfn-lint")
+    except PackageNotFoundError:
+        return None
+
+
+def _layout_error(detail: str) -> SchemaDataError:
+    installed = cfn_lint_version()
+    have = f"cfn-lint {installed} installed" if installed else "cfn-lint is not installed"
+    return SchemaDataError(f"cfn-lint's schema data is not laid out as expected ({have}; autofix supports "
+                           f"cfn-lint{SUPPORTED_CFN_LINT}): {detail}")
+
+
+@lru_cache(maxsize=1)
+def data_dir() -> Path:
+    """``cfnlint/data/schemas`` of the installed cfn-lint, checked for the two parts this module reads."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("cfnlint")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        raise _layout_error("the cfnlint package cannot be found")
+    for location in spec.submodule_search_locations:
+        base = Path(location) / "data" / "schemas"
+        if (base / "providers").is_dir() and (base / "resources").is_dir():
+            return base
+    raise _layout_error("no data/schemas/providers and data/schemas/resources directories in the cfnlint package")
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        raise _layout_error(f"{path.relative_to(data_dir().parent.parent)} is missing") from None
+    except (OSError, ValueError) as exc:
+        raise _layout_error(f"{path.name} cannot be read: {exc}") from None
+
+
+def type_map(region: str = DEFAULT_REGION) -> dict[str, str]:
+    """Resource type -> schema file stem for ``region`` (us-east-1 when cfn-lint has no file for it)."""
+    providers = data_dir() / "providers"
+    if not _REGION.match(region) or not (providers / f"{region}.json").is_file():
+        region = DEFAULT_REGION
+    return _type_map(region)
+
+
+@cache
+def _type_map(region: str) -> dict[str, str]:
+    path = data_dir() / "providers" / f"{region}.json"
+    found = _read_json(path)
+    if (not isinstance(found, dict) or not found
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in found.items())):
+        raise _layout_error(f"providers/{path.name} is not a mapping of resource types to schema names")
+    if not any(k.startswith("AWS::") for k in found):
+        raise _layout_error(f"providers/{path.name} names no AWS:: resource type")
+    return found
+
+
+def known_types(region: str = DEFAULT_REGION) -> frozenset[str]:
+    return _known_types(region)
+
+
+@cache
+def _known_types(region: str) -> frozenset[str]:
+    return frozenset(type_map(region))
+
+
+@cache
+def _types_by_lower(region: str) -> dict[str, str]:
+    return {t.lower(): t for t in type_map(region)}
+
+
+def type_by_case(type_name: str, region: str = DEFAULT_REGION) -> str | None:
+    """The real type spelled like ``type_name`` but for case (``AWS::S3::bucket`` -> ``AWS::S3::Bucket``)."""
+    return _types_by_lower(region).get(type_name.lower())
+
+
+@lru_cache(maxsize=512)
+def resource_schema(type_name: str, region: str = DEFAULT_REGION) -> ResourceSchema | None:
+    """The provider schema of ``type_name`` in ``region``; None when the region has no such type."""
+    stem = type_map(region).get(type_name)
+    if stem is None:
+        return None
+    if not re.match(r"^[A-Za-z0-9_.-]+$", stem):
+        raise _layout_error(f"providers map {type_name} to {stem!r}, not a schema file name")
+    raw = _read_json(data_dir() / "resources" / f"{stem}.json")
+    if not isinstance(raw, dict) or not isinstance(raw.get("properties"), dict):
+        raise _layout_error(f"resources/{stem}.json ({type_name}) has no properties mapping")
+    if raw.get("typeName", type_name) != type_name:
+        raise _layout_error(f"resources/{stem}.json holds {raw.get('typeName')!r}, not {type_name}")
+    return ResourceSchema(type_name, raw)
+
+
+def check_layout(region: str = DEFAULT_REGION) -> None:
+    """Raise :class:`SchemaDataError` unless the data reads as expected (one well-known type is loaded)."""
+    schema = resource_schema("AWS::S3::Bucket", region)
+    if schema is None or "BucketName" not in schema.properties(schema.root):
+        raise _layout_error("AWS::S3::Bucket is missing or has no BucketName property")
+
+
+@dataclass(frozen=True)
+class ResourceSchema:
+    """One resource type's schema, with ``$ref`` resolved on demand (the raw data is never changed)."""
+
+    type_name: str
+    raw: dict[str, Any]
+    #: resolved nodes and children by the id of the (never changed, process-lived) schema node
+    _resolved: dict[int, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+    _children: dict[tuple[int, str], Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def root(self) -> dict[str, Any]:
+        return self.raw
+
+    def resolve(self, node: Any, _depth: int = 0) -> dict[str, Any]:
+        """``node`` with its local ``$ref`` followed (``#/definitions/X``); ``{}`` (anything) when unknown."""
+        if not isinstance(node, dict):
+            return _ANY
+        if "$ref" not in node:
+            return node
+        key = id(node)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._resolve(node, _depth)
+        return found
+
+    def _resolve(self, node: dict[str, Any], _depth: int) -> dict[str, Any]:
+        ref = node.get("$ref")
+        if not isinstance(ref, str) or _depth > 20:
+            return node
+        if not ref.startswith("#/"):
+            return _ANY
+        target: Any = self.raw
+        for seg in ref[2:].split("/"):
+            seg = seg.replace("~1", "/").replace("~0", "~")
+            target = target.get(seg) if isinstance(target, dict) else None
+        if not isinstance(target, dict):
+            return _ANY
+        merged = {k: v for k, v in node.items() if k != "$ref"}
+        resolved = self.resolve(target, _depth + 1)
+        return {**resolved, **merged} if merged else resolved
+
+    def properties(self, node: Any) -> dict[str, Any]:
+        """The ``properties`` of an object schema (resolved), ``{}`` when it names none."""
+        node = self.resolve(node)
+        props = node.get("properties")
+        return props if isinstance(props, dict) else _ANY
+
+    def closed(self, node: Any) -> bool:
+        """Whether an object schema refuses keys it does not name (``additionalProperties: false``)."""
+        node = self.resolve(node)
+        return node.get("additionalProperties") is False and not node.get("patternProperties")
+
+    def child(self, node: Any, key: str) -> dict[str, Any] | None:
+        """The schema of ``key`` inside object schema ``node``: ``{}`` for anything, None when not allowed."""
+        node = self.resolve(node)
+        memo = (id(node), key)
+        try:
+            return self._children[memo]
+        except KeyError:
+            found = self._children[memo] = self._child(node, key)
+            return found
+
+    def _child(self, node: dict[str, Any], key: str) -> dict[str, Any] | None:
+        props = self.properties(node)
+        if key in props:
+            return self.resolve(props[key])
+        patterns = node.get("patternProperties")
+        if isinstance(patterns, dict):
+            for pattern, sub in patterns.items():
+                try:
+                    if re.search(pattern, key):
+                        return self.resolve(sub)
+                except re.error:
+                    return _ANY
+        extra = node.get("additionalProperties")
+        if extra is False:
+            return None
+        return self.resolve(extra) if isinstance(extra, dict) else _ANY
+
+    def items(self, node: Any) -> dict[str, Any]:
+        """The schema of the items of an array schema (``{}`` for anything)."""
+        node = self.resolve(node)
+        items = node.get("items")
+        return self.resolve(items) if isinstance(items, dict) else _ANY
+
+    def types(self, node: Any) -> tuple[str, ...]:
+        """The JSON types ``node`` allows (``()`` when it does not say)."""
+        kind = self.resolve(node).get("type")
+        if isinstance(kind, str):
+            return (kind,)
+        if isinstance(kind, list):
+            return tuple(k for k in kind if isinstance(k, str))
+        return ()
+
+    def required(self, node: Any) -> tuple[str, ...]:
+        req = self.resolve(node).get("required")
+        return tuple(r for r in req if isinstance(r, str)) if isinstance(req, list) else ()
+
+    def read_only(self) -> frozenset[str]:
+        """Top-level properties that are read-only (attributes, never written in a template)."""
+        found = set()
+        for entry in self.raw.get("readOnlyProperties") or ():
+            if isinstance(entry, str) and entry.startswith("/properties/") and entry.count("/") == 2:
+                found.add(entry.split("/")[2])
+        return frozenset(found)
+
+    def taggable(self) -> bool:
+        tagging = self.raw.get("tagging")
+        return not (isinstance(tagging, dict) and tagging.get("taggable") is False) and "Tags" in self.properties(
+            self.root)
+
+    def walk_definitions(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for name, node in (self.raw.get("definitions") or {}).items():
+            if isinstance(node, dict):
+                yield name, node

@@ -1,0 +1,102 @@
+"""SC001 unknown-property: which fix each kind of unknown property gets."""
+
+from __future__ import annotations
+
+from autofix.rules.sc.sc001_unknown_property import UnknownProperty
+from autofix.settings import Settings
+from autofix.template import Template
+
+RULE = UnknownProperty()
+
+
+def check(resources):
+    return list(RULE.check(Template({"Resources": resources}), Settings()))
+
+
+def one(type_name, props):
+    (finding,) = check({"R": {"Type": type_name, "Properties": props}})
+    return finding
+
+
+def test_case_only_rename_is_safe():
+    f = one("AWS::Config::ConfigurationRecorder", {"RoleArn": "arn:aws:iam::123456789012:role/c"})
+    assert f.fix.operations == ({"op": "move", "from": "/Resources/R/Properties/RoleArn",
+                                 "path": "/Resources/R/Properties/RoleARN"},)
+    assert f.fix.applicability.value == "safe"
+
+
+def test_no_rename_onto_an_existing_property():
+    f = one("AWS::Config::ConfigurationRecorder", {"RoleArn": "a", "RoleARN": "b"})
+    assert f.fix.operations == ({"op": "remove", "path": "/Resources/R/Properties/RoleArn"},)
+    assert f.fix.applicability.value == "unsafe"
+
+
+def test_table_rename_wrap_and_unwrap():
+    f = one("AWS::Lambda::Function", {"Role": "r", "Code": {"ZipFile": "x"}, "Tracing": "Active"})
+    assert f.fix.operations[0] == {"op": "add", "path": "/Resources/R/Properties/TracingConfig",
+                                    "value": {"Mode": "Active"}}
+    f = one("AWS::EC2::FlowLog", {"ResourceIds": [{"Ref": "Vpc"}], "ResourceType": "VPC", "TrafficType": "ALL"})
+    assert f.fix.operations[0] == {"op": "add", "path": "/Resources/R/Properties/ResourceId",
+                                    "value": {"Ref": "Vpc"}}
+    # two resource ids cannot become one: no table fix, and the property goes only as an unsafe fix
+    f = one("AWS::EC2::FlowLog", {"ResourceIds": ["a", "b"], "ResourceType": "VPC", "TrafficType": "ALL"})
+    assert f.fix.applicability.value == "unsafe"
+
+
+def test_nesting_groups_siblings_into_a_new_parent():
+    found = check({"H": {"Type": "AWS::Route53::HealthCheck",
+                         "Properties": {"Type": "HTTPS", "Port": 443, "FullyQualifiedDomainName": "a.b.net"}}})
+    assert {f.pointer for f in found} == {"/Resources/H/Properties/Type", "/Resources/H/Properties/Port",
+                                         "/Resources/H/Properties/FullyQualifiedDomainName"}
+    ops = found[0].fix.operations
+    assert ops[0] == {"op": "add", "path": "/Resources/H/Properties/HealthCheckConfig",
+                       "value": {"Type": "HTTPS", "Port": 443, "FullyQualifiedDomainName": "a.b.net"}}
+    assert all(f.fix.applicability.value == "safe" for f in found)
+
+
+def test_nesting_into_an_existing_parent():
+    f = one("AWS::Route53::HealthCheck", {"HealthCheckConfig": {"Type": "HTTPS"}, "Port": 443})
+    assert f.fix.operations == ({"op": "move", "from": "/Resources/R/Properties/Port",
+                                 "path": "/Resources/R/Properties/HealthCheckConfig/Port"},)
+
+
+def test_nested_levels_and_fn_if_branches():
+    props = {"BucketEncryption": {"ServerSideEncryptionConfiguration": [
+        {"ServerSideEncryptionByDefault": {"Fn::If": ["C", {"SSEAlgorithm": "aws:kms", "KmsMasterKeyId": "k"},
+                                                      {"SSEAlgorithm": "AES256"}]}}]}}
+    f = one("AWS::S3::Bucket", props)
+    assert f.pointer == ("/Resources/R/Properties/BucketEncryption/ServerSideEncryptionConfiguration/0/"
+                         "ServerSideEncryptionByDefault/Fn::If/1/KmsMasterKeyId")
+    assert f.fix.operations[0]["path"].endswith("/Fn::If/1/KMSMasterKeyID")
+
+
+def test_guess_needs_a_fitting_type_and_is_unsafe():
+    f = one("AWS::Events::Rule", {"ScheduleExpression": "rate(1 day)", "Targets": [
+        {"Id": "t", "Arn": "arn:aws:sns:us-east-1:123456789012:t", "RetryPolicy": {"MaximumEventAge": 60}}]})
+    assert f.fix.operations[0]["path"].endswith("/RetryPolicy/MaximumEventAgeInSeconds")
+    assert f.fix.applicability.value == "unsafe"
+
+
+def test_inert_properties_go_safely_others_unsafely():
+    found = check({"P": {"Type": "AWS::SSM::Parameter",
+                         "Properties": {"Type": "String", "Value": "v", "Comment": "c", "KmsKeyId": "k"}}})
+    by_key = {f.pointer.rsplit("/", 1)[1]: f.fix.applicability.value for f in found}
+    assert by_key == {"Comment": "safe", "KmsKeyId": "unsafe"}
+
+
+def test_valid_open_custom_and_novalue_are_left_alone():
+    assert check({"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "x", "Tags": []}},
+                  "C": {"Type": "Custom::X", "Properties": {"Whatever": 1}},
+                  "S": {"Type": "AWS::Serverless::Function", "Properties": {"Whatever": 1}},
+                  "N": {"Type": "AWS::S3::Bucket", "Properties": {"Oops": {"Ref": "AWS::NoValue"}}},
+                  "I": {"Type": "AWS::S3::Bucket", "Properties": {"Fn::If": ["C", {}, {}]}},
+                  "U": {"Type": "AWS::Nope::Thing", "Properties": {"X": 1}}}) == []
+
+
+def test_lifecycle_transition_keys_nest_into_transition():
+    found = check({"B": {"Type": "AWS::S3::Bucket", "Properties": {"LifecycleConfiguration": {"Rules": [
+        {"Status": "Enabled", "TransitionInDays": 30, "StorageClass": "GLACIER"}]}}}})
+    assert len(found) == 2
+    assert found[0].fix.operations[0] == {
+        "op": "add", "path": "/Resources/B/Properties/LifecycleConfiguration/Rules/0/Transition",
+        "value": {"TransitionInDays": 30, "StorageClass": "GLACIER"}}
