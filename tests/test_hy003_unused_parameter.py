@@ -64,3 +64,12 @@ def test_for_each_templates_are_left_alone():
     data = {"Transform": "AWS::LanguageExtensions", "Conditions": {"A": {"Fn::Equals": ["a", "b"]}},
             "Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
     assert names(UnusedCondition(), data) == []
+
+
+def test_empty_sections_are_removed():
+    data = {"Parameters": {}, "Conditions": {}, "Mappings": {}, "Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
+    for rule, section in ((UnusedParameter(), "/Parameters"), (UnusedCondition(), "/Conditions"),
+                          (UnusedMapping(), "/Mappings")):
+        (f,) = rule.check(Template(data), S)
+        assert f.fix.operations == ({"op": "remove", "path": section},)
+        assert f.fix.applicability.value == "safe"

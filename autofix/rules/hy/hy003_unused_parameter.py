@@ -55,6 +55,12 @@ class UnusedParameter(Rule):
     fix_applicability = Applicability.UNSAFE
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        if template.data.get("Parameters") == {}:
+            # left empty by removals in one round (this rule's and another's): the section goes too
+            fix = self.fixer(template).remove(("Parameters",)).build("Remove the empty Parameters section",
+                                                                   Applicability.SAFE)
+            yield self.finding("/Parameters", "the Parameters section is empty", fix=fix)
+            return
         names = unused_parameters(template)
         if not names:
             return

@@ -51,6 +51,12 @@ class UnusedCondition(Rule):
     fix_applicability = Applicability.SAFE
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        if template.data.get("Conditions") == {}:
+            # left empty by removals in one round (this rule's and another's): the section goes too
+            fix = self.fixer(template).remove(("Conditions",)).build("Remove the empty Conditions section",
+                                                                   Applicability.SAFE)
+            yield self.finding("/Conditions", "the Conditions section is empty", fix=fix)
+            return
         names = unused_conditions(template)
         if not names:
             return

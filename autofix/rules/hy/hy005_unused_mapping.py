@@ -45,6 +45,12 @@ class UnusedMapping(Rule):
     fix_applicability = Applicability.SAFE
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        if template.data.get("Mappings") == {}:
+            # left empty by removals in one round (this rule's and another's): the section goes too
+            fix = self.fixer(template).remove(("Mappings",)).build("Remove the empty Mappings section",
+                                                                   Applicability.SAFE)
+            yield self.finding("/Mappings", "the Mappings section is empty", fix=fix)
+            return
         names = unused_mappings(template)
         if not names:
             return
