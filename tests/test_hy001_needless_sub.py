@@ -43,3 +43,13 @@ def test_dropping_a_map_with_references_is_unsafe():
 def test_unclear_dollar_is_reported_without_fix():
     (f,) = check({"DisplayName": {"Fn::Sub": "cost ${ }"}})
     assert f.fix is None
+
+
+def test_escape_naming_a_template_entry_keeps_the_sub():
+    data = {"Parameters": {"Env": {"Type": "String"}},
+            "Resources": {"T": {"Type": "AWS::SNS::Topic", "Properties": {
+                "DisplayName": {"Fn::Sub": "${!Env}"}, "TopicName": {"Fn::Sub": "${!AWS::Region}"},
+                "Other": {"Fn::Sub": "${!HOME}"}}}}}
+    got = {f.pointer.rsplit("/", 1)[1]: f.fix for f in RULE.check(Template(data), Settings())}
+    assert got["DisplayName"] is None and got["TopicName"] is None
+    assert got["Other"].operations[0]["value"] == "${HOME}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from autofix.context import thaw
@@ -35,6 +36,24 @@ def plain_text(text: str) -> str | None:
         i = j + 3
 
 
+_PSEUDO = ("AWS::",)
+
+
+def _looks_like_variable(template: Template, plain: str, pointer: str) -> bool:
+    """Whether a ``${Name}`` left in the plain string names a parameter, resource or pseudo parameter.
+
+    cfn-lint (E1029) takes such a string for a forgotten Fn::Sub; in a state machine definition
+    every ``${...}`` counts.
+    """
+    names = [n.strip() for n in re.findall(r"\$\{([^}]*)\}", plain)]
+    if not names:
+        return False
+    if "/Definition" in pointer:
+        return True
+    taken = template.taken_ids()
+    return any(n.startswith(_PSEUDO) or n.split(".", 1)[0] in taken for n in names)
+
+
 class NeedlessSub(Rule):
     """## What it does
     Finds `Fn::Sub` whose string names no variable (no `${Name}`, `${Resource.Attr}` or
@@ -64,7 +83,10 @@ class NeedlessSub(Rule):
     (`!Sub [text, {Var: value}]`) drops a variable map its string never uses; when that map
     refers to a resource or parameter the fix is unsafe, because the `Ref` it drops may have
     been the only thing ordering two resources.  No fix when the string holds a `${` that is
-    neither a variable nor a clean `${!Literal}` escape (`${ }`, an unclosed `${`).
+    neither a variable nor a clean `${!Literal}` escape (`${ }`, an unclosed `${`), nor when an
+    escape names a parameter, resource or pseudo parameter (`${!BucketName}` with a parameter
+    `BucketName`) or sits in a state machine definition: the plain `${BucketName}` would look
+    like a forgotten `Fn::Sub` to readers and to cfn-lint (E1029).
 
     ## References
     - [Fn::Sub](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html)
@@ -93,6 +115,10 @@ class NeedlessSub(Rule):
                 message = "Fn::Sub has no variable: the plain string does the same"
                 if plain is None:
                     yield self.finding(pointer, message + " (check its '${' before removing the function)")
+                    continue
+                if _looks_like_variable(template, plain, pointer):
+                    yield self.finding(pointer, message + " (kept: its '${!...}' escape names an entry of the "
+                                                          "template, which would read as a forgotten Fn::Sub)")
                     continue
                 applicability = Applicability.SAFE
                 note = ""
