@@ -34,38 +34,6 @@ def test_transform_and_interface_only_use():
     assert names(UnusedParameter(), {**base, "Transform": "AWS::Serverless-2016-10-31"}) == []
 
 
-def test_conditions_used_by_if_condition_key_and_other_conditions():
-    data = {"Conditions": {"A": {"Fn::Equals": ["a", "b"]}, "B": {"Fn::Not": [{"Condition": "A"}]},
-                           "C": {"Fn::Equals": ["c", "d"]}, "D": {"Fn::Equals": ["e", "f"]}},
-            "Resources": {"T": {"Type": "AWS::SNS::Topic", "Condition": "B",
-                                "Properties": {"TopicName": {"Fn::If": ["C", "x", "y"]}}}}}
-    assert names(UnusedCondition(), data) == ["D"]
-
-
-def test_condition_chain_removed_round_by_round():
-    data = {"Conditions": {"A": {"Fn::Equals": ["a", "b"]}, "B": {"Fn::Not": [{"Condition": "A"}]}},
-            "Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
-    assert names(UnusedCondition(), data) == ["B"]
-    del data["Conditions"]["B"]
-    (f,) = UnusedCondition().check(Template(data), S)
-    assert f.fix.operations == ({"op": "remove", "path": "/Conditions"},)
-
-
-def test_mappings_and_computed_map_names():
-    data = {"Mappings": {"M": {"k": {"v": "1"}}, "N": {"k": {"v": "2"}}},
-            "Resources": {"T": {"Type": "AWS::SNS::Topic",
-                                "Properties": {"TopicName": {"Fn::FindInMap": ["M", "k", "v"]}}}}}
-    assert names(UnusedMapping(), data) == ["N"]
-    data["Resources"]["T"]["Properties"]["DisplayName"] = {"Fn::FindInMap": [{"Ref": "P"}, "k", "v"]}
-    assert names(UnusedMapping(), data) == []
-
-
-def test_for_each_templates_are_left_alone():
-    data = {"Transform": "AWS::LanguageExtensions", "Conditions": {"A": {"Fn::Equals": ["a", "b"]}},
-            "Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
-    assert names(UnusedCondition(), data) == []
-
-
 def test_empty_sections_are_removed():
     data = {"Parameters": {}, "Conditions": {}, "Mappings": {}, "Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
     for rule, section in ((UnusedParameter(), "/Parameters"), (UnusedCondition(), "/Conditions"),
