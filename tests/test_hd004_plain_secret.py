@@ -65,3 +65,20 @@ def test_literal_passwords_and_dynamic_references():
                "MasterUserPassword": "{{resolve:secretsmanager:s:SecretString:password}}"}}}
     got = list(RULE.check(Template({"Resources": res}), Settings()))
     assert [f.pointer for f in got] == ["/Resources/U/Properties/LoginProfile/Password"]
+
+
+def test_passwords_of_other_systems_are_reported_only():
+    res = {"F": {"Type": "AWS::KinesisFirehose::DeliveryStream", "Properties": {
+        "RedshiftDestinationConfiguration": {"Password": {"Ref": "P"}}}},
+           "E": {"Type": "AWS::DMS::Endpoint", "Properties": {"Password": "S3cret!"}}}
+    got = check(res)
+    assert [f.pointer for f in got] == ["/Parameters/P", "/Resources/E/Properties/Password"]
+    assert all(f.fix is None for f in got)
+
+
+def test_echoed_parameter_of_another_password_property_gets_no_echo():
+    data = {"Parameters": {"Q": {"Type": "String"}},
+            "Resources": {"E": {"Type": "AWS::DMS::Endpoint", "Properties": {"Password": {"Ref": "Q"}}}}}
+    (f,) = RULE.check(Template(data), Settings())
+    assert f.fix.operations == ({"op": "add", "path": "/Parameters/Q/NoEcho", "value": True},)
+    assert f.fix.applicability.value == "safe"

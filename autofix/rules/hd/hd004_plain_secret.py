@@ -34,6 +34,23 @@ SECRET_PLACES: dict[str, tuple[tuple[str, ...], ...]] = {
     "AWS::RDS::DBInstance": (("MasterUserPassword",),),
     "AWS::Redshift::Cluster": (("MasterUserPassword",),),
 }
+#: Passwords that belong to someone else (a Redshift user Firehose writes as, a repository OpsWorks
+#: reads): a generated secret would not match them, so these are reported only.
+EXTERNAL_TYPES = frozenset({"AWS::KinesisFirehose::DeliveryStream", "AWS::OpsWorks::App", "AWS::OpsWorks::Stack"})
+#: Literal passwords of users the resource itself creates (type -> password property names): a generated
+#: secret can replace them.  Elsewhere a literal is reported only.
+OWN_PASSWORDS: dict[str, frozenset[str]] = {
+    "AWS::RDS::DBInstance": frozenset({"MasterUserPassword"}),
+    "AWS::RDS::DBCluster": frozenset({"MasterUserPassword"}),
+    "AWS::DocDB::DBCluster": frozenset({"MasterUserPassword"}),
+    "AWS::Redshift::Cluster": frozenset({"MasterUserPassword"}),
+    "AWS::DirectoryService::SimpleAD": frozenset({"Password"}),
+    "AWS::DirectoryService::MicrosoftAD": frozenset({"Password"}),
+    "AWS::IAM::User": frozenset({"Password"}),
+    "AWS::AmazonMQ::Broker": frozenset({"Password"}),
+    "AWS::OpenSearchService::Domain": frozenset({"MasterUserPassword"}),
+    "AWS::Elasticsearch::Domain": frozenset({"MasterUserPassword"}),
+}
 #: Property names cfn-lint (W2501) takes for passwords wherever they appear in a resource.
 PASSWORD_KEYS = frozenset({"AccountPassword", "AdminPassword", "ADDomainJoinPassword",
                            "CrossRealmTrustPrincipalPassword", "KdcAdminPassword", "Password", "DbPassword",
@@ -145,6 +162,13 @@ class PlainSecret(Rule):
     - a password property (`MasterUserPassword`, `Password`, `AdminPassword`...) written as a
       literal string.
 
+    Only passwords of users the resource itself creates are generated (database and cluster
+    masters, directories, IAM login profiles, Amazon MQ users, OpenSearch masters).  A password
+    another system already has (Firehose's Redshift user, OpsWorks' repository, a DMS endpoint)
+    is reported only: it must be stored in Secrets Manager by hand, since a generated one would
+    not match.  Such a parameter without `NoEcho` gets `NoEcho: true` (a safe fix: it only hides
+    the value in the console and API).
+
     The fix, for an RDS instance or cluster whose only use of the parameter is its master
     password and that AWS lets manage it (not a member of a global cluster, not restored from
     a snapshot, not a replica, not Aurora Serverless v1): `ManageMasterUserPassword: true`
@@ -213,12 +237,28 @@ class PlainSecret(Rule):
                 continue
             seen.add(name)
             yield self._parameter(template, name)
-        yield from self._literals(template)
+        yield from self._literals(template, seen)
+
+    def _echoed(self, template: Template, logical_id: str, key: str, name: str) -> Finding | None:
+        """A parameter passed to a password property of another kind and shown in the console."""
+        param = template.parameters.get(name)
+        if not isinstance(param, dict) or param.get("NoEcho") not in (None, False, "false", "False"):
+            return None
+        fix = self.fixer(template).set(("Parameters", name, "NoEcho"), True).build(
+            f"Hide parameter {name} (NoEcho)", Applicability.SAFE)
+        return self.finding(template.pointer("Parameters", name),
+                            f"parameter {name} is {logical_id}'s {key} but is shown in the console and API; "
+                            "set NoEcho (and better: keep it in Secrets Manager)", fix=fix)
 
     def _parameter(self, template: Template, name: str) -> Finding:
         uses = _uses(template, name)
         pointer = template.pointer("Parameters", name)
         message = f"parameter {name} carries a password in the clear"
+        external = sorted({p[1] for p in uses.password if template.type_of(p[1]) in EXTERNAL_TYPES})
+        if external:
+            return self.finding(pointer, f"{message}; it is a password {external[0]} uses to reach another "
+                                         "system, which a generated secret would not match: store it in Secrets "
+                                         "Manager and read it through a dynamic reference")
         if uses.elsewhere:
             return self.finding(pointer, f"{message}; it is also used at {uses.elsewhere[0]}, which a secret "
                                          "cannot replace: move that use to the secret by hand")
@@ -256,7 +296,7 @@ class PlainSecret(Rule):
                                                 Template=_user_template(props),
                                                 Exclude=_AUTH_TOKEN_EXCLUDE if token else _EXCLUDE))
 
-    def _literals(self, template: Template) -> Iterator[Finding]:
+    def _literals(self, template: Template, seen: set[str]) -> Iterator[Finding]:
         taken: set[str] = set()
         for logical_id, resource in template.resources.items():
             if not isinstance(resource, dict) or not isinstance(resource.get("Properties"), dict):
@@ -265,11 +305,23 @@ class PlainSecret(Rule):
                 if not isinstance(node, dict):
                     continue
                 for key, value in node.items():
+                    name = ref_target(value) if key in PASSWORD_KEYS else None
+                    if name and name not in seen and template.is_parameter(name):
+                        seen.add(name)
+                        echoed = self._echoed(template, logical_id, key, name)
+                        if echoed:
+                            yield echoed
+                        continue
                     if key not in PASSWORD_KEYS or not isinstance(value, str) or _DYNAMIC.search(value):
                         continue
                     where = f"{pointer}/{key}"
                     if not value:
                         yield self.finding(where, f"{logical_id} has an empty {key}", resource=logical_id)
+                        continue
+                    if key not in OWN_PASSWORDS.get(resource.get("Type"), ()):
+                        yield self.finding(where, f"{logical_id} writes its {key} in the template; store it in "
+                                                  "Secrets Manager and read it through a dynamic reference",
+                                           resource=logical_id)
                         continue
                     secret = template.unique_id(f"{logical_id}{key}Secret", taken)
                     taken.add(secret)
