@@ -35,3 +35,8 @@ def test_aurora_members_and_resources_with_a_policy_are_skipped():
     assert one(rule, {"Type": "AWS::RDS::DBInstance", "Properties": {"DBClusterIdentifier": {"Ref": "C"}}}) is None
     assert one(rule, {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain"}) is None
     assert one(rule, {"Type": "AWS::SNS::Topic"}) is None
+
+
+def test_read_replicas_are_skipped():
+    replica = {"Type": "AWS::RDS::DBInstance", "Properties": {"SourceDBInstanceIdentifier": {"Ref": "Primary"}}}
+    assert one(StatefulResourceWithoutPolicy(), replica) is None

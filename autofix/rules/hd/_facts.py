@@ -35,10 +35,11 @@ STATEFUL_TYPES = frozenset({
 
 
 def in_aurora_cluster(resource: dict[str, Any]) -> bool:
-    """An RDS DBInstance that belongs to a DB cluster: the cluster holds the data."""
+    """An RDS DBInstance that belongs to a DB cluster (the cluster holds the data) or is a read replica."""
     props = resource.get("Properties")
     return resource.get("Type") == "AWS::RDS::DBInstance" and isinstance(props, dict) and (
-        "DBClusterIdentifier" in props or str(props.get("Engine", "")).startswith("aurora"))
+        "DBClusterIdentifier" in props or "SourceDBInstanceIdentifier" in props
+        or str(props.get("Engine", "")).startswith("aurora"))
 
 
 def snapshot_allowed(resource: dict[str, Any]) -> bool:

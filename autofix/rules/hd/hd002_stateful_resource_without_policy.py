@@ -24,7 +24,8 @@ class StatefulResourceWithoutPolicy(Rule):
     - `"delete"`: `Delete`, for throwaway stacks: it writes the default down, so reviewers see
       it is a choice.
 
-    Instances of an Aurora cluster are skipped: the cluster holds the data.
+    Instances of an Aurora cluster and read replicas are skipped: the cluster or the source holds
+    the data.
 
     ## Why is this bad?
     Both attributes default to `Delete`: deleting the stack, or an update that replaces the
