@@ -14,7 +14,7 @@ _HERE = "autofix.rules.hd"
 FAMILY = Family(
     prefix="HD",
     name="hardening",
-    summary="Hardening: deletion policies, Availability Zones, secrets, bucket names, key pairs, AMI ids",
+    summary="Deletion and replacement policies, Availability Zones, secrets, bucket names, key pairs, AMI ids",
     rules=(
         f"{_HERE}.hd001_update_replace_policy_missing:UpdateReplacePolicyMissing",
         f"{_HERE}.hd002_stateful_resource_without_policy:StatefulResourceWithoutPolicy",

@@ -14,7 +14,7 @@ _HERE = "autofix.rules.hy"
 FAMILY = Family(
     prefix="HY",
     name="hygiene",
-    summary="Hygiene: needless Fn::Sub, redundant DependsOn, unused parameters, conditions and mappings",
+    summary="Needless Fn::Sub, redundant DependsOn, unused parameters, conditions and mappings",
     rules=(
         f"{_HERE}.hy001_needless_sub:NeedlessSub",
         f"{_HERE}.hy002_redundant_depends_on:RedundantDependsOn",
