@@ -56,7 +56,7 @@ def test_fix_in_place_then_clean(runner: CliRunner, template: Path) -> None:
     result = runner.invoke(app, ["fix", str(template), "--select", "DR007"])
     assert result.exit_code == 0, result.output
     assert template.read_text(encoding="utf-8") == TEMPLATE.replace("db.t3.medium", "db.r5.large")
-    again = runner.invoke(app, ["check", str(template), "--select", "DR"])
+    again = runner.invoke(app, ["check", str(template)])
     assert again.exit_code == 0
 
 

@@ -67,7 +67,7 @@ def test_configuration_changes_what_the_cli_does(runner: CliRunner, project: Pat
     assert result.exit_code == 1
     assert "+      DBInstanceClass: db.r6i.large  # too small" in result.stdout
     (project / "pyproject.toml").write_text('[tool.autofix]\nignore = ["DR007"]\n', encoding="utf-8")
-    assert runner.invoke(app, ["check", str(stack), "--select", "DR"]).exit_code == 0
+    assert runner.invoke(app, ["check", str(stack)]).exit_code == 0
     assert runner.invoke(app, ["check", str(stack), "--ignore", "DR001"]).exit_code == 1
 
 
@@ -75,7 +75,7 @@ def test_stdin_searches_from_the_working_directory(runner: CliRunner, project: P
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     (project / ".autofix.toml").write_text('ignore = ["DR007"]\n', encoding="utf-8")
     monkeypatch.chdir(project / "infra")
-    assert runner.invoke(app, ["check", "-", "--select", "DR"], input=GLOBAL_BURSTABLE).exit_code == 0
+    assert runner.invoke(app, ["check", "-"], input=GLOBAL_BURSTABLE).exit_code == 0
 
 
 def test_unknown_key_is_an_error_naming_file_line_and_key(runner: CliRunner, project: Path) -> None:
