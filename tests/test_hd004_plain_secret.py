@@ -82,3 +82,15 @@ def test_echoed_parameter_of_another_password_property_gets_no_echo():
     (f,) = RULE.check(Template(data), Settings())
     assert f.fix.operations == ({"op": "add", "path": "/Parameters/Q/NoEcho", "value": True},)
     assert f.fix.applicability.value == "safe"
+
+
+def test_password_shared_with_a_resource_of_the_template_is_generated():
+    res = {"R": {"Type": "AWS::Redshift::Cluster", "Properties": {
+        "MasterUsername": "app", "MasterUserPassword": {"Ref": "P"}}},
+           "F": {"Type": "AWS::KinesisFirehose::DeliveryStream", "Properties": {
+               "RedshiftDestinationConfiguration": {"Password": {"Ref": "P"}}}}}
+    (f,) = check(res)
+    by_path = {op["path"]: op.get("value") for op in f.fix.operations}
+    ref = {"Fn::Sub": "{{resolve:secretsmanager:${PSecret}:SecretString:password}}"}
+    assert by_path["/Resources/R/Properties/MasterUserPassword"] == ref
+    assert by_path["/Resources/F/Properties/RedshiftDestinationConfiguration/Password"] == ref

@@ -165,8 +165,10 @@ class PlainSecret(Rule):
     Only passwords of users the resource itself creates are generated (database and cluster
     masters, directories, IAM login profiles, Amazon MQ users, OpenSearch masters).  A password
     another system already has (Firehose's Redshift user, OpsWorks' repository, a DMS endpoint)
-    is reported only: it must be stored in Secrets Manager by hand, since a generated one would
-    not match.  Such a parameter without `NoEcho` gets `NoEcho: true` (a safe fix: it only hides
+    is reported only, unless the same parameter also sets the password of a resource of the
+    template (a Redshift cluster and the Firehose stream writing to it): every use then reads
+    the generated secret.  A password only another system has must be stored in Secrets Manager
+    by hand, since a generated one would not match.  Such a parameter without `NoEcho` gets `NoEcho: true` (a safe fix: it only hides
     the value in the console and API).
 
     The fix, for an RDS instance or cluster whose only use of the parameter is its master
@@ -255,7 +257,8 @@ class PlainSecret(Rule):
         pointer = template.pointer("Parameters", name)
         message = f"parameter {name} carries a password in the clear"
         external = sorted({p[1] for p in uses.password if template.type_of(p[1]) in EXTERNAL_TYPES})
-        if external:
+        owners = {p[1] for p in uses.password}
+        if external and len(external) == len(owners):  # no resource of the template sets it
             return self.finding(pointer, f"{message}; it is a password {external[0]} uses to reach another "
                                          "system, which a generated secret would not match: store it in Secrets "
                                          "Manager and read it through a dynamic reference")
