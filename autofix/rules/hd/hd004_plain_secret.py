@@ -168,8 +168,8 @@ class PlainSecret(Rule):
     is reported only, unless the same parameter also sets the password of a resource of the
     template (a Redshift cluster and the Firehose stream writing to it): every use then reads
     the generated secret.  A password only another system has must be stored in Secrets Manager
-    by hand, since a generated one would not match.  Such a parameter without `NoEcho` gets `NoEcho: true` (a safe fix: it only hides
-    the value in the console and API).
+    by hand, since a generated one would not match.  Such a parameter without `NoEcho` gets
+    `NoEcho: true` (a safe fix: it only hides the value in the console and API).
 
     The fix, for an RDS instance or cluster whose only use of the parameter is its master
     password and that AWS lets manage it (not a member of a global cluster, not restored from
