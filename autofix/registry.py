@@ -33,6 +33,8 @@ ENTRY_POINT_GROUP = "autofix.rules"
 #: Built-in rule families (packages exposing ``FAMILY``), in prefix order.
 BUILTIN_FAMILIES: tuple[str, ...] = (
     "autofix.rules.dr",
+    "autofix.rules.hd",
+    "autofix.rules.hy",
     "autofix.rules.sc",
 )
 

@@ -15,9 +15,9 @@ Resources:
       Engine: aurora-postgresql
   Cluster:
     Type: AWS::RDS::DBCluster
-    Properties:
-      Engine: aurora-postgresql
-      GlobalClusterIdentifier: !Ref Global
+    Properties: {Engine: aurora-postgresql, GlobalClusterIdentifier: !Ref Global}
+    DeletionPolicy: Snapshot
+    UpdateReplacePolicy: Snapshot
   Instance:
     Type: AWS::RDS::DBInstance
     Properties:

@@ -21,9 +21,9 @@ AWSTemplateFormatVersion: "2010-09-09"
 Resources:
   Cluster:
     Type: AWS::RDS::DBCluster
-    Properties:
-      Engine: aurora-mysql
-      GlobalClusterIdentifier: my-global
+    Properties: {Engine: aurora-mysql, GlobalClusterIdentifier: my-global}
+    DeletionPolicy: Snapshot
+    UpdateReplacePolicy: Snapshot
   Instance:
     Type: AWS::RDS::DBInstance
     Properties:
@@ -35,7 +35,8 @@ FIXED_YAML = FIXABLE_YAML.replace("db.t3.medium", "db.r5.large")
 FIXABLE_JSON = """\
 {
   "Resources": {
-    "Cluster": {"Type": "AWS::RDS::DBCluster", "Properties": {"GlobalClusterIdentifier": "g"}},
+    "Cluster": {"Type": "AWS::RDS::DBCluster", "Properties": {"GlobalClusterIdentifier": "g"},
+                "DeletionPolicy": "Snapshot", "UpdateReplacePolicy": "Snapshot"},
     "Instance": {
       "Type": "AWS::RDS::DBInstance",
       "Properties": {"DBClusterIdentifier": {"Ref": "Cluster"}, "DBInstanceClass": "db.t3.medium"}

@@ -33,6 +33,7 @@ COLLIDING_IDS = (
     "PrimaryApi", "PrimaryApiGateway", "PrimaryApiStage", "PrimaryApiRoute", "PrimaryApiIntegration",
     "HealthCheckFunction", "HealthCheckFunctionRole", "HealthFunction", "ApiInvokePermission",
     "ReplicationDestinationBucket", "DestinationBucket", "IsPrimary", "IsPrimaryRegion",
+    "HasKeyPair", "LatestAmiId", "DbPasswordSecret",
 )
 
 _ID = st.from_regex(r"\A[A-Z][A-Za-z0-9]{1,14}\Z")
@@ -647,10 +648,58 @@ def _failure(draw) -> dict[str, dict]:
 
 
 @st.composite
+def _hygiene(draw) -> dict[str, dict]:
+    """A hygiene or hardening shape (HY/HD rules): broken, or its already-correct twin."""
+    shape = draw(st.integers(1, 8))
+    broken = draw(st.booleans())
+    lid = draw(logical_ids)
+    if shape == 1:  # HY001: Fn::Sub without a variable (an escaped ${!Literal} too)
+        text = draw(st.sampled_from(["plain", "echo ${!HOME}", "arn:aws:s3:::static/*"]))
+        value = {"Fn::Sub": text} if broken else {"Fn::Sub": text + "-${AWS::Region}"}
+        return {f"{lid}Param": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": value}}}
+    if shape == 2:  # HY002: DependsOn implied by a Ref (or not)
+        topic = f"{lid}Topic"
+        queue: dict[str, Any] = {"Type": "AWS::SQS::Queue", "DependsOn": draw(st.sampled_from([topic, [topic]]))}
+        if broken:
+            queue["Properties"] = {"Tags": [{"Key": "topic", "Value": {"Fn::GetAtt": [topic, "TopicName"]}}]}
+        return {topic: {"Type": "AWS::SNS::Topic"}, f"{lid}Queue": queue}
+    if shape == 3:  # HD001: DeletionPolicy without UpdateReplacePolicy
+        res: dict[str, Any] = {"Type": "AWS::SNS::Topic", "DeletionPolicy": draw(st.sampled_from(["Retain", "Delete"]))}
+        if not broken:
+            res["UpdateReplacePolicy"] = res["DeletionPolicy"]
+        return {f"{lid}Kept": res}
+    if shape == 4:  # HD003: a literal Availability Zone
+        zone = draw(st.sampled_from(["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"]))
+        return {f"{lid}Volume": {"Type": "AWS::EC2::Volume", "DeletionPolicy": "Snapshot",
+                                 "UpdateReplacePolicy": "Snapshot", "Properties": {
+                                     "Size": 8, "AvailabilityZone": zone if broken else
+                                     {"Fn::Select": [0, {"Fn::GetAZs": ""}]}}}}
+    if shape == 5:  # HD006/HD007: a required key pair, a hard-coded Amazon Linux 2 AMI
+        props: dict[str, Any] = {"InstanceType": "t3.micro", "ImageId": "ami-0c02fb55956c7d316",
+                                 "UserData": {"Fn::Base64": "#!/bin/bash\namazon-linux-extras install -y nginx1\n"}}
+        if broken:
+            props["KeyName"] = {"Ref": "KeyName"}
+        return {f"{lid}Host": {"Type": "AWS::EC2::Instance", "Properties": props}}
+    if shape == 6:  # HD005: a bucket name with upper case in its literal text
+        name = "Data_Store-${AWS::AccountId}" if broken else "data-store-${AWS::AccountId}"
+        return {f"{lid}Store": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+                                "Properties": {"BucketName": {"Fn::Sub": name}}}}
+    if shape == 7:  # HD002: a table without policies
+        res = {"Type": "AWS::DynamoDB::Table", "Properties": {
+            "BillingMode": "PAY_PER_REQUEST", "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}}
+        if not broken:
+            res["DeletionPolicy"] = res["UpdateReplacePolicy"] = "Retain"
+        return {f"{lid}Table": res}
+    # HY003-HY005: unused entries come from the template level (Unused* below)
+    return {f"{lid}Note": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "note"}}}
+
+
+@st.composite
 def cfn_templates_data(draw) -> dict:
     """A CloudFormation template: parameters, conditions, ordinary resources and failure shapes."""
     resources: dict[str, Any] = {}
-    for piece in draw(st.lists(st.one_of(_ordinary(), _failure(), _failure()), min_size=1, max_size=4)):
+    for piece in draw(st.lists(st.one_of(_ordinary(), _failure(), _failure(), _hygiene()), min_size=1, max_size=4)):
         for lid, res in piece.items():
             resources.setdefault(lid, res)  # a colliding id keeps the first resource
     if draw(st.integers(0, 3)) == 0:
@@ -680,10 +729,17 @@ def cfn_templates_data(draw) -> dict:
                 "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}})
     if "AlertTopic" in text:
         resources.setdefault("AlertTopic", {"Type": "AWS::SNS::Topic"})
+    if '"KeyName"' in text:
+        params["KeyName"] = {"Type": "AWS::EC2::KeyPair::KeyName"}
+    if draw(st.integers(0, 4)) == 0:  # HY003-HY005: entries nothing uses
+        params["UnusedSetting"] = {"Type": "String", "Default": "x"}
+        template["Mappings"] = {"UnusedMap": {"k": {"v": "1"}}}
     if params:
         template["Parameters"] = params
     if "IsProduction" in text or draw(st.booleans()):
         template["Conditions"] = {"IsProduction": {"Fn::Equals": [{"Ref": "Environment"}, "prod"]}}
+        if draw(st.booleans()):
+            template["Conditions"]["UnusedFlag"] = {"Fn::Not": [{"Condition": "IsProduction"}]}
         params.setdefault("Environment", {"Type": "String", "Default": "prod"})
         template["Parameters"] = params
     template["Resources"] = resources

@@ -22,9 +22,9 @@ AWSTemplateFormatVersion: "2010-09-09"
 Resources:
   Cluster:
     Type: AWS::RDS::DBCluster
-    Properties:
-      Engine: aurora-mysql
-      GlobalClusterIdentifier: my-global
+    Properties: {Engine: aurora-mysql, GlobalClusterIdentifier: my-global}
+    DeletionPolicy: Snapshot
+    UpdateReplacePolicy: Snapshot
   Instance:
     Type: AWS::RDS::DBInstance
     Properties:

@@ -1,0 +1,124 @@
+"""HD003 hard-coded-availability-zone: a literal zone name such as ``us-east-1a``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.settings import Settings
+from autofix.template import Template
+
+ZONE = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d+([a-z])$")
+#: Zone letters turned into an index: every region has at least three zones (a, b, c).
+MAX_INDEX = 2
+
+#: Where cfn-lint (W3010) looks for zones: type -> property paths (``*``: any list item).
+PLACES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "AWS::AutoScaling::AutoScalingGroup": (("AvailabilityZones", "*"),),
+    "AWS::DAX::Cluster": (("AvailabilityZones", "*"),),
+    "AWS::DMS::ReplicationInstance": (("AvailabilityZone",),),
+    "AWS::EC2::Host": (("AvailabilityZone",),),
+    "AWS::EC2::Instance": (("AvailabilityZone",),),
+    "AWS::EC2::LaunchTemplate": (("LaunchTemplateData", "Placement", "AvailabilityZone"),),
+    "AWS::EC2::Subnet": (("AvailabilityZone",),),
+    "AWS::EC2::Volume": (("AvailabilityZone",),),
+    "AWS::ElasticLoadBalancing::LoadBalancer": (("AvailabilityZones", "*"),),
+    "AWS::ElasticLoadBalancingV2::TargetGroup": (("Targets", "*", "AvailabilityZone"),),
+    "AWS::EMR::Cluster": (("Instances", "Placement", "AvailabilityZone"),),
+    "AWS::Glue::Connection": (("ConnectionInput", "PhysicalConnectionRequirements", "AvailabilityZone"),),
+    "AWS::OpsWorks::Instance": (("AvailabilityZone",),),
+    "AWS::RDS::DBCluster": (("AvailabilityZones", "*"),),
+    "AWS::RDS::DBInstance": (("AvailabilityZone",),),
+}
+
+
+def _at(value: Any, path: tuple[str, ...], where: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    if not path:
+        yield where, value
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from _at(item, rest, (*where, str(i)))
+    elif isinstance(value, dict) and head in value:
+        yield from _at(value[head], rest, (*where, head))
+
+
+def zone_expression(zone: str) -> dict[str, Any] | None:
+    """``Fn::Select [i, Fn::GetAZs '']`` for a zone letter within every region's first three."""
+    match = ZONE.match(zone)
+    if not match:
+        return None
+    index = ord(match.group(1)) - ord("a")
+    if index > MAX_INDEX:
+        return None
+    return {"Fn::Select": [index, {"Fn::GetAZs": ""}]}
+
+
+class HardCodedAvailabilityZone(Rule):
+    """## What it does
+    Finds Availability Zone names written as literals (`us-east-1a`) where cfn-lint looks for
+    them (subnets, instances, volumes, Auto Scaling groups, RDS, DMS, EMR, Glue, load balancers,
+    launch templates...), alone or in lists, and replaces each with
+    `!Select [i, !GetAZs '']`, i following the zone letter (`a` -> 0, `b` -> 1, `c` -> 2), so
+    zones that were distinct stay distinct.
+
+    ## Why is this bad?
+    A zone name only exists in one region: the stack cannot be deployed anywhere else, and zone
+    letters map to different physical zones in each account.  cfn-lint reports it (W3010).
+
+    ## Example
+    ```yaml
+    PublicSubnetA:
+      Type: AWS::EC2::Subnet
+      Properties:
+        AvailabilityZone: us-east-1a
+    ```
+
+    Use instead:
+    ```yaml
+        AvailabilityZone: !Select [0, !GetAZs '']
+    ```
+
+    ## Fix safety
+    Unsafe: changing `AvailabilityZone` replaces a subnet, instance or volume, and on a
+    deployed stack `!GetAZs` of the stack's region need not return the zone the literal named
+    (it lists the zones available to the account, in order).  On a new stack it only makes the
+    template portable.  Zones after `c` are reported without a fix: not every region has a
+    fourth zone.  Literals inside intrinsic functions are left alone.
+
+    ## References
+    - [Fn::GetAZs](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getavailabilityzones.html)
+    - [Fn::Select](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-select.html)
+    - [cfn-lint W3010](https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/rules.md)
+    """
+
+    id = "HD003"
+    name = "hard-coded-availability-zone"
+    summary = "Availability Zone written as a literal: select it from Fn::GetAZs"
+    cfn_lint = ("W3010",)
+    fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset(PLACES)
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        for logical_id, resource in template.resources.items():
+            if not isinstance(resource, dict) or resource.get("Type") not in PLACES:
+                continue
+            props = resource.get("Properties")
+            for path in PLACES[resource["Type"]]:
+                for where, value in _at(props, path, ("Resources", logical_id, "Properties")):
+                    if not isinstance(value, str) or not ZONE.match(value):
+                        continue
+                    pointer = template.pointer(*where)
+                    message = f"{logical_id} hard-codes Availability Zone {value}"
+                    expression = zone_expression(value)
+                    if expression is None:
+                        yield self.finding(pointer, message + " (no fix: not every region has that many zones)",
+                                           resource=logical_id)
+                        continue
+                    fix = self.fixer(template).replace(pointer, expression).build(
+                        f"Select zone {expression['Fn::Select'][0]} of the stack's region", Applicability.UNSAFE)
+                    yield self.finding(pointer, message, fix=fix, resource=logical_id)

@@ -1,0 +1,171 @@
+"""HD005 invalid-bucket-name: an S3 bucket name built with Fn::Sub that can resolve to an invalid name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from autofix.intrinsics import walk
+from autofix.nodes import split_pointer
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.hy._refs import SUB_VARIABLE, sub_parts
+from autofix.settings import Settings
+from autofix.template import Template
+
+VALID = re.compile(r"^(?![.\-])(?!.*\.\.)(?!.*-\.)(?!.*\.-)[a-z0-9.\-]{3,63}(?<![.\-])$")
+_PSEUDO = {"AWS::AccountId": ["123456789012"], "AWS::Region": ["us-east-1", "ap-southeast-2"],
+           "AWS::Partition": ["aws"], "AWS::URLSuffix": ["amazonaws.com"]}
+_SAFE_CHARS = re.compile(r"^[a-z0-9.\-]*$")
+
+
+def _values(template: Template, name: str) -> list[str] | None:
+    """The values a Sub variable can take as far as the template says, or None when unknown."""
+    if name in _PSEUDO:
+        return _PSEUDO[name]
+    if name == "AWS::StackName":
+        return ["StackName"]  # stack names may hold upper case
+    param = template.parameters.get(name)
+    if not isinstance(param, dict):
+        return None
+    found = [str(param["Default"])] if "Default" in param and not isinstance(param["Default"], (dict, list)) else []
+    allowed = param.get("AllowedValues")
+    if isinstance(allowed, list):
+        found += [str(v) for v in allowed if not isinstance(v, (dict, list))]
+    return found or None
+
+
+def _fix_literals(text: str) -> str:
+    """Lower-case the literal parts of a Sub string and turn underscores into hyphens."""
+    out, i = [], 0
+    for match in SUB_VARIABLE.finditer(text):
+        out.append(text[i:match.start()].lower().replace("_", "-"))
+        out.append(match.group(0))
+        i = match.end()
+    out.append(text[i:].lower().replace("_", "-"))
+    return "".join(out)
+
+
+def _possible(template: Template, text: str) -> tuple[list[str], bool] | None:
+    """(resolved examples with every variable at each known value, whether the variables alone are valid)."""
+    variables = SUB_VARIABLE.findall(text)
+    values: dict[str, list[str]] = {}
+    for name in variables:
+        got = _values(template, name)
+        if got is None:
+            return None
+        values[name] = got
+    clean = all(_SAFE_CHARS.match(v) for vs in values.values() for v in vs)
+    examples = []
+    for name, options in values.items():
+        for option in options:
+            resolved = SUB_VARIABLE.sub(
+                lambda m, n=name, o=option: o if m.group(1) == n else (values[m.group(1)][0]), text)
+            examples.append(resolved)
+    if not values:
+        examples.append(text)
+    # the longest combination: every variable at its longest value
+    examples.append(SUB_VARIABLE.sub(lambda m: max(values[m.group(1)], key=len), text))
+    return examples, clean
+
+
+class InvalidBucketName(Rule):
+    """## What it does
+    Finds `AWS::S3::Bucket` names built with `Fn::Sub` that resolve to an invalid bucket name
+    for some value the template allows: upper case or `_` in the literal text, a parameter
+    whose `Default` or `AllowedValues` hold upper case (`Production`), `${AWS::StackName}`
+    (stack names may hold upper case), or a name longer than 63 characters.
+
+    The fix lower-cases the literal parts (and turns `_` into `-`), also where the template
+    repeats the name (a policy's `arn:aws:s3:::name/*`).  When the variables themselves can
+    make the name invalid, it removes `BucketName`, and CloudFormation generates a valid
+    unique name; when the template repeats that name elsewhere it only reports, because those
+    uses would no longer match the bucket.
+
+    ## Why is this bad?
+    Bucket names allow only lower-case letters, digits, `.` and `-`, 3 to 63 characters.  A
+    stack deployed with `Environment=Production` fails at bucket creation, after everything
+    before it was built.  cfn-lint reports it (W1031).
+
+    ## Example
+    ```yaml
+    Parameters:
+      Environment: {Type: String, Default: Production, AllowedValues: [Development, Production]}
+    Resources:
+      Logs:
+        Type: AWS::S3::Bucket
+        Properties:
+          BucketName: !Sub 'App-Logs-${Environment}-${AWS::AccountId}'
+    ```
+
+    Use instead (the parameter can still make the name invalid, so the name goes):
+    ```yaml
+      Logs:
+        Type: AWS::S3::Bucket
+    ```
+
+    ## Fix safety
+    Unsafe: a bucket's name cannot change in place, so on a deployed stack CloudFormation
+    creates a new, empty bucket and deletes the old one (which fails if it holds objects).
+    Anything outside the stack that knows the old name must learn the new one (read it from
+    `!Ref`, an output).  No fix when a variable is a resource attribute (its value is unknown).
+
+    ## References
+    - [Bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)
+    - [AWS::S3::Bucket BucketName](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html)
+    - [cfn-lint W1031](https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/rules.md)
+    """
+
+    id = "HD005"
+    name = "invalid-bucket-name"
+    summary = "S3 bucket name from Fn::Sub can resolve to an invalid name"
+    cfn_lint = ("W1031",)
+    fix_applicability = Applicability.UNSAFE
+    resource_types = frozenset({"AWS::S3::Bucket"})
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        for logical_id, _resource in template.resources_of("AWS::S3::Bucket"):
+            name = template.properties(logical_id).get("BucketName")
+            parts = sub_parts(name)
+            if parts is None or parts[1]:
+                continue
+            text = parts[0]
+            possible = _possible(template, text)
+            if possible is None:
+                continue
+            examples = possible[0]
+            bad = next((e for e in examples if not VALID.match(e)), None)
+            if bad is None:
+                continue
+            pointer = template.pointer("Resources", logical_id, "Properties", "BucketName")
+            message = f"bucket {logical_id} may be named {bad!r}, which is not a valid bucket name"
+            elsewhere = self._elsewhere(template, text, pointer)
+            fixed = _fix_literals(text)
+            if fixed != text and all(VALID.match(e) for e in (_possible(template, fixed) or ([""], False))[0]):
+                fix = self.fixer(template).replace(f"{pointer}/Fn::Sub", fixed)
+                for where, other in elsewhere:
+                    fix.replace(where, other.replace(text, fixed))
+                yield self.finding(pointer, message, resource=logical_id, fix=fix.build(
+                    f"Lower-case the literal parts of {logical_id}'s name", Applicability.UNSAFE))
+                continue
+            if elsewhere:
+                yield self.finding(pointer, f"{message}; the template repeats the name at {elsewhere[0][0]}, "
+                                            "so it is not removed", resource=logical_id)
+                continue
+            fix = self.fixer(template).remove(pointer)
+            yield self.finding(pointer, f"{message}; let CloudFormation name it", resource=logical_id,
+                               fix=fix.build(f"Remove the BucketName of {logical_id} (a generated name is valid)",
+                                             Applicability.UNSAFE))
+
+    @staticmethod
+    def _elsewhere(template: Template, text: str, own: str) -> list[tuple[str, str]]:
+        """(pointer, string) of every other string of the template that contains the name's text."""
+        found = []
+        for pointer, value in walk(template.data, ""):
+            if isinstance(value, str) and text in value and not pointer.startswith(own):
+                parent = split_pointer(pointer)
+                if parent and parent[0] == "Parameters":
+                    continue
+                found.append((pointer, value))
+        return found
+
+

@@ -1,0 +1,43 @@
+"""HY003-HY005: unused parameters, conditions and mappings, and how their removals converge."""
+
+from __future__ import annotations
+
+from autofix.rules.hy.hy003_unused_parameter import UnusedParameter
+from autofix.rules.hy.hy004_unused_condition import UnusedCondition
+from autofix.rules.hy.hy005_unused_mapping import UnusedMapping
+from autofix.settings import Settings
+from autofix.template import Template
+
+S = Settings()
+
+
+def names(rule, data):
+    return [f.pointer.rsplit("/", 1)[1] for f in rule.check(Template(data), S)]
+
+
+def test_parameters_used_by_ref_sub_rules_and_outputs_are_kept():
+    data = {"Parameters": {p: {"Type": "String"} for p in ("A", "B", "C", "D", "E")},
+            "Rules": {"R": {"Assertions": [{"Assert": {"Fn::Equals": [{"Ref": "C"}, "x"]}}]}},
+            "Outputs": {"O": {"Value": {"Fn::Sub": "${D}"}}},
+            "Resources": {"T": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Ref": "A"}}}}}
+    assert names(UnusedParameter(), data) == ["B", "E"]
+
+
+def test_transform_and_interface_only_use():
+    base = {"Parameters": {"A": {"Type": "String"}},
+            "Metadata": {"AWS::CloudFormation::Interface": {"ParameterGroups": [{"Parameters": ["A"]}]}},
+            "Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
+    (f,) = UnusedParameter().check(Template(base), S)
+    paths = [op["path"] for op in f.fix.operations]
+    assert paths == ["/Parameters", "/Metadata"]
+    assert f.fix.applicability.value == "unsafe"
+    assert names(UnusedParameter(), {**base, "Transform": "AWS::Serverless-2016-10-31"}) == []
+
+
+def test_empty_sections_are_removed():
+    data = {"Parameters": {}, "Conditions": {}, "Mappings": {}, "Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
+    for rule, section in ((UnusedParameter(), "/Parameters"), (UnusedCondition(), "/Conditions"),
+                          (UnusedMapping(), "/Mappings")):
+        (f,) = rule.check(Template(data), S)
+        assert f.fix.operations == ({"op": "remove", "path": section},)
+        assert f.fix.applicability.value == "safe"

@@ -1,0 +1,23 @@
+"""HY005 unused-mapping."""
+
+from __future__ import annotations
+
+from autofix.rules.hy.hy005_unused_mapping import UnusedMapping
+from autofix.settings import Settings
+from autofix.template import Template
+
+S = Settings()
+
+
+def names(rule, data):
+    return [f.pointer.rsplit("/", 1)[1] for f in rule.check(Template(data), S)]
+
+
+
+def test_mappings_and_computed_map_names():
+    data = {"Mappings": {"M": {"k": {"v": "1"}}, "N": {"k": {"v": "2"}}},
+            "Resources": {"T": {"Type": "AWS::SNS::Topic",
+                                "Properties": {"TopicName": {"Fn::FindInMap": ["M", "k", "v"]}}}}}
+    assert names(UnusedMapping(), data) == ["N"]
+    data["Resources"]["T"]["Properties"]["DisplayName"] = {"Fn::FindInMap": [{"Ref": "P"}, "k", "v"]}
+    assert names(UnusedMapping(), data) == []
