@@ -37,6 +37,7 @@ FAMILY = Family(
         f"{_HERE}.dp001_lambda_runtime_deprecated:LambdaRuntimeDeprecated",
         f"{_HERE}.dp002_rds_engine_version:RdsEngineVersion",
         f"{_HERE}.dp003_circular_dependency:CircularDependency",
+        f"{_HERE}.dp006_dangling_reference:DanglingReference",
     ),
     settings={
         "as-of": Setting(None, _as_of, "DP001: the date runtime deprecation is judged at (ISO date); "
