@@ -532,8 +532,9 @@ def _replication(dest: Any, role: Any) -> dict:
 
 @st.composite
 def _failure(draw) -> dict[str, dict]:
-    """One of the seven failure shapes of the post-mortem, or its already-correct twin."""
-    shape = draw(st.integers(1, 7))
+    """One of the failure shapes (DR: the seven of the post-mortem; DP: deploy blockers), or its
+    already-correct twin."""
+    shape = draw(st.integers(1, 11))
     broken = draw(st.booleans())
     lid = draw(logical_ids)
     out: dict[str, dict] = {}
@@ -594,6 +595,36 @@ def _failure(draw) -> dict[str, dict]:
         else:
             props["SSESpecification"] = {"SSEEnabled": True, "SSEType": "KMS"}
         out[f"{lid}Table"] = {"Type": "AWS::DynamoDB::GlobalTable", "Properties": props}
+    elif shape == 8:  # DP001: a deprecated Lambda runtime
+        runtime = draw(st.sampled_from(["nodejs16.x", "python3.9", "ruby2.7"])) if broken else draw(
+            st.sampled_from(["nodejs24.x", "python3.13"]))
+        out[f"{lid}Function"] = {"Type": "AWS::Lambda::Function", "Properties": {
+            "Runtime": _maybe_if(draw, runtime), "Handler": "index.handler",
+            "Role": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/fn"},
+            "Code": {"S3Bucket": "artifacts", "S3Key": "fn.zip"}}}
+    elif shape == 9:  # DP002: an engine version that does not exist or is deprecated
+        engine, version = draw(st.sampled_from(
+            [("mysql", "8.0.35"), ("postgres", "14.7"), ("mysql", "8.0")] if broken else
+            [("mysql", "8.4.7"), ("postgres", "17.7")]))
+        out[f"{lid}Database"] = {"Type": "AWS::RDS::DBInstance", "Properties": {
+            "Engine": engine, "EngineVersion": version, "DBInstanceClass": "db.t3.micro",
+            "AllocatedStorage": "20", "MasterUsername": "admin", "ManageMasterUserPassword": True}}
+    elif shape == 10:  # DP003: security groups naming each other in inline rules
+        def rule(peer: str, port: int) -> dict:
+            return {"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+                    "SourceSecurityGroupId": {"Fn::GetAtt": [peer, "GroupId"]}, "Description": draw(_WORD)}
+        a, b = f"{lid}WebSg", f"{lid}AppSg"
+        out[a] = {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+            "GroupDescription": "web", "SecurityGroupIngress": [rule(b, 8443)] if broken else [
+                {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0"}]}}
+        out[b] = {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+            "GroupDescription": "app", "SecurityGroupIngress": [rule(a, 8080)]}}
+    elif shape == 11:  # DP006: a reference with a typo
+        target = f"{lid}Queue"
+        out[target] = {"Type": "AWS::SQS::Queue"}
+        name = (target[:-1] if broken else target)
+        out[f"{lid}Topic"] = {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Fn::GetAtt": [
+            name, "QueueName"]}}}
     else:  # DR006: replication to a bucket the template does not define
         dest = f"{lid}Destination"
         target = draw(st.sampled_from([{"Fn::GetAtt": [dest, "Arn"]},
