@@ -37,6 +37,7 @@ FAMILY = Family(
         f"{_HERE}.dp001_lambda_runtime_deprecated:LambdaRuntimeDeprecated",
         f"{_HERE}.dp002_rds_engine_version:RdsEngineVersion",
         f"{_HERE}.dp003_circular_dependency:CircularDependency",
+        f"{_HERE}.dp004_name_where_arn_required:NameWhereArnRequired",
         f"{_HERE}.dp005_managed_policy_arn:ManagedPolicyArn",
         f"{_HERE}.dp006_dangling_reference:DanglingReference",
     ),
