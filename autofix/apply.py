@@ -17,7 +17,8 @@ from typing import Any
 
 from autofix.detect import detect
 from autofix.document import TemplateDocument
-from autofix.errors import AutofixError, RuleError
+from autofix.edits import apply_operations
+from autofix.errors import AutofixError, EngineError, PatchError, RuleError
 from autofix.plan import plan
 from autofix.rules.base import Finding, Rule
 from autofix.settings import Settings
@@ -37,7 +38,8 @@ class AppliedFix:
 class LoopOutcome:
     document: TemplateDocument
     applied: list[AppliedFix] = field(default_factory=list)
-    errors: list[RuleError] = field(default_factory=list)
+    #: fixes that did not apply (the rule's fault) and edit-engine failures (autofix's)
+    errors: list[RuleError | EngineError] = field(default_factory=list)
     #: rules that crashed while re-detecting on a changed template (verification judges those)
     detection_errors: list[RuleError] = field(default_factory=list)
     iterations: int = 0
@@ -75,15 +77,18 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
         for finding in chosen:
             assert finding.fix is not None
             try:
-                new = doc.apply(list(finding.fix.operations))
-            except AutofixError as exc:
+                new = apply_operations(doc, list(finding.fix.operations))
+            except PatchError as exc:  # the fix does not fit the template: the rule's failure
                 broken.add((finding.rule_id, finding.pointer))
-                _merge_errors(out.errors, [RuleError(finding.rule_id, f"fix could not be applied: {exc.message}")])
+                _merge_errors(out.errors, [RuleError(finding.rule_id, f"fix could not be applied: {exc.message}",
+                                                     kind=RuleError.FIX_FAILED, pointer=finding.pointer)])
                 continue
-            except Exception as exc:  # the edit engine tripped over this fix: that fix fails, not the run
+            except Exception as exc:  # the edit engine failed on a valid fix: autofix's failure, not the rule's
                 broken.add((finding.rule_id, finding.pointer))
-                _merge_errors(out.errors, [RuleError(
-                    finding.rule_id, f"fix could not be applied: {type(exc).__name__}: {exc}")])
+                why = exc.message if isinstance(exc, AutofixError) else f"{type(exc).__name__}: {exc}"
+                _merge_errors(out.errors, [EngineError(
+                    f"internal error: the edit engine could not write {finding.rule_id}'s fix at {finding.pointer}: "
+                    f"{why}", rule_id=finding.rule_id, pointer=finding.pointer)])
                 continue
             out.applied.append(AppliedFix(finding.rule_id, finding.rule_name, finding.pointer,
                                           finding.fix.description, list(finding.fix.operations), iteration))
@@ -107,7 +112,8 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
     return out
 
 
-def _merge_errors(into: list[RuleError], new: list[RuleError]) -> None:
+def _merge_errors(into: list, new: list) -> None:
+    """Append the errors of ``new`` that ``into`` does not hold yet (by identity, not by message text)."""
     for err in new:
-        if all(e.message != err.message for e in into):
+        if all(e.identity != err.identity for e in into):
             into.append(err)

@@ -361,11 +361,13 @@ def fix(
 @app.command("rules")
 def list_rules(output_format: Annotated[RulesFormat, typer.Option(
         "--format", help="text (a table), json, or markdown (the docs/rules.md page).")] = RulesFormat.text) -> None:
-    """List every rule: id, name, fix safety and summary."""
+    """List every rule by family: id, name, fix safety, the cfn-lint rules it resolves, and summary."""
     rules = all_rules()
     if output_format is RulesFormat.json:
         typer.echo(json.dumps([
-            {"id": r.id, "name": r.name, "fix": r.fix_applicability.value if r.fix_applicability else None,
+            {"id": r.id, "name": r.name, "family": r.family,
+             "fix": r.fix_applicability.value if r.fix_applicability else None,
+             "cfn_lint": list(r.cfn_lint), "available": not r.missing_requirements(),
              "summary": r.summary, "url": help_uri(r)} for r in rules], indent=2))
     elif output_format is RulesFormat.markdown:
         sys.stdout.write(markdown(rules))
@@ -378,10 +380,10 @@ def explain(rule: Annotated[str, typer.Argument(help="Rule id or name, e.g. DR00
                                                 "aurora-cluster-not-global.")]) -> None:
     """Print a rule's documentation: what it finds, why it matters, an example, how safe its fix is."""
     try:
-        cls = get_rule(rule)
+        found = get_rule(rule)
     except ConfigError as exc:
         raise _fail(exc.message) from None
-    print_markdown(explain_text(cls), sys.stdout)
+    print_markdown(explain_text(found), sys.stdout)
 
 
 def main() -> None:

@@ -121,11 +121,11 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
             produced = list(rule.check(template, settings))
             problem = next((p for f in produced if (p := finding_problem(f, rule))), None)
         except Exception as exc:  # a broken rule must not stop the run
-            errors.append(RuleError(rule.id, f"rule crashed: {type(exc).__name__}: {exc}"))
+            errors.append(RuleError(rule.id, f"rule crashed: {type(exc).__name__}: {exc}", kind=RuleError.CRASHED))
             continue
         if problem is not None:
             # nothing from a rule that produced garbage is trusted, not even its other findings
-            errors.append(RuleError(rule.id, f"rule produced an invalid finding: {problem}"))
+            errors.append(RuleError(rule.id, f"rule produced an invalid finding: {problem}", kind=RuleError.INVALID))
             continue
         for finding in produced:
             resource = finding.resource or resource_of(finding.pointer)

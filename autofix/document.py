@@ -239,9 +239,3 @@ class TemplateDocument:
         return TemplateDocument.from_text(
             (BOM if self.bom else "") + text, self.filename, fmt=self.format, require_template=False
         )
-
-    def apply(self, operations: list[dict]) -> TemplateDocument:
-        """Apply RFC 6902 ``operations`` by splicing text; see :func:`autofix.edits.apply_operations`."""
-        from autofix.edits import apply_operations
-
-        return apply_operations(self, operations)

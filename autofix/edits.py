@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import jsonpatch
 import jsonpointer
 
-from autofix.errors import EditError, LoadError
+from autofix.errors import EditError, LoadError, PatchError
 from autofix.nodes import MAP, SCALAR, SEQ, Node, join_pointer, resolve, split_pointer
 from autofix.render import YamlRenderer, render_json, yaml_scalar
 
@@ -364,13 +364,13 @@ def _normalise(op: dict, plain: Any) -> list[dict]:
             value = copy.deepcopy(jsonpointer.resolve_pointer(plain, op["from"]))
     except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, KeyError) as exc:
         # a failed test or a missing "from" is the patch's fault, reported like any other
-        raise EditError(f"patch does not apply: {exc}") from None
+        raise PatchError(f"patch does not apply: {exc}") from None
     if kind in ("move", "copy"):
         ops = [{"op": "add", "path": op["path"], "value": value}]
         if kind == "move":
             ops.insert(0, {"op": "remove", "path": op["from"]})
         return ops
-    raise EditError(f"unknown JSON patch operation {kind!r}")
+    raise PatchError(f"unknown JSON patch operation {kind!r}")
 
 
 def _escalations(doc: TemplateDocument, op: dict) -> list[tuple[str, str]]:
@@ -442,10 +442,10 @@ def apply_operation_traced(doc: TemplateDocument, op: dict) -> tuple[TemplateDoc
     try:
         expected = jsonpatch.JsonPatch([op]).apply(doc.data, in_place=False)
     except jsonpointer.JsonPointerException:
-        raise EditError(f"patch does not apply: {op.get('op')} {op.get('path')}: no such path") from None
+        raise PatchError(f"patch does not apply: {op.get('op')} {op.get('path')}: no such path") from None
     except jsonpatch.JsonPatchException as exc:
         reason = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "..."
-        raise EditError(f"patch does not apply: {op.get('op')} {op.get('path')}: {reason}") from None
+        raise PatchError(f"patch does not apply: {op.get('op')} {op.get('path')}: {reason}") from None
     if expected == doc.data:
         return doc, None
     for i, (container_ptr, segment) in enumerate(_escalations(doc, op)):

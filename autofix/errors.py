@@ -32,7 +32,11 @@ class NotATemplateError(LoadError):
 
 
 class EditError(AutofixError):
-    """A patch operation could not be applied to the document text."""
+    """The edit engine could not write a patch operation into the document text."""
+
+
+class PatchError(EditError):
+    """A patch operation does not apply to the template's data (no such path, a failing test...)."""
 
 
 class VerificationError(AutofixError):
@@ -44,11 +48,39 @@ class WriteError(AutofixError):
 
 
 class RuleError(AutofixError):
-    """A rule raised while detecting or building a fix."""
+    """A rule failed: it crashed, produced an invalid finding, or its fix does not apply.
 
-    def __init__(self, rule_id: str, message: str) -> None:
+    Errors are compared by :attr:`identity` (rule, kind, pointer), never by their message
+    text: the same failure met twice (on the input and again in the fix loop or at
+    verification) is one failure, however its message is worded.
+    """
+
+    CRASHED = "crashed"
+    INVALID = "invalid-finding"
+    FIX_FAILED = "fix-failed"
+
+    def __init__(self, rule_id: str, message: str, *, kind: str = CRASHED, pointer: str | None = None) -> None:
         super().__init__(f"{rule_id}: {message}")
         self.rule_id = rule_id
+        self.kind = kind
+        self.pointer = pointer
+
+    @property
+    def identity(self) -> tuple[str, str, str | None]:
+        return (self.rule_id, self.kind, self.pointer)
+
+
+class EngineError(AutofixError):
+    """autofix itself failed (the edit engine on a valid fix): a bug to report, not the rule's fault."""
+
+    def __init__(self, message: str, *, rule_id: str | None = None, pointer: str | None = None) -> None:
+        super().__init__(message)
+        self.rule_id = rule_id
+        self.pointer = pointer
+
+    @property
+    def identity(self) -> tuple[str, str, str | None]:
+        return (self.rule_id or "", "engine", self.pointer)
 
 
 class RegistryError(AutofixError):

@@ -21,7 +21,7 @@ from autofix.plan import allowed
 from autofix.registry import all_rules, select_rules
 from autofix.rules.base import Finding, Rule
 from autofix.settings import Settings
-from autofix.verify import verify
+from autofix.verify import Candidate, verify
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,13 @@ class FileResult:
 
 
 @lru_cache(maxsize=32)
-def _rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
-    return select_rules(all_rules(), select, ignore)
+def _selected(registry: tuple[Rule, ...], select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
+    # keyed on the registry itself, so a fresh registry (plugins, tests) never meets a stale selection
+    return select_rules(registry, select, ignore)
 
 
 def rules_for(settings: Settings) -> tuple[Rule, ...]:
-    return _rules(tuple(settings.select), tuple(settings.ignore))
+    return _selected(all_rules(), tuple(settings.select), tuple(settings.ignore))
 
 
 def may_fire(rules: tuple[Rule, ...], resource_types: frozenset[str] | None) -> bool:
@@ -170,13 +171,19 @@ def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: 
         result.findings = _positioned(detection.findings, doc)
         return result
     outcome = fix_loop(doc, rules, settings, first=detection.findings)
-    result.errors.extend(_error(filename, e) for e in outcome.errors if e.message not in
-                         {x.message for x in result.errors})
+    reported = {e.identity for e in detection.errors}
+
+    def report(errors: list) -> None:
+        for error in errors:
+            if error.identity not in reported:
+                reported.add(error.identity)
+                result.errors.append(_error(filename, error))
+
+    report(outcome.errors)
     result.fighting = outcome.fighting
     if not (outcome.applied and outcome.converged):
         # no verification will run: report rules that crashed on an intermediate template here
-        result.errors.extend(_error(filename, e) for e in outcome.detection_errors
-                             if e.message not in {x.message for x in result.errors})
+        report(outcome.detection_errors)
     if not outcome.converged:
         result.errors.append(ErrorEntry(
             filename, f"fixes did not converge: rules {', '.join(outcome.fighting)} keep changing the template",
@@ -184,9 +191,10 @@ def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: 
     final = outcome.document
     if outcome.applied and outcome.converged:
         try:
-            final = verify(text, outcome.patch, final.dumps(), loaded.format, filename, rules, settings,
-                           [a.rule_id for a in outcome.applied], [e.message for e in detection.errors],
-                           outcome.failed)
+            candidate = Candidate(filename, loaded.format, text, final.dumps(), outcome.patch,
+                                  tuple(a.rule_id for a in outcome.applied))
+            final = verify(candidate, rules, settings, known_errors={e.identity for e in detection.errors},
+                           excused=outcome.failed)
         except AutofixError as exc:
             result.errors.append(_error(filename, exc))
             result.findings = _positioned(detection.findings, doc)

@@ -81,43 +81,45 @@ def build_registry(rules: Iterable[Any]) -> tuple[Rule, ...]:
     return tuple(by_id[k] for k in sorted(by_id))
 
 
-def _plugins() -> list[Any]:
-    found: list[Any] = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        obj = ep.load()
-        if isinstance(obj, Family):
-            found.extend(obj.load_rules())
-        elif isinstance(obj, (type, Rule)):
-            found.append(obj)
-        else:
-            found.extend(getattr(obj, "RULES", ()))
-    return found
-
-
 @lru_cache(maxsize=1)
-def families() -> tuple[Family, ...]:
-    """The built-in families and those plugins declare, by prefix."""
-    found = [import_module(spec).FAMILY for spec in BUILTIN_FAMILIES]
+def _registry() -> tuple[tuple[Family, ...], tuple[Rule, ...]]:
+    """Families and rules, built together once per process: one cache, cleared by :func:`reset`."""
+    found: list[Family] = [import_module(spec).FAMILY for spec in BUILTIN_FAMILIES]
+    plugins: list[Any] = []
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         obj = ep.load()
         if isinstance(obj, Family):
             found.append(obj)
+            plugins.extend(obj.load_rules())
+        elif isinstance(obj, (type, Rule)):
+            plugins.append(obj)
+        else:
+            plugins.extend(getattr(obj, "RULES", ()))
     prefixes = [f.prefix for f in found]
     dupes = sorted({p for p in prefixes if prefixes.count(p) > 1})
     if dupes:
         raise RegistryError(f"duplicate rule family prefix {', '.join(dupes)}")
-    return tuple(sorted(found, key=lambda f: f.prefix))
+    builtin = [rule for spec in BUILTIN_FAMILIES for rule in import_module(spec).FAMILY.load_rules()]
+    return tuple(sorted(found, key=lambda f: f.prefix)), build_registry([*builtin, *plugins])
+
+
+def reset() -> None:
+    """Forget the registry (after installing plugins at run time, or in tests)."""
+    _registry.cache_clear()
+
+
+def families() -> tuple[Family, ...]:
+    """The built-in families and those plugins declare, by prefix."""
+    return _registry()[0]
 
 
 def family_of(prefix: str) -> Family | None:
     return next((f for f in families() if f.prefix == prefix), None)
 
 
-@lru_cache(maxsize=1)
 def all_rules() -> tuple[Rule, ...]:
     """Every registered rule, built-in and plugged in, ordered by id (available or not)."""
-    builtin = [rule for spec in BUILTIN_FAMILIES for rule in import_module(spec).FAMILY.load_rules()]
-    return build_registry([*builtin, *_plugins()])
+    return _registry()[1]
 
 
 def code_matches(rule: Rule, code: str) -> bool:

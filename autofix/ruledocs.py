@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from autofix.registry import families
 from autofix.rules.base import Rule
+from autofix.rules.family import Family
 
 #: Where ``docs/rules.md`` is published; SARIF ``helpUri`` links point at its anchors.
 RULES_DOC_URL = "https://github.com/autofix/autofix/blob/main/docs/rules.md"
@@ -19,17 +21,17 @@ RULES_DOC_URL = "https://github.com/autofix/autofix/blob/main/docs/rules.md"
 REGENERATE = "autofix rules --format markdown > docs/rules.md"
 
 
-def safety(rule: type[Rule]) -> str:
+def safety(rule: Rule) -> str:
     return rule.fix_applicability.value if rule.fix_applicability else "no fix"
 
 
-def anchor(rule: type[Rule]) -> str:
+def anchor(rule: Rule) -> str:
     """The GitHub anchor of the rule's heading ``## DR001 name`` in ``docs/rules.md``."""
     heading = f"{rule.id} {rule.name}".lower()
     return re.sub(r"[^a-z0-9 _-]", "", heading).replace(" ", "-")
 
 
-def help_uri(rule: type[Rule]) -> str:
+def help_uri(rule: Rule) -> str:
     return f"{RULES_DOC_URL}#{anchor(rule)}"
 
 
@@ -49,10 +51,26 @@ def _demoted(documentation: str, levels: int = 1) -> str:
     return "\n".join(out)
 
 
-def explain_text(rule: type[Rule]) -> str:
-    """What ``autofix explain`` prints: a title, the summary and fix safety, then the documentation."""
+def cfn_lint_codes(rule: Rule) -> str:
+    """``E3002, E3003`` (or ``-``): the cfn-lint rule ids the rule resolves."""
+    return ", ".join(rule.cfn_lint) or "-"
+
+
+def _resolves(rule: Rule) -> str:
+    if not rule.cfn_lint:
+        return ""
+    return f"Resolves cfn-lint {', '.join(rule.cfn_lint)}.\n"
+
+
+def _availability(rule: Rule) -> str:
+    missing = rule.missing_requirements()
+    return f"Unavailable here: needs {', '.join(missing)}, which is not installed.\n" if missing else ""
+
+
+def explain_text(rule: Rule) -> str:
+    """What ``autofix explain`` prints: a title, the summary, fix safety and cfn-lint codes, then the docs."""
     return (f"# {rule.id} {rule.name}\n\n{_sentence(rule.summary)}\nFix: {safety(rule)}. "
-            f"{_SAFETY_HINT[safety(rule)]}\n\n{rule.documentation()}\n")
+            f"{_SAFETY_HINT[safety(rule)]}\n{_resolves(rule)}{_availability(rule)}\n{rule.documentation()}\n")
 
 
 _SAFETY_HINT = {
@@ -63,14 +81,40 @@ _SAFETY_HINT = {
 }
 
 
-def rules_table(rules: Sequence[type[Rule]]) -> str:
-    """``autofix rules``: one aligned line per rule under a header."""
-    rows = [("id", "name", "fix", "summary")] + [(r.id, r.name, safety(r), r.summary) for r in rules]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}\n" for a, b, c, d in rows)
+def by_family(rules: Sequence[Rule]) -> list[tuple[Family | None, list[Rule]]]:
+    """``rules`` grouped under their families, in prefix order (None: a plugin rule without a family)."""
+    known = {f.prefix: f for f in families()}
+    groups: dict[str, list[Rule]] = {}
+    for rule in rules:
+        groups.setdefault(rule.family, []).append(rule)
+    return [(known.get(prefix), groups[prefix]) for prefix in sorted(groups)]
 
 
-def markdown(rules: Sequence[type[Rule]]) -> str:
+def family_title(prefix: str, family: Family | None) -> str:
+    return f"{prefix} {family.name}: {family.summary}" if family else f"{prefix} (plugin rules)"
+
+
+def rules_table(rules: Sequence[Rule]) -> str:
+    """``autofix rules``: a header, then per family a title line and one aligned line per rule."""
+    header = ("id", "name", "fix", "cfn-lint", "summary")
+    rows = [(r.id, r.name, safety(r) + ("*" if r.missing_requirements() else ""), ",".join(r.cfn_lint) or "-",
+             r.summary)
+            for r in rules]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+
+    def line(row: tuple[str, ...]) -> str:
+        return "  ".join(f"{cell:<{widths[i]}}" for i, cell in enumerate(row[:4])) + f"  {row[4]}\n"
+
+    out = [line(header)]
+    for family, members in by_family(rules):
+        out.append(f"\n{family_title(members[0].family, family)}\n")
+        out.extend(line(next(row for row in rows if row[0] == r.id)) for r in members)
+    if any(r.missing_requirements() for r in rules):
+        out.append("\n* unavailable: an optional dependency is not installed (see `autofix explain ID`)\n")
+    return "".join(out)
+
+
+def markdown(rules: Sequence[Rule]) -> str:
     """The whole ``docs/rules.md``: a table of every rule, then each rule's documentation."""
     lines = [
         "# Rules",
@@ -82,14 +126,22 @@ def markdown(rules: Sequence[type[Rule]]) -> str:
         "applies the rule's fix: `safe` fixes are applied by `autofix fix`, `unsafe` ones only with",
         "`autofix fix --unsafe-fixes`.",
         "",
-        "| id | name | fix | summary |",
-        "|---|---|---|---|",
+        "Rules come in families, named by their id prefix; a prefix (`DR`) selects or suppresses the",
+        "whole family.  The cfn-lint column names the cfn-lint rules whose findings a rule resolves.",
     ]
-    for rule in rules:
-        lines.append(f"| [{rule.id}](#{anchor(rule)}) | `{rule.name}` | {safety(rule)} | {rule.summary} |")
-    for rule in rules:
-        lines += ["", f"## {rule.id} {rule.name}", "", f"{_sentence(rule.summary)}  Fix: **{safety(rule)}**.", "",
-                  _demoted(rule.documentation(), 1)]
+    groups = by_family(rules)
+    for family, members in groups:
+        lines += ["", f"### {family_title(members[0].family, family)}", "",
+                  "| id | name | fix | cfn-lint | summary |", "|---|---|---|---|---|"]
+        for rule in members:
+            lines.append(f"| [{rule.id}](#{anchor(rule)}) | `{rule.name}` | {safety(rule)} | "
+                         f"{cfn_lint_codes(rule)} | {rule.summary} |")
+    for _, members in groups:
+        for rule in members:
+            resolves = f"  Resolves cfn-lint {', '.join(rule.cfn_lint)}." if rule.cfn_lint else ""
+            lines += ["", f"## {rule.id} {rule.name}", "",
+                      f"{_sentence(rule.summary)}  Fix: **{safety(rule)}**.{resolves}", "",
+                      _demoted(rule.documentation(), 1)]
     lines += ["", SUPPRESSIONS]
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -102,7 +154,7 @@ SUPPRESSIONS = """\
 ## Suppressions
 
 A finding you have decided to live with can be suppressed in the template itself, for one
-resource or for the whole template, with the rule's id or name (or `all`):
+resource or for the whole template, with the rule's id or name, a family prefix (`DR`), or `all`:
 
 ```yaml
 Metadata:                      # template level: applies to every resource

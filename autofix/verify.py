@@ -17,7 +17,8 @@ here like any other, and the failure is reported (exit code 2).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import jsonpatch
@@ -31,15 +32,31 @@ from autofix.rules.base import Rule
 from autofix.settings import Settings
 
 
-def verify(original_text: str, patch: list[dict[str, Any]], fixed_text: str, fmt: str, filename: str,
-           rules: Sequence[Rule], settings: Settings, rule_ids: Sequence[str],
-           known_errors: Iterable[str] = (), excused: Collection[tuple[str, str]] = ()) -> TemplateDocument:
-    """Return the re-parsed fixed document, or raise :class:`VerificationError` naming ``rule_ids``.
+@dataclass(frozen=True)
+class Candidate:
+    """A fixed text waiting for proof, with what produced it."""
 
-    ``known_errors`` are rule crashes already reported on the input and ``excused`` the
-    (rule id, pointer) of fixes already reported as not applicable: neither is held against the output.
+    filename: str
+    format: str
+    original_text: str
+    fixed_text: str
+    patch: list[dict[str, Any]]
+    #: the rules whose fixes are in the patch (named when verification fails)
+    rule_ids: tuple[str, ...]
+
+
+def verify(candidate: Candidate, rules: Sequence[Rule], settings: Settings, *,
+           known_errors: Collection[tuple[str, str, str | None]] = (),
+           excused: Collection[tuple[str, str]] = ()) -> TemplateDocument:
+    """Return the re-parsed fixed document, or raise :class:`VerificationError` naming the rules.
+
+    ``known_errors`` are the identities of rule failures already reported on the input and
+    ``excused`` the (rule id, pointer) of fixes already reported as not applicable: neither is
+    held against the output.
     """
-    ids = ", ".join(sorted(set(rule_ids))) or "no rule"
+    original_text, patch, fixed_text = candidate.original_text, candidate.patch, candidate.fixed_text
+    fmt, filename = candidate.format, candidate.filename
+    ids = ", ".join(sorted(set(candidate.rule_ids))) or "no rule"
 
     def failed(why: str) -> VerificationError:
         return VerificationError(f"fix failed verification ({ids}): {why}; nothing written")
@@ -60,7 +77,7 @@ def verify(original_text: str, patch: list[dict[str, Any]], fixed_text: str, fmt
         raise failed("output differs from input + patch")
     detection = detect(fixed.data, rules, settings)
     known = set(known_errors)
-    new_errors = sorted({e.rule_id for e in detection.errors if e.message not in known})
+    new_errors = sorted({e.rule_id for e in detection.errors if e.identity not in known})
     if new_errors:
         raise failed(f"{', '.join(new_errors)} crashed on the output")
     leftover = [f for f in plan(detection.findings, settings) if (f.rule_id, f.pointer) not in excused]

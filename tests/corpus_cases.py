@@ -1,6 +1,9 @@
 """Discovery and snapshotting of the cases under ``corpus/``.
 
-A case is a folder ``corpus/<RULE>-<name>/<case>/`` (or ``corpus/seed/<case>/``) holding:
+A case is any folder below ``corpus/`` holding an ``input.*`` file, found at any depth:
+``corpus/<RULE>-<name>/<case>/`` for one rule's cases (``corpus/DR001-s3-bucket-without-replication/json-long-form/``),
+deeper folders to group them (``corpus/SC001-unknown-property/nested/arrays/``), or ``corpus/seed/<case>/``.
+It holds:
 
 - ``input.json|yaml``: the template as found;
 - ``findings.json``: what ``check`` reports on the input (rule, path, line, column);
@@ -36,7 +39,12 @@ class Case:
 
     @property
     def id(self) -> str:
-        return f"{self.path.parent.name}/{self.path.name}"
+        return self.path.relative_to(ROOT).as_posix()
+
+    @property
+    def rule_folder(self) -> str:
+        """The top folder under ``corpus/``: ``DR001-s3-bucket-without-replication`` or ``seed``."""
+        return self.path.relative_to(ROOT).parts[0]
 
     @property
     def input(self) -> Path:
@@ -68,7 +76,7 @@ class Case:
 
 
 def all_cases() -> list[Case]:
-    return [Case(p.parent) for p in sorted(ROOT.glob("*/*/input.*"))]
+    return [Case(p.parent) for p in sorted(ROOT.rglob("input.*"))]
 
 
 def dump_json(value: object) -> str:

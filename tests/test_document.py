@@ -9,6 +9,7 @@ import jsonpatch
 import pytest
 
 from autofix.document import TemplateDocument
+from autofix.edits import apply_operations
 from autofix.errors import LoadError, NotATemplateError
 
 YAML = """\
@@ -79,7 +80,7 @@ def test_plain_view_matches_cfn_flip_and_noop_is_byte_identical(text: str) -> No
     doc = TemplateDocument.from_text(text)
     assert doc.data == cfn_json(text)
     assert doc.dumps() == text
-    assert doc.apply([]).dumps() == text
+    assert apply_operations(doc, []).dumps() == text
 
 
 def test_format_is_sniffed_from_content_not_extension() -> None:
@@ -103,7 +104,7 @@ def test_pointer_escaping_of_tilde_and_slash() -> None:
     text = '{"Resources": {"A": {"Type": "X", "Properties": {"a/b": 1, "c~d": 2}}}}'
     doc = TemplateDocument.from_text(text)
     assert doc.locate("/Resources/A/Properties/a~1b") == (1, 50)
-    new = doc.apply([{"op": "replace", "path": "/Resources/A/Properties/c~0d", "value": 3}])
+    new = apply_operations(doc, [{"op": "replace", "path": "/Resources/A/Properties/c~0d", "value": 3}])
     assert new.data["Resources"]["A"]["Properties"] == {"a/b": 1, "c~d": 3}
     assert new.dumps() == text.replace('"c~d": 2', '"c~d": 3')
 
@@ -112,7 +113,7 @@ def test_int_like_keys_are_strings_in_pointers() -> None:
     text = "Mappings:\n  Accounts:\n    123456789012:\n      Name: prod\nResources:\n  A:\n    Type: X\n"
     doc = TemplateDocument.from_text(text)
     assert doc.data["Mappings"]["Accounts"] == {"123456789012": {"Name": "prod"}}
-    new = doc.apply([{"op": "replace", "path": "/Mappings/Accounts/123456789012/Name", "value": "dev"}])
+    new = apply_operations(doc, [{"op": "replace", "path": "/Mappings/Accounts/123456789012/Name", "value": "dev"}])
     assert new.dumps() == text.replace("prod", "dev")
 
 
@@ -126,7 +127,7 @@ def test_yaml_add_property_keeps_comments_and_uses_file_style() -> None:
                            "Arn": {"Fn::GetAtt": ["Bucket", "Arn"]},
                            "List": ["a", {"Ref": "Env"}]}}},
     ]
-    new = doc.apply(ops)
+    new = apply_operations(doc, ops)
     assert new.data == jsonpatch.apply_patch(cfn_json(YAML), ops)
     out = new.dumps()
     assert "          Value: data   # owner\n      VersioningConfiguration:\n        Status: Enabled\n" in out
@@ -144,16 +145,17 @@ def test_yaml_remove_keeps_following_comment_lines() -> None:
     text = ("Resources:\n  A:\n    Type: X\n    Properties:\n      P: 1\n      # about Q\n      Q: 2\n"
             "  B:\n    Type: Y\n")
     doc = TemplateDocument.from_text(text)
-    new = doc.apply([{"op": "remove", "path": "/Resources/A/Properties/P"}])
+    new = apply_operations(doc, [{"op": "remove", "path": "/Resources/A/Properties/P"}])
     assert new.dumps() == text.replace("      P: 1\n", "")
-    new = doc.apply([{"op": "remove", "path": "/Resources/A/Properties/Q"}])
+    new = apply_operations(doc, [{"op": "remove", "path": "/Resources/A/Properties/Q"}])
     assert new.dumps() == text.replace("      Q: 2\n", "")
     assert "# about Q" in new.dumps()
 
 
 def test_yaml_remove_last_key_of_mapping_leaves_valid_empty_mapping() -> None:
     text = "Resources:\n  A:\n    Type: X\n    Properties:\n      P: 1  # gone\n"
-    new = TemplateDocument.from_text(text).apply([{"op": "remove", "path": "/Resources/A/Properties/P"}])
+    new = apply_operations(TemplateDocument.from_text(text),
+                           [{"op": "remove", "path": "/Resources/A/Properties/P"}])
     assert new.data["Resources"]["A"]["Properties"] == {}
     assert new.dumps().startswith("Resources:\n  A:\n    Type: X\n    Properties:")
 
@@ -161,29 +163,31 @@ def test_yaml_remove_last_key_of_mapping_leaves_valid_empty_mapping() -> None:
 def test_yaml_sequence_items_insert_and_remove() -> None:
     text = "Resources:\n  A:\n    Type: X\n    Properties:\n      L:\n      - one\n      - two   # 2\n"
     doc = TemplateDocument.from_text(text)
-    new = doc.apply([{"op": "add", "path": "/Resources/A/Properties/L/1", "value": "between"},
+    new = apply_operations(doc, [{"op": "add", "path": "/Resources/A/Properties/L/1", "value": "between"},
                      {"op": "add", "path": "/Resources/A/Properties/L/-", "value": {"Ref": "X"}}])
     assert new.dumps() == text.replace("      - two   # 2\n", "      - between\n      - two   # 2\n      - !Ref X\n")
-    new = doc.apply([{"op": "remove", "path": "/Resources/A/Properties/L/0"}])
+    new = apply_operations(doc, [{"op": "remove", "path": "/Resources/A/Properties/L/0"}])
     assert new.dumps() == text.replace("      - one\n", "")
 
 
 def test_yaml_first_key_of_sequence_item_removed() -> None:
     text = "Resources:\n  A:\n    Type: X\n    Properties:\n      Tags:\n        - Key: k\n          Value: v\n"
-    new = TemplateDocument.from_text(text).apply([{"op": "remove", "path": "/Resources/A/Properties/Tags/0/Key"}])
+    new = apply_operations(TemplateDocument.from_text(text),
+                           [{"op": "remove", "path": "/Resources/A/Properties/Tags/0/Key"}])
     assert new.dumps() == text.replace("- Key: k\n          Value: v", "- Value: v")
 
 
 def test_yaml_replace_scalar_keeps_trailing_comment_and_quotes() -> None:
     text = "Resources:\n  A:\n    Type: X\n    Properties:\n      Class: 'db.t3.medium'  # small\n"
-    new = TemplateDocument.from_text(text).apply(
+    new = apply_operations(TemplateDocument.from_text(text),
         [{"op": "replace", "path": "/Resources/A/Properties/Class", "value": "db.r5.large"}])
     assert new.dumps() == text.replace("'db.t3.medium'", "'db.r5.large'")
 
 
 def test_yaml_flow_collections_stay_flow() -> None:
     text = "Resources:\n  A:\n    Type: X\n    Properties:\n      L: [a, b]\n      M: {k: v}\n"
-    new = TemplateDocument.from_text(text).apply([
+    new = apply_operations(TemplateDocument.from_text(text),
+                           [
         {"op": "add", "path": "/Resources/A/Properties/L/-", "value": "c"},
         {"op": "add", "path": "/Resources/A/Properties/M/k2", "value": "v2"},
     ])
@@ -193,7 +197,8 @@ def test_yaml_flow_collections_stay_flow() -> None:
 def test_yaml_strings_that_need_quotes_are_quoted() -> None:
     text = "Resources:\n  A:\n    Type: X\n"
     values = ["yes", "on", "1.0", "010", "2012-10-17", "a: b", "#x", "- x", "*a", "!Ref x", "", " pad", "null", "@x"]
-    new = TemplateDocument.from_text(text).apply([{"op": "add", "path": "/Resources/A/Properties",
+    new = apply_operations(TemplateDocument.from_text(text),
+                           [{"op": "add", "path": "/Resources/A/Properties",
                                                     "value": {"L": values}}])
     assert new.data["Resources"]["A"]["Properties"]["L"] == values
     assert cfn_json(new.dumps())["Resources"]["A"]["Properties"]["L"] == values
@@ -202,7 +207,8 @@ def test_yaml_strings_that_need_quotes_are_quoted() -> None:
 def test_yaml_multiline_string_becomes_literal_block() -> None:
     text = "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: index.handler\n"
     code = "def handler(event, context):\n    return {'statusCode': 200}\n"
-    new = TemplateDocument.from_text(text).apply([{"op": "add", "path": "/Resources/F/Properties/Code",
+    new = apply_operations(TemplateDocument.from_text(text),
+                           [{"op": "add", "path": "/Resources/F/Properties/Code",
                                                     "value": {"ZipFile": code}}])
     assert "      Code:\n        ZipFile: |\n          def handler(event, context):\n" in new.dumps()
     assert new.data["Resources"]["F"]["Properties"]["Code"]["ZipFile"] == code
@@ -210,14 +216,16 @@ def test_yaml_multiline_string_becomes_literal_block() -> None:
 
 def test_long_form_yaml_gets_long_form_additions() -> None:
     text = "Resources:\n  A:\n    Type: X\n    Properties:\n      Name:\n        Ref: Env\n"
-    new = TemplateDocument.from_text(text).apply([{"op": "add", "path": "/Resources/A/Properties/Other",
+    new = apply_operations(TemplateDocument.from_text(text),
+                           [{"op": "add", "path": "/Resources/A/Properties/Other",
                                                     "value": {"Ref": "Env"}}])
     assert new.dumps().endswith("      Other:\n        Ref: Env\n")
 
 
 def test_yaml_indentation_and_sequence_style_are_followed() -> None:
     text = "Resources:\n    A:\n        Type: X\n        Properties:\n            L:\n            - a\n"
-    new = TemplateDocument.from_text(text).apply([{"op": "add", "path": "/Resources/B", "value": {
+    new = apply_operations(TemplateDocument.from_text(text),
+                           [{"op": "add", "path": "/Resources/B", "value": {
         "Type": "Z", "Properties": {"L": ["x", {"K": "v", "W": 1}]}}}])
     assert new.dumps().endswith(
         "    B:\n        Type: Z\n        Properties:\n            L:\n            - x\n            - K: v\n"
@@ -226,7 +234,8 @@ def test_yaml_indentation_and_sequence_style_are_followed() -> None:
 
 def test_crlf_and_bom_survive_edits() -> None:
     text = "\ufeff" + YAML.replace("\n", "\r\n")
-    new = TemplateDocument.from_text(text).apply([{"op": "add", "path": "/Resources/Queue/Properties/Delay",
+    new = apply_operations(TemplateDocument.from_text(text),
+                           [{"op": "add", "path": "/Resources/Queue/Properties/Delay",
                                                     "value": 5}])
     out = new.dumps()
     assert out.startswith("\ufeff# Leading comment\r\n")
@@ -236,7 +245,8 @@ def test_crlf_and_bom_survive_edits() -> None:
 
 def test_missing_final_newline_is_kept() -> None:
     text = "Resources:\n  A:\n    Type: X"
-    new = TemplateDocument.from_text(text).apply([{"op": "add", "path": "/Resources/B", "value": {"Type": "Z"}}])
+    new = apply_operations(TemplateDocument.from_text(text),
+                           [{"op": "add", "path": "/Resources/B", "value": {"Type": "Z"}}])
     assert new.dumps() == "Resources:\n  A:\n    Type: X\n  B:\n    Type: Z"
 
 
@@ -247,7 +257,7 @@ def test_json_additions_follow_indentation(indent: str) -> None:
     ops = [{"op": "add", "path": "/Resources/Bucket/Properties/VersioningConfiguration",
             "value": {"Status": "Enabled"}},
            {"op": "add", "path": "/Resources/Bucket/Properties/Tags/-", "value": {"Key": "k", "Value": "v"}}]
-    new = doc.apply(ops)
+    new = apply_operations(doc, ops)
     assert new.data == jsonpatch.apply_patch(cfn_json(text), ops)
     out = new.dumps()
     i = indent
@@ -259,7 +269,7 @@ def test_json_additions_follow_indentation(indent: str) -> None:
 
 def test_json_fully_expanded_files_get_expanded_additions() -> None:
     text = json.dumps(json.loads(JSON), indent=2) + "\n"
-    new = TemplateDocument.from_text(text).apply(
+    new = apply_operations(TemplateDocument.from_text(text),
         [{"op": "add", "path": "/Resources/Queue/Properties", "value": {"DelaySeconds": 5}}])
     assert '    "Queue": {\n      "Type": "AWS::SQS::Queue",\n      "Properties": {\n        "DelaySeconds": 5\n' \
         in new.dumps()
@@ -267,17 +277,18 @@ def test_json_fully_expanded_files_get_expanded_additions() -> None:
 
 def test_json_remove_member_and_item() -> None:
     doc = TemplateDocument.from_text(JSON)
-    new = doc.apply([{"op": "remove", "path": "/Resources/Queue"}])
+    new = apply_operations(doc, [{"op": "remove", "path": "/Resources/Queue"}])
     assert json.loads(new.dumps()) == jsonpatch.apply_patch(json.loads(JSON), [{"op": "remove",
                                                                                  "path": "/Resources/Queue"}])
     assert new.dumps().endswith('            }\n        }\n    }\n}\n')
-    new = doc.apply([{"op": "remove", "path": "/Resources/Bucket/Properties/Tags/0"}])
+    new = apply_operations(doc, [{"op": "remove", "path": "/Resources/Bucket/Properties/Tags/0"}])
     assert new.data["Resources"]["Bucket"]["Properties"]["Tags"] == []
 
 
 def test_minified_json_stays_on_one_line() -> None:
     text = '{"Resources":{"A":{"Type":"X"}}}'
-    new = TemplateDocument.from_text(text).apply([{"op": "add", "path": "/Resources/B", "value": {"Type": "Y"}}])
+    new = apply_operations(TemplateDocument.from_text(text),
+                           [{"op": "add", "path": "/Resources/B", "value": {"Type": "Y"}}])
     assert new.dumps() == '{"Resources":{"A":{"Type":"X"},"B":{"Type":"Y"}}}'
 
 
@@ -286,13 +297,13 @@ def test_move_copy_and_test_operations() -> None:
     ops = [{"op": "test", "path": "/Resources/Queue/Type", "value": "AWS::SQS::Queue"},
            {"op": "copy", "from": "/Resources/Queue", "path": "/Resources/Queue2"},
            {"op": "move", "from": "/Parameters/Env/Type", "path": "/Parameters/Env/Kind"}]
-    assert doc.apply(ops).data == jsonpatch.apply_patch(cfn_json(YAML), ops)
+    assert apply_operations(doc, ops).data == jsonpatch.apply_patch(cfn_json(YAML), ops)
 
 
 def test_edits_inside_short_form_tags_rewrite_the_tagged_value() -> None:
     doc = TemplateDocument.from_text(YAML)
     op = {"op": "replace", "path": "/Resources/Queue/Properties/QueueName/Fn::Join/1/1", "value": "queue"}
-    new = doc.apply([op])
+    new = apply_operations(doc, [op])
     assert new.data == jsonpatch.apply_patch(cfn_json(YAML), [op])
     assert "QueueName: !Join ['-', [!Ref Env, queue]]" in new.dumps()
 

@@ -9,13 +9,14 @@ import jsonpatch
 import pytest
 
 from autofix.document import TemplateDocument
+from autofix.edits import apply_operations
 from autofix.errors import EditError, LoadError
 from autofix.load import load_text
 
 
 def _apply(text: str, op: dict) -> str:
     doc = TemplateDocument.from_text(text, require_template=False)
-    new = doc.apply([op])
+    new = apply_operations(doc, [op])
     expected = jsonpatch.apply_patch(doc.data, [op])
     assert new.data == expected
     out = new.dumps()
@@ -31,7 +32,7 @@ def _apply(text: str, op: dict) -> str:
 def test_failed_test_and_missing_from_are_edit_errors(op: dict) -> None:
     doc = TemplateDocument.from_text('{"Resources": {"A": {"Type": "a"}}}')
     with pytest.raises(EditError):
-        doc.apply([op])
+        apply_operations(doc, [op])
 
 
 def test_plain_scalar_that_means_something_else_in_flow_is_quoted() -> None:
@@ -108,7 +109,7 @@ def test_literal_block_never_swallows_the_indented_comments_after_it() -> None:
             "      # TODO\n  # TODO\n# TODO\n\nOutputs: {}\n")
     value = {"Fn::Join": ["", ["line one\nline two\n", "line one\nline two\n"]]}
     doc = TemplateDocument.from_text(text)
-    new = doc.apply([{"op": "add", "path": "/Resources", "value": value}])
+    new = apply_operations(doc, [{"op": "add", "path": "/Resources", "value": value}])
     assert new.data["Resources"] == value
     out = new.dumps()
     assert out.count("# TODO") == 3

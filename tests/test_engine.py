@@ -232,7 +232,7 @@ def test_plugins_from_entry_points_join_the_registry(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(registry, "entry_points",
                         lambda group: [EntryPoint(Versioning), EntryPoint(module)] if group == "autofix.rules" else [])
-    registry.all_rules.cache_clear()
+    registry.reset()
     try:
         ids = [r.id for r in registry.all_rules()]
         assert {"TS001", "TS003", "DR001", "DR007"} <= set(ids)
@@ -240,8 +240,8 @@ def test_plugins_from_entry_points_join_the_registry(monkeypatch: pytest.MonkeyP
         # a plugin reusing a built-in id is refused
         clash = make_rule("DR001", "clash", needs_versioning)
         monkeypatch.setattr(registry, "entry_points", lambda group: [EntryPoint(clash)])
-        registry.all_rules.cache_clear()
+        registry.reset()
         with pytest.raises(RegistryError, match="duplicate rule id DR001"):
             registry.all_rules()
     finally:
-        registry.all_rules.cache_clear()
+        registry.reset()

@@ -42,11 +42,25 @@ def test_explain_unknown_rule_is_a_usage_error(runner: CliRunner) -> None:
 
 def test_rules_listing(runner: CliRunner) -> None:
     text = runner.invoke(app, ["rules"]).stdout.splitlines()
-    assert text[0].split() == ["id", "name", "fix", "summary"]
-    assert [line.split()[0] for line in text[1:]] == [r.id for r in RULES]
+    assert text[0].split() == ["id", "name", "fix", "cfn-lint", "summary"]
+    rows = [line.split() for line in text[1:] if line and line.split()[0] in {r.id for r in RULES}]
+    assert [row[0] for row in rows] == [r.id for r in RULES]
+    titles = [line.split()[0] for line in text[1:] if line and line.split()[0] not in {r.id for r in RULES}]
+    assert titles == sorted({r.family for r in RULES})  # grouped under one title per family, in order
+    for row, rule in zip(rows, RULES, strict=True):
+        assert row[3] == (",".join(rule.cfn_lint) or "-")
     listed = json.loads(runner.invoke(app, ["rules", "--format", "json"]).stdout)
-    assert [(r["id"], r["name"], r["fix"]) for r in listed] == [
-        (r.id, r.name, r.fix_applicability.value if r.fix_applicability else None) for r in RULES]
+    assert [(r["id"], r["name"], r["fix"], r["family"], r["cfn_lint"]) for r in listed] == [
+        (r.id, r.name, r.fix_applicability.value if r.fix_applicability else None, r.family, list(r.cfn_lint))
+        for r in RULES]
+
+
+def test_explain_names_the_cfn_lint_codes(runner: CliRunner) -> None:
+    for rule in RULES:
+        text = runner.invoke(app, ["explain", rule.id.lower()]).stdout
+        assert f"{rule.id} {rule.name}" in text.splitlines()[0]
+        for code in rule.cfn_lint:
+            assert code in text
 
 
 def test_docs_rules_md_is_fresh(runner: CliRunner) -> None:

@@ -124,14 +124,20 @@ def register(monkeypatch: pytest.MonkeyPatch):
     """Register test rules as plugins for the duration of one test."""
 
     def add(*rules: type[Rule]) -> None:
-        monkeypatch.setattr(autofix.registry, "_plugins", lambda: list(rules))
-        autofix.registry.all_rules.cache_clear()
-        autofix.pipeline._rules.cache_clear()
+        class EntryPoint:
+            def __init__(self, obj):
+                self.obj = obj
+
+            def load(self):
+                return self.obj
+
+        monkeypatch.setattr(autofix.registry, "entry_points",
+                            lambda group: [EntryPoint(r) for r in rules] if group == "autofix.rules" else [])
+        autofix.registry.reset()
 
     yield add
     monkeypatch.undo()
-    autofix.registry.all_rules.cache_clear()
-    autofix.pipeline._rules.cache_clear()
+    autofix.registry.reset()
 
 
 CRASH = FIXABLE_YAML + "  Crash:\n    Type: AWS::SNS::Topic\n"
@@ -230,17 +236,20 @@ def test_a_failing_rule_in_json_output(tmp_path: Path, register) -> None:
 
 
 def test_an_engine_failure_inside_a_fix_is_an_error_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from autofix.document import TemplateDocument
+    """The edit engine failing on a valid fix is autofix's internal error (naming the fix), not the rule's."""
+    import autofix.apply
 
-    def broken(self, operations):
+    def broken(doc, operations):
         raise IndexError("splice out of range")
 
-    monkeypatch.setattr(TemplateDocument, "apply", broken)
+    monkeypatch.setattr(autofix.apply, "apply_operations", broken)
     a = tmp_path / "a.yaml"
     a.write_text(FIXABLE_YAML)
     out = cli("fix", str(a))
     assert out.code == 2
-    assert out.error_lines == [f"{a}: error: DR007: fix could not be applied: IndexError: splice out of range"]
+    (line,) = out.error_lines
+    assert line.startswith(f"{a}: error: internal error: the edit engine could not write DR007's fix at /Resources/")
+    assert line.endswith(": IndexError: splice out of range")
     assert a.read_text() == FIXABLE_YAML
 
 

@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from autofix import __version__
 from autofix.document import BOM
+from autofix.edits import apply_operations
 from autofix.errors import AutofixError
 from autofix.formats.base import Reporter
 from autofix.registry import all_rules
@@ -51,7 +52,7 @@ def artifact_uri(path: str) -> str:
     return quote(PurePath(path).as_posix())
 
 
-def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
     sections = rule.doc_sections()
     full = " ".join(sections.get("What it does", rule.summary).split())
     return {
@@ -62,7 +63,8 @@ def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
         "help": {"text": rule.documentation(), "markdown": rule.documentation()},
         "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": "error"},
-        "properties": {"fix": safety(rule), "tags": ["cloudformation", "reliability"]},
+        "properties": {"fix": safety(rule), "family": rule.family, "cfnLint": list(rule.cfn_lint),
+                       "tags": ["cloudformation", rule.family, *(f"cfn-lint:{c}" for c in rule.cfn_lint)]},
     }
 
 
@@ -150,7 +152,7 @@ class _FixMaker:
                 from autofix.load import load_text
 
                 self._doc = load_text(self.text, self.filename).document
-            after = self._doc.apply(list(fix.operations)).dumps()
+            after = apply_operations(self._doc, list(fix.operations)).dumps()
         except AutofixError:
             return None
         body = self.text.removeprefix(BOM)
@@ -204,7 +206,7 @@ def _notification(e: ErrorEntry) -> dict[str, Any]:
     return note
 
 
-def sarif_log(results: Iterable[tuple[FileResult, bool]], rules: Sequence[type[Rule]] | None = None,
+def sarif_log(results: Iterable[tuple[FileResult, bool]], rules: Sequence[Rule] | None = None,
               settings: Settings | None = None) -> dict[str, Any]:
     """The SARIF log (a dict ready for ``json.dumps``) for ``results``."""
     rules = all_rules() if rules is None else rules
