@@ -73,3 +73,10 @@ def test_parameter_default_and_engine_chosen_at_deploy_time():
               "E": {"Type": "String", "Default": "postgres", "AllowedValues": ["postgres", "mysql"]}}
     got = check({"A": db("postgres", {"Ref": "V"}), "B": db({"Ref": "E"}, "14.7")}, Parameters=params)
     assert {f.pointer for f in got} == {"/Parameters/V/Default", "/Parameters/V/AllowedValues/1"}
+
+
+def test_global_cluster_moves_with_its_members():
+    got = check({"G": db("aurora-postgresql", "15.4", "AWS::RDS::GlobalCluster"),
+                 "C": db("aurora-postgresql", "15.4", "AWS::RDS::DBCluster")})
+    values = {f.resource: f.fix.operations[0]["value"] for f in got}
+    assert values["G"] == values["C"] and values["G"].startswith("15.")

@@ -13,7 +13,9 @@ from autofix.rules.dp._values import Place, literal_places, replace_ops
 from autofix.settings import Settings
 from autofix.template import Template
 
-RDS_TYPES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")
+RDS_TYPES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::RDS::GlobalCluster")
+#: whose data judges a type's versions: a global cluster's members are clusters, so it shares their versions
+DATA_OF = {"AWS::RDS::GlobalCluster": "AWS::RDS::DBCluster"}
 _PART = re.compile(r"\d+|[^\d.]+")
 
 
@@ -76,7 +78,8 @@ class RdsEngineVersion(Rule):
     """## What it does
     Finds `EngineVersion` values of `AWS::RDS::DBInstance` and `AWS::RDS::DBCluster` that do
     not exist for the resource's `Engine` (cfn-lint E3690/E3691), or exist but are
-    deprecated and can no longer create resources (W3690/W3691).  The version may be written
+    deprecated and can no longer create resources (W3690/W3691); an `AWS::RDS::GlobalCluster`
+    is judged with its member clusters' versions, so that it moves with them.  The version may be written
     literally, in a branch of `Fn::If`, or as a parameter's `Default`; the engine must be
     known (a literal, or a parameter's `Default`).  The versions are the data cfn-lint ships.
 
@@ -134,7 +137,7 @@ class RdsEngineVersion(Rule):
             engine = self._engine(template, props.get("Engine"), resource["Type"])
             if engine is None:
                 continue
-            valid, deprecated = _data.engine_versions(resource["Type"])
+            valid, deprecated = _data.engine_versions(DATA_OF.get(resource["Type"], resource["Type"]))
             if engine not in valid:
                 continue
             pointer = template.pointer("Resources", logical_id, "Properties", "EngineVersion")
