@@ -1,6 +1,6 @@
 """Allow ``python -m autofix``."""
 
-from autofix.cli import main
+from autofix.fastcli import main
 
 if __name__ == "__main__":
     main()

@@ -17,8 +17,10 @@ import fnmatch
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 EXTENSIONS = (".json", ".yaml", ".yml", ".template")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", "cdk.out"}
@@ -41,6 +43,8 @@ def _gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
         lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
+    import pathspec  # only when a .gitignore exists: it costs start-up time
+
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 

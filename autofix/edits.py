@@ -17,9 +17,6 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import jsonpatch
-import jsonpointer
-
 from autofix.errors import EditError, LoadError, PatchError
 from autofix.nodes import MAP, SCALAR, SEQ, Node, join_pointer, resolve, split_pointer
 from autofix.render import YamlRenderer, render_json, yaml_scalar
@@ -356,6 +353,9 @@ def _normalise(op: dict, plain: Any) -> list[dict]:
     kind = op.get("op")
     if kind in ("add", "remove", "replace"):
         return [op]
+    import jsonpatch  # only fixes need it: kept off the start-up of check
+    import jsonpointer
+
     try:
         if kind == "test":
             jsonpatch.JsonPatch([op]).apply(plain)
@@ -411,7 +411,9 @@ def _attempt(ctx: _Ctx, op: dict, expected: Any, container_ptr: str, segment: st
             return None
         if container.kind == SEQ and (not segment.isdigit() or int(segment) >= len(container.items)):
             return None
-        edit = ReplaceEdit(ctx, container, segment, jsonpointer.resolve_pointer(expected, child_ptr))
+        from jsonpointer import resolve_pointer
+
+        edit = ReplaceEdit(ctx, container, segment, resolve_pointer(expected, child_ptr))
     splice = edit.splice()
     if splice is None:
         return None
@@ -439,6 +441,9 @@ def apply_operation(doc: TemplateDocument, op: dict) -> TemplateDocument:
 def apply_operation_traced(doc: TemplateDocument, op: dict) -> tuple[TemplateDocument, str | None]:
     """:func:`apply_operation`, also saying which value was rewritten whole when the local edit was not
     possible: its pointer (``""`` for the whole document), or None when the edit stayed local."""
+    import jsonpatch  # only fixes need it: kept off the start-up of check
+    import jsonpointer
+
     try:
         expected = jsonpatch.JsonPatch([op]).apply(doc.data, in_place=False)
     except jsonpointer.JsonPointerException:

@@ -110,6 +110,17 @@ def if_branches(value: Any, depth: int = 0) -> Iterator[Any]:
     yield value
 
 
+def if_branches_at(value: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[str, Any]]:
+    """:func:`if_branches` with the JSON pointer of each branch (``.../Fn::If/1``), below ``pointer``."""
+    if depth < 20 and isinstance(value, dict) and len(value) == 1 and "Fn::If" in value:
+        arg = value["Fn::If"]
+        if isinstance(arg, list) and len(arg) == 3:
+            yield from if_branches_at(arg[1], f"{pointer}/Fn::If/1", depth + 1)
+            yield from if_branches_at(arg[2], f"{pointer}/Fn::If/2", depth + 1)
+            return
+    yield pointer, value
+
+
 def if_condition(value: Any) -> str | None:
     """The condition name of ``{"Fn::If": [name, a, b]}``."""
     if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::If"), list):

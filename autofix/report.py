@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from autofix.escape import dumps, visible
 from autofix.pipeline import ErrorEntry, FileResult
 from autofix.plan import allowed
 from autofix.rules.base import Finding
@@ -36,18 +37,22 @@ def error_dict(e: ErrorEntry) -> dict[str, Any]:
 
 def finding_line(file: str, f: Finding, settings: Settings) -> str:
     mark = " [*]" if allowed(f, settings) else ""
-    return f"{file}:{f.line}:{f.column}: {f.rule_id}{mark} {f.message}"
+    return f"{visible(file)}:{f.line}:{f.column}: {visible(f.rule_id)}{mark} {visible(f.message)}"
 
 
 def error_line(e: ErrorEntry) -> str:
     where = f":{e.line}:{e.column or 1}" if e.line else ""
-    return f"{e.file}{where}: error: {e.message}"
+    return f"{visible(e.file)}{where}: error: {visible(e.message)}"
+
+
+_LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
 
 
 def unified_diff(file: str, before: str, after: str) -> str:
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), file, file
-    )
+    """A unified diff that ``patch`` applies: lines end at LF only (a CR, form feed or U+2028 inside
+    a line stays part of it), and the file name in the header is escaped (it may hold anything)."""
+    name = visible(file)
+    lines = difflib.unified_diff(_LINES.findall(before), _LINES.findall(after), name, name)
     out = []
     for line in lines:
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
@@ -59,7 +64,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _by_rule(counts: Counter) -> str:
-    return ", ".join(f"{rule}: {n}" for rule, n in sorted(counts.items()))
+    return ", ".join(f"{visible(rule)}: {n}" for rule, n in sorted(counts.items()))
 
 
 @dataclass
@@ -137,8 +142,7 @@ class Summary:
 
     def report(self) -> str:
         """The ``--report`` document: the summary and every error entry, as JSON."""
-        return json.dumps({"summary": self.as_dict(), "errors": self.error_entries}, indent=2,
-                          ensure_ascii=False) + "\n"
+        return dumps({"summary": self.as_dict(), "errors": self.error_entries}, indent=2) + "\n"
 
 
 def _load_failed(result: FileResult) -> bool:
@@ -158,4 +162,4 @@ def json_document(results: Iterable[tuple[FileResult, bool]], summary: Summary |
         doc["fixes"] = fixes
     if summary is not None:
         doc["summary"] = summary.as_dict()
-    return json.dumps(doc, indent=2, ensure_ascii=False)
+    return dumps(doc, indent=2)

@@ -7,16 +7,22 @@ file half-written.  Results come back in input order whatever the scheduling.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from autofix.document import decode
 from autofix.errors import LoadError
 from autofix.pipeline import ErrorEntry, FileResult, process_text
 from autofix.settings import Settings
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 
 def read_text(path: str, settings: Settings) -> str:
@@ -50,30 +56,76 @@ def process_path(path: str, settings: Settings, fix: bool) -> FileResult:
     try:
         text = read_text(path, settings)
     except LoadError as exc:
-        result = FileResult(path)
-        result.errors.append(ErrorEntry(path, exc.message, exc.line, exc.column))
-        return result
+        return read_error(path, exc)
+    return guarded(text, path, settings, fix)
+
+
+def guarded(text: str, path: str, settings: Settings, fix: bool) -> FileResult:
+    """:func:`~autofix.pipeline.process_text` for one file of a batch: a bug costs that file, never the batch."""
     try:
         return process_text(text, path, settings, fix=fix)
-    except Exception as exc:  # a bug must cost one file, not the batch
+    except Exception as exc:
         result = FileResult(path, original=text)
         result.errors.append(ErrorEntry(path, f"internal error: {type(exc).__name__}: {exc} "
                                         "(please report this; the file was left untouched)"))
         return result
 
 
-def _job(args: tuple[str, Settings, bool]) -> FileResult:
+def read_error(path: str, exc: LoadError) -> FileResult:
+    result = FileResult(path)
+    result.errors.append(ErrorEntry(path, exc.message, exc.line, exc.column))
+    return result
+
+
+#: Test-only hook: a worker process that is handed a file whose name contains this
+#: environment variable's value kills itself with SIGKILL, as the OOM killer would.  Read in
+#: the parent and passed with the work; it never fires in the parent process itself.
+KILL_WORKER_ENV = "AUTOFIX_TEST_KILL_WORKER"
+
+WORKER_DIED = "worker process died while processing this file ({cause}); the file was left untouched"
+
+
+def kill_pattern() -> str | None:
+    return os.environ.get(KILL_WORKER_ENV) or None
+
+
+def _maybe_die(path: str, pattern: str | None) -> None:
+    if pattern and _IN_WORKER and pattern in os.path.basename(path):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def slim(result: FileResult) -> FileResult:
+    """Drop the text a parent does not need (it needs it only to diff, write or place fixes)."""
+    if not result.changed and not result.findings:
+        result.original = None
+    return result
+
+
+def _job(args: tuple) -> FileResult:
     """A worker's unit of work: one path.  Nothing a file holds may stop the batch."""
-    path = args[0]
+    path, settings, fix = args[:3]
+    _maybe_die(path, args[3] if len(args) > 3 else None)
     try:
-        result = process_path(*args)
+        result = process_path(path, settings, fix)
     except Exception as exc:  # a bug, not bad input: still one error entry, never a dead run
         result = FileResult(path)
         result.errors.append(ErrorEntry(path, f"internal error: {type(exc).__name__}: {exc}"))
         return result
-    if not result.changed and not result.findings:
-        result.original = None  # the parent needs the text only to diff, write or place fixes; spare the pipe
+    return slim(result)
+
+
+def _chunk_job(items: list[tuple]) -> list[FileResult]:
+    return [_job(item) for item in items]
+
+
+def died(path: str, cause: str = "killed by signal 9?") -> FileResult:
+    """The result of a file whose worker died under it."""
+    result = FileResult(path)
+    result.errors.append(ErrorEntry(path, WORKER_DIED.format(cause=cause)))
     return result
+
+
+_IN_WORKER = False
 
 
 def _watch_parent(parent: int) -> None:
@@ -83,6 +135,9 @@ def _watch_parent(parent: int) -> None:
     inherited both ends of the task pipe would wait for work forever.  Workers never write
     files, so leaving at once loses nothing.
     """
+
+    global _IN_WORKER
+    _IN_WORKER = True
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -100,19 +155,138 @@ def default_jobs() -> int:
 
 
 def run(paths: Sequence[str], settings: Settings, *, fix: bool, jobs: int | None = None,
-        progress: Callable[[int], None] | None = None) -> Iterator[FileResult]:
-    """Yield one result per path, in the order of ``paths``."""
+        progress: Callable[[int], None] | None = None, engine: object | None = None) -> Iterator[FileResult]:
+    """Yield one result per path, in the order of ``paths``.
+
+    ``engine`` is a connected distributed engine (see :mod:`autofix.distributed`); None runs
+    locally, in this process for one job, else in a pool of ``jobs`` worker processes.
+    """
+    pattern = kill_pattern()
+    if engine is not None:
+        yield from engine.run(paths, settings, fix=fix, progress=progress, kill_pattern=pattern)
+        return
     jobs = jobs or default_jobs()
-    work = [(p, settings, fix) for p in paths]
+    work = [(p, settings, fix, pattern) for p in paths]
     if jobs <= 1 or len(work) <= 1:
         for item in work:
             yield _job(item)
             if progress:
                 progress(1)
         return
-    chunk = max(1, min(16, len(work) // (jobs * 8) or 1))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
-        for result in pool.map(_job, work, chunksize=chunk):
-            yield result
-            if progress:
-                progress(1)
+    size = max(1, min(16, len(work) // (jobs * 8) or 1))
+    chunks = [work[i:i + size] for i in range(0, len(work), size)]
+    for results in _Pool(jobs).map(chunks):
+        yield from results
+        if progress:
+            progress(len(results))
+
+
+class _Pool:
+    """A process pool that survives the death of a worker.
+
+    At most ``4 * jobs`` chunks are in flight, so memory stays flat on any corpus.  When a
+    worker dies (SIGKILL, the OOM killer), every chunk still in flight in the broken pool is a
+    suspect: each of its files is run once more, alone, in a fresh pool.  A file that kills its
+    worker again is that file's error; the others get their results, and the run goes on in a
+    fresh pool, in order.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def _fresh(self, workers: int | None = None) -> ProcessPoolExecutor:
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(max_workers=workers or self.jobs, initializer=_watch_parent,
+                                   initargs=(os.getpid(),))
+
+    def _drop(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def map(self, chunks: list[list[tuple]]) -> Iterator[list[FileResult]]:
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        window = 4 * self.jobs
+        pending: deque[tuple[list[tuple], Future | list[FileResult]]] = deque()
+        upcoming = iter(chunks)
+        try:
+            while True:
+                while len(pending) < window:
+                    chunk = next(upcoming, None)
+                    if chunk is None:
+                        break
+                    if self.pool is None:
+                        self.pool = self._fresh()
+                    try:
+                        pending.append((chunk, self.pool.submit(_chunk_job, chunk)))
+                    except BrokenProcessPool:
+                        pending.append((chunk, _broken_future()))
+                if not pending:
+                    return
+                chunk, head = pending[0]
+                if isinstance(head, Future):
+                    try:
+                        head.result()
+                    except BrokenProcessPool:
+                        self._recover(pending)
+                        continue
+                pending.popleft()
+                yield head.result() if isinstance(head, Future) else head
+        finally:
+            self._drop()
+
+    def _recover(self, pending: deque) -> None:
+        """The pool broke: rerun every file of every chunk it lost, alone, in a fresh pool."""
+        from concurrent.futures import Future
+
+        self._drop()
+        for i, (chunk, future) in enumerate(pending):
+            if isinstance(future, Future) and _lost(future):
+                pending[i] = (chunk, [self._alone(item) for item in chunk])
+
+    def _alone(self, item: tuple) -> FileResult:
+        from concurrent.futures.process import BrokenProcessPool
+
+        pool = self._fresh(1)
+        try:
+            future = pool.submit(_job, item)
+            workers = list((getattr(pool, "_processes", None) or {}).values())
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                return died(item[0], _cause(workers))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _lost(future: Future) -> bool:
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        future.result()
+    except BrokenProcessPool:
+        return True
+    return False
+
+
+def _broken_future() -> Future:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    future: Future = Future()
+    future.set_exception(BrokenProcessPool("the pool was broken before this chunk could be submitted"))
+    return future
+
+
+def _cause(workers: list) -> str:
+    """How the worker of a one-worker pool ended (best effort: the pool's processes are private)."""
+    for process in workers:
+        with contextlib.suppress(Exception):
+            process.join(1)
+            if process.exitcode is not None and process.exitcode < 0:
+                return f"killed by signal {-process.exitcode}"
+    return "killed by signal 9?"

@@ -21,8 +21,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import jsonpatch
-
 from autofix.detect import detect
 from autofix.document import TemplateDocument
 from autofix.errors import AutofixError, VerificationError
@@ -69,6 +67,8 @@ def verify(candidate: Candidate, rules: Sequence[Rule], settings: Settings, *,
         fixed = TemplateDocument.from_text(fixed_text, filename, fmt=fmt)
     except AutofixError as exc:
         raise failed(f"output does not parse: {exc.message}") from None
+    import jsonpatch  # only fixes need it: kept off the start-up of check
+
     try:
         expected = jsonpatch.apply_patch(original, patch, in_place=False)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:

@@ -8,6 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
+from cli_fixtures import GLOBAL_BURSTABLE
 from typer.testing import CliRunner
 
 from autofix.cli import app
@@ -244,3 +245,24 @@ def test_process_text_leaves_no_state_behind() -> None:
 def test_fast_path_never_hides_a_finding(text: str) -> None:
     result = process_text(text, "t.yaml", Settings())
     assert [f.rule_id for f in result.findings] == ["DR007"]
+
+
+def test_a_file_that_cannot_be_written_keeps_its_findings_in_the_summary(tmp_path: Path, monkeypatch) -> None:
+    import autofix.commands
+    from autofix.errors import WriteError
+
+    def disk_full(path: str, original: str, fixed: str) -> None:
+        raise WriteError("cannot write fixed file: No space left on device")
+
+    monkeypatch.setattr(autofix.commands, "write_back", disk_full)
+    path = tmp_path / "stack.yaml"
+    path.write_text(GLOBAL_BURSTABLE, encoding="utf-8")
+    report = tmp_path / "report.json"
+    result = CliRunner().invoke(app, ["fix", str(path), "--no-progress", "--report", str(report)])
+    assert result.exit_code == 2
+    assert path.read_text(encoding="utf-8") == GLOBAL_BURSTABLE
+    assert f"{path}: error: cannot write fixed file: No space left on device" in result.stderr
+    assert f"{path}:16:7: DR007 [*]" in result.stdout
+    assert "Fixed 0 findings in 0 files. 1 finding remains in 1 template (DR007: 1); 1 error." in result.stderr
+    summary = json.loads(report.read_text())["summary"]
+    assert summary["findings"] == {"DR007": 1} and summary["fixes"] == {} and summary["files_changed"] == 0

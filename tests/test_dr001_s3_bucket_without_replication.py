@@ -12,7 +12,10 @@ from autofix.settings import Settings
 from autofix.template import Template
 
 RULE = S3BucketWithoutReplication()
-DR = Settings(dr="true", unsafe_fixes=True)
+#: most tests below exercise the replica's contents, written the same in both layouts; the
+#: same-stack layout (only by configuration) keeps them short.  The region layout is tested at the end.
+DR = Settings(dr="true", unsafe_fixes=True, family_settings={"dr": {"layout": "same-stack"}})
+REGIONS = Settings(dr="true", unsafe_fixes=True)
 
 
 def check(resources: dict, settings: Settings = DR, **sections) -> list:
@@ -122,10 +125,65 @@ def test_unresolvable_kms_key_gets_no_fix(key) -> None:
     ("x" * 60, None),
 ])
 def test_replica_name(name, expected) -> None:
-    (finding,) = check({"B": bucket(BucketName=name)}, Parameters={"Env": {"Type": "String"},
-                                                                   "Name": {"Type": "String"}})
+    (finding,) = check({"B": bucket(BucketName=name)}, Parameters={"Env": {"Type": "String", "MaxLength": 8},
+                                                                   "Name": {"Type": "String", "MaxLength": 50}})
     replica = ops_by_path(finding)["/Resources/BReplicaBucket"]["value"]["Properties"]
     assert replica.get("BucketName") == expected
+
+
+@pytest.mark.parametrize("name, params", [
+    ({"Fn::Sub": "app-${Env}"}, {"Env": {"Type": "String"}}),  # nothing bounds Env
+    ({"Fn::Sub": "app-${Env}"}, {"Env": {"Type": "String", "MaxLength": 60}}),  # 4 + 60 + 8 > 63
+    ({"Fn::Sub": "app-${Env}"}, {"Env": {"Type": "String", "AllowedValues": ["dev", "x" * 55]}}),
+    ({"Fn::Sub": "${AWS::StackName}-data"}, {}),  # a stack name can be 128 characters
+    ({"Ref": "Name"}, {"Name": {"Type": "String", "MaxLength": 63}}),
+])
+def test_replica_name_that_may_exceed_63_characters_is_left_to_cloudformation(name, params) -> None:
+    (finding,) = check({"B": bucket(BucketName=name)}, Parameters=params)
+    replica = ops_by_path(finding)["/Resources/BReplicaBucket"]["value"]["Properties"]
+    assert "BucketName" not in replica
+
+
+def test_replica_name_fits_with_allowed_values_and_account_id() -> None:
+    name = {"Fn::Sub": "app-${Env}-${AWS::AccountId}"}
+    params = {"Env": {"Type": "String", "AllowedValues": ["dev", "staging", "production"]}}
+    (finding,) = check({"B": bucket(BucketName=name)}, Parameters=params)
+    replica = ops_by_path(finding)["/Resources/BReplicaBucket"]["value"]["Properties"]
+    assert replica["BucketName"] == {"Fn::Sub": "app-${Env}-${AWS::AccountId}-replica"}  # 4+10+1+12+8 = 35
+
+
+# -- the replica keeps the source's data-management settings
+
+
+def test_replica_keeps_lifecycle_and_expires_noncurrent_versions_once_versioning_is_on() -> None:
+    lifecycle = {"Rules": [{"Id": "Expire", "Status": "Enabled", "ExpirationInDays": 90},
+                           {"Id": "Archive", "Status": "Enabled",
+                            "Transitions": [{"StorageClass": "GLACIER", "TransitionInDays": 30}]}]}
+    (finding,) = check({"B": bucket(LifecycleConfiguration=lifecycle)})
+    ops = ops_by_path(finding)
+    expected = [{**lifecycle["Rules"][0], "NoncurrentVersionExpiration": {"NoncurrentDays": 90}},
+                lifecycle["Rules"][1]]
+    assert ops["/Resources/B/Properties/LifecycleConfiguration/Rules"]["value"] == expected
+    replica = ops["/Resources/BReplicaBucket"]["value"]["Properties"]
+    assert replica["LifecycleConfiguration"] == {"Rules": expected}
+
+
+def test_lifecycle_copied_unchanged_when_versioning_was_already_on() -> None:
+    lifecycle = {"Rules": [{"Id": "Expire", "Status": "Enabled", "ExpirationInDays": 90}]}
+    (finding,) = check({"B": bucket(LifecycleConfiguration=lifecycle,
+                                    VersioningConfiguration={"Status": "Enabled"})})
+    ops = ops_by_path(finding)
+    assert "/Resources/B/Properties/LifecycleConfiguration/Rules" not in ops
+    assert ops["/Resources/BReplicaBucket"]["value"]["Properties"]["LifecycleConfiguration"] == lifecycle
+
+
+def test_replica_logs_where_the_source_logs() -> None:
+    logging = {"DestinationBucketName": {"Ref": "Logs"}, "LogFilePrefix": "data/"}
+    logs = {"Type": "AWS::S3::Bucket", "Properties": {}}
+    (finding,) = check({"B": bucket(LoggingConfiguration=logging), "Logs": logs})
+    replica = ops_by_path(finding)["/Resources/BReplicaBucket"]["value"]["Properties"]
+    assert replica["LoggingConfiguration"] == {"DestinationBucketName": {"Ref": "Logs"},
+                                               "LogFilePrefix": "data/BReplicaBucket/"}
 
 
 def test_replica_name_avoids_a_name_in_use() -> None:
@@ -219,3 +277,94 @@ def test_fixed_template_rechecks_clean_and_is_stable() -> None:
     assert not result.errors and result.changed and result.findings == []
     again = process_text(result.fixed, "t.json", settings, fix=True)
     assert not again.changed and again.findings == []
+
+
+# -- the region layout (default): one template deployed in both regions
+
+
+def region_fix(resources: dict, **sections):
+    (finding,) = check(resources, REGIONS, **sections)
+    assert finding.fix is not None, finding.message
+    return finding, ops_by_path(finding)
+
+
+def test_region_layout_puts_the_replica_in_the_secondary_region_only() -> None:
+    _, ops = region_fix({"Docs": bucket(BucketName={"Fn::Sub": "docs-${AWS::AccountId}-${AWS::Region}"})})
+    assert ops["/Parameters"]["value"]["PrimaryRegion"]["Default"] == "us-east-1"
+    assert ops["/Parameters"]["value"]["SecondaryRegion"]["Default"] == "us-west-2"
+    assert ops["/Parameters"]["value"]["SecondaryStackDeployed"]["Default"] == "false"
+    conditions = ops["/Conditions"]["value"]
+    assert conditions["IsSecondaryRegion"] == {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "SecondaryRegion"}]}
+    assert conditions["ReplicateToSecondaryRegion"] == {"Fn::And": [
+        {"Condition": "IsPrimaryRegion"}, {"Fn::Equals": [{"Ref": "SecondaryStackDeployed"}, "true"]}]}
+    replica = ops["/Resources/DocsReplicaBucket"]["value"]
+    assert replica["Condition"] == "IsSecondaryRegion"
+    # the name is the same in both regions: the primary's region, not AWS::Region
+    name = "docs-${AWS::AccountId}-${PrimaryRegion}-replica"
+    assert replica["Properties"]["BucketName"] == {"Fn::Sub": name}
+    config = ops["/Resources/Docs/Properties/ReplicationConfiguration"]["value"]["Fn::If"]
+    assert config[0] == "ReplicateToSecondaryRegion" and config[2] == {"Ref": "AWS::NoValue"}
+    assert config[1]["Rules"][0]["Destination"]["Bucket"] == {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + name}
+    assert ops["/Resources/DocsReplicationRole"]["value"]["Condition"] == "ReplicateToSecondaryRegion"
+    policy = ops["/Resources/DocsReplicationPolicy"]["value"]
+    assert policy["Condition"] == "ReplicateToSecondaryRegion"
+    assert "RoleName" not in ops["/Resources/DocsReplicationRole"]["value"]["Properties"]  # IAM names are global
+    # the source already has the region in its name: kept
+    assert "/Resources/Docs/Properties/BucketName" not in ops
+
+
+def test_region_layout_reuses_the_templates_parameters_and_conditions() -> None:
+    _, ops = region_fix(
+        {"Docs": bucket(BucketName={"Fn::Sub": "docs-${AWS::AccountId}-${AWS::Region}"})},
+        Parameters={"DRRegion": {"Type": "String", "Default": "eu-west-1"}},
+        Conditions={"InDr": {"Fn::Equals": [{"Ref": "DRRegion"}, {"Ref": "AWS::Region"}]}})
+    assert ops["/Resources/DocsReplicaBucket"]["value"]["Condition"] == "InDr"
+    assert "/Parameters/DRRegion" not in ops and "/Parameters/SecondaryRegion" not in ops
+    assert "/Conditions/IsSecondaryRegion" not in ops and "/Conditions/IsPrimaryRegion" in ops
+
+
+def test_region_layout_renames_the_source_in_the_secondary_region_only() -> None:
+    _, ops = region_fix({"Docs": bucket(BucketName={"Fn::Sub": "docs-${Env}"})},
+                              Parameters={"Env": {"Type": "String", "Default": "prod"}})
+    assert ops["/Resources/Docs/Properties/BucketName"]["value"] == {
+        "Fn::If": ["IsSecondaryRegion", {"Fn::Sub": "docs-${Env}-${AWS::Region}"}, {"Fn::Sub": "docs-${Env}"}]}
+    assert ops["/Parameters/Env/MaxLength"]["value"] == 63 - len("docs--") - 20
+
+
+@pytest.mark.parametrize("props, sections, why", [
+    ({"BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {
+        "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Fn::GetAtt": ["Key", "Arn"]}}}]},
+      "BucketName": "docs-data"}, {}, "SSE-KMS"),
+    ({}, {}, "no BucketName"),
+    ({"BucketName": {"Fn::Sub": "docs-${Env}"}}, {"Parameters": {"Env": {"Type": "String", "Default": "x" * 40}}},
+     "63 characters"),
+])
+def test_region_layout_gives_no_fix_rather_than_a_wrong_one(props, sections, why) -> None:
+    resources = {"Docs": bucket(**props), "Key": {"Type": "AWS::KMS::Key", "Properties": {}}}
+    (finding,) = check(resources, REGIONS, **sections)
+    assert finding.fix is None and why in finding.message
+
+
+def test_conditioned_source_gets_no_region_fix() -> None:
+    resources = {"Docs": {**bucket(BucketName="docs-data"), "Condition": "Always"}}
+    (finding,) = check(resources, REGIONS, Conditions={"Always": {"Fn::Equals": ["a", "a"]}})
+    assert finding.fix is None and "Condition" in finding.message
+
+
+def test_same_stack_layout_only_by_configuration() -> None:
+    (finding,) = check({"Docs": bucket(BucketName="docs-data")}, DR)
+    replica = ops_by_path(finding)["/Resources/DocsReplicaBucket"]["value"]
+    assert "Condition" not in replica and "same region" not in finding.message
+    assert "in its own region" in finding.message
+
+
+def test_region_layout_names_what_both_regions_would_create_twice() -> None:
+    resources = {"Docs": bucket(BucketName={"Fn::Sub": "docs-${AWS::AccountId}-${AWS::Region}"}),
+                 "Named": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "app-role"}},
+                 "PerRegion": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": {"Fn::Sub": "app-${AWS::Region}"}}},
+                 "Check": {"Type": "AWS::Route53::HealthCheck", "Properties": {}},
+                 "Once": {"Type": "AWS::Route53::HealthCheck", "Condition": "C", "Properties": {}}}
+    found = check(resources, REGIONS, Conditions={"C": {"Fn::Equals": ["a", "a"]}})
+    (finding,) = [f for f in found if f.resource == "Docs"]
+    assert finding.message.endswith("make these exist once or per region (a condition on the region, or the "
+                                    "region in their names): Named, Check")

@@ -277,3 +277,136 @@ def test_messy_endpoints_do_not_crash() -> None:
     }
     (finding,) = check(doc(resources))
     assert finding.fix is None
+
+
+# -- the records a check guards: a check must probe what its records serve
+
+PH = {"Fn::Sub": "${AWS::Region}.elb.amazonaws.com"}
+
+
+def record(kind="A", values=("192.0.2.10",), check_ref=None, **extra) -> dict:
+    props = {"HostedZoneName": "corp-payments.net.", "Name": "api.corp-payments.net", "Type": kind,
+             "SetIdentifier": "primary", "Failover": "PRIMARY",
+             "HealthCheckId": check_ref or {"Ref": "PrimaryHealthCheck"}, **extra}
+    if values is not None:
+        props["ResourceRecords"] = list(values)
+        props["TTL"] = "60"
+    return {"Type": "AWS::Route53::RecordSet", "Properties": props}
+
+
+def fixed(data: dict) -> dict:
+    (finding,) = check(data)
+    assert finding.fix is not None, finding.message
+    return apply(data, finding)
+
+
+def assert_consistent(data: dict) -> None:
+    from autofix.rules.dr._records import healthy_before_other
+
+    assert healthy_before_other(Template(data)) == []
+
+
+def test_placeholder_a_record_becomes_an_alias_of_the_load_balancer() -> None:
+    data = doc({**alb(), "PrimaryHealthCheck": hc(PH), "PrimaryRecord": record()})
+    out = fixed(data)
+    props = out["Resources"]["PrimaryRecord"]["Properties"]
+    assert "ResourceRecords" not in props and "TTL" not in props
+    assert props["AliasTarget"] == {"DNSName": {"Fn::GetAtt": ["Alb", "DNSName"]},
+                                    "HostedZoneId": {"Fn::GetAtt": ["Alb", "CanonicalHostedZoneID"]},
+                                    "EvaluateTargetHealth": True}
+    assert props["HealthCheckId"] == {"Ref": "PrimaryHealthCheck"}
+    assert out["Resources"]["PrimaryHealthCheck"]["Properties"]["HealthCheckConfig"]["FullyQualifiedDomainName"] == {
+        "Fn::GetAtt": ["Alb", "DNSName"]}
+    assert_consistent(out)
+    assert check(out) == []
+
+
+def test_placeholder_cname_keeps_its_type_and_answers_with_the_load_balancer() -> None:
+    data = doc({**alb(), "PrimaryHealthCheck": hc(PH), "PrimaryRecord": record("CNAME", ["primary.example.com"])})
+    props = fixed(data)["Resources"]["PrimaryRecord"]["Properties"]
+    assert props["Type"] == "CNAME" and props["TTL"] == "60"
+    assert props["ResourceRecords"] == [{"Fn::GetAtt": ["Alb", "DNSName"]}]
+
+
+def test_classic_load_balancer_alias_uses_its_zone_name_id() -> None:
+    data = doc({"Elb": {"Type": "AWS::ElasticLoadBalancing::LoadBalancer", "Properties": {
+        "Listeners": [{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 80}]}},
+        "PrimaryHealthCheck": hc(PH), "PrimaryRecord": record(values=["127.0.0.1"])})
+    alias = fixed(data)["Resources"]["PrimaryRecord"]["Properties"]["AliasTarget"]
+    assert alias["HostedZoneId"] == {"Fn::GetAtt": ["Elb", "CanonicalHostedZoneNameID"]}
+
+
+def test_record_set_group_and_getatt_reference() -> None:
+    group = {"Type": "AWS::Route53::RecordSetGroup", "Properties": {"HostedZoneName": "corp-payments.net.",
+             "RecordSets": [record()["Properties"] | {
+                 "HealthCheckId": {"Fn::GetAtt": ["PrimaryHealthCheck", "HealthCheckId"]}},
+                 record(values=["10.9.9.9"])["Properties"] | {"HealthCheckId": {"Ref": "Other"}}]}}
+    data = doc({**alb(), "PrimaryHealthCheck": hc(PH), "Group": group})
+    out = fixed(data)
+    first, second = out["Resources"]["Group"]["Properties"]["RecordSets"]
+    assert first["AliasTarget"]["DNSName"] == {"Fn::GetAtt": ["Alb", "DNSName"]}
+    assert second["ResourceRecords"] == ["10.9.9.9"]  # guarded by another check: untouched
+    assert_consistent(out)
+
+
+def test_check_guarding_several_records_retargets_all_of_them() -> None:
+    data = doc({**alb(), "PrimaryHealthCheck": hc(PH), "R1": record(), "R2": record("CNAME", ["todo.acme.io"])})
+    out = fixed(data)
+    assert "AliasTarget" in out["Resources"]["R1"]["Properties"]
+    assert out["Resources"]["R2"]["Properties"]["ResourceRecords"] == [{"Fn::GetAtt": ["Alb", "DNSName"]}]
+    assert_consistent(out)
+
+
+def test_record_that_serves_a_resource_decides_the_endpoint() -> None:
+    # the API would win the usual choice, but the record serves the load balancer
+    alias = {"DNSName": {"Fn::GetAtt": ["Alb", "DNSName"]},
+             "HostedZoneId": {"Fn::GetAtt": ["Alb", "CanonicalHostedZoneID"]}}
+    data = doc({**http_api(), **alb(), "PrimaryHealthCheck": hc(PH),
+                "PrimaryRecord": record(values=None, AliasTarget=alias)})
+    out = fixed(data)
+    assert out["Resources"]["PrimaryHealthCheck"]["Properties"]["HealthCheckConfig"]["FullyQualifiedDomainName"] == {
+        "Fn::GetAtt": ["Alb", "DNSName"]}
+    assert out["Resources"]["PrimaryRecord"] == data["Resources"]["PrimaryRecord"]
+
+
+def test_api_cannot_be_served_under_the_record_name_so_no_fix() -> None:
+    # the old fix aimed the check at the API and left the record at 192.0.2.10: healthy check, dead record
+    data = doc({**http_api(), "PrimaryHealthCheck": hc(PH), "PrimaryRecord": record()})
+    (finding,) = check(data)
+    assert finding.fix is None
+    assert "custom domain" in finding.message and "never fail over" in finding.message
+
+
+def test_cloudfront_cannot_serve_the_record_name_so_no_fix() -> None:
+    data = doc({"Cdn": {"Type": "AWS::CloudFront::Distribution", "Properties": {}},
+                "PrimaryHealthCheck": hc(PH), "PrimaryRecord": record()})
+    (finding,) = check(data)
+    assert finding.fix is None and "Aliases" in finding.message
+
+
+def test_record_serving_a_real_host_is_not_left_behind() -> None:
+    data = doc({**alb(), "PrimaryHealthCheck": hc(PH),
+                "PrimaryRecord": record("CNAME", ["primary.corp-payments.net"])})
+    (finding,) = check(data)
+    assert finding.fix is None and "primary.corp-payments.net" in finding.message
+
+
+def test_private_addresses_cannot_be_probed() -> None:
+    data = doc({**alb(), "PrimaryHealthCheck": hc(PH), "PrimaryRecord": record(values=["10.0.1.100"])})
+    (finding,) = check(data)
+    assert finding.fix is None and "CLOUDWATCH_METRIC" in finding.message
+
+
+def test_records_serving_different_resources_get_no_fix() -> None:
+    a1 = {"DNSName": {"Fn::GetAtt": ["Alb", "DNSName"]}, "HostedZoneId": "Z1"}
+    a2 = {"DNSName": {"Fn::GetAtt": ["Alb2", "DNSName"]}, "HostedZoneId": "Z1"}
+    data = doc({**alb(), **alb("Alb2"), "PrimaryHealthCheck": hc(PH),
+                "R1": record(values=None, AliasTarget=a1), "R2": record(values=None, AliasTarget=a2)})
+    (finding,) = check(data)
+    assert finding.fix is None and "different resources" in finding.message
+
+
+def test_aaaa_record_cannot_be_retargeted() -> None:
+    data = doc({**alb(), "PrimaryHealthCheck": hc(PH), "PrimaryRecord": record("AAAA", ["2001:db8::1"])})
+    (finding,) = check(data)
+    assert finding.fix is None

@@ -49,7 +49,7 @@ def test_not_a_dr_template() -> None:
 
 def test_placeholder_check_without_endpoint_adds_http_api() -> None:
     data = {"Parameters": {"EnvironmentSuffix": {"Type": "String"}},
-            "Resources": {"PrimaryHealthCheck": hc(), "Record": failover()}}
+            "Resources": {"PrimaryHealthCheck": hc()}}
     (finding,) = check(data)
     assert finding.pointer == "/Resources/PrimaryHealthCheck/Properties/HealthCheckConfig/FullyQualifiedDomainName"
     assert finding.fix.applicability.value == "unsafe"
@@ -105,6 +105,7 @@ def test_health_check_condition_is_copied() -> None:
     {"Type": "AWS::Serverless::Function", "Properties": {"Events": {"Get": {"Type": "HttpApi"}}}},
     {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"ProtocolType": "WEBSOCKET"}},
     {"Type": "AWS::EC2::EIP"},
+    {"Type": "AWS::EC2::EIP", "Properties": {"InstanceId": "i-0123"}},
 ])
 def test_any_entry_point_suppresses(entry) -> None:
     assert check({"Resources": {"Check": hc(), "Entry": entry}}) == []
@@ -192,12 +193,12 @@ def test_messy_shapes_do_not_crash() -> None:
 
 
 SEED = {
-    "Parameters": {"EnvironmentSuffix": {"Type": "String", "Default": "dev"}},
+    "Parameters": {"EnvironmentSuffix": {"Type": "String", "Default": "dev"},
+                   "SecondaryRegion": {"Type": "String", "Default": "us-west-2"}},
     "Resources": {
         "SecondaryTransactionApi": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {
             "Name": {"Fn::Sub": "secondary-transaction-api-${EnvironmentSuffix}"}, "ProtocolType": "HTTP"}},
         "PrimaryHealthCheck": hc(),
-        "PrimaryRecord": failover(),
     },
 }
 
@@ -232,3 +233,72 @@ def test_result_does_not_depend_on_rule_order() -> None:
         assert outcome.converged
         outputs.add(outcome.document.dumps())
     assert len(outputs) == 1
+
+
+# -- a check that guards a record: an added API must not turn it healthy in front of that record
+
+
+def test_check_guarding_a_record_is_reported_without_an_api() -> None:
+    data = {"Resources": {"PrimaryHealthCheck": hc(), "Record": failover()}}
+    (finding,) = check(data)
+    assert finding.fix is None
+    assert "guards record Record" in finding.message and "custom domain" in finding.message
+
+
+def test_secondary_api_with_a_guarded_record_is_reported_without_a_fix() -> None:
+    data = copy.deepcopy(SEED)
+    data["Resources"]["PrimaryRecord"] = failover()
+    (finding,) = check(data)
+    assert finding.fix is None and "secondary API SecondaryTransactionApi" in finding.message
+
+
+def test_the_loop_never_leaves_a_healthy_check_before_a_record_that_serves_something_else() -> None:
+    from autofix.rules.dr._records import healthy_before_other
+
+    data = copy.deepcopy(SEED)
+    data["Resources"]["PrimaryRecord"] = failover()
+    result = process_text(json.dumps(data, indent=2), "t.json",
+                          Settings(select=("DR002", "DR003"), unsafe_fixes=True), fix=True)
+    assert not result.errors and not result.changed
+    assert sorted(f.rule_id for f in result.findings) == ["DR002", "DR003"]
+    assert healthy_before_other(Template(data)) == []
+
+
+# -- the post-mortem's own shape: private failover records, NAT gateways with Elastic IPs, no API
+
+
+def private_shape() -> dict:
+    return {
+        "Parameters": {"SecondaryRegion": {"Type": "String", "Default": "us-west-2"}},
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+            "NatEip": {"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}},
+            "Nat": {"Type": "AWS::EC2::NatGateway", "Properties": {
+                "AllocationId": {"Fn::GetAtt": ["NatEip", "AllocationId"]}, "SubnetId": "subnet-1"}},
+            "Zone": {"Type": "AWS::Route53::HostedZone", "Properties": {
+                "Name": "payments.internal-corp.net", "VPCs": [{"VPCId": {"Ref": "Vpc"}, "VPCRegion": "us-east-1"}]}},
+            "PrimaryHealthCheck": hc(),
+            "PrimaryRecord": {"Type": "AWS::Route53::RecordSet", "Properties": {
+                "HostedZoneId": {"Ref": "Zone"}, "Name": "db.payments.internal-corp.net", "Type": "A",
+                "TTL": "60", "SetIdentifier": "primary", "Failover": "PRIMARY",
+                "HealthCheckId": {"Fn::GetAtt": ["PrimaryHealthCheck", "HealthCheckId"]},
+                "ResourceRecords": ["10.0.1.100"]}},
+            "SecondaryRecord": {"Type": "AWS::Route53::RecordSet", "Properties": {
+                "HostedZoneId": {"Ref": "Zone"}, "Name": "db.payments.internal-corp.net", "Type": "A",
+                "TTL": "60", "SetIdentifier": "secondary", "Failover": "SECONDARY",
+                "ResourceRecords": ["10.1.1.100"]}},
+        },
+    }
+
+
+def test_nat_gateway_eip_is_not_an_entry_point() -> None:
+    from autofix.rules.dr._endpoints import entry_points
+
+    assert entry_points(Template(private_shape())) == []
+
+
+def test_private_failover_records_are_reported_without_a_fix() -> None:
+    (finding,) = check(private_shape(), Settings())
+    assert finding.fix is None
+    assert "private address(es) 10.0.1.100 in private hosted zone Zone" in finding.message
+    assert "CLOUDWATCH_METRIC" in finding.message

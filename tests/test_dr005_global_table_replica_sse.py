@@ -136,3 +136,42 @@ def test_messy_shapes_do_not_crash():
            "D": {"Type": "AWS::DynamoDB::GlobalTable", "Properties": {"Replicas": [{"SSESpecification": None}]}}}
     got = list(RULE.check(Template({"Resources": res}), S))
     assert [f.resource for f in got] == ["D"]
+
+
+# -- replicas inside Fn::If (a conditional third region): plain replicas and both branches are judged
+
+
+def conditional(branch, other=None):
+    return {"Fn::If": ["HasThirdRegion", branch, other or {"Ref": "AWS::NoValue"}]}
+
+
+def test_conditional_replica_is_judged_with_the_plain_ones():
+    t = table([replica(HERE, {"Ref": "Key"}), replica("us-west-2", {"Ref": "Key"}),
+               conditional(replica("eu-west-1", {"Ref": "Key"}))])
+    (f,) = check(t)
+    assert ops(f) == [("add", "/Resources/T/Properties/SSESpecification"),
+                      ("remove", "/Resources/T/Properties/Replicas/2/Fn::If/1/SSESpecification"),
+                      ("remove", "/Resources/T/Properties/Replicas/1/SSESpecification"),
+                      ("remove", "/Resources/T/Properties/Replicas/0/SSESpecification")]
+
+
+def test_only_the_conditional_replica_has_a_key():
+    arn = "arn:aws:kms:eu-west-1:111122223333:key/abc"
+    t = table([replica(HERE), conditional(replica("eu-west-1", arn), replica("eu-central-1"))])
+    (f,) = check(t)
+    assert f.pointer == "/Resources/T/Properties/Replicas/1/Fn::If/1/SSESpecification"
+    # replicas without a key and a customer managed key cannot be mixed: the key goes
+    assert ("remove", "/Resources/T/Properties/Replicas/1/Fn::If/1/SSESpecification") in ops(f)
+
+
+def test_conditional_keys_in_their_own_regions_only_need_table_kms():
+    arn1 = "arn:aws:kms:eu-west-1:111122223333:key/abc"
+    arn2 = "arn:aws:kms:us-west-2:111122223333:key/def"
+    t = table([replica("us-west-2", arn2), conditional(replica("eu-west-1", arn1))])
+    (f,) = check(t)
+    assert ops(f) == [("add", "/Resources/T/Properties/SSESpecification")]
+
+
+def test_conditional_replica_of_another_shape_is_left_alone():
+    t = table([replica(HERE, {"Ref": "Key"}), {"Fn::If": ["C", {"Ref": "Param"}, {"Ref": "AWS::NoValue"}]}])
+    assert check(t) == []

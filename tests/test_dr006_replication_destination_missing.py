@@ -24,8 +24,13 @@ def source(dest, **extra) -> dict:
         "ReplicationConfiguration": {"Role": "arn:aws:iam::123456789012:role/r", "Rules": [rule]}}}
 
 
-def check(resources: dict) -> list:
-    return list(RULE.check(Template({"Parameters": PARAMS, "Resources": resources}), Settings()))
+#: most tests check the created bucket, the same in both layouts; the same-stack layout (only by
+#: configuration) keeps them short.  The region layout (default) is tested at the end.
+SAME_STACK = Settings(family_settings={"dr": {"layout": "same-stack"}})
+
+
+def check(resources: dict, settings: Settings = SAME_STACK) -> list:
+    return list(RULE.check(Template({"Parameters": PARAMS, "Resources": resources}), settings))
 
 
 def ops_by_path(finding) -> dict:
@@ -41,7 +46,7 @@ def ops_by_path(finding) -> dict:
 def test_stack_built_missing_destination(dest) -> None:
     (finding,) = check({"DataBucket": source(dest)})
     assert finding.pointer == "/Resources/DataBucket/Properties/ReplicationConfiguration/Rules/0/Destination/Bucket"
-    assert finding.fix.applicability.value == "safe"
+    assert finding.fix.applicability.value == "unsafe"  # a named bucket without account and region in its name
     assert "this stack's region" in finding.message and "secondary region" in finding.message
     ops = ops_by_path(finding)
     new = ops["/Resources/DataReplicaBucket"]["value"]
@@ -147,7 +152,8 @@ def test_messy_shapes_do_not_crash(props) -> None:
 
 
 def _fix(text: str, select: tuple[str, ...]) -> str:
-    result = process_text(text, "t.json", Settings(select=select, unsafe_fixes=True, dr="true"), fix=True)
+    result = process_text(text, "t.json", Settings(select=select, unsafe_fixes=True, dr="true",
+                                                     family_settings={"dr": {"layout": "same-stack"}}), fix=True)
     assert not result.errors, result.errors
     return result.fixed if result.changed else text
 
@@ -166,3 +172,44 @@ def test_cooperation_with_dr001_does_not_depend_on_order() -> None:
     assert _fix(both, ("DR001", "DR006")) == both
     data = json.loads(both)
     assert {"LogsReplicaBucket", "ReceiptsReplicaBucket"} <= set(data["Resources"])
+
+
+def test_named_bucket_is_unsafe_unless_account_and_region_make_it_unique() -> None:
+    (literal,) = check({"Src": source("arn:aws:s3:::acme-app-replica")})
+    assert literal.fix.applicability.value == "unsafe" and "global per partition" in literal.message
+    (unique,) = check({"Src": source({"Fn::Sub": "arn:aws:s3:::app-${AWS::AccountId}-${AWS::Region}-replica"})})
+    assert unique.fix.applicability.value == "safe"
+    (by_id,) = check({"Src": source({"Fn::GetAtt": ["Missing", "Arn"]})})
+    assert by_id.fix.applicability.value == "safe"  # CloudFormation names it
+
+
+def test_new_destination_keeps_the_source_lifecycle_and_logging() -> None:
+    src = source({"Fn::GetAtt": ["Missing", "Arn"]})
+    src["Properties"]["LifecycleConfiguration"] = {"Rules": [{"Status": "Enabled", "ExpirationInDays": 30}]}
+    src["Properties"]["LoggingConfiguration"] = {"DestinationBucketName": "logs-bucket"}
+    (finding,) = check({"Src": src})
+    props = ops_by_path(finding)["/Resources/Missing"]["value"]["Properties"]
+    assert props["LifecycleConfiguration"] == src["Properties"]["LifecycleConfiguration"]
+    assert props["LoggingConfiguration"] == {"DestinationBucketName": "logs-bucket", "LogFilePrefix": "Missing/"}
+
+
+# -- the region layout (default)
+
+
+def test_region_layout_creates_the_destination_in_the_secondary_region_only() -> None:
+    dest = {"Fn::Sub": "arn:aws:s3:::app-${EnvironmentSuffix}-${AWS::Region}-replica"}
+    (finding,) = check({"DataBucket": source(dest)}, Settings())
+    assert finding.fix.applicability.value == "unsafe"
+    ops = ops_by_path(finding)
+    bucket = ops["/Resources/DataReplicaBucket"]["value"]
+    assert bucket["Condition"] == "IsSecondaryRegion"
+    # both regions compute the primary's name
+    assert bucket["Properties"]["BucketName"] == {"Fn::Sub": "app-${EnvironmentSuffix}-${PrimaryRegion}-replica"}
+    config = ops["/Resources/DataBucket/Properties/ReplicationConfiguration"]["value"]["Fn::If"]
+    assert config[0] == "ReplicateToSecondaryRegion"
+    assert "/Resources/DataBucket/DependsOn" not in ops  # the destination is in the other region
+
+
+def test_region_layout_gives_no_fix_for_a_destination_known_only_by_logical_id() -> None:
+    (finding,) = check({"DataBucket": source({"Fn::GetAtt": ["Missing", "Arn"]})}, Settings())
+    assert finding.fix is None and "name the destination by ARN" in finding.message

@@ -102,3 +102,66 @@ def test_messy_shapes_do_not_crash():
                  "D": instance(None), "E": instance(["db.t3.medium"]),
                  "F": {"Type": "AWS::RDS::DBInstance", "Properties": "x"}}, Mappings=maps)
     assert got == []
+
+
+# -- instances that name their cluster by its identifier
+
+
+def named_member(identifier):
+    return {"Type": "AWS::RDS::DBCluster", "Properties": {
+        "Engine": "aurora-mysql", "GlobalClusterIdentifier": {"Ref": "G"}, "DBClusterIdentifier": identifier}}
+
+
+def test_literal_identifier_equal_to_the_clusters_own_is_a_member():
+    inst = instance("db.t3.medium")
+    inst["Properties"]["DBClusterIdentifier"] = "Orders-Cluster"
+    (f,) = check({"C": named_member("orders-cluster"), "I": inst})
+    assert f.resource == "I"
+
+
+def test_same_sub_identifier_is_a_member_and_a_different_one_is_not():
+    sub = {"Fn::Sub": "orders-${Env}-cluster"}
+    inst = instance("db.t3.medium")
+    inst["Properties"]["DBClusterIdentifier"] = dict(sub)
+    other = instance("db.t3.medium")
+    other["Properties"]["DBClusterIdentifier"] = {"Fn::Sub": "billing-${Env}-cluster"}
+    (f,) = check({"C": named_member(sub), "I": inst, "O": other})
+    assert f.resource == "I"
+
+
+def test_global_cluster_source_named_by_identifier():
+    res = {"G": {"Type": "AWS::RDS::GlobalCluster", "Properties": {"SourceDBClusterIdentifier": "orders"}},
+           "C": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-mysql",
+                                                               "DBClusterIdentifier": "orders"}},
+           "I": instance("db.t3.medium")}
+    (f,) = RULE.check(Template({"Resources": res}), S)
+    assert f.resource == "I"
+
+
+# -- parameter defaults: a class AllowedValues already lists comes first
+
+
+def param_case(default, allowed):
+    inst = instance({"Ref": "Cls"})
+    return check({"I": inst}, Parameters={"Cls": {"Type": "String", "Default": default, "AllowedValues": allowed}})
+
+
+def test_allowed_values_class_of_the_same_generation_is_preferred():
+    (f,) = param_case("db.t3.medium", ["db.t3.medium", "db.r6g.xlarge", "db.r5.xlarge", "db.r5.2xlarge"])
+    assert [(o["op"], o["value"]) for o in f.fix.operations] == [("replace", "db.r5.xlarge")]
+    assert "AllowedValues still allow db.t3.medium" in f.message
+
+
+def test_graviton_default_prefers_a_graviton_listed_class():
+    (f,) = param_case("db.t4g.medium", ["db.t4g.medium", "db.r5.large", "db.r7g.large"])
+    assert [o["value"] for o in f.fix.operations] == ["db.r7g.large"]
+
+
+def test_exact_replacement_listed_wins():
+    (f,) = param_case("db.t3.medium", ["db.t3.medium", "db.r6i.large", "db.r5.large"])
+    assert [o["value"] for o in f.fix.operations] == ["db.r5.large"]
+
+
+def test_no_listed_memory_optimized_class_appends_the_replacement():
+    (f,) = param_case("db.t3.medium", ["db.t3.medium", "db.t3.large"])
+    assert [(o["op"], o["value"]) for o in f.fix.operations] == [("replace", "db.r5.large"), ("add", "db.r5.large")]

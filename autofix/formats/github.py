@@ -1,14 +1,16 @@
 """``--format github``: GitHub Actions workflow commands, one ``::error`` line per finding or error.
 
 GitHub turns each line into an annotation on the pull request's diff.  Values
-are escaped as the workflow-command syntax requires (``%``, newlines, and in
-properties also ``:`` and ``,``).
+are escaped as the workflow-command syntax requires (``%``, CR and LF, and in
+properties also ``:`` and ``,``); every other control or bidi character is escaped
+visibly (:func:`autofix.escape.visible`), so no template value reaches the log raw.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from autofix.escape import visible
 from autofix.formats.base import Reporter
 from autofix.plan import allowed
 
@@ -16,17 +18,20 @@ if TYPE_CHECKING:
     from autofix.report import Summary
 
 
-def escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+def escape_data(value: object) -> str:
+    """A workflow command's message: ``%``, CR and LF percent-encoded as GitHub specifies, every
+    other control or invisible character escaped visibly (:func:`autofix.escape.visible`)."""
+    return visible(value, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def escape_property(value: str) -> str:
+def escape_property(value: object) -> str:
+    """A workflow command's property value: as :func:`escape_data`, plus ``:`` and ``,``."""
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
 def command(level: str, message: str, **props: object) -> str:
     """``::level key=value,...::message`` with every part escaped."""
-    fields = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items() if v is not None)
+    fields = ",".join(f"{k}={escape_property(v)}" for k, v in props.items() if v is not None)
     return f"::{level} {fields}::{escape_data(message)}" if fields else f"::{level}::{escape_data(message)}"
 
 

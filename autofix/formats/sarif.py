@@ -15,7 +15,6 @@ counts them everywhere.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -27,6 +26,7 @@ from autofix import __version__
 from autofix.document import BOM
 from autofix.edits import apply_operations
 from autofix.errors import AutofixError
+from autofix.escape import dumps
 from autofix.formats.base import Reporter
 from autofix.registry import all_rules
 from autofix.ruledocs import RULES_DOC_URL, help_uri, safety
@@ -46,10 +46,15 @@ _LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
 def artifact_uri(path: str) -> str:
     """A URI reference for ``path``: relative paths stay relative (code scanning resolves them
     against the repository root), absolute ones become ``file://`` URIs."""
-    pure = Path(path)
-    if pure.is_absolute():
-        return pure.as_uri()
-    return quote(PurePath(path).as_posix())
+    pure = PurePath(path)
+    posix = pure.as_posix()
+    try:  # a name from a non-UTF-8 file system holds its bytes as surrogate escapes
+        raw = posix.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = posix.encode("utf-8", "surrogatepass")
+    if Path(path).is_absolute():
+        return "file://" + quote(raw)
+    return quote(raw)
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
@@ -244,5 +249,4 @@ def sarif_log(results: Iterable[tuple[FileResult, bool]], rules: Sequence[Rule] 
 
 class SarifReporter(Reporter):
     def finish(self, summary: Summary | None = None) -> None:
-        self.out.write(json.dumps(sarif_log(self.results, settings=self.settings), indent=2,
-                                  ensure_ascii=False) + "\n")
+        self.out.write(dumps(sarif_log(self.results, settings=self.settings), indent=2) + "\n")

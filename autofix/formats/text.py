@@ -9,16 +9,19 @@ forces it), so redirected or ``--output-file`` output is plain text.
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.console import Console
-from rich.text import Text
-
+from autofix.escape import visible
 from autofix.formats.base import Reporter
 from autofix.plan import allowed
+from autofix.report import error_line, finding_line
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
     from autofix.pipeline import ErrorEntry, FileResult
     from autofix.rules.base import Finding
 
@@ -28,46 +31,84 @@ def console(stream: TextIO, color: bool | None = None) -> Console:
 
     ``color`` None lets rich decide from the stream and the environment; False never colours.
     """
+    from rich.console import Console
+
     return Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=True,
                    force_terminal=color, no_color=True if color is False else None)
 
 
+def coloured(stream: TextIO, color: bool | None = None) -> Console | None:
+    """A colouring console for ``stream``, or None when output there is plain text.
+
+    rich (slow to import) is asked only when colour is possible at all: forced, a terminal, or
+    an environment that forces it.
+    """
+    if color is False:
+        return None
+    if color is None and not (_isatty(stream) or os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE")):
+        return None
+    out = console(stream, color)
+    return None if out.color_system is None or out.no_color else out
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 def finding_text(file: str, f: Finding, fixable: bool) -> Text:
+    from rich.text import Text
+
     text = Text()
-    text.append(file, style="bold")
+    text.append(visible(file), style="bold")
     text.append(f":{f.line}:{f.column}:", style="dim")
     text.append(" ")
-    text.append(f.rule_id, style="bold red")
+    text.append(visible(f.rule_id), style="bold red")
     if fixable:
         text.append(" [*]", style="cyan")
-    text.append(f" {f.message}")
+    text.append(f" {visible(f.message)}")
     return text
 
 
 def error_text(e: ErrorEntry) -> Text:
+    from rich.text import Text
+
     where = f":{e.line}:{e.column or 1}" if e.line else ""
     text = Text()
-    text.append(f"{e.file}{where}:", style="bold")
+    text.append(f"{visible(e.file)}{where}:", style="bold")
     text.append(" error:", style="bold red")
-    text.append(f" {e.message}")
+    text.append(f" {visible(e.message)}")
     return text
 
 
 class TextReporter(Reporter):
+    """Plain lines (the same as :func:`autofix.report.finding_line`) unless the stream shows colour."""
+
     def __init__(self, out: TextIO, settings, *, fix: bool = False, color: bool | None = None,
                  err: TextIO | None = None) -> None:
         super().__init__(out, settings, fix=fix, color=color)
-        self.console = console(out, color)
-        self.err_console = console(err or sys.stderr)
+        self.err = err or sys.stderr
+        self.console = coloured(out, color)
+        self.err_console = coloured(self.err)
 
     def add(self, result: FileResult, explicit: bool) -> None:
         for e in self.errors(result, explicit):
-            self.err_console.print(error_text(e))
+            if self.err_console is None:
+                self.err.write(error_line(e) + "\n")
+            else:
+                self.err_console.print(error_text(e))
         for f in result.findings:
-            self.console.print(finding_text(result.file, f, allowed(f, self.settings)))
+            if self.console is None:
+                self.out.write(finding_line(result.file, f, self.settings) + "\n")
+            else:
+                self.console.print(finding_text(result.file, f, allowed(f, self.settings)))
+        if result.findings:
+            self.out.flush()  # people watch it; and findings stay in order with errors on a shared stream
 
     def finish(self, summary=None) -> None:
-        self.console.file.flush()
+        self.out.flush()
 
 
 _DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"),
@@ -75,20 +116,27 @@ _DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green")
 
 
 def write_diff(diff: str, stream: TextIO) -> None:
-    """Write a unified diff, coloured when ``stream`` is a terminal, byte for byte otherwise."""
-    out = console(stream)
-    if out.color_system is None or out.no_color:
+    """Write a unified diff, coloured when ``stream`` is a terminal, byte for byte otherwise.
+
+    Piped, the diff stays exact so that ``patch`` applies it (each line starts with its diff
+    marker, so no template text can pass for a report line); on a terminal every control or
+    bidi character in it is shown escaped.
+    """
+    out = coloured(stream)
+    if out is None:
         stream.write(diff)
         return
-    for line in diff.splitlines():
+    from rich.text import Text
+
+    for line in diff.split("\n")[:-1]:  # on a terminal, no template byte may act as a control
         style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), None)
-        out.print(Text(line, style=style or ""))
+        out.print(Text(visible(line.removesuffix("\r")), style=style or ""))
 
 
 def print_markdown(text: str, stream: TextIO) -> None:
     """Markdown rendered by rich on a terminal; the source itself when piped (it reads fine)."""
-    out = console(stream)
-    if out.color_system is None or out.no_color:
+    out = coloured(stream)
+    if out is None:
         stream.write(text)
         return
     from rich.markdown import Markdown

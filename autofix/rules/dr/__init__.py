@@ -8,7 +8,7 @@ template?), :mod:`._s3` (bucket replication facts) and :mod:`._endpoints`
 from __future__ import annotations
 
 from autofix.rules.family import Family, Setting
-from autofix.setting_values import instance_class, region
+from autofix.setting_values import instance_class, one_of, region
 
 _HERE = "autofix.rules.dr"
 
@@ -38,6 +38,7 @@ FAMILY = Family(
         f"{_HERE}.dr005_global_table_replica_sse:GlobalTableReplicaSse",
         f"{_HERE}.dr006_replication_destination_missing:ReplicationDestinationMissing",
         f"{_HERE}.dr007_aurora_global_burstable_class:AuroraGlobalBurstableClass",
+        f"{_HERE}.dr008_same_region_replication:SameRegionReplication",
     ),
     precondition=lambda template, settings: _is_dr(template, settings),
     settings={
@@ -48,5 +49,9 @@ FAMILY = Family(
         "graviton-instance-class": Setting("db.r6g.large", instance_class,
                                            "DR007: replacement for burstable Graviton (db.t4g) instances"),
         "secondary-region": Setting(None, region, "the DR region, for fixes that name it"),
+        "layout": Setting("regions", one_of("regions", "same-stack"),
+                          'how DR fixes place the secondary half: "regions" (default: one template deployed in '
+                          'both regions, the secondary half only where AWS::Region is the secondary region) or '
+                          '"same-stack" (in the stack being fixed, i.e. the same region: not disaster recovery)'),
     },
 )

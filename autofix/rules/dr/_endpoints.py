@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from autofix.intrinsics import if_branches
 from autofix.template import Template, getatt_target, ref_target
 
 #: Health check types that probe an endpoint (the others ignore the domain name).
@@ -37,7 +38,8 @@ OTHER_ENTRY_TYPES = ("AWS::Lambda::Url", "AWS::GlobalAccelerator::Accelerator", 
 
 # -- roles: primary side or secondary side --------------------------------------------------
 
-_SECONDARY_WORDS = {"secondary", "standby", "failover", "passive", "dr"}
+#: Words that name the secondary side in logical ids and names (DR003 swaps them for "primary").
+SECONDARY_WORDS = frozenset({"secondary", "standby", "failover", "passive", "dr"})
 _PRIMARY_WORDS = {"primary", "active"}
 _SECONDARY_CONDITION = re.compile(
     r"^(is_?)?(secondary|failover|standby|dr|disaster_?recovery|passive)(_?region)?$", re.IGNORECASE)
@@ -52,7 +54,7 @@ def words(name: str) -> list[str]:
 
 def name_role(name: str) -> str | None:
     for word in words(name):
-        if word.lower() in _SECONDARY_WORDS:
+        if word.lower() in SECONDARY_WORDS:
             return "secondary"
         if word.lower() in _PRIMARY_WORDS:
             return "primary"
@@ -216,14 +218,11 @@ def classify_domain(value: Any, template: Template) -> Placeholder | None:
     ``Fn::If`` is looked through: a placeholder in either branch counts.  A placeholder that
     only appears once parameter defaults are substituted carries the parameter's name.
     """
-    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::If"), list):
-        args = value["Fn::If"]
-        if len(args) == 3:
-            for branch in args[1:]:
-                found = classify_domain(branch, template)
-                if found:
-                    return found
-        return None
+    if isinstance(value, dict) and len(value) == 1 and "Fn::If" in value:
+        branches = list(if_branches(value))
+        if branches == [value]:
+            return None  # a malformed Fn::If: nothing certain to judge
+        return next((found for branch in branches if (found := classify_domain(branch, template))), None)
     if value is None or isinstance(value, (bool, list)):
         return None
     hard = _Render(template, use_defaults=False)
@@ -438,10 +437,21 @@ def endpoints(template: Template) -> list[Endpoint]:
     return out
 
 
+def nat_addresses(template: Template) -> set[str]:
+    """Elastic IPs that NAT gateways use: egress addresses, not entry points a health check could probe."""
+    from autofix.template import references
+
+    out: set[str] = set()
+    for logical_id, _ in template.resources_of("AWS::EC2::NatGateway"):
+        out |= references(template.properties(logical_id).get("AllocationId"))
+    return {name for name in out if template.type_of(name) == "AWS::EC2::EIP"}
+
+
 def entry_points(template: Template) -> list[str]:
     """Logical ids of every resource a health check could probe (usable by DR002 or not)."""
     types = (*API_TYPES, *LB_TYPES, *CDN_TYPES, *OTHER_ENTRY_TYPES)
-    out = [logical_id for logical_id, _ in template.resources_of(*types)]
+    egress = nat_addresses(template)
+    out = [logical_id for logical_id, _ in template.resources_of(*types) if logical_id not in egress]
     for logical_id, _ in template.resources_of("AWS::Serverless::Function"):
         props = template.properties(logical_id)
         events = props.get("Events")

@@ -10,10 +10,12 @@ that cannot be normalized (``Fn::If``, ``Fn::Select``, ``Fn::ImportValue``...) i
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.intrinsics import if_branches_at
 from autofix.template import Template, getatt_target, ref_target, references, strings_in
 
 BUCKET = "AWS::S3::Bucket"
@@ -43,15 +45,7 @@ ELB_ACCOUNTS = {
 }
 
 
-def unwrap_if(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
-    """(pointer, value) of both branches of an ``Fn::If`` (recursively), or the value itself."""
-    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::If"), list):
-        args = value["Fn::If"]
-        if len(args) == 3:
-            yield from unwrap_if(args[1], f"{pointer}/Fn::If/1")
-            yield from unwrap_if(args[2], f"{pointer}/Fn::If/2")
-        return
-    yield pointer, value
+unwrap_if = if_branches_at  # (pointer, value) of every Fn::If branch, or the value itself
 
 
 def is_novalue(value: Any) -> bool:
@@ -326,8 +320,13 @@ def replica_name(template: Template, source: str, avoid: set[str]) -> Any:
     if not variables(new):
         return new if len(new) <= 63 else None
     if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), list):
-        return {"Fn::Sub": [f"{value['Fn::Sub'][0]}-replica", value["Fn::Sub"][1]]}
-    return {"Fn::Sub": new}
+        result: Any = {"Fn::Sub": [f"{value['Fn::Sub'][0]}-replica", value["Fn::Sub"][1]]}
+    else:
+        result = {"Fn::Sub": new}
+    # bucket names are 3-63 characters for every value the stack can be deployed with
+    from autofix.rules.dr._names import fits
+
+    return result if fits(template, result, 63) else None
 
 
 def names_in_use(template: Template) -> set[str]:
@@ -403,3 +402,56 @@ def kms_key(props: dict[str, Any]) -> tuple[str, Any] | None:
             return ("kms", default.get("KMSMasterKeyID"))
         return ("unknown", None)
     return ("none", None)
+
+
+def _with_noncurrent_expiry(rules: Any) -> tuple[Any, bool]:
+    """The lifecycle ``rules`` with a ``NoncurrentVersionExpiration`` added to every rule that expires
+    current objects (``ExpirationInDays``) but says nothing about noncurrent versions; and whether
+    anything was added.  Once versioning is on, an expired object only becomes noncurrent: without
+    this, the source's retention rule would keep every old version forever."""
+    if not isinstance(rules, list):
+        return rules, False
+    out = []
+    changed = False
+    for rule in rules:
+        if (isinstance(rule, dict) and isinstance(rule.get("ExpirationInDays"), int)
+                and not isinstance(rule.get("ExpirationInDays"), bool)
+                and "NoncurrentVersionExpiration" not in rule and "NoncurrentVersionExpirationInDays" not in rule):
+            rule = {**rule, "NoncurrentVersionExpiration": {"NoncurrentDays": rule["ExpirationInDays"]}}
+            changed = True
+        out.append(rule)
+    return out, changed
+
+
+def data_management(template: Template, source: str, versioning_turned_on: bool,
+                    replica_name: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(properties for the replica bucket, operations on the source) that keep the source's
+    data-management settings on its replica.
+
+    - ``LifecycleConfiguration`` is copied; when versioning is turned on by the fix, rules that
+      expire current objects also expire noncurrent versions after the same number of days, on
+      the source and on the replica;
+    - ``LoggingConfiguration`` is copied with the log prefix extended by the replica's name, so
+      the replica's access logs go to the same log bucket apart from the source's.
+    """
+    props = template.properties(source)
+    extra: dict[str, Any] = {}
+    ops: list[dict[str, Any]] = []
+    lifecycle = props.get("LifecycleConfiguration")
+    if lifecycle is not None:
+        copied = copy.deepcopy(lifecycle)
+        if versioning_turned_on and isinstance(lifecycle, dict):
+            rules, changed = _with_noncurrent_expiry(lifecycle.get("Rules"))
+            if changed:
+                copied = {**copied, "Rules": copy.deepcopy(rules)}
+                ops.append({"op": "replace", "path": template.pointer(
+                    "Resources", source, "Properties", "LifecycleConfiguration", "Rules"), "value": rules})
+        extra["LifecycleConfiguration"] = copied
+    logging = props.get("LoggingConfiguration")
+    if isinstance(logging, dict) and "DestinationBucketName" in logging:
+        copied = copy.deepcopy(logging)
+        prefix = logging.get("LogFilePrefix", "")
+        if isinstance(prefix, str):
+            copied["LogFilePrefix"] = f"{prefix}{replica_name}/"
+        extra["LoggingConfiguration"] = copied
+    return extra, ops

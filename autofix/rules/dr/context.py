@@ -29,15 +29,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from autofix.rules.dr._endpoints import condition_role
+from autofix.rules.dr._s3 import replication_destinations
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
 _REGION_PARAM = re.compile(
     r"^(secondary|failover|standby|dr|disaster_?recovery|replica(tion)?|backup|recovery|passive)_?region(name)?$",
     re.IGNORECASE,
-)
-_SECONDARY_CONDITION = re.compile(
-    r"^(is_?)?(secondary|failover|standby|dr|disaster_?recovery|passive)(_?region)?$", re.IGNORECASE
 )
 
 
@@ -50,31 +49,6 @@ class DrContext:
 def _props(resource: Any) -> dict[str, Any]:
     props = resource.get("Properties") if isinstance(resource, dict) else None
     return props if isinstance(props, dict) else {}
-
-
-def _unwrap_if(value: Any) -> list[Any]:
-    """Both branches of an ``Fn::If`` (recursively), or the value itself."""
-    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::If"), list):
-        args = value["Fn::If"]
-        if len(args) == 3:
-            return _unwrap_if(args[1]) + _unwrap_if(args[2])
-    return [value]
-
-
-def replication_destinations(props: dict[str, Any]) -> list[Any]:
-    """Every ``Destination.Bucket`` value of a bucket's replication rules (through ``Fn::If``)."""
-    out = []
-    for config in _unwrap_if(props.get("ReplicationConfiguration")):
-        if not isinstance(config, dict):
-            continue
-        for rules in _unwrap_if(config.get("Rules")):
-            for rule in rules if isinstance(rules, list) else []:
-                for r in _unwrap_if(rule):
-                    dest = r.get("Destination") if isinstance(r, dict) else None
-                    for d in _unwrap_if(dest):
-                        if isinstance(d, dict) and "Bucket" in d:
-                            out.append(d["Bucket"])
-    return out
 
 
 def _local_reference(template: Template, bucket: Any) -> bool:
@@ -127,14 +101,15 @@ def _decide(template: Template, settings: Settings) -> DrContext:
                 if len(regions) >= 2:
                     return DrContext(True, f"DynamoDB global table {logical_id} with replicas in two regions")
         if kind == "AWS::S3::Bucket":
-            outside = [b for b in replication_destinations(props) if not _local_reference(template, b)]
+            outside = [b for _, b, _ in replication_destinations(template, logical_id)
+                       if not _local_reference(template, b)]
             if outside:
                 return DrContext(True, f"bucket {logical_id} replicates to a bucket named by ARN")
     for name in template.parameters:
         if _REGION_PARAM.match(name):
             return DrContext(True, f"parameter {name} names a secondary region")
     for name, body in template.conditions.items():
-        if _SECONDARY_CONDITION.match(name):
+        if condition_role(name) == "secondary":
             return DrContext(True, f"condition {name} singles out the secondary region")
         if _compares_region_with_secondary(body):
             return DrContext(True, f"condition {name} compares the region with a secondary-region parameter")

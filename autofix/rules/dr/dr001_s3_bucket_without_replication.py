@@ -8,7 +8,7 @@ from typing import Any
 
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.dr import _s3
+from autofix.rules.dr import _names, _regions, _s3
 from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
@@ -56,58 +56,105 @@ class S3BucketWithoutReplication(Rule):
         BucketName: !Sub docs-${EnvironmentSuffix}
     ```
 
-    Use instead:
+    Use instead (the default region layout: one template, deployed in both regions):
     ```yaml
-    DocumentsBucket:
-      Type: AWS::S3::Bucket
-      Properties:
-        BucketName: !Sub docs-${EnvironmentSuffix}
-        VersioningConfiguration:
-          Status: Enabled
-        ReplicationConfiguration:
-          Role: !GetAtt DocumentsReplicationRole.Arn
-          Rules:
-            - Id: ReplicateAll
-              Priority: 1
-              Filter:
-                Prefix: ''
-              Status: Enabled
-              DeleteMarkerReplication:
-                Status: Enabled
-              Destination:
-                Bucket: !GetAtt DocumentsReplicaBucket.Arn
-                ReplicationTime:
+    Parameters:          # added unless the template has them; conditions likewise
+      PrimaryRegion: {Type: String, Default: us-east-1}
+      SecondaryRegion: {Type: String, Default: us-west-2}
+      SecondaryStackDeployed: {Type: String, Default: 'false', AllowedValues: ['false', 'true']}
+    Conditions:
+      IsPrimaryRegion: !Equals [!Ref AWS::Region, !Ref PrimaryRegion]
+      IsSecondaryRegion: !Equals [!Ref AWS::Region, !Ref SecondaryRegion]
+      ReplicateToSecondaryRegion: !And [!Condition IsPrimaryRegion,
+                                       !Equals [!Ref SecondaryStackDeployed, 'true']]
+    Resources:
+      DocumentsBucket:
+        Type: AWS::S3::Bucket
+        Properties:
+          BucketName: !If [IsSecondaryRegion, !Sub 'docs-${EnvironmentSuffix}-${AWS::Region}',
+                           !Sub 'docs-${EnvironmentSuffix}']
+          VersioningConfiguration:
+            Status: Enabled
+          ReplicationConfiguration: !If
+            - ReplicateToSecondaryRegion
+            - Role: !GetAtt DocumentsReplicationRole.Arn
+              Rules:
+                - Id: ReplicateAll
+                  Priority: 1
+                  Filter:
+                    Prefix: ''
                   Status: Enabled
-                  Time:
-                    Minutes: 15
-                Metrics:
-                  Status: Enabled
-                  EventThreshold:
-                    Minutes: 15
-    # + DocumentsReplicaBucket (versioned, same encryption, public access blocked),
-    #   DocumentsReplicationRole (trusted by s3.amazonaws.com) and DocumentsReplicationPolicy
+                  DeleteMarkerReplication:
+                    Status: Enabled
+                  Destination:
+                    Bucket: !Sub arn:${AWS::Partition}:s3:::docs-${EnvironmentSuffix}-replica
+                    ReplicationTime: {Status: Enabled, Time: {Minutes: 15}}
+                    Metrics: {Status: Enabled, EventThreshold: {Minutes: 15}}
+            - !Ref AWS::NoValue
+      DocumentsReplicaBucket:
+        Type: AWS::S3::Bucket
+        Condition: IsSecondaryRegion
+        Properties:
+          BucketName: !Sub docs-${EnvironmentSuffix}-replica
+          # versioned, encrypted like the source, public access blocked, lifecycle and logging
+      # + DocumentsReplicationRole and DocumentsReplicationPolicy (Condition ReplicateToSecondaryRegion)
     ```
 
     ## Fix safety
     Unsafe: it adds billable architecture (a second bucket, replicated storage, Replication
-    Time Control and metrics charges).  The fix turns on versioning on the source if needed,
-    adds a replica bucket (versioned, encrypted like the source, public access blocked, named
-    after the source's `BucketName` plus `-replica`, with the source's `Condition`,
-    `DeletionPolicy` and `UpdateReplacePolicy`), a role trusted by `s3.amazonaws.com` and a
-    separate least-privilege policy (a policy inline in the role would form a circular
-    dependency with the bucket), with `kms:Decrypt`/`kms:Encrypt` on the source's key when it
-    uses SSE-KMS (the key policy must let IAM policies grant its use, as the default key
-    policy does), and one V2 replication rule.
+    Time Control and metrics charges).
 
-    **A CloudFormation stack is single-region: the replica this fix creates lives in the
-    stack's region.**  That protects against deletion and gives a second copy, but not
-    against a regional outage.  For cross-region DR, deploy the destination bucket in the
-    secondary region (for example from the secondary region's stack) and point
-    `Destination.Bucket` at its ARN, typically through a parameter.  When the source is
-    encrypted with SSE-KMS through a key this fix cannot resolve to an ARN (an alias, a
-    parameter, the AWS managed key), or versioning/encryption are conditional, the finding
-    has no fix.  The fix does not gate replication on an `IsPrimary`-style condition:
-    the replica is local to each deployment, so each region's stack protects its own bucket.
+    **Layout.**  A CloudFormation stack lives in one region, so a replica created by the same
+    stack would sit in the primary region and not survive the outage DR exists for (the
+    post-mortem's own fix did exactly that; DR008 reports it).  By default the fix writes one
+    template that is deployed in both regions (the StackSets pattern): parameters
+    `PrimaryRegion` and `SecondaryRegion` and conditions `IsPrimaryRegion` /
+    `IsSecondaryRegion` on `AWS::Region` (the template's own region parameters and conditions
+    are reused; defaults from the `primary-region` / `secondary-region` settings).  The replica
+    bucket exists only in the secondary region, named after the source's `BucketName` plus
+    `-replica` with `${AWS::Region}` replaced by the primary region parameter, so that both
+    regions compute the same name; the primary region replicates to it through an ARN built from
+    that name.  The source keeps its name in the primary region and gets a `-${AWS::Region}`
+    suffix in the secondary region (bucket names are global per partition).  The replication
+    role and policy (no names of their own: IAM names are global) exist only where replication
+    runs.  Every generated name must fit 63 characters for every parameter value: a parameter
+    counts with its `MaxLength` or longest `AllowedValues`, the region parameters with 20; an
+    unbounded naming parameter gets the `MaxLength` that makes the names fit (when its default
+    still fits).
+
+    The finding also names the template's own resources that both deployments would create
+    under one global name (named IAM resources, buckets without the region in their names, Route
+    53 records, zones and health checks, CloudFront, global clusters and tables): they need a
+    condition on the region or the region in their names before the secondary deployment.
+
+    **Deploy order.**  S3 rejects a replication destination that does not exist, so the primary
+    turns replication on only when `SecondaryStackDeployed` is `true`: (1) deploy the stack in
+    the primary region with the defaults; (2) deploy it in the secondary region (this creates
+    the replica buckets); (3) update the primary region's stack with
+    `SecondaryStackDeployed=true`.
+
+    No fix (rather than a wrong one) when the source has a `Condition`, no readable
+    `BucketName` (nothing both regions could agree on), names that cannot fit, or SSE-KMS
+    encryption (the replica in the secondary region needs a key of that region, whose ARN the
+    primary cannot know: use a multi-Region key or pass the ARN as a parameter).
+
+    The same-stack layout (replica in the stack's own region, unconditioned, also for SSE-KMS
+    with `kms:Decrypt`/`kms:Encrypt` statements) stays available by configuration only:
+    `[tool.autofix.dr] layout = "same-stack"`.  It protects against deletion, not against a
+    regional outage.
+
+    In both layouts the replica is versioned, encrypted like the source and blocks public
+    access, keeps the source's `DeletionPolicy` and `UpdateReplacePolicy`, and the policy grants
+    least privilege (a policy inline in the role would form a circular dependency with the
+    bucket); the replication rule is one V2 rule with Replication Time Control.
+
+    The replica keeps the source's data-management settings: its `LifecycleConfiguration` is
+    copied, and when the fix turns versioning on, every rule that expires current objects
+    (`ExpirationInDays`) also gets `NoncurrentVersionExpiration` after the same number of days,
+    on the source and on the replica (with versioning, an expired object only becomes a
+    noncurrent version, which would otherwise be kept forever).  When the source logs access
+    (`LoggingConfiguration`), the replica logs to the same log bucket (in the region layout: the
+    secondary region's deployment of it) under the source's prefix plus the replica's logical id.
 
     ## References
     - [AWS::S3::Bucket ReplicationConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationconfiguration.html)
@@ -135,10 +182,13 @@ class S3BucketWithoutReplication(Rule):
                 continue
             if _s3.has_replication(props or {}):
                 continue
-            yield self._finding(template, logical_id, resource)
+            yield self._finding(template, logical_id, resource, settings)
 
-    def _finding(self, template: Template, logical_id: str, resource: dict[str, Any]) -> Finding:
+    def _finding(self, template: Template, logical_id: str, resource: dict[str, Any],
+                 settings: Settings) -> Finding:
         pointer = template.pointer("Resources", logical_id)
+        if _regions.mode(settings) == "regions":
+            return self._region_finding(template, logical_id, resource, settings)
         ops, why_not, replica = self._operations(template, logical_id, resource)
         if ops is None:
             return self.finding(
@@ -157,6 +207,120 @@ class S3BucketWithoutReplication(Rule):
                               f"with a least-privilege role and Replication Time Control"),
             resource=logical_id,
         )
+
+    def _region_finding(self, template: Template, logical_id: str, resource: dict[str, Any],
+                        settings: Settings) -> Finding:
+        pointer = template.pointer("Resources", logical_id)
+        head = f"{logical_id} holds data in a multi-region DR template but has no ReplicationConfiguration"
+        ops, why_not, replica, notes = self._region_operations(template, logical_id, resource, settings)
+        if ops is None:
+            return self.finding(pointer, f"{head}; no automatic fix because {why_not}", resource=logical_id)
+        return self.finding(
+            pointer,
+            f"{head}; the fix replicates it, in the primary region, to bucket {replica}, which the same template "
+            f"creates only in the secondary region{notes} (deploy the primary region, then the secondary region, "
+            f"then update the primary with SecondaryStackDeployed=true){_regions.twice_note(template, {logical_id})}",
+            fix=self.fix(ops, f"Replicate {logical_id} to {replica} in the secondary region (versioned, encrypted, "
+                              f"public access blocked) with a least-privilege role and Replication Time Control"),
+            resource=logical_id,
+        )
+
+    def _region_operations(self, template: Template, logical_id: str, resource: dict[str, Any],
+                           settings: Settings) -> tuple[list[dict[str, Any]] | None, str, str, str]:
+        props = template.properties(logical_id)
+        base = template.pointer("Resources", logical_id, "Properties")
+        if "Condition" in resource:
+            return None, ("the bucket has a Condition: decide by hand which region's deployment replicates "
+                          "it"), "", ""
+        if not isinstance(resource.get("Properties"), dict):
+            return None, "the bucket has no name to derive the secondary region's bucket name from", "", ""
+        if props.get("ObjectLockEnabled") not in (None, False, "false"):
+            return None, "Object Lock buckets need a replica with Object Lock and extra permissions", "", ""
+        ops: list[dict[str, Any]] = []
+        versioning = props.get("VersioningConfiguration")
+        if versioning is None:
+            ops.append({"op": "add", "path": f"{base}/VersioningConfiguration",
+                        "value": fragment(PATCHES, "versioning")})
+        elif not isinstance(versioning, dict) or not isinstance(versioning.get("Status"), str):
+            return None, "its VersioningConfiguration is conditional or not a literal", "", ""
+        elif versioning["Status"] != "Enabled":
+            ops.append({"op": "replace", "path": f"{base}/VersioningConfiguration/Status", "value": "Enabled"})
+        kind, _ = _s3.kms_key(props)
+        if kind == "unknown":
+            return None, "its encryption is conditional or not SSE-S3/SSE-KMS", "", ""
+        if kind == "kms":
+            return None, ("it uses SSE-KMS: the replica in the secondary region needs a key of that region, "
+                          "whose ARN the primary region cannot know; create a multi-Region key or pass the "
+                          "secondary key's ARN as a parameter and add the replication by hand"), "", ""
+        names = _regions.layout(template, settings)
+        text = _s3.normalize(props.get("BucketName")) if "BucketName" in props else None
+        if not text:
+            return None, ("it has no BucketName (or one this rule cannot read): the secondary region's "
+                          "bucket is named after it, so the primary region can name its destination"), "", ""
+        name = text.replace("${AWS::Region}", "${" + names.primary + "}") + "-replica"
+        variables = _s3.variables(name)
+        if any("." in v or v in template.resources for v in variables) or name in _s3.names_in_use(template):
+            return None, f"the replica name {name} would not be the same in both regions", "", ""
+        known = {names.primary: _regions.REGION_MAX, names.secondary: _regions.REGION_MAX}
+        # the same name in both regions would collide: the secondary deployment gets its own name
+        # (the primary's is kept, so a deployed bucket is not replaced)
+        own = text + "-${AWS::Region}"
+        rename = "${AWS::Region}" not in text and "${" + names.secondary + "}" not in text
+        bounds = _names.bounds_to_add(template, name, 63, known)
+        if bounds is not None and rename:
+            bounds = _names.bounds_to_add(template, own, 63, known)  # own is the longer name
+            bounds = bounds if bounds is not None and _names.bounds_to_add(
+                template, name, 63, {**known, **bounds}) == {} else None
+        if bounds is None:
+            return None, (f"the replica name {name}" + (f" or {own}" if rename else "") +
+                          " can exceed S3's 63 characters for some parameter values"), "", ""
+        for param, limit in bounds.items():
+            ops.append({"op": "add", "path": template.pointer("Parameters", param, "MaxLength"), "value": limit})
+        notes = ""
+        if bounds:
+            notes = "; " + ", ".join(f"{p} gets MaxLength {n}" for p, n in bounds.items()) + \
+                " so that the names fit 63 characters"
+        if rename:
+            ops.append({"op": "replace", "path": f"{base}/BucketName", "value": {
+                "Fn::If": [names.is_secondary, {"Fn::Sub": own}, copy.deepcopy(props["BucketName"])]}})
+            notes += (f"; in the secondary region {logical_id} itself is named {own} (bucket names are global; "
+                      f"the primary's name is kept)")
+        bucket_name: Any = {"Fn::Sub": name} if variables else name
+        arn = {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + name}
+        objects = {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + name + "/*"}
+        rules = _s3.encryption_rules(props) or fragment(PATCHES, "default_encryption_rules")
+        replica, role, policy = _s3.replica_ids(template, logical_id, set())
+        bucket = fragment(PATCHES, "replica_bucket", EncryptionRules=copy.deepcopy(rules))
+        bucket["Properties"] = {"BucketName": bucket_name, **bucket["Properties"]}
+        turned_on = versioning is None or versioning.get("Status") != "Enabled"
+        kept, source_ops = _s3.data_management(template, logical_id, turned_on, replica)
+        bucket["Properties"].update(kept)
+        role_resource = fragment(PATCHES, "replication_role")
+        policy_resource = fragment(PATCHES, "replication_policy", PolicyName=f"{logical_id}Replication",
+                                   Role=role, Source=logical_id, Replica=replica)
+        for statement in policy_resource["Properties"]["PolicyDocument"]["Statement"]:
+            if statement.get("Sid") == "WriteReplicas":
+                statement["Resource"] = objects
+        config = fragment(PATCHES, "replication_configuration", Role=role, RuleId="ReplicateAll",
+                          Replica=replica)
+        config["Rules"][0]["Destination"]["Bucket"] = arn
+        ops.append({"op": "add", "path": f"{base}/ReplicationConfiguration",
+                    "value": {"Fn::If": [names.replicate, config, {"Ref": "AWS::NoValue"}]}})
+        ops.extend(source_ops)
+        kept_attributes = {k: copy.deepcopy(resource[k]) for k in ("DeletionPolicy", "UpdateReplacePolicy")
+                           if k in resource}
+        new_resources = [
+            (replica, {"Type": bucket["Type"], "Condition": names.is_secondary, **kept_attributes,
+                       "Properties": bucket["Properties"]}),
+            (role, {"Type": role_resource["Type"], "Condition": names.replicate,
+                    "Properties": role_resource["Properties"]}),
+            (policy, {"Type": policy_resource["Type"], "Condition": names.replicate,
+                      "Properties": policy_resource["Properties"]}),
+        ]
+        ops = names.operations + ops
+        for new_id, new in new_resources:
+            ops.append({"op": "add", "path": template.pointer("Resources", new_id), "value": new})
+        return ops, "", replica, notes
 
     def _operations(self, template: Template, logical_id: str,
                     resource: dict[str, Any]) -> tuple[list[dict[str, Any]] | None, str, str]:
@@ -190,6 +354,10 @@ class S3BucketWithoutReplication(Rule):
         name = _s3.replica_name(template, logical_id, _s3.names_in_use(template))
         if name is not None:
             bucket["Properties"] = {"BucketName": name, **bucket["Properties"]}
+        turned_on = versioning is None or versioning.get("Status") != "Enabled"
+        kept, source_ops = _s3.data_management(template, logical_id, turned_on, replica)
+        bucket["Properties"].update(kept)
+        ops.extend(source_ops)
         role_resource = fragment(PATCHES, "replication_role")
         policy_resource = fragment(PATCHES, "replication_policy", PolicyName=f"{logical_id}Replication",
                                    Role=role, Source=logical_id, Replica=replica)

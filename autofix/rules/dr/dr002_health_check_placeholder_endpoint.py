@@ -14,6 +14,15 @@ from autofix.rules.dr._endpoints import (
     endpoints,
     health_checks,
     role,
+    shown,
+)
+from autofix.rules.dr._records import (
+    Record,
+    Serves,
+    guarded_records,
+    private_zone,
+    retarget_operations,
+    serves,
 )
 from autofix.settings import Settings
 from autofix.template import Template, ref_target
@@ -30,15 +39,7 @@ def choose_endpoint(template: Template, check: HealthCheck, found: list[Endpoint
     before CloudFront; among equals an exact role match wins, otherwise the choice is ambiguous.
     """
     wanted = role(template, check.logical_id)
-    condition = condition_of(template, check.logical_id)
-    usable = []
-    for endpoint in found:
-        if condition_of(template, endpoint.logical_id) not in (None, condition):
-            continue
-        side = role(template, endpoint.logical_id)
-        if (side == "secondary") != (wanted == "secondary"):
-            continue
-        usable.append(endpoint)
+    usable = [endpoint for endpoint in found if fits(template, check, endpoint.logical_id)]
     if not usable:
         return None
     tier = min(e.tier for e in usable)
@@ -47,6 +48,90 @@ def choose_endpoint(template: Template, check: HealthCheck, found: list[Endpoint
         exact = [e for e in usable if role(template, e.logical_id) == wanted]
         usable = exact or usable
     return usable[0] if len(usable) == 1 else None
+
+
+def fits(template: Template, check: HealthCheck, logical_id: str) -> bool:
+    """``logical_id`` exists whenever ``check`` does and is on the check's side (secondary or not)."""
+    if condition_of(template, logical_id) not in (None, condition_of(template, check.logical_id)):
+        return False
+    return (role(template, logical_id) == "secondary") == (role(template, check.logical_id) == "secondary")
+
+
+def private_reason(template: Template, record: Record, served: Serves) -> str:
+    zone = private_zone(template, record)
+    where = f" in private hosted zone {zone}" if zone else ""
+    return (f"record {record.label} answers with private address(es) {served.shown}{where}; Route 53 health "
+            f"checkers run outside the VPC and cannot reach private addresses, so no endpoint probe can guard "
+            f"this record: base the check on a CloudWatch alarm that watches the primary (Type "
+            f"CLOUDWATCH_METRIC with AlarmIdentifier)")
+
+
+def _cannot_serve(template: Template, record: Record, served: Serves, endpoint: Endpoint) -> str:
+    name = shown(record.props.get("Name"))
+    dead = (f"aiming only the check at {endpoint.kind} {endpoint.logical_id} would turn it healthy while the "
+            f"record keeps answering with {served.shown}, and Route 53 would never fail over")
+    if endpoint.tier == 0:
+        why = (f"an execute-api hostname cannot be served under the record's name {name} without an API "
+               f"Gateway custom domain name (certificate and API mapping)")
+    elif endpoint.tier == 2:
+        why = (f"CloudFront serves only the names listed in the distribution's Aliases, with a matching "
+               f"certificate, and {name} is not one of them")
+    else:
+        why = f"a {record.props.get('Type')!s} record cannot alias a load balancer"
+    return f"record {record.label} answers with {served.shown}; {why}; {dead}"
+
+
+def plan_records(template: Template, check: HealthCheck, chosen: Endpoint | None,
+                 found: list[Endpoint]) -> tuple[Endpoint | None, list[dict[str, Any]], str | None]:
+    """The endpoint to aim ``check`` at, the operations that make its records serve it, or why there is none.
+
+    A health check must probe what the records it guards serve.  Records that already serve
+    a resource of the template decide the endpoint; records that answer with a placeholder are
+    retargeted with the check when the endpoint is a load balancer (an alias or CNAME record
+    can serve it under any name).  Anything else gets no fix: a reason is returned instead.
+    """
+    records = guarded_records(template, check.logical_id)
+    if not records:
+        return chosen, [], None
+    served = [(record, serves(template, record)) for record in records]
+    for record, what in served:
+        if what.kind == "private":
+            return None, [], private_reason(template, record, what)
+    targets = {what.resource for _, what in served if what.kind == "resource"}
+    endpoint = chosen
+    if len(targets) > 1:
+        return None, [], (f"the records it guards serve different resources ({', '.join(sorted(map(str, targets)))}), "
+                          f"which one check cannot probe")
+    if targets:
+        target = targets.pop()
+        assert target is not None
+        matches = [e for e in found if e.logical_id == target]
+        record = next(r for r, what in served if what.resource == target)
+        if not matches:
+            return None, [], (f"record {record.label} serves {target}, which is not an API, load balancer or "
+                              f"CloudFront distribution this rule can aim the check at; aim the check at what the "
+                              f"record serves")
+        if not fits(template, check, target):
+            return None, [], (f"record {record.label} serves {target}, which belongs to the other side or exists "
+                              f"under another condition than the check; a check and the record it guards must "
+                              f"watch the same side: fix the record or the check by hand")
+        endpoint = matches[0]
+    if endpoint is None:
+        return None, [], None
+    ops: list[dict[str, Any]] = []
+    for record, what in served:
+        if what.kind == "resource":
+            continue
+        if what.kind != "placeholder":
+            return None, [], (f"record {record.label} answers with {what.shown}, not with {endpoint.kind} "
+                              f"{endpoint.logical_id}: a check aimed there would turn healthy while the record "
+                              f"keeps answering with {what.shown}, and Route 53 would never fail over; aim the "
+                              f"check at what the record serves, or point both at one endpoint")
+        more = retarget_operations(template, record, endpoint)
+        if more is None:
+            return None, [], _cannot_serve(template, record, what, endpoint)
+        ops.extend(more)
+    return endpoint, ops, None
 
 
 def _path(endpoint: Endpoint, existing: Any) -> Any:
@@ -125,6 +210,31 @@ class HealthCheckPlaceholderEndpoint(Rule):
       path, or its target group's `HealthCheckPath`;
     - otherwise a CloudFront distribution: `!GetAtt Distribution.DomainName`, HTTPS 443.
 
+    A health check must probe what the records it guards serve (records of the template whose
+    `HealthCheckId` is the check's `Ref` or `!GetAtt Check.HealthCheckId`, in a `RecordSet` or a
+    `RecordSetGroup`): Route53 answers with a failover record while its check is healthy, so a
+    check aimed at a working endpoint in front of a record that still answers with a dead address
+    turns green and Route53 never fails over.  Therefore:
+
+    - a record that serves a resource of the template (`AliasTarget` or `ResourceRecords` built
+      from it) decides the endpoint the check is aimed at;
+    - a record that answers with a placeholder (a placeholder domain, a documentation, loopback
+      or unspecified address) is retargeted together with the check when the endpoint is a load
+      balancer: an `A` record becomes an alias record (`AliasTarget` with `!GetAtt Lb.DNSName`,
+      `!GetAtt Lb.CanonicalHostedZoneID` and `EvaluateTargetHealth: true`; `ResourceRecords`
+      and `TTL` removed), a `CNAME` keeps its type (so it still matches its SECONDARY twin) and
+      answers with `!GetAtt Lb.DNSName`;
+    - no fix when the endpoint is an API (an `execute-api` hostname is not served under the
+      record's name without an API Gateway custom domain name, certificate and API mapping) or
+      a CloudFront distribution (it serves only the names in its `Aliases`), when a record
+      answers with a real name or address outside the template, with records that serve
+      different resources, or with private addresses (Route53 health checkers run outside the
+      VPC: a failover record in a private hosted zone needs a health check based on a
+      CloudWatch alarm, `Type: CLOUDWATCH_METRIC`).  The finding says why.
+
+    A check that guards no record of this template (its record lives in another stack, or it
+    only feeds an alarm) is aimed at the endpoint as below.
+
     A secondary-side check (by condition or name) is only aimed at a secondary-side endpoint,
     others never are; the endpoint must carry no condition or the check's own.  When there is
     no such endpoint, or more than one of the same kind, the finding is reported without a fix;
@@ -141,6 +251,9 @@ class HealthCheckPlaceholderEndpoint(Rule):
     - [Invoking a REST API (the stage is part of the path)](https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-call-api.html)
     - [HTTP API stages ($default is served from the base URL)](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-stages.html)
     - [RFC 2606: reserved top level DNS names](https://www.rfc-editor.org/rfc/rfc2606)
+    - [Configuring failover in a private hosted zone](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-private-hosted-zones.html)
+    - [Custom domain names for REST APIs](https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html)
+    - [Routing traffic to an ELB load balancer (alias records)](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-to-elb-load-balancer.html)
     """
 
     id = "DR002"
@@ -179,7 +292,11 @@ class HealthCheckPlaceholderEndpoint(Rule):
             if "IPAddress" in check.config or (isinstance(domain, dict) and "Fn::If" in domain):
                 yield self.finding(pointer, f"{what}; aim it at a real endpoint", resource=check.logical_id)
                 continue
-            endpoint = choose_endpoint(template, check, found)
+            endpoint, record_ops, reason = plan_records(template, check, choose_endpoint(template, check, found),
+                                                        found)
+            if reason is not None:
+                yield self.finding(pointer, f"{what}; {reason}", resource=check.logical_id)
+                continue
             if endpoint is None:
                 side = "secondary-side " if role(template, check.logical_id) == "secondary" else ""
                 yield self.finding(
@@ -189,10 +306,13 @@ class HealthCheckPlaceholderEndpoint(Rule):
                     resource=check.logical_id)
                 continue
             ops, summary = self._operations(check, endpoint)
+            retargeted = sorted({op["path"].split("/")[2] for op in record_ops})
+            also = f", and point record {', '.join(retargeted)} at it" if retargeted else ""
             yield self.finding(
                 pointer,
-                f"{what}; aim it at {endpoint.kind} {endpoint.logical_id} ({summary})",
-                fix=self.fix(ops, f"Aim {check.logical_id} at {endpoint.kind} {endpoint.logical_id} ({summary})"),
+                f"{what}; aim it at {endpoint.kind} {endpoint.logical_id} ({summary}){also}",
+                fix=self.fix(ops + record_ops,
+                             f"Aim {check.logical_id} at {endpoint.kind} {endpoint.logical_id} ({summary}){also}"),
                 resource=check.logical_id,
             )
 

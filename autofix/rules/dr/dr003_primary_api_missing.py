@@ -13,6 +13,7 @@ from autofix.rules.dr._endpoints import (
     CDN_TYPES,
     LB_TYPES,
     OTHER_ENTRY_TYPES,
+    SECONDARY_WORDS,
     apis,
     condition_of,
     condition_role,
@@ -23,12 +24,14 @@ from autofix.rules.dr._endpoints import (
     role,
     words,
 )
+from autofix.rules.dr._records import guarded_records, serves
 from autofix.rules.dr.context import dr_context
+from autofix.rules.dr.dr002_health_check_placeholder_endpoint import private_reason
 from autofix.settings import Settings
 from autofix.template import Template
 
 PATCHES = "DR003-primary-api-missing"
-_SECONDARY_WORD = re.compile(r"(?<![A-Za-z])((?i:secondary|standby|failover|passive|dr))(?![a-z])")
+_SECONDARY_WORD = re.compile(rf"(?<![A-Za-z])((?i:{'|'.join(sorted(SECONDARY_WORDS))}))(?![a-z])")
 _SUFFIX_PARAM = re.compile(r"^(environment_?suffix|env_?suffix|suffix)$", re.IGNORECASE)
 _ENV_PARAM = re.compile(r"^(environment|env|stage)(_?name)?$", re.IGNORECASE)
 #: (fragment, logical id suffix) of the resources added, in the order they are written.
@@ -101,6 +104,8 @@ class PrimaryApiMissing(Rule):
       also holds the primary side (a placeholder health check, a `Primary*` resource or a
       primary condition).
 
+    A NAT gateway's Elastic IP is an egress address, not an entry point: it does not count.
+
     A health check whose domain comes from a resource already has something to probe; one
     whose domain comes from a parameter without a default is wired from outside (split
     stacks, the entry point lives in another stack); neither is reported.  Failover records
@@ -143,7 +148,18 @@ class PrimaryApiMissing(Rule):
     Unsafe: it adds billable architecture (an API, a Lambda function, an IAM role).  The new
     API only answers `GET /health` with `200 {"status": "healthy"}`: it gives the health check
     a real target, and the author still has to route the application behind it.  On the next
-    round of the fix loop DR002 aims the placeholder health check at it.
+    round of the fix loop DR002 aims the placeholder health check at it.  A stub `/health`
+    that checks nothing proves little: it reports that API Gateway and Lambda answer in the
+    region, not that the application, its database or its dependencies work.  Replace the
+    handler with one that checks what the service needs.
+
+    No fix when a placeholder health check guards a Route53 record of this template (failover,
+    latency...): the added API's `execute-api` hostname cannot be served under the record's name
+    without an API Gateway custom domain name and certificate, so aiming the check at it would
+    turn the check healthy while the record keeps answering with its dead address, and Route53
+    would never fail over.  The finding names the record; when it answers with private
+    addresses (a private hosted zone), it says that Route53 health checkers cannot reach them and
+    that such records need a health check based on a CloudWatch alarm (`CLOUDWATCH_METRIC`).
 
     Names follow the template: the secondary API's logical id and `Name` with the side swapped
     (`SecondaryTransactionApi` -> `PrimaryTransactionApi`), or `PrimaryApi` with a
@@ -160,6 +176,7 @@ class PrimaryApiMissing(Rule):
     - [AWS::ApiGatewayV2::Route](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-route.html)
     - [Lambda runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html)
     - [Creating Route53 health checks](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating.html)
+    - [Configuring failover in a private hosted zone](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-private-hosted-zones.html)
     """
 
     id = "DR003"
@@ -180,6 +197,14 @@ class PrimaryApiMissing(Rule):
             if not checks:
                 return
             check = checks[0]
+            blocked = self._blocked(template, checks)
+            if blocked:
+                yield self.finding(
+                    f"{check.pointer}/FullyQualifiedDomainName",
+                    f"health check {check.logical_id} probes {check.placeholder.shown} but this DR template has no "
+                    f"API, load balancer or CloudFront distribution for it to probe; {blocked}",
+                    resource=check.logical_id)
+                return
             api_id = template.unique_id("PrimaryApi")
             ops = self._operations(template, api_id, default_name(template, api_id),
                                    condition_of(template, check.logical_id), [])
@@ -200,7 +225,7 @@ class PrimaryApiMissing(Rule):
         source = secondary[0]
         parts = words(source)
         for i, word in enumerate(parts):
-            if word.lower() in ("secondary", "standby", "failover", "passive", "dr"):
+            if word.lower() in SECONDARY_WORDS:
                 parts[i] = "Primary"
                 break
         else:
@@ -220,8 +245,15 @@ class PrimaryApiMissing(Rule):
                 else:
                     extra.append({"op": "add", "path": "/Conditions", "value": {primary: value}})
             condition = primary
-        ops = self._operations(template, api_id, name, condition, extra)
         where = f" (condition {condition})" if condition else ""
+        blocked = self._blocked(template, checks)
+        if blocked:
+            yield self.finding(
+                template.pointer("Resources", source),
+                f"secondary API {source} has no primary counterpart in this DR template; {blocked}",
+                resource=source)
+            return
+        ops = self._operations(template, api_id, name, condition, extra)
         yield self.finding(
             template.pointer("Resources", source),
             f"secondary API {source} has no primary counterpart in this DR template; add HTTP API {api_id}{where} "
@@ -229,6 +261,22 @@ class PrimaryApiMissing(Rule):
             fix=self.fix(ops, f"Add primary HTTP API {api_id} with a $default stage, a GET /health route and its "
                               f"Lambda health handler"),
             resource=source)
+
+    @staticmethod
+    def _blocked(template: Template, checks: list[Any]) -> str | None:
+        """Why an added API must not be offered: a placeholder check guards records that could not serve it."""
+        for check in checks:
+            for record in guarded_records(template, check.logical_id):
+                served = serves(template, record)
+                if served.kind == "private":
+                    return private_reason(template, record, served)
+                return (f"health check {check.logical_id} guards record {record.label}, which answers with "
+                        f"{served.shown}; an added API's execute-api hostname cannot be served under the "
+                        f"record's name without an API Gateway custom domain name and certificate, so a check "
+                        f"aimed at it would turn healthy while the record keeps answering with {served.shown}, "
+                        f"and Route 53 would never fail over: give the primary an entry point the record "
+                        f"serves (for example a load balancer the record aliases)")
+        return None
 
     def _operations(self, template: Template, api_id: str, name: Any, condition: str | None,
                     extra: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.dr import _regions
+from autofix.rules.dr._names import bounds_to_add, fits, max_length
 from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target, strings_in
@@ -18,8 +21,9 @@ AURORA_ENGINES = ("aurora", "aurora-mysql", "aurora-postgresql")
 GLOBAL_MODES = ("provisioned",)
 #: Properties that restore or clone a cluster: such a cluster is not created by CreateDBCluster.
 RESTORE_PROPERTIES = ("SnapshotIdentifier", "SourceDBClusterIdentifier", "RestoreType", "SourceDbClusterResourceId")
-#: Copied from the cluster to the new global cluster when the cluster sets them.
-COPIED = ("EngineVersion", "StorageEncrypted", "DeletionProtection")
+#: Copied from the cluster to the new global cluster when the cluster sets them (Engine,
+#: EngineVersion and StorageEncrypted are inherited from the source cluster and must not be given).
+COPIED = ("DeletionProtection",)
 SUFFIX = "-global"
 MAX_IDENTIFIER = 63
 
@@ -113,6 +117,20 @@ def _orphan_global_clusters(template: Template) -> list[str]:
     return orphans
 
 
+_ENV_PARAM = re.compile(r"^(environment_?suffix|env_?suffix|suffix|environment|env|stage)(_?name)?$", re.IGNORECASE)
+
+
+def _normalize(value: Any) -> str | None:
+    from autofix.rules.dr._s3 import normalize
+
+    return normalize(value)
+
+
+def _shown_length(template: Template, identifier: Any) -> str:
+    length = max_length(template, identifier)
+    return f"the name (up to {length} characters)" if length else "the name (unbounded)"
+
+
 class AuroraClusterNotGlobal(Rule):
     """## What it does
     In a multi-region disaster-recovery template (see the DR context: failover records, global
@@ -149,30 +167,43 @@ class AuroraClusterNotGlobal(Rule):
       Type: AWS::RDS::GlobalCluster
       Properties:
         GlobalClusterIdentifier: !Sub orders-${EnvironmentSuffix}-global
-        Engine: aurora-postgresql
-        EngineVersion: '15.4'
-        StorageEncrypted: true
-    AuroraCluster:
-      Type: AWS::RDS::DBCluster
-      Properties:
-        DBClusterIdentifier: !Sub orders-${EnvironmentSuffix}
-        Engine: aurora-postgresql
-        EngineVersion: '15.4'
-        StorageEncrypted: true
-        GlobalClusterIdentifier: !Ref AuroraGlobalCluster
+        SourceDBClusterIdentifier: !GetAtt AuroraCluster.DBClusterArn
     ```
 
-    The global cluster is created empty (engine, version and encryption copied from the cluster,
-    its `Condition` too) and the cluster joins it as primary; the global cluster names no
-    `SourceDBClusterIdentifier`, so the two resources do not refer to each other.  Its identifier
-    is the cluster's `DBClusterIdentifier` expression plus `-global`, or
-    `${AWS::StackName}-<cluster>-global` when the cluster has no name.
+    The global cluster names the cluster as its primary through `SourceDBClusterIdentifier`, as
+    the CloudFormation documentation defines a global database around a cluster; this also works
+    for a cluster that a deployed stack already created (CreateGlobalCluster with a source
+    cluster), where joining an empty global cluster through the cluster's
+    `GlobalClusterIdentifier` does not.  The cluster itself is unchanged.  Engine, engine version
+    and storage encryption are inherited from the source cluster and are not written (AWS rejects
+    them next to `SourceDBClusterIdentifier`), so a deprecated `EngineVersion` is never copied
+    into a new resource.  `DeletionProtection` and the cluster's `Condition` are copied.
 
-    A CloudFormation stack is single-region: this stack creates the global database and its
-    primary cluster in the region it is deployed to.  The secondary cluster must be created by a
-    stack deployed in the secondary region, with `GlobalClusterIdentifier` set to this global
-    cluster's identifier and without `MasterUsername`, `MasterUserPassword` or `DatabaseName`
-    (a secondary inherits them).  Nothing is replicated until that stack exists.
+    The identifier is the cluster's `DBClusterIdentifier` expression plus `-global` (a literal is
+    shortened to fit).  It must fit 63 characters for every value the stack can be deployed with:
+    the longest value of each parameter is its `MaxLength` or its longest `AllowedValues`, and a
+    stack name can be 128 characters.  When the worst case does not fit, or nothing bounds it
+    (a parameter without `MaxLength`, `${AWS::StackName}`, a cluster without a name), the
+    identifier is left to CloudFormation and the finding says so.
+
+    **Layout.**  A CloudFormation stack lives in one region.  By default the fix writes one
+    template deployed in both regions (see DR001 for the parameters and conditions it adds or
+    reuses): the global cluster exists only in the primary region (`Condition:
+    IsPrimaryRegion`), with the cluster as its source, so the global cluster and the writer
+    live there; in the secondary region the same cluster resource joins the global cluster by
+    identifier (`GlobalClusterIdentifier: !If [IsSecondaryRegion, <identifier>,
+    !Ref AWS::NoValue]`) without `MasterUsername`, `MasterUserPassword` or `DatabaseName`
+    (each becomes `!If [IsSecondaryRegion, !Ref AWS::NoValue, <value>]`: a secondary inherits
+    them), and an encrypted cluster without `KmsKeyId` gets `alias/aws/rds` there (an encrypted
+    cross-region member needs a key of its own region).  Both regions must compute the same
+    identifier: `${AWS::Region}` in it becomes the primary region parameter, a cluster without
+    `DBClusterIdentifier` is named after an environment parameter, and a naming parameter gets
+    the `MaxLength` that keeps it within 63 characters.  Deploy the primary region first (it
+    creates the global cluster), then the secondary region.  No fix in this layout when the
+    cluster has a `Condition`, a literal `KmsKeyId` ARN (one region's key), no usable name, or
+    when the template already defines a member-less global cluster (it would be created in
+    both regions).  `[tool.autofix.dr] layout = "same-stack"` keeps the single-region fix,
+    in which the secondary cluster belongs to a stack of the secondary region.
 
     ## Fix safety
     Unsafe: it adds billable architecture (a global database, and the secondary cluster it
@@ -180,14 +211,22 @@ class AuroraClusterNotGlobal(Rule):
     cluster: burstable `db.t*` instance classes are rejected (DR007 then fixes the cluster's
     instances, in the next round of the fix loop), and managing the master password with
     Secrets Manager (`ManageMasterUserPassword`) is not supported for clusters in a global
-    database: such a cluster is reported without a fix; switch it to `MasterUserPassword` from a
-    Secrets Manager dynamic reference first.  The primary keeps its `MasterUsername` and password.
+    database.  For such a cluster the fix first adds a generated `AWS::SecretsManager::Secret`
+    (`{"username": <MasterUsername>}` plus a 32-character `password`; the managed secret's
+    `KmsKeyId` is kept), removes `ManageMasterUserPassword` and `MasterUserSecret`, and sets
+    `MasterUserPassword` to the dynamic reference
+    `{{resolve:secretsmanager:${Secret}:SecretString:password}}`; then the global cluster is
+    added.  On a deployed cluster this rotates the master password to the new secret: update
+    the applications that read the managed secret.  When the user name is neither a literal nor
+    a parameter, the finding has no fix.  A cluster that joins a member-less global cluster of
+    the template keeps its `MasterUsername` and password.
 
     ## References
     - [AWS::RDS::GlobalCluster](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-globalcluster.html)
     - [AWS::RDS::DBCluster GlobalClusterIdentifier](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-globalclusteridentifier)
     - [CreateGlobalCluster](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateGlobalCluster.html)
     - [Aurora global database requirements](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.configuration.requirements.html)
+    - [Secrets Manager dynamic references](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html)
     - [Secrets Manager integration limitations](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html#rds-secrets-manager-limitations)
     """
 
@@ -211,7 +250,7 @@ class AuroraClusterNotGlobal(Rule):
         taken: set[str] = set()
         for cluster_id in candidates:
             join = self._orphan_for(template, cluster_id, orphans) if len(candidates) == 1 else None
-            yield self._finding(template, cluster_id, context.reason, len(candidates) == 1, taken, join)
+            yield self._finding(template, cluster_id, context.reason, len(candidates) == 1, taken, join, settings)
 
     @staticmethod
     def _orphan_for(template: Template, cluster_id: str, orphans: list[str]) -> str | None:
@@ -241,20 +280,33 @@ class AuroraClusterNotGlobal(Rule):
         return not (isinstance(name, str) and name in global_sources)
 
     def _finding(self, template: Template, cluster_id: str, reason: str, only: bool,
-                 taken: set[str], join: str | None = None) -> Finding:
+                 taken: set[str], join: str | None = None, settings: Settings | None = None) -> Finding:
         resource = template.resources[cluster_id]
         props = template.properties(cluster_id)
         pointer = template.pointer("Resources", cluster_id)
-        managed = props.get("ManageMasterUserPassword")
-        if managed is not None and not _is_false(managed):
+        regions = settings is not None and _regions.mode(settings) == "regions"
+        head = (f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but not part of a "
+                f"global database")
+        if regions and join is not None:
             return self.finding(
                 pointer,
-                f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but not part "
-                f"of a global database; it manages its master password with Secrets Manager "
-                f"(ManageMasterUserPassword), which global database members do not support: switch to "
-                f"MasterUserPassword from a Secrets Manager dynamic reference, then join a global cluster",
-                resource=cluster_id,
-            )
+                f"{head}; global cluster {join} of this template has no member, but it would be created in every "
+                f"region the template is deployed to: give it a condition on the primary region and join "
+                f"{cluster_id} to it by hand (as primary there, by identifier in the secondary region)",
+                resource=cluster_id)
+        managed = props.get("ManageMasterUserPassword")
+        secret_ops: list[dict[str, Any]] = []
+        if managed is not None and not _is_false(managed):
+            secret_ops = self._secret_operations(template, cluster_id, taken)
+            if not secret_ops or join is not None:
+                return self.finding(
+                    pointer,
+                    f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but not part "
+                    f"of a global database; it manages its master password with Secrets Manager "
+                    f"(ManageMasterUserPassword), which global database members do not support: switch to "
+                    f"MasterUserPassword from a Secrets Manager dynamic reference, then join a global cluster",
+                    resource=cluster_id,
+                )
         if join is not None:
             path = template.pointer("Resources", cluster_id, "Properties", "GlobalClusterIdentifier")
             return self.finding(
@@ -268,23 +320,149 @@ class AuroraClusterNotGlobal(Rule):
             )
         global_id = template.unique_id("AuroraGlobalCluster" if only else f"{cluster_id}Global", taken)
         taken.add(global_id)
+        if regions:
+            assert settings is not None
+            return self._region_finding(template, settings, cluster_id, global_id, head, secret_ops)
         identifier = global_identifier(cluster_id, props.get("DBClusterIdentifier"))
-        new = fragment(PATCHES, "global_cluster", GlobalClusterIdentifier=identifier, Engine=props["Engine"])
+        body = fragment(PATCHES, "global_cluster", Cluster=cluster_id)["Properties"]
+        named = fits(template, identifier, MAX_IDENTIFIER)
+        properties = {"GlobalClusterIdentifier": identifier, **body} if named else body
         for key in COPIED:
             if key in props:
-                new["Properties"][key] = props[key]
+                properties[key] = props[key]
+        new: dict[str, Any] = {"Type": "AWS::RDS::GlobalCluster"}
         if "Condition" in resource:
-            new = {"Type": new["Type"], "Condition": resource["Condition"], "Properties": new["Properties"]}
-        ops = [
-            {"op": "add", "path": template.pointer("Resources", global_id), "value": new},
-            {"op": "add", "path": template.pointer("Resources", cluster_id, "Properties", "GlobalClusterIdentifier"),
-             "value": fragment(PATCHES, "member_reference", GlobalCluster=global_id)},
-        ]
+            new["Condition"] = resource["Condition"]
+        new["Properties"] = properties
+        ops = [*secret_ops, {"op": "add", "path": template.pointer("Resources", global_id), "value": new}]
+        unnamed = "" if named else (
+            f"; its identifier is left to CloudFormation, since {_shown_length(template, identifier)} could "
+            f"exceed the {MAX_IDENTIFIER}-character limit")
+        secret = (f"; first replace ManageMasterUserPassword, which global database members do not support, "
+                  f"with a generated Secrets Manager secret {ops[0]['path'].rsplit('/', 1)[1]} read through a "
+                  f"dynamic reference" if secret_ops else "")
         return self.finding(
             pointer,
             f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but not part of a "
-            f"global database; add AWS::RDS::GlobalCluster {global_id} with this cluster as its primary "
-            f"(a stack in the secondary region must then add the secondary cluster)",
-            fix=self.fix(ops, f"Add global cluster {global_id} and make {cluster_id} its primary"),
+            f"global database; add AWS::RDS::GlobalCluster {global_id} with this cluster as its source "
+            f"(primary){secret}{unnamed} (a stack in the secondary region must then add the secondary cluster)",
+            fix=self.fix(ops, f"Add global cluster {global_id} with {cluster_id} as its primary"
+                              + (" and a generated master secret" if secret_ops else "")),
             resource=cluster_id,
         )
+
+    def _region_finding(self, template: Template, settings: Settings, cluster_id: str, global_id: str,
+                        head: str, secret_ops: list[dict[str, Any]]) -> Finding:
+        """The region layout: global cluster and writer in the primary region, a joining cluster in the
+        secondary region, from one template."""
+        pointer = template.pointer("Resources", cluster_id)
+        resource = template.resources[cluster_id]
+        props = template.properties(cluster_id)
+
+        def no_fix(why: str) -> Finding:
+            return self.finding(pointer, f"{head}; no automatic fix because {why}", resource=cluster_id)
+
+        if "Condition" in resource:
+            return no_fix("the cluster has a Condition: decide by hand where its primary and secondary live")
+        names = _regions.layout(template, settings, replication=False)
+        name = props.get("DBClusterIdentifier")
+        if name is None:
+            env = next((p for p in template.parameters if _ENV_PARAM.match(p)), None)
+            if env is None:
+                return no_fix("the cluster has no DBClusterIdentifier and the template no environment parameter "
+                              "to name the global cluster by, and both regions must know its identifier")
+            text: str | None = f"{_kebab(cluster_id)}-${{{env}}}-global"
+        else:
+            identifier = global_identifier(cluster_id, name)
+            text = identifier if isinstance(identifier, str) else _normalize(identifier)
+        if not text:
+            return no_fix("the global cluster identifier cannot be built from the cluster's identifier")
+        text = text.replace("${AWS::Region}", "${" + names.primary + "}")
+        if any("." in v or v in template.resources for v in re.findall(r"\$\{([^}!][^}]*)\}", text)):
+            return no_fix(f"the identifier {text} would not be the same in both regions")
+        known = {names.primary: _regions.REGION_MAX, names.secondary: _regions.REGION_MAX}
+        bounds = bounds_to_add(template, text, MAX_IDENTIFIER, known)
+        if bounds is None:
+            return no_fix(f"the global cluster identifier {text} can exceed {MAX_IDENTIFIER} characters")
+        key = props.get("KmsKeyId")
+        if isinstance(key, str) and key.startswith("arn:"):
+            return no_fix("its KmsKeyId is a key ARN of one region; the secondary cluster needs a key of its own "
+                          "region")
+        identifier_value: Any = {"Fn::Sub": text} if "${" in text else text
+        base = template.pointer("Resources", cluster_id, "Properties")
+        ops: list[dict[str, Any]] = list(names.operations)
+        ops.extend({"op": "add", "path": template.pointer("Parameters", p, "MaxLength"), "value": n}
+                   for p, n in bounds.items())
+        secondary_only = {"Fn::If": [names.is_secondary, identifier_value, {"Ref": "AWS::NoValue"}]}
+        password = None
+        for op in secret_ops:
+            if op["path"] == f"{base}/MasterUserPassword":
+                password = op["value"]
+            else:
+                ops.append(op)
+        for credential in ("MasterUsername", "MasterUserPassword", "DatabaseName"):
+            value = password if credential == "MasterUserPassword" and password is not None else props.get(
+                credential)
+            if value is None:
+                continue
+            primary_only = {"Fn::If": [names.is_secondary, {"Ref": "AWS::NoValue"}, value]}
+            ops.append({"op": "replace" if credential in props else "add", "path": f"{base}/{credential}",
+                        "value": primary_only})
+        if key is None and props.get("StorageEncrypted") in (True, "true", "True"):
+            ops.append({"op": "add", "path": f"{base}/KmsKeyId",
+                        "value": {"Fn::If": [names.is_secondary, "alias/aws/rds", {"Ref": "AWS::NoValue"}]}})
+        ops.append({"op": "add", "path": f"{base}/GlobalClusterIdentifier", "value": secondary_only})
+        properties: dict[str, Any] = {"GlobalClusterIdentifier": copy.deepcopy(identifier_value),
+                                      **fragment(PATCHES, "global_cluster", Cluster=cluster_id)["Properties"]}
+        for copied in COPIED:
+            if copied in props:
+                properties[copied] = props[copied]
+        ops.append({"op": "add", "path": template.pointer("Resources", global_id),
+                    "value": {"Type": "AWS::RDS::GlobalCluster", "Condition": names.is_primary,
+                              "Properties": properties}})
+        limits = "".join(f"; {p} gets MaxLength {n} so that the identifier fits {MAX_IDENTIFIER} characters"
+                         for p, n in bounds.items())
+        secret = ("; ManageMasterUserPassword, which global database members do not support, becomes a generated "
+                  "Secrets Manager secret read through a dynamic reference" if secret_ops else "")
+        return self.finding(
+            pointer,
+            f"{head}; in the primary region add AWS::RDS::GlobalCluster {global_id} ({text}) with this cluster as "
+            f"its source, and in the secondary region make this cluster join it (no master credentials or "
+            f"database name there){secret}{limits} (deploy the primary region first, then the secondary region)"
+            f"{_regions.twice_note(template, {cluster_id})}",
+            fix=self.fix(ops, f"Add global cluster {global_id} in the primary region; {cluster_id} joins it in "
+                              f"the secondary region"),
+            resource=cluster_id,
+        )
+
+    @staticmethod
+    def _secret_operations(template: Template, cluster_id: str, taken: set[str]) -> list[dict[str, Any]]:
+        """Replace ``ManageMasterUserPassword`` by a generated secret of this stack and a dynamic reference."""
+        props = template.properties(cluster_id)
+        user = props.get("MasterUsername")
+        if isinstance(user, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", user):
+            name: Any = user
+        elif ref_target(user) and template.is_parameter(ref_target(user) or ""):
+            name = "${" + str(ref_target(user)) + "}"
+        else:
+            return []
+        secret_id = template.unique_id(f"{cluster_id}MasterSecret", taken)
+        taken.add(secret_id)
+        template_name = "secret_template_literal" if name == user else "secret_template"
+        secret = fragment(PATCHES, "master_secret",
+                          SecretTemplate=fragment(PATCHES, template_name, UserName=name))
+        managed_key = props.get("MasterUserSecret")
+        if isinstance(managed_key, dict) and "KmsKeyId" in managed_key:
+            secret["Properties"]["KmsKeyId"] = managed_key["KmsKeyId"]
+        condition = template.resources[cluster_id].get("Condition")
+        if condition is not None:
+            secret = {"Type": secret["Type"], "Condition": condition, "Properties": secret["Properties"]}
+        base = template.pointer("Resources", cluster_id, "Properties")
+        ops: list[dict[str, Any]] = [{"op": "add", "path": template.pointer("Resources", secret_id), "value": secret},
+                                     {"op": "remove", "path": f"{base}/ManageMasterUserPassword"}]
+        if "MasterUserSecret" in props:
+            ops.append({"op": "remove", "path": f"{base}/MasterUserSecret"})
+        ops.append({"op": "replace" if "MasterUserPassword" in props else "add",
+                    "path": f"{base}/MasterUserPassword",
+                    "value": fragment(PATCHES, "master_password", Secret=secret_id)})
+        return ops

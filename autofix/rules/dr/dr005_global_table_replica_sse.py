@@ -107,13 +107,40 @@ def _stack_local(template: Template, key: Any) -> bool:
     return any(v == "AWS::Region" or v.split(".", 1)[0] in template.resources for v in variables)
 
 
+def replica_entries(template: Template, table_id: str, replicas: Any) -> list[tuple[str, dict[str, Any]]] | None:
+    """(pointer, replica) for every plain replica and both branches of each ``Fn::If`` replica.
+
+    A branch that is ``AWS::NoValue`` is no replica.  None when a replica has any other shape.
+    """
+    if not isinstance(replicas, list):
+        return None
+    out = []
+    for i, replica in enumerate(replicas):
+        if _plain_object(replica):
+            out.append((template.pointer("Resources", table_id, "Properties", "Replicas", i), replica))
+            continue
+        args = replica.get("Fn::If") if isinstance(replica, dict) and len(replica) == 1 else None
+        if not (isinstance(args, list) and len(args) == 3):
+            return None
+        for branch in (1, 2):
+            if ref_target(args[branch]) == "AWS::NoValue":
+                continue
+            if not _plain_object(args[branch]):
+                return None
+            out.append((template.pointer("Resources", table_id, "Properties", "Replicas", i, "Fn::If", branch),
+                        args[branch]))
+    return out
+
+
 class GlobalTableReplicaSse(Rule):
     """## What it does
     Finds `AWS::DynamoDB::GlobalTable` resources whose replicas set `SSESpecification`
     (a `ReplicaSSESpecification` with `KMSMasterKeyId`) while the table-level
     `SSESpecification` is missing, disabled, or lacks `SSEType: KMS`.  Also finds a
     `KMSMasterKeyId` written in the table-level `SSESpecification`, which a global table does
-    not accept there (it has only `SSEEnabled` and `SSEType`).
+    not accept there (it has only `SSEEnabled` and `SSEType`).  A replica written inside
+    `Fn::If` (a conditional third region) is judged like the plain ones, in both branches
+    (`AWS::NoValue` is no replica).
 
     ## Why is this bad?
     The deployment fails: with table-level SSE left at the default (an AWS owned key),
@@ -198,9 +225,11 @@ class GlobalTableReplicaSse(Rule):
         if enabled is None or not (sse_type is None or isinstance(sse_type, str)):
             return None
         table_key_name = next((k for k in TABLE_KEY_NAMES if table_sse and k in table_sse), None)
-        replicas = props.get("Replicas")
-        plain = isinstance(replicas, list) and all(_plain_object(r) for r in replicas)
-        with_sse = [i for i, r in enumerate(replicas) if "SSESpecification" in r] if plain else []
+        raw = props.get("Replicas")
+        plain = isinstance(raw, list) and all(_plain_object(r) for r in raw)
+        entries = replica_entries(template, table_id, raw) or []
+        replicas = [replica for _, replica in entries]
+        with_sse = [i for i, r in enumerate(replicas) if "SSESpecification" in r]
         table_kms = enabled and sse_type == "KMS"
         keep, why = (self._keep_replica_keys(template, settings, replicas, with_sse) if with_sse
                      else (True, ""))
@@ -212,13 +241,13 @@ class GlobalTableReplicaSse(Rule):
         notes: list[str] = []
         if not keep:
             notes.append(f"remove every replica SSESpecification ({why}), so all replicas use the AWS managed key")
-            replica_ops.extend({"op": "remove", "path": f"{base}/Replicas/{i}/SSESpecification"}
+            replica_ops.extend({"op": "remove", "path": f"{entries[i][0]}/SSESpecification"}
                                for i in reversed(with_sse))
         moved_to = None
         key_ops: list[dict[str, Any]] = []
         if table_key_name is not None:
             key = table_sse[table_key_name]
-            moved_to = self._move_target(template, settings, replicas if plain else None, key)
+            moved_to = self._move_target(template, settings, raw if plain else None, key)
             key_ops.append({"op": "remove", "path": f"{base}/SSESpecification/{table_key_name}"})
             if moved_to is not None:
                 key_ops.append({"op": "add", "path": f"{base}/Replicas/{moved_to}/SSESpecification",
@@ -235,12 +264,12 @@ class GlobalTableReplicaSse(Rule):
             notes.insert(0, "set table-level SSEEnabled: true and SSEType: KMS")
 
         if missing_table_kms:
-            pointer = f"{base}/Replicas/{with_sse[0]}/SSESpecification"
+            pointer = f"{entries[with_sse[0]][0]}/SSESpecification"
             problem = (f"{table_id} sets KMS keys on its replicas but no table-level SSESpecification with "
                        f"SSEType KMS, which fails to deploy (ReplicaSSESpecification and SSEType must be null "
                        f"when SSE is set to default)")
         elif not keep:
-            pointer = f"{base}/Replicas/{with_sse[0]}/SSESpecification"
+            pointer = f"{entries[with_sse[0]][0]}/SSESpecification"
             problem = f"{table_id} sets replica KMS keys that cannot all be used"
         else:
             pointer = f"{base}/SSESpecification/{table_key_name}"

@@ -8,7 +8,7 @@ from typing import Any
 
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.dr import _s3
+from autofix.rules.dr import _regions, _s3
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
@@ -73,19 +73,34 @@ class ReplicationDestinationMissing(Rule):
     ```
 
     ## Fix safety
-    Safe: the template asked for a destination bucket by name; the fix creates exactly that
+    Safe when CloudFormation names the bucket (a missing logical id) or the name contains both
+    `${AWS::AccountId}` and `${AWS::Region}`; otherwise unsafe: bucket names are global per
+    partition, so a literal or environment-only name makes the stack fail in a second
+    environment, in the other region, or wherever a bucket of that name already exists.  The
+    template asked for a destination bucket by name; the fix creates exactly that
     bucket (its `BucketName` is the name in the ARN; encrypted with the rule's
     `ReplicaKmsKeyID`, else like the source, else SSE-S3) and a `DependsOn` (merged with any
     existing one) so it exists before replication is configured.  A `Ref`/`GetAtt` to a
     missing logical id gets a bucket under that exact id, and a `Ref` (which yields a name,
     not the ARN S3 needs) becomes `!GetAtt <id>.Arn`; no `DependsOn` is added there since the
     reference already orders creation.  The new bucket carries the source's `Condition`,
-    `DeletionPolicy` and `UpdateReplacePolicy`.
+    `DeletionPolicy` and `UpdateReplacePolicy`, and the source's lifecycle rules and access
+    logging (to the same log bucket, under the source's prefix plus its own logical id).
 
-    **A CloudFormation stack is single-region: the bucket is created in the stack's region**,
-    so the replication becomes same-region.  If the destination was meant to live in the
-    secondary region, deploy it there (for example from the secondary stack) and pass its ARN
-    as a parameter instead of applying this fix.
+    **Layout.**  A CloudFormation stack lives in one region, so a destination created by the
+    same stack would be in the source's region (same-region replication, which DR008 reports).
+    By default the fix writes DR001's region layout instead (unsafe: it changes when replication
+    runs): the destination exists only in the secondary region of a template deployed in both
+    regions (`Condition: IsSecondaryRegion`; `${AWS::Region}` in its name becomes the primary
+    region parameter, so both regions compute the same name), the source's
+    `ReplicationConfiguration` applies only under `ReplicateToSecondaryRegion` (primary region,
+    `SecondaryStackDeployed=true`), no `DependsOn` is added, and the source gets a region suffix
+    on its name in the secondary region only.  Deploy the primary region, then the secondary
+    region, then update the primary with `SecondaryStackDeployed=true`.  In this layout a
+    destination known only by a missing logical id gets no fix (the primary could not address a
+    bucket of the other region by it), nor does a conditioned source.  The same-stack fix
+    described above, in the stack's own region, stays available with
+    `[tool.autofix.dr] layout = "same-stack"`.
 
     ## References
     - [AWS::S3::Bucket ReplicationConfiguration: "The destination bucket or buckets must already exist"](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-replicationconfiguration)
@@ -105,12 +120,12 @@ class ReplicationDestinationMissing(Rule):
         known = {n for own in names.values() for n in own}
         for source, resource in template.resources_of(_s3.BUCKET):
             for pointer, dest, rule in _s3.replication_destinations(template, source):
-                finding = self._check_one(template, source, resource, pointer, dest, rule, known)
+                finding = self._check_one(template, source, resource, pointer, dest, rule, known, settings)
                 if finding is not None:
                     yield finding
 
     def _check_one(self, template: Template, source: str, resource: dict[str, Any], pointer: str,
-                   dest: Any, rule: dict[str, Any], known: set[str]) -> Finding | None:
+                   dest: Any, rule: dict[str, Any], known: set[str], settings: Settings) -> Finding | None:
         destination = rule.get("Destination")
         account = destination.get("Account") if isinstance(destination, dict) else None
         if account is not None and ref_target(account) != "AWS::AccountId":
@@ -122,6 +137,15 @@ class ReplicationDestinationMissing(Rule):
             if (missing in template.resources or template.is_parameter(missing) or missing.startswith("AWS::")
                     or (att and att[1] != "Arn")):
                 return None
+            if _regions.mode(settings) == "regions":
+                return self.finding(
+                    pointer,
+                    f"{source} replicates to {missing}, which this template does not define and no parameter "
+                    f"provides (deploy fails: destination bucket must exist); no automatic fix in the region "
+                    f"layout because a bucket known only by a logical id has no name that the primary region "
+                    f"could address in the secondary region: name the destination by ARN (for example "
+                    f"!Sub 'arn:${{AWS::Partition}}:s3:::<name>') and this rule creates it there",
+                    resource=source)
             return self._missing_id(template, source, resource, pointer, dest, rule, missing, bool(target))
         text = _s3.normalize(dest)
         name = _s3.strip_arn(text) if text else None
@@ -132,12 +156,14 @@ class ReplicationDestinationMissing(Rule):
                 return None
         if not _s3.stack_built(template, name):
             return None
+        if _regions.mode(settings) == "regions":
+            return self._region_missing_name(template, settings, source, resource, pointer, text, name, rule)
         return self._missing_name(template, source, resource, pointer, text, name, rule)
 
     # -- fixes
 
     def _bucket(self, template: Template, source: str, resource: dict[str, Any], rule: dict[str, Any],
-                name: Any) -> dict[str, Any]:
+                name: Any, new_id: str) -> dict[str, Any]:
         dest = rule.get("Destination")
         replica_key = None
         if isinstance(dest, dict) and isinstance(dest.get("EncryptionConfiguration"), dict):
@@ -150,6 +176,8 @@ class ReplicationDestinationMissing(Rule):
         bucket = fragment(PATCHES, "destination_bucket", EncryptionRules=copy.deepcopy(rules))
         if name is not None:
             bucket["Properties"] = {"BucketName": name, **bucket["Properties"]}
+        kept, _ = _s3.data_management(template, source, False, new_id)
+        bucket["Properties"].update(kept)
         attributes = {k: copy.deepcopy(resource[k]) for k in _COPIED_ATTRIBUTES if k in resource}
         if attributes:
             kind = bucket.pop("Type")
@@ -171,7 +199,7 @@ class ReplicationDestinationMissing(Rule):
     def _missing_id(self, template: Template, source: str, resource: dict[str, Any], pointer: str,
                     dest: Any, rule: dict[str, Any], missing: str, is_ref: bool) -> Finding:
         ops: list[dict[str, Any]] = [{"op": "add", "path": template.pointer("Resources", missing),
-                                      "value": self._bucket(template, source, resource, rule, None)}]
+                                      "value": self._bucket(template, source, resource, rule, None, missing)}]
         also = ""
         if is_ref:
             ops.append({"op": "replace", "path": pointer, "value": {"Fn::GetAtt": [missing, "Arn"]}})
@@ -186,6 +214,59 @@ class ReplicationDestinationMissing(Rule):
             resource=source,
         )
 
+    def _region_missing_name(self, template: Template, settings: Settings, source: str, resource: dict[str, Any],
+                             pointer: str, arn: str, name: str, rule: dict[str, Any]) -> Finding:
+        """The region layout: the destination exists only in the secondary region, replication runs
+        from the primary once the secondary region's stack exists."""
+        message = (f"{source} replicates to {arn}, a bucket this template does not define and no parameter "
+                   f"provides (deploy fails: destination bucket must exist)")
+        new_id, _, _ = _s3.replica_ids(template, source, set())
+
+        def no_fix(why: str) -> Finding:
+            return self.finding(pointer, f"{message}; no automatic fix because {why}", resource=source)
+
+        if "Condition" in resource:
+            return no_fix(f"{source} has a Condition: decide by hand where the destination lives")
+        names = _regions.layout(template, settings)
+        replica_name = name.replace("${AWS::Region}", "${" + names.primary + "}")
+        config = template.properties(source).get("ReplicationConfiguration")
+        base = template.pointer("Resources", source, "Properties", "ReplicationConfiguration")
+        ops: list[dict[str, Any]] = list(names.operations)
+        if isinstance(config, dict) and "Fn::If" in config:
+            from autofix.rules.dr.dr008_same_region_replication import region_condition
+
+            args = config["Fn::If"]
+            if not (isinstance(args, list) and args and region_condition(template, args[0])):
+                return no_fix("the replication is conditional on something other than the region")
+        elif isinstance(config, dict):
+            ops.append({"op": "replace", "path": base,
+                        "value": {"Fn::If": [names.replicate, copy.deepcopy(config), {"Ref": "AWS::NoValue"}]}})
+        else:
+            return no_fix("its ReplicationConfiguration is not a plain mapping")
+        planned = _regions.plan_names(template, names, replica_name, source)
+        if planned is None:
+            return no_fix(f"the names ({replica_name}) can exceed S3's 63 characters for some parameter values")
+        bounds, name_ops, own = planned
+        ops.extend(name_ops)
+        bucket_name: Any = {"Fn::Sub": replica_name} if _s3.variables(replica_name) else replica_name
+        bucket = self._bucket(template, source, resource, rule, bucket_name, new_id)
+        bucket = {"Type": bucket["Type"], "Condition": names.is_secondary,
+                  **{k: v for k, v in bucket.items() if k not in ("Type", "Condition")}}
+        ops.append({"op": "add", "path": template.pointer("Resources", new_id), "value": bucket})
+        notes = "".join(f"; {p} gets MaxLength {n} so that the names fit 63 characters" for p, n in bounds.items())
+        if own:
+            notes += f"; in the secondary region {source} itself is named {own}"
+        return self.finding(
+            pointer,
+            f"{message}; the fix adds it as {new_id} only in the secondary region of this template, deployed in "
+            f"both regions, and replicates from the primary region once SecondaryStackDeployed is true{notes} "
+            f"(deploy the primary region, then the secondary region, then update the primary with "
+            f"SecondaryStackDeployed=true){_regions.twice_note(template, {source})}",
+            fix=self.fix(ops, f"Add the replication destination bucket {new_id} in the secondary region",
+                         applicability=Applicability.UNSAFE),
+            resource=source,
+        )
+
     def _missing_name(self, template: Template, source: str, resource: dict[str, Any], pointer: str,
                       arn: str, name: str, rule: dict[str, Any]) -> Finding:
         new_id, _, _ = _s3.replica_ids(template, source, set())
@@ -197,12 +278,18 @@ class ReplicationDestinationMissing(Rule):
             return self.finding(pointer, f"{message}; no automatic fix because DependsOn is not a name or list",
                                 resource=source)
         ops = [{"op": "add", "path": template.pointer("Resources", new_id),
-                "value": self._bucket(template, source, resource, rule, bucket_name)}, depends]
+                "value": self._bucket(template, source, resource, rule, bucket_name, new_id)}, depends]
+        unique = "${AWS::AccountId}" in name and "${AWS::Region}" in name
+        risk = "" if unique else (
+            f"; unsafe: bucket names are global per partition, and {name} does not contain both "
+            f"${{AWS::AccountId}} and ${{AWS::Region}}, so a second environment, the same template in "
+            f"another region, or a bucket that already has the name makes the stack fail")
         return self.finding(
             pointer,
             f"{message}; the fix adds it as {new_id} (versioned, encrypted, public access blocked) in this "
             f"stack's region and makes {source} depend on it; for cross-region DR deploy the destination in "
-            f"the secondary region and pass its ARN as a parameter instead",
-            fix=self.fix(ops, f"Add the replication destination bucket {new_id} and make {source} depend on it"),
+            f"the secondary region and pass its ARN as a parameter instead{risk}",
+            fix=self.fix(ops, f"Add the replication destination bucket {new_id} and make {source} depend on it",
+                         applicability=Applicability.SAFE if unique else Applicability.UNSAFE),
             resource=source,
         )

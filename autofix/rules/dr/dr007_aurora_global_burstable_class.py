@@ -9,10 +9,31 @@ from typing import Any
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template, ref_target, walk
+from autofix.template import Template, getatt_target, ref_target, walk
 
 BURSTABLE = re.compile(r"^db\.t(2|3|4g)\.[a-z0-9]+$")
 PATCHES = "DR007-aurora-global-burstable-class"
+
+
+def _same_name(a: Any, b: Any) -> bool:
+    """Two identifier expressions that name the same cluster: equal literals (RDS identifiers are
+    case-insensitive) or the same intrinsic (``Fn::Sub``, ``Fn::Join``...)."""
+    if isinstance(a, str) and isinstance(b, str):
+        return a.strip().lower() == b.strip().lower() and a.strip() != ""
+    return isinstance(a, dict) and a == b and ref_target(a) is None
+
+
+def cluster_named(template: Template, value: Any) -> str | None:
+    """The DBCluster of this template that ``value`` names: ``Ref``, ``!GetAtt X.DBClusterArn``, or the
+    cluster's own literal (or identical intrinsic) ``DBClusterIdentifier``."""
+    clusters = [c for c, _ in template.resources_of("AWS::RDS::DBCluster")]
+    target = ref_target(value) or (getatt_target(value) or (None,))[0]
+    if target:
+        return target if target in clusters else None
+    for cluster in clusters:
+        if _same_name(value, template.properties(cluster).get("DBClusterIdentifier")):
+            return cluster
+    return None
 
 
 def global_clusters(template: Template) -> set[str]:
@@ -22,10 +43,34 @@ def global_clusters(template: Template) -> set[str]:
         if template.properties(logical_id).get("GlobalClusterIdentifier") not in (None, ""):
             members.add(logical_id)
     for logical_id, _ in template.resources_of("AWS::RDS::GlobalCluster"):
-        source = ref_target(template.properties(logical_id).get("SourceDBClusterIdentifier"))
+        source = cluster_named(template, template.properties(logical_id).get("SourceDBClusterIdentifier"))
         if source:
             members.add(source)
     return members
+
+
+_MEMORY_OPTIMIZED = re.compile(r"^db\.(r|x)(\d+)([a-z]*)\.([0-9]*)(x?large|metal)", re.IGNORECASE)
+
+
+def _class_rank(candidate: str, wanted: str) -> tuple[int, int, int, str] | None:
+    """How close a memory-optimized ``candidate`` is to the ``wanted`` replacement (None: not a candidate)."""
+    got, want = _MEMORY_OPTIMIZED.match(candidate), _MEMORY_OPTIMIZED.match(wanted)
+    if not got:
+        return None
+    graviton = "g" in got.group(3)
+    size = (0 if got.group(5) == "large" else 1) + (int(got.group(4)) if got.group(4) else 0)
+    if want is None:
+        return (0, 0, size, candidate)
+    return (int(graviton != ("g" in want.group(3))), abs(int(got.group(2)) - int(want.group(2))) + (
+        0 if got.group(1) == want.group(1) else 10), size, candidate)
+
+
+def allowed_replacement(allowed: list[Any], wanted: str) -> str | None:
+    """The non-burstable class ``AllowedValues`` already lists that is closest to ``wanted``
+    (the same class, else the same processor family and generation, the smallest size)."""
+    ranked = sorted((rank, value) for value in allowed if isinstance(value, str)
+                    for rank in [_class_rank(value, wanted)] if rank is not None)
+    return ranked[0][1] if ranked else None
 
 
 def _keys(template: Template, key: Any, level: dict[str, Any]) -> list[str]:
@@ -90,8 +135,15 @@ class AuroraGlobalBurstableClass(Rule):
     smallest supported memory-optimized one (`db.r5.large`, or `db.r6g.large` for Graviton
     `db.t4g.*`; both configurable as `instance-class` and `graviton-instance-class`).  This
     does cost more than the burstable class, which the deployment could not use anyway.
-    When the class comes from a parameter, its `Default` is changed (and added to its
-    `AllowedValues` when those are listed); values passed at deploy time are the user's.
+    When the class comes from a parameter, its `Default` is changed: to the memory-optimized
+    class its `AllowedValues` already lists that is closest to the replacement (the same class,
+    else the same processor family, Graviton or not, and the nearest generation, smallest size
+    first), or to the replacement, appended to `AllowedValues`.  Burstable values stay allowed
+    (the finding says so): values passed at deploy time are the user's.
+
+    Instances are matched to their cluster by `!Ref`, or by a literal `DBClusterIdentifier` equal
+    to the cluster's own literal identifier (RDS identifiers are case-insensitive), or by the same
+    `Fn::Sub`.
     A burstable `Fn::If` branch is replaced in place.  A mapping entry is replaced only when
     the mapping is read by nothing but the `DBInstanceClass` of global cluster members;
     otherwise the finding is reported without a fix, since changing the mapping would also
@@ -113,7 +165,8 @@ class AuroraGlobalBurstableClass(Rule):
         if not members:
             return
         member_instances = [logical_id for logical_id, _ in template.resources_of("AWS::RDS::DBInstance")
-                            if ref_target(template.properties(logical_id).get("DBClusterIdentifier")) in members]
+                            if cluster_named(template, template.properties(logical_id).get("DBClusterIdentifier"))
+                            in members]
         done: set[tuple[str, ...]] = set()
         for logical_id in member_instances:
             value = template.properties(logical_id).get("DBInstanceClass")
@@ -203,15 +256,23 @@ class AuroraGlobalBurstableClass(Rule):
             return None
         new = replacement(default, settings)
         base = template.pointer("Parameters", param)
+        allowed = template.parameters[param].get("AllowedValues")
+        note = ""
+        if isinstance(allowed, list):
+            listed = allowed_replacement(allowed, new)
+            new = listed or new
+            burstable = [v for v in allowed if isinstance(v, str) and BURSTABLE.match(v)]
+            if burstable:
+                note = (f"; AllowedValues still allow {', '.join(burstable)}, which a global cluster member "
+                        f"rejects at deploy time")
         ops = [{"op": "replace", "path": f"{base}/Default",
                 "value": fragment(PATCHES, "instance_class", InstanceClass=new)}]
-        allowed = template.parameters[param].get("AllowedValues")
         if isinstance(allowed, list) and new not in allowed:
             ops.append({"op": "add", "path": f"{base}/AllowedValues/-", "value": new})
         return self.finding(
             f"{base}/Default",
             f"parameter {param} gives {logical_id} (an Aurora global cluster member) the burstable "
-            f"default class {default}, which global databases do not support; use {new}",
+            f"default class {default}, which global databases do not support; use {new}{note}",
             fix=self.fix(ops, f"Change the default of {param} from {default} to {new}"),
             resource=None,
         )

@@ -1,0 +1,109 @@
+"""The Dask distributed engine against a real two-process LocalCluster: same output as a local run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from cli_fixtures import GLOBAL_BURSTABLE
+from typer.testing import CliRunner
+
+from autofix.cli import app
+from autofix.runner import KILL_WORKER_ENV
+
+distributed = pytest.importorskip("distributed")
+dask = pytest.importorskip("dask")
+
+BROKEN = "Resources: [unclosed\n"
+NOT_A_TEMPLATE = "name: ci\non: push\n"
+DR002 = '{"Resources": {"Check": {"Type": "AWS::Route53::HealthCheck", "Properties": {"HealthCheckConfig": ' \
+        '{"Type": "HTTPS", "FullyQualifiedDomainName": "api.example.com"}}}}}\n'
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    # a task that kills its worker fails at once (KilledWorker) instead of killing three more
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                     silence_logs=50) as cluster:
+        yield cluster.scheduler_address
+
+
+def _tree(root: Path) -> Path:
+    root.mkdir()
+    files = {"a.yaml": GLOBAL_BURSTABLE, "b.yaml": BROKEN, "c.json": DR002, "d.yaml": GLOBAL_BURSTABLE,
+             "e.yaml": NOT_A_TEMPLATE, "f.yaml": "\x00\x01binary", "g.yaml": GLOBAL_BURSTABLE.replace("t3", "t4g"),
+             "h.json": "{}"}
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def _cli(*args: str):
+    result = CliRunner().invoke(app, [*args, "--no-progress"])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_check_on_the_cluster_equals_a_local_run(tmp_path: Path, scheduler: str, fmt: str) -> None:
+    root = _tree(tmp_path / "t")
+    files = [str(root / "a.yaml"), str(root / "b.yaml"), str(root / "c.json")]
+    for target in ([str(root)], files):
+        local = _cli("check", "--jobs", "1", "--format", fmt, *target)
+        remote = _cli("check", "--dask-scheduler", scheduler, "--format", fmt, *target)
+        assert remote == local
+        assert local[0] == 2
+
+
+def test_fix_on_the_cluster_writes_the_same_bytes(tmp_path: Path, scheduler: str) -> None:
+    here = _tree(tmp_path / "here")
+    there = tmp_path / "there"
+    shutil.copytree(here, there)
+    local = _cli("fix", "--unsafe-fixes", "--jobs", "1", "--format", "json", str(here))
+    remote = _cli("fix", "--unsafe-fixes", "--dask-scheduler", scheduler, "--format", "json", str(there))
+    assert remote[0] == local[0] == 2
+    assert json.loads(remote[1].replace(str(there), str(here))) == json.loads(local[1])
+    for path in sorted(here.iterdir()):
+        assert (there / path.name).read_bytes() == path.read_bytes(), path.name
+    assert (here / "a.yaml").read_text(encoding="utf-8") != GLOBAL_BURSTABLE
+
+
+def test_the_environment_variable_names_the_scheduler(tmp_path: Path, scheduler: str, monkeypatch) -> None:
+    root = _tree(tmp_path / "t")
+    local = _cli("check", "--jobs", "1", str(root))
+    monkeypatch.setenv("AUTOFIX_DASK_SCHEDULER", scheduler)
+    assert _cli("check", str(root)) == local
+
+
+def test_a_file_that_kills_its_worker_is_that_file_s_error(tmp_path: Path, scheduler: str, monkeypatch) -> None:
+    root = _tree(tmp_path / "t")
+    (root / "c-die.yaml").write_text(GLOBAL_BURSTABLE, encoding="utf-8")
+    monkeypatch.setenv(KILL_WORKER_ENV, "-die")
+    code, out, _ = _cli("check", "--dask-scheduler", scheduler, "--format", "json", str(root))
+    assert code == 2
+    doc = json.loads(out)
+    died = [e for e in doc["errors"] if "worker process died" in e["message"]]
+    assert [e["file"] for e in died] == [str(root / "c-die.yaml")]
+    monkeypatch.delenv(KILL_WORKER_ENV)
+    local = json.loads(_cli("check", "--jobs", "1", "--format", "json", str(root))[1])
+    assert doc["findings"] == [f for f in local["findings"] if not f["file"].endswith("c-die.yaml")]
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    import autofix.dask_engine as engine
+
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", 1)
+    code, out, err = _cli("check", "--dask-scheduler", "tcp://127.0.0.1:9", str(_tree(tmp_path / "t")))
+    assert code == 2 and out == ""
+    assert err.startswith("error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+
+
+def test_missing_dask_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    code, _, err = _cli("check", "--dask-scheduler", "tcp://127.0.0.1:9", str(_tree(tmp_path / "t")))
+    assert code == 2
+    assert "pip install 'autofix[dask]'" in err

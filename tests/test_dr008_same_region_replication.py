@@ -1,0 +1,120 @@
+"""DR008 same-region-replication: detection, region separation, the region-layout fix."""
+
+from __future__ import annotations
+
+import copy
+
+import jsonpatch
+import pytest
+
+from autofix.rules.dr.dr008_same_region_replication import SameRegionReplication
+from autofix.settings import Settings
+from autofix.template import Template
+
+RULE = SameRegionReplication()
+DR = Settings(dr="true")
+
+
+def template(**replica_extra) -> dict:
+    return {
+        "Parameters": {"Env": {"Type": "String", "Default": "prod", "MaxLength": 8}},
+        "Resources": {
+            "Data": {"Type": "AWS::S3::Bucket", "DependsOn": ["Replica", "Role"], "Properties": {
+                "BucketName": {"Fn::Sub": "data-${Env}-${AWS::AccountId}"},
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "ReplicationConfiguration": {"Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Rules": [
+                    {"Status": "Enabled", "Prefix": "",
+                     "Destination": {"Bucket": {"Fn::GetAtt": ["Replica", "Arn"]}}}]}}},
+            "Replica": {"Type": "AWS::S3::Bucket", **replica_extra, "Properties": {
+                "BucketName": {"Fn::Sub": "data-${Env}-${AWS::AccountId}-replica"},
+                "VersioningConfiguration": {"Status": "Enabled"}}},
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}},
+            "Policy": {"Type": "AWS::IAM::Policy", "Properties": {
+                "PolicyName": "replicate", "Roles": [{"Ref": "Role"}], "PolicyDocument": {"Statement": [
+                    {"Effect": "Allow", "Action": "s3:ReplicateObject",
+                     "Resource": {"Fn::Sub": "${Replica.Arn}/*"}}]}}},
+        },
+        "Outputs": {"ReplicaName": {"Value": {"Ref": "Replica"}}},
+    }
+
+
+def check(data: dict, settings: Settings = DR) -> list:
+    return list(RULE.check(Template(data), settings))
+
+
+def test_the_post_mortem_pattern_is_reported_and_moved_to_the_secondary_region() -> None:
+    data = template()
+    (finding,) = check(data)
+    assert finding.pointer == "/Resources/Data/Properties/ReplicationConfiguration/Rules/0/Destination/Bucket"
+    assert "same region" in finding.message and finding.fix.applicability.value == "unsafe"
+    fixed = jsonpatch.apply_patch(copy.deepcopy(data), list(finding.fix.operations))
+    replica = fixed["Resources"]["Replica"]
+    assert (replica["Condition"], replica["DeletionPolicy"], replica["UpdateReplacePolicy"]) == (
+        "IsSecondaryRegion", "Retain", "Retain")
+    data_bucket = fixed["Resources"]["Data"]
+    config = data_bucket["Properties"]["ReplicationConfiguration"]["Fn::If"]
+    assert config[0] == "ReplicateToSecondaryRegion"
+    arn = {"Fn::Sub": "arn:${AWS::Partition}:s3:::data-${Env}-${AWS::AccountId}-replica"}
+    assert config[1]["Rules"][0]["Destination"]["Bucket"] == arn
+    assert data_bucket["DependsOn"] == ["Role"]
+    assert data_bucket["Properties"]["BucketName"]["Fn::If"][0] == "IsSecondaryRegion"
+    statement = fixed["Resources"]["Policy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert statement["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:s3:::data-${Env}-${AWS::AccountId}-replica/*"}
+    assert fixed["Outputs"]["ReplicaName"]["Value"] == {"Fn::Sub": "data-${Env}-${AWS::AccountId}-replica"}
+    assert check(fixed) == []
+
+
+def test_region_condition_separates_them() -> None:
+    data = template(Condition="InDr")
+    data["Parameters"]["DRRegion"] = {"Type": "String"}
+    data["Conditions"] = {"InDr": {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "DRRegion"}]},
+                          "InDrProd": {"Fn::And": [{"Condition": "InDr"}, {"Fn::Equals": [{"Ref": "Env"}, "prod"]}]},
+                          "NotDr": {"Fn::Not": [{"Condition": "InDr"}]}}
+    data["Resources"]["Data"]["Condition"] = "NotDr"
+    assert check(data) == []
+    data["Resources"]["Replica"]["Condition"] = "InDrProd"  # through another condition
+    assert check(data) == []
+
+
+def test_a_condition_that_ignores_the_region_does_not_separate() -> None:
+    data = template(Condition="IsProd")
+    data["Conditions"] = {"IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]}}
+    (finding,) = check(data)
+    assert finding.fix is None and "Condition" in finding.message
+
+
+def test_same_stack_configuration_and_non_dr_templates_are_quiet() -> None:
+    assert check(template(), Settings(dr="true", family_settings={"dr": {"layout": "same-stack"}})) == []
+    assert check(template(), Settings()) == []  # replication to a local bucket alone is not DR evidence
+
+
+def test_other_attributes_of_the_destination_block_the_fix() -> None:
+    data = template()
+    data["Outputs"]["Domain"] = {"Value": {"Fn::GetAtt": ["Replica", "RegionalDomainName"]}}
+    (finding,) = check(data)
+    assert finding.fix is None and "RegionalDomainName" in finding.message
+
+
+@pytest.mark.parametrize("env", [{"Type": "String"}, {"Type": "String", "MaxLength": 60}])
+def test_names_must_fit(env) -> None:
+    data = template()
+    data["Parameters"]["Env"] = {**env, "Default": "prod"}
+    (finding,) = check(data)
+    if "MaxLength" in env:
+        assert finding.fix is None and "63 characters" in finding.message
+    else:
+        assert finding.fix is not None and "Env gets MaxLength" in finding.message
+
+
+def test_target_conditioned_on_the_region_but_replication_everywhere_is_same_region() -> None:
+    # in the DR region both buckets exist and the unconditioned source replicates to its neighbour
+    data = template(Condition="InDr")
+    data["Parameters"]["DRRegion"] = {"Type": "String"}
+    data["Conditions"] = {"InDr": {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "DRRegion"}]},
+                          "NotDr": {"Fn::Not": [{"Condition": "InDr"}]}}
+    (finding,) = check(data)
+    assert finding.fix is None
+    props = data["Resources"]["Data"]["Properties"]
+    props["ReplicationConfiguration"] = {"Fn::If": ["NotDr", props["ReplicationConfiguration"],
+                                                    {"Ref": "AWS::NoValue"}]}
+    assert check(data) == []

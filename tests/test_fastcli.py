@@ -1,0 +1,106 @@
+"""The fast entry point parses check and fix exactly as the typer commands do, or leaves them to typer."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.main
+from cli_fixtures import GLOBAL_BURSTABLE
+
+from autofix.cli import app
+from autofix.fastcli import OPTIONS, parse
+
+
+def _typer_options(command: str) -> set[tuple[tuple[str, ...], str | None]]:
+    click_command = typer.main.get_command(app).commands[command]
+    out = set()
+    for param in click_command.params:
+        if param.param_type_name != "option":
+            continue
+        flags = tuple(param.opts) + tuple(param.secondary_opts)
+        out.add((tuple(sorted(flags)), param.envvar))
+    return out
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_the_fast_parser_declares_every_option_of_the_typer_command(command: str) -> None:
+    declared = {(tuple(sorted(flags)), env) for flags, _dest, _kind, env in OPTIONS[command]}
+    assert declared == _typer_options(command)
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_the_fast_parser_fills_every_parameter_of_the_command(command: str) -> None:
+    import inspect
+
+    from autofix import commands
+
+    parsed = parse([command, "x.yaml"])
+    assert parsed is not None
+    assert set(parsed[1]) == set(inspect.signature(getattr(commands, command)).parameters)
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", "a.yaml", "--select", "DR001", "--select=DR002,DR003", "-j2", "b.yaml", "--format", "json"],
+    ["fix", "--diff", "--no-unsafe-fixes", "a.yaml", "-o", "out.txt", "--exclude", "x/*"],
+    ["fix", "--unsafe-fixes", "--patch", "-", "--stdin-filename", "t.yaml"],
+])
+def test_the_fast_parser_agrees_with_click(argv: list[str]) -> None:
+    command = typer.main.get_command(app).commands[argv[0]]
+    ctx = command.make_context(argv[0], list(argv[1:]))
+    fast = parse(argv)
+    assert fast is not None
+    for key, value in ctx.params.items():
+        got = fast[1][key]
+        if isinstance(value, tuple | list):
+            value = list(value) or None
+        if key == "paths":
+            assert got == list(value)
+        elif key == "output_format":
+            assert got.value == value.value
+        elif key == "output_file":
+            assert (str(got) if got else None) == (str(value) if value else None)
+        else:
+            assert got == value, key
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["--version"], ["rules"], ["explain", "DR001"], ["check"], ["check", "--help"], ["check", "-h", "x"],
+    ["check", "x", "--jobs", "0"], ["check", "x", "--format", "xml"], ["check", "x", "--bogus"],
+    ["check", "x", "--sel", "DR001"], ["fix", "x", "--jobs", "two"], ["check", "-x"],
+])
+def test_everything_else_is_left_to_typer(argv: list[str]) -> None:
+    assert parse(argv) is None
+
+
+def test_a_whole_run_through_the_entry_point(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(GLOBAL_BURSTABLE, encoding="utf-8")
+    code = "import sys; from autofix.fastcli import main; sys.argv[0] = 'autofix'; main()"
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+
+    check = run("check", str(path))
+    assert check.returncode == 1
+    assert check.stdout == f"{path}:16:7: DR007 [*] " + check.stdout.split(" [*] ", 1)[1]
+    assert "typer" not in run("check", str(path), "--format", "json").stderr
+    usage = run("check", str(path), "--jobs", "0")
+    assert usage.returncode == 2 and "Invalid value" in usage.stderr
+    fixed = run("fix", str(path))
+    assert fixed.returncode == 0 and "Fixed 1 finding in 1 file" in fixed.stderr
+    assert "db.r5.large" in path.read_text(encoding="utf-8")
+
+
+def test_check_does_not_import_typer_click_or_rich(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(GLOBAL_BURSTABLE, encoding="utf-8")
+    code = ("import sys\nfrom autofix.fastcli import main\n"
+            "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'typer', 'click', 'rich', 'pydantic', 'jsonpatch', 'cfn_flip', 'ruamel', 'distributed', 'dask'})\n"
+            "print(heavy, file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120)
+    assert proc.stderr.strip().splitlines()[-1] == "[]"
