@@ -32,6 +32,7 @@ ENTRY_POINT_GROUP = "autofix.rules"
 
 #: Built-in rule families (packages exposing ``FAMILY``), in prefix order.
 BUILTIN_FAMILIES: tuple[str, ...] = (
+    "autofix.rules.dp",
     "autofix.rules.dr",
     "autofix.rules.hd",
     "autofix.rules.hy",

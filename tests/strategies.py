@@ -533,8 +533,9 @@ def _replication(dest: Any, role: Any) -> dict:
 
 @st.composite
 def _failure(draw) -> dict[str, dict]:
-    """One of the seven failure shapes of the post-mortem or a schema failure (SC), or its already-correct twin."""
-    shape = draw(st.integers(1, 12))
+    """One failure shape (DR: the seven of the post-mortem; SC: schema failures; DP: deploy blockers), or its
+    already-correct twin."""
+    shape = draw(st.integers(1, 16))
     broken = draw(st.booleans())
     lid = draw(logical_ids)
     out: dict[str, dict] = {}
@@ -632,6 +633,36 @@ def _failure(draw) -> dict[str, dict]:
             "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}}
         out[f"{lid}Server"] = {"Type": "AWS::EC2::Instance", "Properties": {
             "ImageId": "ami-12345678", "SecurityGroupIds": "sg-123" if broken else ["sg-123"]}}
+    elif shape == 13:  # DP001: a deprecated Lambda runtime
+        runtime = draw(st.sampled_from(["nodejs16.x", "python3.9", "ruby2.7"])) if broken else draw(
+            st.sampled_from(["nodejs24.x", "python3.13"]))
+        out[f"{lid}Function"] = {"Type": "AWS::Lambda::Function", "Properties": {
+            "Runtime": _maybe_if(draw, runtime), "Handler": "index.handler",
+            "Role": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/fn"},
+            "Code": {"S3Bucket": "artifacts", "S3Key": "fn.zip"}}}
+    elif shape == 14:  # DP002: an engine version that does not exist or is deprecated
+        engine, version = draw(st.sampled_from(
+            [("mysql", "8.0.35"), ("postgres", "14.7"), ("mysql", "8.0")] if broken else
+            [("mysql", "8.4.7"), ("postgres", "17.7")]))
+        out[f"{lid}Database"] = {"Type": "AWS::RDS::DBInstance", "Properties": {
+            "Engine": engine, "EngineVersion": version, "DBInstanceClass": "db.t3.micro",
+            "AllocatedStorage": "20", "MasterUsername": "admin", "ManageMasterUserPassword": True}}
+    elif shape == 15:  # DP003: security groups naming each other in inline rules
+        def rule(peer: str, port: int) -> dict:
+            return {"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+                    "SourceSecurityGroupId": {"Fn::GetAtt": [peer, "GroupId"]}, "Description": draw(_WORD)}
+        a, b = f"{lid}WebSg", f"{lid}AppSg"
+        out[a] = {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+            "GroupDescription": "web", "SecurityGroupIngress": [rule(b, 8443)] if broken else [
+                {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0"}]}}
+        out[b] = {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+            "GroupDescription": "app", "SecurityGroupIngress": [rule(a, 8080)]}}
+    elif shape == 16:  # DP006: a reference with a typo
+        target = f"{lid}Queue"
+        out[target] = {"Type": "AWS::SQS::Queue"}
+        name = (target[:-1] if broken else target)
+        out[f"{lid}Topic"] = {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Fn::GetAtt": [
+            name, "QueueName"]}}}
     else:  # DR006: replication to a bucket the template does not define
         dest = f"{lid}Destination"
         target = draw(st.sampled_from([{"Fn::GetAtt": [dest, "Arn"]},

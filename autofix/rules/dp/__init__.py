@@ -1,0 +1,48 @@
+"""The DP family: deploy blockers beyond the schema.
+
+Templates that are schema-valid can still fail to deploy: a Lambda runtime past
+its deprecation, an RDS engine version that does not exist, a dependency cycle,
+a name where an ARN is required, a managed policy that does not exist, a
+reference to a logical id that does not exist.  The data these rules judge by
+(runtime lifecycles, engine versions) is the data cfn-lint ships; :mod:`._data`
+reads it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from autofix.rules.family import Family, Setting
+
+_HERE = "autofix.rules.dp"
+
+
+def _as_of(key: str, value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValueError(f'{key} must be a date like "2026-01-31"') from None
+
+
+FAMILY = Family(
+    prefix="DP",
+    name="deploy-blockers",
+    summary="Deploy blockers beyond the schema: runtimes, engine versions, cycles, ARNs, references",
+    rules=(
+        f"{_HERE}.dp001_lambda_runtime_deprecated:LambdaRuntimeDeprecated",
+        f"{_HERE}.dp002_rds_engine_version:RdsEngineVersion",
+        f"{_HERE}.dp003_circular_dependency:CircularDependency",
+        f"{_HERE}.dp004_name_where_arn_required:NameWhereArnRequired",
+        f"{_HERE}.dp005_managed_policy_arn:ManagedPolicyArn",
+        f"{_HERE}.dp006_dangling_reference:DanglingReference",
+    ),
+    settings={
+        "as-of": Setting(None, _as_of, "DP001: the date runtime deprecation is judged at (ISO date); "
+                                       "unset: today, as cfn-lint does"),
+    },
+)

@@ -1,0 +1,88 @@
+"""The resource dependency graph CloudFormation orders a stack by, and its cycles.
+
+An edge ``A -> B`` exists when resource ``A`` references resource ``B`` with Ref,
+Fn::GetAtt or a Fn::Sub variable anywhere in its definition, or names it in
+``DependsOn``.  Cycles are the strongly connected components with more than one
+member, or one member that references itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autofix.intrinsics import references
+
+
+def depends_on(resource: Any) -> list[str]:
+    value = resource.get("DependsOn") if isinstance(resource, dict) else None
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def dependency_graph(resources: dict[str, Any]) -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for logical_id, resource in resources.items():
+        if not isinstance(resource, dict):
+            continue
+        body = {k: v for k, v in resource.items() if k != "DependsOn"}
+        edges = {r for r in references(body) if r in resources}
+        edges.update(d for d in depends_on(resource) if d in resources)
+        graph[logical_id] = edges
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components that form cycles, members in graph (template) order."""
+    order = {node: i for i, node in enumerate(graph)}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = 0
+    for root in graph:
+        if root in index:
+            continue
+        # iterative Tarjan
+        work: list[tuple[str, list[str]]] = [(root, sorted(graph.get(root, ()), key=lambda n: order.get(n, 0)))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, pending = work[-1]
+            if pending:
+                nxt = pending.pop(0)
+                if nxt not in graph:
+                    continue
+                if nxt not in index:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, sorted(graph.get(nxt, ()), key=lambda n: order.get(n, 0))))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in graph.get(node, ()):
+                    found.append(sorted(component, key=lambda n: order[n]))
+    return sorted(found, key=lambda c: order[c[0]])
+
+
+def is_acyclic(graph: dict[str, set[str]]) -> bool:
+    return not cycles(graph)

@@ -1,0 +1,158 @@
+"""DP001 lambda-runtime-deprecated: a Lambda runtime past its deprecation date."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.dp import _data
+from autofix.rules.dp._values import literal_places, replace_ops
+from autofix.settings import Settings
+from autofix.template import Template
+
+FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
+_AWS_SDK_V2 = re.compile(r"""require\(\s*['"]aws-sdk['"]\s*\)|from\s+['"]aws-sdk['"]""")
+
+
+def language(runtime: str) -> str:
+    for prefix, name in (("nodejs", "node"), ("python", "python"), ("java", "java"), ("dotnet", "dotnet"),
+                         ("ruby", "ruby"), ("go", "go"), ("provided", "provided")):
+        if runtime.startswith(prefix):
+            return name
+    return runtime
+
+
+def caution(old: str, new: str, code: Any) -> str:
+    """What can break when moving from ``old`` to ``new`` (the reason the fix is unsafe)."""
+    lang = language(old)
+    if lang == "node":
+        note = ("Node.js 18 and later runtimes no longer bundle the AWS SDK for JavaScript v2: code that "
+                "requires 'aws-sdk' must move to v3 (@aws-sdk/*) or package v2 itself")
+        if isinstance(code, str) and _AWS_SDK_V2.search(code):
+            note += " (this function's inline code does require 'aws-sdk')"
+        return note
+    if lang == "python":
+        return ("code and dependencies must run on the newer Python (modules removed since, e.g. distutils "
+                "and imp in 3.12; native wheels built for the new version)")
+    if lang == "go":
+        return ("the provided.al2023 runtime runs an executable named bootstrap from the package; the Handler "
+                "is no longer the binary name, so the package must be rebuilt")
+    if lang == "dotnet":
+        return "the project must be retargeted to the new .NET version and republished"
+    if lang == "java":
+        return "the code is run by a newer JVM; check libraries for compatibility"
+    if lang == "ruby":
+        return "code and gems must run on the newer Ruby"
+    return "the function's package must be built for the new runtime"
+
+
+def judged_on(rule: Rule, settings: Settings) -> date:
+    configured = rule.option(settings, "as-of")
+    return date.fromisoformat(configured) if configured else date.today()
+
+
+class LambdaRuntimeDeprecated(Rule):
+    """## What it does
+    Finds Lambda runtimes that are past their deprecation date: `Runtime` of
+    `AWS::Lambda::Function` and `AWS::Serverless::Function`, and `Globals.Function.Runtime`
+    of SAM templates, written literally, in a branch of `Fn::If` or as the `Default` of a
+    parameter.  The lifecycle dates and successors are the data cfn-lint ships
+    (`LmbdRuntimeLifecycle.json`); deprecation is judged at today's date (as cfn-lint does)
+    or at the family setting `as-of`.
+
+    ## Why is this bad?
+    A deprecated runtime gets no security patches; once its create-block date passes
+    CloudFormation can no longer create functions with it (cfn-lint E2531), and after the
+    update-block date it cannot update them either (W2531 warns before that).
+
+    ## Example
+    ```yaml
+    Handler:
+      Type: AWS::Lambda::Function
+      Properties:
+        Runtime: nodejs16.x
+    ```
+
+    Use instead:
+    ```yaml
+        Runtime: nodejs24.x
+    ```
+
+    ## Fix safety
+    Unsafe: the runtime becomes the successor the data names, in the same language
+    (`nodejs*` -> the newest Node.js, `python3.*` -> the newest Python 3, `go1.x` ->
+    `provided.al2023`...), never one that is itself deprecated at the date judged; but code
+    can break on the new runtime.  Node.js 18 and later no longer bundle the AWS SDK for
+    JavaScript v2 (`require('aws-sdk')` fails), Python removes modules between versions,
+    `provided.al2023` needs an executable named `bootstrap`.  The finding names the risk for
+    the language (and says so when inline code requires `aws-sdk`).  A parameter's `Default`
+    is changed and the deprecated entry of its `AllowedValues` replaced.  When the data
+    names no usable successor the finding has no fix.
+
+    ## References
+    - [Lambda runtimes and their deprecation dates](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html)
+    - [Runtime deprecation policy](https://docs.aws.amazon.com/lambda/latest/dg/runtime-support-policy.html)
+    - [AWS SDK for JavaScript v3 in Node.js 18+ runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html)
+    """
+
+    id = "DP001"
+    name = "lambda-runtime-deprecated"
+    summary = "Lambda runtime is deprecated; use its successor in the same language"
+    cfn_lint = ("E2531", "W2531")
+    fix_applicability = Applicability.UNSAFE
+    requires = ("cfnlint",)
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        today = judged_on(self, settings)
+        seen: set[str] = set()
+        for logical_id, _ in template.resources_of(*FUNCTION_TYPES):
+            props = template.properties(logical_id)
+            if "Runtime" not in props:
+                continue
+            pointer = template.pointer("Resources", logical_id, "Properties", "Runtime")
+            code = props.get("Code", {}).get("ZipFile") if isinstance(props.get("Code"), dict) else None
+            if code is None:
+                code = props.get("InlineCode")
+            yield from self._runtime(template, props["Runtime"], pointer, logical_id, code, today, seen)
+        globals_ = template.section("Globals").get("Function")
+        if isinstance(globals_, dict) and "Runtime" in globals_:
+            yield from self._runtime(template, globals_["Runtime"], template.pointer("Globals", "Function", "Runtime"),
+                                     None, None, today, seen)
+
+    @staticmethod
+    def _successor(runtime: Any, today: date) -> str | None:
+        if isinstance(runtime, str) and _data.runtime_deprecated(runtime, today):
+            return _data.runtime_successor(runtime, today)
+        return None
+
+    def _runtime(self, template: Template, value: Any, pointer: str, logical_id: str | None, code: Any,
+                 today: date, seen: set[str]) -> Iterator[Finding]:
+        for place in literal_places(template, value, pointer):
+            runtime = place.value
+            if not isinstance(runtime, str) or not _data.runtime_deprecated(runtime, today):
+                continue
+            if place.pointer in seen:
+                continue
+            seen.add(place.pointer)
+            entry = _data.runtime_lifecycle()[runtime]
+            owner = logical_id or "Globals.Function"
+            message = f"{owner} uses runtime {runtime}{place.where}, deprecated since {entry['deprecated']}"
+            blocked = entry.get("create-block")
+            if isinstance(blocked, str) and blocked <= today.isoformat():
+                message += f" (functions cannot be created with it since {blocked})"
+            successor = _data.runtime_successor(runtime, today)
+            if successor is None:
+                yield self.finding(place.pointer, message + "; the data names no successor that is not "
+                                   "deprecated", resource=logical_id)
+                continue
+            risk = caution(runtime, successor, code)
+            yield self.finding(
+                place.pointer,
+                f"{message}; use {successor}. Check the code first: {risk}",
+                fix=self.fix(replace_ops(template, place, successor, lambda r: self._successor(r, today)),
+                             f"Change runtime {runtime} to {successor}{place.where}"),
+                resource=logical_id,
+            )

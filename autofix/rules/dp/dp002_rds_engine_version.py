@@ -1,0 +1,197 @@
+"""DP002 rds-engine-version: an RDS engine version that does not exist or is deprecated."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from autofix.intrinsics import ref_target
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.dp import _data
+from autofix.rules.dp._values import Place, literal_places, replace_ops
+from autofix.settings import Settings
+from autofix.template import Template
+
+RDS_TYPES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::RDS::GlobalCluster")
+#: whose data judges a type's versions: a global cluster's members are clusters, so it shares their versions
+DATA_OF = {"AWS::RDS::GlobalCluster": "AWS::RDS::DBCluster"}
+_PART = re.compile(r"\d+|[^\d.]+")
+
+
+def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    """An order on engine versions: dot-separated parts, numbers compared as numbers."""
+    key: list[tuple[int, int | str]] = []
+    for part in version.split("."):
+        for piece in _PART.findall(part):
+            key.append((1, int(piece)) if piece.isdigit() else (0, piece))
+    return tuple(key)
+
+
+def major_line(engine: str, version: str) -> str:
+    """The major version line: ``14`` for PostgreSQL 14.7, ``8.0`` for MySQL 8.0.35 and for Aurora MySQL
+    ``8.0.mysql_aurora.3.05.2``, ``9.6`` for PostgreSQL 9.6.x, ``15.00`` for SQL Server 15.00.4236.7.v1."""
+    parts = version.split(".")
+    if engine in ("postgres", "aurora-postgresql") and parts[0].isdigit() and int(parts[0]) >= 10:
+        return parts[0]
+    if engine.startswith("aurora-mysql") and len(parts) > 3 and parts[2] == "mysql_aurora" and parts[3].isdigit():
+        # 8.0.mysql_aurora.3.x and 8.4.mysql_aurora.8.4.x are lines of their own; "8.0" is line 8.0
+        return ".".join(parts[:2])
+    return ".".join(parts[:2])
+
+
+def in_line(engine: str, line: str, version: str) -> bool:
+    return major_line(engine, version) == line
+
+
+def replacement(engine: str, version: str, valid: list[str], deprecated: set[str]) -> str | None:
+    """The newest version of ``version``'s major line that exists and is not deprecated, when it is
+    newer than ``version`` (never a downgrade); None otherwise."""
+    line = major_line(engine, version)
+    current = version_key(version)
+    candidates = [v for v in valid if v not in deprecated and in_line(engine, line, v)
+                  and version_key(v) > current and not _is_alias(engine, v)]
+    plain = [v for v in candidates if "-" not in v]  # 8.0.40 before its patch releases 8.0.40-rds.YYYYMMDD
+    if not candidates:
+        return None
+    return max(plain or candidates, key=version_key)
+
+
+def _is_alias(engine: str, version: str) -> bool:
+    """Aurora MySQL's bare ``8.0``/``5.7`` name a line, not a release: never chosen as a replacement."""
+    return engine == "aurora-mysql" and "mysql_aurora" not in version
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    return None
+
+
+class RdsEngineVersion(Rule):
+    """## What it does
+    Finds `EngineVersion` values of `AWS::RDS::DBInstance` and `AWS::RDS::DBCluster` that do
+    not exist for the resource's `Engine` (cfn-lint E3690/E3691), or exist but are
+    deprecated and can no longer create resources (W3690/W3691); an `AWS::RDS::GlobalCluster`
+    is judged with its member clusters' versions, so that it moves with them.  The version may be written
+    literally, in a branch of `Fn::If`, or as a parameter's `Default`; the engine must be
+    known (a literal, or a parameter's `Default`).  The versions are the data cfn-lint ships.
+
+    ## Why is this bad?
+    RDS rejects an engine version it does not offer (`Cannot find version 8.0.35 for
+    mysql`), and versions past their end of standard support cannot create new instances or
+    clusters: the stack fails to create.  Language models often write versions that were
+    current in their training data (MySQL `8.0.35`, PostgreSQL `14.7`, Aurora `8.0`).
+
+    ## Example
+    ```yaml
+    Database:
+      Type: AWS::RDS::DBInstance
+      Properties:
+        Engine: postgres
+        EngineVersion: "14.7"
+    ```
+
+    Use instead:
+    ```yaml
+        EngineVersion: "14.20"
+    ```
+
+    ## Fix safety
+    Unsafe: the version becomes the newest version of the same major line (PostgreSQL 14.x,
+    MySQL 8.0.x, Aurora MySQL 8.0 / 3.x...) that exists and is not deprecated.  It never
+    downgrades and never crosses a major version, which would need a data migration plan;
+    a minor upgrade can still change behaviour, and an existing database is upgraded in
+    place on the next deploy.  When the line has no such version (a whole major version is
+    past support, e.g. MySQL 5.7) the finding has no fix: moving to another major version is
+    the owner's decision.  A parameter's `Default` is changed and its old entry in
+    `AllowedValues` replaced.
+
+    ## References
+    - [AWS::RDS::DBInstance EngineVersion](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-engineversion)
+    - [AWS::RDS::DBCluster EngineVersion](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-engineversion)
+    - [Supported RDS for PostgreSQL versions](https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-versions.html)
+    - [Aurora MySQL version numbers](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraMySQLReleaseNotes/AuroraMySQL.Updates.Versions.html)
+    """
+
+    id = "DP002"
+    name = "rds-engine-version"
+    summary = "RDS engine version does not exist or is deprecated; use the newest of its major line"
+    cfn_lint = ("E3690", "E3691", "W3690", "W3691")
+    fix_applicability = Applicability.UNSAFE
+    requires = ("cfnlint",)
+    resource_types = frozenset(RDS_TYPES)
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        seen: set[str] = set()
+        for logical_id, resource in template.resources_of(*RDS_TYPES):
+            props = template.properties(logical_id)
+            if "EngineVersion" not in props:
+                continue
+            engine = self._engine(template, props.get("Engine"), resource["Type"])
+            if engine is None:
+                continue
+            valid, deprecated = _data.engine_versions(DATA_OF.get(resource["Type"], resource["Type"]))
+            if engine not in valid:
+                continue
+            pointer = template.pointer("Resources", logical_id, "Properties", "EngineVersion")
+            for place in literal_places(template, props["EngineVersion"], pointer):
+                if place.pointer in seen:
+                    continue
+                finding = self._judge(template, logical_id, engine, place, valid[engine],
+                                      set(deprecated.get(engine, ())))
+                if finding is not None:
+                    seen.add(place.pointer)
+                    yield finding
+
+    @staticmethod
+    def _engine(template: Template, value: Any, resource_type: str) -> str | None:
+        param = ref_target(value)
+        if param is not None and template.is_parameter(param):
+            allowed = template.parameters[param].get("AllowedValues")
+            if isinstance(allowed, list) and len(allowed) > 1:
+                return None  # the engine is chosen at deploy time
+            value = template.parameter_default(param)
+        if not isinstance(value, str):
+            return None
+        return value.lower() if resource_type == "AWS::RDS::DBInstance" else value
+
+    @staticmethod
+    def _better(engine: str, value: Any, valid: list[str], deprecated: set[str]) -> str | None:
+        version = _text(value)
+        if version is None or (version in valid and version not in deprecated):
+            return None
+        return replacement(engine, version, valid, deprecated)
+
+    def _judge(self, template: Template, logical_id: str, engine: str, place: Place, valid: list[str],
+               deprecated: set[str]) -> Finding | None:
+        version = _text(place.value)
+        if version is None:
+            return None
+        if version in valid and version not in deprecated:
+            return None
+        state = "is deprecated and can no longer create resources" if version in valid else "does not exist"
+        message = f"{logical_id}: {engine} engine version {version}{place.where} {state}"
+        new = replacement(engine, version, valid, deprecated)
+        if new is None:
+            return self.finding(place.pointer, message + f"; no newer version of the {major_line(engine, version)} "
+                                "line is available, so a major version upgrade is needed (not done automatically)",
+                                resource=logical_id)
+        if "-rds." in new:
+            message += (f"; use {new}, the newest of the {major_line(engine, version)} line (an RDS Extended "
+                        "Support release, which is charged extra: plan a major version upgrade)")
+        else:
+            message += f"; use {new}, the newest of the {major_line(engine, version)} line"
+        return self.finding(
+            place.pointer,
+            message,
+            fix=self.fix(replace_ops(template, place, new, lambda v: self._better(engine, v, valid, deprecated)),
+                         f"Change {engine} engine version {version} to {new}{place.where}"),
+            resource=logical_id,
+        )

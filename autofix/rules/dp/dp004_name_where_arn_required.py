@@ -1,0 +1,153 @@
+"""DP004 name-where-arn-required: a resource's name or id where an ARN is required."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from autofix.intrinsics import ref_target, walk
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.settings import Settings
+from autofix.template import Template
+
+#: Resource types whose Ref is a name, id or URL (not an ARN) and which have an Arn attribute.
+NAMED = frozenset({
+    "AWS::CodeBuild::Project",
+    "AWS::DynamoDB::Table",
+    "AWS::ECR::Repository",
+    "AWS::ECS::Cluster",
+    "AWS::Events::EventBus",
+    "AWS::IAM::Role",
+    "AWS::IAM::User",
+    "AWS::KMS::Key",
+    "AWS::Kinesis::Stream",
+    "AWS::KinesisFirehose::DeliveryStream",
+    "AWS::Lambda::Function",
+    "AWS::Logs::LogGroup",
+    "AWS::S3::Bucket",
+    "AWS::SQS::Queue",
+})
+_STARTS_WITH_VAR = re.compile(r"^\$\{([A-Za-z0-9]+)\}")
+
+
+def _arn_property(key: str) -> bool:
+    return key.endswith("Arn")
+
+
+class NameWhereArnRequired(Rule):
+    """## What it does
+    Finds a `Ref` to a resource whose `Ref` is a name, id or URL (an S3 bucket, DynamoDB
+    table, Lambda function, SQS queue, IAM role, KMS key, log group, Kinesis stream...) used
+    where an ARN is required:
+
+    - a policy statement's `Resource` / `NotResource` (`!Ref Bucket`, `!Sub "${Bucket}/*"`,
+      `!Join ["", [!Ref Bucket, "/*"]]`);
+    - a property whose name ends in `Arn` (`SourceArn`, `TargetArn`, `KmsKeyArn`,
+      `RoleArn`, an event target's `Arn`...);
+    - the `Role` of a Lambda function.
+
+    The reference becomes `!GetAtt X.Arn` (`${X.Arn}` in a `Fn::Sub`).
+
+    ## Why is this bad?
+    The value is not an ARN, so the policy names nothing (or is rejected as malformed:
+    "Resource my-bucket/* must be in ARN format") and the property is refused at deploy
+    time ("1 validation error detected: Value 'my-role' at 'role' failed to satisfy
+    constraint").
+
+    ## Example
+    ```yaml
+    Resource: !Sub "${DataBucket}/*"
+    ```
+
+    Use instead:
+    ```yaml
+    Resource: !Sub "${DataBucket.Arn}/*"
+    ```
+
+    ## Fix safety
+    Safe: the reference names the same resource; only the form CloudFormation returns
+    changes, to the one the property requires.
+
+    ## References
+    - [Fn::GetAtt return values](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getatt.html)
+    - [IAM JSON policy elements: Resource](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html)
+    - [AWS::Lambda::Function Role](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-role)
+    """
+
+    id = "DP004"
+    name = "name-where-arn-required"
+    summary = "A resource's name or id is used where an ARN is required"
+    fix_applicability = Applicability.SAFE
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        named = {lid for lid, res in template.resources.items()
+                 if isinstance(res, dict) and res.get("Type") in NAMED}
+        if not named:
+            return
+        for logical_id, resource in template.resources.items():
+            if not isinstance(resource, dict) or not isinstance(resource.get("Properties"), dict):
+                continue
+            base = template.pointer("Resources", logical_id, "Properties")
+            props = resource["Properties"]
+            if resource.get("Type") == "AWS::Lambda::Function" and "Role" in props:
+                yield from self._value(template, props["Role"], f"{base}/Role", named, logical_id, "Role")
+            for pointer, value in walk(props, base):
+                if not isinstance(value, dict):
+                    continue
+                if "Effect" in value:
+                    for key in ("Resource", "NotResource"):
+                        if key in value:
+                            yield from self._statement(template, value[key], f"{pointer}/{key}", named, logical_id)
+                for key, inner in value.items():
+                    if isinstance(key, str) and _arn_property(key) and not key.startswith("Fn::"):
+                        yield from self._value(template, inner, f"{pointer}/{key}", named, logical_id, key)
+
+    def _value(self, template: Template, value: Any, pointer: str, named: set[str], owner: str,
+               what: str) -> Iterator[Finding]:
+        target = ref_target(value)
+        if target in named:
+            yield self._getatt(pointer, target, owner, what)
+        elif isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::If"), list) \
+                and len(value["Fn::If"]) == 3:
+            for branch in (1, 2):
+                yield from self._value(template, value["Fn::If"][branch], f"{pointer}/Fn::If/{branch}", named,
+                                       owner, what)
+
+    def _getatt(self, pointer: str, target: str, owner: str, what: str) -> Finding:
+        return self.finding(
+            pointer, f"{owner}: {what} needs an ARN but Ref {target} gives its name or id; use !GetAtt {target}.Arn",
+            fix=self.fix([{"op": "replace", "path": pointer, "value": {"Fn::GetAtt": [target, "Arn"]}}],
+                         f"Use the ARN of {target} (GetAtt {target}.Arn) instead of its Ref"),
+            resource=owner)
+
+    def _statement(self, template: Template, value: Any, pointer: str, named: set[str],
+                   owner: str) -> Iterator[Finding]:
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            path = pointer if index is None else f"{pointer}/{index}"
+            target = ref_target(item)
+            if target in named:
+                yield self._getatt(path, target, owner, "a policy Resource")
+                continue
+            if not isinstance(item, dict) or len(item) != 1:
+                continue
+            if "Fn::Sub" in item:
+                arg = item["Fn::Sub"]
+                text = arg[0] if isinstance(arg, list) and arg else arg
+                local = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
+                match = _STARTS_WITH_VAR.match(text) if isinstance(text, str) else None
+                if match and match.group(1) in named and match.group(1) not in local:
+                    name = match.group(1)
+                    new_text = f"${{{name}.Arn}}" + text[match.end():]
+                    sub_path = f"{path}/Fn::Sub/0" if isinstance(arg, list) else f"{path}/Fn::Sub"
+                    yield self.finding(
+                        sub_path, f"{owner}: a policy Resource starts with ${{{name}}}, the name of {name}, not its "
+                        f"ARN; use ${{{name}.Arn}}",
+                        fix=self.fix([{"op": "replace", "path": sub_path, "value": new_text}],
+                                     f"Use ${{{name}.Arn}} instead of ${{{name}}}"),
+                        resource=owner)
+            elif isinstance(item.get("Fn::Join"), list) and len(item["Fn::Join"]) == 2:
+                parts = item["Fn::Join"][1]
+                if isinstance(parts, list) and parts and ref_target(parts[0]) in named:
+                    yield self._getatt(f"{path}/Fn::Join/1/0", ref_target(parts[0]), owner, "a policy Resource")

@@ -1,0 +1,99 @@
+"""DP005 managed-policy-arn: an AWS managed policy ARN that does not exist."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.dp._managed_policies import corrected
+from autofix.settings import Settings
+from autofix.template import Template
+
+#: arn:aws:iam::aws:policy/PATH/NAME, the partition literal or ${AWS::Partition}
+_ARN = re.compile(r"^(arn:(?:aws[a-zA-Z-]*|\$\{AWS::Partition\}):iam::aws:policy/)([A-Za-z0-9_+=,.@/-]+)$")
+OWNERS = {
+    "AWS::IAM::Role": "ManagedPolicyArns",
+    "AWS::IAM::User": "ManagedPolicyArns",
+    "AWS::IAM::Group": "ManagedPolicyArns",
+    "AWS::Serverless::Function": "Policies",
+}
+
+
+class ManagedPolicyArn(Rule):
+    """## What it does
+    Finds AWS managed policy ARNs in `ManagedPolicyArns` of `AWS::IAM::Role`, `User` and
+    `Group` (and `Policies` of SAM functions) that name no policy AWS has: a `service-role/`
+    policy written without its path (`policy/AWSLambdaBasicExecutionRole`), a policy without
+    a path written with one (`policy/service-role/AmazonSSMManagedInstanceCore`), or an old
+    or invented name (`service-role/ConfigRole`, `service-role/AWSConfigRole` for
+    `service-role/AWS_ConfigRole`).  The ARN may be a literal or a `Fn::Sub` with
+    `${AWS::Partition}`.  The table of names is checked against AWS's managed policy
+    reference; names it does not know are left alone.
+
+    ## Why is this bad?
+    IAM refuses to attach a policy that does not exist ("Policy
+    arn:aws:iam::aws:policy/service-role/ConfigRole does not exist or is not attachable"),
+    so the role, and the stack, fail to create.
+
+    ## Example
+    ```yaml
+    ConfigRole:
+      Type: AWS::IAM::Role
+      Properties:
+        ManagedPolicyArns:
+          - arn:aws:iam::aws:policy/service-role/ConfigRole
+    ```
+
+    Use instead:
+    ```yaml
+          - arn:aws:iam::aws:policy/service-role/AWS_ConfigRole
+    ```
+
+    ## Fix safety
+    Safe: the ARN could not be attached; it becomes the ARN of the policy its name means
+    (the same name with the right path, or the current name of the AWS Config role policy,
+    which replaced the deprecated `AWSConfigRole`).
+
+    ## References
+    - [AWS managed policy reference](https://docs.aws.amazon.com/aws-managed-policy/latest/reference/policy-list.html)
+    - [AWS_ConfigRole](https://docs.aws.amazon.com/config/latest/developerguide/security-iam-awsmanpol.html)
+    """
+
+    id = "DP005"
+    name = "managed-policy-arn"
+    summary = "AWS managed policy ARN that does not exist (wrong path or old name)"
+    fix_applicability = Applicability.SAFE
+    resource_types = frozenset(OWNERS)
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        for logical_id, resource in template.resources_of(*OWNERS):
+            key = OWNERS[resource["Type"]]
+            arns = template.properties(logical_id).get(key)
+            if not isinstance(arns, list):
+                continue
+            for i, value in enumerate(arns):
+                pointer = template.pointer("Resources", logical_id, "Properties", key, i)
+                yield from self._arn(value, pointer, logical_id)
+
+    def _arn(self, value: Any, pointer: str, logical_id: str) -> Iterator[Finding]:
+        if isinstance(value, str):
+            text, path = value, pointer
+        elif isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::Sub"), str):
+            text, path = value["Fn::Sub"], f"{pointer}/Fn::Sub"
+        else:
+            return
+        match = _ARN.match(text)
+        if not match:
+            return
+        fixed = corrected(match.group(2))
+        if fixed is None:
+            return
+        new = match.group(1) + fixed
+        yield self.finding(
+            path, f"{logical_id} attaches managed policy {match.group(2)}, which AWS does not have; "
+            f"the policy is {fixed}",
+            fix=self.fix([{"op": "replace", "path": path, "value": new}],
+                         f"Change managed policy {match.group(2)} to {fixed}"),
+            resource=logical_id)

@@ -1,0 +1,179 @@
+"""DP006 dangling-reference: Ref, GetAtt or Sub naming a logical id that does not exist."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from autofix.intrinsics import walk
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.settings import Settings
+from autofix.template import Template
+
+PSEUDO = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region",
+                    "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"})
+_SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
+#: sections whose values CloudFormation resolves references in
+_SECTIONS = ("Resources", "Outputs")
+
+
+def one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one insertion, deletion, substitution or transposition of adjacent letters."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1:]
+
+
+def typo_target(name: str, candidates: list[str]) -> str | None:
+    """The one existing id ``name`` is clearly a typo of: equal ignoring case, else one edit away."""
+    same_case = [c for c in candidates if c.lower() == name.lower()]
+    if len(same_case) == 1:
+        return same_case[0]
+    if same_case:
+        return None
+    close = [c for c in candidates if one_edit(name.lower(), c.lower())]
+    return close[0] if len(close) == 1 and len(name) >= 4 else None
+
+
+class DanglingReference(Rule):
+    """## What it does
+    Finds `Ref`, `Fn::GetAtt` and `Fn::Sub` variables in `Resources` and `Outputs` that name
+    a logical id the template does not declare (cfn-lint E1020, E1010, E1019; E1012 in
+    older cfn-lint).  When the name is clearly a typo of one declared id (the same letters
+    in another case, or one insertion, deletion, substitution or swap of adjacent letters
+    away, with a single such candidate) the reference is renamed.  A `Fn::Sub` variable
+    that is an IAM policy variable (`${aws:username}`, `${aws:PrincipalTag/team}`,
+    `${s3:prefix}`...) is escaped as `${!aws:username}`, which is how a literal `${...}`
+    is written in `Fn::Sub`.  Templates with a `Transform` (SAM, macros) are skipped:
+    transforms declare resources of their own.
+
+    ## Why is this bad?
+    CloudFormation rejects the template ("Unresolved resource dependencies [X] in the
+    Resources block of the template"), and a policy variable inside `Fn::Sub` is read as
+    a reference to a parameter or resource that does not exist.
+
+    ## Example
+    ```yaml
+    Parameters:
+      EnvironmentName: {Type: String}
+    Resources:
+      Bucket:
+        Type: AWS::S3::Bucket
+        Properties:
+          BucketName: !Sub ${EnviromentName}-data
+    ```
+
+    Use instead:
+    ```yaml
+          BucketName: !Sub ${EnvironmentName}-data
+    ```
+
+    ## Fix safety
+    Safe: a reference to a name that does not exist cannot deploy, and the rename goes to
+    the only declared id one typo away; the escaped policy variable is what the policy
+    meant (IAM evaluates `${aws:username}` at request time).  A name with no single
+    candidate (a parameter the template never declared, say) is reported without a fix:
+    declaring it is the author's choice.
+
+    ## References
+    - [Ref](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html)
+    - [Fn::Sub (escaping `${}` with `${!Literal}`)](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html)
+    - [IAM policy variables](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html)
+    """
+
+    id = "DP006"
+    name = "dangling-reference"
+    summary = "Ref, GetAtt or Sub names a logical id that does not exist"
+    cfn_lint = ("E1010", "E1012", "E1019", "E1020")
+    fix_applicability = Applicability.SAFE
+
+    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+        if "Transform" in template.data:
+            return
+        resources = list(template.resources)
+        names = resources + list(template.parameters)
+        for section in _SECTIONS:
+            for pointer, value in walk(template.section(section), template.pointer(section)):
+                if not (isinstance(value, dict) and len(value) == 1):
+                    continue
+                (key, arg), = value.items()
+                if key == "Ref" and isinstance(arg, str):
+                    if arg not in names and arg not in PSEUDO:
+                        yield self._reference(template, f"{pointer}/Ref", arg, names, "Ref", lambda new: new)
+                elif key == "Fn::GetAtt":
+                    yield from self._getatt(template, pointer, arg, resources)
+                elif key == "Fn::Sub":
+                    yield from self._sub(template, pointer, arg, names, resources)
+
+    def _reference(self, template: Template, pointer: str, name: str, candidates: list[str], what: str,
+                   value_for: Any) -> Finding:
+        target = typo_target(name, candidates)
+        message = f"{what} names {name}, which is not declared in the template"
+        owner = pointer.split("/")[2] if pointer.startswith("/Resources/") else None
+        if target is None:
+            return self.finding(pointer, message, resource=owner)
+        return self.finding(pointer, f"{message}; did you mean {target}?",
+                            fix=self.fix([{"op": "replace", "path": pointer, "value": value_for(target)}],
+                                         f"Rename the reference {name} to {target}"),
+                            resource=owner)
+
+    def _getatt(self, template: Template, pointer: str, arg: Any, resources: list[str]) -> Iterator[Finding]:
+        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
+            if arg[0] not in resources:
+                yield self._reference(template, f"{pointer}/Fn::GetAtt/0", arg[0], resources, "Fn::GetAtt",
+                                      lambda new: new)
+        elif isinstance(arg, str) and "." in arg:
+            logical, attribute = arg.split(".", 1)
+            if logical not in resources:
+                yield self._reference(template, f"{pointer}/Fn::GetAtt", logical, resources, "Fn::GetAtt",
+                                      lambda new: f"{new}.{attribute}")
+
+    def _sub(self, template: Template, pointer: str, arg: Any, names: list[str],
+             resources: list[str]) -> Iterator[Finding]:
+        text = arg[0] if isinstance(arg, list) and arg else arg
+        if not isinstance(text, str):
+            return
+        local = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
+        path = f"{pointer}/Fn::Sub/0" if isinstance(arg, list) else f"{pointer}/Fn::Sub"
+        renames: dict[str, str] = {}
+        unknown: list[str] = []
+        for var in dict.fromkeys(_SUB_VAR.findall(text)):
+            if var in local or var in PSEUDO:
+                continue
+            logical = var.split(".", 1)[0]
+            if "." in var and logical in resources:
+                continue
+            if "." not in var and var in names:
+                continue
+            if ":" in var and not var.startswith("AWS::"):
+                renames[var] = f"!{var}"  # an IAM policy variable: a literal ${...}
+                continue
+            target = typo_target(logical, resources if "." in var else names)
+            if target is None:
+                unknown.append(var)
+            else:
+                renames[var] = target + var[len(logical):]
+        owner = pointer.split("/")[2] if pointer.startswith("/Resources/") else None
+        if unknown:
+            yield self.finding(path, f"Fn::Sub names {', '.join(unknown)}, not declared in the template",
+                               resource=owner)
+        if not renames:
+            return
+        new_text = text
+        for old, new in renames.items():
+            new_text = new_text.replace(f"${{{old}}}", f"${{{new}}}")
+        described = ", ".join(f"${{{o}}} -> ${{{n}}}" for o, n in renames.items())
+        yield self.finding(path, f"Fn::Sub names {', '.join(renames)}, not declared in the template: {described}",
+                           fix=self.fix([{"op": "replace", "path": path, "value": new_text}],
+                                        f"Fix Fn::Sub variables: {described}"),
+                           resource=owner)
