@@ -132,7 +132,8 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
             continue
         for finding in produced:
             resource = finding.resource or resource_of(finding.pointer)
-            finding = replace(finding, resource=resource, rule_name=rule.name)
+            finding = replace(finding, resource=resource, rule_name=rule.name,
+                              whole_template=rule.reads_whole_template)
             codes = by_scope.get(None, []) + (by_scope.get(resource, []) if resource is not None else [])
             if suppresses(codes, rule):
                 suppressed.append(finding)

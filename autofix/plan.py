@@ -44,11 +44,21 @@ def _overlaps(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def plan(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
+    """This round's fixes: non-overlapping, in (rule id, pointer) order.
+
+    Fixes of rules that read the whole template (``reads_whole_template``: unused parameters,
+    removals with their references...) are planned only when no other fix is: another fix in
+    the same round could change the facts they rest on (add a use of the "unused" parameter).
+    """
+    allowed_now = [f for f in findings if allowed(f, settings)]
+    local = [f for f in allowed_now if not f.whole_template]
+    return _non_overlapping(local or allowed_now)
+
+
+def _non_overlapping(findings: Iterable[Finding]) -> list[Finding]:
     chosen: list[Finding] = []
     taken: list[tuple[str, ...]] = []
     for finding in sorted(findings, key=lambda f: (f.rule_id, f.pointer)):
-        if not allowed(finding, settings):
-            continue
         assert finding.fix is not None
         paths = [p for op in finding.fix.operations for p in _footprint(op)]
         if any(_overlaps(p, t) for p in paths for t in taken):

@@ -21,7 +21,7 @@ class Settings:
     primary_region: str | None = None
     exclude: tuple[str, ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
-    max_iterations: int = 12
+    max_iterations: int = 16
     #: Report ``Metadata: {autofix: {ignore: [...]}}`` entries that suppress nothing.
     show_unused_suppressions: bool = False
     #: Run cfn-lint on fixed templates and refuse fixes that add cfn-lint errors (``fix --validate``).

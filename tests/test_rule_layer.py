@@ -201,3 +201,37 @@ def test_intrinsic_helpers() -> None:
     assert list(if_branches(value)) == ["a", {"Ref": "AWS::NoValue"}, "b"]
     assert sub_text({"Fn::Sub": ["x-${A}", {"A": "1"}]}) == "x-${A}"
     assert literal({"a": ["b", 1]}) == {"a": ["b", 1]} and literal({"a": {"Ref": "X"}}) is None
+
+
+def test_whole_template_fixes_wait_for_a_round_of_their_own() -> None:
+    """An "unused" parameter removed in the same round as another fix starts using it would dangle."""
+
+    class UsesParameter(Rule):
+        __doc__ = DOC
+        id, name, summary = "WT001", "uses-parameter", "references the region parameter"
+        fix_applicability = Applicability.SAFE
+
+        def check(self, template, settings):
+            if "Conditions" not in template.data:
+                fix = self.fixer(template)
+                fix.set(("Conditions", "IsDr"), {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "DrRegion"}]})
+                yield self.finding("/Parameters/DrRegion", "use it", fix=fix.build("use it", Applicability.SAFE))
+
+    class RemovesUnused(Rule):
+        __doc__ = DOC
+        id, name, summary = "WT002", "removes-unused", "removes parameters nothing references"
+        fix_applicability = Applicability.SAFE
+        reads_whole_template = True
+
+        def check(self, template, settings):
+            used = template.referenced_anywhere()
+            for name in template.parameters:
+                if name not in used:
+                    fix = self.fixer(template).remove(("Parameters", name))
+                    yield self.finding(f"/Parameters/{name}", "unused", fix=fix.build("drop", Applicability.SAFE))
+
+    text = "Parameters:\n  DrRegion:\n    Type: String\nResources:\n  T:\n    Type: AWS::SNS::Topic\n"
+    for rules in ([UsesParameter(), RemovesUnused()], [RemovesUnused(), UsesParameter()]):
+        result = process_text(text, "t.yaml", Settings(), fix=True, rules=rules)
+        assert [a["rule"] for a in result.applied] == ["WT001"], result.applied
+        assert "DrRegion:" in result.fixed and "IsDr" in result.fixed and not result.errors

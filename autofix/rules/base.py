@@ -72,6 +72,8 @@ class Finding:
     line: int | None = None
     column: int | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: Set by the engine from :attr:`Rule.reads_whole_template`.
+    whole_template: bool = field(default=False, compare=False)
 
     @property
     def applicability(self) -> Applicability | None:
@@ -104,6 +106,11 @@ class Rule:
     requires: tuple[str, ...] = ()
     #: Run only when the family's precondition holds for the template (e.g. DR: a DR template).
     needs_precondition: bool = False
+    #: The findings rest on the whole template (what is used, referenced or unique anywhere), so a fix
+    #: of another rule in the same round can make them wrong (a parameter "unused" until another fix
+    #: references it).  The planner applies such fixes only in a round where no other fix is planned;
+    #: the loop re-detects them on the template the other fixes leave.
+    reads_whole_template: bool = False
     #: Documentation in the fixed sections, for rules without a docstring (generated ones).
     doc: str | None = None
     #: Resource types without which this rule never reports anything (None: it may fire on any

@@ -109,6 +109,7 @@ class CircularDependency(Rule):
     """
 
     id = "DP003"
+    reads_whole_template = True
     name = "circular-dependency"
     summary = "Resources depend on each other in a cycle"
     cfn_lint = ("E3004",)

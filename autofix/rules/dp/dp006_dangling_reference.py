@@ -92,6 +92,7 @@ class DanglingReference(Rule):
     """
 
     id = "DP006"
+    reads_whole_template = True
     name = "dangling-reference"
     summary = "Ref, GetAtt or Sub names a logical id that does not exist"
     cfn_lint = ("E1010", "E1012", "E1019", "E1020")

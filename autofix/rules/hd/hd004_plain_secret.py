@@ -226,6 +226,7 @@ class PlainSecret(Rule):
     """
 
     id = "HD004"
+    reads_whole_template = True
     name = "plain-secret"
     summary = "Password passed as a parameter or literal: generate it in Secrets Manager"
     cfn_lint = ("W1011", "W2501")

@@ -48,6 +48,7 @@ class RedundantDependsOn(Rule):
     """
 
     id = "HY002"
+    reads_whole_template = True
     name = "redundant-depends-on"
     summary = "DependsOn entry already implied by a Ref, GetAtt or Sub"
     cfn_lint = ("W3005",)

@@ -49,6 +49,7 @@ class UnusedParameter(Rule):
     """
 
     id = "HY003"
+    reads_whole_template = True
     name = "unused-parameter"
     summary = "Parameter used nowhere in the template"
     cfn_lint = ("W2001",)

@@ -45,6 +45,7 @@ class UnusedCondition(Rule):
     """
 
     id = "HY004"
+    reads_whole_template = True
     name = "unused-condition"
     summary = "Condition used by no resource, output, Fn::If or condition"
     cfn_lint = ("W8001",)

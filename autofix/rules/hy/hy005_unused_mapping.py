@@ -39,6 +39,7 @@ class UnusedMapping(Rule):
     """
 
     id = "HY005"
+    reads_whole_template = True
     name = "unused-mapping"
     summary = "Mapping read by no Fn::FindInMap"
     cfn_lint = ("W7001",)

@@ -85,6 +85,7 @@ class UnknownResourceType(Rule):
     """
 
     id = "SC004"
+    reads_whole_template = True
     name = "unknown-resource-type"
     summary = "Resource type does not exist in the region"
     cfn_lint = ("E3006",)
