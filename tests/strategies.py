@@ -531,6 +531,9 @@ def _replication(dest: Any, role: Any) -> dict:
                                      "Destination": {"Bucket": dest, "StorageClass": "STANDARD"}}]}
 
 
+_SG = "sg-0123456789abcdef0"
+
+
 @st.composite
 def _failure(draw) -> dict[str, dict]:
     """One failure shape (DR: the seven of the post-mortem; SC: schema failures; DP: deploy blockers), or its
@@ -622,7 +625,8 @@ def _failure(draw) -> dict[str, dict]:
                                    "Properties": {"MinimumPasswordLength": 14}}
         out[f"{lid}Topic"] = {"Type": "AWS::SNS::Topic", **({"DependsOn": [f"{lid}Policy"]} if broken else {})}
         out[f"{lid}Nat"] = {"Type": "AWS::EC2::NATGateway" if broken else "AWS::EC2::NatGateway",
-                            "Properties": {"SubnetId": "subnet-123", "AllocationId": "eipalloc-123"}}
+                            "Properties": {"SubnetId": "subnet-0123456789abcdef0",
+                                           "AllocationId": "eipalloc-0123456789abcdef0"}}
     elif shape == 12:  # SC005 / SC006: a dependent property missing, a scalar where a list is required
         sse: dict[str, Any] = {"SSEEnabled": True, "KMSMasterKeyId": "alias/aws/dynamodb"}
         if not broken:
@@ -632,7 +636,7 @@ def _failure(draw) -> dict[str, dict]:
             "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
             "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}}
         out[f"{lid}Server"] = {"Type": "AWS::EC2::Instance", "Properties": {
-            "ImageId": "ami-12345678", "SecurityGroupIds": "sg-123" if broken else ["sg-123"]}}
+            "ImageId": "ami-12345678", "SecurityGroupIds": _SG if broken else [_SG]}}
     elif shape == 13:  # DP001: a deprecated Lambda runtime
         runtime = draw(st.sampled_from(["nodejs16.x", "python3.9", "ruby2.7"])) if broken else draw(
             st.sampled_from(["nodejs24.x", "python3.13"]))
