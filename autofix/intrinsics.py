@@ -140,6 +140,17 @@ def sub_text(value: Any) -> str | None:
     return None
 
 
+def sub_parts(value: Any) -> tuple[str, dict[str, Any]] | None:
+    """``("x-${A}", {"A": ...})`` for either form of ``Fn::Sub`` (an empty map for the string form)."""
+    if not (isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value):
+        return None
+    arg = value["Fn::Sub"]
+    local: dict[str, Any] = {}
+    if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
+        arg, local = arg[0], arg[1]
+    return (arg, local) if isinstance(arg, str) else None
+
+
 def literal(value: Any) -> Any:
     """``value`` when it holds no intrinsic function anywhere (a value known before deploy), else None."""
     for _, v in walk(value):

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from autofix.intrinsics import if_branches
+from autofix.intrinsics import if_branches, sub_parts
 from autofix.template import Template, getatt_target, ref_target
 
 #: Health check types that probe an endpoint (the others ignore the domain name).
@@ -149,12 +149,10 @@ class _Render:
         if getatt_target(value):
             return _RESOURCE if getatt_target(value)[0] in self.template.resources else _UNKNOWN
         if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
-            arg = value["Fn::Sub"]
-            local: dict[str, Any] = {}
-            if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
-                arg, local = arg[0], arg[1]
-            if not isinstance(arg, str):
+            parts = sub_parts(value)
+            if parts is None:
                 return _UNKNOWN
+            arg, local = parts
 
             def sub(match: re.Match[str]) -> str:
                 var = match.group(1)

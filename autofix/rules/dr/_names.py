@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from autofix.intrinsics import sub_parts
 from autofix.template import Template, ref_target
 
 #: The longest value each pseudo parameter can take (stack names are up to 128 characters;
@@ -49,15 +50,8 @@ def max_length(template: Template, value: Any) -> int | None:
     target = ref_target(value)
     if target:
         return parameter_max(template, target)
-    if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
-        arg = value["Fn::Sub"]
-        local: dict[str, Any] = {}
-        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
-            arg, local = arg[0], arg[1]
-        if not isinstance(arg, str):
-            return None
-        return sub_max_length(template, arg, local)
-    return None
+    parts = sub_parts(value)
+    return sub_max_length(template, *parts) if parts else None
 
 
 def sub_max_length(template: Template, text: str, local: dict[str, Any] | None = None,

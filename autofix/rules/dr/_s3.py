@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.intrinsics import if_branches_at
+from autofix.intrinsics import if_branches_at, is_no_value
 from autofix.template import Template, getatt_target, ref_target, references, strings_in
 
 BUCKET = "AWS::S3::Bucket"
@@ -48,8 +48,7 @@ ELB_ACCOUNTS = {
 unwrap_if = if_branches_at  # (pointer, value) of every Fn::If branch, or the value itself
 
 
-def is_novalue(value: Any) -> bool:
-    return ref_target(value) == "AWS::NoValue"
+is_novalue = is_no_value
 
 
 def _piece(value: Any) -> str | None:
