@@ -10,7 +10,6 @@ RFC 6902 patch against the input.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +53,8 @@ class LoopOutcome:
 
 
 def _digest(doc: TemplateDocument) -> str:
+    import hashlib  # only the fix loop hashes: kept off the start-up of check
+
     return hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -23,7 +23,6 @@ from autofix.pipeline import ErrorEntry, FileResult, process_text
 from autofix.report import Summary, unified_diff
 from autofix.runner import run
 from autofix.settings import Settings
-from autofix.write import atomic_write, write_back
 
 if TYPE_CHECKING:
     from autofix.formats.base import Reporter
@@ -155,6 +154,8 @@ def _write_report(state: _Run, path: str | None, summary: Summary) -> None:
     if path is None:
         return
     try:
+        from autofix.write import atomic_write
+
         atomic_write(path, summary.report().encode("utf-8"))
     except OSError as exc:
         echo(f"error: cannot write report {visible(path)}: {visible(exc.strerror or exc)}", err=True)
@@ -312,6 +313,8 @@ def fix(
         targets_seen += 1
         if result.changed and not diff and not patch:
             try:
+                from autofix.write import write_back
+
                 write_back(target.path, result.original or "", result.fixed or "")
             except WriteError as exc:
                 result = _unwritten(result, target.path, settings, exc)

@@ -14,7 +14,6 @@ must not silently change what runs.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -22,11 +21,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 from autofix import setting_values
 from autofix.errors import ConfigError
@@ -129,20 +123,30 @@ class ConfigFile:
     section: str | None  # "tool.autofix" for pyproject.toml, None for .autofix.toml
 
 
-def _read(path: Path) -> tuple[str, dict[str, Any]]:
+def _file_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+
+
+def _parse(path: Path, text: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
-        return text, tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
 
 
 def load_config_file(path: Path) -> ConfigFile | None:
     """The autofix table of ``path``; None for a ``pyproject.toml`` without ``[tool.autofix]``."""
-    _, data = _read(path)
+    text = _file_text(path)
+    if path.name == "pyproject.toml" and "autofix" not in text:
+        return None  # no [tool.autofix] (a project's own TOML is not parsed, nor judged, for nothing)
+    data = _parse(path, text)
     if path.name == "pyproject.toml":
         tool = data.get("tool")
         table = tool.get("autofix") if isinstance(tool, dict) else None
@@ -213,7 +217,7 @@ def config_values(config: ConfigFile) -> dict[str, Any]:
         if key in _MOVED:
             raise ConfigError(f"{at}: configuration key {key!r} moved to the [{_table(config, _MOVED[key])}] table")
         if key not in KEYS:
-            close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1)
+            close = _close(key.replace("_", "-"), KEYS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join([*KEYS, *tables])}"
             raise ConfigError(f"{at}: unknown configuration key {key!r} in {where}{hint}")
         field_name, convert = KEYS[key]
@@ -226,6 +230,12 @@ def config_values(config: ConfigFile) -> dict[str, Any]:
 
 #: Keys that moved from the top level into a family table.
 _MOVED = {"instance-class": "dr", "graviton-instance-class": "dr", "secondary-region": "dr"}
+
+
+def _close(word: str, known: Iterable[str], n: int = 1) -> list[str]:
+    from difflib import get_close_matches
+
+    return get_close_matches(word, list(known), n=n)
 
 
 def _table(config: ConfigFile, name: str) -> str:
@@ -241,7 +251,7 @@ def _family_values(config: ConfigFile, family: Family, table: dict[str, Any]) ->
         at = f"{config.path}:{line}" if line else str(config.path)
         if key not in family.settings:
             known = list(family.settings)
-            close = difflib.get_close_matches(key.replace("_", "-"), known, n=1)
+            close = _close(key.replace("_", "-"), known, n=1)
             hint = (f"; did you mean {close[0]!r}?" if close else
                     f"; known keys: {', '.join(known)}" if known else "; this family has no settings")
             raise ConfigError(f"{at}: unknown configuration key {key!r} in [{section}]{hint}")

@@ -8,7 +8,8 @@ Suppressions written in the template (``Metadata: {autofix: {ignore: [...]}}``
 at template or resource level, by id, name or family prefix) drop matching
 findings here, before anything is reported or fixed.  Every rule reads the same
 read-only :class:`~autofix.context.RuleContext`; rules whose family
-precondition does not hold for the template are not run.
+precondition does not hold for the template, or that declare resource types
+the template has none of, are not run (nor, when lazy, imported).
 """
 
 from __future__ import annotations
@@ -105,6 +106,14 @@ def _precondition(template: RuleContext, rule: Rule, settings: Settings) -> bool
     return template.cached(("precondition", rule.family), lambda: bool(check(template, settings)))
 
 
+def declared_types(template: RuleContext) -> frozenset[str]:
+    """Every resource ``Type`` the template declares as a string."""
+    resources = template.data.get("Resources") if isinstance(template.data, dict) else None
+    if not isinstance(resources, dict):
+        return frozenset()
+    return frozenset(r["Type"] for r in resources.values() if isinstance(r, dict) and isinstance(r.get("Type"), str))
+
+
 def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
     """Every finding of ``rules`` on ``data``, with suppressed ones apart and rule failures as errors."""
     template = data if isinstance(data, RuleContext) else RuleContext(data)
@@ -114,7 +123,10 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
     by_scope: dict[str | None, list[str]] = {}
     for entry in declared(template):
         by_scope.setdefault(entry.resource, []).append(entry.code)
+    types = declared_types(template)
     for rule in rules:
+        if rule.resource_types is not None and not rule.resource_types & types:
+            continue  # the rule never reports without one of its types (and a lazy rule is not even imported)
         try:
             if rule.needs_precondition and not _precondition(template, rule, settings):
                 continue

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from autofix.apply import fix_loop
 from autofix.detect import detect
 from autofix.document import looks_like_template
 from autofix.errors import AutofixError, NotATemplateError
@@ -21,7 +20,6 @@ from autofix.plan import allowed
 from autofix.registry import all_rules, select_rules
 from autofix.rules.base import Finding, Rule
 from autofix.settings import Settings
-from autofix.verify import Candidate, verify
 
 
 @dataclass(frozen=True)
@@ -170,6 +168,9 @@ def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: 
     if not fix or not any(allowed(f, settings) for f in detection.findings):
         result.findings = _positioned(detection.findings, doc)
         return result
+    from autofix.apply import fix_loop  # the fix half of the engine: kept off the start-up of check
+    from autofix.verify import Candidate, verify
+
     outcome = fix_loop(doc, rules, settings, first=detection.findings)
     reported = {e.identity for e in detection.errors}
 

@@ -21,12 +21,12 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import import_module
-from importlib.metadata import entry_points
 from typing import Any
 
 from autofix.errors import ConfigError, RegistryError
 from autofix.rules.base import CFN_LINT_PATTERN, DOC_SECTIONS, ID_PATTERN, NAME_PATTERN, Rule
 from autofix.rules.family import Family, as_rules
+from autofix.rules.lazy import LazyRule, index_entries
 
 ENTRY_POINT_GROUP = "autofix.rules"
 
@@ -71,7 +71,8 @@ def build_registry(rules: Iterable[Any]) -> tuple[Rule, ...]:
     by_id: dict[str, Rule] = {}
     names: dict[str, str] = {}
     for rule in as_rules(list(rules)):
-        validate_rule(rule)
+        if not isinstance(rule, LazyRule):  # built-ins are held to the interface by the contract test
+            validate_rule(rule)
         if rule.id in by_id and type(by_id[rule.id]) is not type(rule):
             raise RegistryError(f"duplicate rule id {rule.id}: {type(by_id[rule.id]).__module__} and "
                                 f"{type(rule).__module__}")
@@ -84,12 +85,34 @@ def build_registry(rules: Iterable[Any]) -> tuple[Rule, ...]:
     return tuple(by_id[k] for k in sorted(by_id))
 
 
+def builtin_rules(family: Family) -> list[Rule]:
+    """A built-in family's rules: lazy ones from the index, any spec the index lacks imported now."""
+    from autofix.rules.index import RULES as INDEX
+
+    found: list[Rule] = []
+    for spec in family.rules:
+        entries = index_entries(INDEX, spec)
+        if entries is None:  # a rule added since the index was generated: correct, only slower
+            module, _, attr = spec.partition(":")
+            found.extend(as_rules(getattr(import_module(module), attr)))
+        else:
+            found.extend(LazyRule(entry) for entry in entries)
+    return found
+
+
+def entry_points(group: str) -> list[Any]:
+    """The installed entry points of ``group`` (:mod:`autofix.plugins`: fast when there are none)."""
+    from autofix.plugins import entry_points as installed
+
+    return installed(group)
+
+
 @lru_cache(maxsize=1)
 def _registry() -> tuple[tuple[Family, ...], tuple[Rule, ...]]:
     """Families and rules, built together once per process: one cache, cleared by :func:`reset`."""
     found: list[Family] = [import_module(spec).FAMILY for spec in BUILTIN_FAMILIES]
     plugins: list[Any] = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    for ep in entry_points(ENTRY_POINT_GROUP):
         obj = ep.load()
         if isinstance(obj, Family):
             found.append(obj)
@@ -102,7 +125,7 @@ def _registry() -> tuple[tuple[Family, ...], tuple[Rule, ...]]:
     dupes = sorted({p for p in prefixes if prefixes.count(p) > 1})
     if dupes:
         raise RegistryError(f"duplicate rule family prefix {', '.join(dupes)}")
-    builtin = [rule for spec in BUILTIN_FAMILIES for rule in import_module(spec).FAMILY.load_rules()]
+    builtin = [rule for spec in BUILTIN_FAMILIES for rule in builtin_rules(import_module(spec).FAMILY)]
     return tuple(sorted(found, key=lambda f: f.prefix)), build_registry([*builtin, *plugins])
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -52,7 +51,9 @@ def unified_diff(file: str, before: str, after: str) -> str:
     """A unified diff that ``patch`` applies: lines end at LF only (a CR, form feed or U+2028 inside
     a line stays part of it), and the file name in the header is escaped (it may hold anything)."""
     name = visible(file)
-    lines = difflib.unified_diff(_LINES.findall(before), _LINES.findall(after), name, name)
+    from difflib import unified_diff as diff_lines  # only diffs need it
+
+    lines = diff_lines(_LINES.findall(before), _LINES.findall(after), name, name)
     out = []
     for line in lines:
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -91,6 +89,8 @@ def kill_pattern() -> str | None:
 
 def _maybe_die(path: str, pattern: str | None) -> None:
     if pattern and _IN_WORKER and pattern in os.path.basename(path):
+        import signal
+
         os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -143,6 +143,8 @@ def _watch_parent(parent: int) -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
         os._exit(1)
+
+    import threading  # workers only: kept off the start-up of a one-file run
 
     threading.Thread(target=watch, name="autofix-parent-watch", daemon=True).start()
 

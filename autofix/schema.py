@@ -80,7 +80,8 @@ def data_dir() -> Path:
     raise _layout_error("no data/schemas/providers and data/schemas/resources directories in the cfnlint package")
 
 
-def _read_json(path: Path) -> Any:
+def read_json(path: Path) -> Any:
+    """A JSON file of cfn-lint's data; a missing or unreadable one is a clear layout error."""
     try:
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
@@ -101,7 +102,7 @@ def type_map(region: str = DEFAULT_REGION) -> dict[str, str]:
 @cache
 def _type_map(region: str) -> dict[str, str]:
     path = data_dir() / "providers" / f"{region}.json"
-    found = _read_json(path)
+    found = read_json(path)
     if (not isinstance(found, dict) or not found
             or not all(isinstance(k, str) and isinstance(v, str) for k, v in found.items())):
         raise _layout_error(f"providers/{path.name} is not a mapping of resource types to schema names")
@@ -137,7 +138,7 @@ def resource_schema(type_name: str, region: str = DEFAULT_REGION) -> ResourceSch
         return None
     if not re.match(r"^[A-Za-z0-9_.-]+$", stem):
         raise _layout_error(f"providers map {type_name} to {stem!r}, not a schema file name")
-    raw = _read_json(data_dir() / "resources" / f"{stem}.json")
+    raw = read_json(data_dir() / "resources" / f"{stem}.json")
     if not isinstance(raw, dict) or not isinstance(raw.get("properties"), dict):
         raise _layout_error(f"resources/{stem}.json ({type_name}) has no properties mapping")
     if raw.get("typeName", type_name) != type_name:

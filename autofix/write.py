@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from autofix.errors import WriteError
@@ -38,6 +37,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     except FileNotFoundError:
         st = None
     mode = stat.S_IMODE(st.st_mode) if st is not None else 0o644
+    import tempfile  # only writes need it
+
     fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=TMP_SUFFIX, dir=real.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -11,8 +11,9 @@ Writes, and refuses to overwrite:
   ``AUTOFIX_UPDATE_CORPUS=1 pytest tests/test_corpus.py`` to write the expected files, then review them);
 - ``tests/test_<id>_<name>.py``: a unit test file;
 
-and registers the rule in its family's ``FAMILY.rules``.  A family that does not exist yet is created
-(``autofix/rules/<prefix>/__init__.py``) and added to the registry and to ``pyproject.toml``'s packages.
+and registers the rule in its family's ``FAMILY.rules`` and in the rule index (``scripts/rule_index.py``).
+A family that does not exist yet is created (``autofix/rules/<prefix>/__init__.py``) and added to the
+registry and to ``pyproject.toml``'s packages.
 """
 
 from __future__ import annotations
@@ -160,6 +161,13 @@ def _register(init: Path, prefix: str, module: str, cls: str) -> None:
     print(f"registered {cls} in {init.relative_to(ROOT)}")
 
 
+def _index() -> None:
+    """Regenerate the rule index (in a fresh interpreter: the new modules are not imported here)."""
+    import subprocess
+
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "rule_index.py")], cwd=ROOT, check=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("id", help="the rule id, e.g. SC010 (its letters name the family)")
@@ -185,8 +193,10 @@ def main(argv: list[str] | None = None) -> None:
     _write(case / "negative" / "input.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n")
     _write(ROOT / "tests" / f"test_{module}.py", TEST.format(**values))
     _register(init, prefix, module, cls)
+    _index()
     print("next: write the rule, its cases and tests, then "
-          "`AUTOFIX_UPDATE_CORPUS=1 pytest tests/test_corpus.py` and review the expected files")
+          "`AUTOFIX_UPDATE_CORPUS=1 pytest tests/test_corpus.py` and review the expected files; "
+          "run `python scripts/rule_index.py` again when you give it resource types")
 
 
 if __name__ == "__main__":

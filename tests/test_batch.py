@@ -248,13 +248,13 @@ def test_fast_path_never_hides_a_finding(text: str) -> None:
 
 
 def test_a_file_that_cannot_be_written_keeps_its_findings_in_the_summary(tmp_path: Path, monkeypatch) -> None:
-    import autofix.commands
+    import autofix.write
     from autofix.errors import WriteError
 
     def disk_full(path: str, original: str, fixed: str) -> None:
         raise WriteError("cannot write fixed file: No space left on device")
 
-    monkeypatch.setattr(autofix.commands, "write_back", disk_full)
+    monkeypatch.setattr(autofix.write, "write_back", disk_full)
     path = tmp_path / "stack.yaml"
     path.write_text(GLOBAL_BURSTABLE, encoding="utf-8")
     report = tmp_path / "report.json"

@@ -8,15 +8,18 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from autofix.schema import data_dir, read_json
 
 
 def _load(package: str, name: str) -> Any:
-    return json.loads(resources.files(package).joinpath(name).read_text(encoding="utf-8"))
+    """A data file of a ``cfnlint.data...`` package, found on disk: importing cfn-lint would take seconds."""
+    prefix = "cfnlint.data."
+    assert package.startswith(prefix), package
+    return read_json(data_dir().parent.joinpath(*package[len(prefix):].split("."), name))
 
 
 @lru_cache(maxsize=1)

@@ -104,6 +104,7 @@ class LambdaRuntimeDeprecated(Rule):
     cfn_lint = ("E2531", "W2531")
     fix_applicability = Applicability.UNSAFE
     requires = ("cfnlint",)
+    resource_types = frozenset(FUNCTION_TYPES)  # Globals.Function applies to serverless functions only
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         today = judged_on(self, settings)

@@ -79,6 +79,7 @@ class NameWhereArnRequired(Rule):
     name = "name-where-arn-required"
     summary = "A resource's name or id is used where an ARN is required"
     fix_applicability = Applicability.SAFE
+    resource_types = NAMED
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         named = {lid for lid, res in template.resources.items()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -281,4 +280,6 @@ def _close(key: str, name: str) -> bool:
     a, b = key.lower(), name.lower()
     if min(len(a), len(b)) >= 8 and (a.startswith(b) or b.startswith(a)) and abs(len(a) - len(b)) <= 9:
         return True
-    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+    from difflib import SequenceMatcher  # only unknown properties need it
+
+    return SequenceMatcher(None, a, b).ratio() >= 0.85
