@@ -46,21 +46,42 @@ def sub_variables(value: Any) -> list[str]:
     return []
 
 
+def _token(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1") if "~" in key or "/" in key else key
+
+
 def walk(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
-    """Every (pointer, value) below and including ``value``."""
-    yield pointer, value
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from walk(v, f"{pointer}/{k.replace('~', '~0').replace('/', '~1')}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from walk(v, f"{pointer}/{i}")
+    """Every (pointer, value) below and including ``value``, in document order (parents first).
+
+    Iterative, not a recursive generator: that one hands every item up through one
+    generator frame per level, which made whole-template walks most of ``check``'s time.
+    """
+    stack = [(pointer, value)]
+    while stack:
+        pointer, value = stack.pop()
+        yield pointer, value
+        if isinstance(value, dict):
+            stack.extend(reversed([(f"{pointer}/{_token(k)}", v) for k, v in value.items()]))
+        elif isinstance(value, list):
+            stack.extend(reversed([(f"{pointer}/{i}", v) for i, v in enumerate(value)]))
+
+
+def values(value: Any) -> Iterator[Any]:
+    """Every value below and including ``value``, in :func:`walk`'s order, without building pointers."""
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        yield value
+        if isinstance(value, dict):
+            stack.extend(reversed(value.values()))
+        elif isinstance(value, list):
+            stack.extend(reversed(value))
 
 
 def references(value: Any) -> set[str]:
     """Logical ids referenced by Ref, GetAtt or Sub anywhere in ``value``."""
     found: set[str] = set()
-    for _, v in walk(value):
+    for v in values(value):
         if isinstance(v, dict) and len(v) == 1:
             t = ref_target(v)
             if t:
@@ -75,7 +96,7 @@ def references(value: Any) -> set[str]:
 
 def strings_in(value: Any) -> Iterator[str]:
     """Every string literal inside ``value`` (including Sub templates and Join pieces)."""
-    for _, v in walk(value):
+    for v in values(value):
         if isinstance(v, str):
             yield v
 
@@ -153,7 +174,7 @@ def sub_parts(value: Any) -> tuple[str, dict[str, Any]] | None:
 
 def literal(value: Any) -> Any:
     """``value`` when it holds no intrinsic function anywhere (a value known before deploy), else None."""
-    for _, v in walk(value):
+    for v in values(value):
         if intrinsic_name(v):
             return None
     return value

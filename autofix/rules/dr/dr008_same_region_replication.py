@@ -7,18 +7,19 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.intrinsics import values
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _names, _regions, _s3
 from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
-from autofix.template import Template, getatt_target, ref_target, walk
+from autofix.template import Template, getatt_target, ref_target
 
 
 def region_condition(template: Template, name: Any, depth: int = 0) -> bool:
     """Does condition ``name`` depend on ``AWS::Region`` (directly or through other conditions)?"""
     if not isinstance(name, str) or depth > 10:
         return False
-    for _, value in walk(template.conditions.get(name)):
+    for value in values(template.conditions.get(name)):
         if ref_target(value) == "AWS::Region":
             return True
         if (isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Condition"), str)

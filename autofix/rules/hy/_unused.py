@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from autofix.context import thaw
+from autofix.context import context_of, thaw
 from autofix.fixes import FixBuilder
-from autofix.intrinsics import walk
+from autofix.intrinsics import values
 from autofix.rules.hy._refs import any_references
 from autofix.template import Template
 
@@ -15,11 +15,18 @@ INTERFACE = "AWS::CloudFormation::Interface"
 
 def dynamic_names(template: Template) -> bool:
     """Whether names may be built at deploy time (language extensions, Fn::ForEach): then nothing is unused."""
+    context = context_of(template)
+    if context is not None:  # three rules ask, per template
+        return context.cached("dynamic_names", lambda: _dynamic_names(template))
+    return _dynamic_names(template)
+
+
+def _dynamic_names(template: Template) -> bool:
     transform = template.data.get("Transform")
     transforms = transform if isinstance(transform, list) else [transform]
     if "AWS::LanguageExtensions" in transforms:
         return True
-    return any(isinstance(k, str) and k.startswith("Fn::ForEach") for _, v in walk(template.data)
+    return any(isinstance(k, str) and k.startswith("Fn::ForEach") for v in values(template.data)
                if isinstance(v, dict) for k in v)
 
 
@@ -50,7 +57,7 @@ def unused_conditions(template: Template) -> list[str]:
 
 def _condition_uses(value: Any) -> set[str]:
     found: set[str] = set()
-    for _, v in walk(value):
+    for v in values(value):
         if isinstance(v, dict):
             if isinstance(v.get("Condition"), str):
                 found.add(v["Condition"])
@@ -64,7 +71,7 @@ def unused_mappings(template: Template) -> list[str]:
     if dynamic_names(template):
         return []
     used: set[str] = set()
-    for _, v in walk(_everything_but(template, "Mappings")):
+    for v in values(_everything_but(template, "Mappings")):
         if isinstance(v, dict) and "Fn::FindInMap" in v:
             arg = v["Fn::FindInMap"]
             if not (isinstance(arg, list) and arg and isinstance(arg[0], str)):

@@ -183,10 +183,10 @@ class UnknownResourceType(Rule):
 
 def _getatts(template: Template) -> set[str]:
     """``X.Attr`` strings of every GetAtt and Sub in the template (to tell a parameter's users apart)."""
-    from autofix.intrinsics import getatt_target, sub_variables, walk
+    from autofix.intrinsics import getatt_target, sub_variables, values
 
     found: set[str] = set()
-    for _, value in walk(template.data):
+    for value in values(template.data):
         target = getatt_target(value)
         if target:
             found.add(f"{target[0]}.{target[1]}")
