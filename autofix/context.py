@@ -10,10 +10,10 @@ family's precondition) are computed at most once per template through
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, NoReturn, TypeVar
 
-from autofix.intrinsics import references
+from autofix.intrinsics import pointer_token, references, walk
 from autofix.template import Template
 
 T = TypeVar("T")
@@ -89,6 +89,39 @@ class RuleContext(Template):
             value = self._cache[key] = compute()
             return value
 
+    def walk_at(self, pointer: str, value: Any) -> Sequence[tuple[str, Any]]:
+        """:func:`~autofix.intrinsics.walk` of ``value``, the template's value at ``pointer``.
+
+        Several rules walk the same sections; the template is walked once per detection
+        pass and each such walk is a slice of it.  A value that is not the template's own
+        node at ``pointer`` (a copy, a default) is walked on its own.
+        """
+        whole, spans = self.cached("walk", self._walk_whole)
+        span = spans.get(pointer)
+        if span is not None and whole[span[0]][1] is value:
+            return whole[span[0]:span[1]]
+        return list(walk(value, pointer))
+
+    def _walk_whole(self) -> tuple[list[tuple[str, Any]], dict[str, tuple[int, int]]]:
+        out: list[tuple[str, Any]] = []
+        spans: dict[str, tuple[int, int]] = {}
+
+        def visit(pointer: str, value: Any) -> None:
+            start = len(out)
+            out.append((pointer, value))
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    visit(f"{pointer}/{pointer_token(k)}", v)
+            elif isinstance(value, list):
+                for i, v in enumerate(value):
+                    visit(f"{pointer}/{i}", v)
+            else:
+                return
+            spans[pointer] = (start, len(out))
+
+        visit("", self.data)
+        return out, spans
+
     @property
     def reference_graph(self) -> dict[str, frozenset[str]]:
         """Logical id -> the logical ids (resources, parameters...) its definition references."""
@@ -115,3 +148,10 @@ class RuleContext(Template):
 def context_of(template: Template) -> RuleContext | None:
     """``template`` when it is a :class:`RuleContext` (rules called directly in tests get a plain one)."""
     return template if isinstance(template, RuleContext) else None
+
+
+def walk_in(template: Template, value: Any, pointer: str = "") -> Iterable[tuple[str, Any]]:
+    """``walk(value, pointer)`` for a value of ``template`` at ``pointer``: a slice of the one cached
+    walk of the template when it is a :class:`RuleContext`."""
+    context = context_of(template)
+    return context.walk_at(pointer, value) if context is not None else walk(value, pointer)

@@ -46,7 +46,8 @@ def sub_variables(value: Any) -> list[str]:
     return []
 
 
-def _token(key: str) -> str:
+def pointer_token(key: str) -> str:
+    """``key`` as one JSON pointer token (RFC 6901 escaping)."""
     return key.replace("~", "~0").replace("/", "~1") if "~" in key or "/" in key else key
 
 
@@ -61,7 +62,7 @@ def walk(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
         pointer, value = stack.pop()
         yield pointer, value
         if isinstance(value, dict):
-            stack.extend(reversed([(f"{pointer}/{_token(k)}", v) for k, v in value.items()]))
+            stack.extend(reversed([(f"{pointer}/{pointer_token(k)}", v) for k, v in value.items()]))
         elif isinstance(value, list):
             stack.extend(reversed([(f"{pointer}/{i}", v) for i, v in enumerate(value)]))
 

@@ -22,13 +22,24 @@ def depends_on(resource: Any) -> list[str]:
     return []
 
 
-def dependency_graph(resources: dict[str, Any]) -> dict[str, set[str]]:
+def _listed(value: Any) -> list[Any]:
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+def dependency_graph(resources: dict[str, Any],
+                     known: dict[str, frozenset[str]] | None = None) -> dict[str, set[str]]:
+    """``known``: the references of each resource when already computed (the rule context's
+    reference graph; DependsOn holds names, not references, so it is the same set)."""
     graph: dict[str, set[str]] = {}
     for logical_id, resource in resources.items():
         if not isinstance(resource, dict):
             continue
-        body = {k: v for k, v in resource.items() if k != "DependsOn"}
-        edges = {r for r in references(body) if r in resources}
+        plain_depends = len(depends_on(resource)) == len(_listed(resource.get("DependsOn")))
+        if known is not None and logical_id in known and plain_depends:
+            found = known[logical_id]
+        else:
+            found = references({k: v for k, v in resource.items() if k != "DependsOn"})
+        edges = {r for r in found if r in resources}
         edges.update(d for d in depends_on(resource) if d in resources)
         graph[logical_id] = edges
     return graph

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.context import thaw
-from autofix.intrinsics import getatt_target, ref_target, references, walk
+from autofix.context import context_of, thaw, walk_in
+from autofix.intrinsics import getatt_target, ref_target, references
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Fix, Rule
 from autofix.rules.dp._graph import cycles, dependency_graph, depends_on
@@ -117,7 +117,8 @@ class CircularDependency(Rule):
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         resources = template.resources
-        graph = dependency_graph(resources)
+        context = context_of(template)
+        graph = dependency_graph(resources, context.reference_graph if context is not None else None)
         for members in cycles(graph):
             pointer = template.pointer("Resources", members[0])
             named = ", ".join(members)
@@ -228,7 +229,8 @@ class CircularDependency(Rule):
             ops: list[dict[str, Any]] = []
             ok = True
             for member in referrers:
-                for pointer, value in walk(template.resources[member], template.pointer("Resources", member)):
+                base = template.pointer("Resources", member)
+                for pointer, value in walk_in(template, template.resources[member], base):
                     new = _rewrite(value, bucket, name, kind, in_policy_resource=_policy_resource(pointer))
                     if new is _FAIL:
                         ok = False

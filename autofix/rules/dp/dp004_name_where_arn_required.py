@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.intrinsics import ref_target, walk
+from autofix.context import walk_in
+from autofix.intrinsics import ref_target
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
 from autofix.template import Template
@@ -93,7 +94,7 @@ class NameWhereArnRequired(Rule):
             props = resource["Properties"]
             if resource.get("Type") == "AWS::Lambda::Function" and "Role" in props:
                 yield from self._value(template, props["Role"], f"{base}/Role", named, logical_id, "Role")
-            for pointer, value in walk(props, base):
+            for pointer, value in walk_in(template, props, base):
                 if not isinstance(value, dict):
                     continue
                 if "Effect" in value:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.intrinsics import walk
+from autofix.context import walk_in
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
 from autofix.template import Template
@@ -104,7 +104,7 @@ class DanglingReference(Rule):
         resources = list(template.resources)
         names = resources + list(template.parameters)
         for section in _SECTIONS:
-            for pointer, value in walk(template.section(section), template.pointer(section)):
+            for pointer, value in walk_in(template, template.section(section), template.pointer(section)):
                 if not (isinstance(value, dict) and len(value) == 1):
                     continue
                 (key, arg), = value.items()

@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import walk_in
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template, getatt_target, ref_target, walk
+from autofix.template import Template, getatt_target, ref_target
 
 BURSTABLE = re.compile(r"^db\.t(2|3|4g)\.[a-z0-9]+$")
 PATCHES = "DR007-aurora-global-burstable-class"
@@ -88,7 +89,7 @@ def _keys(template: Template, key: Any, level: dict[str, Any]) -> list[str]:
 def _mapping_only_used_by(template: Template, name: str, members: list[str]) -> bool:
     """Is mapping ``name`` read only by the DBInstanceClass of the given instances?"""
     allowed = {template.pointer("Resources", m, "Properties", "DBInstanceClass") for m in members}
-    for pointer, value in walk(template.data):
+    for pointer, value in walk_in(template, template.data):
         if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::FindInMap"), list):
             args = value["Fn::FindInMap"]
             if args and args[0] == name and not any(pointer == a or pointer.startswith(a + "/") for a in allowed):

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from autofix.context import walk_in
 from autofix.fixes import FixBuilder
-from autofix.intrinsics import ref_target, walk
+from autofix.intrinsics import ref_target
 from autofix.nodes import split_pointer
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
@@ -100,7 +101,7 @@ def _uses(template: Template, name: str) -> Uses:
     for section, value in template.data.items():
         if section == "Parameters" or not isinstance(value, (dict, list)):
             continue
-        for pointer, node in walk(value, f"/{section}"):
+        for pointer, node in walk_in(template, value, f"/{section}"):
             if not isinstance(node, dict):
                 continue
             path = tuple(split_pointer(pointer))
@@ -305,7 +306,8 @@ class PlainSecret(Rule):
         for logical_id, resource in template.resources.items():
             if not isinstance(resource, dict) or not isinstance(resource.get("Properties"), dict):
                 continue
-            for pointer, node in walk(resource["Properties"], template.pointer("Resources", logical_id, "Properties")):
+            for pointer, node in walk_in(template, resource["Properties"],
+                                             template.pointer("Resources", logical_id, "Properties")):
                 if not isinstance(node, dict):
                     continue
                 for key, value in node.items():

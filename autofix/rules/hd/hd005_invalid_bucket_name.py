@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from autofix.intrinsics import walk
+from autofix.context import walk_in
 from autofix.nodes import split_pointer
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hy._refs import SUB_VARIABLE, sub_parts
@@ -160,7 +160,7 @@ class InvalidBucketName(Rule):
     def _elsewhere(template: Template, text: str, own: str) -> list[tuple[str, str]]:
         """(pointer, string) of every other string of the template that contains the name's text."""
         found = []
-        for pointer, value in walk(template.data, ""):
+        for pointer, value in walk_in(template, template.data, ""):
             if isinstance(value, str) and text in value and not pointer.startswith(own):
                 parent = split_pointer(pointer)
                 if parent and parent[0] == "Parameters":

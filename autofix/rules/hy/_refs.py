@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.intrinsics import getatt_target, ref_target
+from autofix.intrinsics import getatt_target, ref_target, values
 
 #: cfn-lint's pattern for a Fn::Sub variable (``${X}``, ``${ X }``; not ``${!Literal}``).
 SUB_VARIABLE = re.compile(r"\$\{\s*([^!\s].*?)\s*\}")
@@ -69,28 +69,23 @@ def certain_references(value: Any, depth: int = 0) -> Iterator[str]:
             yield from certain_references(v, depth + 1)
 
 
-def any_references(value: Any, depth: int = 0) -> Iterator[str]:
+def any_references(value: Any) -> Iterator[str]:
     """Every name ``value`` may refer to through Ref, GetAtt or a Sub variable (all branches)."""
-    if depth > 60:
-        return
-    if isinstance(value, dict):
-        if "Ref" in value and isinstance(value["Ref"], str):
-            yield value["Ref"]
-        if "Fn::GetAtt" in value:
-            arg = value["Fn::GetAtt"]
+    for node in values(value):  # iterative: templates are walked whole, often
+        if not isinstance(node, dict):
+            continue
+        if "Ref" in node and isinstance(node["Ref"], str):
+            yield node["Ref"]
+        if "Fn::GetAtt" in node:
+            arg = node["Fn::GetAtt"]
             if isinstance(arg, str):
                 yield arg.split(".", 1)[0]
             elif isinstance(arg, list) and arg and isinstance(arg[0], str):
                 yield arg[0]
-        if "Fn::Sub" in value:
-            arg = value["Fn::Sub"]
+        if "Fn::Sub" in node:
+            arg = node["Fn::Sub"]
             text = arg if isinstance(arg, str) else arg[0] if isinstance(arg, list) and arg else None
             if isinstance(text, str):
                 for name in sub_names(text):
                     yield name
                     yield name.split(".", 1)[0]
-        for v in value.values():
-            yield from any_references(v, depth + 1)
-    elif isinstance(value, list):
-        for v in value:
-            yield from any_references(v, depth + 1)

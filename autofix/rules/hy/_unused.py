@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from autofix.context import context_of, thaw
 from autofix.fixes import FixBuilder
@@ -30,17 +30,56 @@ def _dynamic_names(template: Template) -> bool:
                if isinstance(v, dict) for k in v)
 
 
-def _everything_but(template: Template, section: str, skip_interface: bool = False) -> dict[str, Any]:
-    out = {k: v for k, v in template.data.items() if k != section}
-    if skip_interface and isinstance(out.get("Metadata"), dict):
-        out["Metadata"] = {k: v for k, v in out["Metadata"].items() if k != INTERFACE}
-    return out
+class _Uses(NamedTuple):
+    """What one part of the template refers to."""
+
+    refs: frozenset[str]  # Ref, GetAtt and Sub names (all branches)
+    conditions: frozenset[str]  # Condition keys and Fn::If condition names
+    maps: frozenset[str] | None  # Fn::FindInMap map names; None when one is computed at deploy time
+
+
+def _uses(value: Any) -> _Uses:
+    conditions: set[str] = set()
+    maps: set[str] | None = set()
+    for v in values(value):
+        if not isinstance(v, dict):
+            continue
+        if isinstance(v.get("Condition"), str):
+            conditions.add(v["Condition"])
+        arg = v.get("Fn::If")
+        if isinstance(arg, list) and arg and isinstance(arg[0], str):
+            conditions.add(arg[0])
+        if "Fn::FindInMap" in v and maps is not None:
+            arg = v["Fn::FindInMap"]
+            maps = maps | {arg[0]} if isinstance(arg, list) and arg and isinstance(arg[0], str) else None
+    return _Uses(frozenset(any_references(value)), frozenset(conditions), None if maps is None else frozenset(maps))
+
+
+def _section_uses(template: Template) -> dict[str, _Uses]:
+    """Per top-level section, what it uses; the console's parameter ``AWS::CloudFormation::Interface``
+    apart from the rest of ``Metadata`` (naming a parameter there is not using it).  One pass per
+    template, shared by the three rules that ask."""
+    def compute() -> dict[str, _Uses]:
+        out: dict[str, _Uses] = {}
+        for key, value in template.data.items():
+            if key == "Metadata" and isinstance(value, dict) and INTERFACE in value:
+                out[key] = _uses({k: v for k, v in value.items() if k != INTERFACE})
+                out[INTERFACE] = _uses(value[INTERFACE])
+            else:
+                out[key] = _uses(value)
+        return out
+
+    context = context_of(template)
+    return context.cached("section_uses", compute) if context is not None else compute()
 
 
 def unused_parameters(template: Template) -> list[str]:
     if template.data.get("Transform") or dynamic_names(template):
         return []
-    used = set(any_references(_everything_but(template, "Parameters", skip_interface=True)))
+    used: set[str] = set()
+    for key, uses in _section_uses(template).items():
+        if key not in ("Parameters", INTERFACE):
+            used |= uses.refs
     return [name for name in template.parameters if name not in used]
 
 
@@ -50,33 +89,22 @@ def unused_conditions(template: Template) -> list[str]:
     conditions = template.conditions
     used: set[str] = set()
     for name, definition in conditions.items():
-        used |= _condition_uses(definition) - {name}
-    used |= _condition_uses(_everything_but(template, "Conditions"))
+        used |= _uses(definition).conditions - {name}
+    for key, uses in _section_uses(template).items():
+        if key != "Conditions":
+            used |= uses.conditions
     return [name for name in conditions if name not in used]
-
-
-def _condition_uses(value: Any) -> set[str]:
-    found: set[str] = set()
-    for v in values(value):
-        if isinstance(v, dict):
-            if isinstance(v.get("Condition"), str):
-                found.add(v["Condition"])
-            arg = v.get("Fn::If")
-            if isinstance(arg, list) and arg and isinstance(arg[0], str):
-                found.add(arg[0])
-    return found
 
 
 def unused_mappings(template: Template) -> list[str]:
     if dynamic_names(template):
         return []
     used: set[str] = set()
-    for v in values(_everything_but(template, "Mappings")):
-        if isinstance(v, dict) and "Fn::FindInMap" in v:
-            arg = v["Fn::FindInMap"]
-            if not (isinstance(arg, list) and arg and isinstance(arg[0], str)):
+    for key, uses in _section_uses(template).items():
+        if key != "Mappings":
+            if uses.maps is None:
                 return []  # a map name computed at deploy time: any mapping may be used
-            used.add(arg[0])
+            used |= uses.maps
     return [name for name in template.section("Mappings") if name not in used]
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from autofix.context import thaw
-from autofix.intrinsics import walk
+from autofix.context import thaw, walk_in
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hy._refs import any_references, sub_names, sub_parts
 from autofix.settings import Settings
@@ -104,7 +103,7 @@ class NeedlessSub(Rule):
             value = template.data.get(section)
             if not isinstance(value, (dict, list)):
                 continue
-            for pointer, node in walk(value, f"/{section}"):
+            for pointer, node in walk_in(template, value, f"/{section}"):
                 parts = sub_parts(node)
                 if parts is None:
                     continue
