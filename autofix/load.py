@@ -35,7 +35,8 @@ from autofix.document import (
 )
 from autofix.errors import LoadError, NotATemplateError
 from autofix.limits import MAX_DEPTH
-from autofix.yamlsource import build_yaml, compose_yaml, may_alias, validate_yaml
+from autofix.locate import Locator
+from autofix.yamlsource import build_yaml, compose_yaml, key_name, may_alias, plain_yaml, validate_yaml
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -137,13 +138,34 @@ class Loaded:
         """The plain view (read-only by convention).
 
         Deep JSON is refused here, when the data is about to reach the rules, rather than at
-        load: files no rule reads are never walked.
+        load: files no rule reads are never walked.  YAML's plain view is built straight from
+        the graph, with the same checks as the positioned tree, which only fixes need.
         """
+        if "document" in self.__dict__:
+            return self.document.data
         if self._json is not None:
             if depth_of(self._json) > MAX_DEPTH:
                 return self.document.data  # the positioned reader says where the nesting goes too deep
             return self._json
+        if self._graph is not None:
+            return plain_yaml(self._graph, may_alias(self._body))
         return self.document.data
+
+    @property
+    def _body(self) -> str:
+        return self.text[1:] if self.text.startswith(BOM) else self.text
+
+    def locate(self, pointer: str) -> tuple[int, int]:
+        """1-based (line, column) of ``pointer``, as :meth:`TemplateDocument.locate` gives it, without
+        building the positioned tree when it does not exist yet."""
+        if "document" in self.__dict__:
+            return self.document.locate(pointer)
+        if self.__dict__.get("_locator") is None:
+            self.data  # noqa: B018 - the plain view's checks (depth, tags) come first
+            if "document" in self.__dict__:
+                return self.document.locate(pointer)
+            self._locator = Locator(self._body, self._graph, key_name)
+        return self._locator.locate(pointer)
 
     def validate(self) -> None:
         """Raise the :class:`LoadError` the full reader would, for a file that skips it."""

@@ -126,7 +126,7 @@ def _unused_suppressions(text: str, filename: str, settings: Settings, rules: Se
         return []
     detection = detect(loaded.data, rules, settings)
     found = unused(Template(loaded.data), detection.suppressed, rules, all_rules())
-    return _positioned(found, loaded.document) if found else []
+    return _positioned(found, loaded) if found else []
 
 
 def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: Sequence[Rule]) -> FileResult:
@@ -160,13 +160,14 @@ def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: 
     result.errors.extend(_error(filename, e) for e in detection.errors)
     if not detection.findings:
         return result
+    if not fix or not any(allowed(f, settings) for f in detection.findings):
+        # positions from the fast load: the positioned tree is built only for a fix
+        result.findings = _positioned(detection.findings, loaded)
+        return result
     try:
         doc = loaded.document
     except AutofixError as exc:  # pragma: no cover - the fast parse and the positioned one agree
         result.errors.append(_error(filename, exc))
-        return result
-    if not fix or not any(allowed(f, settings) for f in detection.findings):
-        result.findings = _positioned(detection.findings, doc)
         return result
     from autofix.apply import fix_loop  # the fix half of the engine: kept off the start-up of check
     from autofix.verify import Candidate, verify

@@ -19,7 +19,7 @@ import yaml
 
 from autofix.errors import LoadError, NotATemplateError
 from autofix.limits import MAX_DEPTH, expansion_limit
-from autofix.nodes import MAP, SCALAR, SEQ, Node
+from autofix.nodes import MAP, SCALAR, SEQ, Node, long_name
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STD = "tag:yaml.org,2002:"
@@ -74,6 +74,7 @@ class _Builder:
     def __init__(self) -> None:
         self.constructor = yaml.constructor.SafeConstructor()
         self.memo: dict[int, Node] = {}
+        self.plain_memo: dict[int, Any] = {}
         self.depth = 0
 
     def scalar(self, ynode: yaml.ScalarNode) -> Any:
@@ -161,6 +162,64 @@ class _Builder:
             self.depth -= 1
         self.memo[id(ynode)] = node
         return node
+
+    def plain(self, ynode: yaml.Node) -> Any:
+        """``to_plain(self.build(ynode))`` without the positioned tree: what ``check`` reads.
+
+        Step for step :meth:`build` (same traversal, same checks, same first error), but it
+        returns plain values; a node reached twice through an alias gives the same value
+        object (the rules read a frozen copy).  Positions come from the graph's marks
+        (:mod:`autofix.locate`) and the tree is built only when a fix needs it.
+        """
+        key = id(ynode)
+        if key in self.plain_memo:
+            return self.plain_memo[key]
+        tag = ynode.tag
+        if tag == "!":
+            if isinstance(ynode, yaml.ScalarNode):
+                tag = _RESOLVER.resolve(yaml.ScalarNode, ynode.value, (True, False))
+                ynode = yaml.ScalarNode(tag, ynode.value, ynode.start_mark, ynode.end_mark, ynode.style)
+            else:
+                tag = _STD + ("seq" if isinstance(ynode, yaml.SequenceNode) else "map")
+        custom = tag if tag.startswith("!") and not tag.startswith("!!") else None
+        if not custom and not tag.startswith(_STD):
+            raise _unsupported(tag, ynode)
+        value: Any
+        if isinstance(ynode, yaml.ScalarNode):
+            if custom is None:
+                value = self.scalar(ynode)
+            elif custom == "!GetAtt":
+                value = ynode.value.split(".", 1)
+            else:
+                value = ynode.value
+        elif isinstance(ynode, yaml.SequenceNode):
+            if custom is None and tag != _STD + "seq":
+                raise _unsupported(tag, ynode)
+            value = []
+            self.enter(ynode)
+            for child in ynode.value:
+                item = self.plain(child)
+                if custom == "!GetAtt" and isinstance(child, yaml.ScalarNode):
+                    item = child.value  # cfn-flip keeps the raw text of !GetAtt list items
+                value.append(item)
+            self.depth -= 1
+        else:
+            if custom is None and tag != _STD + "map":
+                raise _unsupported(tag, ynode)
+            value = {}
+            self.enter(ynode)
+            first: dict[str, yaml.Node] = {}
+            for knode, vnode in ynode.value:
+                name = self.key(knode)
+                if name in first:
+                    raise _duplicate(name, first[name], knode)
+                first[name] = knode
+                value[name] = self.plain(vnode)
+            self.depth -= 1
+        if custom is not None:
+            value = {long_name(custom): value}
+        self.plain_memo[key] = value
+        return value
 
     def validate(self, root: yaml.Node, aliases: bool = True) -> None:
         """Raise what :meth:`build` would raise for ``root``, without building anything.
@@ -302,11 +361,26 @@ def compose_yaml(text: str) -> yaml.Node | None:
         raise LoadError(f"invalid YAML: nesting deeper than {MAX_DEPTH} levels", line=1, column=1) from None
 
 
+_KEYS = _Builder()
+
+
 def build_yaml(ynode: yaml.Node, aliases: bool = True) -> Node:
     """The positioned tree of a composed graph; ``aliases``: the text may hold some (an alias bomb)."""
     if aliases:
         _measure(ynode)
     return _Builder().build(ynode)
+
+
+def key_name(knode: yaml.Node) -> str:
+    """The plain view's key for a mapping key node (raises as the builders do for a bad one)."""
+    return _KEYS.key(knode)
+
+
+def plain_yaml(ynode: yaml.Node, aliases: bool = True) -> Any:
+    """The plain view of a composed graph, as :func:`build_yaml` then ``to_plain`` would give it."""
+    if aliases:
+        _measure(ynode)
+    return _Builder().plain(ynode)
 
 
 def validate_yaml(ynode: yaml.Node, aliases: bool = True) -> None:

@@ -1,0 +1,131 @@
+"""Positions of findings without the positioned tree.
+
+``check`` needs a line and column only for the few pointers it reports, while
+building the positioned tree (:class:`~autofix.document.TemplateDocument`)
+costs more than parsing the file.  These locators answer
+:meth:`TemplateDocument.locate <autofix.document.TemplateDocument.locate>`'s
+question from what the fast load already has, and give the same answer:
+
+- YAML: the node graph libyaml composed (each node knows where it starts);
+- JSON: the text itself, walked along the pointer only, skipping the values
+  beside it with the C scanner of :mod:`json`.
+
+The answer is the position of the value at the pointer, or of its nearest
+existing ancestor; for a mapping entry it is the key's; a pointer that crosses a
+short-form tag (``.../Ref`` below ``!Ref``) stops at the tagged value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import yaml
+
+from autofix.nodes import long_name, split_pointer
+from autofix.textindex import TextIndex
+
+_WS = re.compile(r"[ \t\n\r]*")
+_SCAN = json.scanner.make_scanner(json.JSONDecoder())
+
+
+def _index(seg: str) -> int | None:
+    """A sequence index as the positioned tree accepts it (digits, no leading zero)."""
+    if not seg.isdigit() or (seg != "0" and seg.startswith("0")):
+        return None
+    return int(seg)
+
+
+def _custom_tag(ynode: yaml.Node) -> str | None:
+    tag = ynode.tag
+    return tag if tag.startswith("!") and not tag.startswith("!!") and tag != "!" else None
+
+
+def yaml_offset(root: yaml.Node, pointer: str, key_name: Any) -> int:
+    """Text offset :meth:`TemplateDocument.locate` reports for ``pointer`` in a composed graph.
+
+    ``key_name(knode)`` turns a mapping key node into the key the plain view uses.
+    """
+    node = root
+    offset = root.start_mark.index
+    tag = _custom_tag(root)
+    for seg in split_pointer(pointer):
+        if tag is not None:
+            if seg != long_name(tag):
+                break
+            tag = None  # the tag's long name: the same node, now its content
+            offset = node.start_mark.index
+            continue
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for knode, vnode in node.value:
+                if key_name(knode) == seg:
+                    child = vnode
+                    # the entry's position is that of the first key holding this very node
+                    offset = next(k for k, v in node.value if v is vnode).start_mark.index
+                    break
+        elif isinstance(node, yaml.SequenceNode):
+            i = _index(seg)
+            if i is not None and i < len(node.value):
+                child = node.value[i]
+                offset = child.start_mark.index
+        if child is None:
+            break
+        node = child
+        tag = _custom_tag(node)
+    return offset
+
+
+def json_offset(text: str, pointer: str) -> int:
+    """Text offset :meth:`TemplateDocument.locate` reports for ``pointer`` in valid JSON ``text``."""
+    i = _WS.match(text, 0).end()
+    offset = i
+    for seg in split_pointer(pointer):
+        found = None
+        if text.startswith("{", i):
+            j = _WS.match(text, i + 1).end()
+            while not text.startswith("}", j):
+                key, end = json.decoder.scanstring(text, j + 1, True)
+                value = _WS.match(text, _WS.match(text, end).end() + 1).end()  # past the ':'
+                if key == seg:
+                    found = (j, value)
+                    break
+                _, end = _SCAN(text, value)
+                j = _WS.match(text, end).end()
+                if text.startswith(",", j):
+                    j = _WS.match(text, j + 1).end()
+        elif text.startswith("[", i):
+            n = _index(seg)
+            j = _WS.match(text, i + 1).end()
+            k = 0
+            while n is not None and not text.startswith("]", j):
+                if k == n:
+                    found = (j, j)
+                    break
+                _, end = _SCAN(text, j)
+                j = _WS.match(text, end).end()
+                if text.startswith(",", j):
+                    j = _WS.match(text, j + 1).end()
+                k += 1
+        if found is None:
+            break
+        offset, i = found
+    return offset
+
+
+class Locator:
+    """Line and column of pointers in one loaded template, from its graph (YAML) or text (JSON)."""
+
+    def __init__(self, body: str, graph: yaml.Node | None, key_name: Any) -> None:
+        self.body = body
+        self.graph = graph
+        self.key_name = key_name
+        self._index: TextIndex | None = None
+
+    def locate(self, pointer: str) -> tuple[int, int]:
+        if self._index is None:
+            self._index = TextIndex(self.body)
+        if self.graph is not None:
+            return self._index.position(yaml_offset(self.graph, pointer, self.key_name))
+        return self._index.position(json_offset(self.body, pointer))

@@ -1,0 +1,119 @@
+"""``check`` without the positioned tree: the plain view from libyaml's graph and positions from the graph
+(YAML) or the text (JSON) equal what the positioned tree gives, value for value and pointer for pointer."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from strategies import TemplateText, cfn_templates, documents_data, template_text
+
+from autofix.discover import discover
+from autofix.document import TemplateDocument
+from autofix.errors import AutofixError
+from autofix.intrinsics import walk
+from autofix.load import load_text
+from autofix.pipeline import process_text
+from autofix.settings import Settings
+
+PROJECT = Path(__file__).resolve().parent.parent
+SHARED = os.environ.get("AUTOFIX_CORPUS")
+
+
+def _pointers(data: object) -> list[str]:
+    found = [p for p, _ in walk(data)]
+    # pointers that do not resolve: the nearest existing ancestor answers
+    return found + [p + "/Missing" for p in found[:40]] + [p + "/0" for p in found[:40]] + ["/Nowhere/1"]
+
+
+def assert_same_view(text: str, name: str) -> None:
+    try:
+        fast = load_text(text, name)
+    except AutofixError:
+        return
+    slow = load_text(text, name)
+    try:
+        data = fast.data
+    except AutofixError as fast_error:
+        with pytest.raises(AutofixError) as slow_error:
+            slow.document  # noqa: B018
+        assert (fast_error.message, fast_error.line, fast_error.column) == \
+            (slow_error.value.message, slow_error.value.line, slow_error.value.column)
+        return
+    document = slow.document
+    assert data == document.data
+    for pointer in _pointers(document.data):
+        assert fast.locate(pointer) == document.locate(pointer), pointer
+
+
+def _files(root: Path, every: int = 1) -> list[Path]:
+    return [Path(t.path) for t in discover([str(root)])][::every]
+
+
+@pytest.mark.parametrize("path", _files(PROJECT / "corpus"), ids=lambda p: str(p.relative_to(PROJECT)))
+def test_project_corpus(path: Path) -> None:
+    assert_same_view(path.read_text(encoding="utf-8"), str(path))
+
+
+@pytest.mark.skipif(not SHARED or not Path(SHARED).is_dir(), reason="AUTOFIX_CORPUS not set")
+def test_shared_corpus() -> None:
+    for path in _files(Path(SHARED or "."), every=3):
+        assert_same_view(path.read_text(encoding="utf-8", errors="replace"), str(path))
+
+
+@given(cfn_templates)
+@settings(max_examples=60, deadline=None)
+def test_generated_templates(t: TemplateText) -> None:
+    assert_same_view(t.text, f"t.{t.fmt}")
+
+
+@given(template_text(documents_data(), formats=("yaml",)))
+@settings(max_examples=60, deadline=None)
+def test_generated_yaml_shapes(t: TemplateText) -> None:
+    assert_same_view(t.text, "t.yaml")
+
+
+YAML = """\
+Base: &base
+  Type: AWS::SNS::Topic
+Resources:
+  Topic: *base
+  Other: *base
+  Tagged:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub "${AWS::StackName}-q"
+      Policy: !GetAtt [Topic, Arn]
+      List: !If
+        - Cond
+        - [a, b]
+        - !Ref AWS::NoValue
+"""
+
+
+@pytest.mark.parametrize("pointer", ["/Resources/Other", "/Resources/Other/Type", "/Resources/Tagged/Properties/"
+                                     "QueueName/Fn::Sub", "/Resources/Tagged/Properties/List/Fn::If/1/1",
+                                     "/Resources/Tagged/Properties/Policy/Fn::GetAtt/0", "/Resources/Nope/x"])
+def test_aliases_and_short_forms(pointer: str) -> None:
+    fast, slow = load_text(YAML, "t.yaml"), load_text(YAML, "t.yaml")
+    assert fast.data == slow.document.data
+    assert fast.locate(pointer) == slow.document.locate(pointer)
+
+
+def test_check_reports_positions_without_building_the_tree(monkeypatch) -> None:
+    built: list[str] = []
+    real = TemplateDocument.from_root
+
+    def spy(*args, **kwargs):
+        built.append("tree")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(TemplateDocument, "from_root", spy)
+    bucket = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n"  # HD002: no deletion policy
+    json_bucket = '{"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}'
+    for text, name, where in ((bucket, "t.yaml", (2, 3)), (json_bucket, "t.json", (1, 16))):
+        result = process_text(text, name, Settings())
+        assert [(f.rule_id, f.line, f.column) for f in result.findings] == [("HD002", *where)]
+    assert built == []
