@@ -52,8 +52,13 @@ class _Parser(argparse.ArgumentParser):
         raise _Unsupported(message)
 
 
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    # this parser never prints help (typer does); a fixed width spares argparse's import of shutil
+    return argparse.HelpFormatter(prog, width=80)
+
+
 def _parser(command: str) -> _Parser:
-    parser = _Parser(prog=f"autofix {command}", add_help=False, allow_abbrev=False)
+    parser = _Parser(prog=f"autofix {command}", add_help=False, allow_abbrev=False, formatter_class=_formatter)
     parser.add_argument("paths", nargs="+")
     for flags, dest, kind, _env in OPTIONS[command]:
         if kind == "flag":

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench.py DIR [--sample 60] [--repeat 3] [--lint-files 200] [--no-dask]
+    python benchmarks/bench.py DIR [--sample 60] [--repeat 3] [--lint-files 200] [--no-dask] [--dask-directory D]
 
 What it prints, for the template files found under DIR (the same walk as ``autofix check DIR``):
 
@@ -283,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
                         "comparison with cfn-lint (default 200)")
     parser.add_argument("--startup-runs", type=int, default=11, help="runs of the start-up measurement (median)")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster measurement")
+    parser.add_argument("--dask-directory", default=None,
+                        help="the files for the Dask measurement (default: DIR), e.g. all of ../shared/corpus")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
 
@@ -359,9 +361,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {'cfn-lint FILES':<44} {p_lint:8.2f} s {len(files) / p_lint:10.1f} templates/s")
         print(f"  autofix is {p_ratio:.0f}x faster")
 
-    dask_times = None if args.no_dask else dask_vs_local(args.directory, args.repeat)
+    dask_dir = args.dask_directory or args.directory
+    dask_times = None if args.no_dask else dask_vs_local(dask_dir, args.repeat)
     if dask_times is not None:
         remote, local = dask_times
+        paths = [t.path for t in discover([dask_dir])]
         print(f"\nDask LocalCluster, 2 worker processes x 1 thread, against --jobs 1 (CLI, all {len(paths)} files):")
         print(f"  {'autofix check --jobs 1':<44} {local:8.2f} s {len(paths) / local:10.0f} files/s")
         print(f"  {'autofix check --dask-scheduler (2 workers)':<44} {remote:8.2f} s {len(paths) / remote:10.0f} "
