@@ -26,6 +26,13 @@ from autofix.nodes import join_pointer
 _ID_SECTIONS = ("Resources", "Parameters", "Conditions", "Mappings", "Outputs")
 
 
+def resource_type(resource: Any) -> str | None:
+    """A resource's ``Type`` when it is a string; None otherwise (a tag like ``!Rain::Module``, a typo'd
+    mapping): tables of types are looked up with this, never with the raw value, which may be unhashable."""
+    kind = resource.get("Type") if isinstance(resource, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
 class Template:
     """A read-only view of one template's plain data."""
 
@@ -51,7 +58,7 @@ class Template:
     def resources_of(self, *types: str) -> Iterator[tuple[str, dict[str, Any]]]:
         """(logical id, resource) for resources of the given types, in template order."""
         for logical_id, resource in self.resources.items():
-            if isinstance(resource, dict) and resource.get("Type") in types:
+            if resource_type(resource) in types:
                 yield logical_id, resource
 
     def properties(self, logical_id: str) -> dict[str, Any]:
@@ -60,8 +67,7 @@ class Template:
         return props if isinstance(props, dict) else {}
 
     def type_of(self, logical_id: str) -> str | None:
-        resource = self.resources.get(logical_id)
-        return resource.get("Type") if isinstance(resource, dict) else None
+        return resource_type(self.resources.get(logical_id))
 
     def is_parameter(self, name: str) -> bool:
         return name in self.parameters

@@ -70,6 +70,22 @@ def _duplicate(key: str, first: yaml.Node, again: yaml.Node) -> LoadError:
                      line=mark.line + 1, column=mark.column + 1)
 
 
+def _resolved(ynode: yaml.Node) -> tuple[yaml.Node, str, str | None]:
+    """``(node, tag, short-form tag or None)`` with the non-specific tag ``!`` resolved as PyYAML's
+    pure-Python loader (cfn-flip's) does; a tag that is neither standard nor short-form is refused."""
+    tag = ynode.tag
+    if tag == "!":
+        if isinstance(ynode, yaml.ScalarNode):
+            tag = _RESOLVER.resolve(yaml.ScalarNode, ynode.value, (True, False))
+            ynode = yaml.ScalarNode(tag, ynode.value, ynode.start_mark, ynode.end_mark, ynode.style)
+        else:
+            tag = _STD + ("seq" if isinstance(ynode, yaml.SequenceNode) else "map")
+    custom = tag if tag.startswith("!") and not tag.startswith("!!") else None
+    if not custom and not tag.startswith(_STD):
+        raise _unsupported(tag, ynode)
+    return ynode, tag, custom
+
+
 class _Builder:
     def __init__(self) -> None:
         self.constructor = yaml.constructor.SafeConstructor()
@@ -112,16 +128,7 @@ class _Builder:
         if cached is not None:
             return cached
         start, end = ynode.start_mark.index, ynode.end_mark.index
-        tag = ynode.tag
-        if tag == "!":  # the non-specific tag: resolved as PyYAML's pure-Python loader (cfn-flip's) does
-            if isinstance(ynode, yaml.ScalarNode):
-                tag = _RESOLVER.resolve(yaml.ScalarNode, ynode.value, (True, False))
-                ynode = yaml.ScalarNode(tag, ynode.value, ynode.start_mark, ynode.end_mark, ynode.style)
-            else:
-                tag = _STD + ("seq" if isinstance(ynode, yaml.SequenceNode) else "map")
-        custom = tag if tag.startswith("!") and not tag.startswith("!!") else None
-        if not custom and not tag.startswith(_STD):
-            raise _unsupported(tag, ynode)
+        ynode, tag, custom = _resolved(ynode)
         if isinstance(ynode, yaml.ScalarNode):
             if custom is None:
                 value = self.scalar(ynode)
@@ -174,16 +181,7 @@ class _Builder:
         key = id(ynode)
         if key in self.plain_memo:
             return self.plain_memo[key]
-        tag = ynode.tag
-        if tag == "!":
-            if isinstance(ynode, yaml.ScalarNode):
-                tag = _RESOLVER.resolve(yaml.ScalarNode, ynode.value, (True, False))
-                ynode = yaml.ScalarNode(tag, ynode.value, ynode.start_mark, ynode.end_mark, ynode.style)
-            else:
-                tag = _STD + ("seq" if isinstance(ynode, yaml.SequenceNode) else "map")
-        custom = tag if tag.startswith("!") and not tag.startswith("!!") else None
-        if not custom and not tag.startswith(_STD):
-            raise _unsupported(tag, ynode)
+        ynode, tag, custom = _resolved(ynode)
         value: Any
         if isinstance(ynode, yaml.ScalarNode):
             if custom is None:

@@ -84,3 +84,20 @@ def test_corpus_folders_name_registered_rules() -> None:
     known = {f"{r.id}-{r.name}" for r in all_rules()}
     for folder in sorted(p.name for p in CORPUS.iterdir() if p.is_dir()):
         assert folder == "seed" or folder in known, f"corpus/{folder} names no registered rule"
+
+
+_ODD_TYPES = {"Resources": {
+    "Module": {"Type": {"Rain::Module": "bucket.yaml"}, "Properties": {"Name": "x"}},
+    "Listed": {"Type": ["AWS::S3::Bucket"]},
+    "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "data"}},
+}}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_a_resource_type_that_is_not_a_string_is_no_crash(rule) -> None:
+    # a short-form tag on Type (`!Rain::Module file.yaml`) reads as a mapping: tables of types must not
+    # be looked up with it (found on AWS's own samples, where six rules crashed on it)
+    from autofix.context import RuleContext
+    from autofix.settings import Settings
+
+    list(rule.check(RuleContext(_ODD_TYPES), Settings()))

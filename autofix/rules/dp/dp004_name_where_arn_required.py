@@ -10,7 +10,7 @@ from autofix.context import walk_in
 from autofix.intrinsics import ref_target
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template
+from autofix.template import Template, resource_type
 
 #: Resource types whose Ref is a name, id or URL (not an ARN) and which have an Arn attribute.
 NAMED = frozenset({
@@ -84,7 +84,7 @@ class NameWhereArnRequired(Rule):
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         named = {lid for lid, res in template.resources.items()
-                 if isinstance(res, dict) and res.get("Type") in NAMED}
+                 if isinstance(res, dict) and resource_type(res) in NAMED}
         if not named:
             return
         for logical_id, resource in template.resources.items():
@@ -92,7 +92,7 @@ class NameWhereArnRequired(Rule):
                 continue
             base = template.pointer("Resources", logical_id, "Properties")
             props = resource["Properties"]
-            if resource.get("Type") == "AWS::Lambda::Function" and "Role" in props:
+            if resource_type(resource) == "AWS::Lambda::Function" and "Role" in props:
                 yield from self._value(template, props["Role"], f"{base}/Role", named, logical_id, "Role")
             for pointer, value in walk_in(template, props, base):
                 if not isinstance(value, dict):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autofix.intrinsics import if_branches, sub_parts
-from autofix.template import Template, getatt_target, ref_target
+from autofix.template import Template, getatt_target, ref_target, resource_type
 
 #: Health check types that probe an endpoint (the others ignore the domain name).
 PROBE_TYPES = ("HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP")
@@ -411,7 +411,7 @@ def endpoints(template: Template) -> list[Endpoint]:
     """Everything a health check can be aimed at, with how to probe it (unusable shapes left out)."""
     out: list[Endpoint] = []
     for logical_id, resource in template.resources.items():
-        kind = resource.get("Type") if isinstance(resource, dict) else None
+        kind = resource_type(resource) if isinstance(resource, dict) else None
         found: Endpoint | None = None
         if kind == "AWS::ApiGatewayV2::Api":
             found = _http_api(template, logical_id)

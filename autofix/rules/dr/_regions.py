@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autofix.settings import Settings
-from autofix.template import Template, ref_target
+from autofix.template import Template, ref_target, resource_type
 
 _PRIMARY_PARAM = re.compile(r"^(primary|main|source|active|home)_?region(name)?$", re.IGNORECASE)
 _SECONDARY_PARAM = re.compile(
@@ -193,7 +193,7 @@ def created_twice(template: Template, skip: set[str] | frozenset[str] = frozense
     for logical_id, resource in template.resources.items():
         if logical_id in skip or not isinstance(resource, dict) or "Condition" in resource:
             continue
-        kind = resource.get("Type")
+        kind = resource_type(resource)
         if kind not in _GLOBAL:
             continue
         key = _GLOBAL[kind]

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.intrinsics import if_branches_at, is_no_value
-from autofix.template import Template, getatt_target, ref_target, references, strings_in
+from autofix.template import Template, getatt_target, ref_target, references, resource_type, strings_in
 
 BUCKET = "AWS::S3::Bucket"
 _ARN_PREFIX = re.compile(r"^arn:(aws|aws-cn|aws-us-gov|\$\{AWS::Partition\}):s3:::")
@@ -217,7 +217,7 @@ def exempt_buckets(template: Template) -> dict[str, str]:
     for logical_id, resource in template.resources.items():
         if not isinstance(resource, dict):
             continue
-        kind = resource.get("Type")
+        kind = resource_type(resource)
         props = template.properties(logical_id)
         if kind == BUCKET:
             for _, dest, _ in replication_destinations(template, logical_id):

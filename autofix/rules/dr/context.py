@@ -32,7 +32,7 @@ from typing import Any
 from autofix.rules.dr._endpoints import condition_role
 from autofix.rules.dr._s3 import replication_destinations
 from autofix.settings import Settings
-from autofix.template import Template, getatt_target, ref_target
+from autofix.template import Template, getatt_target, ref_target, resource_type
 
 _REGION_PARAM = re.compile(
     r"^(secondary|failover|standby|dr|disaster_?recovery|replica(tion)?|backup|recovery|passive)_?region(name)?$",
@@ -80,7 +80,7 @@ def _decide(template: Template, settings: Settings) -> DrContext:
     for logical_id, resource in resources.items():
         if not isinstance(resource, dict):
             continue
-        kind = resource.get("Type")
+        kind = resource_type(resource)
         props = _props(resource)
         if kind in ("AWS::Route53::RecordSet", "AWS::Route53::RecordSetGroup") and _cross_region_failover(
             template, resource
@@ -118,7 +118,7 @@ def _decide(template: Template, settings: Settings) -> DrContext:
 
 def _failover_records(resource: dict[str, Any]) -> list[dict[str, Any]]:
     props = _props(resource)
-    if resource.get("Type") == "AWS::Route53::RecordSet":
+    if resource_type(resource) == "AWS::Route53::RecordSet":
         return [props] if "Failover" in props else []
     records = props.get("RecordSets")
     return [r for r in records if isinstance(r, dict) and "Failover" in r] if isinstance(records, list) else []

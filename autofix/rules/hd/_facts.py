@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from autofix.template import resource_type
+
 #: Types whose DeletionPolicy/UpdateReplacePolicy may be Snapshot (AWS::RDS::DBInstance only outside
 #: an Aurora cluster).
 SNAPSHOT_TYPES = frozenset({
@@ -37,13 +39,13 @@ STATEFUL_TYPES = frozenset({
 def in_aurora_cluster(resource: dict[str, Any]) -> bool:
     """An RDS DBInstance that belongs to a DB cluster (the cluster holds the data) or is a read replica."""
     props = resource.get("Properties")
-    return resource.get("Type") == "AWS::RDS::DBInstance" and isinstance(props, dict) and (
+    return resource_type(resource) == "AWS::RDS::DBInstance" and isinstance(props, dict) and (
         "DBClusterIdentifier" in props or "SourceDBInstanceIdentifier" in props
         or str(props.get("Engine", "")).startswith("aurora"))
 
 
 def snapshot_allowed(resource: dict[str, Any]) -> bool:
-    kind = resource.get("Type")
+    kind = resource_type(resource)
     if kind not in SNAPSHOT_TYPES or in_aurora_cluster(resource):
         return False
     if kind == "AWS::ElastiCache::CacheCluster":

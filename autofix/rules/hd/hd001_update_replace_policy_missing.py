@@ -10,7 +10,7 @@ from autofix.intrinsics import if_branches
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hd._facts import SNAPSHOT_TYPES
 from autofix.settings import Settings
-from autofix.template import Template
+from autofix.template import Template, resource_type
 
 _EXEMPT = frozenset({"AWS::Lambda::Version", "AWS::Lambda::LayerVersion"})
 _REPLACE_VALUES = ("Delete", "Retain", "Snapshot")
@@ -79,7 +79,7 @@ class UpdateReplacePolicyMissing(Rule):
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         for logical_id, resource in template.resources.items():
-            if not isinstance(resource, dict) or resource.get("Type") in _EXEMPT:
+            if not isinstance(resource, dict) or resource_type(resource) in _EXEMPT:
                 continue
             has_delete, has_replace = "DeletionPolicy" in resource, "UpdateReplacePolicy" in resource
             if has_delete == has_replace:
@@ -91,7 +91,7 @@ class UpdateReplacePolicyMissing(Rule):
                 continue
             pointer = template.pointer("Resources", logical_id, present)
             message = f"{logical_id} has {present} but no {missing}"
-            copy = _counterpart(value, allowed, resource.get("Type"))
+            copy = _counterpart(value, allowed, resource_type(resource))
             if copy is None:
                 yield self.finding(pointer, message, resource=logical_id)
                 continue

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hd._facts import STATEFUL_TYPES, in_aurora_cluster, snapshot_allowed
 from autofix.settings import Settings
-from autofix.template import Template
+from autofix.template import Template, resource_type
 
 
 class StatefulResourceWithoutPolicy(Rule):
@@ -70,7 +70,7 @@ class StatefulResourceWithoutPolicy(Rule):
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         mode = self.option(settings, "stateful-policy")
         for logical_id, resource in template.resources.items():
-            if not isinstance(resource, dict) or resource.get("Type") not in STATEFUL_TYPES:
+            if not isinstance(resource, dict) or resource_type(resource) not in STATEFUL_TYPES:
                 continue
             if "DeletionPolicy" in resource or "UpdateReplacePolicy" in resource or in_aurora_cluster(resource):
                 continue

@@ -8,7 +8,7 @@ from typing import Any
 
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template
+from autofix.template import Template, resource_type
 
 ZONE = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d+([a-z])$")
 #: Zone letters turned into an index: every region has at least three zones (a, b, c).
@@ -105,7 +105,7 @@ class HardCodedAvailabilityZone(Rule):
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         for logical_id, resource in template.resources.items():
-            if not isinstance(resource, dict) or resource.get("Type") not in PLACES:
+            if not isinstance(resource, dict) or resource_type(resource) not in PLACES:
                 continue
             props = resource.get("Properties")
             for path in PLACES[resource["Type"]]:

@@ -18,7 +18,7 @@ from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hy._refs import sub_parts
 from autofix.rules.hy._unused import removal
 from autofix.settings import Settings
-from autofix.template import Template
+from autofix.template import Template, resource_type
 
 PATCHES = "HD004-plain-secret"
 
@@ -87,7 +87,7 @@ def _password_paths(template: Template) -> Iterator[tuple[tuple[str, ...], Any]]
         if not isinstance(resource, dict):
             continue
         props = resource.get("Properties")
-        for path in SECRET_PLACES.get(resource.get("Type"), ()):
+        for path in SECRET_PLACES.get(resource_type(resource), ()):
             value = props
             for key in path:
                 value = value.get(key) if isinstance(value, dict) else None
@@ -140,7 +140,7 @@ def _managed_ok(template: Template, path: tuple[str, ...]) -> bool:
     resource = template.resources.get(path[1])
     if not isinstance(resource, dict) or path[3:] != ("MasterUserPassword",):
         return False
-    kind = resource.get("Type")
+    kind = resource_type(resource)
     props = template.properties(path[1])
     if kind not in ("AWS::RDS::DBCluster", "AWS::RDS::DBInstance"):
         return False
@@ -324,7 +324,7 @@ class PlainSecret(Rule):
                     if not value:
                         yield self.finding(where, f"{logical_id} has an empty {key}", resource=logical_id)
                         continue
-                    if key not in OWN_PASSWORDS.get(resource.get("Type"), ()):
+                    if key not in OWN_PASSWORDS.get(resource_type(resource), ()):
                         yield self.finding(where, f"{logical_id} writes its {key} in the template; store it in "
                                                   "Secrets Manager and read it through a dynamic reference",
                                            resource=logical_id)

@@ -8,7 +8,7 @@ from typing import Any
 from autofix.intrinsics import ref_target
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template
+from autofix.template import Template, resource_type
 
 #: Where a key name is given: type -> property path.
 KEY_PLACES: dict[str, tuple[str, ...]] = {
@@ -23,7 +23,7 @@ def _key_uses(template: Template, name: str) -> list[tuple[str, ...]] | None:
     """Paths of the KeyName properties that are exactly ``!Ref name``; None if it is used any other way."""
     paths = []
     for logical_id, resource in template.resources.items():
-        if not isinstance(resource, dict) or resource.get("Type") not in KEY_PLACES:
+        if not isinstance(resource, dict) or resource_type(resource) not in KEY_PLACES:
             continue
         path = KEY_PLACES[resource["Type"]]
         value: Any = resource.get("Properties")

@@ -9,7 +9,7 @@ from typing import Any
 from autofix.intrinsics import ref_target, strings_in
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template
+from autofix.template import Template, resource_type
 
 AMI = re.compile(r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")
 SSM_TYPE = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
@@ -131,7 +131,7 @@ class HardCodedAmi(Rule):
             if isinstance(param, dict) and param.get("Type") == SSM_TYPE and isinstance(param.get("Default"), str):
                 params.setdefault(param["Default"], name)
         for logical_id, resource in template.resources.items():
-            if not isinstance(resource, dict) or resource.get("Type") not in IMAGE_PLACES:
+            if not isinstance(resource, dict) or resource_type(resource) not in IMAGE_PLACES:
                 continue
             path = ("Resources", logical_id, "Properties", *IMAGE_PLACES[resource["Type"]])
             value: Any = template.data

@@ -17,7 +17,7 @@ from typing import Any
 from autofix.intrinsics import intrinsic_name
 from autofix.schema import DEFAULT_REGION, ResourceSchema, resource_schema
 from autofix.settings import Settings
-from autofix.template import Template
+from autofix.template import Template, resource_type
 
 Path = tuple[str | int, ...]
 
@@ -61,7 +61,7 @@ def schemas_of(template: Template, settings: Settings) -> dict[str, ResourceSche
         for logical_id, resource in template.resources.items():
             if not isinstance(resource, dict):
                 continue
-            type_name = resource.get("Type")
+            type_name = resource_type(resource)
             if not isinstance(type_name, str) or skipped_type(type_name):
                 continue
             schema = resource_schema(type_name, where)

@@ -12,7 +12,7 @@ from autofix.rules.sc._removal import plan_removal, removal_blockers
 from autofix.rules.sc._walk import region
 from autofix.schema import known_types, type_by_case
 from autofix.settings import Settings
-from autofix.template import Template, ref_target
+from autofix.template import Template, ref_target, resource_type
 
 PATCHES = "SC004-unknown-resource-type"
 
@@ -95,7 +95,7 @@ class UnknownResourceType(Rule):
         where = region(settings)
         types = None
         for logical_id, resource in template.resources.items():
-            if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
+            if not isinstance(resource, dict) or not isinstance(resource_type(resource), str):
                 continue
             type_name = resource["Type"]
             if _skipped(template, type_name):
