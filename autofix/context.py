@@ -11,9 +11,10 @@ family's precondition) are computed at most once per template through
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from operator import itemgetter
 from typing import Any, NoReturn, TypeVar
 
-from autofix.intrinsics import pointer_token, references, walk
+from autofix.intrinsics import pointer_token, references_in, values, walk
 from autofix.template import Template
 
 T = TypeVar("T")
@@ -126,7 +127,8 @@ class RuleContext(Template):
     def reference_graph(self) -> dict[str, frozenset[str]]:
         """Logical id -> the logical ids (resources, parameters...) its definition references."""
         return self.cached("reference_graph", lambda: {
-            logical_id: frozenset(references(resource)) for logical_id, resource in self.resources.items()})
+            logical_id: frozenset(references_in(values_in(self, resource, self.pointer("Resources", logical_id))))
+            for logical_id, resource in self.resources.items()})
 
     def referrers(self, logical_id: str) -> list[str]:
         """Resources whose definition references ``logical_id``, in template order."""
@@ -139,7 +141,7 @@ class RuleContext(Template):
             for refs in self.reference_graph.values():
                 found |= refs
             for section in ("Outputs", "Conditions"):
-                found |= references(self.section(section))
+                found |= references_in(values_in(self, self.section(section), f"/{section}"))
             return frozenset(found)
 
         return self.cached("referenced_anywhere", compute)
@@ -155,3 +157,13 @@ def walk_in(template: Template, value: Any, pointer: str = "") -> Iterable[tuple
     walk of the template when it is a :class:`RuleContext`."""
     context = context_of(template)
     return context.walk_at(pointer, value) if context is not None else walk(value, pointer)
+
+
+_VALUE = itemgetter(1)
+
+
+def values_in(template: Template, value: Any, pointer: str = "") -> Iterable[Any]:
+    """:func:`~autofix.intrinsics.values` of a value of ``template`` at ``pointer``, from the cached walk
+    when ``template`` is a :class:`RuleContext`."""
+    context = context_of(template)
+    return map(_VALUE, context.walk_at(pointer, value)) if context is not None else values(value)

@@ -9,7 +9,7 @@ tolerates any shape and answers something harmless rather than raising.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 NO_VALUE = {"Ref": "AWS::NoValue"}
@@ -81,8 +81,13 @@ def values(value: Any) -> Iterator[Any]:
 
 def references(value: Any) -> set[str]:
     """Logical ids referenced by Ref, GetAtt or Sub anywhere in ``value``."""
+    return references_in(values(value))
+
+
+def references_in(nodes: Iterable[Any]) -> set[str]:
+    """:func:`references` of the values ``nodes`` (every value of a subtree, as :func:`values` gives)."""
     found: set[str] = set()
-    for v in values(value):
+    for v in nodes:
         if isinstance(v, dict) and len(v) == 1:
             t = ref_target(v)
             if t:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from autofix.intrinsics import getatt_target, ref_target, values
@@ -71,7 +71,12 @@ def certain_references(value: Any, depth: int = 0) -> Iterator[str]:
 
 def any_references(value: Any) -> Iterator[str]:
     """Every name ``value`` may refer to through Ref, GetAtt or a Sub variable (all branches)."""
-    for node in values(value):  # iterative: templates are walked whole, often
+    return any_references_in(values(value))
+
+
+def any_references_in(nodes: Iterable[Any]) -> Iterator[str]:
+    """:func:`any_references` of the values ``nodes`` (every value of a subtree)."""
+    for node in nodes:
         if not isinstance(node, dict):
             continue
         if "Ref" in node and isinstance(node["Ref"], str):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from autofix.context import context_of, thaw
+from autofix.context import context_of, thaw, values_in
 from autofix.fixes import FixBuilder
-from autofix.intrinsics import values
-from autofix.rules.hy._refs import any_references
+from autofix.intrinsics import pointer_token
+from autofix.rules.hy._refs import any_references_in
 from autofix.template import Template
 
 INTERFACE = "AWS::CloudFormation::Interface"
@@ -26,7 +26,7 @@ def _dynamic_names(template: Template) -> bool:
     transforms = transform if isinstance(transform, list) else [transform]
     if "AWS::LanguageExtensions" in transforms:
         return True
-    return any(isinstance(k, str) and k.startswith("Fn::ForEach") for v in values(template.data)
+    return any(isinstance(k, str) and k.startswith("Fn::ForEach") for v in values_in(template, template.data)
                if isinstance(v, dict) for k in v)
 
 
@@ -38,10 +38,11 @@ class _Uses(NamedTuple):
     maps: frozenset[str] | None  # Fn::FindInMap map names; None when one is computed at deploy time
 
 
-def _uses(value: Any) -> _Uses:
+def _uses(template: Template, value: Any, pointer: str) -> _Uses:
+    nodes = list(values_in(template, value, pointer))
     conditions: set[str] = set()
     maps: set[str] | None = set()
-    for v in values(value):
+    for v in nodes:
         if not isinstance(v, dict):
             continue
         if isinstance(v.get("Condition"), str):
@@ -52,7 +53,8 @@ def _uses(value: Any) -> _Uses:
         if "Fn::FindInMap" in v and maps is not None:
             arg = v["Fn::FindInMap"]
             maps = maps | {arg[0]} if isinstance(arg, list) and arg and isinstance(arg[0], str) else None
-    return _Uses(frozenset(any_references(value)), frozenset(conditions), None if maps is None else frozenset(maps))
+    return _Uses(frozenset(any_references_in(nodes)), frozenset(conditions),
+                 None if maps is None else frozenset(maps))
 
 
 def _section_uses(template: Template) -> dict[str, _Uses]:
@@ -62,11 +64,12 @@ def _section_uses(template: Template) -> dict[str, _Uses]:
     def compute() -> dict[str, _Uses]:
         out: dict[str, _Uses] = {}
         for key, value in template.data.items():
+            pointer = f"/{pointer_token(key)}"
             if key == "Metadata" and isinstance(value, dict) and INTERFACE in value:
-                out[key] = _uses({k: v for k, v in value.items() if k != INTERFACE})
-                out[INTERFACE] = _uses(value[INTERFACE])
+                out[key] = _uses(template, {k: v for k, v in value.items() if k != INTERFACE}, pointer)
+                out[INTERFACE] = _uses(template, value[INTERFACE], f"{pointer}/{pointer_token(INTERFACE)}")
             else:
-                out[key] = _uses(value)
+                out[key] = _uses(template, value, pointer)
         return out
 
     context = context_of(template)
@@ -89,7 +92,7 @@ def unused_conditions(template: Template) -> list[str]:
     conditions = template.conditions
     used: set[str] = set()
     for name, definition in conditions.items():
-        used |= _uses(definition).conditions - {name}
+        used |= _uses(template, definition, f"/Conditions/{pointer_token(name)}").conditions - {name}
     for key, uses in _section_uses(template).items():
         if key != "Conditions":
             used |= uses.conditions

@@ -10,9 +10,7 @@ before their transform, modules, types the region does not have) are skipped.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from autofix.intrinsics import intrinsic_name
 from autofix.schema import DEFAULT_REGION, ResourceSchema, resource_schema
@@ -22,8 +20,7 @@ from autofix.template import Template, resource_type
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """One value of a resource's properties and the schema that describes it."""
 
     logical_id: str
@@ -89,28 +86,35 @@ def nodes(template: Template, settings: Settings) -> list[Node]:
 
 
 def _walk(logical_id: str, schema: ResourceSchema, path: Path, value: Any, node: dict[str, Any],
-          key: str | None, depth: int) -> Iterator[Node]:
-    if depth > 40:
-        return
-    name = intrinsic_name(value)
-    if name == "Fn::If":
-        arg = value["Fn::If"]
-        if isinstance(arg, list) and len(arg) == 3:
-            for i in (1, 2):
-                yield from _walk(logical_id, schema, (*path, "Fn::If", i), arg[i], node, key, depth)
-        return
-    if name is not None:
-        return
-    yield Node(logical_id, schema, path, value, node, key, depth)
-    if isinstance(value, dict):
-        for k, v in value.items():
-            child = schema.child(node, k)
-            if child is not None:
-                yield from _walk(logical_id, schema, (*path, k), v, child, k, depth + 1)
-    elif isinstance(value, list):
-        items = schema.items(node)
-        for i, v in enumerate(value):
-            yield from _walk(logical_id, schema, (*path, i), v, items, None, depth + 1)
+          key: str | None, depth: int) -> list[Node]:
+    """Pre-order, with an explicit stack (resources are walked whole, every template)."""
+    out: list[Node] = []
+    stack = [(path, value, node, key, depth)]
+    while stack:
+        path, value, node, key, depth = stack.pop()
+        if depth > 40:
+            continue
+        name = intrinsic_name(value)
+        if name == "Fn::If":
+            arg = value["Fn::If"]
+            if isinstance(arg, list) and len(arg) == 3:  # both branches, the first one first
+                stack.append(((*path, "Fn::If", 2), arg[2], node, key, depth))
+                stack.append(((*path, "Fn::If", 1), arg[1], node, key, depth))
+            continue
+        if name is not None:
+            continue
+        out.append(Node(logical_id, schema, path, value, node, key, depth))
+        children = []
+        if isinstance(value, dict):
+            for k, v in value.items():
+                child = schema.child(node, k)
+                if child is not None:
+                    children.append(((*path, k), v, child, k, depth + 1))
+        elif isinstance(value, list):
+            items = schema.items(node)
+            children = [((*path, i), v, items, None, depth + 1) for i, v in enumerate(value)]
+        stack.extend(reversed(children))
+    return out
 
 
 def _cached(template: Template, key: Any, compute):
