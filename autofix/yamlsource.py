@@ -110,6 +110,15 @@ class _Builder:
             raise _unsupported(ynode.tag, ynode)
         return value
 
+    def scalar_value(self, ynode: yaml.ScalarNode, custom: str | None) -> Any:
+        """A scalar's value: constructed when standard; the raw text under a short-form tag
+        (``!GetAtt A.B`` split at its first dot)."""
+        if custom is None:
+            return self.scalar(ynode)
+        if custom == "!GetAtt":
+            return ynode.value.split(".", 1)
+        return ynode.value
+
     def key(self, ynode: yaml.Node) -> str:
         if not isinstance(ynode, yaml.ScalarNode) or not ynode.tag.startswith(_STD):
             raise _fail("mapping keys must be plain scalars", ynode)
@@ -130,12 +139,7 @@ class _Builder:
         start, end = ynode.start_mark.index, ynode.end_mark.index
         ynode, tag, custom = _resolved(ynode)
         if isinstance(ynode, yaml.ScalarNode):
-            if custom is None:
-                value = self.scalar(ynode)
-            elif custom == "!GetAtt":
-                value = ynode.value.split(".", 1)
-            else:
-                value = ynode.value
+            value = self.scalar_value(ynode, custom)
             node = Node(SCALAR, start, end, value=value, tag=custom, style=ynode.style or None)
         elif isinstance(ynode, yaml.SequenceNode):
             if custom is None and tag != _STD + "seq":
@@ -184,12 +188,7 @@ class _Builder:
         ynode, tag, custom = _resolved(ynode)
         value: Any
         if isinstance(ynode, yaml.ScalarNode):
-            if custom is None:
-                value = self.scalar(ynode)
-            elif custom == "!GetAtt":
-                value = ynode.value.split(".", 1)
-            else:
-                value = ynode.value
+            value = self.scalar_value(ynode, custom)
         elif isinstance(ynode, yaml.SequenceNode):
             if custom is None and tag != _STD + "seq":
                 raise _unsupported(tag, ynode)
