@@ -27,6 +27,7 @@ from autofix.registry import code_matches, family_of
 from autofix.rules.base import Finding, Rule
 from autofix.settings import Settings
 from autofix.suppressions import declared
+from autofix.template import declared_types
 
 
 @dataclass
@@ -106,14 +107,6 @@ def _precondition(template: RuleContext, rule: Rule, settings: Settings) -> bool
     return template.cached(("precondition", rule.family), lambda: bool(check(template, settings)))
 
 
-def declared_types(template: RuleContext) -> frozenset[str]:
-    """Every resource ``Type`` the template declares as a string."""
-    resources = template.data.get("Resources") if isinstance(template.data, dict) else None
-    if not isinstance(resources, dict):
-        return frozenset()
-    return frozenset(r["Type"] for r in resources.values() if isinstance(r, dict) and isinstance(r.get("Type"), str))
-
-
 def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
     """Every finding of ``rules`` on ``data``, with suppressed ones apart and rule failures as errors."""
     template = data if isinstance(data, RuleContext) else RuleContext(data)
@@ -123,7 +116,7 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
     by_scope: dict[str | None, list[str]] = {}
     for entry in declared(template):
         by_scope.setdefault(entry.resource, []).append(entry.code)
-    types = declared_types(template)
+    types = declared_types(template.data)
     for rule in rules:
         if rule.resource_types is not None and not rule.resource_types & types:
             continue  # the rule never reports without one of its types (and a lazy rule is not even imported)

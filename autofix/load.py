@@ -36,6 +36,7 @@ from autofix.document import (
 from autofix.errors import LoadError, NotATemplateError
 from autofix.limits import MAX_DEPTH
 from autofix.locate import Locator
+from autofix.template import declared_types
 from autofix.yamlsource import build_yaml, compose_yaml, key_name, may_alias, plain_yaml, validate_yaml
 
 _STR = "tag:yaml.org,2002:str"
@@ -47,15 +48,6 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(result) != len(pairs):
         raise ValueError("duplicate key")
     return result
-
-
-def _json_resource_types(data: dict[str, Any]) -> frozenset[str]:
-    resources = data.get("Resources")
-    if not isinstance(resources, dict):
-        return frozenset()
-    return frozenset(
-        r["Type"] for r in resources.values() if isinstance(r, dict) and isinstance(r.get("Type"), str)
-    )
 
 
 def _plain_key(node: yaml.Node) -> str | None:
@@ -128,7 +120,7 @@ class Loaded:
     @cached_property
     def document(self) -> TemplateDocument:
         if self._graph is not None:
-            body = self.text[1:] if self.text.startswith(BOM) else self.text
+            body = self._body
             return TemplateDocument.from_root(body, self.format, build_yaml(self._graph, may_alias(body)),
                                               self.text.startswith(BOM), self.filename)
         return TemplateDocument.from_text(self.text, self.filename, fmt=self.format)
@@ -185,17 +177,17 @@ def load_text(text: str, filename: str = "<text>", *, max_bytes: int | None = No
         except (ValueError, RecursionError):
             # the positioned reader says where and why
             doc = TemplateDocument.from_text(text, filename, fmt=fmt)
-            return Loaded(text, filename, fmt, document=doc, resource_types=_json_resource_types(doc.data))
+            return Loaded(text, filename, fmt, document=doc, resource_types=declared_types(doc.data))
         if not is_template(data):
             raise not_a_template(data)
-        return Loaded(text, filename, fmt, data=data, resource_types=_json_resource_types(data))
+        return Loaded(text, filename, fmt, data=data, resource_types=declared_types(data))
     if body.strip(" \t\r\n") == "":
         raise NotATemplateError("file is empty", line=1, column=1)
     graph = compose_yaml(body)
     top = _yaml_top(graph) if graph is not None else None
     if top is None:  # unusual shapes: let the full reader decide (and word the error)
         doc = TemplateDocument.from_text(text, filename, fmt=fmt)
-        return Loaded(text, filename, fmt, document=doc, resource_types=_json_resource_types(doc.data))
+        return Loaded(text, filename, fmt, document=doc, resource_types=declared_types(doc.data))
     if not _yaml_is_template(top):
         validate_yaml(graph, may_alias(body))  # a broken non-template is an error, not a silent skip
         raise NotATemplateError(

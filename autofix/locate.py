@@ -77,6 +77,13 @@ def yaml_offset(root: yaml.Node, pointer: str, key_name: Any) -> int:
     return offset
 
 
+def _past(text: str, start: int) -> int:
+    """The start of what follows the JSON value at ``start``: the next entry, or the closing bracket."""
+    _, end = _SCAN(text, start)
+    j = _WS.match(text, end).end()
+    return _WS.match(text, j + 1).end() if text.startswith(",", j) else j
+
+
 def json_offset(text: str, pointer: str) -> int:
     """Text offset :meth:`TemplateDocument.locate` reports for ``pointer`` in valid JSON ``text``."""
     i = _WS.match(text, 0).end()
@@ -91,10 +98,7 @@ def json_offset(text: str, pointer: str) -> int:
                 if key == seg:
                     found = (j, value)
                     break
-                _, end = _SCAN(text, value)
-                j = _WS.match(text, end).end()
-                if text.startswith(",", j):
-                    j = _WS.match(text, j + 1).end()
+                j = _past(text, value)
         elif text.startswith("[", i):
             n = _index(seg)
             j = _WS.match(text, i + 1).end()
@@ -103,10 +107,7 @@ def json_offset(text: str, pointer: str) -> int:
                 if k == n:
                     found = (j, j)
                     break
-                _, end = _SCAN(text, j)
-                j = _WS.match(text, end).end()
-                if text.startswith(",", j):
-                    j = _WS.match(text, j + 1).end()
+                j = _past(text, j)
                 k += 1
         if found is None:
             break

@@ -33,6 +33,14 @@ def resource_type(resource: Any) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
+def declared_types(data: Any) -> frozenset[str]:
+    """Every resource ``Type`` a template's plain view declares as a string."""
+    resources = data.get("Resources") if isinstance(data, dict) else None
+    if not isinstance(resources, dict):
+        return frozenset()
+    return frozenset(kind for r in resources.values() if (kind := resource_type(r)) is not None)
+
+
 class Template:
     """A read-only view of one template's plain data."""
 
