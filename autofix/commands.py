@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -44,14 +43,17 @@ def echo(message: str, err: bool = False) -> None:
     stream.flush()
 
 
-@dataclass
 class _Run:
-    settings: Settings
-    fmt: OutputFormat
-    exit_code: int = EXIT_CLEAN
-    output_file: Path | None = None
-    fix: bool = False
-    _reporter: Reporter | None = field(default=None, repr=False)
+    """One check or fix run: its settings, output and the exit code it has earned so far."""
+
+    def __init__(self, settings: Settings, fmt: OutputFormat, output_file: Path | None = None,
+                 fix: bool = False) -> None:
+        self.settings = settings
+        self.fmt = fmt
+        self.exit_code = EXIT_CLEAN
+        self.output_file = output_file
+        self.fix = fix
+        self._reporter: Reporter | None = None
 
     def worse(self, code: int) -> None:
         self.exit_code = max(self.exit_code, code)

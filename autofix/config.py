@@ -18,9 +18,8 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from autofix import setting_values
 from autofix.errors import ConfigError
@@ -116,8 +115,7 @@ KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
 # ---------------------------------------------------------------- finding and reading the file
 
 
-@dataclass(frozen=True)
-class ConfigFile:
+class ConfigFile(NamedTuple):
     path: Path
     table: dict[str, Any]
     section: str | None  # "tool.autofix" for pyproject.toml, None for .autofix.toml

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from autofix.context import RuleContext
 from autofix.errors import AutofixError, RuleError
@@ -30,8 +29,7 @@ from autofix.suppressions import declared
 from autofix.template import declared_types
 
 
-@dataclass
-class Detection:
+class Detection(NamedTuple):
     findings: list[Finding]
     errors: list[RuleError]
     suppressed: list[Finding]
@@ -137,8 +135,8 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
             continue
         for finding in produced:
             resource = finding.resource or resource_of(finding.pointer)
-            finding = replace(finding, resource=resource, rule_name=rule.name,
-                              whole_template=rule.reads_whole_template)
+            finding = finding._replace(resource=resource, rule_name=rule.name,
+                                       whole_template=rule.reads_whole_template)
             codes = by_scope.get(None, []) + (by_scope.get(resource, []) if resource is not None else [])
             if suppresses(codes, rule):
                 suppressed.append(finding)

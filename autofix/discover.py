@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import pathspec
@@ -26,8 +25,7 @@ EXTENSIONS = (".json", ".yaml", ".yml", ".template")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", "cdk.out"}
 
 
-@dataclass(frozen=True, order=True)
-class Target:
+class Target(NamedTuple):
     path: str
     #: Named on the command line (True) or found by walking a directory (False).
     explicit: bool

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -141,16 +140,20 @@ def is_template(plain: Any) -> bool:
     return "AWSTemplateFormatVersion" in plain and set(plain) <= TEMPLATE_KEYS
 
 
-@dataclass(frozen=True, eq=False)
 class TemplateDocument:
-    """One template's text and its positioned tree."""
+    """One template's text and its positioned tree (never changed once built; equal only to itself)."""
 
-    text: str  # without the BOM
-    format: str  # "json" | "yaml"
-    root: Node
-    bom: bool = False
-    filename: str = "<text>"
-    _plain: Any = field(default=None, repr=False)
+    def __init__(self, text: str, fmt: str, root: Node, bom: bool = False, filename: str = "<text>",
+                 plain: Any = None) -> None:
+        self.text = text  # without the BOM
+        self.format = fmt  # "json" | "yaml"
+        self.root = root
+        self.bom = bom
+        self.filename = filename
+        self._plain = plain
+
+    def __repr__(self) -> str:
+        return f"TemplateDocument(filename={self.filename!r}, format={self.format!r}, bom={self.bom!r})"
 
     # ------------------------------------------------------------ loading
 

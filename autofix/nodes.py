@@ -10,8 +10,7 @@ that node becomes ``{"Fn::Sub": <node>}``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 MAP = "map"
 SEQ = "seq"
@@ -27,24 +26,33 @@ def long_name(tag: str) -> str:
     return name if name in UNPREFIXED_TAGS else f"Fn::{name}"
 
 
-@dataclass(eq=False, slots=True)
 class Node:
     """One value of the document and the span ``[start, end)`` of its text.
 
     ``items`` holds ``(key, value)`` pairs for a mapping and values for a
     sequence; ``value`` holds the constructed scalar.  ``keys`` maps each plain
-    (string) key of a mapping to its index in ``items``.
+    (string) key of a mapping to its index in ``items``.  Nodes are compared by
+    identity (edits find them by position, never by value).
     """
 
-    kind: str
-    start: int
-    end: int
-    items: list[Any] = field(default_factory=list)
-    value: Any = None
-    tag: str | None = None
-    style: str | None = None
-    flow: bool = False
-    keys: dict[str, int] = field(default_factory=dict)
+    __slots__ = ("end", "flow", "items", "keys", "kind", "start", "style", "tag", "value")
+
+    def __init__(self, kind: str, start: int, end: int, items: list[Any] | None = None, value: Any = None,
+                 tag: str | None = None, style: str | None = None, flow: bool = False,
+                 keys: dict[str, int] | None = None) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.items: list[Any] = [] if items is None else items
+        self.value = value
+        self.tag = tag
+        self.style = style
+        self.flow = flow
+        self.keys: dict[str, int] = {} if keys is None else keys
+
+    def __repr__(self) -> str:
+        return (f"Node(kind={self.kind!r}, start={self.start}, end={self.end}, items={self.items!r}, "
+                f"value={self.value!r}, tag={self.tag!r}, style={self.style!r}, flow={self.flow!r})")
 
     def is_collection(self) -> bool:
         return self.kind != SCALAR
@@ -71,8 +79,7 @@ def split_pointer(pointer: str) -> list[str]:
     return [unescape_segment(s) for s in pointer[1:].split("/")]
 
 
-@dataclass(slots=True)
-class Step:
+class Step(NamedTuple):
     """One step of a resolved pointer: the node reached and how.
 
     ``inner`` is true when the step crossed a short-form tag: the segment named

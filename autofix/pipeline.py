@@ -8,9 +8,8 @@ picklable, so a process pool or any other engine can map it over a corpus.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from autofix.detect import detect
 from autofix.document import looks_like_template
@@ -22,8 +21,7 @@ from autofix.rules.base import Finding, Rule
 from autofix.settings import Settings
 
 
-@dataclass(frozen=True)
-class ErrorEntry:
+class ErrorEntry(NamedTuple):
     file: str
     message: str
     line: int | None = None
@@ -32,17 +30,33 @@ class ErrorEntry:
     kind: str = "error"  # "error" | "not-a-template" | "write"
 
 
-@dataclass
 class FileResult:
-    file: str
-    is_template: bool = True
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[ErrorEntry] = field(default_factory=list)
-    original: str | None = None
-    fixed: str | None = None  # None when nothing changed or nothing may be written
-    patch: list[dict[str, Any]] = field(default_factory=list)
-    applied: list[dict[str, Any]] = field(default_factory=list)
-    fighting: list[str] = field(default_factory=list)
+    """What :func:`process_text` found and did in one file (built up step by step, hence mutable)."""
+
+    __slots__ = ("applied", "errors", "fighting", "file", "findings", "fixed", "is_template", "original", "patch")
+
+    def __init__(self, file: str, is_template: bool = True, findings: list[Finding] | None = None,
+                 errors: list[ErrorEntry] | None = None, original: str | None = None, fixed: str | None = None,
+                 patch: list[dict[str, Any]] | None = None, applied: list[dict[str, Any]] | None = None,
+                 fighting: list[str] | None = None) -> None:
+        self.file = file
+        self.is_template = is_template
+        self.findings: list[Finding] = [] if findings is None else findings
+        self.errors: list[ErrorEntry] = [] if errors is None else errors
+        self.original = original
+        #: None when nothing changed or nothing may be written
+        self.fixed = fixed
+        self.patch: list[dict[str, Any]] = [] if patch is None else patch
+        self.applied: list[dict[str, Any]] = [] if applied is None else applied
+        self.fighting: list[str] = [] if fighting is None else fighting
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is FileResult and all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment] - mutable
+
+    def __repr__(self) -> str:
+        return f"FileResult({', '.join(f'{k}={getattr(self, k)!r}' for k in self.__slots__)})"
 
     @property
     def changed(self) -> bool:
@@ -79,7 +93,7 @@ def _positioned(findings: list[Finding], doc) -> list[Finding]:
     out = []
     for f in findings:
         line, col = doc.locate(f.pointer)
-        out.append(replace(f, line=line, column=col))
+        out.append(f._replace(line=line, column=col))
     return out
 
 
@@ -140,7 +154,7 @@ def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: 
     except AutofixError as exc:
         if not looks_like_template(text):
             result.is_template = False
-            result.errors.append(replace(_error(filename, exc), kind="not-a-template"))
+            result.errors.append(_error(filename, exc)._replace(kind="not-a-template"))
         else:
             result.errors.append(_error(filename, exc))
         return result

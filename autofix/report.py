@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from autofix.escape import dumps, visible
@@ -68,7 +67,6 @@ def _by_rule(counts: Counter) -> str:
     return ", ".join(f"{visible(rule)}: {n}" for rule, n in sorted(counts.items()))
 
 
-@dataclass
 class Summary:
     """Totals over a run, for the closing line and ``--report``.
 
@@ -77,15 +75,16 @@ class Summary:
     error); ``errors`` the error entries reported, each kept in ``error_entries``.
     """
 
-    files: int = 0
-    templates: int = 0
-    skipped: int = 0
-    changed: int = 0
-    errors: int = 0
-    findings_by_rule: Counter = field(default_factory=Counter)
-    fixes_by_rule: Counter = field(default_factory=Counter)
-    unsafe_hidden: int = 0
-    error_entries: list[dict[str, Any]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.files = 0
+        self.templates = 0
+        self.skipped = 0
+        self.changed = 0
+        self.errors = 0
+        self.findings_by_rule: Counter = Counter()
+        self.fixes_by_rule: Counter = Counter()
+        self.unsafe_hidden = 0
+        self.error_entries: list[dict[str, Any]] = []
 
     def add(self, result: FileResult, settings: Settings, explicit: bool = True) -> None:
         self.files += 1

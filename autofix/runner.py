@@ -286,9 +286,15 @@ def _broken_future() -> Future:
 
 def _cause(workers: list) -> str:
     """How the worker of a one-worker pool ended (best effort: the pool's processes are private)."""
+    import time
+
     for process in workers:
         with contextlib.suppress(Exception):
             process.join(1)
+            # the pool's own thread may reap the process first: then its exit code shows up a moment later
+            deadline = time.monotonic() + 1
+            while process.exitcode is None and time.monotonic() < deadline:
+                time.sleep(0.01)
             if process.exitcode is not None and process.exitcode < 0:
                 return f"killed by signal {-process.exitcode}"
     return "killed by signal 9?"

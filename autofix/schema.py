@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -153,15 +152,26 @@ def check_layout(region: str = DEFAULT_REGION) -> None:
         raise _layout_error("AWS::S3::Bucket is missing or has no BucketName property")
 
 
-@dataclass(frozen=True)
 class ResourceSchema:
     """One resource type's schema, with ``$ref`` resolved on demand (the raw data is never changed)."""
 
-    type_name: str
-    raw: dict[str, Any]
-    #: resolved nodes and children by the id of the (never changed, process-lived) schema node
-    _resolved: dict[int, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
-    _children: dict[tuple[int, str], Any] = field(default_factory=dict, compare=False, repr=False)
+    __slots__ = ("_children", "_resolved", "raw", "type_name")
+
+    def __init__(self, type_name: str, raw: dict[str, Any]) -> None:
+        self.type_name = type_name
+        self.raw = raw
+        #: resolved nodes and children by the id of the (never changed, process-lived) schema node
+        self._resolved: dict[int, dict[str, Any]] = {}
+        self._children: dict[tuple[int, str], Any] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is ResourceSchema and (self.type_name, self.raw) == (other.type_name, other.raw)
+
+    def __hash__(self) -> int:
+        return hash(self.type_name)
+
+    def __repr__(self) -> str:
+        return f"ResourceSchema({self.type_name!r})"
 
     @property
     def root(self) -> dict[str, Any]:

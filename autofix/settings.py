@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from autofix.limits import DEFAULT_MAX_BYTES
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything a run needs to know besides the templates.  Immutable and picklable."""
+class Settings(NamedTuple):
+    """Everything a run needs to know besides the templates.  Immutable and picklable.
+
+    A named tuple rather than a dataclass, for start-up time (see :class:`autofix.rules.base.Fix`);
+    the two mappings are never changed in place (``with_`` makes new settings).
+    """
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -28,11 +30,11 @@ class Settings:
     validate: bool = False
     #: Family settings tables by table name (``{"dr": {"instance-class": "db.r6i.large"}}``),
     #: already checked; keys left out take the family's default.
-    family_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
+    family_settings: dict[str, dict[str, Any]] = {}  # noqa: RUF012 - never changed in place
+    extra: dict[str, Any] = {}  # noqa: RUF012 - never changed in place
 
     def with_(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
+        return self._replace(**changes)
 
     def family_option(self, prefix: str, key: str) -> Any:
         """The family ``prefix``'s setting ``key``: configured, else the family's declared default."""

@@ -8,14 +8,13 @@ written in YAML short form, and how string scalars are quoted.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from autofix.nodes import MAP, SCALAR, SEQ, Node
 from autofix.textindex import TextIndex
 
 
-@dataclass(frozen=True, slots=True)
-class Style:
+class Style(NamedTuple):
     newline: str = "\n"
     indent: str = "  "
     # JSON

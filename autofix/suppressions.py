@@ -13,8 +13,7 @@ rule are reported as unknown.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from autofix.nodes import join_pointer
 from autofix.rules.base import Finding, Rule
@@ -25,8 +24,7 @@ UNUSED_SUPPRESSION = "unused-suppression"
 _EVERY = frozenset({"all", "ALL", "All"})
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     pointer: str
     code: str
     resource: str | None  # None: template level

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from autofix.fixes import FixBuilder
@@ -48,19 +47,19 @@ class Applicability(str, Enum):
     DISPLAY_ONLY = "display-only"
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
+    """RFC 6902 operations that repair one finding, what they do, and how far they may be trusted.
+
+    Value classes here are named tuples, not dataclasses: a dataclass compiles its methods when
+    its module is imported, and with ``dataclasses`` itself that was a fifth of ``check``'s start-up.
+    """
+
     operations: tuple[dict[str, Any], ...]
     description: str
     applicability: Applicability
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "operations", tuple(self.operations))
-        object.__setattr__(self, "applicability", Applicability(self.applicability))
 
-
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem at one JSON pointer of the plain view."""
 
     rule_id: str
@@ -71,9 +70,10 @@ class Finding:
     rule_name: str = ""
     line: int | None = None
     column: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: Free-form data a rule attaches for its own use (None: nothing).
+    extra: dict[str, Any] | None = None
     #: Set by the engine from :attr:`Rule.reads_whole_template`.
-    whole_template: bool = field(default=False, compare=False)
+    whole_template: bool = False
 
     @property
     def applicability(self) -> Applicability | None:

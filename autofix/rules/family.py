@@ -16,9 +16,9 @@ its rules, so adding a rule touches its own family only.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from autofix.rules.base import Rule
@@ -26,8 +26,7 @@ if TYPE_CHECKING:
     from autofix.template import Template
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """One key of a family's settings table."""
 
     default: Any
@@ -36,15 +35,14 @@ class Setting:
     help: str = ""
 
 
-@dataclass(frozen=True)
-class Family:
+class Family(NamedTuple):
     prefix: str
     name: str
     summary: str
     #: ``"module:attr"`` specs: a Rule subclass, a Rule instance, or an iterable of instances
     #: (rules generated from data).
     rules: tuple[str, ...]
-    settings: Mapping[str, Setting] = field(default_factory=dict)
+    settings: Mapping[str, Setting] = MappingProxyType({})
     precondition: Callable[[Template, Settings], bool] | None = None
 
     @property

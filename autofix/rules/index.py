@@ -26,16 +26,16 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
         ('DP006', 'dangling-reference', None, (), False),
     ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
-        ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), False),
+        ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),
     'autofix.rules.dr.dr002_health_check_placeholder_endpoint:HealthCheckPlaceholderEndpoint': (
         ('DR002', 'health-check-placeholder-endpoint', ('AWS::Route53::HealthCheck',), (), False),
     ),
     'autofix.rules.dr.dr003_primary_api_missing:PrimaryApiMissing': (
-        ('DR003', 'primary-api-missing', ('AWS::Amplify::App', 'AWS::ApiGateway::DomainName', 'AWS::ApiGateway::RestApi', 'AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::DomainName', 'AWS::AppRunner::Service', 'AWS::AppSync::GraphQLApi', 'AWS::CloudFront::Distribution', 'AWS::EC2::EIP', 'AWS::EC2::Instance', 'AWS::ElasticBeanstalk::Environment', 'AWS::ElasticLoadBalancing::LoadBalancer', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::GlobalAccelerator::Accelerator', 'AWS::Lambda::Url', 'AWS::Lightsail::Instance', 'AWS::Route53::HealthCheck', 'AWS::Serverless::Api', 'AWS::Serverless::Function', 'AWS::Serverless::HttpApi'), (), False),
+        ('DR003', 'primary-api-missing', ('AWS::Amplify::App', 'AWS::ApiGateway::DomainName', 'AWS::ApiGateway::RestApi', 'AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::DomainName', 'AWS::AppRunner::Service', 'AWS::AppSync::GraphQLApi', 'AWS::CloudFront::Distribution', 'AWS::EC2::EIP', 'AWS::EC2::Instance', 'AWS::ElasticBeanstalk::Environment', 'AWS::ElasticLoadBalancing::LoadBalancer', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::GlobalAccelerator::Accelerator', 'AWS::Lambda::Url', 'AWS::Lightsail::Instance', 'AWS::Route53::HealthCheck', 'AWS::Serverless::Api', 'AWS::Serverless::Function', 'AWS::Serverless::HttpApi'), (), True),
     ),
     'autofix.rules.dr.dr004_aurora_cluster_not_global:AuroraClusterNotGlobal': (
-        ('DR004', 'aurora-cluster-not-global', ('AWS::RDS::DBCluster',), (), False),
+        ('DR004', 'aurora-cluster-not-global', ('AWS::RDS::DBCluster',), (), True),
     ),
     'autofix.rules.dr.dr005_global_table_replica_sse:GlobalTableReplicaSse': (
         ('DR005', 'global-table-replica-sse', ('AWS::DynamoDB::GlobalTable',), (), False),
@@ -47,7 +47,7 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
         ('DR007', 'aurora-global-burstable-class', ('AWS::RDS::DBInstance',), (), False),
     ),
     'autofix.rules.dr.dr008_same_region_replication:SameRegionReplication': (
-        ('DR008', 'same-region-replication', ('AWS::S3::Bucket',), (), False),
+        ('DR008', 'same-region-replication', ('AWS::S3::Bucket',), (), True),
     ),
     'autofix.rules.hd.hd001_update_replace_policy_missing:UpdateReplacePolicyMissing': (
         ('HD001', 'update-replace-policy-missing', None, (), False),

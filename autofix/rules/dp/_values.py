@@ -8,15 +8,13 @@ sits, so one fix replaces exactly that literal.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from autofix.intrinsics import ref_target
 from autofix.template import Template
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     pointer: str
     value: Any
     #: " when condition X is true", " (the Default of parameter P)"

@@ -16,8 +16,7 @@ Everything tolerates any shape (``Fn::If``, ``AWS::NoValue``, parameters) and an
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from autofix.intrinsics import if_branches, sub_parts
 from autofix.template import Template, getatt_target, ref_target, resource_type
@@ -110,8 +109,7 @@ _PLACEHOLDER_WORD = re.compile(
     r"|replace[-_]?me|todo|tbd|fixme|xxx+|dummy)(?=$|[.\-_\d])")
 
 
-@dataclass(frozen=True)
-class Placeholder:
+class Placeholder(NamedTuple):
     """Why a domain is a placeholder; ``parameter`` names the parameter whose default made it one."""
 
     reason: str
@@ -237,8 +235,7 @@ def classify_domain(value: Any, template: Template) -> Placeholder | None:
 # -- health check configs ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HealthCheck:
+class HealthCheck(NamedTuple):
     logical_id: str
     config: dict[str, Any]
     pointer: str  # of the dict holding FullyQualifiedDomainName
@@ -272,8 +269,7 @@ def health_checks(template: Template) -> list[HealthCheck]:
 # -- endpoints --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     logical_id: str
     kind: str  # "HTTP API", "REST API", "load balancer", "CloudFront distribution"
     tier: int  # preference: APIs, then load balancers, then distributions

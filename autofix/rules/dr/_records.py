@@ -13,8 +13,7 @@ one serves, and plans how to retarget a record to a load balancer.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from autofix.intrinsics import if_branches
 from autofix.rules.dr._endpoints import LB_TYPES, Endpoint, classify_domain, shown
@@ -24,8 +23,7 @@ from autofix.template import Template, getatt_target, ref_target, references
 CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2"
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """One record that carries a health check's id."""
 
     logical_id: str  # the RecordSet or RecordSetGroup
@@ -39,8 +37,7 @@ class Record:
         return f"{self.logical_id} record {self.pointer.rsplit('/', 1)[1]}"
 
 
-@dataclass(frozen=True)
-class Serves:
+class Serves(NamedTuple):
     """What a record answers with.
 
     ``kind`` is ``"resource"`` (a resource of this template, in ``resource``), ``"placeholder"``

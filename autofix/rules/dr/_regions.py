@@ -20,8 +20,7 @@ the primary region's stack with ``SecondaryStackDeployed=true``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from autofix.settings import Settings
 from autofix.template import Template, ref_target, resource_type
@@ -34,15 +33,14 @@ _SECONDARY_PARAM = re.compile(
 REGION_MAX = 20
 
 
-@dataclass
-class Layout:
+class Layout(NamedTuple):
     primary: str  # parameter names
     secondary: str
     is_primary: str  # condition names
     is_secondary: str
     replicate: str  # condition: primary region, and the secondary region's stack exists
     deployed: str  # the SecondaryStackDeployed parameter
-    operations: list[dict[str, Any]] = field(default_factory=list)
+    operations: list[dict[str, Any]]
 
     def region_parameters(self) -> set[str]:
         return {self.primary, self.secondary}

@@ -26,10 +26,8 @@ on its own is plain monitoring.  Users can force the answer with the ``dr`` sett
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from autofix.rules.dr._endpoints import condition_role
 from autofix.rules.dr._s3 import replication_destinations
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target, resource_type
@@ -40,8 +38,7 @@ _REGION_PARAM = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class DrContext:
+class DrContext(NamedTuple):
     is_dr: bool
     reason: str
 
@@ -108,12 +105,23 @@ def _decide(template: Template, settings: Settings) -> DrContext:
     for name in template.parameters:
         if _REGION_PARAM.match(name):
             return DrContext(True, f"parameter {name} names a secondary region")
+    if template.conditions:
+        found = _condition_evidence(template)
+        if found is not None:
+            return found
+    return DrContext(False, "no multi-region DR feature found")
+
+
+def _condition_evidence(template: Template) -> DrContext | None:
+    """A condition that singles out the secondary / DR side (its helpers load only for templates with conditions)."""
+    from autofix.rules.dr._endpoints import condition_role
+
     for name, body in template.conditions.items():
         if condition_role(name) == "secondary":
             return DrContext(True, f"condition {name} singles out the secondary region")
         if _compares_region_with_secondary(body):
             return DrContext(True, f"condition {name} compares the region with a secondary-region parameter")
-    return DrContext(False, "no multi-region DR feature found")
+    return None
 
 
 def _failover_records(resource: dict[str, Any]) -> list[dict[str, Any]]:

@@ -168,6 +168,7 @@ class S3BucketWithoutReplication(Rule):
     name = "s3-bucket-without-replication"
     summary = "Data bucket of a multi-region DR template has no replication"
     fix_applicability = Applicability.UNSAFE
+    needs_precondition = True  # run only on DR templates (the family's precondition)
     resource_types = frozenset({"AWS::S3::Bucket"})
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:

@@ -183,6 +183,7 @@ class PrimaryApiMissing(Rule):
     name = "primary-api-missing"
     summary = "DR template has a health check or secondary API but no primary API to probe"
     fix_applicability = Applicability.UNSAFE
+    needs_precondition = True  # run only on DR templates (the family's precondition)
     # a placeholder health check, or an entry point (API, load balancer...) of the secondary side
     resource_types = frozenset({"AWS::Route53::HealthCheck", "AWS::Serverless::Function", *API_TYPES,
                                 *LB_TYPES, *CDN_TYPES, *OTHER_ENTRY_TYPES})

@@ -211,6 +211,7 @@ class SameRegionReplication(Rule):
     name = "same-region-replication"
     summary = "S3 bucket replicates to a bucket the same stack creates in the same region"
     fix_applicability = Applicability.UNSAFE
+    needs_precondition = True  # run only on DR templates (the family's precondition)
     resource_types = frozenset({"AWS::S3::Bucket"})
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:

@@ -6,7 +6,6 @@ import json
 import re
 import string
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from autofix.context import walk_in
@@ -72,14 +71,16 @@ def _secret_text(secret: str) -> str:
     return f"{{{{resolve:secretsmanager:${{{secret}}}:SecretString:password}}}}"
 
 
-@dataclass
 class Uses:
     """Where a parameter is used: password properties, other Refs and Sub strings in resources, elsewhere."""
 
-    password: list[tuple[str, ...]] = field(default_factory=list)
-    refs: list[tuple[str, ...]] = field(default_factory=list)
-    subs: list[tuple[str, ...]] = field(default_factory=list)
-    elsewhere: list[str] = field(default_factory=list)
+    __slots__ = ("elsewhere", "password", "refs", "subs")
+
+    def __init__(self) -> None:
+        self.password: list[tuple[str, ...]] = []
+        self.refs: list[tuple[str, ...]] = []
+        self.subs: list[tuple[str, ...]] = []
+        self.elsewhere: list[str] = []
 
 
 def _password_paths(template: Template) -> Iterator[tuple[tuple[str, ...], Any]]:
