@@ -1,8 +1,9 @@
 """The ``autofix`` entry point: plain ``check`` and ``fix`` runs start without typer, click or rich.
 
 Building the typer application costs more than checking a small template, so a command line
-that is a well-formed ``check`` or ``fix`` invocation is parsed here, with :mod:`argparse`, and
-handed to :mod:`autofix.commands`, which the typer commands call too.  Anything else (help,
+that is a well-formed ``check`` or ``fix`` invocation is parsed here (by a small reader of the
+option table below: even :mod:`argparse` costs a few milliseconds to import) and handed to
+:mod:`autofix.commands`, which the typer commands call too.  Anything else (help,
 ``--version``, the other commands, and every command line this parser does not accept exactly)
 goes to the full command line in :mod:`autofix.cli`, which also reports usage errors.  A test
 holds the options declared here to those of the typer commands.
@@ -10,7 +11,6 @@ holds the options declared here to those of the typer commands.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
@@ -43,36 +43,73 @@ OPTIONS: dict[str, tuple[tuple[tuple[str, ...], str, str, str | None], ...]] = {
 FORMATS = ("text", "json", "sarif", "github")
 
 
-class _Unsupported(Exception):
-    """Not a command line this parser takes on: the full command line will."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # never print usage here; typer does that
-        raise _Unsupported(message)
-
-
-def _formatter(prog: str) -> argparse.HelpFormatter:
-    # this parser never prints help (typer does); a fixed width spares argparse's import of shutil
-    return argparse.HelpFormatter(prog, width=80)
-
-
-def _parser(command: str) -> _Parser:
-    parser = _Parser(prog=f"autofix {command}", add_help=False, allow_abbrev=False, formatter_class=_formatter)
-    parser.add_argument("paths", nargs="+")
+def _table(command: str) -> dict[str, tuple[str, str, bool | None]]:
+    """Each flag of ``command`` -> (dest, kind, constant for the two halves of a "pair")."""
+    table: dict[str, tuple[str, str, bool | None]] = {}
     for flags, dest, kind, _env in OPTIONS[command]:
-        if kind == "flag":
-            parser.add_argument(*flags, dest=dest, action="store_true")
-        elif kind == "pair":
-            parser.add_argument(flags[0], dest=dest, action="store_const", const=True, default=None)
-            parser.add_argument(flags[1], dest=dest, action="store_const", const=False)
-        elif kind == "many":
-            parser.add_argument(*flags, dest=dest, action="append", default=None)
-        elif kind == "int":
-            parser.add_argument(*flags, dest=dest, type=int, default=None)
+        if kind == "pair":
+            table[flags[0]] = (dest, kind, True)
+            table[flags[1]] = (dest, kind, False)
         else:
-            parser.add_argument(*flags, dest=dest, default=None)
-    return parser
+            for flag in flags:
+                table[flag] = (dest, kind, None)
+    return table
+
+
+def _read(command: str, args: list[str]) -> dict[str, Any] | None:
+    """The options and paths of ``args``, or None for anything but a plain, well-formed command line.
+
+    Long options as ``--opt value`` or ``--opt=value``, short ones as ``-j 2`` or ``-j2``, options and
+    paths in any order, ``--`` before paths.  Whatever is unusual (an unknown or abbreviated option, a
+    value that looks like an option, a flag given a value) is left to typer, which decides and words
+    the error, so this parser can only ever agree with it or step aside.
+    """
+    table = _table(command)
+    options: dict[str, Any] = {dest: None for _flags, dest, _kind, _env in OPTIONS[command]}
+    options.update({dest: False for _flags, dest, kind, _env in OPTIONS[command] if kind == "flag"})
+    paths: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg == "--":
+            paths.extend(args[i:])
+            break
+        if not arg.startswith("-") or arg == "-":
+            paths.append(arg)
+            continue
+        if arg.startswith("--"):
+            flag, has_value, value = arg.partition("=")
+        else:  # a short option, its value attached or not
+            flag, value = arg[:2], arg[2:]
+            has_value = "=" if value else ""
+        known = table.get(flag)
+        if known is None:
+            return None
+        dest, kind, constant = known
+        if kind in ("flag", "pair"):
+            if has_value:
+                return None
+            options[dest] = True if kind == "flag" else constant
+            continue
+        if not has_value:
+            if i >= len(args) or (args[i].startswith("-") and args[i] != "-"):
+                return None
+            value = args[i]
+            i += 1
+        if kind == "many":
+            options[dest] = [*(options[dest] or []), value]
+        elif kind == "int":
+            try:
+                options[dest] = int(value)
+            except ValueError:
+                return None
+        else:
+            options[dest] = value
+    if not paths:
+        return None
+    options["paths"] = paths
+    return options
 
 
 def parse(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
@@ -82,9 +119,8 @@ def parse(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
     command, rest = argv[0], list(argv[1:])
     if any(a.startswith("-") and a != "-" and a.lstrip("-").split("=")[0] in {"help", "h"} for a in rest):
         return None
-    try:
-        options = vars(_parser(command).parse_intermixed_args(rest))
-    except (_Unsupported, ValueError, TypeError):
+    options = _read(command, rest)
+    if options is None:
         return None
     if any(p.startswith("-") and p != "-" for p in options["paths"]):
         return None  # click would read this as an option

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import typer.main
 from cli_fixtures import GLOBAL_BURSTABLE
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autofix.cli import app
 from autofix.fastcli import OPTIONS, parse
@@ -100,7 +102,50 @@ def test_check_does_not_import_typer_click_or_rich(tmp_path: Path) -> None:
     code = ("import sys\nfrom autofix.fastcli import main\n"
             "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-            "{'typer', 'click', 'rich', 'pydantic', 'jsonpatch', 'cfn_flip', 'ruamel', 'distributed', 'dask'})\n"
+            "{'typer', 'click', 'rich', 'pydantic', 'jsonpatch', 'cfn_flip', 'ruamel', 'distributed', 'dask',"
+            " 'argparse', 'dataclasses', 'inspect'})\n"
             "print(heavy, file=sys.stderr)\n")
     proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120)
     assert proc.stderr.strip().splitlines()[-1] == "[]"
+
+
+_WORDS = st.sampled_from(["a.yaml", "b.json", "-", "--", "DR001", "x/*", "3", "0", "two", "json", "xml", "=",
+                          "-x", "--bogus", "--sel", "--select=", "-j2", "-j", "-o", "-oout.txt", "--jobs=2",
+                          "--format=sarif", "--diff=yes", "--", "us-east-1"])
+
+
+def _flag_words(command: str) -> list[str]:
+    return [flag for flags, _dest, _kind, _env in OPTIONS[command] for flag in flags]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["check", "fix"]), st.data())
+def test_whatever_the_fast_parser_accepts_click_reads_the_same(command: str, data) -> None:
+    flags = st.sampled_from(_flag_words(command))
+    pieces = st.one_of(_WORDS.map(lambda w: [w]), flags.map(lambda f: [f]),
+                       st.tuples(flags, _WORDS).map(list), st.tuples(flags, _WORDS).map("=".join).map(lambda w: [w]))
+    # well-formed command lines (options with plausible values) and anything at all, half and half
+    values = st.sampled_from(["a.yaml", "DR001", "HD", "x/*", "2", "json", "us-east-1", "out.txt", "-"])
+    good = st.one_of(values.map(lambda w: [w]), flags.map(lambda f: [f]), st.tuples(flags, values).map(list),
+                     st.tuples(flags, values).map("=".join).map(lambda w: [w]))
+    chosen = data.draw(st.one_of(st.lists(good, max_size=8), st.lists(pieces, max_size=8)))
+    argv = [command, *(w for piece in chosen for w in piece)]
+    fast = parse(argv)
+    if fast is None:
+        return  # typer decides (and words any error)
+    click_command = typer.main.get_command(app).commands[command]
+    ctx = click_command.make_context(command, list(argv[1:]))
+    for key, value in ctx.params.items():
+        got = fast[1][key]
+        if key == "paths":
+            assert got == list(value)
+        elif key == "output_format":
+            assert got.value == value.value
+        elif key == "output_file":
+            assert (str(got) if got else None) == (str(value) if value else None)
+        elif key in ("max_bytes", "dask_scheduler") and got is not None and value is None:
+            continue  # the environment (read by both) is not set here
+        else:
+            if isinstance(value, tuple | list):
+                value = list(value) or None
+            assert got == value, (argv, key)
