@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from autofix import setting_values
 from autofix.errors import ConfigError
+from autofix.patterns import lazy_pattern
 from autofix.registry import all_rules, families, select_rules
 from autofix.rules.family import Family
 from autofix.settings import Settings
@@ -70,7 +71,7 @@ def _text(key: str, value: Any) -> str:
 _region = setting_values.region
 
 
-_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
+_SIZE = lazy_pattern(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
 

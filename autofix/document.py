@@ -10,7 +10,6 @@ newline, is kept as it was.
 from __future__ import annotations
 
 import copy
-import re
 from functools import cached_property
 from typing import Any
 
@@ -18,6 +17,7 @@ from autofix.errors import LoadError, NotATemplateError
 from autofix.jsonsource import parse_json
 from autofix.limits import MAX_DEPTH, expansion_limit
 from autofix.nodes import MAP, ExpansionBudget, Node, resolve, to_plain
+from autofix.patterns import lazy_pattern
 from autofix.style import Style, detect_json_style, detect_yaml_style
 from autofix.textindex import TextIndex
 from autofix.yamlsource import parse_yaml
@@ -118,7 +118,7 @@ def not_a_template(plain: Any) -> NotATemplateError:
 
 
 #: Text that only CloudFormation templates hold: the version key or a resource type name.
-_TEMPLATE_MARK = re.compile(r"AWSTemplateFormatVersion|\b(AWS|Alexa|Custom)::[A-Za-z0-9]+(::[A-Za-z0-9]+)?")
+_TEMPLATE_MARK = lazy_pattern(r"AWSTemplateFormatVersion|\b(AWS|Alexa|Custom)::[A-Za-z0-9]+(::[A-Za-z0-9]+)?")
 
 
 def looks_like_template(text: str) -> bool:

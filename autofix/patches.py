@@ -11,15 +11,15 @@ error, so a fragment can never leak into a template half-made.
 from __future__ import annotations
 
 import copy
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from autofix.nodes import to_plain
+from autofix.patterns import lazy_pattern
 from autofix.yamlsource import parse_yaml
 
-_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_PLACEHOLDER = lazy_pattern(r"\{\{(\w+)\}\}")
 
 
 def patches_dir() -> Path:

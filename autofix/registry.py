@@ -17,13 +17,13 @@ leading digits (``DR``, ``DR00``): ``D`` never captures the ``DR`` family.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import import_module
 from typing import Any
 
 from autofix.errors import ConfigError, RegistryError
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import CFN_LINT_PATTERN, DOC_SECTIONS, ID_PATTERN, NAME_PATTERN, Rule
 from autofix.rules.family import Family, as_rules
 from autofix.rules.lazy import LazyRule, index_entries
@@ -39,7 +39,7 @@ BUILTIN_FAMILIES: tuple[str, ...] = (
     "autofix.rules.sc",
 )
 
-_CODE = re.compile(r"^([A-Za-z]+)(\d*)$")
+_CODE = lazy_pattern(r"^([A-Za-z]+)(\d*)$")
 
 
 def validate_rule(rule: Any) -> None:

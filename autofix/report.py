@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from autofix.escape import dumps, visible
+from autofix.patterns import lazy_pattern
 from autofix.pipeline import ErrorEntry, FileResult
 from autofix.plan import allowed
 from autofix.rules.base import Finding
@@ -43,7 +43,7 @@ def error_line(e: ErrorEntry) -> str:
     return f"{visible(e.file)}{where}: error: {visible(e.message)}"
 
 
-_LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
+_LINES = lazy_pattern(r"[^\n]*\n|[^\n]+\Z")
 
 
 def unified_diff(file: str, before: str, after: str) -> str:

@@ -29,11 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from autofix.errors import AutofixError
+from autofix.patterns import lazy_pattern
 
 #: The cfn-lint releases whose schema data layout this module reads (keep in step with pyproject).
 SUPPORTED_CFN_LINT = ">=1.58,<2"
 DEFAULT_REGION = "us-east-1"
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+_REGION = lazy_pattern(r"^[a-z]{2}(-[a-z]+)+-\d$")
 
 
 #: The schema of "anything goes", shared: memo keys use the ids of schema nodes, which must outlive the memo.

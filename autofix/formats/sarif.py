@@ -15,7 +15,6 @@ counts them everywhere.
 from __future__ import annotations
 
 import difflib
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePath
@@ -28,6 +27,7 @@ from autofix.edits import apply_operations
 from autofix.errors import AutofixError
 from autofix.escape import dumps
 from autofix.formats.base import Reporter
+from autofix.patterns import lazy_pattern
 from autofix.registry import all_rules
 from autofix.ruledocs import RULES_DOC_URL, help_uri, safety
 from autofix.rules.base import Applicability
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from autofix.settings import Settings
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-_LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
+_LINES = lazy_pattern(r"[^\n]*\n|[^\n]+\Z")
 
 
 def artifact_uri(path: str) -> str:

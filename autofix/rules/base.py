@@ -18,10 +18,11 @@ and operations into spliced text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from autofix.patterns import lazy_pattern
 
 if TYPE_CHECKING:
     from autofix.fixes import FixBuilder
@@ -29,9 +30,9 @@ if TYPE_CHECKING:
     from autofix.template import Template
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Fix safety", "References")
-ID_PATTERN = re.compile(r"^([A-Z]{1,4})(\d{3,4})$")
-CFN_LINT_PATTERN = re.compile(r"^[EWI]\d{4}$")
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+ID_PATTERN = lazy_pattern(r"^([A-Z]{1,4})(\d{3,4})$")
+CFN_LINT_PATTERN = lazy_pattern(r"^[EWI]\d{4}$")
+NAME_PATTERN = lazy_pattern(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
 class Applicability(str, Enum):

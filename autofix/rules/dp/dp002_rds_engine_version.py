@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from autofix.intrinsics import ref_target
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp import _data
 from autofix.rules.dp._values import Place, literal_places, replace_ops
@@ -16,7 +16,7 @@ from autofix.template import Template
 RDS_TYPES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::RDS::GlobalCluster")
 #: whose data judges a type's versions: a global cluster's members are clusters, so it shares their versions
 DATA_OF = {"AWS::RDS::GlobalCluster": "AWS::RDS::DBCluster"}
-_PART = re.compile(r"\d+|[^\d.]+")
+_PART = lazy_pattern(r"\d+|[^\d.]+")
 
 
 def version_key(version: str) -> tuple[tuple[int, int | str], ...]:

@@ -9,6 +9,7 @@ from typing import Any
 from autofix.context import context_of, thaw, walk_in
 from autofix.intrinsics import getatt_target, ref_target, references
 from autofix.patches import fragment
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Fix, Rule
 from autofix.rules.dp._graph import cycles, dependency_graph, depends_on
 from autofix.settings import Settings
@@ -34,7 +35,7 @@ NAMED = {
         "StateMachineName", "arn",
         "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:{name}"),
 }
-_SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
+_SUB_VAR = lazy_pattern(r"\$\{([^}!][^}]*)\}")
 #: inline rule lists and the standalone resource each rule becomes
 _RULE_LISTS = (("SecurityGroupIngress", "ingress", "Ingress"), ("SecurityGroupEgress", "egress", "Egress"))
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from autofix.context import walk_in
 from autofix.intrinsics import ref_target
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
 from autofix.template import Template, resource_type
@@ -29,7 +29,7 @@ NAMED = frozenset({
     "AWS::S3::Bucket",
     "AWS::SQS::Queue",
 })
-_STARTS_WITH_VAR = re.compile(r"^\$\{([A-Za-z0-9]+)\}")
+_STARTS_WITH_VAR = lazy_pattern(r"^\$\{([A-Za-z0-9]+)\}")
 
 
 def _arn_property(key: str) -> bool:

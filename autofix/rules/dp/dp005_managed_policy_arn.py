@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp._managed_policies import corrected
 from autofix.settings import Settings
 from autofix.template import Template
 
 #: arn:aws:iam::aws:policy/PATH/NAME, the partition literal or ${AWS::Partition}
-_ARN = re.compile(r"^(arn:(?:aws[a-zA-Z-]*|\$\{AWS::Partition\}):iam::aws:policy/)([A-Za-z0-9_+=,.@/-]+)$")
+_ARN = lazy_pattern(r"^(arn:(?:aws[a-zA-Z-]*|\$\{AWS::Partition\}):iam::aws:policy/)([A-Za-z0-9_+=,.@/-]+)$")
 OWNERS = {
     "AWS::IAM::Role": "ManagedPolicyArns",
     "AWS::IAM::User": "ManagedPolicyArns",

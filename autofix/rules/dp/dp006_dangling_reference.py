@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from autofix.context import walk_in
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
 from autofix.template import Template
 
 PSEUDO = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region",
                     "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"})
-_SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
+_SUB_VAR = lazy_pattern(r"\$\{([^}!][^}]*)\}")
 #: sections whose values CloudFormation resolves references in
 _SECTIONS = ("Resources", "Outputs")
 

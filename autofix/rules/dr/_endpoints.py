@@ -19,6 +19,7 @@ import re
 from typing import Any, NamedTuple
 
 from autofix.intrinsics import if_branches, sub_parts
+from autofix.patterns import lazy_pattern
 from autofix.template import Template, getatt_target, ref_target, resource_type
 
 #: Health check types that probe an endpoint (the others ignore the domain name).
@@ -40,10 +41,10 @@ OTHER_ENTRY_TYPES = ("AWS::Lambda::Url", "AWS::GlobalAccelerator::Accelerator", 
 #: Words that name the secondary side in logical ids and names (DR003 swaps them for "primary").
 SECONDARY_WORDS = frozenset({"secondary", "standby", "failover", "passive", "dr"})
 _PRIMARY_WORDS = {"primary", "active"}
-_SECONDARY_CONDITION = re.compile(
+_SECONDARY_CONDITION = lazy_pattern(
     r"^(is_?)?(secondary|failover|standby|dr|disaster_?recovery|passive)(_?region)?$", re.IGNORECASE)
-_PRIMARY_CONDITION = re.compile(r"^(is_?)?(primary|active)(_?region)?$", re.IGNORECASE)
-_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|$|[^A-Za-z])|[A-Z]?[a-z]+|\d+")
+_PRIMARY_CONDITION = lazy_pattern(r"^(is_?)?(primary|active)(_?region)?$", re.IGNORECASE)
+_WORDS = lazy_pattern(r"[A-Z]+(?=[A-Z][a-z]|\d|$|[^A-Za-z])|[A-Z]?[a-z]+|\d+")
 
 
 def words(name: str) -> list[str]:
@@ -98,13 +99,13 @@ _UNKNOWN = "\x01"  # a value only known at deploy time (parameter without defaul
 _PSEUDO = {"AWS::Region": "us-east-1", "AWS::URLSuffix": "amazonaws.com", "AWS::Partition": "aws",
            "AWS::AccountId": _UNKNOWN, "AWS::StackName": _UNKNOWN, "AWS::StackId": _UNKNOWN,
            "AWS::NotificationARNs": _UNKNOWN, "AWS::NoValue": _UNKNOWN}
-_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+_REGION = lazy_pattern(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 _SERVICE_SUFFIXES = ("amazonaws.com.cn", "amazonaws.com", "cloudfront.net", "on.aws", "awsglobalaccelerator.com")
 _SERVICE_WORDS = {"elb", "execute-api", "elasticloadbalancing", "s3", "s3-website", "lambda-url", "dualstack",
                   "cloudfront", "apigateway", "elasticbeanstalk", "awsapprunner", "amplifyapp"}
 _RESERVED_TLDS = {"test", "invalid", "example", "localhost", "local", "internal", "localdomain"}
 _RESERVED_DOMAINS = {"example.com", "example.net", "example.org"}
-_PLACEHOLDER_WORD = re.compile(
+_PLACEHOLDER_WORD = lazy_pattern(
     r"(?:^|[.\-_])(your[-_]?(?:domain|app|api|endpoint|site|host|service)[a-z]*|placeholder|changeme|change[-_]me"
     r"|replace[-_]?me|todo|tbd|fixme|xxx+|dummy)(?=$|[.\-_\d])")
 

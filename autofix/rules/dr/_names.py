@@ -9,10 +9,10 @@ nothing bounds it (a parameter without either, a resource attribute, an import).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from autofix.intrinsics import sub_parts
+from autofix.patterns import lazy_pattern
 from autofix.template import Template, ref_target
 
 #: The longest value each pseudo parameter can take (stack names are up to 128 characters;
@@ -20,7 +20,7 @@ from autofix.template import Template, ref_target
 PSEUDO_MAX = {"AWS::StackName": 128, "AWS::Region": 20, "AWS::AccountId": 12, "AWS::Partition": 10,
               "AWS::URLSuffix": 16, "AWS::StackId": 140}
 
-_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
+_VARIABLE = lazy_pattern(r"\$\{([^}!][^}]*)\}")
 
 
 def parameter_max(template: Template, name: str, known: dict[str, int] | None = None) -> int | None:

@@ -22,11 +22,12 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from autofix.patterns import LazyPattern, lazy_pattern
 from autofix.settings import Settings
 from autofix.template import Template, ref_target, resource_type
 
-_PRIMARY_PARAM = re.compile(r"^(primary|main|source|active|home)_?region(name)?$", re.IGNORECASE)
-_SECONDARY_PARAM = re.compile(
+_PRIMARY_PARAM = lazy_pattern(r"^(primary|main|source|active|home)_?region(name)?$", re.IGNORECASE)
+_SECONDARY_PARAM = lazy_pattern(
     r"^(secondary|failover|standby|dr|disaster_?recovery|replica(tion)?|backup|recovery|passive)_?region(name)?$",
     re.IGNORECASE)
 #: The longest value a region parameter of the layout takes (for name-length bounds).
@@ -72,7 +73,7 @@ def layout(template: Template, settings: Settings, replication: bool = True) -> 
     new_params: dict[str, Any] = {}
     new_conditions: dict[str, Any] = {}
 
-    def param(pattern: re.Pattern[str], base: str, default: str, description: str) -> str:
+    def param(pattern: LazyPattern, base: str, default: str, description: str) -> str:
         for name in params:
             if pattern.match(name):
                 return name

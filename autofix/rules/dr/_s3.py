@@ -16,20 +16,21 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.intrinsics import if_branches_at, is_no_value
+from autofix.patterns import lazy_pattern
 from autofix.template import Template, getatt_target, ref_target, references, resource_type, strings_in
 
 BUCKET = "AWS::S3::Bucket"
-_ARN_PREFIX = re.compile(r"^arn:(aws|aws-cn|aws-us-gov|\$\{AWS::Partition\}):s3:::")
-_SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
+_ARN_PREFIX = lazy_pattern(r"^arn:(aws|aws-cn|aws-us-gov|\$\{AWS::Partition\}):s3:::")
+_SUB_VAR = lazy_pattern(r"\$\{([^}!][^}]*)\}")
 #: Parameters whose value points outside this stack: another region or another account.
-_ELSEWHERE_PARAM = re.compile(
+_ELSEWHERE_PARAM = lazy_pattern(
     r"region|account|secondary|destination|target|remote|failover|standby|peer|partner", re.IGNORECASE)
 #: A region code written into a literal name (``backup-us-west-2``) means the bucket lives there.
-_REGION_CODE = re.compile(r"(^|[^a-z])(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(north|south|east|west|central|"
+_REGION_CODE = lazy_pattern(r"(^|[^a-z])(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(north|south|east|west|central|"
                           r"northeast|southeast|northwest|southwest|isob?-east|gov-east|gov-west)-\d($|[^0-9])")
 _STACK_PSEUDO = {"AWS::StackName", "AWS::AccountId", "AWS::Region", "AWS::Partition", "AWS::URLSuffix",
                  "AWS::StackId"}
-_REPLICA_NAME = re.compile(r"replica", re.IGNORECASE)
+_REPLICA_NAME = lazy_pattern(r"replica", re.IGNORECASE)
 
 LOG_PRINCIPALS = {
     "logging.s3.amazonaws.com", "delivery.logs.amazonaws.com", "cloudtrail.amazonaws.com",

@@ -28,11 +28,12 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from autofix.patterns import lazy_pattern
 from autofix.rules.dr._s3 import replication_destinations
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target, resource_type
 
-_REGION_PARAM = re.compile(
+_REGION_PARAM = lazy_pattern(
     r"^(secondary|failover|standby|dr|disaster_?recovery|replica(tion)?|backup|recovery|passive)_?region(name)?$",
     re.IGNORECASE,
 )

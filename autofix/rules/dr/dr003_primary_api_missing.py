@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.patches import fragment
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr._endpoints import (
     API_TYPES,
@@ -31,9 +32,9 @@ from autofix.settings import Settings
 from autofix.template import Template
 
 PATCHES = "DR003-primary-api-missing"
-_SECONDARY_WORD = re.compile(rf"(?<![A-Za-z])((?i:{'|'.join(sorted(SECONDARY_WORDS))}))(?![a-z])")
-_SUFFIX_PARAM = re.compile(r"^(environment_?suffix|env_?suffix|suffix)$", re.IGNORECASE)
-_ENV_PARAM = re.compile(r"^(environment|env|stage)(_?name)?$", re.IGNORECASE)
+_SECONDARY_WORD = lazy_pattern(rf"(?<![A-Za-z])((?i:{'|'.join(sorted(SECONDARY_WORDS))}))(?![a-z])")
+_SUFFIX_PARAM = lazy_pattern(r"^(environment_?suffix|env_?suffix|suffix)$", re.IGNORECASE)
+_ENV_PARAM = lazy_pattern(r"^(environment|env|stage)(_?name)?$", re.IGNORECASE)
 #: (fragment, logical id suffix) of the resources added, in the order they are written.
 PARTS = (("api", ""), ("stage", "Stage"), ("role", "HealthFunctionRole"), ("function", "HealthFunction"),
          ("integration", "HealthIntegration"), ("route", "HealthRoute"), ("permission", "HealthPermission"))

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.patches import fragment
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _regions
 from autofix.rules.dr._names import bounds_to_add, fits, max_length
@@ -117,7 +118,7 @@ def _orphan_global_clusters(template: Template) -> list[str]:
     return orphans
 
 
-_ENV_PARAM = re.compile(r"^(environment_?suffix|env_?suffix|suffix|environment|env|stage)(_?name)?$", re.IGNORECASE)
+_ENV_PARAM = lazy_pattern(r"^(environment_?suffix|env_?suffix|suffix|environment|env|stage)(_?name)?$", re.IGNORECASE)
 
 
 def _normalize(value: Any) -> str | None:

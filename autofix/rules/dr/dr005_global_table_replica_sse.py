@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from autofix.patches import fragment
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target, sub_variables
@@ -14,9 +14,9 @@ from autofix.template import Template, getatt_target, ref_target, sub_variables
 PATCHES = "DR005-global-table-replica-sse"
 #: Keys that are not valid in a global table's table-level SSESpecification but models write there.
 TABLE_KEY_NAMES = ("KMSMasterKeyId", "KMSMasterKeyID")
-_KMS_ARN = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):")
-_SUB_KMS_ARN = re.compile(r"^arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):kms:\$\{([^}]+)\}:")
-_AWS_MANAGED = re.compile(r"(^|:)alias/aws/dynamodb$")
+_KMS_ARN = lazy_pattern(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):")
+_SUB_KMS_ARN = lazy_pattern(r"^arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):kms:\$\{([^}]+)\}:")
+_AWS_MANAGED = lazy_pattern(r"(^|:)alias/aws/dynamodb$")
 
 OK, BAD, UNKNOWN = "ok", "bad", "unknown"
 

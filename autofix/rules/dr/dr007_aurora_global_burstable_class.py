@@ -8,11 +8,12 @@ from typing import Any
 
 from autofix.context import walk_in
 from autofix.patches import fragment
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
-BURSTABLE = re.compile(r"^db\.t(2|3|4g)\.[a-z0-9]+$")
+BURSTABLE = lazy_pattern(r"^db\.t(2|3|4g)\.[a-z0-9]+$")
 PATCHES = "DR007-aurora-global-burstable-class"
 
 
@@ -50,7 +51,7 @@ def global_clusters(template: Template) -> set[str]:
     return members
 
 
-_MEMORY_OPTIMIZED = re.compile(r"^db\.(r|x)(\d+)([a-z]*)\.([0-9]*)(x?large|metal)", re.IGNORECASE)
+_MEMORY_OPTIMIZED = lazy_pattern(r"^db\.(r|x)(\d+)([a-z]*)\.([0-9]*)(x?large|metal)", re.IGNORECASE)
 
 
 def _class_rank(candidate: str, wanted: str) -> tuple[int, int, int, str] | None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
 from autofix.template import Template, resource_type
 
-ZONE = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d+([a-z])$")
+ZONE = lazy_pattern(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d+([a-z])$")
 #: Zone letters turned into an index: every region has at least three zones (a, b, c).
 MAX_INDEX = 2
 

@@ -13,6 +13,7 @@ from autofix.fixes import FixBuilder
 from autofix.intrinsics import ref_target
 from autofix.nodes import split_pointer
 from autofix.patches import fragment
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hy._refs import sub_parts
 from autofix.rules.hy._unused import removal
@@ -56,7 +57,7 @@ PASSWORD_KEYS = frozenset({"AccountPassword", "AdminPassword", "ADDomainJoinPass
                            "CrossRealmTrustPrincipalPassword", "KdcAdminPassword", "Password", "DbPassword",
                            "MasterUserPassword", "PasswordParam"})
 _USER_KEYS = ("MasterUsername", "Username", "UserName", "AdminUsername")
-_DYNAMIC = re.compile(r"\{\{resolve:")
+_DYNAMIC = lazy_pattern(r"\{\{resolve:")
 #: Characters RDS, Redshift and DocumentDB refuse in a master password (plus quotes and spaces).
 _EXCLUDE = "\"'@/\\ "
 #: ElastiCache auth tokens accept only these punctuation characters.

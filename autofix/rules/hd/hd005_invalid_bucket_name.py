@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from autofix.context import walk_in
 from autofix.nodes import split_pointer
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hy._refs import SUB_VARIABLE, sub_parts
 from autofix.settings import Settings
 from autofix.template import Template
 
-VALID = re.compile(r"^(?![.\-])(?!.*\.\.)(?!.*-\.)(?!.*\.-)[a-z0-9.\-]{3,63}(?<![.\-])$")
+VALID = lazy_pattern(r"^(?![.\-])(?!.*\.\.)(?!.*-\.)(?!.*\.-)[a-z0-9.\-]{3,63}(?<![.\-])$")
 _PSEUDO = {"AWS::AccountId": ["123456789012"], "AWS::Region": ["us-east-1", "ap-southeast-2"],
            "AWS::Partition": ["aws"], "AWS::URLSuffix": ["amazonaws.com"]}
-_SAFE_CHARS = re.compile(r"^[a-z0-9.\-]*$")
+_SAFE_CHARS = lazy_pattern(r"^[a-z0-9.\-]*$")
 
 
 def _values(template: Template, name: str) -> list[str] | None:

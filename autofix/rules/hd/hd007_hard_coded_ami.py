@@ -7,28 +7,29 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.intrinsics import ref_target, strings_in
+from autofix.patterns import LazyPattern, lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
 from autofix.template import Template, resource_type
 
-AMI = re.compile(r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")
+AMI = lazy_pattern(r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")
 SSM_TYPE = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
 PREFIX = "/aws/service/ami-amazon-linux-latest/"
 #: Image families the template can name, most specific first: (pattern, x86_64 path, arm64 path).
-FAMILIES: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"amazon[ -_]?linux[ -_]?2023|\bal2023\b|al2023-ami", re.I),
+FAMILIES: tuple[tuple[LazyPattern, str, str], ...] = (
+    (lazy_pattern(r"amazon[ -_]?linux[ -_]?2023|\bal2023\b|al2023-ami", re.I),
      "al2023-ami-kernel-default-x86_64", "al2023-ami-kernel-default-arm64"),
-    (re.compile(r"amazon[ -_]?linux[ -_]?2(?!\d)|\bamzn2\b|amzn2-ami|amazon-linux-extras", re.I),
+    (lazy_pattern(r"amazon[ -_]?linux[ -_]?2(?!\d)|\bamzn2\b|amzn2-ami|amazon-linux-extras", re.I),
      "amzn2-ami-hvm-x86_64-gp2", "amzn2-ami-hvm-arm64-gp2"),
 )
-_OTHER = re.compile(r"ubuntu|debian|windows|rhel|red ?hat|suse|centos|amazon[ -_]?linux[ -_]?1|amzn-ami", re.I)
+_OTHER = lazy_pattern(r"ubuntu|debian|windows|rhel|red ?hat|suse|centos|amazon[ -_]?linux[ -_]?1|amzn-ami", re.I)
 #: Where an image id is given: type -> property path.
 IMAGE_PLACES: dict[str, tuple[str, ...]] = {
     "AWS::EC2::Instance": ("ImageId",),
     "AWS::EC2::LaunchTemplate": ("LaunchTemplateData", "ImageId"),
     "AWS::AutoScaling::LaunchConfiguration": ("ImageId",),
 }
-_GRAVITON = re.compile(r"^[a-z]+\d+g[a-z]*\.")
+_GRAVITON = lazy_pattern(r"^[a-z]+\d+g[a-z]*\.")
 
 
 def _image(template: Template, value: Any) -> bool:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from autofix.context import thaw
 from autofix.patches import fragment
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.sc._removal import plan_removal, removal_blockers
 from autofix.rules.sc._walk import region
@@ -17,7 +17,7 @@ from autofix.template import Template, ref_target, resource_type
 PATCHES = "SC004-unknown-resource-type"
 
 #: Parameter types (a parameter written under Resources by mistake).
-_PARAMETER_TYPE = re.compile(
+_PARAMETER_TYPE = lazy_pattern(
     r"^(String|Number|CommaDelimitedList|List<Number>|List<String>|AWS::SSM::Parameter::Name"
     r"|AWS::SSM::Parameter::Value<.+>|AWS::EC2::[A-Za-z]+::[A-Za-z]+|List<AWS::EC2::[A-Za-z]+::[A-Za-z]+>"
     r"|AWS::Route53::HostedZone::Id|List<AWS::Route53::HostedZone::Id>)$")

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.sc._walk import Node, nodes, pointer_of
 from autofix.rules.sc.sc001_unknown_property import at_of
 from autofix.settings import Settings
 from autofix.template import Template
 
-_ID_FORMAT = re.compile(r"^(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+)\.Id$")
+_ID_FORMAT = lazy_pattern(r"^(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+)\.Id$")
 
 
 def dependencies(schema, node: dict[str, Any]) -> dict[str, list[str]]:
