@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from autofix.context import RuleContext
 from autofix.document import (
     BOM,
     TEMPLATE_KEYS,
@@ -111,6 +112,8 @@ class Loaded:
         #: The ``Type`` of every resource; None when only the full reader can tell.
         self.resource_types = resource_types
         self._graph = graph
+        #: whether :attr:`data` is read-only all the way down (rules can read it without a frozen copy)
+        self._read_only = False
         #: JSON data from the quick parse; its depth is checked once a rule is about to read it
         self._json = data
         if document is not None:
@@ -140,8 +143,15 @@ class Loaded:
                 return self.document.data  # the positioned reader says where the nesting goes too deep
             return self._json
         if self._graph is not None:
+            self._read_only = True
             return plain_yaml(self._graph, may_alias(self._body))
         return self.document.data
+
+    def context(self) -> RuleContext:
+        """What rules read: the plain view, read-only (YAML's plain view is built read-only; any other
+        is frozen here, a copy)."""
+        data = self.data
+        return RuleContext(data, frozen=self._read_only)
 
     @property
     def _body(self) -> str:

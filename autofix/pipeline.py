@@ -138,7 +138,7 @@ def _unused_suppressions(text: str, filename: str, settings: Settings, rules: Se
         loaded = load_text(text, filename, max_bytes=settings.max_bytes)
     except AutofixError:
         return []
-    detection = detect(loaded.data, rules, settings)
+    detection = detect(loaded.context(), rules, settings)
     found = unused(Template(loaded.data), detection.suppressed, rules, all_rules())
     return _positioned(found, loaded) if found else []
 
@@ -166,11 +166,11 @@ def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: 
             result.errors.append(_error(filename, exc))
         return result
     try:
-        data = loaded.data
+        context = loaded.context()
     except AutofixError as exc:
         result.errors.append(_error(filename, exc))
         return result
-    detection = detect(data, rules, settings)
+    detection = detect(context, rules, settings)
     result.errors.extend(_error(filename, e) for e in detection.errors)
     if not detection.findings:
         return result

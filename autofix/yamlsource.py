@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from autofix.context import FrozenDict, FrozenList
 from autofix.errors import LoadError, NotATemplateError
 from autofix.limits import MAX_DEPTH, expansion_limit
 from autofix.nodes import MAP, SCALAR, SEQ, Node, long_name
@@ -178,8 +179,9 @@ class _Builder:
         """``to_plain(self.build(ynode))`` without the positioned tree: what ``check`` reads.
 
         Step for step :meth:`build` (same traversal, same checks, same first error), but it
-        returns plain values; a node reached twice through an alias gives the same value
-        object (the rules read a frozen copy).  Positions come from the graph's marks
+        returns plain values, read-only as rules get them (:class:`~autofix.context.FrozenDict`,
+        :class:`~autofix.context.FrozenList`: built so here, they need no frozen copy); a node
+        reached twice through an alias gives the same value object.  Positions come from the graph's marks
         (:mod:`autofix.locate`) and the tree is built only when a fix needs it.
         """
         key = id(ynode)
@@ -192,18 +194,19 @@ class _Builder:
         elif isinstance(ynode, yaml.SequenceNode):
             if custom is None and tag != _STD + "seq":
                 raise _unsupported(tag, ynode)
-            value = []
+            items = []
             self.enter(ynode)
             for child in ynode.value:
                 item = self.plain(child)
                 if custom == "!GetAtt" and isinstance(child, yaml.ScalarNode):
                     item = child.value  # cfn-flip keeps the raw text of !GetAtt list items
-                value.append(item)
+                items.append(item)
             self.depth -= 1
+            value = FrozenList(items)
         else:
             if custom is None and tag != _STD + "map":
                 raise _unsupported(tag, ynode)
-            value = {}
+            entries = {}
             self.enter(ynode)
             first: dict[str, yaml.Node] = {}
             for knode, vnode in ynode.value:
@@ -211,10 +214,11 @@ class _Builder:
                 if name in first:
                     raise _duplicate(name, first[name], knode)
                 first[name] = knode
-                value[name] = self.plain(vnode)
+                entries[name] = self.plain(vnode)
             self.depth -= 1
+            value = FrozenDict(entries)
         if custom is not None:
-            value = {long_name(custom): value}
+            value = FrozenDict({long_name(custom): value})
         self.plain_memo[key] = value
         return value
 

@@ -87,12 +87,18 @@ def nodes(template: Template, settings: Settings) -> list[Node]:
 
 def _walk(logical_id: str, schema: ResourceSchema, path: Path, value: Any, node: dict[str, Any],
           key: str | None, depth: int) -> list[Node]:
-    """Pre-order, with an explicit stack (resources are walked whole, every template)."""
+    """Pre-order, with an explicit stack (resources are walked whole, every template).
+
+    Values whose schema is empty (``{}``: anything goes, e.g. an IAM policy document's insides) are
+    left out with their subtrees: every child of such a value is ``{}`` too.
+    """
     out: list[Node] = []
     stack = [(path, value, node, key, depth)]
     while stack:
         path, value, node, key, depth = stack.pop()
-        if depth > 40:
+        if depth > 40 or not node:
+            # a value whose schema is empty may be anything, and so may everything inside it (every
+            # child of ``{}`` is ``{}``): no SC rule can judge it or its children
             continue
         name = intrinsic_name(value)
         if name == "Fn::If":
@@ -108,11 +114,12 @@ def _walk(logical_id: str, schema: ResourceSchema, path: Path, value: Any, node:
         if isinstance(value, dict):
             for k, v in value.items():
                 child = schema.child(node, k)
-                if child is not None:
+                if child:  # None: not allowed (SC001 reports it); {}: anything
                     children.append(((*path, k), v, child, k, depth + 1))
         elif isinstance(value, list):
             items = schema.items(node)
-            children = [((*path, i), v, items, None, depth + 1) for i, v in enumerate(value)]
+            if items:
+                children = [((*path, i), v, items, None, depth + 1) for i, v in enumerate(value)]
         stack.extend(reversed(children))
     return out
 
