@@ -24,12 +24,11 @@ from typing import Any
 
 import yaml
 
-from autofix.context import RuleContext
+from autofix.context import FrozenDict, FrozenList, RuleContext
 from autofix.document import (
     BOM,
     TEMPLATE_KEYS,
     TemplateDocument,
-    depth_of,
     is_template,
     not_a_template,
     sniff_format,
@@ -45,10 +44,38 @@ _MAP = "tag:yaml.org,2002:map"
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
+    result = FrozenDict(pairs)  # read-only already: rules read JSON data as parsed
     if len(result) != len(pairs):
         raise ValueError("duplicate key")
     return result
+
+
+def _read_only_depth(data: Any) -> int:
+    """Make every list of parsed JSON ``data`` a :class:`FrozenList` (its mappings are frozen by the parse)
+    and return its nesting depth, counting no further than ``MAX_DEPTH + 1``: one pass for both."""
+    deepest = 1
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        container, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_DEPTH:
+                break
+        if isinstance(container, dict):
+            for key, value in container.items():
+                if isinstance(value, (dict, list)):
+                    if type(value) is list:
+                        value = FrozenList(value)
+                        dict.__setitem__(container, key, value)  # the same key: no resize while iterating
+                    stack.append((value, depth + 1))
+        else:
+            for i, value in enumerate(container):
+                if isinstance(value, (dict, list)):
+                    if type(value) is list:
+                        value = FrozenList(value)
+                        list.__setitem__(container, i, value)
+                    stack.append((value, depth + 1))
+    return deepest
 
 
 def _plain_key(node: yaml.Node) -> str | None:
@@ -139,8 +166,9 @@ class Loaded:
         if "document" in self.__dict__:
             return self.document.data
         if self._json is not None:
-            if depth_of(self._json) > MAX_DEPTH:
+            if _read_only_depth(self._json) > MAX_DEPTH:
                 return self.document.data  # the positioned reader says where the nesting goes too deep
+            self._read_only = True
             return self._json
         if self._graph is not None:
             self._read_only = True

@@ -68,7 +68,12 @@ def unescape_segment(segment: str) -> str:
 
 
 def join_pointer(*segments: str | int) -> str:
-    return "".join("/" + escape_segment(str(s)) for s in segments)
+    if not segments:
+        return ""
+    text = "/".join(map(str, segments))  # rules build pointers by the thousand: escape only when needed
+    if "~" in text or text.count("/") != len(segments) - 1:
+        return "".join("/" + escape_segment(str(s)) for s in segments)
+    return "/" + text
 
 
 def split_pointer(pointer: str) -> list[str]:

@@ -39,6 +39,7 @@ _REGION = lazy_pattern(r"^[a-z]{2}(-[a-z]+)+-\d$")
 
 #: The schema of "anything goes", shared: memo keys use the ids of schema nodes, which must outlive the memo.
 _ANY: dict[str, Any] = {}
+_MISSING = object()
 
 
 class SchemaDataError(AutofixError):
@@ -219,13 +220,11 @@ class ResourceSchema:
 
     def child(self, node: Any, key: str) -> dict[str, Any] | None:
         """The schema of ``key`` inside object schema ``node``: ``{}`` for anything, None when not allowed."""
-        node = self.resolve(node)
-        memo = (id(node), key)
-        try:
-            return self._children[memo]
-        except KeyError:
-            found = self._children[memo] = self._child(node, key)
-            return found
+        memo = (id(node), key)  # the node as given: the walks pass resolved nodes, asked again and again
+        found = self._children.get(memo, _MISSING)
+        if found is _MISSING:
+            found = self._children[memo] = self._child(self.resolve(node), key)
+        return found
 
     def _child(self, node: dict[str, Any], key: str) -> dict[str, Any] | None:
         props = self.properties(node)

@@ -7,6 +7,8 @@ import json
 import cfn_flip
 import jsonpatch
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autofix.document import TemplateDocument
 from autofix.edits import apply_operations
@@ -328,3 +330,13 @@ def test_syntax_errors_carry_line_numbers(text: str, line: int, fragment: str) -
 def test_non_templates_are_refused(text: str) -> None:
     with pytest.raises(NotATemplateError):
         TemplateDocument.from_text(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 99), st.text(alphabet="ab/~0 1", max_size=5)), max_size=6))
+def test_join_pointer_escapes_each_segment_and_split_pointer_reads_it_back(segments: list) -> None:
+    from autofix.nodes import join_pointer, split_pointer
+
+    pointer = join_pointer(*segments)
+    assert pointer == "".join("/" + str(s).replace("~", "~0").replace("/", "~1") for s in segments)
+    assert split_pointer(pointer) == [str(s) for s in segments]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from autofix.intrinsics import intrinsic_name
 from autofix.schema import DEFAULT_REGION, ResourceSchema, resource_schema
 from autofix.settings import Settings
 from autofix.template import Template, resource_type
@@ -93,34 +92,40 @@ def _walk(logical_id: str, schema: ResourceSchema, path: Path, value: Any, node:
     left out with their subtrees: every child of such a value is ``{}`` too.
     """
     out: list[Node] = []
+    append = out.append
+    make = tuple.__new__  # Node(...) without the named tuple's Python-level __new__: this loop is hot
+    child_of, items_of = schema.child, schema.items
     stack = [(path, value, node, key, depth)]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        path, value, node, key, depth = stack.pop()
+        path, value, node, key, depth = pop()
         if depth > 40 or not node:
             # a value whose schema is empty may be anything, and so may everything inside it (every
             # child of ``{}`` is ``{}``): no SC rule can judge it or its children
             continue
-        name = intrinsic_name(value)
-        if name == "Fn::If":
-            arg = value["Fn::If"]
-            if isinstance(arg, list) and len(arg) == 3:  # both branches, the first one first
-                stack.append(((*path, "Fn::If", 2), arg[2], node, key, depth))
-                stack.append(((*path, "Fn::If", 1), arg[1], node, key, depth))
-            continue
-        if name is not None:
-            continue
-        out.append(Node(logical_id, schema, path, value, node, key, depth))
-        children = []
         if isinstance(value, dict):
-            for k, v in value.items():
-                child = schema.child(node, k)
-                if child:  # None: not allowed (SC001 reports it); {}: anything
-                    children.append(((*path, k), v, child, k, depth + 1))
+            if len(value) == 1:
+                (name,) = value
+                if name == "Fn::If":
+                    arg = value["Fn::If"]
+                    if isinstance(arg, list) and len(arg) == 3:  # both branches, the first one first
+                        push(((*path, "Fn::If", 2), arg[2], node, key, depth))
+                        push(((*path, "Fn::If", 1), arg[1], node, key, depth))
+                    continue
+                if isinstance(name, str) and (name == "Ref" or name == "Condition" or name.startswith("Fn::")):
+                    continue  # another intrinsic: what it resolves to is not known here
+            append(make(Node, (logical_id, schema, path, value, node, key, depth)))
+            # None: not allowed (SC001 reports it); {}: anything
+            children = [((*path, k), v, c, k, depth + 1) for k, v in value.items() if (c := child_of(node, k))]
+            children.reverse()
+            extend(children)
         elif isinstance(value, list):
-            items = schema.items(node)
+            append(make(Node, (logical_id, schema, path, value, node, key, depth)))
+            items = items_of(node)
             if items:
-                children = [((*path, i), v, items, None, depth + 1) for i, v in enumerate(value)]
-        stack.extend(reversed(children))
+                extend([((*path, i), value[i], items, None, depth + 1) for i in range(len(value) - 1, -1, -1)])
+        else:
+            append(make(Node, (logical_id, schema, path, value, node, key, depth)))
     return out
 
 
