@@ -89,14 +89,18 @@ def references_in(nodes: Iterable[Any]) -> set[str]:
     found: set[str] = set()
     for v in nodes:
         if isinstance(v, dict) and len(v) == 1:
-            t = ref_target(v)
-            if t:
-                found.add(t)
-            g = getatt_target(v)
-            if g:
-                found.add(g[0])
-            for var in sub_variables(v):
-                found.add(var.split(".", 1)[0])
+            (name,) = v  # one key: look only at the helper it calls for (this loop sees every value)
+            if name == "Ref":
+                t = ref_target(v)
+                if t:
+                    found.add(t)
+            elif name == "Fn::GetAtt":
+                g = getatt_target(v)
+                if g:
+                    found.add(g[0])
+            elif name == "Fn::Sub":
+                for var in sub_variables(v):
+                    found.add(var.split(".", 1)[0])
     return found
 
 

@@ -41,3 +41,18 @@ def test_empty_sections_are_removed():
         (f,) = rule.check(Template(data), S)
         assert f.fix.operations == ({"op": "remove", "path": section},)
         assert f.fix.applicability.value == "safe"
+
+
+def test_names_built_by_fn_foreach_make_nothing_unused():
+    from autofix.context import RuleContext
+
+    loop = {"Fn::ForEach::Topics": ["Name", ["A", "B"], {"Topic${Name}": {"Type": "AWS::SNS::Topic"}}]}
+    data = {"Parameters": {"P": {"Type": "String"}}, "Conditions": {"C": {"Fn::Equals": ["a", "b"]}},
+            "Resources": {"T": {"Type": "AWS::SNS::Topic"}, **loop}}
+    plain = {**data, "Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
+    for template in (Template(data), RuleContext(data)):
+        assert list(UnusedParameter().check(template, S)) == []
+        assert list(UnusedCondition().check(template, S)) == []
+    assert names(UnusedParameter(), plain) == ["P"]
+    deep = {**plain, "Resources": {"T": {"Type": "AWS::SNS::Topic", "Properties": {"Nested": loop}}}}
+    assert names(UnusedParameter(), deep) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any, NamedTuple
 
 from autofix.context import context_of, thaw, values_in
@@ -26,8 +27,11 @@ def _dynamic_names(template: Template) -> bool:
     transforms = transform if isinstance(transform, list) else [transform]
     if "AWS::LanguageExtensions" in transforms:
         return True
-    return any(isinstance(k, str) and k.startswith("Fn::ForEach") for v in values_in(template, template.data)
-               if isinstance(v, dict) for k in v)
+    mappings = [v for v in values_in(template, template.data) if isinstance(v, dict)]
+    try:  # every key of the template, scanned in C: this runs on every template, ForEach is rare
+        return "\0Fn::ForEach" in "\0" + "\0".join(chain.from_iterable(mappings))
+    except TypeError:  # a key that is not a string
+        return any(isinstance(k, str) and k.startswith("Fn::ForEach") for v in mappings for k in v)
 
 
 class _Uses(NamedTuple):
