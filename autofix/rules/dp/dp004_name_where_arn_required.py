@@ -32,10 +32,6 @@ NAMED = frozenset({
 _STARTS_WITH_VAR = lazy_pattern(r"^\$\{([A-Za-z0-9]+)\}")
 
 
-def _arn_property(key: str) -> bool:
-    return key.endswith("Arn")
-
-
 class NameWhereArnRequired(Rule):
     """## What it does
     Finds a `Ref` to a resource whose `Ref` is a name, id or URL (an S3 bucket, DynamoDB
@@ -101,9 +97,9 @@ class NameWhereArnRequired(Rule):
                     for key in ("Resource", "NotResource"):
                         if key in value:
                             yield from self._statement(template, value[key], f"{pointer}/{key}", named, logical_id)
-                for key, inner in value.items():
-                    if isinstance(key, str) and _arn_property(key) and not key.startswith("Fn::"):
-                        yield from self._value(template, inner, f"{pointer}/{key}", named, logical_id, key)
+                for key in value:  # a property whose name ends in Arn (this loop sees every key)
+                    if isinstance(key, str) and key.endswith("Arn") and not key.startswith("Fn::"):
+                        yield from self._value(template, value[key], f"{pointer}/{key}", named, logical_id, key)
 
     def _value(self, template: Template, value: Any, pointer: str, named: set[str], owner: str,
                what: str) -> Iterator[Finding]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from autofix.context import walk_in
@@ -34,7 +34,7 @@ def one_edit(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1:]
 
 
-def typo_target(name: str, candidates: list[str]) -> str | None:
+def typo_target(name: str, candidates: Iterable[str]) -> str | None:
     """The one existing id ``name`` is clearly a typo of: equal ignoring case, else one edit away."""
     same_case = [c for c in candidates if c.lower() == name.lower()]
     if len(same_case) == 1:
@@ -101,8 +101,9 @@ class DanglingReference(Rule):
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         if "Transform" in template.data:
             return
-        resources = list(template.resources)
-        names = resources + list(template.parameters)
+        # ordered like the template (typo candidates come in template order), O(1) to look up
+        resources = dict.fromkeys(template.resources)
+        names = dict.fromkeys([*template.resources, *template.parameters])
         for section in _SECTIONS:
             for pointer, value in walk_in(template, template.section(section), template.pointer(section)):
                 if not (isinstance(value, dict) and len(value) == 1):
@@ -116,7 +117,7 @@ class DanglingReference(Rule):
                 elif key == "Fn::Sub":
                     yield from self._sub(template, pointer, arg, names, resources)
 
-    def _reference(self, template: Template, pointer: str, name: str, candidates: list[str], what: str,
+    def _reference(self, template: Template, pointer: str, name: str, candidates: Iterable[str], what: str,
                    value_for: Any) -> Finding:
         target = typo_target(name, candidates)
         message = f"{what} names {name}, which is not declared in the template"
@@ -128,7 +129,7 @@ class DanglingReference(Rule):
                                          f"Rename the reference {name} to {target}"),
                             resource=owner)
 
-    def _getatt(self, template: Template, pointer: str, arg: Any, resources: list[str]) -> Iterator[Finding]:
+    def _getatt(self, template: Template, pointer: str, arg: Any, resources: dict[str, None]) -> Iterator[Finding]:
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
             if arg[0] not in resources:
                 yield self._reference(template, f"{pointer}/Fn::GetAtt/0", arg[0], resources, "Fn::GetAtt",
@@ -139,8 +140,8 @@ class DanglingReference(Rule):
                 yield self._reference(template, f"{pointer}/Fn::GetAtt", logical, resources, "Fn::GetAtt",
                                       lambda new: f"{new}.{attribute}")
 
-    def _sub(self, template: Template, pointer: str, arg: Any, names: list[str],
-             resources: list[str]) -> Iterator[Finding]:
+    def _sub(self, template: Template, pointer: str, arg: Any, names: dict[str, None],
+             resources: dict[str, None]) -> Iterator[Finding]:
         text = arg[0] if isinstance(arg, list) and arg else arg
         if not isinstance(text, str):
             return
