@@ -10,12 +10,12 @@ family's precondition) are computed at most once per template through
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any, NoReturn, TypeVar
 
 from autofix.intrinsics import pointer_token, references_in, values, walk
-from autofix.template import Template
+from autofix.template import Template, resource_type
 
 T = TypeVar("T")
 
@@ -122,6 +122,12 @@ class RuleContext(Template):
 
         visit("", self.data)
         return out, spans
+
+    def resources_of(self, *types: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """:meth:`Template.resources_of` from an index built once per template (many rules ask)."""
+        typed = self.cached("typed_resources", lambda: [
+            (logical_id, resource, resource_type(resource)) for logical_id, resource in self.resources.items()])
+        return ((logical_id, resource) for logical_id, resource, kind in typed if kind in types)
 
     @property
     def reference_graph(self) -> dict[str, frozenset[str]]:

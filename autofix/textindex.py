@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import accumulate
 
 
 class TextIndex:
@@ -10,13 +11,10 @@ class TextIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        starts = [0]
-        find = text.find
-        i = find("\n")
-        while i != -1:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
-        self.starts = starts
+        # line i starts after lines 0..i-1 and their "\n"s; summed in C (no Python step per line)
+        lines = text.split("\n")
+        lines.pop()
+        self.starts = [0, *accumulate(map((1).__add__, map(len, lines)))]
 
     def line_of(self, offset: int) -> int:
         """0-based line number holding ``offset``."""

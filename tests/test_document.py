@@ -340,3 +340,16 @@ def test_join_pointer_escapes_each_segment_and_split_pointer_reads_it_back(segme
     pointer = join_pointer(*segments)
     assert pointer == "".join("/" + str(s).replace("~", "~0").replace("/", "~1") for s in segments)
     assert split_pointer(pointer) == [str(s) for s in segments]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab\n\r\u2028", max_size=40))
+def test_text_index_finds_every_line_start(text: str) -> None:
+    from autofix.textindex import TextIndex
+
+    index = TextIndex(text)
+    assert index.starts == [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    for offset in range(len(text) + 1):
+        line, column = index.position(offset)
+        assert line == text.count("\n", 0, offset) + 1
+        assert column == offset - (text.rfind("\n", 0, offset) + 1) + 1
