@@ -105,22 +105,31 @@ class RuleContext(Template):
 
     def _walk_whole(self) -> tuple[list[tuple[str, Any]], dict[str, tuple[int, int]]]:
         out: list[tuple[str, Any]] = []
+        append = out.append
         spans: dict[str, tuple[int, int]] = {}
 
-        def visit(pointer: str, value: Any) -> None:
+        def visit(pointer: str, value: Any) -> None:  # value: a dict or a list; scalars are appended inline
             start = len(out)
-            out.append((pointer, value))
+            append((pointer, value))
             if isinstance(value, dict):
                 for k, v in value.items():
-                    visit(f"{pointer}/{pointer_token(k)}", v)
-            elif isinstance(value, list):
-                for i, v in enumerate(value):
-                    visit(f"{pointer}/{i}", v)
+                    child = f"{pointer}/{k}" if "~" not in k and "/" not in k else f"{pointer}/{pointer_token(k)}"
+                    if isinstance(v, (dict, list)):
+                        visit(child, v)
+                    else:
+                        append((child, v))
             else:
-                return
+                for i, v in enumerate(value):
+                    if isinstance(v, (dict, list)):
+                        visit(f"{pointer}/{i}", v)
+                    else:
+                        append((f"{pointer}/{i}", v))
             spans[pointer] = (start, len(out))
 
-        visit("", self.data)
+        if isinstance(self.data, (dict, list)):
+            visit("", self.data)
+        else:
+            append(("", self.data))
         return out, spans
 
     def resources_of(self, *types: str) -> Iterator[tuple[str, dict[str, Any]]]:

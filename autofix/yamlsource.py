@@ -25,6 +25,7 @@ from autofix.nodes import MAP, SCALAR, SEQ, Node, long_name
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STD = "tag:yaml.org,2002:"
 _STR = _STD + "str"
+_SCALAR = yaml.ScalarNode
 _RESOLVER = yaml.resolver.Resolver()
 _PLAIN_TYPES = (str, int, float, bool, type(None))
 
@@ -184,6 +185,8 @@ class _Builder:
         reached twice through an alias gives the same value object.  Positions come from the graph's marks
         (:mod:`autofix.locate`) and the tree is built only when a fix needs it.
         """
+        if ynode.tag == _STR and ynode.__class__ is _SCALAR:
+            return ynode.value  # most values: a plain string, exactly what the general path gives
         key = id(ynode)
         if key in self.plain_memo:
             return self.plain_memo[key]
@@ -210,7 +213,7 @@ class _Builder:
             self.enter(ynode)
             first: dict[str, yaml.Node] = {}
             for knode, vnode in ynode.value:
-                name = self.key(knode)
+                name = knode.value if knode.tag == _STR and knode.__class__ is _SCALAR else self.key(knode)
                 if name in first:
                     raise _duplicate(name, first[name], knode)
                 first[name] = knode
