@@ -157,7 +157,7 @@ def check_layout(region: str = DEFAULT_REGION) -> None:
 class ResourceSchema:
     """One resource type's schema, with ``$ref`` resolved on demand (the raw data is never changed)."""
 
-    __slots__ = ("_children", "_resolved", "raw", "type_name")
+    __slots__ = ("_children", "_resolved", "_types", "raw", "type_name")
 
     def __init__(self, type_name: str, raw: dict[str, Any]) -> None:
         self.type_name = type_name
@@ -165,6 +165,7 @@ class ResourceSchema:
         #: resolved nodes and children by the id of the (never changed, process-lived) schema node
         self._resolved: dict[int, dict[str, Any]] = {}
         self._children: dict[tuple[int, str], Any] = {}
+        self._types: dict[int, tuple[str, ...]] = {}
 
     def __eq__(self, other: object) -> bool:
         return type(other) is ResourceSchema and (self.type_name, self.raw) == (other.type_name, other.raw)
@@ -251,12 +252,18 @@ class ResourceSchema:
 
     def types(self, node: Any) -> tuple[str, ...]:
         """The JSON types ``node`` allows (``()`` when it does not say)."""
-        kind = self.resolve(node).get("type")
-        if isinstance(kind, str):
-            return (kind,)
-        if isinstance(kind, list):
-            return tuple(k for k in kind if isinstance(k, str))
-        return ()
+        memo = id(node)  # asked for every value of every template, of a few hundred schema nodes
+        found = self._types.get(memo)
+        if found is None:
+            kind = self.resolve(node).get("type")
+            if isinstance(kind, str):
+                found = (kind,)
+            elif isinstance(kind, list):
+                found = tuple(k for k in kind if isinstance(k, str))
+            else:
+                found = ()
+            self._types[memo] = found
+        return found
 
     def required(self, node: Any) -> tuple[str, ...]:
         req = self.resolve(node).get("required")

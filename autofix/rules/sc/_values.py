@@ -28,6 +28,7 @@ def json_type(value: Any) -> str | None:
 
 
 _SCALARS = {"string", "integer", "number", "boolean"}
+_WANTED: dict[tuple[str, ...], frozenset[str]] = {}
 
 
 def fits(value: Any, allowed: tuple[str, ...]) -> bool:
@@ -38,10 +39,10 @@ def fits(value: Any, allowed: tuple[str, ...]) -> bool:
     """
     if not allowed:
         return True
+    wanted = _WANTED.get(allowed)
+    if wanted is None:  # a few distinct tuples, asked for every value of every template
+        wanted = _WANTED[allowed] = frozenset(allowed) | ({"integer"} if "number" in allowed else frozenset())
     kind = json_type(value)
-    wanted = set(allowed)
-    if "number" in wanted:
-        wanted.add("integer")
     if kind is None:
         return bool(wanted & (_SCALARS | {"object", "array"}))
     if kind in _SCALARS:
