@@ -22,10 +22,31 @@ from autofix.errors import LoadError, NotATemplateError
 from autofix.limits import MAX_DEPTH, expansion_limit
 from autofix.nodes import MAP, SCALAR, SEQ, Node, long_name
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SCALAR = yaml.ScalarNode
+_PLAIN_TAGS: dict[str, str] = {}
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser and composer, with plain scalars' implicit tags memoised.
+
+    The composer asks PyYAML's pure-Python resolver for the tag of every scalar, and templates
+    repeat the same keys and values; the answer for a plain scalar depends only on its text
+    (this loader has no path resolvers).
+    """
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is _SCALAR and implicit[0]:
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                if len(_PLAIN_TAGS) >= 1 << 16:  # bounded over a corpus of thousands of files
+                    _PLAIN_TAGS.clear()
+                tag = _PLAIN_TAGS[value] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
+
+
 _STD = "tag:yaml.org,2002:"
 _STR = _STD + "str"
-_SCALAR = yaml.ScalarNode
 _RESOLVER = yaml.resolver.Resolver()
 _PLAIN_TYPES = (str, int, float, bool, type(None))
 
