@@ -24,6 +24,7 @@ from autofix.limits import MAX_DEPTH
 from autofix.nodes import split_pointer
 from autofix.registry import code_matches, family_of
 from autofix.rules.base import Finding, Rule
+from autofix.rules.lazy import loaded
 from autofix.settings import Settings
 from autofix.suppressions import declared
 from autofix.template import declared_types
@@ -121,7 +122,8 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
         try:
             if rule.needs_precondition and not _precondition(template, rule, settings):
                 continue
-            produced = list(rule.check(template, settings))
+            real = loaded(rule)  # a lazy rule imports its module here; its own attributes are direct after
+            produced = list(real.check(template, settings))
             problem = next((p for f in produced if (p := finding_problem(f, rule))), None)
         except AutofixError as exc:  # a failure the rule explains (missing data...), not a crash
             errors.append(RuleError(rule.id, exc.message))
@@ -135,8 +137,8 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
             continue
         for finding in produced:
             resource = finding.resource or resource_of(finding.pointer)
-            finding = finding._replace(resource=resource, rule_name=rule.name,
-                                       whole_template=rule.reads_whole_template)
+            finding = finding._replace(resource=resource, rule_name=real.name,
+                                       whole_template=real.reads_whole_template)
             codes = by_scope.get(None, []) + (by_scope.get(resource, []) if resource is not None else [])
             if suppresses(codes, rule):
                 suppressed.append(finding)
