@@ -310,8 +310,8 @@ class PlainSecret(Rule):
                 continue
             for pointer, node in walk_in(template, resource["Properties"],
                                              template.pointer("Resources", logical_id, "Properties")):
-                if not isinstance(node, dict):
-                    continue
+                if not isinstance(node, dict) or not PASSWORD_KEYS.intersection(node):
+                    continue  # (this loop sees every value of every resource: most hold no password key)
                 for key, value in node.items():
                     name = ref_target(value) if key in PASSWORD_KEYS else None
                     if name and name not in seen and template.is_parameter(name):

@@ -104,6 +104,8 @@ class NeedlessSub(Rule):
             if not isinstance(value, (dict, list)):
                 continue
             for pointer, node in walk_in(template, value, f"/{section}"):
+                if not (isinstance(node, dict) and "Fn::Sub" in node):
+                    continue  # (every value of the template comes by here)
                 parts = sub_parts(node)
                 if parts is None:
                     continue
