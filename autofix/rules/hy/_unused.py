@@ -42,13 +42,15 @@ class _Uses(NamedTuple):
     maps: frozenset[str] | None  # Fn::FindInMap map names; None when one is computed at deploy time
 
 
+#: The keys :func:`_uses` reads; a mapping with none of them uses nothing (most mappings of a template).
+_USE_KEYS = frozenset({"Condition", "Fn::If", "Fn::FindInMap", "Ref", "Fn::GetAtt", "Fn::Sub"})
+
+
 def _uses(template: Template, value: Any, pointer: str) -> _Uses:
-    nodes = list(values_in(template, value, pointer))
+    nodes = [v for v in values_in(template, value, pointer) if isinstance(v, dict) and not _USE_KEYS.isdisjoint(v)]
     conditions: set[str] = set()
     maps: set[str] | None = set()
     for v in nodes:
-        if not isinstance(v, dict):
-            continue
         if isinstance(v.get("Condition"), str):
             conditions.add(v["Condition"])
         arg = v.get("Fn::If")
