@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import string
 from collections.abc import Iterator
 from typing import Any
 
@@ -61,7 +60,8 @@ _DYNAMIC = lazy_pattern(r"\{\{resolve:")
 #: Characters RDS, Redshift and DocumentDB refuse in a master password (plus quotes and spaces).
 _EXCLUDE = "\"'@/\\ "
 #: ElastiCache auth tokens accept only these punctuation characters.
-_AUTH_TOKEN_EXCLUDE = "".join(c for c in string.punctuation if c not in "!&#$^<>-") + " "
+#: ``string.punctuation`` without ``!&#$^<>-``, and a space
+_AUTH_TOKEN_EXCLUDE = '"%\'()*+,./:;=?@[\\]_`{|}~ '
 
 
 def reference(secret: str) -> dict[str, str]:
