@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from autofix.config import build_settings
@@ -24,6 +23,8 @@ from autofix.runner import run
 from autofix.settings import Settings
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from autofix.formats.base import Reporter
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

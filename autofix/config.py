@@ -18,8 +18,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from autofix import setting_values
 from autofix.errors import ConfigError
@@ -27,6 +26,9 @@ from autofix.patterns import lazy_pattern
 from autofix.registry import all_rules, families, select_rules
 from autofix.rules.family import Family
 from autofix.settings import Settings
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CONFIG_NAMES = (".autofix.toml", "pyproject.toml")
 _DR_VALUES = ("auto", "true", "false")
@@ -157,20 +159,29 @@ def load_config_file(path: Path) -> ConfigFile | None:
     return ConfigFile(path, data, None)
 
 
-def find_config(start: Path) -> ConfigFile | None:
-    """The nearest configuration at or above the directory ``start``."""
-    here = start.resolve()
-    for directory in (here, *here.parents):
+def find_config(start: str | os.PathLike[str]) -> ConfigFile | None:
+    """The nearest configuration at or above the directory ``start``.
+
+    The search runs on every command line and usually finds nothing: it uses :mod:`os.path`, and
+    :mod:`pathlib` (several milliseconds of imports) is loaded only for a file that is found.
+    """
+    directory = os.path.realpath(start)
+    while True:
         for name in CONFIG_NAMES:
-            candidate = directory / name
-            if candidate.is_file():
-                found = load_config_file(candidate)
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate):
+                from pathlib import Path
+
+                found = load_config_file(Path(candidate))
                 if found is not None:
                     return found
-    return None
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
 
 
-def start_directory(paths: list[str]) -> Path:
+def start_directory(paths: list[str]) -> str:
     """Where the search starts: the common parent of ``paths`` (the cwd for standard input)."""
     dirs = []
     for raw in paths:
@@ -179,7 +190,7 @@ def start_directory(paths: list[str]) -> Path:
             continue
         path = os.path.abspath(raw)
         dirs.append(path if os.path.isdir(path) else os.path.dirname(path))
-    return Path(os.path.commonpath(dirs)) if dirs else Path.cwd()
+    return os.path.commonpath(dirs) if dirs else os.getcwd()
 
 
 def _key_line(path: Path, key: str, section: str | None) -> int | None:

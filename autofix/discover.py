@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pathspec
 
 EXTENSIONS = (".json", ".yaml", ".yml", ".template")
@@ -85,6 +86,8 @@ class _Ignores:
 
 def walk(root: Path, exclude: tuple[str, ...] = (), respect_gitignore: bool = True) -> list[str]:
     """Candidate files under ``root`` (paths spelled from ``root`` as given), sorted."""
+    from pathlib import Path  # a directory walk (a file named on the command line never needs it)
+
     found: list[str] = []
     absolute = Path(os.path.abspath(root))
     ignores = _Ignores(absolute) if respect_gitignore else None
@@ -118,9 +121,10 @@ def discover(paths: list[str], exclude: tuple[str, ...] = (), respect_gitignore:
     targets: dict[str, Target] = {}
     real_seen: set[str] = set()
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for found in walk(path, exclude, respect_gitignore):
+        if os.path.isdir(raw):
+            from pathlib import Path
+
+            for found in walk(Path(raw), exclude, respect_gitignore):
                 real = os.path.realpath(found)
                 if real in real_seen:  # one file under two names (a symlink): fixing it twice would fail
                     continue

@@ -11,8 +11,8 @@ error, so a fragment can never leak into a template half-made.
 from __future__ import annotations
 
 import copy
+import os
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from autofix.nodes import to_plain
@@ -22,22 +22,24 @@ from autofix.yamlsource import parse_yaml
 _PLACEHOLDER = lazy_pattern(r"\{\{(\w+)\}\}")
 
 
-def patches_dir() -> Path:
-    """The installed copy (``autofix/_patches``) or the source tree's ``patches/``."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_patches", here.parent / "patches"):
-        if candidate.is_dir():
+def patches_dir() -> str:
+    """The installed copy (``autofix/_patches``) or the source tree's ``patches/`` (a string path:
+    rules import this module, and :mod:`pathlib` would be one more import at every start)."""
+    here = os.path.dirname(os.path.realpath(__file__))
+    for candidate in (os.path.join(here, "_patches"), os.path.join(os.path.dirname(here), "patches")):
+        if os.path.isdir(candidate):
             return candidate
     raise FileNotFoundError("patch fragments directory not found")
 
 
 @cache
 def _load(name: str) -> dict[str, Any]:
-    path = patches_dir() / f"{name}.yaml"
-    root = parse_yaml(path.read_text(encoding="utf-8"))
+    path = os.path.join(patches_dir(), f"{name}.yaml")
+    with open(path, encoding="utf-8") as handle:
+        root = parse_yaml(handle.read())
     data = to_plain(root) if root is not None else {}
     if not isinstance(data, dict):
-        raise ValueError(f"{path.name}: a fragment file must be a mapping of fragments")
+        raise ValueError(f"{name}.yaml: a fragment file must be a mapping of fragments")
     return data
 
 

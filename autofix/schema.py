@@ -22,10 +22,10 @@ engine reports it as the rule's error, never as a traceback.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
 from autofix.errors import AutofixError
@@ -64,8 +64,12 @@ def _layout_error(detail: str) -> SchemaDataError:
 
 
 @lru_cache(maxsize=1)
-def data_dir() -> Path:
-    """``cfnlint/data/schemas`` of the installed cfn-lint, checked for the two parts this module reads."""
+def data_dir() -> str:
+    """``cfnlint/data/schemas`` of the installed cfn-lint, checked for the two parts this module reads.
+
+    Paths here are strings (:mod:`os.path`): every check of a template with resources comes here, and
+    :mod:`pathlib` would add several milliseconds of imports to each start.
+    """
     from importlib.util import find_spec
 
     try:
@@ -75,40 +79,41 @@ def data_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise _layout_error("the cfnlint package cannot be found")
     for location in spec.submodule_search_locations:
-        base = Path(location) / "data" / "schemas"
-        if (base / "providers").is_dir() and (base / "resources").is_dir():
+        base = os.path.join(location, "data", "schemas")
+        if os.path.isdir(os.path.join(base, "providers")) and os.path.isdir(os.path.join(base, "resources")):
             return base
     raise _layout_error("no data/schemas/providers and data/schemas/resources directories in the cfnlint package")
 
 
-def read_json(path: Path) -> Any:
+def read_json(path: str | os.PathLike[str]) -> Any:
     """A JSON file of cfn-lint's data; a missing or unreadable one is a clear layout error."""
     try:
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     except FileNotFoundError:
-        raise _layout_error(f"{path.relative_to(data_dir().parent.parent)} is missing") from None
+        where = os.path.relpath(path, os.path.dirname(os.path.dirname(data_dir())))
+        raise _layout_error(f"{where} is missing") from None
     except (OSError, ValueError) as exc:
-        raise _layout_error(f"{path.name} cannot be read: {exc}") from None
+        raise _layout_error(f"{os.path.basename(path)} cannot be read: {exc}") from None
 
 
 def type_map(region: str = DEFAULT_REGION) -> dict[str, str]:
     """Resource type -> schema file stem for ``region`` (us-east-1 when cfn-lint has no file for it)."""
-    providers = data_dir() / "providers"
-    if not _REGION.match(region) or not (providers / f"{region}.json").is_file():
+    providers = os.path.join(data_dir(), "providers")
+    if not _REGION.match(region) or not os.path.isfile(os.path.join(providers, f"{region}.json")):
         region = DEFAULT_REGION
     return _type_map(region)
 
 
 @cache
 def _type_map(region: str) -> dict[str, str]:
-    path = data_dir() / "providers" / f"{region}.json"
-    found = read_json(path)
+    name = f"{region}.json"
+    found = read_json(os.path.join(data_dir(), "providers", name))
     if (not isinstance(found, dict) or not found
             or not all(isinstance(k, str) and isinstance(v, str) for k, v in found.items())):
-        raise _layout_error(f"providers/{path.name} is not a mapping of resource types to schema names")
+        raise _layout_error(f"providers/{name} is not a mapping of resource types to schema names")
     if not any(k.startswith("AWS::") for k in found):
-        raise _layout_error(f"providers/{path.name} names no AWS:: resource type")
+        raise _layout_error(f"providers/{name} names no AWS:: resource type")
     return found
 
 
@@ -139,7 +144,7 @@ def resource_schema(type_name: str, region: str = DEFAULT_REGION) -> ResourceSch
         return None
     if not re.match(r"^[A-Za-z0-9_.-]+$", stem):
         raise _layout_error(f"providers map {type_name} to {stem!r}, not a schema file name")
-    raw = read_json(data_dir() / "resources" / f"{stem}.json")
+    raw = read_json(os.path.join(data_dir(), "resources", f"{stem}.json"))
     if not isinstance(raw, dict) or not isinstance(raw.get("properties"), dict):
         raise _layout_error(f"resources/{stem}.json ({type_name}) has no properties mapping")
     if raw.get("typeName", type_name) != type_name:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -19,7 +20,7 @@ def _load(package: str, name: str) -> Any:
     """A data file of a ``cfnlint.data...`` package, found on disk: importing cfn-lint would take seconds."""
     prefix = "cfnlint.data."
     assert package.startswith(prefix), package
-    return read_json(data_dir().parent.joinpath(*package[len(prefix):].split("."), name))
+    return read_json(os.path.join(os.path.dirname(data_dir()), *package[len(prefix):].split("."), name))
 
 
 @lru_cache(maxsize=1)
