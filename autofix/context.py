@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from operator import itemgetter
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NamedTuple, NoReturn, TypeVar
 
 from autofix.intrinsics import pointer_token, references_in, values, walk
 from autofix.template import Template, resource_type
@@ -75,6 +75,16 @@ def thaw(value: Any) -> Any:
     return value
 
 
+class _Walk(NamedTuple):
+    """The whole template walked once: every ``(pointer, value)`` in document order, the mappings
+    among them, and where each container's subtree lies in both lists."""
+
+    entries: list[tuple[str, Any]]
+    spans: dict[str, tuple[int, int]]
+    mappings: list[tuple[str, dict[str, Any]]]
+    mapping_spans: dict[str, tuple[int, int]]
+
+
 class RuleContext(Template):
     """The template as every rule of one detection pass sees it, plus a cache of shared facts."""
 
@@ -97,21 +107,35 @@ class RuleContext(Template):
         pass and each such walk is a slice of it.  A value that is not the template's own
         node at ``pointer`` (a copy, a default) is walked on its own.
         """
-        whole, spans = self.cached("walk", self._walk_whole)
-        span = spans.get(pointer)
-        if span is not None and whole[span[0]][1] is value:
-            return whole[span[0]:span[1]]
+        walked = self.cached("walk", self._walk_whole)
+        span = walked.spans.get(pointer)
+        if span is not None and walked.entries[span[0]][1] is value:
+            return walked.entries[span[0]:span[1]]
         return list(walk(value, pointer))
 
-    def _walk_whole(self) -> tuple[list[tuple[str, Any]], dict[str, tuple[int, int]]]:
+    def mappings_at(self, pointer: str, value: Any) -> Sequence[tuple[str, dict[str, Any]]]:
+        """The mappings of :meth:`walk_at` (``(pointer, dict)``, in the same order), a slice of a list
+        kept beside the walk: most values of a template are not mappings, and most scans want only
+        those."""
+        walked = self.cached("walk", self._walk_whole)
+        span = walked.spans.get(pointer)
+        if span is not None and walked.entries[span[0]][1] is value:
+            first, last = walked.mapping_spans[pointer]
+            return walked.mappings[first:last]
+        return [(p, v) for p, v in walk(value, pointer) if isinstance(v, dict)]
+
+    def _walk_whole(self) -> _Walk:
         out: list[tuple[str, Any]] = []
         append = out.append
         spans: dict[str, tuple[int, int]] = {}
+        mappings: list[tuple[str, dict[str, Any]]] = []
+        mapping_spans: dict[str, tuple[int, int]] = {}
 
         def visit(pointer: str, value: Any) -> None:  # value: a dict or a list; scalars are appended inline
-            start = len(out)
+            start, first = len(out), len(mappings)
             append((pointer, value))
             if isinstance(value, dict):
+                mappings.append((pointer, value))
                 for k, v in value.items():
                     child = f"{pointer}/{k}" if "~" not in k and "/" not in k else f"{pointer}/{pointer_token(k)}"
                     if isinstance(v, (dict, list)):
@@ -125,12 +149,13 @@ class RuleContext(Template):
                     else:
                         append((f"{pointer}/{i}", v))
             spans[pointer] = (start, len(out))
+            mapping_spans[pointer] = (first, len(mappings))
 
         if isinstance(self.data, (dict, list)):
             visit("", self.data)
         else:
             append(("", self.data))
-        return out, spans
+        return _Walk(out, spans, mappings, mapping_spans)
 
     def resources_of(self, *types: str) -> Iterator[tuple[str, dict[str, Any]]]:
         """:meth:`Template.resources_of` from an index built once per template (many rules ask)."""
@@ -142,7 +167,8 @@ class RuleContext(Template):
     def reference_graph(self) -> dict[str, frozenset[str]]:
         """Logical id -> the logical ids (resources, parameters...) its definition references."""
         return self.cached("reference_graph", lambda: {
-            logical_id: frozenset(references_in(values_in(self, resource, self.pointer("Resources", logical_id))))
+            logical_id: frozenset(references_in(
+                map(_VALUE, self.mappings_at(self.pointer("Resources", logical_id), resource))))
             for logical_id, resource in self.resources.items()})
 
     def referrers(self, logical_id: str) -> list[str]:
@@ -156,7 +182,7 @@ class RuleContext(Template):
             for refs in self.reference_graph.values():
                 found |= refs
             for section in ("Outputs", "Conditions"):
-                found |= references_in(values_in(self, self.section(section), f"/{section}"))
+                found |= references_in(map(_VALUE, mappings_in(self, self.section(section), f"/{section}")))
             return frozenset(found)
 
         return self.cached("referenced_anywhere", compute)
@@ -172,6 +198,15 @@ def walk_in(template: Template, value: Any, pointer: str = "") -> Iterable[tuple
     walk of the template when it is a :class:`RuleContext`."""
     context = context_of(template)
     return context.walk_at(pointer, value) if context is not None else walk(value, pointer)
+
+
+def mappings_in(template: Template, value: Any, pointer: str = "") -> Iterable[tuple[str, dict[str, Any]]]:
+    """The ``(pointer, mapping)`` pairs of :func:`walk_in`: only the mappings, from a list kept beside
+    the cached walk when ``template`` is a :class:`RuleContext`."""
+    context = context_of(template)
+    if context is not None:
+        return context.mappings_at(pointer, value)
+    return [(p, v) for p, v in walk(value, pointer) if isinstance(v, dict)]
 
 
 _VALUE = itemgetter(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.context import walk_in
+from autofix.context import mappings_in
 from autofix.intrinsics import ref_target
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
@@ -90,9 +90,7 @@ class NameWhereArnRequired(Rule):
             props = resource["Properties"]
             if resource_type(resource) == "AWS::Lambda::Function" and "Role" in props:
                 yield from self._value(template, props["Role"], f"{base}/Role", named, logical_id, "Role")
-            for pointer, value in walk_in(template, props, base):
-                if not isinstance(value, dict):
-                    continue
+            for pointer, value in mappings_in(template, props, base):
                 if "Effect" in value:
                     for key in ("Resource", "NotResource"):
                         if key in value:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from autofix.context import walk_in
+from autofix.context import mappings_in
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
@@ -105,8 +105,8 @@ class DanglingReference(Rule):
         resources = dict.fromkeys(template.resources)
         names = dict.fromkeys([*template.resources, *template.parameters])
         for section in _SECTIONS:
-            for pointer, value in walk_in(template, template.section(section), template.pointer(section)):
-                if not (isinstance(value, dict) and len(value) == 1):
+            for pointer, value in mappings_in(template, template.section(section), template.pointer(section)):
+                if len(value) != 1:
                     continue
                 (key, arg), = value.items()
                 if key == "Ref" and isinstance(arg, str):

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.context import walk_in
+from autofix.context import mappings_in
 from autofix.fixes import FixBuilder
 from autofix.intrinsics import ref_target
 from autofix.nodes import split_pointer
@@ -103,9 +103,7 @@ def _uses(template: Template, name: str) -> Uses:
     for section, value in template.data.items():
         if section == "Parameters" or not isinstance(value, (dict, list)):
             continue
-        for pointer, node in walk_in(template, value, f"/{section}"):
-            if not isinstance(node, dict):
-                continue
+        for pointer, node in mappings_in(template, value, f"/{section}"):
             path = tuple(split_pointer(pointer))
             hit_ref = ref_target(node) == name
             parts = sub_parts(node)
@@ -308,10 +306,10 @@ class PlainSecret(Rule):
         for logical_id, resource in template.resources.items():
             if not isinstance(resource, dict) or not isinstance(resource.get("Properties"), dict):
                 continue
-            for pointer, node in walk_in(template, resource["Properties"],
+            for pointer, node in mappings_in(template, resource["Properties"],
                                              template.pointer("Resources", logical_id, "Properties")):
-                if not isinstance(node, dict) or not PASSWORD_KEYS.intersection(node):
-                    continue  # (this loop sees every value of every resource: most hold no password key)
+                if not PASSWORD_KEYS.intersection(node):
+                    continue  # (this loop sees every mapping of every resource: most hold no password key)
                 for key, value in node.items():
                     name = ref_target(value) if key in PASSWORD_KEYS else None
                     if name and name not in seen and template.is_parameter(name):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import chain
 from typing import Any, NamedTuple
 
-from autofix.context import context_of, thaw, values_in
+from autofix.context import context_of, mappings_in, thaw
 from autofix.fixes import FixBuilder
 from autofix.intrinsics import pointer_token
 from autofix.rules.hy._refs import any_references_in
@@ -27,7 +27,7 @@ def _dynamic_names(template: Template) -> bool:
     transforms = transform if isinstance(transform, list) else [transform]
     if "AWS::LanguageExtensions" in transforms:
         return True
-    mappings = [v for v in values_in(template, template.data) if isinstance(v, dict)]
+    mappings = [v for _, v in mappings_in(template, template.data)]
     try:  # every key of the template, scanned in C: this runs on every template, ForEach is rare
         return "\0Fn::ForEach" in "\0" + "\0".join(chain.from_iterable(mappings))
     except TypeError:  # a key that is not a string
@@ -47,7 +47,7 @@ _USE_KEYS = frozenset({"Condition", "Fn::If", "Fn::FindInMap", "Ref", "Fn::GetAt
 
 
 def _uses(template: Template, value: Any, pointer: str) -> _Uses:
-    nodes = [v for v in values_in(template, value, pointer) if isinstance(v, dict) and not _USE_KEYS.isdisjoint(v)]
+    nodes = [v for _, v in mappings_in(template, value, pointer) if not _USE_KEYS.isdisjoint(v)]
     conditions: set[str] = set()
     maps: set[str] | None = set()
     for v in nodes:

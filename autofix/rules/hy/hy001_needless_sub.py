@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from autofix.context import thaw, walk_in
+from autofix.context import mappings_in, thaw
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hy._refs import any_references, sub_names, sub_parts
 from autofix.settings import Settings
@@ -103,9 +103,9 @@ class NeedlessSub(Rule):
             value = template.data.get(section)
             if not isinstance(value, (dict, list)):
                 continue
-            for pointer, node in walk_in(template, value, f"/{section}"):
-                if not (isinstance(node, dict) and "Fn::Sub" in node):
-                    continue  # (every value of the template comes by here)
+            for pointer, node in mappings_in(template, value, f"/{section}"):
+                if "Fn::Sub" not in node:
+                    continue  # (every mapping of the template comes by here)
                 parts = sub_parts(node)
                 if parts is None:
                     continue

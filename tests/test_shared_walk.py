@@ -1,0 +1,35 @@
+"""The one cached walk that rules read through walk_in / values_in / mappings_in gives what a fresh walk gives."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autofix.context import RuleContext, mappings_in, values_in, walk_in
+from autofix.intrinsics import values, walk
+from autofix.template import Template
+
+_KEYS = st.sampled_from(["Resources", "A", "Ref", "Fn::Sub", "a/b", "c~d", "Properties", "0"])
+_JSON = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=4)),
+                     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=4)),
+                     max_leaves=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(_KEYS, _JSON, max_size=5))
+def test_every_subtree_slice_equals_a_fresh_walk(data: dict) -> None:
+    context = RuleContext(data)
+    for pointer, value in list(walk(context.data)):
+        fresh = list(walk(value, pointer))
+        assert list(walk_in(context, value, pointer)) == fresh
+        assert list(values_in(context, value, pointer)) == list(values(value))
+        assert list(mappings_in(context, value, pointer)) == [(p, v) for p, v in fresh if isinstance(v, dict)]
+        # a plain Template (rules called directly) walks afresh and agrees
+        assert list(mappings_in(Template(context.data), value, pointer)) == list(mappings_in(context, value, pointer))
+
+
+def test_a_value_that_is_not_the_templates_own_node_is_walked_on_its_own() -> None:
+    context = RuleContext({"Resources": {"A": {"Properties": {"X": {"Ref": "B"}}}}})
+    copy = {"X": {"Ref": "C"}}
+    assert list(mappings_in(context, copy, "/Resources/A/Properties")) == [
+        ("/Resources/A/Properties", copy), ("/Resources/A/Properties/X", {"Ref": "C"})]
