@@ -88,23 +88,6 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
     return line, len(data[start:offset].decode("utf-8", errors="replace")) + 1
 
 
-def depth_of(plain: Any, limit: int = MAX_DEPTH) -> int:
-    """Nesting depth of plain data, counting no further than ``limit + 1`` (iterative: no recursion)."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(plain, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > deepest:
-            deepest = depth
-            if deepest > limit:
-                break
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, (dict, list)))
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value if isinstance(v, (dict, list)))
-    return deepest
-
-
 def not_a_template(plain: Any) -> NotATemplateError:
     """The error for data that parsed but is no template, saying what it is instead."""
     if isinstance(plain, dict):
