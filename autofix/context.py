@@ -122,7 +122,7 @@ class RuleContext(Template):
         if span is not None and walked.entries[span[0]][1] is value:
             first, last = walked.mapping_spans[pointer]
             return walked.mappings[first:last]
-        return [(p, v) for p, v in walk(value, pointer) if isinstance(v, dict)]
+        return _mappings(value, pointer)
 
     def _walk_whole(self) -> _Walk:
         out: list[tuple[str, Any]] = []
@@ -137,7 +137,7 @@ class RuleContext(Template):
             if isinstance(value, dict):
                 mappings.append((pointer, value))
                 for k, v in value.items():
-                    child = f"{pointer}/{k}" if "~" not in k and "/" not in k else f"{pointer}/{pointer_token(k)}"
+                    child = f"{pointer}/{pointer_token(k)}"
                     if isinstance(v, (dict, list)):
                         visit(child, v)
                     else:
@@ -204,8 +204,10 @@ def mappings_in(template: Template, value: Any, pointer: str = "") -> Iterable[t
     """The ``(pointer, mapping)`` pairs of :func:`walk_in`: only the mappings, from a list kept beside
     the cached walk when ``template`` is a :class:`RuleContext`."""
     context = context_of(template)
-    if context is not None:
-        return context.mappings_at(pointer, value)
+    return context.mappings_at(pointer, value) if context is not None else _mappings(value, pointer)
+
+
+def _mappings(value: Any, pointer: str) -> list[tuple[str, dict[str, Any]]]:
     return [(p, v) for p, v in walk(value, pointer) if isinstance(v, dict)]
 
 

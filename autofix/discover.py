@@ -84,7 +84,7 @@ class _Ignores:
         return False
 
 
-def walk(root: Path, exclude: tuple[str, ...] = (), respect_gitignore: bool = True) -> list[str]:
+def walk(root: str | Path, exclude: tuple[str, ...] = (), respect_gitignore: bool = True) -> list[str]:
     """Candidate files under ``root`` (paths spelled from ``root`` as given), sorted."""
     from pathlib import Path  # a directory walk (a file named on the command line never needs it)
 
@@ -122,9 +122,7 @@ def discover(paths: list[str], exclude: tuple[str, ...] = (), respect_gitignore:
     real_seen: set[str] = set()
     for raw in paths:
         if os.path.isdir(raw):
-            from pathlib import Path
-
-            for found in walk(Path(raw), exclude, respect_gitignore):
+            for found in walk(raw, exclude, respect_gitignore):
                 real = os.path.realpath(found)
                 if real in real_seen:  # one file under two names (a symlink): fixing it twice would fail
                     continue

@@ -68,12 +68,7 @@ def unescape_segment(segment: str) -> str:
 
 
 def join_pointer(*segments: str | int) -> str:
-    if not segments:
-        return ""
-    text = "/".join(map(str, segments))  # rules build pointers by the thousand: escape only when needed
-    if "~" in text or text.count("/") != len(segments) - 1:
-        return "".join("/" + escape_segment(str(s)) for s in segments)
-    return "/" + text
+    return "".join("/" + escape_segment(str(s)) for s in segments)
 
 
 def split_pointer(pointer: str) -> list[str]:

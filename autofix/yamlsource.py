@@ -143,6 +143,8 @@ class _Builder:
         return ynode.value
 
     def key(self, ynode: yaml.Node) -> str:
+        if ynode.tag == _STR and ynode.__class__ is _SCALAR:
+            return ynode.value  # most keys: a plain string
         if not isinstance(ynode, yaml.ScalarNode) or not ynode.tag.startswith(_STD):
             raise _fail("mapping keys must be plain scalars", ynode)
         value = self.scalar(ynode)
@@ -203,8 +205,8 @@ class _Builder:
         Step for step :meth:`build` (same traversal, same checks, same first error), but it
         returns plain values, read-only as rules get them (:class:`~autofix.context.FrozenDict`,
         :class:`~autofix.context.FrozenList`: built so here, they need no frozen copy); a node
-        reached twice through an alias gives the same value object.  Positions come from the graph's marks
-        (:mod:`autofix.locate`) and the tree is built only when a fix needs it.
+        reached twice through an alias gives the same value object.  Positions come from the
+        graph's marks (:mod:`autofix.locate`) and the tree is built only when a fix needs it.
         """
         if ynode.tag == _STR and ynode.__class__ is _SCALAR:
             return ynode.value  # most values: a plain string, exactly what the general path gives
@@ -234,7 +236,7 @@ class _Builder:
             self.enter(ynode)
             first: dict[str, yaml.Node] = {}
             for knode, vnode in ynode.value:
-                name = knode.value if knode.tag == _STR and knode.__class__ is _SCALAR else self.key(knode)
+                name = self.key(knode)
                 if name in first:
                     raise _duplicate(name, first[name], knode)
                 first[name] = knode

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from autofix.intrinsics import intrinsic_name
 from autofix.schema import DEFAULT_REGION, ResourceSchema, resource_schema
 from autofix.settings import Settings
 from autofix.template import Template, resource_type
@@ -104,16 +105,15 @@ def _walk(logical_id: str, schema: ResourceSchema, path: Path, value: Any, node:
             # child of ``{}`` is ``{}``): no SC rule can judge it or its children
             continue
         if isinstance(value, dict):
-            if len(value) == 1:
-                (name,) = value
-                if name == "Fn::If":
-                    arg = value["Fn::If"]
-                    if isinstance(arg, list) and len(arg) == 3:  # both branches, the first one first
-                        push(((*path, "Fn::If", 2), arg[2], node, key, depth))
-                        push(((*path, "Fn::If", 1), arg[1], node, key, depth))
-                    continue
-                if isinstance(name, str) and (name == "Ref" or name == "Condition" or name.startswith("Fn::")):
-                    continue  # another intrinsic: what it resolves to is not known here
+            name = intrinsic_name(value)
+            if name == "Fn::If":
+                arg = value["Fn::If"]
+                if isinstance(arg, list) and len(arg) == 3:  # both branches, the first one first
+                    push(((*path, "Fn::If", 2), arg[2], node, key, depth))
+                    push(((*path, "Fn::If", 1), arg[1], node, key, depth))
+                continue
+            if name is not None:
+                continue  # another intrinsic: what it resolves to is not known here
             append(make(Node, (logical_id, schema, path, value, node, key, depth)))
             # None: not allowed (SC001 reports it); {}: anything
             children = [((*path, k), v, c, k, depth + 1) for k, v in value.items() if (c := child_of(node, k))]
