@@ -76,13 +76,12 @@ def thaw(value: Any) -> Any:
 
 
 class _Walk(NamedTuple):
-    """The whole template walked once: every ``(pointer, value)`` in document order, the mappings
-    among them, and where each container's subtree lies in both lists."""
+    """The template's containers walked once: every mapping as ``(pointer, mapping)`` in document order,
+    and for every container (mapping or list) the slice of that list its subtree holds, with the
+    container itself (a slice is only handed out for the template's own node)."""
 
-    entries: list[tuple[str, Any]]
-    spans: dict[str, tuple[int, int]]
     mappings: list[tuple[str, dict[str, Any]]]
-    mapping_spans: dict[str, tuple[int, int]]
+    spans: dict[str, tuple[int, int, Any]]
 
 
 class RuleContext(Template):
@@ -100,62 +99,46 @@ class RuleContext(Template):
             value = self._cache[key] = compute()
             return value
 
-    def walk_at(self, pointer: str, value: Any) -> Sequence[tuple[str, Any]]:
+    def walk_at(self, pointer: str, value: Any) -> Iterable[tuple[str, Any]]:
         """:func:`~autofix.intrinsics.walk` of ``value``, the template's value at ``pointer``.
 
-        Several rules walk the same sections; the template is walked once per detection
-        pass and each such walk is a slice of it.  A value that is not the template's own
-        node at ``pointer`` (a copy, a default) is walked on its own.
+        Scans that need every scalar with its pointer are rare (a cycle to break, a name to find
+        elsewhere); they walk afresh, so the shared walk builds no pointer for a scalar.
         """
-        walked = self.cached("walk", self._walk_whole)
-        span = walked.spans.get(pointer)
-        if span is not None and walked.entries[span[0]][1] is value:
-            return walked.entries[span[0]:span[1]]
-        return list(walk(value, pointer))
+        return walk(value, pointer)
 
     def mappings_at(self, pointer: str, value: Any) -> Sequence[tuple[str, dict[str, Any]]]:
-        """The mappings of :meth:`walk_at` (``(pointer, dict)``, in the same order), a slice of a list
-        kept beside the walk: most values of a template are not mappings, and most scans want only
-        those."""
+        """The mappings of :meth:`walk_at` (``(pointer, dict)``, in the same order): a slice of the
+        list the template's one shared walk keeps.  Most values of a template are scalars and most
+        scans want only mappings, so that walk visits containers only.  A value that is not the
+        template's own node at ``pointer`` (a copy, a default) is walked on its own."""
         walked = self.cached("walk", self._walk_whole)
         span = walked.spans.get(pointer)
-        if span is not None and walked.entries[span[0]][1] is value:
-            first, last = walked.mapping_spans[pointer]
-            return walked.mappings[first:last]
+        if span is not None and span[2] is value:
+            return walked.mappings[span[0]:span[1]]
         return _mappings(value, pointer)
 
     def _walk_whole(self) -> _Walk:
-        out: list[tuple[str, Any]] = []
-        append = out.append
-        spans: dict[str, tuple[int, int]] = {}
         mappings: list[tuple[str, dict[str, Any]]] = []
-        mapping_spans: dict[str, tuple[int, int]] = {}
+        append = mappings.append
+        spans: dict[str, tuple[int, int, Any]] = {}
 
-        def visit(pointer: str, value: Any) -> None:  # value: a dict or a list; scalars are appended inline
-            start, first = len(out), len(mappings)
-            append((pointer, value))
+        def visit(pointer: str, value: Any) -> None:  # value: a dict or a list
+            first = len(mappings)
             if isinstance(value, dict):
-                mappings.append((pointer, value))
+                append((pointer, value))
                 for k, v in value.items():
-                    child = f"{pointer}/{pointer_token(k)}"
                     if isinstance(v, (dict, list)):
-                        visit(child, v)
-                    else:
-                        append((child, v))
+                        visit(f"{pointer}/{pointer_token(k)}", v)
             else:
                 for i, v in enumerate(value):
                     if isinstance(v, (dict, list)):
                         visit(f"{pointer}/{i}", v)
-                    else:
-                        append((f"{pointer}/{i}", v))
-            spans[pointer] = (start, len(out))
-            mapping_spans[pointer] = (first, len(mappings))
+            spans[pointer] = (first, len(mappings), value)
 
         if isinstance(self.data, (dict, list)):
             visit("", self.data)
-        else:
-            append(("", self.data))
-        return _Walk(out, spans, mappings, mapping_spans)
+        return _Walk(mappings, spans)
 
     def resources_of(self, *types: str) -> Iterator[tuple[str, dict[str, Any]]]:
         """:meth:`Template.resources_of` from an index built once per template (many rules ask)."""
@@ -194,15 +177,14 @@ def context_of(template: Template) -> RuleContext | None:
 
 
 def walk_in(template: Template, value: Any, pointer: str = "") -> Iterable[tuple[str, Any]]:
-    """``walk(value, pointer)`` for a value of ``template`` at ``pointer``: a slice of the one cached
-    walk of the template when it is a :class:`RuleContext`."""
+    """``walk(value, pointer)`` for a value of ``template`` at ``pointer`` (see :meth:`RuleContext.walk_at`)."""
     context = context_of(template)
     return context.walk_at(pointer, value) if context is not None else walk(value, pointer)
 
 
 def mappings_in(template: Template, value: Any, pointer: str = "") -> Iterable[tuple[str, dict[str, Any]]]:
-    """The ``(pointer, mapping)`` pairs of :func:`walk_in`: only the mappings, from a list kept beside
-    the cached walk when ``template`` is a :class:`RuleContext`."""
+    """The ``(pointer, mapping)`` pairs of :func:`walk_in`: only the mappings, a slice of the template's
+    one shared walk when ``template`` is a :class:`RuleContext`."""
     context = context_of(template)
     return context.mappings_at(pointer, value) if context is not None else _mappings(value, pointer)
 
@@ -215,7 +197,5 @@ _VALUE = itemgetter(1)
 
 
 def values_in(template: Template, value: Any, pointer: str = "") -> Iterable[Any]:
-    """:func:`~autofix.intrinsics.values` of a value of ``template`` at ``pointer``, from the cached walk
-    when ``template`` is a :class:`RuleContext`."""
-    context = context_of(template)
-    return map(_VALUE, context.walk_at(pointer, value)) if context is not None else values(value)
+    """:func:`~autofix.intrinsics.values` of a value of ``template`` (a pointer-free walk: nothing to share)."""
+    return values(value)

@@ -24,7 +24,6 @@ from typing import Any
 import yaml
 
 from autofix.nodes import long_name, split_pointer
-from autofix.textindex import TextIndex
 
 _WS = re.compile(r"[ \t\n\r]*")
 _SCAN = json.scanner.make_scanner(json.JSONDecoder())
@@ -84,31 +83,66 @@ def _past(text: str, start: int) -> int:
     return _WS.match(text, j + 1).end() if text.startswith(",", j) else j
 
 
-def json_offset(text: str, pointer: str) -> int:
-    """Text offset :meth:`TemplateDocument.locate` reports for ``pointer`` in valid JSON ``text``."""
+class _Scan:
+    """The entries of one JSON container, read as far as a lookup needed and no further."""
+
+    __slots__ = ("entries", "is_object", "next", "text")
+
+    def __init__(self, text: str, i: int) -> None:
+        self.text = text
+        self.is_object = text.startswith("{", i)
+        #: key -> (key offset, value offset) of an object (the first of a repeated key); item offsets of an array
+        self.entries: dict[str, tuple[int, int]] | list[int] = {} if self.is_object else []
+        self.next: int | None = _WS.match(text, i + 1).end()  # where reading resumes; None once at the end
+
+    def find(self, seg: str) -> tuple[int, int] | None:
+        """(offset reported, offset of the value) of entry ``seg``; None when there is none."""
+        text, entries = self.text, self.entries
+        if self.is_object:
+            assert isinstance(entries, dict)
+            while seg not in entries and self.next is not None:
+                j = self.next
+                if text.startswith("}", j):
+                    self.next = None
+                    break
+                key, end = json.decoder.scanstring(text, j + 1, True)
+                value = _WS.match(text, _WS.match(text, end).end() + 1).end()  # past the ':'
+                entries.setdefault(key, (j, value))
+                self.next = _past(text, value)
+            return entries.get(seg)
+        assert isinstance(entries, list)
+        n = _index(seg)
+        if n is None:
+            return None
+        while len(entries) <= n and self.next is not None:
+            j = self.next
+            if text.startswith("]", j):
+                self.next = None
+                break
+            entries.append(j)
+            self.next = _past(text, j)
+        return (entries[n], entries[n]) if n < len(entries) else None
+
+
+def json_offset(text: str, pointer: str, cache: dict[int, _Scan] | None = None) -> int:
+    """Text offset :meth:`TemplateDocument.locate` reports for ``pointer`` in valid JSON ``text``.
+
+    Each container on the way is read entry by entry (the C scanner skips the values beside the
+    way) until the wanted one; ``cache`` keeps what was read of each container (by its offset) for
+    the next pointer of the same text, so locating every finding of a file reads each container at
+    most once.
+    """
     i = _WS.match(text, 0).end()
     offset = i
     for seg in split_pointer(pointer):
-        found = None
-        if text.startswith("{", i):
-            j = _WS.match(text, i + 1).end()
-            while not text.startswith("}", j):
-                key, end = json.decoder.scanstring(text, j + 1, True)
-                value = _WS.match(text, _WS.match(text, end).end() + 1).end()  # past the ':'
-                if key == seg:
-                    found = (j, value)
-                    break
-                j = _past(text, value)
-        elif text.startswith("[", i):
-            n = _index(seg)
-            j = _WS.match(text, i + 1).end()
-            k = 0
-            while n is not None and not text.startswith("]", j):
-                if k == n:
-                    found = (j, j)
-                    break
-                j = _past(text, j)
-                k += 1
+        if not text.startswith(("{", "["), i):
+            break
+        scan = cache.get(i) if cache is not None else None
+        if scan is None:
+            scan = _Scan(text, i)
+            if cache is not None:
+                cache[i] = scan
+        found = scan.find(seg)
         if found is None:
             break
         offset, i = found
@@ -122,11 +156,13 @@ class Locator:
         self.body = body
         self.graph = graph
         self.key_name = key_name
-        self._index: TextIndex | None = None
+        self._scanned: dict[int, _Scan] = {}  # JSON containers read so far (see json_offset)
 
     def locate(self, pointer: str) -> tuple[int, int]:
-        if self._index is None:
-            self._index = TextIndex(self.body)
         if self.graph is not None:
-            return self._index.position(yaml_offset(self.graph, pointer, self.key_name))
-        return self._index.position(json_offset(self.body, pointer))
+            offset = yaml_offset(self.graph, pointer, self.key_name)
+        else:
+            offset = json_offset(self.body, pointer, self._scanned)
+        # what TextIndex.position answers, without indexing every line for the few findings of a file
+        body = self.body
+        return body.count("\n", 0, offset) + 1, offset - body.rfind("\n", 0, offset)

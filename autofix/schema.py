@@ -24,12 +24,14 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from autofix.errors import AutofixError
 from autofix.patterns import lazy_pattern
+
+T = TypeVar("T")
 
 #: The cfn-lint releases whose schema data layout this module reads (keep in step with pyproject).
 SUPPORTED_CFN_LINT = ">=1.58,<2"
@@ -39,7 +41,6 @@ _REGION = lazy_pattern(r"^[a-z]{2}(-[a-z]+)+-\d$")
 
 #: The schema of "anything goes", shared: memo keys use the ids of schema nodes, which must outlive the memo.
 _ANY: dict[str, Any] = {}
-_MISSING = object()
 
 
 class SchemaDataError(AutofixError):
@@ -159,18 +160,42 @@ def check_layout(region: str = DEFAULT_REGION) -> None:
         raise _layout_error("AWS::S3::Bucket is missing or has no BucketName property")
 
 
+def _closed(node: dict[str, Any]) -> bool:
+    return node.get("additionalProperties") is False and not node.get("patternProperties")
+
+
+def _required(node: dict[str, Any]) -> tuple[str, ...]:
+    req = node.get("required")
+    return tuple(r for r in req if isinstance(r, str)) if isinstance(req, list) else ()
+
+
+class _Children(dict):
+    """Key -> child schema of one object schema node; a key not asked before is resolved on the spot."""
+
+    __slots__ = ("_node", "_schema")
+
+    def __init__(self, schema: ResourceSchema, node: Any) -> None:
+        super().__init__()
+        self._schema, self._node = schema, node
+
+    def __missing__(self, key: str) -> dict[str, Any] | None:
+        found = self[key] = self._schema._child(self._schema.resolve(self._node), key)
+        return found
+
+
 class ResourceSchema:
     """One resource type's schema, with ``$ref`` resolved on demand (the raw data is never changed)."""
 
-    __slots__ = ("_children", "_resolved", "_types", "raw", "type_name")
+    __slots__ = ("_children", "_facts", "_resolved", "_types", "raw", "type_name")
 
     def __init__(self, type_name: str, raw: dict[str, Any]) -> None:
         self.type_name = type_name
         self.raw = raw
         #: resolved nodes and children by the id of the (never changed, process-lived) schema node
         self._resolved: dict[int, dict[str, Any]] = {}
-        self._children: dict[tuple[int, str], Any] = {}
+        self._children: dict[int, _Children] = {}
         self._types: dict[int, tuple[str, ...]] = {}
+        self._facts: dict[tuple[str, int], Any] = {}
 
     def __eq__(self, other: object) -> bool:
         return type(other) is ResourceSchema and (self.type_name, self.raw) == (other.type_name, other.raw)
@@ -219,18 +244,32 @@ class ResourceSchema:
         props = node.get("properties")
         return props if isinstance(props, dict) else _ANY
 
+    def fact(self, name: str, node: Any, compute: Callable[[dict[str, Any]], T]) -> T:
+        """``compute(resolved node)``, once per schema node and ``name``: rules ask the same few hundred
+        nodes the same questions for every value of every template."""
+        memo = (name, id(node))
+        try:
+            return self._facts[memo]
+        except KeyError:
+            found = self._facts[memo] = compute(self.resolve(node))
+            return found
+
     def closed(self, node: Any) -> bool:
         """Whether an object schema refuses keys it does not name (``additionalProperties: false``)."""
-        node = self.resolve(node)
-        return node.get("additionalProperties") is False and not node.get("patternProperties")
+        return self.fact("closed", node, _closed)
 
     def child(self, node: Any, key: str) -> dict[str, Any] | None:
         """The schema of ``key`` inside object schema ``node``: ``{}`` for anything, None when not allowed."""
-        memo = (id(node), key)  # the node as given: the walks pass resolved nodes, asked again and again
-        found = self._children.get(memo, _MISSING)
-        if found is _MISSING:
-            found = self._children[memo] = self._child(self.resolve(node), key)
-        return found
+        return self.children(node)[key]
+
+    def children(self, node: Any) -> dict[str, dict[str, Any] | None]:
+        """:meth:`child` of ``node`` as a mapping, key -> child schema, filled on first ask of each key:
+        a walk asks it for every key of every value, and a hit is then a plain dictionary lookup."""
+        memo = id(node)  # the node as given: the walks pass resolved nodes, asked again and again
+        table = self._children.get(memo)
+        if table is None:
+            table = self._children[memo] = _Children(self, node)
+        return table
 
     def _child(self, node: dict[str, Any], key: str) -> dict[str, Any] | None:
         props = self.properties(node)
@@ -271,8 +310,7 @@ class ResourceSchema:
         return found
 
     def required(self, node: Any) -> tuple[str, ...]:
-        req = self.resolve(node).get("required")
-        return tuple(r for r in req if isinstance(r, str)) if isinstance(req, list) else ()
+        return self.fact("required", node, _required)
 
     def read_only(self) -> frozenset[str]:
         """Top-level properties that are read-only (attributes, never written in a template)."""

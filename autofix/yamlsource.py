@@ -44,6 +44,14 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
             return tag
         return super().resolve(kind, value, implicit)
 
+    # The composer calls these two around every node, and with no path resolvers PyYAML's versions
+    # only return.  This loader has none of its own and takes none added to its base classes
+    # (``yaml.add_path_resolver``): a C callable that takes the same arguments and does nothing
+    # spares a Python call per node, ``slice(parent, index)`` and ``tuple()``.
+    yaml_path_resolvers: dict = {}
+    descend_resolver = slice
+    ascend_resolver = tuple
+
 
 _STD = "tag:yaml.org,2002:"
 _STR = _STD + "str"

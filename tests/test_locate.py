@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from strategies import TemplateText, cfn_templates, documents_data, template_text
 
@@ -16,6 +17,7 @@ from autofix.errors import AutofixError
 from autofix.intrinsics import walk
 from autofix.load import load_text
 from autofix.pipeline import process_text
+from autofix.yamlsource import compose_yaml
 from autofix.settings import Settings
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -117,3 +119,29 @@ def test_check_reports_positions_without_building_the_tree(monkeypatch) -> None:
         result = process_text(text, name, Settings())
         assert [(f.rule_id, f.line, f.column) for f in result.findings] == [("HD002", *where)]
     assert built == []
+
+
+def _shape(node: yaml.Node) -> object:
+    """A composed graph as plain data: tag, value and start of every node."""
+    if isinstance(node, yaml.MappingNode):
+        value: object = [(_shape(k), _shape(v)) for k, v in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        value = [_shape(v) for v in node.value]
+    else:
+        value = node.value
+    return node.tag, node.start_mark.index, value
+
+
+@given(template_text(documents_data(), formats=("yaml",)))
+@settings(max_examples=60, deadline=None)
+def test_the_fast_composer_gives_pyyamls_graph(t: TemplateText) -> None:
+    """The loader's shortcuts (memoised implicit tags, no-op path-resolver hooks) change no tag."""
+    body = t.text.removeprefix("\ufeff")  # the loader is handed the text without its BOM
+    assert _shape(compose_yaml(body)) == _shape(yaml.compose(body, Loader=yaml.SafeLoader))
+
+
+def test_path_resolvers_added_to_pyyamls_loaders_are_not_taken(monkeypatch) -> None:
+    # a path resolver would need the per-node hooks the loader turns into no-ops; it takes none
+    monkeypatch.setattr(yaml.CSafeLoader, "yaml_path_resolvers", {((("Resources", None),), yaml.ScalarNode): "!x"})
+    text = "Resources:\n  A: 1\n"
+    assert _shape(compose_yaml(text)) == _shape(yaml.compose(text, Loader=yaml.SafeLoader))

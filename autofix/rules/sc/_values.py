@@ -6,10 +6,17 @@ from typing import Any
 
 from autofix.intrinsics import intrinsic_name
 
+#: the JSON type of a scalar by its exact Python type (bool before int, as ``isinstance`` cannot tell)
+_SCALAR_TYPES: dict[type, str] = {str: "string", int: "integer", float: "number", bool: "boolean",
+                                  type(None): "null"}
+
 
 def json_type(value: Any) -> str | None:
     """The JSON type of a literal (``object``, ``array``, ``string``, ``integer``, ``number``, ``boolean``,
     ``null``); None for an intrinsic function, whose result is not known here."""
+    kind = _SCALAR_TYPES.get(type(value))
+    if kind is not None:
+        return kind
     if intrinsic_name(value):
         return None
     if isinstance(value, bool):
@@ -29,6 +36,8 @@ def json_type(value: Any) -> str | None:
 
 _SCALARS = {"string", "integer", "number", "boolean"}
 _WANTED: dict[tuple[str, ...], frozenset[str]] = {}
+#: allowed types -> exact scalar Python type -> whether such a value fits (most values are scalars)
+_SCALAR_FITS: dict[tuple[str, ...], dict[type, bool]] = {}
 
 
 def fits(value: Any, allowed: tuple[str, ...]) -> bool:
@@ -39,10 +48,19 @@ def fits(value: Any, allowed: tuple[str, ...]) -> bool:
     """
     if not allowed:
         return True
+    table = _SCALAR_FITS.get(allowed)
+    if table is None:
+        table = _SCALAR_FITS[allowed] = {t: _fits(json_type(example), allowed)
+                                         for t, example in ((str, ""), (int, 0), (float, 0.0), (bool, True),
+                                                            (type(None), None))}
+    answer = table.get(type(value))
+    return _fits(json_type(value), allowed) if answer is None else answer
+
+
+def _fits(kind: str | None, allowed: tuple[str, ...]) -> bool:
     wanted = _WANTED.get(allowed)
     if wanted is None:  # a few distinct tuples, asked for every value of every template
         wanted = _WANTED[allowed] = frozenset(allowed) | ({"integer"} if "number" in allowed else frozenset())
-    kind = json_type(value)
     if kind is None:
         return bool(wanted & (_SCALARS | {"object", "array"}))
     if kind in _SCALARS:

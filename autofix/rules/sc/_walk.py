@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from autofix.intrinsics import intrinsic_name
 from autofix.schema import DEFAULT_REGION, ResourceSchema, resource_schema
 from autofix.settings import Settings
 from autofix.template import Template, resource_type
@@ -71,32 +70,41 @@ def schemas_of(template: Template, settings: Settings) -> dict[str, ResourceSche
 
 def nodes(template: Template, settings: Settings) -> list[Node]:
     """Every property value of every resource with a schema, parents before children."""
-    def compute() -> list[Node]:
+    return _nodes(template, settings)[0]
+
+
+def mapping_nodes(template: Template, settings: Settings) -> list[Node]:
+    """The :func:`nodes` whose value is a mapping (what rules about keys read), in the same order."""
+    return _nodes(template, settings)[1]
+
+
+def _nodes(template: Template, settings: Settings) -> tuple[list[Node], list[Node]]:
+    def compute() -> tuple[list[Node], list[Node]]:
         out: list[Node] = []
+        mappings: list[Node] = []
         for logical_id, schema in schemas_of(template, settings).items():
             resource = template.resources[logical_id]
             props = resource.get("Properties")
             if props is None:
                 continue
-            out.extend(_walk(logical_id, schema, ("Resources", logical_id, "Properties"), props, schema.root,
-                             None, 0))
-        return out
+            _walk(out, mappings, logical_id, schema, ("Resources", logical_id, "Properties"), props, schema.root)
+        return out, mappings
 
     return _cached(template, ("sc", "nodes", region(settings)), compute)
 
 
-def _walk(logical_id: str, schema: ResourceSchema, path: Path, value: Any, node: dict[str, Any],
-          key: str | None, depth: int) -> list[Node]:
-    """Pre-order, with an explicit stack (resources are walked whole, every template).
+def _walk(out: list[Node], mappings: list[Node], logical_id: str, schema: ResourceSchema, path: Path, value: Any,
+          node: dict[str, Any]) -> None:
+    """Append to ``out`` the nodes of one resource's properties, pre-order, and to ``mappings`` those
+    whose value is a mapping (an explicit stack: resources are walked whole, every template).
 
     Values whose schema is empty (``{}``: anything goes, e.g. an IAM policy document's insides) are
     left out with their subtrees: every child of such a value is ``{}`` too.
     """
-    out: list[Node] = []
-    append = out.append
+    append, add_mapping = out.append, mappings.append
     make = tuple.__new__  # Node(...) without the named tuple's Python-level __new__: this loop is hot
-    child_of, items_of = schema.child, schema.items
-    stack = [(path, value, node, key, depth)]
+    children_of, items_of = schema.children, schema.items
+    stack: list[tuple[Path, Any, dict[str, Any], str | None, int]] = [(path, value, node, None, 0)]
     pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
         path, value, node, key, depth = pop()
@@ -105,18 +113,22 @@ def _walk(logical_id: str, schema: ResourceSchema, path: Path, value: Any, node:
             # child of ``{}`` is ``{}``): no SC rule can judge it or its children
             continue
         if isinstance(value, dict):
-            name = intrinsic_name(value)
-            if name == "Fn::If":
-                arg = value["Fn::If"]
-                if isinstance(arg, list) and len(arg) == 3:  # both branches, the first one first
-                    push(((*path, "Fn::If", 2), arg[2], node, key, depth))
-                    push(((*path, "Fn::If", 1), arg[1], node, key, depth))
-                continue
-            if name is not None:
-                continue  # another intrinsic: what it resolves to is not known here
-            append(make(Node, (logical_id, schema, path, value, node, key, depth)))
+            if len(value) == 1:
+                (name,) = value  # intrinsic_name, inline: this loop sees every value
+                if name == "Fn::If":
+                    arg = value["Fn::If"]
+                    if isinstance(arg, list) and len(arg) == 3:  # both branches, the first one first
+                        push(((*path, "Fn::If", 2), arg[2], node, key, depth))
+                        push(((*path, "Fn::If", 1), arg[1], node, key, depth))
+                    continue
+                if name == "Ref" or name == "Condition" or name.startswith("Fn::"):
+                    continue  # another intrinsic: what it resolves to is not known here
+            found = make(Node, (logical_id, schema, path, value, node, key, depth))
+            append(found)
+            add_mapping(found)
             # None: not allowed (SC001 reports it); {}: anything
-            children = [((*path, k), v, c, k, depth + 1) for k, v in value.items() if (c := child_of(node, k))]
+            kids = children_of(node)
+            children = [((*path, k), v, c, k, depth + 1) for k, v in value.items() if (c := kids[k])]
             children.reverse()
             extend(children)
         elif isinstance(value, list):
@@ -126,7 +138,6 @@ def _walk(logical_id: str, schema: ResourceSchema, path: Path, value: Any, node:
                 extend([((*path, i), value[i], items, None, depth + 1) for i in range(len(value) - 1, -1, -1)])
         else:
             append(make(Node, (logical_id, schema, path, value, node, key, depth)))
-    return out
 
 
 def _cached(template: Template, key: Any, compute):

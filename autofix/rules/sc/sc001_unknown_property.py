@@ -11,7 +11,7 @@ from autofix.intrinsics import intrinsic_name, is_no_value
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.sc._values import fits
-from autofix.rules.sc._walk import Node, nodes, pointer_of
+from autofix.rules.sc._walk import Node, mapping_nodes, pointer_of
 from autofix.settings import Settings
 from autofix.template import Template
 
@@ -111,9 +111,9 @@ class UnknownProperty(Rule):
     fix_applicability = Applicability.SAFE
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for node in nodes(template, settings):
+        for node in mapping_nodes(template, settings):
             value = node.value
-            if not isinstance(value, dict) or not node.schema.closed(node.node):
+            if not node.schema.closed(node.node):
                 continue
             unknown = [k for k in value if node.schema.child(node.node, k) is None
                        and not k.startswith("Fn::") and k not in ("Ref", "Condition")

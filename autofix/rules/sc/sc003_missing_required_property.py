@@ -10,7 +10,7 @@ from typing import Any
 from autofix.context import thaw
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.sc._walk import Node, nodes, pointer_of, schemas_of
+from autofix.rules.sc._walk import Node, mapping_nodes, pointer_of, schemas_of
 from autofix.rules.sc.sc001_unknown_property import at_of
 from autofix.settings import Settings
 from autofix.template import Template
@@ -81,9 +81,7 @@ class MissingRequiredProperty(Rule):
                 node = Node(logical_id, schema, ("Resources", logical_id, "Properties"), {}, schema.root, None, 0)
                 for key in schema.required(schema.root):
                     yield self._finding(template, node, key, create=True)
-        for node in nodes(template, settings):
-            if not isinstance(node.value, dict):
-                continue
+        for node in mapping_nodes(template, settings):
             for key in node.schema.required(node.node):
                 if key not in node.value:
                     yield self._finding(template, node, key)

@@ -7,17 +7,21 @@ from typing import Any
 
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.sc._walk import Node, nodes, pointer_of
+from autofix.rules.sc._walk import Node, mapping_nodes, pointer_of
 from autofix.rules.sc.sc001_unknown_property import at_of
+from autofix.schema import ResourceSchema
 from autofix.settings import Settings
 from autofix.template import Template
 
 _ID_FORMAT = lazy_pattern(r"^(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+)\.Id$")
 
 
-def dependencies(schema, node: dict[str, Any]) -> dict[str, list[str]]:
+def dependencies(schema: ResourceSchema, node: dict[str, Any]) -> dict[str, list[str]]:
     """Property -> the properties it requires (``dependentRequired`` and list-valued ``dependencies``)."""
-    resolved = schema.resolve(node)
+    return schema.fact("dependencies", node, _dependencies)
+
+
+def _dependencies(resolved: dict[str, Any]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for key in ("dependentRequired", "dependencies"):
         table = resolved.get(key)
@@ -80,9 +84,7 @@ class DependentPropertyMissing(Rule):
     fix_applicability = Applicability.SAFE
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for node in nodes(template, settings):
-            if not isinstance(node.value, dict):
-                continue
+        for node in mapping_nodes(template, settings):
             for name, needs in dependencies(node.schema, node.node).items():
                 if name not in node.value:
                     continue

@@ -80,10 +80,11 @@ class WrongValueType(Rule):
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         for node in nodes(template, settings):
-            if node.depth == 0 or intrinsic_name(node.value) or node.value is None:
+            value = node.value
+            if value is None or not node.depth or (isinstance(value, dict) and intrinsic_name(value)):
                 continue
             allowed = node.schema.types(node.node)
-            if not allowed or fits(node.value, allowed):
+            if not allowed or fits(value, allowed):
                 continue
             yield self._finding(template, node, allowed)
 
