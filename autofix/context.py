@@ -75,7 +75,7 @@ def thaw(value: Any) -> Any:
     return value
 
 
-class _Walk(NamedTuple):
+class SharedWalk(NamedTuple):
     """The template's containers walked once: every mapping as ``(pointer, mapping)`` in document order,
     and for every container (mapping or list) the slice of that list its subtree holds, with the
     container itself (a slice is only handed out for the template's own node)."""
@@ -84,12 +84,58 @@ class _Walk(NamedTuple):
     spans: dict[str, tuple[int, int, Any]]
 
 
+class _TooDeep(Exception):
+    pass
+
+
+def shared_walk(data: Any, *, freeze_lists: bool = False, max_depth: int | None = None) -> SharedWalk | None:
+    """The :class:`SharedWalk` of ``data``: every mapping with its pointer, and every container's slice.
+
+    For parsed JSON, whose mappings the parser made read-only, the same pass makes every list a
+    :class:`FrozenList` (``freeze_lists``) and measures the nesting (None when containers nest
+    deeper than ``max_depth``): one pass over the data instead of three.
+    """
+    mappings: list[tuple[str, dict[str, Any]]] = []
+    append = mappings.append
+    spans: dict[str, tuple[int, int, Any]] = {}
+    limit = max_depth if max_depth is not None else float("inf")
+
+    def visit(pointer: str, value: Any, depth: int) -> None:  # value: a dict or a list
+        if depth > limit:
+            raise _TooDeep
+        first = len(mappings)
+        if isinstance(value, dict):
+            append((pointer, value))
+            for k, v in value.items():
+                if isinstance(v, (dict, list)):
+                    if freeze_lists and type(v) is list:
+                        v = FrozenList(v)
+                        dict.__setitem__(value, k, v)  # the same key: no resize while iterating
+                    visit(f"{pointer}/{pointer_token(k)}", v, depth + 1)
+        else:
+            for i, v in enumerate(value):
+                if isinstance(v, (dict, list)):
+                    if freeze_lists and type(v) is list:
+                        v = FrozenList(v)
+                        list.__setitem__(value, i, v)
+                    visit(f"{pointer}/{i}", v, depth + 1)
+        spans[pointer] = (first, len(mappings), value)
+
+    if isinstance(data, (dict, list)):
+        try:
+            visit("", data, 1)
+        except _TooDeep:
+            return None
+    return SharedWalk(mappings, spans)
+
+
 class RuleContext(Template):
     """The template as every rule of one detection pass sees it, plus a cache of shared facts."""
 
-    def __init__(self, data: Any, *, frozen: bool = False) -> None:
+    def __init__(self, data: Any, *, frozen: bool = False, walk: SharedWalk | None = None) -> None:
+        """``walk``: the :func:`shared_walk` of ``data`` when the loader already made it."""
         super().__init__(data if frozen else freeze(data))
-        self._cache: dict[Hashable, Any] = {}
+        self._cache: dict[Hashable, Any] = {} if walk is None else {"walk": walk}
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` the first time ``key`` is asked for in this template, the same value after."""
@@ -118,27 +164,10 @@ class RuleContext(Template):
             return walked.mappings[span[0]:span[1]]
         return _mappings(value, pointer)
 
-    def _walk_whole(self) -> _Walk:
-        mappings: list[tuple[str, dict[str, Any]]] = []
-        append = mappings.append
-        spans: dict[str, tuple[int, int, Any]] = {}
-
-        def visit(pointer: str, value: Any) -> None:  # value: a dict or a list
-            first = len(mappings)
-            if isinstance(value, dict):
-                append((pointer, value))
-                for k, v in value.items():
-                    if isinstance(v, (dict, list)):
-                        visit(f"{pointer}/{pointer_token(k)}", v)
-            else:
-                for i, v in enumerate(value):
-                    if isinstance(v, (dict, list)):
-                        visit(f"{pointer}/{i}", v)
-            spans[pointer] = (first, len(mappings), value)
-
-        if isinstance(self.data, (dict, list)):
-            visit("", self.data)
-        return _Walk(mappings, spans)
+    def _walk_whole(self) -> SharedWalk:
+        walked = shared_walk(self.data)
+        assert walked is not None  # no depth limit asked
+        return walked
 
     def resources_of(self, *types: str) -> Iterator[tuple[str, dict[str, Any]]]:
         """:meth:`Template.resources_of` from an index built once per template (many rules ask)."""

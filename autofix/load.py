@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from autofix.context import FrozenDict, FrozenList, RuleContext
+from autofix.context import FrozenDict, RuleContext, SharedWalk, shared_walk
 from autofix.document import (
     BOM,
     TEMPLATE_KEYS,
@@ -48,34 +48,6 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(result) != len(pairs):
         raise ValueError("duplicate key")
     return result
-
-
-def _read_only_depth(data: Any) -> int:
-    """Make every list of parsed JSON ``data`` a :class:`FrozenList` (its mappings are frozen by the parse)
-    and return its nesting depth, counting no further than ``MAX_DEPTH + 1``: one pass for both."""
-    deepest = 1
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        container, depth = stack.pop()
-        if depth > deepest:
-            deepest = depth
-            if deepest > MAX_DEPTH:
-                break
-        if isinstance(container, dict):
-            for key, value in container.items():
-                if isinstance(value, (dict, list)):
-                    if type(value) is list:
-                        value = FrozenList(value)
-                        dict.__setitem__(container, key, value)  # the same key: no resize while iterating
-                    stack.append((value, depth + 1))
-        else:
-            for i, value in enumerate(container):
-                if isinstance(value, (dict, list)):
-                    if type(value) is list:
-                        value = FrozenList(value)
-                        list.__setitem__(container, i, value)
-                    stack.append((value, depth + 1))
-    return deepest
 
 
 def _plain_key(node: yaml.Node) -> str | None:
@@ -143,6 +115,7 @@ class Loaded:
         self._read_only = False
         #: JSON data from the quick parse; its depth is checked once a rule is about to read it
         self._json = data
+        self._walk: SharedWalk | None = None  # the rules' shared walk, when loading made it (JSON)
         if document is not None:
             self.__dict__["document"] = document
             self.__dict__["data"] = document.data
@@ -166,8 +139,12 @@ class Loaded:
         if "document" in self.__dict__:
             return self.document.data
         if self._json is not None:
-            if _read_only_depth(self._json) > MAX_DEPTH:
+            # JSON's mappings are read-only from the parse; the rules' shared walk freezes its lists
+            # and measures its depth on the way
+            walked = shared_walk(self._json, freeze_lists=True, max_depth=MAX_DEPTH)
+            if walked is None:
                 return self.document.data  # the positioned reader says where the nesting goes too deep
+            self._walk = walked
             self._read_only = True
             return self._json
         if self._graph is not None:
@@ -179,7 +156,7 @@ class Loaded:
         """What rules read: the plain view, read-only (YAML's plain view is built read-only; any other
         is frozen here, a copy)."""
         data = self.data
-        return RuleContext(data, frozen=self._read_only)
+        return RuleContext(data, frozen=self._read_only, walk=self._walk)
 
     @property
     def _body(self) -> str:

@@ -68,7 +68,13 @@ def unescape_segment(segment: str) -> str:
 
 
 def join_pointer(*segments: str | int) -> str:
-    return "".join("/" + escape_segment(str(s)) for s in segments)
+    texts = list(map(str, segments))
+    if not texts:
+        return ""
+    whole = "".join(texts)
+    if "~" in whole or "/" in whole:  # some segment needs escaping
+        return "".join("/" + escape_segment(t) for t in texts)
+    return "/" + "/".join(texts)
 
 
 def split_pointer(pointer: str) -> list[str]:
@@ -76,6 +82,8 @@ def split_pointer(pointer: str) -> list[str]:
         return []
     if not pointer.startswith("/"):
         raise ValueError(f"not a JSON pointer: {pointer!r}")
+    if "~" not in pointer:  # nothing escaped
+        return pointer[1:].split("/")
     return [unescape_segment(s) for s in pointer[1:].split("/")]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -48,7 +48,7 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
     # only return.  This loader has none of its own and takes none added to its base classes
     # (``yaml.add_path_resolver``): a C callable that takes the same arguments and does nothing
     # spares a Python call per node, ``slice(parent, index)`` and ``tuple()``.
-    yaml_path_resolvers: dict = {}
+    yaml_path_resolvers: ClassVar[dict] = {}
     descend_resolver = slice
     ascend_resolver = tuple
 

@@ -17,8 +17,8 @@ from autofix.errors import AutofixError
 from autofix.intrinsics import walk
 from autofix.load import load_text
 from autofix.pipeline import process_text
-from autofix.yamlsource import compose_yaml
 from autofix.settings import Settings
+from autofix.yamlsource import compose_yaml
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = os.environ.get("AUTOFIX_CORPUS")

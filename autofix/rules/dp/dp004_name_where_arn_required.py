@@ -95,8 +95,10 @@ class NameWhereArnRequired(Rule):
                     for key in ("Resource", "NotResource"):
                         if key in value:
                             yield from self._statement(template, value[key], f"{pointer}/{key}", named, logical_id)
-                for key in value:  # a property whose name ends in Arn (this loop sees every key)
-                    if isinstance(key, str) and key.endswith("Arn") and not key.startswith("Fn::"):
+                if "Arn\0" not in "\0".join(value) + "\0":  # no key ends in Arn: asked of every mapping, in C
+                    continue
+                for key in value:  # a property whose name ends in Arn
+                    if key.endswith("Arn") and not key.startswith("Fn::"):
                         yield from self._value(template, value[key], f"{pointer}/{key}", named, logical_id, key)
 
     def _value(self, template: Template, value: Any, pointer: str, named: set[str], owner: str,

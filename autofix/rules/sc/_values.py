@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autofix.context import FrozenList
 from autofix.intrinsics import intrinsic_name
 
 #: the JSON type of a scalar by its exact Python type (bool before int, as ``isinstance`` cannot tell)
@@ -36,7 +37,8 @@ def json_type(value: Any) -> str | None:
 
 _SCALARS = {"string", "integer", "number", "boolean"}
 _WANTED: dict[tuple[str, ...], frozenset[str]] = {}
-#: allowed types -> exact scalar Python type -> whether such a value fits (most values are scalars)
+#: allowed types -> exact Python type -> whether such a value fits: every type but a mapping's (which may be
+#: an intrinsic function)
 _SCALAR_FITS: dict[tuple[str, ...], dict[type, bool]] = {}
 
 
@@ -52,7 +54,8 @@ def fits(value: Any, allowed: tuple[str, ...]) -> bool:
     if table is None:
         table = _SCALAR_FITS[allowed] = {t: _fits(json_type(example), allowed)
                                          for t, example in ((str, ""), (int, 0), (float, 0.0), (bool, True),
-                                                            (type(None), None))}
+                                                            (type(None), None), (list, []),
+                                                            (FrozenList, FrozenList()))}
     answer = table.get(type(value))
     return _fits(json_type(value), allowed) if answer is None else answer
 

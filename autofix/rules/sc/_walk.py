@@ -69,7 +69,8 @@ def schemas_of(template: Template, settings: Settings) -> dict[str, ResourceSche
 
 
 def nodes(template: Template, settings: Settings) -> list[Node]:
-    """Every property value of every resource with a schema, parents before children."""
+    """Every property value of every resource with a schema, parents before children (a mapping's
+    scalar values before the contents of its other values)."""
     return _nodes(template, settings)[0]
 
 
@@ -95,8 +96,8 @@ def _nodes(template: Template, settings: Settings) -> tuple[list[Node], list[Nod
 
 def _walk(out: list[Node], mappings: list[Node], logical_id: str, schema: ResourceSchema, path: Path, value: Any,
           node: dict[str, Any]) -> None:
-    """Append to ``out`` the nodes of one resource's properties, pre-order, and to ``mappings`` those
-    whose value is a mapping (an explicit stack: resources are walked whole, every template).
+    """Append to ``out`` the nodes of one resource's properties, parents first, and to ``mappings``
+    those whose value is a mapping (an explicit stack: resources are walked whole, every template).
 
     Values whose schema is empty (``{}``: anything goes, e.g. an IAM policy document's insides) are
     left out with their subtrees: every child of such a value is ``{}`` too.
@@ -128,9 +129,18 @@ def _walk(out: list[Node], mappings: list[Node], logical_id: str, schema: Resour
             add_mapping(found)
             # None: not allowed (SC001 reports it); {}: anything
             kids = children_of(node)
-            children = [((*path, k), v, c, k, depth + 1) for k, v in value.items() if (c := kids[k])]
-            children.reverse()
-            extend(children)
+            inner = depth + 1
+            nested = []
+            for k, v in value.items():
+                c = kids[k]
+                if not c:
+                    continue
+                if isinstance(v, (dict, list)):
+                    nested.append(((*path, k), v, c, k, inner))
+                elif inner <= 40:  # a scalar: its node now, not through the stack (most values are)
+                    append(make(Node, (logical_id, schema, (*path, k), v, c, k, inner)))
+            nested.reverse()
+            extend(nested)
         elif isinstance(value, list):
             append(make(Node, (logical_id, schema, path, value, node, key, depth)))
             items = items_of(node)

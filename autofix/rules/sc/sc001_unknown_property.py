@@ -115,7 +115,8 @@ class UnknownProperty(Rule):
             value = node.value
             if not node.schema.closed(node.node):
                 continue
-            unknown = [k for k in value if node.schema.child(node.node, k) is None
+            kids = node.schema.children(node.node)  # the table the walk filled: a lookup a key
+            unknown = [k for k in value if kids[k] is None
                        and not k.startswith("Fn::") and k not in ("Ref", "Condition")
                        and not is_no_value(value[k])]
             for key in unknown:

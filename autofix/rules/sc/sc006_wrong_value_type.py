@@ -81,10 +81,10 @@ class WrongValueType(Rule):
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         for node in nodes(template, settings):
             value = node.value
-            if value is None or not node.depth or (isinstance(value, dict) and intrinsic_name(value)):
+            if value is None or not node.depth:
                 continue
             allowed = node.schema.types(node.node)
-            if not allowed or fits(value, allowed):
+            if not allowed or fits(value, allowed) or (isinstance(value, dict) and intrinsic_name(value)):
                 continue
             yield self._finding(template, node, allowed)
 
