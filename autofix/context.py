@@ -84,6 +84,11 @@ class SharedWalk(NamedTuple):
     spans: dict[str, tuple[int, int, Any]]
 
 
+#: Slices are kept for the containers down to a resource's ``Properties`` (the root is depth 1, a
+#: section 2, a resource 3): what rules ask for.  A deeper container is walked afresh when asked.
+SPAN_DEPTH = 4
+
+
 class _TooDeep(Exception):
     pass
 
@@ -111,7 +116,8 @@ def shared_walk(data: Any, *, freeze_lists: bool = False, max_depth: int | None 
                     if freeze_lists and type(v) is list:
                         v = FrozenList(v)
                         dict.__setitem__(value, k, v)  # the same key: no resize while iterating
-                    visit(f"{pointer}/{pointer_token(k)}", v, depth + 1)
+                    visit(f"{pointer}/{k}" if "~" not in k and "/" not in k else f"{pointer}/{pointer_token(k)}",
+                          v, depth + 1)
         else:
             for i, v in enumerate(value):
                 if isinstance(v, (dict, list)):
@@ -119,7 +125,8 @@ def shared_walk(data: Any, *, freeze_lists: bool = False, max_depth: int | None 
                         v = FrozenList(v)
                         list.__setitem__(value, i, v)
                     visit(f"{pointer}/{i}", v, depth + 1)
-        spans[pointer] = (first, len(mappings), value)
+        if depth <= SPAN_DEPTH:
+            spans[pointer] = (first, len(mappings), value)
 
     if isinstance(data, (dict, list)):
         try:

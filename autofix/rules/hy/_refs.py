@@ -69,28 +69,36 @@ def certain_references(value: Any, depth: int = 0) -> Iterator[str]:
             yield from certain_references(v, depth + 1)
 
 
-def any_references(value: Any) -> Iterator[str]:
+def any_references(value: Any) -> list[str]:
     """Every name ``value`` may refer to through Ref, GetAtt or a Sub variable (all branches)."""
     return any_references_in(values(value))
 
 
-def any_references_in(nodes: Iterable[Any]) -> Iterator[str]:
-    """:func:`any_references` of the values ``nodes`` (every value of a subtree)."""
+def any_references_in(nodes: Iterable[Any]) -> list[str]:
+    """:func:`any_references` of the values ``nodes`` (every value of a subtree), once per mention.
+
+    A list built in one loop, not a generator: the unused-name rules read every mapping of every
+    template that holds Ref, GetAtt or Sub through it.
+    """
+    found: list[str] = []
+    add = found.append
     for node in nodes:
         if not isinstance(node, dict):
             continue
-        if "Ref" in node and isinstance(node["Ref"], str):
-            yield node["Ref"]
+        ref = node.get("Ref")
+        if isinstance(ref, str):
+            add(ref)
         if "Fn::GetAtt" in node:
             arg = node["Fn::GetAtt"]
             if isinstance(arg, str):
-                yield arg.split(".", 1)[0]
+                add(arg.split(".", 1)[0])
             elif isinstance(arg, list) and arg and isinstance(arg[0], str):
-                yield arg[0]
+                add(arg[0])
         if "Fn::Sub" in node:
             arg = node["Fn::Sub"]
             text = arg if isinstance(arg, str) else arg[0] if isinstance(arg, list) and arg else None
             if isinstance(text, str):
-                for name in sub_names(text):
-                    yield name
-                    yield name.split(".", 1)[0]
+                for name in SUB_VARIABLE.findall(text):
+                    add(name)
+                    add(name.split(".", 1)[0])
+    return found
