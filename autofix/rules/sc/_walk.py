@@ -1,7 +1,9 @@
 """The template's resource properties walked beside their schemas, once per template for every SC rule.
 
 Every value under ``Resources/<id>/Properties`` is paired with the part of its
-type's provider schema that describes it (``$ref`` resolved).  ``Fn::If`` is
+type's provider schema that describes it (``$ref`` resolved): every mapping and
+list, and every scalar that a rule can judge (:func:`judges`; most scalars are
+strings where the schema takes a string, and no rule has anything to say).  ``Fn::If`` is
 followed into both branches (a value is judged in each); any other intrinsic
 function ends the walk there, because what it resolves to is not known before
 deployment.  Types that have no schema here (custom resources, SAM resources
@@ -10,8 +12,10 @@ before their transform, modules, types the region does not have) are skipped.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, NamedTuple
 
+from autofix.rules.sc._values import fits
 from autofix.schema import DEFAULT_REGION, ResourceSchema, resource_schema
 from autofix.settings import Settings
 from autofix.template import Template, resource_type
@@ -68,9 +72,38 @@ def schemas_of(template: Template, settings: Settings) -> dict[str, ResourceSche
     return _cached(template, ("sc", "schemas", region(settings)), compute)
 
 
+def judges(schema: ResourceSchema, node: dict[str, Any]) -> bool:
+    """Whether an SC rule can judge a scalar value that schema ``node`` describes.
+
+    The rules that read scalars look at ``enum`` (SC002) and at a ``type`` that no scalar fits
+    (SC006: the schema wants a mapping or a list); a new rule about scalars adds what it reads here.
+    """
+    enum = node.get("enum")
+    if isinstance(enum, list) and enum:
+        return True
+    allowed = schema.types(node)
+    return bool(allowed) and not fits("", allowed)
+
+
+class _Judged(dict):
+    """Key -> whether a scalar under that key of one object schema is judged (:func:`judges`)."""
+
+    __slots__ = ("_kids", "_schema")
+
+    def __init__(self, schema: ResourceSchema, kids: dict[str, Any]) -> None:
+        super().__init__()
+        self._schema, self._kids = schema, kids
+
+    def __missing__(self, key: str) -> bool:
+        child = self._kids[key]
+        found = self[key] = bool(child) and judges(self._schema, child)
+        return found
+
+
 def nodes(template: Template, settings: Settings) -> list[Node]:
-    """Every property value of every resource with a schema, parents before children (a mapping's
-    scalar values before the contents of its other values)."""
+    """Every property value of every resource with a schema that an SC rule may judge: mappings, lists
+    and the scalars :func:`judges` names, parents before children (a mapping's scalar values before
+    the contents of its other values)."""
     return _nodes(template, settings)[0]
 
 
@@ -104,7 +137,8 @@ def _walk(out: list[Node], mappings: list[Node], logical_id: str, schema: Resour
     """
     append, add_mapping = out.append, mappings.append
     make = tuple.__new__  # Node(...) without the named tuple's Python-level __new__: this loop is hot
-    children_of, items_of = schema.children, schema.items
+    children_of, items_of, fact = schema.children, schema.items, schema.fact
+    judge = partial(judges, schema)
     stack: list[tuple[Path, Any, dict[str, Any], str | None, int]] = [(path, value, node, None, 0)]
     pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
@@ -129,6 +163,7 @@ def _walk(out: list[Node], mappings: list[Node], logical_id: str, schema: Resour
             add_mapping(found)
             # None: not allowed (SC001 reports it); {}: anything
             kids = children_of(node)
+            judged = fact("sc-judged", node, lambda _, kids=kids: _Judged(schema, kids))
             inner = depth + 1
             nested = []
             for k, v in value.items():
@@ -137,7 +172,7 @@ def _walk(out: list[Node], mappings: list[Node], logical_id: str, schema: Resour
                     continue
                 if isinstance(v, (dict, list)):
                     nested.append(((*path, k), v, c, k, inner))
-                elif inner <= 40:  # a scalar: its node now, not through the stack (most values are)
+                elif inner <= 40 and judged[k]:  # a scalar: its node now, not through the stack
                     append(make(Node, (logical_id, schema, (*path, k), v, c, k, inner)))
             nested.reverse()
             extend(nested)
@@ -146,7 +181,7 @@ def _walk(out: list[Node], mappings: list[Node], logical_id: str, schema: Resour
             items = items_of(node)
             if items:
                 extend([((*path, i), value[i], items, None, depth + 1) for i in range(len(value) - 1, -1, -1)])
-        else:
+        elif fact("sc-judges", node, judge):
             append(make(Node, (logical_id, schema, path, value, node, key, depth)))
 
 
