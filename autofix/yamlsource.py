@@ -231,9 +231,12 @@ class _Builder:
             items = []
             self.enter(ynode)
             for child in ynode.value:
-                item = self.plain(child)
-                if custom == "!GetAtt" and isinstance(child, yaml.ScalarNode):
-                    item = child.value  # cfn-flip keeps the raw text of !GetAtt list items
+                if child.tag == _STR and child.__class__ is _SCALAR:
+                    item = child.value  # what self.plain(child) gives, without the call (most items)
+                else:
+                    item = self.plain(child)
+                    if custom == "!GetAtt" and isinstance(child, yaml.ScalarNode):
+                        item = child.value  # cfn-flip keeps the raw text of !GetAtt list items
                 items.append(item)
             self.depth -= 1
             value = FrozenList(items)
@@ -244,11 +247,13 @@ class _Builder:
             self.enter(ynode)
             first: dict[str, yaml.Node] = {}
             for knode, vnode in ynode.value:
-                name = self.key(knode)
+                # plain strings, keys and values alike, without a call: what key() and plain() give
+                name = knode.value if knode.tag == _STR and knode.__class__ is _SCALAR else self.key(knode)
                 if name in first:
                     raise _duplicate(name, first[name], knode)
                 first[name] = knode
-                entries[name] = self.plain(vnode)
+                entries[name] = (vnode.value if vnode.tag == _STR and vnode.__class__ is _SCALAR
+                                 else self.plain(vnode))
             self.depth -= 1
             value = FrozenDict(entries)
         if custom is not None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from autofix.context import mappings_in
 from autofix.intrinsics import ref_target
+from autofix.nodes import split_pointer
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
@@ -79,27 +80,32 @@ class NameWhereArnRequired(Rule):
     resource_types = NAMED
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        named = {lid for lid, res in template.resources.items()
-                 if isinstance(res, dict) and resource_type(res) in NAMED}
+        resources = template.resources
+        named = {lid for lid, res in resources.items() if isinstance(res, dict) and resource_type(res) in NAMED}
         if not named:
             return
-        for logical_id, resource in template.resources.items():
-            if not isinstance(resource, dict) or not isinstance(resource.get("Properties"), dict):
+        for logical_id, resource in resources.items():
+            props = resource.get("Properties") if isinstance(resource, dict) else None
+            if isinstance(props, dict) and "Role" in props and resource_type(resource) == "AWS::Lambda::Function":
+                yield from self._value(template, props["Role"], template.pointer("Resources", logical_id, "Properties",
+                                                                                 "Role"), named, logical_id, "Role")
+        # one scan of every mapping of Resources (this sees every mapping of the template); the
+        # resource is worked out for the few that matter
+        for pointer, value in mappings_in(template, resources, "/Resources"):
+            statement = "Effect" in value
+            if not statement and "Arn\0" not in "\0".join(value) + "\0":  # no key ends in Arn: asked in C
                 continue
-            base = template.pointer("Resources", logical_id, "Properties")
-            props = resource["Properties"]
-            if resource_type(resource) == "AWS::Lambda::Function" and "Role" in props:
-                yield from self._value(template, props["Role"], f"{base}/Role", named, logical_id, "Role")
-            for pointer, value in mappings_in(template, props, base):
-                if "Effect" in value:
-                    for key in ("Resource", "NotResource"):
-                        if key in value:
-                            yield from self._statement(template, value[key], f"{pointer}/{key}", named, logical_id)
-                if "Arn\0" not in "\0".join(value) + "\0":  # no key ends in Arn: asked of every mapping, in C
-                    continue
-                for key in value:  # a property whose name ends in Arn
-                    if key.endswith("Arn") and not key.startswith("Fn::"):
-                        yield from self._value(template, value[key], f"{pointer}/{key}", named, logical_id, key)
+            path = split_pointer(pointer)
+            if len(path) < 3 or path[2] != "Properties":
+                continue
+            logical_id = path[1]
+            if statement:
+                for key in ("Resource", "NotResource"):
+                    if key in value:
+                        yield from self._statement(template, value[key], f"{pointer}/{key}", named, logical_id)
+            for key in value:  # a property whose name ends in Arn
+                if key.endswith("Arn") and not key.startswith("Fn::"):
+                    yield from self._value(template, value[key], f"{pointer}/{key}", named, logical_id, key)
 
     def _value(self, template: Template, value: Any, pointer: str, named: set[str], owner: str,
                what: str) -> Iterator[Finding]:

@@ -303,39 +303,45 @@ class PlainSecret(Rule):
 
     def _literals(self, template: Template, seen: set[str]) -> Iterator[Finding]:
         taken: set[str] = set()
-        for logical_id, resource in template.resources.items():
-            if not isinstance(resource, dict) or not isinstance(resource.get("Properties"), dict):
+        resources = template.resources
+        # one scan of every mapping of Resources, in template order (most hold no password key); the
+        # resource is worked out for the few that do
+        for pointer, node in mappings_in(template, resources, "/Resources"):
+            if PASSWORD_KEYS.isdisjoint(node):
                 continue
-            for pointer, node in mappings_in(template, resource["Properties"],
-                                             template.pointer("Resources", logical_id, "Properties")):
-                if not PASSWORD_KEYS.intersection(node):
-                    continue  # (this loop sees every mapping of every resource: most hold no password key)
-                for key, value in node.items():
-                    name = ref_target(value) if key in PASSWORD_KEYS else None
-                    if name and name not in seen and template.is_parameter(name):
-                        seen.add(name)
-                        echoed = self._echoed(template, logical_id, key, name)
-                        if echoed:
-                            yield echoed
-                        continue
-                    if key not in PASSWORD_KEYS or not isinstance(value, str) or _DYNAMIC.search(value):
-                        continue
-                    where = f"{pointer}/{key}"
-                    if not value:
-                        yield self.finding(where, f"{logical_id} has an empty {key}", resource=logical_id)
-                        continue
-                    if key not in OWN_PASSWORDS.get(resource_type(resource), ()):
-                        yield self.finding(where, f"{logical_id} writes its {key} in the template; store it in "
-                                                  "Secrets Manager and read it through a dynamic reference",
-                                           resource=logical_id)
-                        continue
-                    secret = template.unique_id(f"{logical_id}{key}Secret", taken)
-                    taken.add(secret)
-                    fix = self.fixer(template)
-                    self._add_secret(fix, secret, f"{key} of {logical_id}", node)
-                    fix.replace(where, reference(secret))
-                    yield self.finding(
-                        where, f"{logical_id} writes its {key} in the template; generate it in Secrets Manager",
-                        fix=fix.build(f"Generate the {key} of {logical_id} in Secrets Manager ({secret})",
-                                      Applicability.UNSAFE),
-                        resource=logical_id)
+            path = split_pointer(pointer)
+            if len(path) < 3 or path[2] != "Properties":
+                continue
+            logical_id = path[1]
+            resource = resources[logical_id]
+            if not isinstance(resource.get("Properties"), dict):
+                continue
+            for key, value in node.items():
+                name = ref_target(value) if key in PASSWORD_KEYS else None
+                if name and name not in seen and template.is_parameter(name):
+                    seen.add(name)
+                    echoed = self._echoed(template, logical_id, key, name)
+                    if echoed:
+                        yield echoed
+                    continue
+                if key not in PASSWORD_KEYS or not isinstance(value, str) or _DYNAMIC.search(value):
+                    continue
+                where = f"{pointer}/{key}"
+                if not value:
+                    yield self.finding(where, f"{logical_id} has an empty {key}", resource=logical_id)
+                    continue
+                if key not in OWN_PASSWORDS.get(resource_type(resource), ()):
+                    yield self.finding(where, f"{logical_id} writes its {key} in the template; store it in "
+                                              "Secrets Manager and read it through a dynamic reference",
+                                       resource=logical_id)
+                    continue
+                secret = template.unique_id(f"{logical_id}{key}Secret", taken)
+                taken.add(secret)
+                fix = self.fixer(template)
+                self._add_secret(fix, secret, f"{key} of {logical_id}", node)
+                fix.replace(where, reference(secret))
+                yield self.finding(
+                    where, f"{logical_id} writes its {key} in the template; generate it in Secrets Manager",
+                    fix=fix.build(f"Generate the {key} of {logical_id} in Secrets Manager ({secret})",
+                                  Applicability.UNSAFE),
+                    resource=logical_id)
