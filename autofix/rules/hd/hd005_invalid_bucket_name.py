@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from autofix.context import walk_in
+from autofix.intrinsics import values
 from autofix.nodes import split_pointer
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
@@ -159,6 +160,8 @@ class InvalidBucketName(Rule):
     @staticmethod
     def _elsewhere(template: Template, text: str, own: str) -> list[tuple[str, str]]:
         """(pointer, string) of every other string of the template that contains the name's text."""
+        if sum(1 for v in values(template.data) if isinstance(v, str) and text in v) <= 1:
+            return []  # only the name itself: no walk that builds a pointer for every value
         found = []
         for pointer, value in walk_in(template, template.data, ""):
             if isinstance(value, str) and text in value and not pointer.startswith(own):
