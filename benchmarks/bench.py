@@ -418,17 +418,17 @@ def main(argv: list[str] | None = None) -> int:
         value = measured[key]
         if target is None:
             if value is not None:
-                print(f"  {key:<30} {value:8.2f}   (no target: shown beside the one above)")
+                print(f"  {key:<40} {value:8.2f}   (no target: shown beside the one above)")
             continue
         if value is None:
-            print(f"  {key:<30} n/a (cfn-lint not installed, or no /proc)")
+            print(f"  {key:<40} n/a (cfn-lint not installed, or no /proc)")
             continue
         lower_is_better = key in ("check / C parse", "peak RSS per worker (MB)", "start-up (ms)",
                                    "start-up CPU (ms)")
         met = value <= target if lower_is_better else value >= target
         ok &= met
         bound = "<=" if lower_is_better else ">="
-        print(f"  {key:<30} {value:8.2f}   target {bound} {target:g}   {'met' if met else 'MISSED'}")
+        print(f"  {key:<40} {value:8.2f}   target {bound} {target:g}   {'met' if met else 'MISSED'}")
     return 0 if ok else 1
 
 
