@@ -16,6 +16,7 @@ from json.decoder import JSONDecodeError, scanstring
 from autofix.errors import LoadError
 from autofix.limits import MAX_DEPTH
 from autofix.nodes import MAP, SCALAR, SEQ, Node
+from autofix.textindex import position
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = _scanner.NUMBER_RE
@@ -27,13 +28,6 @@ _CONSTANTS = {
     "Infinity": float("inf"),
     "-Infinity": float("-inf"),
 }
-
-
-def position(text: str, index: int) -> tuple[int, int]:
-    """1-based (line, column) of a character offset."""
-    line = text.count("\n", 0, index) + 1
-    col = index - (text.rfind("\n", 0, index) + 1) + 1
-    return line, col
 
 
 class _Parser:

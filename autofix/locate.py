@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from autofix.nodes import long_name, split_pointer
+from autofix.textindex import position
 
 _WS = re.compile(r"[ \t\n\r]*")
 _SCAN = json.scanner.make_scanner(json.JSONDecoder())
@@ -163,6 +164,4 @@ class Locator:
             offset = yaml_offset(self.graph, pointer, self.key_name)
         else:
             offset = json_offset(self.body, pointer, self._scanned)
-        # what TextIndex.position answers, without indexing every line for the few findings of a file
-        body = self.body
-        return body.count("\n", 0, offset) + 1, offset - body.rfind("\n", 0, offset)
+        return position(self.body, offset)

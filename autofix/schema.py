@@ -169,17 +169,27 @@ def _required(node: dict[str, Any]) -> tuple[str, ...]:
     return tuple(r for r in req if isinstance(r, str)) if isinstance(req, list) else ()
 
 
-class _Children(dict):
-    """Key -> child schema of one object schema node; a key not asked before is resolved on the spot."""
+def _types(node: dict[str, Any]) -> tuple[str, ...]:
+    kind = node.get("type")
+    if isinstance(kind, str):
+        return (kind,)
+    if isinstance(kind, list):
+        return tuple(k for k in kind if isinstance(k, str))
+    return ()
 
-    __slots__ = ("_node", "_schema")
 
-    def __init__(self, schema: ResourceSchema, node: Any) -> None:
+class KeyTable(dict):
+    """Key -> ``compute(key)``, computed the first time a key is asked (``dict.__missing__``): walks ask
+    the same schema node about every key of every value, and a hit is then a plain dictionary lookup."""
+
+    __slots__ = ("_compute",)
+
+    def __init__(self, compute: Callable[[str], Any]) -> None:
         super().__init__()
-        self._schema, self._node = schema, node
+        self._compute = compute
 
-    def __missing__(self, key: str) -> dict[str, Any] | None:
-        found = self[key] = self._schema._child(self._schema.resolve(self._node), key)
+    def __missing__(self, key: str) -> Any:
+        found = self[key] = self._compute(key)
         return found
 
 
@@ -193,7 +203,7 @@ class ResourceSchema:
         self.raw = raw
         #: resolved nodes and children by the id of the (never changed, process-lived) schema node
         self._resolved: dict[int, dict[str, Any]] = {}
-        self._children: dict[int, _Children] = {}
+        self._children: dict[int, KeyTable] = {}
         self._types: dict[int, tuple[str, ...]] = {}
         self._facts: dict[tuple[str, int], Any] = {}
 
@@ -262,13 +272,13 @@ class ResourceSchema:
         """The schema of ``key`` inside object schema ``node``: ``{}`` for anything, None when not allowed."""
         return self.children(node)[key]
 
-    def children(self, node: Any) -> dict[str, dict[str, Any] | None]:
-        """:meth:`child` of ``node`` as a mapping, key -> child schema, filled on first ask of each key:
-        a walk asks it for every key of every value, and a hit is then a plain dictionary lookup."""
+    def children(self, node: Any) -> KeyTable:
+        """:meth:`child` of ``node`` as a :class:`KeyTable`, key -> child schema."""
         memo = id(node)  # the node as given: the walks pass resolved nodes, asked again and again
         table = self._children.get(memo)
         if table is None:
-            table = self._children[memo] = _Children(self, node)
+            resolved = self.resolve(node)
+            table = self._children[memo] = KeyTable(lambda key: self._child(resolved, key))
         return table
 
     def _child(self, node: dict[str, Any], key: str) -> dict[str, Any] | None:
@@ -296,17 +306,10 @@ class ResourceSchema:
 
     def types(self, node: Any) -> tuple[str, ...]:
         """The JSON types ``node`` allows (``()`` when it does not say)."""
-        memo = id(node)  # asked for every value of every template, of a few hundred schema nodes
+        memo = id(node)  # asked for nearly every value of every template: its own table, keyed by id alone
         found = self._types.get(memo)
         if found is None:
-            kind = self.resolve(node).get("type")
-            if isinstance(kind, str):
-                found = (kind,)
-            elif isinstance(kind, list):
-                found = tuple(k for k in kind if isinstance(k, str))
-            else:
-                found = ()
-            self._types[memo] = found
+            found = self._types[memo] = _types(self.resolve(node))
         return found
 
     def required(self, node: Any) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from autofix.intrinsics import (  # noqa: F401 - re-exported for rules written a
     sub_variables,
     walk,
 )
-from autofix.nodes import join_pointer
+from autofix.nodes import join_pointer, split_pointer
 
 #: Sections whose keys share one namespace of logical ids in CloudFormation.
 _ID_SECTIONS = ("Resources", "Parameters", "Conditions", "Mappings", "Outputs")
@@ -31,6 +31,15 @@ def resource_type(resource: Any) -> str | None:
     mapping): tables of types are looked up with this, never with the raw value, which may be unhashable."""
     kind = resource.get("Type") if isinstance(resource, dict) else None
     return kind if isinstance(kind, str) else None
+
+
+def properties_owner(pointer: str) -> str | None:
+    """The logical id of the resource whose ``Properties`` hold ``pointer`` (``/Resources/X/Properties/...``).
+
+    Rules that scan every mapping of ``Resources`` in one pass work the resource out this way, for the
+    few mappings that interest them, rather than scanning resource by resource."""
+    path = split_pointer(pointer)
+    return path[1] if len(path) >= 3 and path[0] == "Resources" and path[2] == "Properties" else None
 
 
 def declared_types(data: Any) -> frozenset[str]:

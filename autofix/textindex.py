@@ -6,6 +6,12 @@ from bisect import bisect_right
 from itertools import accumulate
 
 
+def position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset: what :meth:`TextIndex.position` answers, without
+    indexing every line (for the few offsets of an error or a file's findings)."""
+    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+
+
 class TextIndex:
     """Offsets of line starts in ``text``; 0-based internally, 1-based for users."""
 

@@ -21,6 +21,7 @@ from autofix.context import FrozenDict, FrozenList
 from autofix.errors import LoadError, NotATemplateError
 from autofix.limits import MAX_DEPTH, expansion_limit
 from autofix.nodes import MAP, SCALAR, SEQ, Node, long_name
+from autofix.textindex import position
 
 _SCALAR = yaml.ScalarNode
 _PLAIN_TAGS: dict[str, str] = {}
@@ -69,9 +70,8 @@ def _error(exc: yaml.YAMLError, text: str | None = None) -> LoadError:
     if text is not None:
         # YAML's own line count also breaks at a lone CR, NEL and U+2028, and past the end of a text
         # without a final newline; the position everyone else uses counts LF, inside the text
-        index = min(mark.index, len(text))
-        line = text.count("\n", 0, index) + 1
-        return LoadError(message, line=line, column=index - (text.rfind("\n", 0, index) + 1) + 1)
+        line, column = position(text, min(mark.index, len(text)))
+        return LoadError(message, line=line, column=column)
     return LoadError(message, line=mark.line + 1, column=mark.column + 1)
 
 
@@ -388,8 +388,7 @@ def compose_yaml(text: str) -> yaml.Node | None:
     try:
         return _compose(text)
     except yaml.reader.ReaderError as exc:  # a character YAML forbids: no marks, an offset
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        line, column = position(text, exc.position)
         char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
         raise LoadError(f"invalid YAML: character U+{char:04X} is not allowed ({exc.reason})",
                         line=line, column=column) from None

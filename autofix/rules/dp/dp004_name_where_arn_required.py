@@ -7,11 +7,10 @@ from typing import Any
 
 from autofix.context import mappings_in
 from autofix.intrinsics import ref_target
-from autofix.nodes import split_pointer
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template, resource_type
+from autofix.template import Template, properties_owner, resource_type
 
 #: Resource types whose Ref is a name, id or URL (not an ARN) and which have an Arn attribute.
 NAMED = frozenset({
@@ -95,10 +94,9 @@ class NameWhereArnRequired(Rule):
             statement = "Effect" in value
             if not statement and "Arn\0" not in "\0".join(value) + "\0":  # no key ends in Arn: asked in C
                 continue
-            path = split_pointer(pointer)
-            if len(path) < 3 or path[2] != "Properties":
+            logical_id = properties_owner(pointer)
+            if logical_id is None:
                 continue
-            logical_id = path[1]
             if statement:
                 for key in ("Resource", "NotResource"):
                     if key in value:

@@ -17,7 +17,7 @@ from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hy._refs import sub_parts
 from autofix.rules.hy._unused import removal
 from autofix.settings import Settings
-from autofix.template import Template, resource_type
+from autofix.template import Template, properties_owner, resource_type
 
 PATCHES = "HD004-plain-secret"
 
@@ -309,13 +309,10 @@ class PlainSecret(Rule):
         for pointer, node in mappings_in(template, resources, "/Resources"):
             if PASSWORD_KEYS.isdisjoint(node):
                 continue
-            path = split_pointer(pointer)
-            if len(path) < 3 or path[2] != "Properties":
+            logical_id = properties_owner(pointer)
+            if logical_id is None:
                 continue
-            logical_id = path[1]
             resource = resources[logical_id]
-            if not isinstance(resource.get("Properties"), dict):
-                continue
             for key, value in node.items():
                 name = ref_target(value) if key in PASSWORD_KEYS else None
                 if name and name not in seen and template.is_parameter(name):

@@ -98,7 +98,7 @@ def any_references_in(nodes: Iterable[Any]) -> list[str]:
             arg = node["Fn::Sub"]
             text = arg if isinstance(arg, str) else arg[0] if isinstance(arg, list) and arg else None
             if isinstance(text, str):
-                for name in SUB_VARIABLE.findall(text):
+                for name in sub_names(text):
                     add(name)
                     add(name.split(".", 1)[0])
     return found

@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from autofix.rules.sc._values import fits
-from autofix.schema import DEFAULT_REGION, ResourceSchema, resource_schema
+from autofix.schema import DEFAULT_REGION, KeyTable, ResourceSchema, resource_schema
 from autofix.settings import Settings
 from autofix.template import Template, resource_type
 
@@ -85,19 +85,9 @@ def judges(schema: ResourceSchema, node: dict[str, Any]) -> bool:
     return bool(allowed) and not fits("", allowed)
 
 
-class _Judged(dict):
-    """Key -> whether a scalar under that key of one object schema is judged (:func:`judges`)."""
-
-    __slots__ = ("_kids", "_schema")
-
-    def __init__(self, schema: ResourceSchema, kids: dict[str, Any]) -> None:
-        super().__init__()
-        self._schema, self._kids = schema, kids
-
-    def __missing__(self, key: str) -> bool:
-        child = self._kids[key]
-        found = self[key] = bool(child) and judges(self._schema, child)
-        return found
+def _judged_keys(schema: ResourceSchema, kids: KeyTable) -> KeyTable:
+    """Key -> whether a scalar under that key of one object schema (``kids``: its children) is judged."""
+    return KeyTable(lambda key: bool(kids[key]) and judges(schema, kids[key]))
 
 
 def nodes(template: Template, settings: Settings) -> list[Node]:
@@ -163,7 +153,7 @@ def _walk(out: list[Node], mappings: list[Node], logical_id: str, schema: Resour
             add_mapping(found)
             # None: not allowed (SC001 reports it); {}: anything
             kids = children_of(node)
-            judged = fact("sc-judged", node, lambda _, kids=kids: _Judged(schema, kids))
+            judged = fact("sc-judged", node, lambda _: _judged_keys(schema, kids))  # noqa: B023 - called at once
             inner = depth + 1
             nested = []
             for k, v in value.items():
