@@ -18,8 +18,9 @@ from autofix.detect import detect
 from autofix.document import TemplateDocument
 from autofix.edits import apply_operations
 from autofix.errors import AutofixError, EngineError, PatchError, RuleError
+from autofix.model import Finding
 from autofix.plan import plan
-from autofix.rules.base import Finding, Rule
+from autofix.rules.base import Rule
 from autofix.settings import Settings
 
 

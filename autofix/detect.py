@@ -21,9 +21,10 @@ from typing import Any, NamedTuple
 from autofix.context import RuleContext
 from autofix.errors import AutofixError, RuleError
 from autofix.limits import MAX_DEPTH
+from autofix.model import Finding
 from autofix.nodes import split_pointer
 from autofix.registry import code_matches, family_of
-from autofix.rules.base import Finding, Rule
+from autofix.rules.base import Rule
 from autofix.rules.lazy import loaded
 from autofix.settings import Settings
 from autofix.suppressions import declared

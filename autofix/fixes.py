@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from autofix.model import Applicability, Fix
 from autofix.nodes import join_pointer, split_pointer
-from autofix.rules.base import Applicability, Fix
 
 Path = str | Sequence[str | int]
 

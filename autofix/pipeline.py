@@ -15,9 +15,10 @@ from autofix.detect import detect
 from autofix.document import looks_like_template
 from autofix.errors import AutofixError, NotATemplateError
 from autofix.load import load_text
+from autofix.model import Finding
 from autofix.plan import allowed
 from autofix.registry import all_rules, select_rules
-from autofix.rules.base import Finding, Rule
+from autofix.rules.base import Rule
 from autofix.settings import Settings
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from autofix.model import Applicability, Finding
 from autofix.nodes import split_pointer
-from autofix.rules.base import Applicability, Finding
 from autofix.settings import Settings
 
 

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from autofix.escape import dumps, visible
+from autofix.model import Finding
 from autofix.patterns import lazy_pattern
 from autofix.pipeline import ErrorEntry, FileResult
 from autofix.plan import allowed
-from autofix.rules.base import Finding
 from autofix.settings import Settings
 
 

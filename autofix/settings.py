@@ -10,7 +10,7 @@ from autofix.limits import DEFAULT_MAX_BYTES
 class Settings(NamedTuple):
     """Everything a run needs to know besides the templates.  Immutable and picklable.
 
-    A named tuple rather than a dataclass, for start-up time (see :class:`autofix.rules.base.Fix`);
+    A named tuple rather than a dataclass, for start-up time (see :class:`autofix.model.Fix`);
     the two mappings are never changed in place (``with_`` makes new settings).
     """
 

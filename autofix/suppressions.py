@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
+from autofix.model import Finding
 from autofix.nodes import join_pointer
-from autofix.rules.base import Finding, Rule
+from autofix.rules.base import Rule
 from autofix.template import Template
 
 #: The rule id and name under which unused suppressions are reported (not a registry rule).

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import copy
 import pickle
+import subprocess
+import sys
 
 import jsonpatch
 import pytest
 
+import autofix.model
+import autofix.rules.base
 from autofix.context import FrozenDict, RuleContext, freeze
 from autofix.detect import detect
 from autofix.errors import ConfigError, RegistryError
@@ -235,3 +239,13 @@ def test_whole_template_fixes_wait_for_a_round_of_their_own() -> None:
         result = process_text(text, "t.yaml", Settings(), fix=True, rules=rules)
         assert [a["rule"] for a in result.applied] == ["WT001"], result.applied
         assert "DrRegion:" in result.fixed and "IsDr" in result.fixed and not result.errors
+
+
+def test_the_model_classes_are_one_set_under_both_import_paths() -> None:
+    """Plugins import Finding, Fix and Applicability from the rule interface; the engine from the leaf model."""
+    for name in ("Finding", "Fix", "Applicability"):
+        assert getattr(autofix.rules.base, name) is getattr(autofix.model, name)
+    loaded = subprocess.run([sys.executable, "-c", "import sys, autofix.model; "
+                             "print(sorted(m for m in sys.modules if m.startswith('autofix')))"],
+                            capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "['autofix', 'autofix.model']"  # a leaf: it imports nothing of autofix

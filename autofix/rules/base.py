@@ -14,14 +14,18 @@ of RFC 6902 operations on the plain view plus a description and an
 :class:`Applicability` chosen for that fix.  Rules build fixes with
 :meth:`Rule.fixer` and never touch text: the engine turns pointers into lines
 and operations into spliced text.
+
+:class:`Finding`, :class:`Fix` and :class:`Applicability` are defined in the leaf
+module :mod:`autofix.model` and re-exported here, where rules and plugins have
+always imported them; both import paths name the same classes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import Enum
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from autofix.model import Applicability, Finding, Fix
 from autofix.patterns import lazy_pattern
 
 if TYPE_CHECKING:
@@ -29,56 +33,13 @@ if TYPE_CHECKING:
     from autofix.settings import Settings
     from autofix.template import Template
 
+__all__ = ["CFN_LINT_PATTERN", "DOC_SECTIONS", "ID_PATTERN", "NAME_PATTERN", "Applicability", "Finding", "Fix",
+           "Rule", "family_prefix"]
+
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Fix safety", "References")
 ID_PATTERN = lazy_pattern(r"^([A-Z]{1,4})(\d{3,4})$")
 CFN_LINT_PATTERN = lazy_pattern(r"^[EWI]\d{4}$")
 NAME_PATTERN = lazy_pattern(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-
-
-class Applicability(str, Enum):
-    """How far a fix may be trusted (ruff's model).
-
-    ``safe`` keeps the template's intent and is applied by ``autofix fix``;
-    ``unsafe`` adds or changes architecture and needs ``--unsafe-fixes``;
-    ``display-only`` is shown but never applied.
-    """
-
-    SAFE = "safe"
-    UNSAFE = "unsafe"
-    DISPLAY_ONLY = "display-only"
-
-
-class Fix(NamedTuple):
-    """RFC 6902 operations that repair one finding, what they do, and how far they may be trusted.
-
-    Value classes here are named tuples, not dataclasses: a dataclass compiles its methods when
-    its module is imported, and with ``dataclasses`` itself that was a fifth of ``check``'s start-up.
-    """
-
-    operations: tuple[dict[str, Any], ...]
-    description: str
-    applicability: Applicability
-
-
-class Finding(NamedTuple):
-    """One problem at one JSON pointer of the plain view."""
-
-    rule_id: str
-    pointer: str
-    message: str
-    fix: Fix | None = None
-    resource: str | None = None
-    rule_name: str = ""
-    line: int | None = None
-    column: int | None = None
-    #: Free-form data a rule attaches for its own use (None: nothing).
-    extra: dict[str, Any] | None = None
-    #: Set by the engine from :attr:`Rule.reads_whole_template`.
-    whole_template: bool = False
-
-    @property
-    def applicability(self) -> Applicability | None:
-        return self.fix.applicability if self.fix else None
 
 
 def family_prefix(rule_id: str) -> str:
