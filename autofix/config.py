@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from autofix import setting_values
@@ -220,8 +220,9 @@ def config_values(config: ConfigFile) -> dict[str, Any]:
         at = f"{config.path}:{line}" if line else str(config.path)
         if key in tables and isinstance(value, dict):
             checked = _family_values(config, tables[key], value)
-            if key == "dr" and "enabled" in checked:  # the same switch as the top-level `dr` key and --dr
-                values["dr"] = checked.pop("enabled")
+            for (table, name), field_name in _AS_FIELDS.items():
+                if table == key and name in checked:
+                    values[field_name] = checked.pop(name)
             values.setdefault("family_settings", {})[key] = checked
             continue
         if key in _MOVED:
@@ -238,6 +239,10 @@ def config_values(config: ConfigFile) -> dict[str, Any]:
     return values
 
 
+#: Family settings held by a top-level field instead, (table, key) -> field: ``[dr] enabled`` is the same
+#: switch as the top-level ``dr`` key and ``--dr``, so the ``dr`` table never holds it.
+_AS_FIELDS = {("dr", "enabled"): "dr"}
+
 #: Keys that moved from the top level into a family table.
 _MOVED = {"instance-class": "dr", "graviton-instance-class": "dr", "secondary-region": "dr"}
 
@@ -250,6 +255,17 @@ def _close(word: str, known: Iterable[str], n: int = 1) -> list[str]:
 
 def _table(config: ConfigFile, name: str) -> str:
     return f"{config.section}.{name}" if config.section else name
+
+
+def family_tables(configured: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every registered family's settings table: its declared defaults, overridden by ``configured``."""
+    tables = {}
+    for family in families():
+        table = {key: setting.default for key, setting in family.settings.items()
+                 if (family.table, key) not in _AS_FIELDS}
+        table.update(configured.get(family.table, {}))
+        tables[family.table] = table
+    return tables
 
 
 def _family_values(config: ConfigFile, family: Family, table: dict[str, Any]) -> dict[str, Any]:
@@ -280,6 +296,9 @@ def build_settings(paths: list[str], *, select=None, ignore=None, dr=None, unsaf
                    config: ConfigFile | bool | None = True) -> Settings:
     """Defaults, then the configuration file found for ``paths``, then command-line options.
 
+    The settings hold every family's table complete, defaults included, so that rules read their
+    options from the settings alone.
+
     ``config``: True searches for a file, a :class:`ConfigFile` uses that one, False/None uses none.
     """
     found = find_config(start_directory(paths)) if config is True else (config or None)
@@ -303,6 +322,7 @@ def build_settings(paths: list[str], *, select=None, ignore=None, dr=None, unsaf
         changes["exclude"] = tuple(exclude)
     if max_bytes is not None:
         changes["max_bytes"] = parse_size(max_bytes)
+    changes["family_settings"] = family_tables(changes.get("family_settings", {}))
     settings = Settings().with_(**changes)
     select_rules(all_rules(), settings.select, settings.ignore)  # unknown codes are a usage error
     return settings

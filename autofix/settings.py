@@ -1,19 +1,55 @@
-"""Settings that shape detection and fixing, from configuration and the command line."""
+"""Settings that shape detection and fixing, from configuration and the command line.
+
+A leaf: it imports nothing of autofix but the size limit, so the rule interface,
+the families and the registry can all name :class:`Settings` without a cycle.
+The defaults of every family's settings are filled in by :mod:`autofix.config`
+(which knows the families); settings built directly (tests, embedders) may leave
+them out, and :meth:`autofix.rules.base.Rule.option` then takes the default that
+the rule's own family declares.
+"""
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple, NoReturn
 
 from autofix.limits import DEFAULT_MAX_BYTES
 
 
-class Settings(NamedTuple):
-    """Everything a run needs to know besides the templates.  Immutable and picklable.
+def _read_only(*_: Any, **__: Any) -> NoReturn:
+    raise TypeError("settings are immutable: Settings.with_() makes new ones")
 
-    A named tuple rather than a dataclass, for start-up time (see :class:`autofix.model.Fix`);
-    the two mappings are never changed in place (``with_`` makes new settings).
+
+class Table(dict):
+    """An immutable, hashable ``dict``: a settings table, so that :class:`Settings` can be hashed.
+
+    Still a ``dict`` (it prints, compares and serialises as one); nested mappings are
+    tables too and lists become tuples, see :func:`frozen`.
     """
 
+    __slots__ = ()
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only  # type: ignore[assignment]
+
+    def __hash__(self) -> int:  # type: ignore[override] - immutable, unlike dict
+        return hash(frozenset(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Table, (dict(self),))
+
+
+def frozen(value: Any) -> Any:
+    """``value`` with every mapping a :class:`Table` and every list a tuple (scalars as they are)."""
+    if isinstance(value, Mapping):
+        return Table({k: frozen(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(frozen(v) for v in value)
+    return value
+
+
+_EMPTY = Table()
+
+
+class _Fields(NamedTuple):
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     unsafe_fixes: bool = False
@@ -28,22 +64,40 @@ class Settings(NamedTuple):
     show_unused_suppressions: bool = False
     #: Run cfn-lint on fixed templates and refuse fixes that add cfn-lint errors (``fix --validate``).
     validate: bool = False
-    #: Family settings tables by table name (``{"dr": {"instance-class": "db.r6i.large"}}``),
-    #: already checked; keys left out take the family's default.
-    family_settings: dict[str, dict[str, Any]] = {}  # noqa: RUF012 - never changed in place
-    extra: dict[str, Any] = {}  # noqa: RUF012 - never changed in place
+    #: Family settings tables by table name (``{"dr": {"instance-class": "db.r6i.large"}}``), already
+    #: checked.  From :mod:`autofix.config` every family's table is complete, defaults included.
+    family_settings: Mapping[str, Mapping[str, Any]] = _EMPTY
+    extra: Mapping[str, Any] = _EMPTY
+
+
+class Settings(_Fields):
+    """Everything a run needs to know besides the templates.  Immutable, hashable and picklable.
+
+    A named tuple rather than a dataclass, for start-up time (see :class:`autofix.model.Fix`).
+    Values are stored :func:`frozen` (the mappings may be given as dicts, the codes as lists), so
+    that equal settings hash alike (a cache can be keyed on them) and nothing changes them in place.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Settings:
+        # _make builds the tuple without coming back here
+        return cls._make(map(frozen, super().__new__(cls, *args, **kwargs)))
+
+    def _replace(self, **changes: Any) -> Settings:
+        return type(self)(*super()._replace(**changes))
 
     def with_(self, **changes: Any) -> Settings:
         return self._replace(**changes)
 
     def family_option(self, prefix: str, key: str) -> Any:
-        """The family ``prefix``'s setting ``key``: configured, else the family's declared default."""
-        table = self.family_settings.get(prefix.lower(), {})
+        """The family ``prefix``'s setting ``key`` as these settings hold it.
+
+        Settings from :mod:`autofix.config` hold every key of every family, defaults included.
+        A key they lack raises KeyError: rules read options through
+        :meth:`~autofix.rules.base.Rule.option`, which falls back to their family's declared default.
+        """
+        table = self.family_settings.get(prefix.lower(), _EMPTY)
         if key in table:
             return table[key]
-        from autofix.registry import family_of
-
-        family = family_of(prefix)
-        if family is None or key not in family.settings:
-            raise KeyError(f"family {prefix} has no setting {key!r}")
-        return family.settings[key].default
+        raise KeyError(f"family {prefix} has no setting {key!r} in these settings")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from typer.testing import CliRunner
 from autofix.cli import app
 from autofix.config import build_settings, find_config
 from autofix.errors import ConfigError
+from autofix.registry import families
+from autofix.settings import Settings
 
 
 @pytest.fixture
@@ -121,3 +124,29 @@ def test_moved_keys_name_their_family_table(project: Path) -> None:
     with pytest.raises(ConfigError, match=r"pyproject\.toml:2: configuration key 'instance-class' moved to the "
                                           r"\[tool\.autofix\.dr\] table"):
         build_settings([str(project / "infra")])
+
+
+def test_settings_hold_every_family_table_with_its_defaults(project: Path) -> None:
+    """Rules read options from the settings alone: configuration fills in what the file leaves out."""
+    (project / ".autofix.toml").write_text('[dr]\nenabled = false\nlayout = "same-stack"\n', encoding="utf-8")
+    settings = build_settings([str(project)])
+    assert settings.dr == "false"  # `enabled` is the `dr` field, not a key of the table
+    assert set(settings.family_settings) == {f.table for f in families()}
+    for family in families():
+        expected = {key: s.default for key, s in family.settings.items() if (family.table, key) != ("dr", "enabled")}
+        if family.table == "dr":
+            expected["layout"] = "same-stack"
+        assert settings.family_settings[family.table] == expected
+
+
+def test_settings_are_hashable_immutable_and_picklable() -> None:
+    settings = build_settings(["."], select=["DR007"], config=False)
+    same = Settings(select=["DR007"], family_settings={t: dict(v) for t, v in settings.family_settings.items()})
+    assert same == settings and hash(same) == hash(settings)  # lists and dicts are stored frozen
+    assert {settings: "cached"}[same] == "cached"
+    assert hash(settings.with_(unsafe_fixes=True)) != hash(settings)
+    with pytest.raises(TypeError):
+        settings.family_settings["dr"]["layout"] = "same-stack"  # type: ignore[index]
+    copy = pickle.loads(pickle.dumps(settings))
+    assert copy == settings and type(copy) is Settings and hash(copy) == hash(settings)
+    assert copy.family_settings["dr"] == {**settings.family_settings["dr"]}

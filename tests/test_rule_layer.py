@@ -249,3 +249,16 @@ def test_the_model_classes_are_one_set_under_both_import_paths() -> None:
                              "print(sorted(m for m in sys.modules if m.startswith('autofix')))"],
                             capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "['autofix', 'autofix.model']"  # a leaf: it imports nothing of autofix
+
+
+def test_options_on_settings_built_directly_take_the_rules_own_family_default() -> None:
+    """Configuration fills every default; a bare Settings (tests, embedders) leaves them to the rule's family."""
+    rule = get_rule("HD002")
+    assert rule.option(Settings(), "stateful-policy") == "auto"  # declared by autofix.rules.hd's FAMILY
+    assert rule.option(Settings(family_settings={"hd": {"stateful-policy": "retain"}}), "stateful-policy") == "retain"
+    with pytest.raises(KeyError, match="no setting 'nope'"):
+        rule.option(Settings(), "nope")
+    assert next(f for f in families() if f.prefix == "DP").option(Settings(), "as-of") is None  # its default
+    with pytest.raises(KeyError):  # a rule whose package declares no family has only what the settings hold
+        TagRule("TG001", "Owner").option(Settings(), "anything")
+    assert TagRule("TG001", "Owner").option(Settings(family_settings={"tg": {"anything": 1}}), "anything") == 1

@@ -22,6 +22,7 @@ always imported them; both import paths name the same classes.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,22 @@ def family_prefix(rule_id: str) -> str:
     """``DR`` for ``DR001``: the letters of a rule id name its family."""
     match = ID_PATTERN.match(rule_id)
     return match.group(1) if match else rule_id.rstrip("0123456789")
+
+
+def _declared_family(rule: Rule) -> Any:
+    """The :class:`~autofix.rules.family.Family` declared by the package holding ``rule``'s class, or None.
+
+    A family is declared as ``FAMILY`` in its package's ``__init__``, which Python imported before the
+    rule's module, so it is found in :data:`sys.modules` without the registry (nor an import of the family
+    module, which imports this one).
+    """
+    module = type(rule).__module__
+    while "." in module:
+        module = module.rpartition(".")[0]
+        family = getattr(sys.modules.get(module), "FAMILY", None)
+        if getattr(family, "prefix", None) == rule.family:
+            return family
+    return None
 
 
 class Rule:
@@ -127,8 +144,14 @@ class Rule:
         return FixBuilder(template.data)
 
     def option(self, settings: Settings, key: str) -> Any:
-        """The value of ``key`` in this rule's family settings table (its default when unset)."""
-        return settings.family_option(self.family, key)
+        """The value of ``key`` in this rule's family settings table.
+
+        Settings from :mod:`autofix.config` hold every family's settings, defaults included.  Settings
+        built directly (tests, embedders) may leave keys out: those take the default that the rule's own
+        family declares (the ``FAMILY`` of the package holding the rule), never the registry's.
+        """
+        family = _declared_family(self)
+        return settings.family_option(self.family, key) if family is None else family.option(settings, key)
 
     def documentation(self) -> str:
         import inspect

@@ -7,7 +7,8 @@ its rules, so adding a rule touches its own family only.
 
 - ``settings``: the keys of the family's own configuration table
   (``[tool.autofix.dr]``), each with a default and a check; rules read them with
-  :meth:`~autofix.rules.base.Rule.option`.
+  :meth:`~autofix.rules.base.Rule.option` (or :meth:`Family.option`), configuration
+  fills every default into the :class:`~autofix.settings.Settings`.
 - ``precondition``: a fact computed once per template (through the rule
   context's cache) that rules marked ``needs_precondition`` require; when it is
   false they are not run at all.
@@ -49,6 +50,18 @@ class Family(NamedTuple):
     def table(self) -> str:
         """The configuration table's name: ``dr`` for ``[tool.autofix.dr]``."""
         return self.prefix.lower()
+
+    def option(self, settings: Settings, key: str) -> Any:
+        """This family's setting ``key``: as ``settings`` hold it, else the default declared here.
+
+        Settings from :mod:`autofix.config` hold every key; settings built directly may leave keys out.
+        """
+        try:
+            return settings.family_option(self.prefix, key)
+        except KeyError:
+            if key not in self.settings:
+                raise KeyError(f"family {self.prefix} has no setting {key!r}") from None
+            return self.settings[key].default
 
     def load_rules(self) -> list[Rule]:
         found: list[Rule] = []

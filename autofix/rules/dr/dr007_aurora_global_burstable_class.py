@@ -10,6 +10,7 @@ from autofix.context import walk_in
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.dr import FAMILY
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
@@ -100,7 +101,7 @@ def _mapping_only_used_by(template: Template, name: str, members: list[str]) -> 
 
 def replacement(current: str, settings: Settings) -> str:
     key = "graviton-instance-class" if current.startswith("db.t4g.") else "instance-class"
-    return settings.family_option("DR", key)
+    return FAMILY.option(settings, key)
 
 
 class AuroraGlobalBurstableClass(Rule):
