@@ -2,6 +2,9 @@
 
 Detect, plan non-overlapping fixes, splice them into the document, and
 repeat on the changed template until nothing applicable is left (a fixpoint).
+The detection that finds nothing more to plan is the loop's last: made on the
+final document, it is the one verification judges and the one whose findings
+are reported as left, so a one-round fix detects twice (input and output).
 The loop is bounded; a template state seen twice means rules undo each other,
 and the rules involved are reported as fighting instead of looping forever.
 Every applied operation is recorded so the whole run can be emitted as one
@@ -14,11 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from autofix.detect import detect
+from autofix.detect import Detection, detect
 from autofix.document import TemplateDocument
 from autofix.edits import apply_operations
 from autofix.errors import AutofixError, EngineError, PatchError, RuleError
-from autofix.model import Finding
 from autofix.plan import plan
 from autofix.rules.base import Rule
 from autofix.settings import Settings
@@ -37,6 +39,9 @@ class AppliedFix:
 @dataclass
 class LoopOutcome:
     document: TemplateDocument
+    #: the last detection, made on ``document`` (None when rules fight): when the loop converged it plans
+    #: nothing more, and it is the detection verification judges and whose findings are reported as left
+    detection: Detection | None = None
     applied: list[AppliedFix] = field(default_factory=list)
     #: fixes that did not apply (the rule's fault) and edit-engine failures (autofix's)
     errors: list[RuleError | EngineError] = field(default_factory=list)
@@ -60,18 +65,21 @@ def _digest(doc: TemplateDocument) -> str:
 
 
 def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
-             first: list[Finding] | None = None) -> LoopOutcome:
-    """Apply allowed fixes until a fixpoint; ``first`` are findings already detected on ``doc``."""
+             first: Detection | None = None) -> LoopOutcome:
+    """Apply allowed fixes until a fixpoint; ``first`` is the detection already made on ``doc``.
+
+    Each round ends with one detection of the changed template, which plans the next round; the
+    last one, on the final document, is the outcome's :attr:`~LoopOutcome.detection`.
+    """
     out = LoopOutcome(doc)
+    detection = first
+    if detection is None:
+        detection = detect(doc.data, rules, settings)
+        _merge_errors(out.detection_errors, detection.errors)
     seen = {_digest(doc): 0}
     broken = out.failed
-    findings = first
     for iteration in range(1, settings.max_iterations + 1):
-        if findings is None:
-            detection = detect(doc.data, rules, settings)
-            findings = detection.findings
-            _merge_errors(out.detection_errors, detection.errors)
-        chosen = [f for f in plan(findings, settings) if (f.rule_id, f.pointer) not in broken]
+        chosen = [f for f in plan(detection.findings, settings) if (f.rule_id, f.pointer) not in broken]
         if not chosen:
             break
         out.iterations = iteration
@@ -103,14 +111,16 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
             cycle = sorted({a.rule_id for a in out.applied if a.iteration > seen[digest]})
             out.converged = False
             out.fighting = cycle
-            break
+            return out
         seen[digest] = iteration
-        findings = None
-    else:
         detection = detect(doc.data, rules, settings)
-        if plan(detection.findings, settings):
+        _merge_errors(out.detection_errors, detection.errors)
+    else:
+        unfinished = plan(detection.findings, settings)
+        if unfinished:
             out.converged = False
-            out.fighting = sorted({f.rule_id for f in plan(detection.findings, settings)})
+            out.fighting = sorted({f.rule_id for f in unfinished})
+    out.detection = detection
     return out
 
 

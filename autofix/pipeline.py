@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from autofix.detect import detect
-from autofix.document import looks_like_template
+from autofix.detect import Detection, detect
+from autofix.document import TemplateDocument, looks_like_template
 from autofix.errors import AutofixError, NotATemplateError
-from autofix.load import load_text
+from autofix.load import Loaded, load_text
 from autofix.model import Finding
 from autofix.plan import allowed
 from autofix.registry import all_rules, select_rules
@@ -98,96 +98,121 @@ def _positioned(findings: list[Finding], doc) -> list[Finding]:
     return out
 
 
+class _Seen(NamedTuple):
+    """A detection and the template it was made on (a load or a document: what places its findings)."""
+
+    view: Loaded | TemplateDocument
+    detection: Detection
+
+
+class _Run(NamedTuple):
+    """One file's core steps: the result, and the detections the optional steps after them reuse."""
+
+    result: FileResult
+    #: the detection of the input (None when the file did not get that far)
+    before: _Seen | None
+    #: the detection of the fixed text, once verified (None when nothing was fixed)
+    after: _Seen | None = None
+
+
 def process_text(text: str, filename: str, settings: Settings, *, fix: bool = False,
                  rules: Sequence[Rule] | None = None) -> FileResult:
     """Check (and with ``fix`` repair) one template given as text.
 
     ``rules`` defaults to the registry's rules chosen by ``settings``; passing them
     explicitly lets tests and embedders run their own.  The optional steps the
-    settings ask for run after the core: ``validate`` (cfn-lint must not find new
-    errors in a fix) and ``show_unused_suppressions``.
+    settings ask for run after the core, on its detections rather than new ones:
+    ``validate`` (cfn-lint must not find new errors in a fix) and
+    ``show_unused_suppressions``.
     """
     rules = rules_for(settings) if rules is None else tuple(rules)
-    result = _process(text, filename, settings, fix=fix, rules=rules)
-    if fix and settings.validate and result.changed:
-        result = _validated(result, text, filename, settings, rules)
-    if settings.show_unused_suppressions and result.is_template:
-        result.findings.extend(_unused_suppressions(result.fixed if result.changed else text, filename, settings,
-                                                    rules))
+    run = _process(text, filename, settings, fix=fix, rules=rules)
+    result = run.result
+    seen = run.after if result.changed else run.before
+    if fix and settings.validate and result.changed and run.before is not None:
+        refusal = _refusal(result, text, settings)
+        if refusal is not None:
+            result, seen = _unfixed(filename, text, run.before), run.before
+            result.errors.append(refusal)
+    if settings.show_unused_suppressions and result.is_template and seen is not None:
+        result.findings.extend(_unused_suppressions(seen, rules))
     return result
 
 
-def _validated(result: FileResult, text: str, filename: str, settings: Settings,
-               rules: Sequence[Rule]) -> FileResult:
-    """``result`` when cfn-lint finds no new error in its fixed text; else the unfixed result plus an error."""
+def _refusal(result: FileResult, text: str, settings: Settings) -> ErrorEntry | None:
+    """None when cfn-lint finds no new error in ``result``'s fixed text; else the error refusing the fix."""
     from autofix.validate import describe, gained_errors
 
     gained = gained_errors(text, result.fixed or "", settings.primary_region)
     if not gained:
-        return result
-    refused = _process(text, filename, settings, fix=False, rules=rules)
-    refused.errors.append(ErrorEntry(filename, describe(gained), rule=",".join(sorted({a["rule"] for a in
-                                                                                     result.applied}))))
-    return refused
+        return None
+    return ErrorEntry(result.file, describe(gained), rule=",".join(sorted({a["rule"] for a in result.applied})))
 
 
-def _unused_suppressions(text: str, filename: str, settings: Settings, rules: Sequence[Rule]) -> list[Finding]:
+def _unfixed(filename: str, text: str, before: _Seen) -> FileResult:
+    """What checking the input reports: its findings, placed, and the rules that failed on it."""
+    detection = before.detection
+    return FileResult(filename, original=text, errors=[_error(filename, e) for e in detection.errors],
+                      findings=_positioned(detection.findings, before.view))
+
+
+def _unused_suppressions(seen: _Seen, rules: Sequence[Rule]) -> list[Finding]:
     from autofix.suppressions import unused
     from autofix.template import Template
 
-    try:
-        loaded = load_text(text, filename, max_bytes=settings.max_bytes)
-    except AutofixError:
-        return []
-    detection = detect(loaded.context(), rules, settings)
-    found = unused(Template(loaded.data), detection.suppressed, rules, all_rules())
-    return _positioned(found, loaded) if found else []
+    found = unused(Template(seen.view.data), seen.detection.suppressed, rules, all_rules())
+    return _positioned(found, seen.view) if found else []
 
 
-def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: Sequence[Rule]) -> FileResult:
+def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: tuple[Rule, ...]) -> _Run:
     result = FileResult(filename, original=text)
     try:
         loaded = load_text(text, filename, max_bytes=settings.max_bytes)
     except NotATemplateError as exc:
         result.is_template = False
         result.errors.append(_error(filename, exc))
-        return result
+        return _Run(result, None)
     except AutofixError as exc:
         if not looks_like_template(text):
             result.is_template = False
             result.errors.append(_error(filename, exc)._replace(kind="not-a-template"))
         else:
             result.errors.append(_error(filename, exc))
-        return result
-    rules = tuple(rules)
+        return _Run(result, None)
     if not may_fire(rules, loaded.resource_types):
         try:
             loaded.validate()
         except AutofixError as exc:
             result.errors.append(_error(filename, exc))
-        return result
+            return _Run(result, None)
+        return _Run(result, _Seen(loaded, Detection([], [], [])))  # no rule could report anything
     try:
         context = loaded.context()
     except AutofixError as exc:
         result.errors.append(_error(filename, exc))
-        return result
-    detection = detect(context, rules, settings)
+        return _Run(result, None)
+    before = _Seen(loaded, detect(context, rules, settings))
+    if fix and any(allowed(f, settings) for f in before.detection.findings):
+        return _fix(text, filename, loaded, before, settings, rules)
+    # positions from the fast load: the positioned tree is built only for a fix
+    return _Run(_unfixed(filename, text, before), before)
+
+
+def _fix(text: str, filename: str, loaded: Loaded, before: _Seen, settings: Settings,
+         rules: tuple[Rule, ...]) -> _Run:
+    """The fix half of the core: fix loop and verification, from the input's detection ``before``."""
+    detection = before.detection
+    result = FileResult(filename, original=text)
     result.errors.extend(_error(filename, e) for e in detection.errors)
-    if not detection.findings:
-        return result
-    if not fix or not any(allowed(f, settings) for f in detection.findings):
-        # positions from the fast load: the positioned tree is built only for a fix
-        result.findings = _positioned(detection.findings, loaded)
-        return result
     try:
         doc = loaded.document
     except AutofixError as exc:  # pragma: no cover - the fast parse and the positioned one agree
         result.errors.append(_error(filename, exc))
-        return result
+        return _Run(result, before)
     from autofix.apply import fix_loop  # the fix half of the engine: kept off the start-up of check
     from autofix.verify import Candidate, verify
 
-    outcome = fix_loop(doc, rules, settings, first=detection.findings)
+    outcome = fix_loop(doc, rules, settings, first=detection)
     reported = {e.identity for e in detection.errors}
 
     def report(errors: list) -> None:
@@ -205,26 +230,26 @@ def _process(text: str, filename: str, settings: Settings, *, fix: bool, rules: 
         result.errors.append(ErrorEntry(
             filename, f"fixes did not converge: rules {', '.join(outcome.fighting)} keep changing the template",
             rule=",".join(outcome.fighting)))
-    final = outcome.document
-    if outcome.applied and outcome.converged:
+        result.findings = _positioned(detection.findings, doc)
+        return _Run(result, before)
+    final, left = outcome.document, outcome.detection
+    assert left is not None  # a loop that converged ends on a detection of its document
+    if outcome.applied:
         try:
             candidate = Candidate(filename, loaded.format, text, final.dumps(), outcome.patch,
-                                  tuple(a.rule_id for a in outcome.applied))
-            final = verify(candidate, rules, settings, known_errors={e.identity for e in detection.errors},
+                                  tuple(a.rule_id for a in outcome.applied), left)
+            final = verify(candidate, settings, known_errors={e.identity for e in detection.errors},
                            excused=outcome.failed)
         except AutofixError as exc:
             result.errors.append(_error(filename, exc))
             result.findings = _positioned(detection.findings, doc)
-            return result
+            return _Run(result, before)
         result.fixed = final.dumps()
         result.patch = outcome.patch
         result.applied = [
             {"rule": a.rule_id, "name": a.rule_name, "path": a.pointer, "description": a.description}
             for a in outcome.applied
         ]
-    elif not outcome.converged:
-        result.findings = _positioned(detection.findings, doc)
-        return result
-    remaining = detect(final.data, rules, settings).findings
-    result.findings = _positioned(remaining, final)
-    return result
+    # the findings left are the last detection's, made on the text just verified
+    result.findings = _positioned(left.findings, final)
+    return _Run(result, before, _Seen(final, left))

@@ -8,8 +8,15 @@ Three independent checks, any of which keeps the file untouched:
    text here rather than taken from the objects the rules were shown, so a rule
    that mutated the data it was meant only to read cannot smuggle the mutation
    past the check;
-3. the detectors, run again on the output, have nothing left to fix (besides fixes
-   already reported as failing) and do not crash where they did not crash on the input.
+3. the detectors' verdict on the output has nothing left to fix (besides fixes
+   already reported as failing), and no rule crashed on the output where it did
+   not crash on the input.
+
+The verdict of check 3 is the fix loop's last detection, not a new one: the loop
+made it on the document it last edited, which is parsed from exactly the fixed
+text, and check 2 proves that text's data is the input plus the patch, so a
+detection here would read equal data again.  Check 3 still judges that verdict
+itself rather than trusting the loop's decision to stop.
 
 A rule that failed on the input does not stop the other rules' fixes: they are proven
 here like any other, and the failure is reported (exit code 2).
@@ -17,16 +24,15 @@ here like any other, and the failure is reported (exit code 2).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from autofix.detect import detect
+from autofix.detect import Detection
 from autofix.document import TemplateDocument
 from autofix.errors import AutofixError, VerificationError
 from autofix.load import load_text
 from autofix.plan import plan
-from autofix.rules.base import Rule
 from autofix.settings import Settings
 
 
@@ -41,9 +47,12 @@ class Candidate:
     patch: list[dict[str, Any]]
     #: the rules whose fixes are in the patch (named when verification fails)
     rule_ids: tuple[str, ...]
+    #: the detectors' verdict on ``fixed_text``: the fix loop's last detection, made on the document
+    #: whose text this is
+    detection: Detection
 
 
-def verify(candidate: Candidate, rules: Sequence[Rule], settings: Settings, *,
+def verify(candidate: Candidate, settings: Settings, *,
            known_errors: Collection[tuple[str, str, str | None]] = (),
            excused: Collection[tuple[str, str]] = ()) -> TemplateDocument:
     """Return the re-parsed fixed document, or raise :class:`VerificationError` naming the rules.
@@ -75,7 +84,7 @@ def verify(candidate: Candidate, rules: Sequence[Rule], settings: Settings, *,
         raise failed(f"patch does not apply to input: {exc}") from None
     if fixed.data != expected:
         raise failed("output differs from input + patch")
-    detection = detect(fixed.data, rules, settings)
+    detection = candidate.detection
     known = set(known_errors)
     new_errors = sorted({e.rule_id for e in detection.errors if e.identity not in known})
     if new_errors:

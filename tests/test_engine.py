@@ -125,6 +125,42 @@ def test_unsafe_fixes_need_the_flag_and_the_loop_reaches_a_fixpoint() -> None:
     assert not again.changed
 
 
+def test_a_fix_detects_on_the_input_and_once_after_each_round() -> None:
+    """Verification and the findings left reuse the fix loop's last detection, made on the verified text."""
+    seen: list[str] = []
+
+    def counting(self, template, settings):
+        seen.append("Logs" if "DataLogs" in template.resources else "versioned" if template.properties(
+            "Data").get("VersioningConfiguration") else "input")
+        return iter(())
+
+    Counting = make_rule("TS098", "counting", counting)
+    checked = process_text(TEMPLATE, "t.yaml", Settings(), rules=[Versioning(), Counting()])
+    assert checked.findings and seen == ["input"]
+    seen.clear()
+    one_round = process_text(TEMPLATE, "t.yaml", Settings(), fix=True, rules=[Versioning(), LogsBucket(), Counting()])
+    assert [a["rule"] for a in one_round.applied] == ["TS001"] and seen == ["input", "versioned"]
+    # the unsafe fix left is reported from that last detection, placed in the fixed text
+    assert [(f.rule_id, f.line) for f in one_round.findings] == [("TS002", 3)]
+    seen.clear()
+    two_rounds = process_text(TEMPLATE, "t.yaml", Settings(unsafe_fixes=True), fix=True,
+                              rules=[Versioning(), LogsBucket(), Counting()])
+    assert [a["rule"] for a in two_rounds.applied] == ["TS001", "TS002"]
+    assert seen == ["input", "versioned", "Logs"] and not two_rounds.findings
+
+
+def test_unused_suppressions_of_a_fixed_file_are_placed_in_the_fixed_text() -> None:
+    text = TEMPLATE + "    Metadata:\n      autofix:\n        ignore: [all, TS001]\n"
+    settings = Settings(show_unused_suppressions=True)
+    checked = process_text(text, "t.yaml", settings, rules=[Versioning()])
+    fixed = process_text(text, "t.yaml", settings, fix=True, rules=[Versioning()])
+    assert fixed.changed and fixed.fixed.count("\n") == text.count("\n") + 3  # versioning added above the queue
+    expected = [("suppression of every rule (all) suppresses nothing", 9, 18),
+                ("suppression names unknown rule 'TS001' (see `autofix rules`)", 9, 23)]
+    assert [(f.message, f.line, f.column) for f in checked.findings if f.rule_id == "unused-suppression"] == expected
+    assert [(f.message, f.line, f.column) for f in fixed.findings] == [(m, line + 3, c) for m, line, c in expected]
+
+
 def test_result_does_not_depend_on_rule_order() -> None:
     rules = [Versioning(), LogsBucket()]
     outputs = set()

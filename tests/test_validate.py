@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 import autofix.pipeline
 from autofix.cli import app
+from autofix.pipeline import process_text
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
 from autofix.template import Template
@@ -88,6 +89,24 @@ def test_validate_refuses_a_fix_that_adds_a_cfn_lint_error(runner: CliRunner, tm
     # without --validate the same fix is written: the refusal above is cfn-lint's doing
     assert runner.invoke(app, ["fix", str(path)]).exit_code == 0
     assert "NoSuchProperty: true" in path.read_text(encoding="utf-8")
+
+
+def test_a_refused_fix_reports_what_check_reports_without_detecting_again() -> None:
+    class Counted(BogusProperty):
+        calls = 0
+
+        def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+            self.calls += 1
+            return super().check(template, settings)
+
+    rule = Counted()
+    refused = process_text(BUCKET, "b.yaml", Settings(validate=True), fix=True, rules=[rule])
+    assert rule.calls == 2  # the input and the fixed text; the unfixed result reuses the input's detection
+    checked = process_text(BUCKET, "b.yaml", Settings(), rules=[rule])
+    assert not refused.changed and refused.patch == [] and refused.applied == []
+    assert refused.findings == checked.findings and [(f.line, f.column) for f in refused.findings] == [(5, 5)]
+    assert refused.errors[:-1] == checked.errors
+    assert refused.errors[-1].message.startswith("fix not written: cfn-lint reports new errors E3002")
 
 
 def test_validate_lets_a_good_fix_through(runner: CliRunner, tmp_path: Path) -> None:

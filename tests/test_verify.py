@@ -1,9 +1,9 @@
 """Verify before writing, and rules that fail: deliberately broken rules registered for one test.
 
-A fix whose output disagrees with its patch or with the detectors is "fix failed verification"
-naming the rules, the file is untouched and the batch goes on; a rule that raises (in check(),
-lazily while yielding, or by handing the engine a fix it cannot apply) is an error entry for that
-rule and file, never a crash.
+A fix whose output does not parse, disagrees with its patch, or is not clean by the detectors'
+verdict is "fix failed verification" naming the rules, the file is untouched and the batch goes
+on; a rule that raises (in check(), lazily while yielding, or by handing the engine a fix it
+cannot apply) is an error entry for that rule and file, never a crash.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 from samples import FIXABLE_YAML, FIXED_YAML, cli
 
-import autofix.pipeline
 import autofix.registry
 import autofix.runner
-import autofix.verify
-from autofix.rules.base import Applicability, Finding, Rule
+from autofix.detect import Detection
+from autofix.errors import RuleError, VerificationError
+from autofix.rules.base import Applicability, Finding, Fix, Rule
+from autofix.settings import Settings
+from autofix.verify import Candidate, verify
 
 DOC = """## What it does
 A rule that exists only in the tests.
@@ -54,19 +56,6 @@ class MutatesItsInput(_TestRule):
             template.data["Metadata"] = {"sneaked": "in"}
             yield self.finding("/Description", "bad description",
                                fix=self.fix([{"op": "add", "path": "/Description", "value": "fixed"}], "fix it"))
-
-
-class SeesMoreWhenVerifying(_TestRule):
-    """Nondeterministic: finds something only when the verifier asks."""
-
-    __doc__ = DOC
-    id, name = "TST902", "sees-more-when-verifying"
-    verifying = False
-
-    def check(self, template, settings) -> Iterator[Finding]:
-        if SeesMoreWhenVerifying.verifying:
-            yield self.finding("/Description", "late finding",
-                               fix=self.fix([{"op": "add", "path": "/Description", "value": "x"}], "late"))
 
 
 class CrashesOnTheFixedOutput(_TestRule):
@@ -165,26 +154,39 @@ def test_a_rule_that_mutates_its_input_is_that_rules_error(tmp_path: Path, regis
     assert b.read_text() == FIXED_YAML  # the batch went on
 
 
-def test_detectors_that_disagree_at_verification(tmp_path: Path, register,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    register(SeesMoreWhenVerifying)
-    real = autofix.verify.detect
+ORIGINAL = "Description: old\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
+FIXED = ORIGINAL.replace("old", "new")
+PATCH = [{"op": "replace", "path": "/Description", "value": "new"}]
+NOTHING = Detection([], [], [])
+LATE = Finding("TST902", "/Description", "late finding", fix=Fix(({"op": "replace", "path": "/Description",
+                                                                  "value": "x"},), "late", Applicability.SAFE))
+CRASH_ON_OUTPUT = RuleError("TST903", "rule crashed: RuntimeError: boom")
 
-    def verifying_detect(*args, **kw):
-        SeesMoreWhenVerifying.verifying = True
-        try:
-            return real(*args, **kw)
-        finally:
-            SeesMoreWhenVerifying.verifying = False
 
-    monkeypatch.setattr(autofix.verify, "detect", verifying_detect)
-    a, b = _batch(tmp_path, FIXABLE_YAML)
-    out = cli("fix", "-j", "1", str(a), str(b))
-    assert out.code == 2
-    assert out.error_lines == [
-        f"{p}: error: fix failed verification (DR007): TST902 still has fixes to apply; nothing written"
-        for p in (a, b)]
-    assert a.read_text() == b.read_text() == FIXABLE_YAML
+def candidate(fixed: str = FIXED, patch: list | None = None, detection: Detection = NOTHING) -> Candidate:
+    return Candidate("t.yaml", "yaml", ORIGINAL, fixed, PATCH if patch is None else patch, ("TST900",), detection)
+
+
+def test_an_output_that_passes_the_three_proofs_comes_back_parsed_afresh() -> None:
+    document = verify(candidate(), Settings())
+    assert document.dumps() == FIXED and document.data["Description"] == "new"
+    # what the input already had, or a fix already reported as failing, is not held against the output
+    assert verify(candidate(detection=Detection([LATE], [CRASH_ON_OUTPUT], [])), Settings(),
+                  known_errors={CRASH_ON_OUTPUT.identity}, excused={("TST902", "/Description")}).dumps() == FIXED
+
+
+@pytest.mark.parametrize(("made", "why"), [
+    (candidate(fixed="Description: [new\n"), "output does not parse: "),
+    (candidate(patch=[{"op": "remove", "path": "/Nope"}]), "patch does not apply to input: "),
+    (candidate(fixed=FIXED.replace("new", "other")), "output differs from input + patch; nothing written"),
+    (candidate(detection=Detection([], [CRASH_ON_OUTPUT], [])), "TST903 crashed on the output; nothing written"),
+    # the loop's last detection is judged, not trusted: fixes left on it mean the loop stopped early
+    (candidate(detection=Detection([LATE], [], [])), "TST902 still has fixes to apply; nothing written"),
+])
+def test_each_proof_refuses_an_output(made: Candidate, why: str) -> None:
+    with pytest.raises(VerificationError) as refused:
+        verify(made, Settings())
+    assert refused.value.message.startswith(f"fix failed verification (TST900): {why}")
 
 
 def test_a_rule_that_crashes_only_on_the_output_fails_verification(tmp_path: Path, register) -> None:
