@@ -125,8 +125,8 @@ def _engine(address: str | None):
 def _tune_gc() -> None:
     """For a command-line run: the cyclic garbage collector fires every few hundred allocations and
     rescans the modules, rules and schemas loaded at start-up, yet templates are plain data without
-    cycles.  Those are set apart (``gc.freeze``) and collections come less often: about 3% of a
-    batch run.  The library never touches the collector: this is the command line's process."""
+    cycles.  Those are set apart (``gc.freeze``) and collections come less often.  The library
+    never touches the collector: this is the command line's process."""
     import gc
 
     gc.freeze()

@@ -163,7 +163,7 @@ def find_config(start: str | os.PathLike[str]) -> ConfigFile | None:
     """The nearest configuration at or above the directory ``start``.
 
     The search runs on every command line and usually finds nothing: it uses :mod:`os.path`, and
-    :mod:`pathlib` (several milliseconds of imports) is loaded only for a file that is found.
+    :mod:`pathlib` (a costly import) is loaded only for a file that is found.
     """
     directory = os.path.realpath(start)
     while True:

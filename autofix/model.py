@@ -30,7 +30,7 @@ class Fix(NamedTuple):
     """RFC 6902 operations that repair one finding, what they do, and how far they may be trusted.
 
     Value classes here are named tuples, not dataclasses: a dataclass compiles its methods when
-    its module is imported, and with ``dataclasses`` itself that was a fifth of ``check``'s start-up.
+    its module is imported, and ``dataclasses`` itself is a costly import for ``check``'s start-up.
     """
 
     operations: tuple[dict[str, Any], ...]

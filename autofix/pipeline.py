@@ -71,7 +71,7 @@ def _selected(registry: tuple[Rule, ...], select: tuple[str, ...], ignore: tuple
 
 
 def rules_for(settings: Settings) -> tuple[Rule, ...]:
-    return _selected(all_rules(), tuple(settings.select), tuple(settings.ignore))
+    return _selected(all_rules(), settings.select, settings.ignore)
 
 
 def may_fire(rules: tuple[Rule, ...], resource_types: frozenset[str] | None) -> bool:

@@ -160,7 +160,7 @@ def run(paths: Sequence[str], settings: Settings, *, fix: bool, jobs: int | None
         progress: Callable[[int], None] | None = None, engine: object | None = None) -> Iterator[FileResult]:
     """Yield one result per path, in the order of ``paths``.
 
-    ``engine`` is a connected distributed engine (see :mod:`autofix.distributed`); None runs
+    ``engine`` is a connected distributed engine (see :mod:`autofix.dask_engine`); None runs
     locally, in this process for one job, else in a pool of ``jobs`` worker processes.
     """
     pattern = kill_pattern()
@@ -286,8 +286,6 @@ def _broken_future() -> Future:
 
 def _cause(workers: list) -> str:
     """How the worker of a one-worker pool ended (best effort: the pool's processes are private)."""
-    import time
-
     for process in workers:
         with contextlib.suppress(Exception):
             process.join(1)

@@ -2,11 +2,11 @@
 
 autofix proves its own patch contract (:mod:`autofix.verify`); this step asks
 an independent checker whether the result is still a deployable template.
-cfn-lint runs as a library (the optional extra ``autofix[validate]``) on the
-original and on the fixed text; when the fixed text has an error rule (``E*``)
-that the original did not, the fix is not written and the codes are reported.
-Errors the template already had are the user's business, not a reason to
-withhold a fix.
+cfn-lint (a dependency of autofix, whose resource schemas the schema rules read
+too) runs as a library on the original and on the fixed text; when the fixed
+text has an error rule (``E*``) that the original did not, the fix is not
+written and the codes are reported.  Errors the template already had are the
+user's business, not a reason to withhold a fix.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from autofix.document import BOM
 from autofix.errors import ConfigError
 
 DEFAULT_REGION = "us-east-1"
-INSTALL_HINT = "--validate needs cfn-lint: pip install 'autofix[validate]'"
+INSTALL_HINT = "--validate needs cfn-lint, a dependency of autofix that cannot be imported here: reinstall autofix"
 
 
 def require_cfn_lint() -> None:
-    """Raise :class:`ConfigError` (a usage error, exit 2) when cfn-lint is not installed."""
+    """Raise :class:`ConfigError` (a usage error, exit 2) when cfn-lint cannot be imported (a broken install)."""
     try:
         import cfnlint.api  # noqa: F401
     except ImportError:
