@@ -7,8 +7,8 @@ its rules, so adding a rule touches its own family only.
 
 - ``settings``: the keys of the family's own configuration table
   (``[tool.autofix.dr]``), each with a default and a check; rules read them with
-  :meth:`~autofix.rules.base.Rule.option` (or :meth:`Family.option`), configuration
-  fills every default into the :class:`~autofix.settings.Settings`.
+  :meth:`~autofix.rules.base.Rule.option` (or :meth:`Family.option`).  Configuration
+  fills every default into the :class:`~autofix.settings.Settings` it builds.
 - ``precondition``: a fact computed once per template (through the rule
   context's cache) that rules marked ``needs_precondition`` require; when it is
   false they are not run at all.
