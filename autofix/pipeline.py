@@ -65,13 +65,14 @@ class FileResult:
 
 
 @lru_cache(maxsize=32)
-def _selected(registry: tuple[Rule, ...], select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
+def _selected(registry: tuple[Rule, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+              extend_select: tuple[str, ...]) -> tuple[Rule, ...]:
     # keyed on the registry itself, so a fresh registry (plugins, tests) never meets a stale selection
-    return select_rules(registry, select, ignore)
+    return select_rules(registry, select, ignore, extend_select)
 
 
 def rules_for(settings: Settings) -> tuple[Rule, ...]:
-    return _selected(all_rules(), settings.select, settings.ignore)
+    return _selected(all_rules(), settings.select, settings.ignore, settings.extend_select)
 
 
 def may_fire(rules: tuple[Rule, ...], resource_types: frozenset[str] | None) -> bool:

@@ -68,7 +68,8 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "help": {"text": rule.documentation(), "markdown": rule.documentation()},
         "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": "error"},
-        "properties": {"fix": safety(rule), "family": rule.family, "cfnLint": list(rule.cfn_lint),
+        "properties": {"fix": safety(rule), "family": rule.family, "default": rule.enabled_by_default,
+                       "cfnLint": list(rule.cfn_lint),
                        "tags": ["cloudformation", rule.family, *(f"cfn-lint:{c}" for c in rule.cfn_lint)]},
     }
 

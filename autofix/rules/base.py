@@ -77,6 +77,11 @@ class Rule:
     summary: str = ""
     #: The cfn-lint rule ids (``E3002``...) whose findings this rule resolves.
     cfn_lint: tuple[str, ...] = ()
+    #: Whether the rule runs when the configuration selects nothing (ruff's default rule set).  On by
+    #: default: a rule that resolves a cfn-lint error or warning, or a documented deploy or DR failure.
+    #: Opt-in (``extend-select``, or selected by id, name, family prefix or ``ALL``): a rule that
+    #: enforces an opinion.  Every built-in rule states it; a plugin rule that does not runs by default.
+    enabled_by_default: bool = True
     #: The usual applicability of this rule's fixes, for ``autofix rules`` and docs (None: no fix).
     #: Each fix carries its own, which may differ (a rule can be safe here and unsafe there).
     fix_applicability: Applicability | None = None

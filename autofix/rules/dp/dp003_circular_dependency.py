@@ -114,6 +114,7 @@ class CircularDependency(Rule):
     name = "circular-dependency"
     summary = "Resources depend on each other in a cycle"
     cfn_lint = ("E3004",)
+    enabled_by_default = True  # resolves cfn-lint E3004
     fix_applicability = Applicability.SAFE
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:

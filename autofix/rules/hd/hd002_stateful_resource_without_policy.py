@@ -64,6 +64,7 @@ class StatefulResourceWithoutPolicy(Rule):
     name = "stateful-resource-without-policy"
     summary = "Resource holding data has no DeletionPolicy or UpdateReplacePolicy"
     cfn_lint = ("I3011",)
+    enabled_by_default = False  # an opinion: cfn-lint only informs (I3011, off by default)
     fix_applicability = Applicability.UNSAFE
     resource_types = STATEFUL_TYPES
 

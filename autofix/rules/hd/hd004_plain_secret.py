@@ -231,6 +231,7 @@ class PlainSecret(Rule):
     name = "plain-secret"
     summary = "Password passed as a parameter or literal: generate it in Secrets Manager"
     cfn_lint = ("W1011", "W2501")
+    enabled_by_default = True  # resolves cfn-lint W1011/W2501
     fix_applicability = Applicability.UNSAFE
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:

@@ -120,6 +120,7 @@ class InvalidBucketName(Rule):
     name = "invalid-bucket-name"
     summary = "S3 bucket name from Fn::Sub can resolve to an invalid name"
     cfn_lint = ("W1031",)
+    enabled_by_default = True  # resolves cfn-lint W1031
     fix_applicability = Applicability.UNSAFE
     resource_types = frozenset({"AWS::S3::Bucket"})
 

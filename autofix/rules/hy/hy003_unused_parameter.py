@@ -53,6 +53,7 @@ class UnusedParameter(Rule):
     name = "unused-parameter"
     summary = "Parameter used nowhere in the template"
     cfn_lint = ("W2001",)
+    enabled_by_default = True  # resolves cfn-lint W2001
     fix_applicability = Applicability.UNSAFE
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:

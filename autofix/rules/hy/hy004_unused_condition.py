@@ -49,6 +49,7 @@ class UnusedCondition(Rule):
     name = "unused-condition"
     summary = "Condition used by no resource, output, Fn::If or condition"
     cfn_lint = ("W8001",)
+    enabled_by_default = True  # resolves cfn-lint W8001
     fix_applicability = Applicability.SAFE
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:

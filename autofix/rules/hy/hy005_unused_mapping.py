@@ -43,6 +43,7 @@ class UnusedMapping(Rule):
     name = "unused-mapping"
     summary = "Mapping read by no Fn::FindInMap"
     cfn_lint = ("W7001",)
+    enabled_by_default = True  # resolves cfn-lint W7001
     fix_applicability = Applicability.SAFE
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:

@@ -98,6 +98,7 @@ class InvalidEnumValue(Rule):
     name = "invalid-enum-value"
     summary = "Value not in the set the resource schema allows"
     cfn_lint = ("E3030",)
+    enabled_by_default = True  # resolves cfn-lint E3030
     fix_applicability = Applicability.SAFE
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
