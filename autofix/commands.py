@@ -136,7 +136,8 @@ def _tune_gc() -> None:
 
 def _results(paths: list[str], settings: Settings, *, fix: bool, jobs: int | None, gitignore: bool,
              progress: bool, scheduler: str | None = None):
-    targets = discover(paths, settings.exclude, gitignore)
+    # by path, as a directory walk orders its files: every output format lists files in this order
+    targets = sorted(discover(paths, settings.exclude, gitignore), key=lambda t: t.path)
     _tune_gc()  # local workers are forked after this and inherit it
     engine = _engine(scheduler)
     try:

@@ -137,7 +137,14 @@ def process_text(text: str, filename: str, settings: Settings, *, fix: bool = Fa
             result.errors.append(refusal)
     if settings.show_unused_suppressions and result.is_template and seen is not None:
         result.findings.extend(_unused_suppressions(seen, rules))
+    result.findings = in_order(result.findings)
+    result.errors.sort(key=lambda e: (e.line or 0, e.column or 0))  # stable: unplaced errors keep their order
     return result
+
+
+def in_order(findings: list[Finding]) -> list[Finding]:
+    """``findings`` in the order every output shows them: by line and column, then rule id and pointer."""
+    return sorted(findings, key=lambda f: (f.line or 0, f.column or 0, f.rule_id, f.pointer))
 
 
 def _refusal(result: FileResult, text: str, settings: Settings) -> ErrorEntry | None:
