@@ -34,12 +34,13 @@ class ErrorEntry(NamedTuple):
 class FileResult:
     """What :func:`process_text` found and did in one file (built up step by step, hence mutable)."""
 
-    __slots__ = ("applied", "errors", "fighting", "file", "findings", "fixed", "is_template", "original", "patch")
+    __slots__ = ("applied", "errors", "fighting", "file", "findings", "fixed", "is_template", "original", "patch",
+                 "resolved")
 
     def __init__(self, file: str, is_template: bool = True, findings: list[Finding] | None = None,
                  errors: list[ErrorEntry] | None = None, original: str | None = None, fixed: str | None = None,
                  patch: list[dict[str, Any]] | None = None, applied: list[dict[str, Any]] | None = None,
-                 fighting: list[str] | None = None) -> None:
+                 fighting: list[str] | None = None, resolved: list[Finding] | None = None) -> None:
         self.file = file
         self.is_template = is_template
         self.findings: list[Finding] = [] if findings is None else findings
@@ -50,6 +51,8 @@ class FileResult:
         self.patch: list[dict[str, Any]] = [] if patch is None else patch
         self.applied: list[dict[str, Any]] = [] if applied is None else applied
         self.fighting: list[str] = [] if fighting is None else fighting
+        #: the input's findings that the fixes written resolved, placed in the input (:mod:`autofix.resolved`)
+        self.resolved: list[Finding] = [] if resolved is None else resolved
 
     def __eq__(self, other: object) -> bool:
         return type(other) is FileResult and all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
@@ -258,6 +261,10 @@ def _fix(text: str, filename: str, loaded: Loaded, before: _Seen, settings: Sett
             {"rule": a.rule_id, "name": a.rule_name, "path": a.pointer, "description": a.description}
             for a in outcome.applied
         ]
+        from autofix.resolved import resolved
+
+        result.resolved = in_order(_positioned(resolved(detection.findings, left.findings, loaded.data,
+                                                        outcome.patch), loaded))
     # the findings left are the last detection's, made on the text just verified
     result.findings = _positioned(left.findings, final)
     return _Run(result, before, _Seen(final, left))
