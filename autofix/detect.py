@@ -68,6 +68,15 @@ def _json_problem(value: Any, depth: int = 0) -> str | None:
     return f"value of type {type(value).__name__}"
 
 
+def detail_of(finding: Finding) -> str | None:
+    """The finding's detail: its own field, else the ``extra["detail"]`` that rules wrote before the
+    field existed (moved to the field here, once, so that every output reads one place)."""
+    if finding.detail is not None:
+        return finding.detail
+    legacy = finding.extra.get("detail") if isinstance(finding.extra, dict) else None
+    return legacy if isinstance(legacy, str) and legacy else None
+
+
 def _pointer_problem(pointer: Any) -> str | None:
     if not isinstance(pointer, str):
         return f"pointer {pointer!r} is not a string"
@@ -82,6 +91,8 @@ def finding_problem(finding: Any, rule: Rule) -> str | None:
         return f"check() yielded {type(finding).__name__}, not a Finding"
     if finding.rule_id != rule.id:
         return f"finding carries rule id {finding.rule_id!r}"
+    if not isinstance(finding.message, str) or not isinstance(finding.detail, (str, type(None))):
+        return "message and detail must be strings"
     problem = _pointer_problem(finding.pointer)
     if problem or finding.fix is None:
         return problem
@@ -139,7 +150,7 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
         for finding in produced:
             resource = finding.resource or resource_of(finding.pointer)
             finding = finding._replace(resource=resource, rule_name=real.name,
-                                       whole_template=real.reads_whole_template)
+                                       whole_template=real.reads_whole_template, detail=detail_of(finding))
             codes = by_scope.get(None, []) + (by_scope.get(resource, []) if resource is not None else [])
             if suppresses(codes, rule):
                 suppressed.append(finding)

@@ -24,6 +24,7 @@ def finding_dict(file: str, f: Finding) -> dict[str, Any]:
         "line": f.line,
         "column": f.column,
         "message": f.message,
+        "detail": f.detail,
         "applicability": f.applicability.value if f.applicability else None,
         "fix": f.fix.description if f.fix else None,
     }
@@ -36,6 +37,16 @@ def error_dict(e: ErrorEntry) -> dict[str, Any]:
 def finding_line(file: str, f: Finding, settings: Settings) -> str:
     mark = " [*]" if allowed(f, settings) else ""
     return f"{visible(file)}:{f.line}:{f.column}: {visible(f.rule_id)}{mark} {visible(f.message)}"
+
+
+def shown_fix(f: Finding, settings: Settings) -> str:
+    """``fix (safe): description`` for ``--show-fixes`` (escaped; empty for a finding without a fix)."""
+    if f.fix is None or not f.fix.operations:
+        return ""
+    label = f.fix.applicability.value
+    if not allowed(f, settings):
+        label += ", needs --unsafe-fixes" if f.fix.applicability.value == "unsafe" else ", never applied"
+    return f"fix ({label}): {visible(f.fix.description)}"
 
 
 def error_line(e: ErrorEntry) -> str:

@@ -132,8 +132,11 @@ class Rule:
         *,
         fix: Fix | None = None,
         resource: str | None = None,
+        detail: str | None = None,
     ) -> Finding:
-        return Finding(self.id, pointer, message, fix=fix, resource=resource, rule_name=self.name)
+        """A finding of this rule: ``message`` says what is wrong in one sentence; ``detail`` the why,
+        the plan and the reasons for a refusal (shown with ``--show-fixes``, in JSON and SARIF)."""
+        return Finding(self.id, pointer, message, fix=fix, resource=resource, rule_name=self.name, detail=detail)
 
     def fix(self, operations: Iterable[dict[str, Any]], description: str,
             applicability: Applicability | str | None = None) -> Fix:
