@@ -89,7 +89,8 @@ def test_readme_rule_table_lists_every_rule() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for rule in RULES:
         safety = rule.fix_applicability.value if rule.fix_applicability else "no fix"
-        assert re.search(rf"^\| {rule.id} \| `?{rule.name}`? \| {safety} \|", readme, re.M), rule.id
+        default = "on" if rule.enabled_by_default else "opt-in"
+        assert re.search(rf"^\| {rule.id} \| `?{rule.name}`? \| {default} \| {safety} \|", readme, re.M), rule.id
 
 
 def test_pre_commit_hooks() -> None:
