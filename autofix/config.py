@@ -262,12 +262,19 @@ def _table(config: ConfigFile, name: str) -> str:
 
 
 def family_tables(configured: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Every registered family's settings table: its declared defaults, overridden by ``configured``."""
+    """Every registered family's settings table: its declared defaults, overridden by ``configured``.
+
+    A key left unset whose default depends on when the run happens (``at_start``: DP's ``as-of``, today)
+    is fixed here, once per run, so that no worker judges a file by another day.
+    """
     tables = {}
     for family in families():
         table = {key: setting.default for key, setting in family.settings.items()
                  if (family.table, key) not in _AS_FIELDS}
         table.update(configured.get(family.table, {}))
+        for key, setting in family.settings.items():
+            if setting.at_start is not None and key in table and table[key] is None:
+                table[key] = setting.at_start()
         tables[family.table] = table
     return tables
 
