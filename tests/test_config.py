@@ -174,3 +174,12 @@ def test_as_of_from_configuration_decides_what_dp001_reports(tmp_path: Path, run
                                      str(tmp_path / "fn.yaml")])
         reported[day] = "DP001" in result.stdout
     assert reported == {"2020-01-01": False, "2030-01-01": True}
+
+
+def test_show_fixes_in_configuration_shows_detail_and_fix(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "stack.yaml").write_text(GLOBAL_BURSTABLE, encoding="utf-8")
+    plain = runner.invoke(app, ["check", "--no-progress", str(tmp_path / "stack.yaml")]).stdout.splitlines()
+    (tmp_path / ".autofix.toml").write_text("show-fixes = true\n", encoding="utf-8")
+    shown = runner.invoke(app, ["check", "--no-progress", str(tmp_path / "stack.yaml")]).stdout.splitlines()
+    assert len(plain) == 1 and shown[0] == plain[0]
+    assert shown[-1].startswith("    fix (safe): ")
