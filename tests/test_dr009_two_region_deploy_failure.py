@@ -160,8 +160,10 @@ def test_a_secret_replica_takes_the_name_the_secondary_stack_creates() -> None:
 def test_a_table_name_taken_in_the_secondary_region_by_a_global_table_replica() -> None:
     data = layout({
         "Global": {"Type": "AWS::DynamoDB::GlobalTable", "Condition": "IsPrimaryRegion", "Properties": {
-            "TableName": "orders", "Replicas": [{"Region": {"Ref": "AWS::Region"}}, {"Region": {"Ref": "SecondaryRegion"}}]}},
-        "Local": {"Type": "AWS::DynamoDB::Table", "Condition": "IsSecondaryRegion", "Properties": {"TableName": "orders"}},
+            "TableName": "orders",
+            "Replicas": [{"Region": {"Ref": "AWS::Region"}}, {"Region": {"Ref": "SecondaryRegion"}}]}},
+        "Local": {"Type": "AWS::DynamoDB::Table", "Condition": "IsSecondaryRegion",
+                  "Properties": {"TableName": "orders"}},
     })
     assert [(p.check, p.subject, p.others) for p in simulate(data)] == [("name-collision", "Local", ("Global",))]
 
@@ -234,7 +236,8 @@ def test_global_table_replicas_must_hold_the_stack_region_once() -> None:
     replicas = data["Resources"]["Orders"]["Properties"]["Replicas"]
     replicas[0] = {"Region": {"Ref": "SecondaryRegion"}}  # omits us-east-1, repeats us-west-2
     (problem,) = simulate(data)
-    assert problem.check == "global-table-replicas" and "no replica in the primary stack's own region" in problem.message
+    assert problem.check == "global-table-replicas"
+    assert "no replica in the primary stack's own region" in problem.message
     replicas[0] = {"Region": {"Ref": "AWS::Region"}}
     replicas.append({"Region": {"Ref": "PrimaryRegion"}})
     (problem,) = simulate(data)
@@ -250,7 +253,8 @@ def test_global_table_replicas_must_hold_the_stack_region_once() -> None:
 
 def _replicating(destination: str, condition: str | None = None) -> dict[str, Any]:
     config = {"Role": "arn:aws:iam::123456789012:role/replication", "Rules": [
-        {"Status": "Enabled", "Prefix": "", "Destination": {"Bucket": {"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{destination}"}}}]}
+        {"Status": "Enabled", "Prefix": "",
+         "Destination": {"Bucket": {"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{destination}"}}}]}
     if condition:
         config = {"Fn::If": [condition, config, NO_VALUE]}  # type: ignore[dict-item]
     return bucket({"Fn::If": ["IsSecondaryRegion", {"Fn::Sub": "data-${AWS::AccountId}-${AWS::Region}"},
@@ -304,7 +308,8 @@ def test_a_secondary_cluster_joining_with_master_credentials() -> None:
     data = layout({
         "Writer": _cluster("IsPrimaryRegion", MasterUsername="admin", MasterUserPassword="{{resolve:ssm:pw}}"),
         "Global": {"Type": "AWS::RDS::GlobalCluster", "Condition": "IsPrimaryRegion", "Properties": {
-            "GlobalClusterIdentifier": "orders-global", "SourceDBClusterIdentifier": {"Fn::GetAtt": ["Writer", "DBClusterArn"]}}},
+            "GlobalClusterIdentifier": "orders-global",
+            "SourceDBClusterIdentifier": {"Fn::GetAtt": ["Writer", "DBClusterArn"]}}},
         "Reader": _cluster("IsSecondaryRegion", GlobalClusterIdentifier="orders-global", MasterUsername="admin"),
     })
     (problem,) = simulate(data)
@@ -551,8 +556,9 @@ Outputs:
 """
     result = fix_text(text, Settings(dr="true"), select=("DR009",), unsafe=True)
     assert not result.errors and result.changed and "# kept" in result.fixed
-    import cfn_flip
     import json
+
+    import cfn_flip
 
     fixed = json.loads(cfn_flip.to_json(result.fixed))
     assert simulate(fixed) == [] and simulate(fixed, swap=True) == []
@@ -593,3 +599,14 @@ def test_an_update_that_keeps_names_reports_nothing() -> None:
                                              {"Fn::Sub": "data-${AWS::AccountId}"}]}),
                   "Db": _cluster(DBClusterIdentifier="orders")})
     assert simulate_update(old, new) == []
+
+
+def test_an_unnamed_global_table_is_gated_only_when_nothing_in_the_secondary_needs_its_name() -> None:
+    data = layout({"Orders": _global_table()})
+    del data["Resources"]["Orders"]["Properties"]["TableName"]
+    (finding,) = found(data)
+    assert finding.fix.applicability.value == "unsafe"  # two working tables become one: architecture
+    assert simulate(applied(data, [finding])) == []
+    data["Outputs"] = {"Table": {"Value": {"Ref": "Orders"}}}
+    (finding,) = found(data)
+    assert finding.fix is None and "has no TableName" in finding.extra["detail"]

@@ -150,13 +150,13 @@ class TwoRegionDeployFailure(Rule):
             raise _Declined(f"{logical_id} already has the condition {resource['Condition']}")
         key = _GATED_NAME[kind or ""]
         name = ctx.properties(logical_id).get(key)
-        if name is None:
-            raise _Declined(f"{logical_id} has no {key}, so the secondary stack cannot name the primary's")
         fix = self.fixer(ctx).extend(names.operations)
         fix.set(("Resources", logical_id, "Condition"), names.is_primary)
         secondary = _secondary_stack(ctx, settings)
         joined: list[str] = []
         for pointer, how in _deploy.references_to(secondary, logical_id):
+            if name is None:  # naming it now would replace the primary's: never
+                raise _Declined(f"{logical_id} has no {key}, so the secondary stack cannot name the primary's")
             _rewrite(ctx, fix, pointer, how, logical_id, kind or "", name, names.is_primary)
             path = split_pointer(pointer)
             if (kind == "AWS::RDS::GlobalCluster" and len(path) >= 4 and path[2:4] == ["Properties",
