@@ -610,3 +610,43 @@ def test_an_unnamed_global_table_is_gated_only_when_nothing_in_the_secondary_nee
     data["Outputs"] = {"Table": {"Value": {"Ref": "Orders"}}}
     (finding,) = found(data)
     assert finding.fix is None and "has no TableName" in finding.extra["detail"]
+
+
+def test_a_negated_region_condition_names_the_other_region() -> None:
+    data = {"Conditions": {"IsSecondaryRegion": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}]}},
+            "Resources": {"Data": bucket("shared-name")}}
+    pair = regions(Template(data))
+    assert (pair.primary, pair.secondary) == ("us-east-1", "us-west-2")
+
+
+def test_an_iam_role_both_stacks_create_gets_the_region_in_the_secondary_only() -> None:
+    role = {"Type": "AWS::IAM::Role", "Properties": {"RoleName": {"Fn::Sub": "orders-${Env}-lambda"},
+                                                      "AssumeRolePolicyDocument": {}}}
+    data = layout({"LambdaRole": role})
+    (finding,) = found(data)
+    assert finding.fix.applicability.value == "safe"
+    fixed = applied(data, [finding])
+    assert fixed["Resources"]["LambdaRole"]["Properties"]["RoleName"]["Fn::If"][1] == {
+        "Fn::Sub": "orders-${Env}-lambda-${AWS::Region}"}
+    assert simulate(fixed) == [] and simulate_update(data, fixed) == []
+    data["Resources"]["Pass"] = {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Statement": [
+        {"Effect": "Allow", "Action": "iam:PassRole",
+         "Resource": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/orders-${Env}-lambda"}}]}}}
+    (finding,) = found(data)
+    assert finding.fix.applicability.value == "unsafe" and "Pass still write" in finding.fix.description
+    role["Properties"]["RoleName"] = {"Fn::Sub": "orders-${Env}-lambda-function-execution-role-for-the-app"}
+    (finding,) = found(data)
+    assert finding.fix is None and "64 characters RoleName allows" in finding.extra["detail"]
+
+
+def test_a_loose_max_length_is_tightened_to_fit_the_region_but_never_below_the_default() -> None:
+    data = layout({"Data": bucket({"Fn::Sub": "loan-documents-${Suffix}-${AWS::AccountId}"})})
+    data["Parameters"]["Suffix"] = {"Type": "String", "Default": "prod", "MaxLength": 36}
+    (finding,) = found(data)
+    assert finding.fix.applicability.value == "unsafe" and "bound Suffix to 14 characters" in finding.fix.description
+    fixed = applied(data, [finding])
+    assert fixed["Parameters"]["Suffix"]["MaxLength"] == 63 - len("loan-documents---") - 12 - 20
+    assert simulate(fixed) == []
+    data["Parameters"]["Suffix"]["Default"] = "production-eu-west"
+    (finding,) = found(data)
+    assert finding.fix is None

@@ -43,9 +43,6 @@ UPDATE_FAILS_TODAY = {
 }
 #: Outputs that fail even with DR009 added to the case's selection (what it reports without a fix).
 FAILS_WITH_DR009 = {
-    "DR001-s3-bucket-without-replication/json-long-form":
-        "AccessLogsBucket with the region in its name can exceed 63 characters (EnvironmentSuffix is already "
-        "bounded): DR009 reports it without a fix",
     "DR003-primary-api-missing/edge-secondary-condition":
         "DR009 gates the unnamed global table to the primary, but its replica list names us-east-1 literally: "
         "with us-west-2 as the primary region it has no replica there (reported, no fix)",

@@ -82,6 +82,12 @@ NAME_PROPERTIES: dict[str, tuple[str, ...]] = {
 STATEFUL = frozenset({"AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable",
                       "AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::RDS::GlobalCluster",
                       "AWS::SecretsManager::Secret", "AWS::EFS::FileSystem", "AWS::KMS::Key"})
+#: Names a fix may give the region in the secondary stack: type -> (property, longest name AWS accepts).
+REGION_SUFFIX: dict[str, tuple[str, int]] = {
+    "AWS::S3::Bucket": ("BucketName", 63), "AWS::IAM::Role": ("RoleName", 64), "AWS::IAM::User": ("UserName", 64),
+    "AWS::IAM::Group": ("GroupName", 128), "AWS::IAM::ManagedPolicy": ("ManagedPolicyName", 128),
+    "AWS::IAM::InstanceProfile": ("InstanceProfileName", 128),
+}
 _SNAPSHOT_BY_DEFAULT = frozenset({"AWS::RDS::DBCluster", "AWS::RDS::DBInstance"})
 _CREDENTIALS = ("MasterUsername", "MasterUserPassword", "ManageMasterUserPassword")
 BUCKET_NS = "S3 bucket"
@@ -144,16 +150,27 @@ def compares_region(template: Template) -> bool:
     return any(ref_target(v) == "AWS::Region" for v in values(template.conditions))
 
 
-def _region_comparisons(template: Template) -> Iterator[tuple[str, Any]]:
-    """(condition name, the value compared with ``AWS::Region``) for every such ``Fn::Equals``."""
+def _region_comparisons(template: Template) -> Iterator[tuple[str, Any, bool]]:
+    """(condition name, the value compared with ``AWS::Region``, whether the condition negates the comparison)
+    for every ``Fn::Equals`` on the region (``IsSecondary: !Not [!Equals [!Ref AWS::Region, us-east-1]]``
+    names the primary region)."""
+    def walk(name: str, body: Any, negated: bool, depth: int) -> Iterator[tuple[str, Any, bool]]:
+        if depth > 10 or not isinstance(body, dict) or len(body) != 1:
+            return
+        (function, arg), = body.items()
+        if function == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
+            if ref_target(arg[0]) == "AWS::Region":
+                yield name, arg[1], negated
+            elif ref_target(arg[1]) == "AWS::Region":
+                yield name, arg[0], negated
+        elif function == "Fn::Not" and isinstance(arg, list) and len(arg) == 1:
+            yield from walk(name, arg[0], not negated, depth + 1)
+        elif function in ("Fn::And", "Fn::Or") and isinstance(arg, list):
+            for part in arg:
+                yield from walk(name, part, negated, depth + 1)
+
     for name, body in template.conditions.items():
-        for value in values(body):
-            if isinstance(value, dict) and isinstance(value.get("Fn::Equals"), list) and len(value["Fn::Equals"]) == 2:
-                a, b = value["Fn::Equals"]
-                if ref_target(a) == "AWS::Region":
-                    yield name, b
-                elif ref_target(b) == "AWS::Region":
-                    yield name, a
+        yield from walk(name, body, False, 0)
 
 
 def regions(template: Template, settings: Settings | None = None, *, swap: bool = False) -> Regions:
@@ -173,11 +190,13 @@ def regions(template: Template, settings: Settings | None = None, *, swap: bool 
     found: dict[str, str | None] = {
         "primary": _default_text(template, primary_param), "secondary": _default_text(template, secondary_param)}
     unassigned: list[str] = []
-    for name, other in _region_comparisons(template):
+    for name, other, negated in _region_comparisons(template):
         region = other if isinstance(other, str) else None
         if region is None:
             continue
         role = condition_role(name)
+        if role and negated:
+            role = "primary" if role == "secondary" else "secondary"
         if role and found[role] is None:
             found[role] = region
         elif region not in unassigned:
@@ -755,8 +774,8 @@ def _collision_remedy(template: Template, logical_id: str, reason: str) -> tuple
     """The fix for one resource that both stacks create under one name, or why there is none."""
     props = template.properties(logical_id)
     kind = template.type_of(logical_id)
-    if kind == "AWS::S3::Bucket":
-        return "bucket-region-suffix", ""
+    if kind in REGION_SUFFIX:
+        return "region-suffix", ""
     if kind == "AWS::RDS::GlobalCluster":
         if "SourceDBClusterIdentifier" in props:
             return None, ("the global cluster is built from a source cluster in each stack: make only the primary "

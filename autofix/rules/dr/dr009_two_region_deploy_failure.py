@@ -14,6 +14,7 @@ from autofix.nodes import split_pointer
 from autofix.rules.base import Applicability, Finding, Fix, Rule
 from autofix.rules.dr import _deploy, _names, _regions, _s3
 from autofix.settings import Settings
+from autofix.template import Template
 
 #: What gating to the primary region keeps naming in the secondary stack: type -> name property.
 _GATED_NAME = {"AWS::DynamoDB::GlobalTable": "TableName", "AWS::RDS::GlobalCluster": "GlobalClusterIdentifier"}
@@ -90,10 +91,13 @@ class TwoRegionDeployFailure(Rule):
     cluster that both stacks create is created by the primary only (references to it in the
     secondary stack name it instead; a cluster joining it there drops its master credentials); a
     secondary cluster joining an existing global cluster drops its master credentials there; a
-    bucket both stacks create gets `-${AWS::Region}` in its name in the secondary region only
-    (`!If [IsSecondaryRegion, ...]`).  Unsafe where it changes what runs: a renamed bucket whose
-    name is also written as text elsewhere, or whose name needs a `MaxLength` on a parameter to
-    stay within 63 characters; two unrelated global tables made into one; PRIMARY and SECONDARY
+    bucket or IAM role, user, group, managed policy or instance profile that both stacks create
+    gets `-${AWS::Region}` in its name in the secondary region only (`!If [IsSecondaryRegion,
+    ...]`).  Unsafe where it changes what runs: a renamed resource whose name is also written as
+    text elsewhere (an ARN in a policy), or whose name needs a `MaxLength` on a parameter (a new
+    one, or a tighter one that still admits the default) to stay within its limit (63 characters
+    for buckets, 64 for roles and users, 128 for the rest); two
+    unrelated global tables made into one; PRIMARY and SECONDARY
     failover records put in their own region's stack; replication gated on
     `SecondaryStackDeployed` (an existing primary stack stops replicating until updated with
     `true`).  Everything else (different resources under one name, references to what a stack
@@ -136,7 +140,7 @@ class TwoRegionDeployFailure(Rule):
     # -- fixes
 
     def _fix(self, ctx: RuleContext, settings: Settings, problem: _deploy.Problem) -> Fix:
-        builder = {"gate-primary": self._gate_primary, "bucket-region-suffix": self._bucket_suffix,
+        builder = {"gate-primary": self._gate_primary, "region-suffix": self._region_suffix,
                    "failover-own-region": self._failover, "gate-replication": self._gate_replication,
                    "secondary-credentials": self._secondary_credentials}[problem.remedy or ""]
         return builder(ctx, settings, problem)
@@ -172,22 +176,22 @@ class TwoRegionDeployFailure(Rule):
             description += f", and {', '.join(dict.fromkeys(joined))} joins it there without master credentials"
         return fix.build(description, Applicability.SAFE if problem.fails else Applicability.UNSAFE)
 
-    def _bucket_suffix(self, ctx: RuleContext, settings: Settings, problem: _deploy.Problem) -> Fix:
+    def _region_suffix(self, ctx: RuleContext, settings: Settings, problem: _deploy.Problem) -> Fix:
         logical_id = problem.subject
+        key, limit = _deploy.REGION_SUFFIX[ctx.type_of(logical_id) or ""]
         names = _regions.layout(ctx, settings, replication=False)
-        raw = ctx.properties(logical_id).get("BucketName")
+        raw = ctx.properties(logical_id).get(key)
         text = _s3.normalize(raw)
         if text is None:
-            raise _Declined("its BucketName is not a literal, Fn::Sub or Fn::Join the fix can extend")
+            raise _Declined(f"its {key} is not a literal, Fn::Sub or Fn::Join the fix can extend")
         new_text = f"{text}-${{AWS::Region}}"
-        known = {p: _regions.REGION_MAX for p in names.region_parameters()}
-        bounds = _names.bounds_to_add(ctx, new_text, 63, known)
+        bounds = _bounds(ctx, new_text, limit, names.region_parameters())
         if bounds is None:
-            raise _Declined(f"'{new_text}' can exceed S3's 63 characters for some parameter value")
+            raise _Declined(f"'{new_text}' can exceed the {limit} characters {key} allows for some parameter value")
         fix = self.fixer(ctx).extend(names.operations)
-        for parameter, limit in bounds.items():
-            fix.set(("Parameters", parameter, "MaxLength"), limit)
-        fix.replace(("Resources", logical_id, "Properties", "BucketName"),
+        for parameter, length in bounds.items():
+            fix.set(("Parameters", parameter, "MaxLength"), length)
+        fix.replace(("Resources", logical_id, "Properties", key),
                     {"Fn::If": [names.is_secondary, {"Fn::Sub": new_text}, copy.deepcopy(raw)]})
         elsewhere = _written_elsewhere(ctx, logical_id, text)
         description = f"Name {logical_id} '{new_text}' in the secondary region only ({names.is_secondary})"
@@ -234,6 +238,28 @@ class TwoRegionDeployFailure(Rule):
             raise _Declined("its credentials are already chosen by a condition")
         return fix.build(f"Leave the master credentials of {problem.subject} out in the secondary region "
                          f"({names.is_secondary}), where it joins the global cluster", Applicability.SAFE)
+
+
+def _bounds(ctx: RuleContext, text: str, limit: int, regions: set[str]) -> dict[str, int] | None:
+    """``MaxLength`` values that keep the ``Fn::Sub`` text ``text`` within ``limit`` characters for every
+    parameter value: new bounds for unbounded string parameters, else tightened ones for string parameters
+    whose ``MaxLength`` is too loose (their defaults still fit); None when no bound can make it fit."""
+    known = {p: _regions.REGION_MAX for p in regions}
+    bounds = _names.bounds_to_add(ctx, text, limit, known)
+    if bounds is not None:
+        return bounds
+    loose = {name: param for name, param in ctx.parameters.items()
+             if name in _s3.variables(text) and name not in regions and isinstance(param, dict)
+             and "MaxLength" in param and "AllowedValues" not in param and param.get("Type", "String") == "String"}
+    if not loose:
+        return None
+    data = copy.deepcopy(ctx.data)
+    for name in loose:
+        del data["Parameters"][name]["MaxLength"]
+    tightened = _names.bounds_to_add(Template(data), text, limit, known)
+    if tightened is None:
+        return None
+    return {p: n for p, n in tightened.items() if p not in loose or n < int(loose[p]["MaxLength"])}
 
 
 def _secondary_stack(ctx: RuleContext, settings: Settings) -> Any:
@@ -286,11 +312,11 @@ def _drop_credentials(ctx: RuleContext, fix: FixBuilder, cluster: str, is_second
 
 
 def _written_elsewhere(ctx: RuleContext, logical_id: str, text: str) -> list[str]:
-    """Resources and outputs (other than ``logical_id``) that write the bucket name ``text`` as text: the name
-    itself, or an ARN of the bucket or of its objects."""
+    """Resources and outputs (other than ``logical_id``) that write the name ``text`` as text: the name itself,
+    or an ARN ending in it (``arn:aws:s3:::name/*``, ``arn:aws:iam::123:role/name``)."""
     from autofix.intrinsics import strings_in
 
-    written = re.compile(r"(^|:::)" + re.escape(text) + r"($|/)")
+    written = re.compile(r"(^|[:/])" + re.escape(text) + r"($|/)")
     out = []
     for entries in (ctx.resources, ctx.section("Outputs")):
         for other, value in entries.items():
