@@ -443,6 +443,9 @@ class _Run:
             self.world[stack.role] = [(c, stack) for c in own]
         return self.problems
 
+    def _report(self, problem: Problem) -> None:
+        self.problems.append(problem._replace(message=_fit(problem.message)))
+
     def _held(self, stack: Stack) -> dict[tuple[str, Hashable], list[tuple[Claim, Stack, str]]]:
         """Names other owners hold while ``stack`` deploys (the other region's stack, what was retained)."""
         held: dict[tuple[str, Hashable], list[tuple[Claim, Stack, str]]] = {}
@@ -465,7 +468,7 @@ class _Run:
                 self.collided.add(key)
                 if other.logical_id == claim.logical_id and claim.logical_id in self.twice:
                     continue  # a global table both stacks create: reported once, as such
-                self.problems.append(self._collision(stack, claim, other, holder, owner))
+                self._report(self._collision(stack, claim, other, holder, owner))
 
     def _collision(self, stack: Stack, claim: Claim, other: Claim, holder: Stack, owner: str) -> Problem:
         what = claim.namespace.split(" in ", 1)[0]
@@ -498,7 +501,7 @@ class _Run:
         elif not reason:
             reason = ("the two sides are different resources: give one of them a condition on the region, or the "
                       "region in its name")
-        return Problem(check="name-collision", subject=claim.logical_id, message=_fit(message), detail=detail,
+        return Problem(check="name-collision", subject=claim.logical_id, message=message, detail=detail,
                        stage=stack.label, pointer=_resource(claim.logical_id), others=(other.logical_id,),
                        remedy=remedy, reason=reason, fails=claim.namespace != "public hosted zone")
 
@@ -536,8 +539,8 @@ class _Run:
             detail = (f"In the {stack.label}, {subject} uses {target} through {how} at {pointer}, but {target}'s "
                       f"condition is false there: CloudFormation rejects the template with 'Unresolved resource "
                       f"dependencies'. ")
-            self.problems.append(Problem(
-                check="dangling-reference", subject=subject, message=_fit(message), detail=detail, stage=stack.label,
+            self._report(Problem(
+                check="dangling-reference", subject=subject, message=message, detail=detail, stage=stack.label,
                 pointer=pointer, others=(target,),
                 reason=(f"make {target} exist wherever {subject} uses it, or choose the reference with Fn::If on "
                         f"{target}'s condition")))
@@ -570,8 +573,8 @@ class _Run:
             else:
                 detail += ": two unrelated global tables are created, and neither region's writes reach the other. "
             message = f"Global table {logical_id} is created by both stacks, but a global table belongs to one stack"
-            self.problems.append(Problem(
-                check="global-table-twice", subject=logical_id, message=_fit(message), detail=detail,
+            self._report(Problem(
+                check="global-table-twice", subject=logical_id, message=message, detail=detail,
                 stage=secondary.label, pointer=_resource(logical_id), remedy="gate-primary", fails=fails))
         return out
 
@@ -595,8 +598,8 @@ class _Run:
                           f"one replica of a table. ")
             else:
                 continue
-            self.problems.append(Problem(
-                check="global-table-replicas", subject=logical_id, message=_fit(message), detail=detail,
+            self._report(Problem(
+                check="global-table-replicas", subject=logical_id, message=message, detail=detail,
                 stage=stack.label, pointer=join_pointer("Resources", logical_id, "Properties", "Replicas"),
                 reason="name each replica region once, with the stack's own region (AWS::Region) among them"))
 
@@ -629,8 +632,8 @@ class _Run:
                           f"{creator.label} creates ({target.logical_id}): S3 rejects a replication rule whose "
                           f"destination does not exist. ")
                 remedy = "gate-replication" if stack.role == "primary" and creator.role == "secondary" else None
-                self.problems.append(Problem(
-                    check="replication-order", subject=logical_id, message=_fit(message), detail=detail,
+                self._report(Problem(
+                    check="replication-order", subject=logical_id, message=message, detail=detail,
                     stage=stack.label,
                     pointer=join_pointer("Resources", logical_id, "Properties", "ReplicationConfiguration"),
                     others=(target.logical_id,), remedy=remedy,
@@ -675,8 +678,8 @@ class _Run:
                            f"it, so the {stack.role} stack fails")
                 detail = (f"In the {stack.label}, {logical_id} joins '{shown(name)}', which only a later stack "
                           f"operation creates: RDS answers GlobalClusterNotFoundFault. ")
-                self.problems.append(Problem(
-                    check="global-cluster-order", subject=logical_id, message=_fit(message), detail=detail,
+                self._report(Problem(
+                    check="global-cluster-order", subject=logical_id, message=message, detail=detail,
                     stage=stack.label, pointer=_resource(logical_id),
                     reason="create the global cluster in the stack that is deployed first"))
         for logical_id, key, across in sorted(joins, key=lambda j: j[2]):  # in-stack writers first
@@ -697,8 +700,8 @@ class _Run:
                   f"({claim.logical_id}), which has a writer already, and sets {', '.join(present)}: a secondary "
                   f"cluster takes its credentials from the primary (InvalidParameterCombination). ")
         remedy = "secondary-credentials" if stack.role == "secondary" else None
-        self.problems.append(Problem(
-            check="join-credentials", subject=logical_id, message=_fit(message), detail=detail, stage=stack.label,
+        self._report(Problem(
+            check="join-credentials", subject=logical_id, message=message, detail=detail, stage=stack.label,
             pointer=join_pointer("Resources", logical_id, "Properties", present[0]), others=(claim.logical_id,),
             remedy=remedy,
             reason="" if remedy else "leave the credentials out where the cluster joins an existing global cluster"))
@@ -723,16 +726,16 @@ class _Run:
                     message = f"The update removes {logical_id} from the primary stack, which deletes it with its data"
                     detail = (f"{logical_id} ({kind}) exists in the {old.label} but not in the {new.label}, and no "
                               f"DeletionPolicy keeps it. ")
-                    self.problems.append(Problem(
-                        check="deletion", subject=logical_id, message=_fit(message), detail=detail, stage=new.label,
+                    self._report(Problem(
+                        check="deletion", subject=logical_id, message=message, detail=detail, stage=new.label,
                         pointer=_resource(logical_id),
                         reason="keep it in the primary region's stack, or give it DeletionPolicy: Retain"))
                 continue
             new_kind = new.template.type_of(logical_id)
             if new_kind != kind:
                 message = f"The update changes the type of {logical_id}, so CloudFormation replaces it"
-                self.problems.append(Problem(
-                    check="replacement", subject=logical_id, message=_fit(message),
+                self._report(Problem(
+                    check="replacement", subject=logical_id, message=message,
                     detail=f"{logical_id} is {kind} in the {old.label} and {new_kind} in the {new.label}. ",
                     stage=new.label, pointer=_resource(logical_id), reason="keep the type"))
                 continue
@@ -745,8 +748,8 @@ class _Run:
             message = f"The update renames {logical_id} in the primary stack, so it is replaced by a new, empty one"
             detail = (f"{logical_id}'s {'.'.join(path)} is {_said(before)} in the {old.label} and {_said(after)} in "
                       f"the {new.label}: a new name means a new resource, and what the old one held stays behind. ")
-            self.problems.append(Problem(
-                check="replacement", subject=logical_id, message=_fit(message), detail=detail, stage=new.label,
+            self._report(Problem(
+                check="replacement", subject=logical_id, message=message, detail=detail, stage=new.label,
                 pointer=_resource(logical_id),
                 reason=("keep the primary's name; change it only where the resource is new, as in the secondary "
                         "region (Fn::If on the secondary region's condition)")))
