@@ -42,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from autofix.intrinsics import if_condition, intrinsic_name, is_no_value, pointer_token, ref_target, values
+from autofix.intrinsics import if_condition, intrinsic_name, is_no_value, ref_target, values
 from autofix.nodes import join_pointer
 from autofix.rules.dr._evaluate import NOVALUE, UNKNOWN, Stack, parameter_values, shown, text
 from autofix.settings import Settings
@@ -263,8 +263,8 @@ def _parameters(template: Template, pair: Regions, scenario: dict[str, Any], dep
 
 
 def deploy_order(template: Template, pair: Regions, scenario: dict[str, Any] | None = None) -> list[Stack]:
-    """The stacks of the documented deploy order, each evaluated with its region and parameters (one stack,
-    in the primary region, for a template that never compares ``AWS::Region``: it is not meant for two)."""
+    """The stacks of the documented deploy order, each evaluated with its region and parameters (a template
+    that never compares ``AWS::Region`` is meant for one stack: one, in a region it does not name)."""
     scenario = scenario or {}
     if not compares_region(template):
         return [Stack(template, None, "primary", "stack (created)", _parameters(template, pair, scenario, "false"))]
@@ -508,24 +508,11 @@ class _Run:
     # references to what the stack does not create
 
     def _dangling(self, stack: Stack) -> None:
-        resources = stack.template.resources
-        for logical_id, resource in stack.created():
-            base = _resource(logical_id)
-            found = list(stack.references(resource.get("Properties"), f"{base}/Properties"))
-            depends = resource.get("DependsOn")
-            for i, target in enumerate(depends if isinstance(depends, list) else [depends]):
-                if isinstance(target, str):
-                    found.append((f"{base}/DependsOn" + (f"/{i}" if isinstance(depends, list) else ""), target,
-                                  "DependsOn"))
-            self._report_dangling(stack, logical_id, found, resources)
-        for name, output in stack.template.section("Outputs").items():
-            if not isinstance(output, dict):
-                continue
-            if "Condition" in output and stack.condition(output["Condition"]) is not True:
-                continue
-            base = join_pointer("Outputs", name)
-            found = list(stack.references({k: output[k] for k in ("Value", "Export") if k in output}, base))
-            self._report_dangling(stack, f"output {name}", found, resources)
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        for subject, pointer, target, how in stack_references(stack):
+            found.setdefault(subject, []).append((pointer, target, how))
+        for subject, references in found.items():
+            self._report_dangling(stack, subject, references, stack.template.resources)
 
     def _report_dangling(self, stack: Stack, subject: str, found: list[tuple[str, str, str]],
                          resources: dict[str, Any]) -> None:
@@ -833,20 +820,30 @@ def simulate_update(old: Template | dict[str, Any], new: Template | dict[str, An
     return list(found.values())
 
 
-def references_to(stack: Stack, logical_id: str) -> Iterator[tuple[str, str]]:
-    """(pointer, how) of every reference to ``logical_id`` that ``stack`` evaluates, in resources it
-    creates and outputs it has (``DependsOn`` included)."""
-    for other, resource in stack.created():
-        base = join_pointer("Resources", other)
-        for pointer, target, how in stack.references(resource.get("Properties"), f"{base}/Properties"):
-            if target == logical_id:
-                yield pointer, how
+def stack_references(stack: Stack) -> Iterator[tuple[str, str, str, str]]:
+    """(who, pointer, logical id, how) of every reference ``stack`` evaluates: in the resources it creates
+    (``Ref``, ``Fn::GetAtt``, ``Fn::Sub``, ``DependsOn``) and in the outputs it has (who: ``output Name``)."""
+    for logical_id, resource in stack.created():
+        for pointer, target, how in stack.references(resource.get("Properties"),
+                                                     join_pointer("Resources", logical_id, "Properties")):
+            yield logical_id, pointer, target, how
         depends = resource.get("DependsOn")
-        if depends == logical_id or (isinstance(depends, list) and logical_id in depends):
-            yield f"{base}/DependsOn", "DependsOn"
+        for i, target in enumerate(depends if isinstance(depends, list) else [depends]):
+            if isinstance(target, str):
+                where = [i] if isinstance(depends, list) else []
+                yield logical_id, join_pointer("Resources", logical_id, "DependsOn", *where), target, "DependsOn"
     for name, output in stack.template.section("Outputs").items():
-        if isinstance(output, dict) and ("Condition" not in output or stack.condition(output["Condition"]) is True):
-            base = f"/Outputs/{pointer_token(name)}"
-            for pointer, target, how in stack.references({k: output.get(k) for k in ("Value", "Export")}, base):
-                if target == logical_id:
-                    yield pointer, how
+        if not isinstance(output, dict):
+            continue
+        if "Condition" in output and stack.condition(output["Condition"]) is not True:
+            continue
+        shown_output = {k: output[k] for k in ("Value", "Export") if k in output}
+        for pointer, target, how in stack.references(shown_output, join_pointer("Outputs", name)):
+            yield f"output {name}", pointer, target, how
+
+
+def references_to(stack: Stack, logical_id: str) -> Iterator[tuple[str, str]]:
+    """(pointer, how) of every reference to ``logical_id`` that ``stack`` evaluates (see :func:`stack_references`)."""
+    for _, pointer, target, how in stack_references(stack):
+        if target == logical_id:
+            yield pointer, how

@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.intrinsics import getatt_target, if_condition, intrinsic_name, pointer_token, ref_target, sub_parts
+from autofix.intrinsics import getatt_target, if_condition, intrinsic_name, ref_target, sub_parts
+from autofix.nodes import join_pointer
 from autofix.patterns import lazy_pattern
 from autofix.template import Template, resource_type
 
@@ -323,7 +324,7 @@ class Stack:
         while stack:
             at, node = stack.pop()
             if isinstance(node, list):
-                stack.extend((f"{at}/{i}", v) for i, v in reversed(list(enumerate(node))))
+                stack.extend((at + join_pointer(i), v) for i, v in reversed(list(enumerate(node))))
                 continue
             if not isinstance(node, dict):
                 continue
@@ -333,7 +334,7 @@ class Stack:
                 decided = self.condition(if_condition(node))
                 if decided is not None and isinstance(arg, list) and len(arg) == 3:
                     branch = 1 if decided else 2
-                    stack.append((f"{at}/Fn::If/{branch}", arg[branch]))
+                    stack.append((at + join_pointer("Fn::If", branch), arg[branch]))
                 continue
             if name == "Ref":
                 target = ref_target(node)
@@ -353,9 +354,9 @@ class Stack:
                             yield at, variable.split(".", 1)[0].strip(), "Fn::Sub"
                     arg = node["Fn::Sub"]
                     if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
-                        stack.extend((f"{at}/Fn::Sub/1/{pointer_token(k)}", v) for k, v in arg[1].items())
+                        stack.extend((at + join_pointer("Fn::Sub", 1, k), v) for k, v in arg[1].items())
                 continue
-            stack.extend((f"{at}/{pointer_token(k)}", v) for k, v in reversed(list(node.items())))
+            stack.extend((at + join_pointer(k), v) for k, v in reversed(list(node.items())))
 
 
 def _equal(a: Any, b: Any) -> bool | None:
