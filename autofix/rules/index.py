@@ -49,6 +49,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dr.dr008_same_region_replication:SameRegionReplication': (
         ('DR008', 'same-region-replication', ('AWS::S3::Bucket',), (), True),
     ),
+    'autofix.rules.dr.dr009_two_region_deploy_failure:TwoRegionDeployFailure': (
+        ('DR009', 'two-region-deploy-failure', None, (), True),
+    ),
     'autofix.rules.hd.hd001_update_replace_policy_missing:UpdateReplacePolicyMissing': (
         ('HD001', 'update-replace-policy-missing', None, (), False),
     ),
