@@ -4,8 +4,8 @@ A template can take the engine long (a fix-all of hundreds of fixes re-reads the
 each); a thread doing it could not be stopped, and would hold up every later request.  The
 engine therefore runs in one child process, one job at a time: the protocol side stays free
 to read cancellations and newer changes, and a job whose request is cancelled or superseded
-ends with its process, which is replaced at once.  A process that dies (a crash, the
-out-of-memory killer) costs only the job it was running.
+ends with its process (unless it finishes within a grace period), which is replaced at once.
+A process that dies (a crash, the out-of-memory killer) costs only the job it was running.
 
 The child keeps the :class:`~autofix.server.analysis.Analysis` of the few latest versions,
 so the fixes of a version reuse its check and its positioned document; every job carries
@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 KEPT = 16
 #: The methods of :class:`~autofix.server.analysis.Analysis` a job may call, with an index or not.
 METHODS = frozenset({"check", "fix_all", "quick_fix", "suppression"})
+#: Seconds a cancelled job may still take before its process is ended (a new one starts cold).
+GRACE = 0.25
 #: Each message between the server and its engine is a pickle behind its length.
 _HEADER = struct.Struct("!Q")
 
@@ -133,23 +135,37 @@ class Engine:
         self._process = None
 
     async def run(self, job: Job) -> tuple[Any, list[str]]:
-        """The job's value and the analysis' problems so far.  Cancelling ends the process (and the
-        job with it); raises :class:`EngineFailed` when the process dies or the job fails."""
+        """The job's value and the analysis' problems so far.  Cancelled, the job is given
+        :data:`GRACE` to finish (a fresh process costs more than a short job), then ends with its
+        process; raises :class:`EngineFailed` when the process dies or the job fails."""
         async with self._lock:
             process = await self.start()
             assert process.stdin is not None and process.stdout is not None
             data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+            reply = asyncio.ensure_future(_exchange(process, _HEADER.pack(len(data)) + data))
             try:
-                process.stdin.write(_HEADER.pack(len(data)) + data)
-                await process.stdin.drain()
-                size = _HEADER.unpack(await process.stdout.readexactly(_HEADER.size))[0]
-                status, value, problems = pickle.loads(await process.stdout.readexactly(size))
+                status, value, problems = await asyncio.shield(reply)
             except asyncio.CancelledError:
-                self.stop()  # the job is not wanted any more: end it with its process
+                try:
+                    await asyncio.wait_for(reply, GRACE)
+                except (asyncio.TimeoutError, asyncio.CancelledError, EngineFailed):
+                    self.stop()  # the job is not wanted any more: end it with its process
                 raise
-            except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
+            except EngineFailed:
                 self.stop()
-                raise EngineFailed(f"the engine process ended while working on {job.filename}") from exc
+                raise
         if status != "ok":
             raise EngineFailed(value)
         return value, problems
+
+
+async def _exchange(process: asyncio.subprocess.Process, request: bytes) -> tuple[str, Any, list[str]]:
+    """Send one job, read its reply."""
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write(request)
+        await process.stdin.drain()
+        size = _HEADER.unpack(await process.stdout.readexactly(_HEADER.size))[0]
+        return pickle.loads(await process.stdout.readexactly(size))
+    except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
+        raise EngineFailed("the engine process ended while working") from exc

@@ -104,7 +104,11 @@ class AutofixServer(LanguageServer):
         capabilities = params.capabilities
         self.documents.encoding = self.protocol.workspace.position_encoding or types.PositionEncodingKind.Utf16
         self._ask_configuration = bool(get_capability(capabilities, "workspace.configuration", False))
-        self._versioned_edits = bool(get_capability(capabilities, "workspace.workspace_edit.document_changes", False))
+        # versioned edits need documentChanges; a client announcing resource operations takes them too
+        # (those exist only there), as Neovim 0.7 does without saying documentChanges
+        edit = "workspace.workspace_edit"
+        self._versioned_edits = bool(get_capability(capabilities, f"{edit}.document_changes", False)
+                                     or get_capability(capabilities, f"{edit}.resource_operations", None))
         self._folders = [f.uri for f in params.workspace_folders or []]
         if not self._folders and params.root_uri:
             self._folders = [params.root_uri]
@@ -162,14 +166,13 @@ class AutofixServer(LanguageServer):
 
     def _supersede(self, uri: str) -> None:
         """A newer version (or none): wake the requests that were answering for the old one, and
-        drop its analysis."""
+        drop its analysis (a check under way finishes, in a moment, rather than cost the engine a
+        restart; its result is not used)."""
         event = self._superseded.get(uri)
         if event is not None:
             event.set()
         self._superseded[uri] = asyncio.Event()
-        stale = self._analyses.pop(uri, None)
-        if stale is not None:
-            stale[1].cancel()
+        self._analyses.pop(uri, None)
 
     @staticmethod
     def wanted(document: Document) -> bool:

@@ -22,26 +22,48 @@ class Edit(NamedTuple):
     new: str
 
 
+def _unchanged_lines(before: list[str], after: list[str]) -> tuple[int, int]:
+    """How many whole lines the two texts share at their start, and then at their end."""
+    limit = min(len(before), len(after))
+    head = 0
+    while head < limit and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
 def text_edits(before: str, after: str) -> list[Edit]:
-    """Non-overlapping edits of ``before``, in order, that together make ``after``."""
+    """Non-overlapping edits of ``before``, in order, that together make ``after``.
+
+    The lines both texts share at their start and end are set aside first: the line diff then
+    runs on the changed middle only (a template's repetitive lines make it slow on a whole file).
+    """
+    old_lines, new_lines = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    head, tail = _unchanged_lines(old_lines, new_lines)
+    skipped = sum(map(len, old_lines[:head]))
+    old_middle = "".join(old_lines[head:len(old_lines) - tail])
+    new_middle = "".join(new_lines[head:len(new_lines) - tail])
     edits = []
-    for rep in replacements(before, after):
+    for rep in replacements(old_middle, new_middle):
         region = rep["deletedRegion"]
-        start, end = region["charOffset"], region["charOffset"] + region["charLength"]
+        start = skipped + region["charOffset"]
+        end = start + region["charLength"]
         old, new = before[start:end], rep.get("insertedContent", {}).get("text", "")
-        head = 0
+        same = 0
         limit = min(len(old), len(new))
-        while head < limit and old[head] == new[head]:
-            head += 1
-        tail = 0
-        while tail < limit - head and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]:
-            tail += 1
+        while same < limit and old[same] == new[same]:
+            same += 1
+        kept = 0
+        while kept < limit - same and old[len(old) - 1 - kept] == new[len(new) - 1 - kept]:
+            kept += 1
         # never split a CRLF: an editor cannot address the position between its two characters
-        if head and old[head - 1] == "\r" and old[head:head + 1] == "\n":
-            head -= 1
-        if tail and old[len(old) - tail - 1:len(old) - tail + 1] == "\r\n":
-            tail -= 1
-        edits.append(Edit(start + head, end - tail, new[head:len(new) - tail]))
+        if same and old[same - 1] == "\r" and old[same:same + 1] == "\n":
+            same -= 1
+        if kept and old[len(old) - kept - 1:len(old) - kept + 1] == "\r\n":
+            kept -= 1
+        edits.append(Edit(start + same, end - kept, new[same:len(new) - kept]))
     return edits
 
 
