@@ -202,6 +202,10 @@ def test_cancelled_request_and_the_server_goes_on(tmp_path: Path) -> None:
             range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
             context=types.CodeActionContext(diagnostics=[], only=["source.fixAll"]))
         future = s.client.protocol.send_request(types.TEXT_DOCUMENT_CODE_ACTION, params, msg_id="fix-all")
+        # while 400 fixes are worked out, another template is checked: fixes never hold up diagnostics
+        other = s.open(tmp_path / "stack.yaml", BROKEN)
+        assert codes(await s.diagnostics(other, 1)) == ["HY001", "SC002"]
+        assert not future.done()
         s.client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="fix-all"))
         with pytest.raises(Exception) as raised:
             await asyncio.wait_for(asyncio.wrap_future(future), 60)

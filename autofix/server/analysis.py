@@ -118,11 +118,17 @@ class Analysis:
 
     def quick_fix(self, index: int) -> list[Edit] | None:
         """Edits applying the fix of finding ``index`` alone, or None."""
-        return self._cached(("fix", index), lambda: self._quick_fix(self.findings[index]))
+        return self._cached(("fix", index), lambda: self._quick_fix(self._finding(index)))
 
     def suppression(self, index: int) -> list[Edit] | None:
         """Edits disabling finding ``index``'s rule for its resource (or the template), or None."""
-        return self._cached(("ignore", index), lambda: self._suppression(self.findings[index]))
+        return self._cached(("ignore", index), lambda: self._suppression(self._finding(index)))
+
+    def _finding(self, index: int) -> Finding:
+        """Finding ``index`` of this version (checked first in a process that has not checked it)."""
+        if self.result is None:
+            self.check()
+        return self.findings[index]
 
     def _cached(self, key: tuple[str, int], work: Callable[[], list[Edit] | None]) -> list[Edit] | None:
         if key not in self._edits:
@@ -135,7 +141,7 @@ class Analysis:
         return self._edits[key]
 
     def _fix_all(self) -> list[Edit] | None:
-        if not any(fixable(f) for f in self.findings):
+        if self.result is not None and not any(fixable(f) for f in self.findings):
             return None
         result = process_text(self.text, self.filename, self.settings, fix=True)
         self.problems.extend(_describe(e) for e in result.errors)

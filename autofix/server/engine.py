@@ -1,11 +1,12 @@
-"""The engine process: where the server's checks and fixes run, apart from the protocol.
+"""Engine processes: where the server's checks and fixes run, apart from the protocol.
 
 A template can take the engine long (a fix-all of hundreds of fixes re-reads the text for
-each); a thread doing it could not be stopped, and would hold up every later request.  The
-engine therefore runs in one child process, one job at a time: the protocol side stays free
-to read cancellations and newer changes, and a job whose request is cancelled or superseded
-ends with its process (unless it finishes within a grace period), which is replaced at once.
-A process that dies (a crash, the out-of-memory killer) costs only the job it was running.
+each); a thread doing it could not be stopped, and would hold up every later request.  Each
+:class:`Engine` is therefore one child process running one job at a time: the protocol side
+stays free to read cancellations and newer changes, and a job whose request is cancelled or
+superseded ends with its process (unless it finishes within a grace period), which is
+replaced at once.  A process that dies (a crash, the out-of-memory killer) costs only the job
+it was running.
 
 The child keeps the :class:`~autofix.server.analysis.Analysis` of the few latest versions,
 so the fixes of a version reuse its check and its positioned document; every job carries
@@ -65,8 +66,7 @@ def _analysis(kept: OrderedDict[tuple[str, int | None], Analysis], job: Job) -> 
     key = (job.uri, job.version)
     found = kept.get(key)
     if found is None or found.text != job.text or found.settings != job.settings:
-        found = Analysis(job.text, job.filename, job.settings)
-        found.check()
+        found = Analysis(job.text, job.filename, job.settings)  # checked when a job needs it
         kept[key] = found
     kept.move_to_end(key)
     while len(kept) > KEPT:

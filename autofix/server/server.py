@@ -1,9 +1,11 @@
 """``autofix server``: the language server, its state and its handlers.
 
-The protocol runs on one asyncio loop; the engine runs in a child process beside it (see
-:mod:`autofix.server.engine`), so the server keeps reading and answering (cancellations,
-newer changes) while a template is checked or fixed.  Per document the server keeps the
-latest version's analysis, shared by the diagnostics and every request for that version:
+The protocol runs on one asyncio loop; the engine runs in two child processes beside it (see
+:mod:`autofix.server.engine`): one checks, for the diagnostics, the other works out fixes, so
+that a long fix-all never holds up the diagnostics of the next keystroke, and ending a
+cancelled fix never costs the checks a cold start.  The server keeps reading and answering
+(cancellations, newer changes) while a template is checked or fixed.  Per document it keeps
+the latest version's analysis, shared by the diagnostics and every request for that version:
 
 - ``didOpen`` checks at once; ``didChange`` waits for the typing to pause (the debounce),
   and a newer change cancels the wait and the older version's analysis;
@@ -80,7 +82,8 @@ class AutofixServer(LanguageServer):
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.documents = DocumentStore()
         self.debounce = debounce
-        self.engine = Engine()
+        #: the process that checks (diagnostics) and the one that works out edits
+        self.checker, self.fixer = Engine(), Engine()
         #: uri -> (version, the analysis of that version, running or done)
         self._analyses: dict[str, tuple[int | None, asyncio.Future[Version]]] = {}
         #: uri -> the debounced diagnostics run waiting or in progress
@@ -96,7 +99,7 @@ class AutofixServer(LanguageServer):
         self._folders: list[str] = []
         self._ask_configuration = False
         self._versioned_edits = False
-        self._warming: asyncio.Future[None] | None = None
+        self._warming: asyncio.Future[Any] | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -113,12 +116,13 @@ class AutofixServer(LanguageServer):
         if not self._folders and params.root_uri:
             self._folders = [params.root_uri]
         self._set_options(params.initialization_options, "initializationOptions")
-        self._warming = asyncio.ensure_future(self.engine.warm())
+        self._warming = asyncio.gather(self.checker.warm(), self.fixer.warm())
 
     def shutdown_engine(self) -> None:
         for task in self._pending.values():
             task.cancel()
-        self.engine.stop()
+        self.checker.stop()
+        self.fixer.stop()
 
     def _set_options(self, raw: Any, origin: str) -> None:
         try:
@@ -238,7 +242,8 @@ class AutofixServer(LanguageServer):
     async def run(self, analysis: Version, method: str, *args: Any) -> Any:
         """A call on the engine's analysis of ``analysis``' version; None when the engine failed (logged)."""
         try:
-            value, problems = await self.engine.run(analysis.job(method, *args))
+            engine = self.checker if method == "check" else self.fixer
+            value, problems = await engine.run(analysis.job(method, *args))
         except EngineFailed as exc:
             log.error("%s", exc)
             analysis.problems.append(f"internal error: {exc}")
