@@ -4,6 +4,7 @@ Editors get autofix's findings as diagnostics while templates are typed, a quick
 finding, a fix-all source action and a "disable this rule for this resource" action.
 Needs the ``autofix[server]`` extra (pygls and lsprotocol).  Modules: ``documents`` (open
 documents and LSP positions), ``configuration`` (settings per document), ``analysis``
-(the engine on one version), ``diagnostics``, ``actions`` (code actions), ``textedits``
-(minimal edits), ``protocol`` (pygls glue) and ``server`` (state and handlers).
+(the engine on one version), ``engine`` (the processes it runs in), ``diagnostics``,
+``actions`` (code actions), ``textedits`` (minimal edits), ``protocol`` (pygls glue) and
+``server`` (state and handlers).
 """
