@@ -90,7 +90,10 @@ def serve_jobs(requests: BinaryIO, replies: BinaryIO) -> None:
             reply: tuple[str, Any, list[str]] = ("ok", value, list(dict.fromkeys(analysis.problems)))
         except Exception:
             reply = ("error", traceback.format_exc(), [])
-        data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # a value that cannot travel (a rule's odd extra data) fails its job only
+            data = pickle.dumps(("error", traceback.format_exc(), []), protocol=pickle.HIGHEST_PROTOCOL)
         replies.write(_HEADER.pack(len(data)) + data)
         replies.flush()
 
