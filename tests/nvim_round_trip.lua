@@ -32,6 +32,13 @@ local function request_actions(buf, line, only)
   return actions
 end
 
+local function preferred(buf, line)
+  for _, action in ipairs(request_actions(buf, line, nil)) do
+    if action.isPreferred then return action end
+  end
+  error("no preferred quick fix on line " .. line)
+end
+
 local function lines(buf)
   return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), "\n") .. "\n"
 end
@@ -65,11 +72,7 @@ local function run()
   -- Neovim 0.7 opens a document as version 0, which it never checks: edit once first
   vim.api.nvim_buf_set_lines(buf, 0, 0, false, { "# edited in Neovim" })
   assert(sc002_at(target.lnum + 1), "diagnostics did not follow the first edit")
-  local stale
-  for _, action in ipairs(request_actions(buf, target.lnum + 1, nil)) do
-    if action.isPreferred then stale = action end
-  end
-  assert(stale, "no preferred quick fix")
+  local stale = preferred(buf, target.lnum + 1)
 
   -- the buffer moves on (and the client has sent the change): the edit computed for the old
   -- version must be refused
@@ -81,11 +84,7 @@ local function run()
   result.after_stale = lines(buf)
   assert(sc002_at(target.lnum + 2), "diagnostics did not follow the second edit")
 
-  local fresh
-  for _, action in ipairs(request_actions(buf, target.lnum + 2, nil)) do
-    if action.isPreferred then fresh = action end
-  end
-  assert(fresh, "no quick fix for the new version")
+  local fresh = preferred(buf, target.lnum + 2)
   result.quick_fix_title = fresh.title
   vim.lsp.util.apply_workspace_edit(fresh.edit, "utf-16")
   assert(vim.wait(60000, function() return not has(codes(buf), "SC002") end, 50), "SC002 still reported")
