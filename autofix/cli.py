@@ -186,6 +186,18 @@ def explain(rule: Annotated[str, typer.Argument(help="Rule id or name, e.g. DR00
     print_markdown(explain_text(found), sys.stdout)
 
 
+@app.command()
+def server() -> None:
+    """Run the language server over standard input and output, for editors (needs autofix[server])."""
+    try:
+        from autofix.server.server import serve
+    except ImportError as exc:
+        if exc.name not in ("pygls", "lsprotocol"):
+            raise
+        raise _fail("autofix server needs pygls and lsprotocol: pip install 'autofix[server]'") from None
+    serve()
+
+
 def main() -> None:
     """Console-script entry point: usage errors exit 2, no traceback ever reaches the user."""
     try:
