@@ -91,10 +91,28 @@ def test_a_file_that_kills_its_worker_is_that_file_s_error(tmp_path: Path, sched
     assert doc["findings"] == [f for f in local["findings"] if not f["file"].endswith("c-die.yaml")]
 
 
+def test_the_connect_timeout_is_read_when_connecting(monkeypatch) -> None:
+    import autofix.dask_engine as engine
+
+    asked: list[float] = []
+
+    def refuse(address: str, *, timeout: float, set_as_default: bool) -> None:
+        asked.append(timeout)
+        raise OSError("refused")
+
+    monkeypatch.setattr(distributed, "Client", refuse)
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", 0.25)
+    with pytest.raises(engine.EngineError, match="cannot reach the Dask scheduler at tcp://x:1: refused"):
+        engine.connect("tcp://x:1")
+    with pytest.raises(engine.EngineError):
+        engine.connect("tcp://x:1", timeout=3)
+    assert asked == [0.25, 3]
+
+
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
     import autofix.dask_engine as engine
 
-    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", 1)
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", 0.5)
     code, out, err = _cli("check", "--dask-scheduler", "tcp://127.0.0.1:9", str(_tree(tmp_path / "t")))
     assert code == 2 and out == ""
     assert err.startswith("error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
