@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from autofix.cli import app
 from autofix.runner import KILL_WORKER_ENV
 
+pytestmark = pytest.mark.dask
+
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
 
