@@ -16,8 +16,9 @@ It holds:
   region (see :func:`cfn_lint_matches`).
 
 Run ``AUTOFIX_UPDATE_CORPUS=1 pytest tests/test_corpus.py`` to (re)write the expected files from
-the current behaviour, then ``AUTOFIX_UPDATE_CORPUS=1 pytest -m cfn_lint`` to re-lint what changed into
-the ``cfn-lint.json`` files, and review the diff like any other change.
+the current behaviour (and re-lint into ``cfn-lint.json`` what changed), then review the diff like any
+other change. ``AUTOFIX_UPDATE_CORPUS=1 pytest -m cfn_lint`` rewrites only the stale snapshots (after
+an upgrade of cfn-lint, say).
 """
 
 from __future__ import annotations
