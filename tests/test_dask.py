@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from autofix.cli import app
 from autofix.runner import KILL_WORKER_ENV
 
-pytestmark = pytest.mark.dask
+# one worker runs them all under pytest-xdist, so that one LocalCluster serves them
+pytestmark = [pytest.mark.dask, pytest.mark.xdist_group("dask")]
 
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
@@ -26,9 +27,10 @@ DR002 = '{"Resources": {"Check": {"Type": "AWS::Route53::HealthCheck", "Properti
 
 @pytest.fixture(scope="module")
 def scheduler():
-    # a task that kills its worker fails at once (KilledWorker) instead of killing three more
+    # a task that kills its worker fails at once (KilledWorker) instead of killing three more; every port is a
+    # free one (dashboard_address=None still takes 8787, shared with any other cluster on the machine)
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                      silence_logs=50) as cluster:
         yield cluster.scheduler_address
 
