@@ -49,15 +49,17 @@ DR_REGIONS = ("us-east-1", "us-west-2")
 @dataclass
 class Case:
     path: Path
+    #: the corpus it belongs to (a test may build one elsewhere)
+    root: Path = ROOT
 
     @property
     def id(self) -> str:
-        return self.path.relative_to(ROOT).as_posix()
+        return self.path.relative_to(self.root).as_posix()
 
     @property
     def rule_folder(self) -> str:
         """The top folder under ``corpus/``: ``DR001-s3-bucket-without-replication`` or ``seed``."""
-        return self.path.relative_to(ROOT).parts[0]
+        return self.path.relative_to(self.root).parts[0]
 
     @property
     def input(self) -> Path:
