@@ -17,7 +17,6 @@ from autofix.intrinsics import (  # noqa: F401 - re-exported for rules written a
     ref_target,
     references,
     strings_in,
-    sub_variables,
     walk,
 )
 from autofix.nodes import join_pointer, split_pointer

@@ -12,7 +12,7 @@ from autofix.context import FrozenDict, RuleContext, freeze
 from autofix.detect import detect
 from autofix.errors import ConfigError, RegistryError
 from autofix.fixes import FixBuilder
-from autofix.intrinsics import if_branches, literal, sub_text
+from autofix.intrinsics import if_branches, literal, parse_sub
 from autofix.pipeline import process_text
 from autofix.registry import all_rules, build_registry, code_matches, families, get_rule, select_rules
 from autofix.rules.base import Applicability, Rule
@@ -199,7 +199,7 @@ def test_fix_builder_creates_missing_parents_and_sees_its_own_operations() -> No
 def test_intrinsic_helpers() -> None:
     value = {"Fn::If": ["C", "a", {"Fn::If": ["D", {"Ref": "AWS::NoValue"}, "b"]}]}
     assert list(if_branches(value)) == ["a", {"Ref": "AWS::NoValue"}, "b"]
-    assert sub_text({"Fn::Sub": ["x-${A}", {"A": "1"}]}) == "x-${A}"
+    assert parse_sub({"Fn::Sub": ["x-${A}", {"A": "1"}]}).text == "x-${A}"
     assert literal({"a": ["b", 1]}) == {"a": ["b", 1]} and literal({"a": {"Ref": "X"}}) is None
 
 

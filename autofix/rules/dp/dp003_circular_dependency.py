@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.context import context_of, thaw, walk_in
-from autofix.intrinsics import getatt_target, ref_target, references
+from autofix.intrinsics import SUB_VARIABLE, getatt_target, parse_sub, ref_target, references, sub_names, sub_substitute
 from autofix.patches import fragment
-from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Fix, Rule
 from autofix.rules.dp._graph import cycles, dependency_graph, depends_on
 from autofix.settings import Settings
@@ -35,7 +34,6 @@ NAMED = {
         "StateMachineName", "arn",
         "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:{name}"),
 }
-_SUB_VAR = lazy_pattern(r"\$\{([^}!][^}]*)\}")
 #: inline rule lists and the standalone resource each rule becomes
 _RULE_LISTS = (("SecurityGroupIngress", "ingress", "Ingress"), ("SecurityGroupEgress", "egress", "Egress"))
 
@@ -227,7 +225,7 @@ class CircularDependency(Rule):
             name, named = _known_name(template, bucket, kind[0])
             if name is None or (not named and kind[0] != "BucketName"):
                 continue
-            ops: list[dict[str, Any]] = []
+            rewrites: list[tuple[str, Any]] = []
             ok = True
             for member in referrers:
                 base = template.pointer("Resources", member)
@@ -237,22 +235,26 @@ class CircularDependency(Rule):
                         ok = False
                         break
                     if new is not None:
-                        ops.append({"op": "replace", "path": pointer, "value": new})
+                        rewrites.append((pointer, new))
                 if not ok:
                     break
-            if not ok or not ops:
+            if not ok or not rewrites:
                 continue
             trial = {m: (graph[m] - {bucket} if m in referrers else graph[m]) & cycle for m in members}
             if cycles(trial):
                 continue
+            fix = self.fixer(template)
+            if not named:
+                if "Properties" in template.resources[bucket]:
+                    fix.add(("Resources", bucket, "Properties", "BucketName"), {"Fn::Sub": name})
+                else:
+                    fix.add(("Resources", bucket, "Properties"), {"BucketName": {"Fn::Sub": name}})
+            for pointer, new in rewrites:
+                fix.replace(pointer, new)
             if named:
-                return self.fix(ops, f"Build the references to {bucket} from its name", Applicability.SAFE)
-            ops.insert(0, {"op": "add", "path": _properties_path(template, bucket, "BucketName"),
-                           "value": {"Fn::Sub": name}} if "Properties" in template.resources[bucket] else
-                       {"op": "add", "path": template.pointer("Resources", bucket, "Properties"),
-                        "value": {"BucketName": {"Fn::Sub": name}}})
-            return self.fix(ops, f"Name bucket {bucket} {name} and build the references to it from that name",
-                            Applicability.UNSAFE)
+                return fix.build(f"Build the references to {bucket} from its name", Applicability.SAFE)
+            return fix.build(f"Name bucket {bucket} {name} and build the references to it from that name",
+                             Applicability.UNSAFE)
         return None
 
     # -- roles: inline policies that name cycle members become AWS::IAM::Policy resources
@@ -312,10 +314,6 @@ def _plain_rule(rule: Any) -> bool:
     return isinstance(rule, dict) and all(isinstance(k, str) and not k.startswith("Fn::") for k in rule)
 
 
-def _properties_path(template: Template, logical_id: str, key: str) -> str:
-    return template.pointer("Resources", logical_id, "Properties", key)
-
-
 def _known_name(template: Template, bucket: str, key: str) -> tuple[str | None, bool]:
     """The resource's name as Fn::Sub text, and whether the template names it (False: a name to add)."""
     props = template.properties(bucket)
@@ -333,7 +331,7 @@ def _known_name(template: Template, bucket: str, key: str) -> tuple[str | None, 
         return f"${{{param}}}", True
     if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::Sub"), str):
         text = value["Fn::Sub"]
-        for var in _SUB_VAR.findall(text):
+        for var in sub_names(text):
             if not (var.startswith("AWS::") or template.is_parameter(var)):
                 return None, True
         return text, True
@@ -362,25 +360,22 @@ def _rewrite(value: Any, bucket: str, name: str, kind: tuple[str, str | None, st
         if target[1] == "Arn":
             return {"Fn::Sub": arn}
         return _FAIL
-    if "Fn::Sub" in value:
-        arg = value["Fn::Sub"]
-        text = arg[0] if isinstance(arg, list) and arg else arg
-        if not isinstance(text, str):
+    sub = parse_sub(value)
+    if sub is not None:
+        if bucket in sub.local:
             return None
-        variables = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
-        if bucket in variables:
-            return None
-        uses = [v for v in _SUB_VAR.findall(text) if v.split(".", 1)[0] == bucket]
+        uses = [v for v in sub.outside() if v.split(".", 1)[0] == bucket]
         if not uses:
             return None
         if any(v not in (bucket, f"{bucket}.Arn") for v in uses) or (ref is None and bucket in uses):
             return _FAIL
-        new_text = text.replace(f"${{{bucket}.Arn}}", arn)
-        if in_policy_resource and kind[1] == "name" and new_text.startswith(f"${{{bucket}}}"):
+        new_text = sub_substitute(sub.text, {f"{bucket}.Arn": arn})
+        first = SUB_VARIABLE.match(new_text)
+        if in_policy_resource and kind[1] == "name" and first is not None and first.group(1) == bucket:
             # a policy Resource is an ARN: "${Bucket}/*" meant the bucket's ARN
-            new_text = arn + new_text[len(bucket) + 3:]
-        new_text = new_text.replace(f"${{{bucket}}}", ref or "")
-        if isinstance(arg, list):
-            return {"Fn::Sub": [new_text, *thaw(arg[1:])]}
+            new_text = arn + new_text[first.end():]
+        new_text = sub_substitute(new_text, {bucket: ref or ""})
+        if sub.text_at != ("Fn::Sub",):
+            return {"Fn::Sub": [new_text, *thaw(value["Fn::Sub"][1:])]}
         return {"Fn::Sub": new_text} if "${" in new_text else new_text
     return None

@@ -6,14 +6,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from autofix.context import mappings_in
-from autofix.patterns import lazy_pattern
+from autofix.intrinsics import parse_sub, sub_substitute
+from autofix.nodes import extend_pointer
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
 from autofix.template import Template
 
 PSEUDO = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region",
                     "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"})
-_SUB_VAR = lazy_pattern(r"\$\{([^}!][^}]*)\}")
 #: sections whose values CloudFormation resolves references in
 _SECTIONS = ("Resources", "Outputs")
 
@@ -111,11 +111,12 @@ class DanglingReference(Rule):
                 (key, arg), = value.items()
                 if key == "Ref" and isinstance(arg, str):
                     if arg not in names and arg not in PSEUDO:
-                        yield self._reference(template, f"{pointer}/Ref", arg, names, "Ref", lambda new: new)
+                        yield self._reference(template, extend_pointer(pointer, "Ref"), arg, names, "Ref",
+                                              lambda new: new)
                 elif key == "Fn::GetAtt":
                     yield from self._getatt(template, pointer, arg, resources)
                 elif key == "Fn::Sub":
-                    yield from self._sub(template, pointer, arg, names, resources)
+                    yield from self._sub(template, pointer, value, names, resources)
 
     def _reference(self, template: Template, pointer: str, name: str, candidates: Iterable[str], what: str,
                    value_for: Any) -> Finding:
@@ -124,33 +125,32 @@ class DanglingReference(Rule):
         owner = pointer.split("/")[2] if pointer.startswith("/Resources/") else None
         if target is None:
             return self.finding(pointer, message, resource=owner)
+        fix = self.fixer(template).replace(pointer, value_for(target))
         return self.finding(pointer, f"{message}; did you mean {target}?",
-                            fix=self.fix([{"op": "replace", "path": pointer, "value": value_for(target)}],
-                                         f"Rename the reference {name} to {target}"),
+                            fix=fix.build(f"Rename the reference {name} to {target}", Applicability.SAFE),
                             resource=owner)
 
     def _getatt(self, template: Template, pointer: str, arg: Any, resources: dict[str, None]) -> Iterator[Finding]:
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
             if arg[0] not in resources:
-                yield self._reference(template, f"{pointer}/Fn::GetAtt/0", arg[0], resources, "Fn::GetAtt",
-                                      lambda new: new)
+                yield self._reference(template, extend_pointer(pointer, "Fn::GetAtt", 0), arg[0], resources,
+                                      "Fn::GetAtt", lambda new: new)
         elif isinstance(arg, str) and "." in arg:
             logical, attribute = arg.split(".", 1)
             if logical not in resources:
-                yield self._reference(template, f"{pointer}/Fn::GetAtt", logical, resources, "Fn::GetAtt",
-                                      lambda new: f"{new}.{attribute}")
+                yield self._reference(template, extend_pointer(pointer, "Fn::GetAtt"), logical, resources,
+                                      "Fn::GetAtt", lambda new: f"{new}.{attribute}")
 
-    def _sub(self, template: Template, pointer: str, arg: Any, names: dict[str, None],
+    def _sub(self, template: Template, pointer: str, value: Any, names: dict[str, None],
              resources: dict[str, None]) -> Iterator[Finding]:
-        text = arg[0] if isinstance(arg, list) and arg else arg
-        if not isinstance(text, str):
+        sub = parse_sub(value)
+        if sub is None:
             return
-        local = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
-        path = f"{pointer}/Fn::Sub/0" if isinstance(arg, list) else f"{pointer}/Fn::Sub"
+        path = extend_pointer(pointer, *sub.text_at)
         renames: dict[str, str] = {}
         unknown: list[str] = []
-        for var in dict.fromkeys(_SUB_VAR.findall(text)):
-            if var in local or var in PSEUDO:
+        for var in dict.fromkeys(sub.outside()):
+            if var in PSEUDO:
                 continue
             logical = var.split(".", 1)[0]
             if "." in var and logical in resources:
@@ -171,11 +171,9 @@ class DanglingReference(Rule):
                                resource=owner)
         if not renames:
             return
-        new_text = text
-        for old, new in renames.items():
-            new_text = new_text.replace(f"${{{old}}}", f"${{{new}}}")
+        new_text = sub_substitute(sub.text, {old: f"${{{new}}}" for old, new in renames.items()})
         described = ", ".join(f"${{{o}}} -> ${{{n}}}" for o, n in renames.items())
+        fix = self.fixer(template).replace(path, new_text)
         yield self.finding(path, f"Fn::Sub names {', '.join(renames)}, not declared in the template: {described}",
-                           fix=self.fix([{"op": "replace", "path": path, "value": new_text}],
-                                        f"Fix Fn::Sub variables: {described}"),
+                           fix=fix.build(f"Fix Fn::Sub variables: {described}", Applicability.SAFE),
                            resource=owner)

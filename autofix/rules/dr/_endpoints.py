@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from autofix.intrinsics import if_branches, sub_parts
+from autofix.intrinsics import if_branches, parse_sub, sub_resolve
 from autofix.patterns import lazy_pattern
 from autofix.template import Template, getatt_target, ref_target, resource_type
 
@@ -148,20 +148,11 @@ class _Render:
         if getatt_target(value):
             return _RESOURCE if getatt_target(value)[0] in self.template.resources else _UNKNOWN
         if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
-            parts = sub_parts(value)
-            if parts is None:
+            sub = parse_sub(value)
+            if sub is None:
                 return _UNKNOWN
-            arg, local = parts
-
-            def sub(match: re.Match[str]) -> str:
-                var = match.group(1)
-                if var.startswith("!"):
-                    return "${" + var[1:] + "}"
-                if var in local:
-                    return self.value(local[var])
-                return self.name(var)
-
-            return re.sub(r"\$\{([^}]*)\}", sub, arg)
+            local = sub.local
+            return sub_resolve(sub.text, lambda var: self.value(local[var]) if var in local else self.name(var))
         if isinstance(value, dict) and len(value) == 1 and "Fn::Join" in value:
             arg = value["Fn::Join"]
             if (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)

@@ -15,13 +15,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.intrinsics import if_branches_at, is_no_value
+from autofix.intrinsics import if_branches_at, is_no_value, parse_sub, sub_names, sub_substitute
 from autofix.patterns import lazy_pattern
 from autofix.template import Template, getatt_target, ref_target, references, resource_type, strings_in
 
 BUCKET = "AWS::S3::Bucket"
 _ARN_PREFIX = lazy_pattern(r"^arn:(aws|aws-cn|aws-us-gov|\$\{AWS::Partition\}):s3:::")
-_SUB_VAR = lazy_pattern(r"\$\{([^}!][^}]*)\}")
 #: Parameters whose value points outside this stack: another region or another account.
 _ELSEWHERE_PARAM = lazy_pattern(
     r"region|account|secondary|destination|target|remote|failover|standby|peer|partner", re.IGNORECASE)
@@ -73,20 +72,13 @@ def normalize(value: Any) -> str | None:
     if not isinstance(value, dict) or len(value) != 1:
         return None
     if "Fn::Sub" in value:
-        arg = value["Fn::Sub"]
-        if isinstance(arg, str):
-            return arg
-        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], dict):
-            text = arg[0]
-            for name, sub in arg[1].items():
-                piece = _piece(sub)
-                if piece is None:
-                    if "${" + name + "}" in text:
-                        return None
-                    continue
-                text = text.replace("${" + name + "}", piece)
-            return text
-        return None
+        sub = parse_sub(value)
+        if sub is None:
+            return None
+        pieces = {name: _piece(local) for name, local in sub.local.items()}
+        if any(name in pieces and pieces[name] is None for name in sub.names()):
+            return None  # a variable of the map that is no literal, Ref or GetAtt
+        return sub_substitute(sub.text, {name: piece for name, piece in pieces.items() if piece is not None})
     if "Fn::Join" in value:
         arg = value["Fn::Join"]
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], list):
@@ -97,10 +89,6 @@ def normalize(value: Any) -> str | None:
         return None
     piece = _piece(value)
     return piece
-
-
-def variables(text: str) -> list[str]:
-    return _SUB_VAR.findall(text)
 
 
 def strip_arn(text: str) -> str | None:
@@ -315,9 +303,9 @@ def replica_name(template: Template, source: str, avoid: set[str]) -> Any:
     if text is None:
         return None
     new = f"{text}-replica"
-    if new in avoid or any(not v.startswith("AWS::") and "." in v for v in variables(new)):
+    if new in avoid or any(not v.startswith("AWS::") and "." in v for v in sub_names(new)):
         return None
-    if not variables(new):
+    if not sub_names(new):
         return new if len(new) <= 63 else None
     if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), list):
         result: Any = {"Fn::Sub": [f"{value['Fn::Sub'][0]}-replica", value["Fn::Sub"][1]]}
@@ -352,7 +340,7 @@ def stack_built(template: Template, text: str) -> bool:
     """
     if _REGION_CODE.search(text.lower()):
         return False
-    names = variables(text)
+    names = sub_names(text)
     if len(names) == 1 and text == "${" + names[0] + "}" and template.is_parameter(names[0]):
         return False
     for name in names:

@@ -6,6 +6,7 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.intrinsics import sub_names
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _names, _regions, _s3
@@ -259,7 +260,7 @@ class S3BucketWithoutReplication(Rule):
             return None, ("it has no BucketName (or one this rule cannot read): the secondary region's "
                           "bucket is named after it, so the primary region can name its destination"), "", ""
         name = text.replace("${AWS::Region}", "${" + names.primary + "}") + "-replica"
-        variables = _s3.variables(name)
+        variables = sub_names(name)
         if any("." in v or v in template.resources for v in variables) or name in _s3.names_in_use(template):
             return None, f"the replica name {name} would not be the same in both regions", "", ""
         known = {names.primary: _regions.REGION_MAX, names.secondary: _regions.REGION_MAX}

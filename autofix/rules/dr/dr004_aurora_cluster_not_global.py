@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.intrinsics import sub_names
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
@@ -380,7 +381,7 @@ class AuroraClusterNotGlobal(Rule):
         if not text:
             return no_fix("the global cluster identifier cannot be built from the cluster's identifier")
         text = text.replace("${AWS::Region}", "${" + names.primary + "}")
-        if any("." in v or v in template.resources for v in re.findall(r"\$\{([^}!][^}]*)\}", text)):
+        if any("." in v or v in template.resources for v in sub_names(text)):
             return no_fix(f"the identifier {text} would not be the same in both regions")
         known = {names.primary: _regions.REGION_MAX, names.secondary: _regions.REGION_MAX}
         bounds = bounds_to_add(template, text, MAX_IDENTIFIER, known)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.intrinsics import parse_sub
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template, getatt_target, ref_target, sub_variables
+from autofix.template import Template, getatt_target, ref_target
 
 PATCHES = "DR005-global-table-replica-sse"
 #: Keys that are not valid in a global table's table-level SSESpecification but models write there.
@@ -83,10 +84,9 @@ def key_verdict(template: Template, key: Any, region: Any, settings: Settings) -
         return UNKNOWN, "cmk"
     if _stack_local(template, key):
         return (OK if _is_stack_region(region, settings) else BAD), "cmk"
-    if isinstance(key, dict) and len(key) == 1 and "Fn::Sub" in key:
-        arg = key["Fn::Sub"]
-        text = arg[0] if isinstance(arg, list) and arg else arg
-        match = _SUB_KMS_ARN.match(text) if isinstance(text, str) else None
+    sub = parse_sub(key)
+    if sub is not None:
+        match = _SUB_KMS_ARN.match(sub.text)
         if match and ref_target(region) == match.group(1):
             return OK, "cmk"
         if match and template.is_parameter(match.group(1)):
@@ -103,7 +103,8 @@ def _stack_local(template: Template, key: Any) -> bool:
         return target in template.resources
     if isinstance(key, dict) and len(key) == 1 and "Fn::ImportValue" in key:
         return True
-    variables = sub_variables(key)
+    sub = parse_sub(key)
+    variables = sub.outside() if sub is not None else []
     return any(v == "AWS::Region" or v.split(".", 1)[0] in template.resources for v in variables)
 
 

@@ -6,6 +6,7 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.intrinsics import sub_names
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _regions, _s3
@@ -151,7 +152,7 @@ class ReplicationDestinationMissing(Rule):
         name = _s3.strip_arn(text) if text else None
         if not name or "/" in name or name in known:
             return None
-        for var in _s3.variables(name):
+        for var in sub_names(name):
             if var in template.resources:
                 return None
         if not _s3.stack_built(template, name):
@@ -248,7 +249,7 @@ class ReplicationDestinationMissing(Rule):
             return no_fix(f"the names ({replica_name}) can exceed S3's 63 characters for some parameter values")
         bounds, name_ops, own = planned
         ops.extend(name_ops)
-        bucket_name: Any = {"Fn::Sub": replica_name} if _s3.variables(replica_name) else replica_name
+        bucket_name: Any = {"Fn::Sub": replica_name} if sub_names(replica_name) else replica_name
         bucket = self._bucket(template, source, resource, rule, bucket_name, new_id)
         bucket = {"Type": bucket["Type"], "Condition": names.is_secondary,
                   **{k: v for k, v in bucket.items() if k not in ("Type", "Condition")}}
@@ -270,7 +271,7 @@ class ReplicationDestinationMissing(Rule):
     def _missing_name(self, template: Template, source: str, resource: dict[str, Any], pointer: str,
                       arn: str, name: str, rule: dict[str, Any]) -> Finding:
         new_id, _, _ = _s3.replica_ids(template, source, set())
-        bucket_name: Any = {"Fn::Sub": name} if _s3.variables(name) else name
+        bucket_name: Any = {"Fn::Sub": name} if sub_names(name) else name
         message = (f"{source} replicates to {arn}, a bucket this template does not define and no parameter "
                    f"provides (deploy fails: destination bucket must exist)")
         depends = self._depends_on(template, source, new_id)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.intrinsics import values
+from autofix.intrinsics import parse_sub, sub_names, sub_substitute, values
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _names, _regions, _s3
 from autofix.rules.dr.context import dr_context
@@ -81,22 +80,20 @@ class _Rewrite:
                 return {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + self.name}
             self.failed = f"!GetAtt {self.bucket}.{target[1]}"
             return value
-        if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
-            arg = value["Fn::Sub"]
-            text = arg[0] if isinstance(arg, list) and arg else arg
-            if isinstance(text, str) and re.search(r"\$\{" + re.escape(self.bucket) + r"(\.[A-Za-z]+)?\}", text):
-                def sub(match: re.Match[str]) -> str:
-                    attribute = match.group(1)
-                    if attribute is None:
-                        return self.name
-                    if attribute == ".Arn":
-                        return "arn:${AWS::Partition}:s3:::" + self.name
-                    self.failed = f"${{{self.bucket}{attribute}}}"
-                    return match.group(0)
-
-                new = re.sub(r"\$\{" + re.escape(self.bucket) + r"(\.[A-Za-z]+)?\}", sub, text)
-                return {"Fn::Sub": [new, arg[1]] if isinstance(arg, list) else new}
-            return value
+        sub = parse_sub(value)
+        if sub is not None:
+            replacements: dict[str, str] = {}
+            for variable in sub.outside():
+                if variable == self.bucket:
+                    replacements[variable] = self.name
+                elif variable == f"{self.bucket}.Arn":
+                    replacements[variable] = "arn:${AWS::Partition}:s3:::" + self.name
+                elif variable.split(".", 1)[0] == self.bucket:
+                    self.failed = f"${{{variable}}}"
+            if not replacements:
+                return value
+            new = sub_substitute(sub.text, replacements)
+            return {"Fn::Sub": new if sub.text_at == ("Fn::Sub",) else [new, *value["Fn::Sub"][1:]]}
         if isinstance(value, dict):
             return {k: self.value(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -259,7 +256,7 @@ class SameRegionReplication(Rule):
             return None, f"{target} has no BucketName that both regions could agree on", ""
         layout = _regions.layout(template, settings)
         name = text.replace("${AWS::Region}", "${" + layout.primary + "}")
-        if any("." in v or v in template.resources for v in _s3.variables(name)):
+        if any("." in v or v in template.resources for v in sub_names(name)):
             return None, f"{target}'s name {name} would not be the same in both regions", ""
         known = {layout.primary: _regions.REGION_MAX, layout.secondary: _regions.REGION_MAX}
         own_text = _s3.normalize(props.get("BucketName")) if "BucketName" in props else None

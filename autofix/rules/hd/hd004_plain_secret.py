@@ -9,12 +9,11 @@ from typing import Any
 
 from autofix.context import mappings_in
 from autofix.fixes import FixBuilder
-from autofix.intrinsics import ref_target
+from autofix.intrinsics import parse_sub, ref_target, sub_substitute
 from autofix.nodes import split_pointer
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.hy._refs import sub_parts
 from autofix.rules.hy._unused import removal
 from autofix.settings import Settings
 from autofix.template import Template, properties_owner, resource_type
@@ -106,11 +105,10 @@ def _uses(template: Template, name: str) -> Uses:
         for pointer, node in mappings_in(template, value, f"/{section}"):
             path = tuple(split_pointer(pointer))
             hit_ref = ref_target(node) == name
-            parts = sub_parts(node)
-            hit_sub = parts is not None and f"${{{name}}}" in parts[0] and name not in parts[1]
-            other_sub = (parts is not None and name not in parts[1]
-                         and re.search(r"\$\{\s*" + re.escape(name) + r"[\s.}]", parts[0])
-                         and not hit_sub)
+            sub = parse_sub(node)
+            read = sub.outside() if sub is not None else ()
+            hit_sub = name in read
+            other_sub = not hit_sub and any(variable.split(".", 1)[0] == name for variable in read)
             if not (hit_ref or hit_sub or other_sub):
                 continue
             if section != "Resources" or other_sub or len(path) < 3 or path[2] != "Properties":
@@ -285,11 +283,9 @@ class PlainSecret(Rule):
         for path in uses.password + uses.refs:
             fix.replace(path, reference(secret))
         for path in uses.subs:
-            node = fix.get(path)
-            text = sub_parts(node)[0]
-            new_text = text.replace(f"${{{name}}}", _secret_text(secret))
-            fix.replace((*path, "Fn::Sub") if isinstance(node["Fn::Sub"], str) else (*path, "Fn::Sub", "0"),
-                        new_text)
+            sub = parse_sub(fix.get(path))
+            assert sub is not None  # a use found by _uses
+            fix.replace((*path, *sub.text_at), sub_substitute(sub.text, {name: _secret_text(secret)}))
         removal(template, fix, "Parameters", [name])
         return self.finding(pointer, f"{message}; generate it in Secrets Manager as {secret}",
                             fix=fix.build(f"Generate the password in Secrets Manager ({secret}), read it through a "

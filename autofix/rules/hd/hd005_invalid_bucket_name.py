@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from autofix.context import walk_in
-from autofix.intrinsics import values
+from autofix.intrinsics import SUB_VARIABLE, parse_sub, values
 from autofix.nodes import split_pointer
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.hy._refs import SUB_VARIABLE, sub_parts
 from autofix.settings import Settings
 from autofix.template import Template
 
@@ -126,10 +125,10 @@ class InvalidBucketName(Rule):
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
         for logical_id, _resource in template.resources_of("AWS::S3::Bucket"):
             name = template.properties(logical_id).get("BucketName")
-            parts = sub_parts(name)
-            if parts is None or parts[1]:
+            sub = parse_sub(name)
+            if sub is None or sub.local:
                 continue
-            text = parts[0]
+            text = sub.text
             possible = _possible(template, text)
             if possible is None:
                 continue
@@ -142,7 +141,8 @@ class InvalidBucketName(Rule):
             elsewhere = self._elsewhere(template, text, pointer)
             fixed = _fix_literals(text)
             if fixed != text and all(VALID.match(e) for e in (_possible(template, fixed) or ([""], False))[0]):
-                fix = self.fixer(template).replace(f"{pointer}/Fn::Sub", fixed)
+                fix = self.fixer(template).replace(
+                    ("Resources", logical_id, "Properties", "BucketName", *sub.text_at), fixed)
                 for where, other in elsewhere:
                     fix.replace(where, other.replace(text, fixed))
                 yield self.finding(pointer, message, resource=logical_id, fix=fix.build(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.intrinsics import ref_target
+from autofix.context import mappings_in
+from autofix.intrinsics import ref_target, references_in
+from autofix.nodes import join_pointer
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
 from autofix.template import Template, resource_type
@@ -101,8 +103,7 @@ class RequiredKeyPair(Rule):
                 continue
             pointer = template.pointer("Parameters", name)
             message = f"parameter {name} requires an EC2 key pair, which blocks deploys that do not pass one"
-            refs = sum(1 for _ in _refs_to(template.data, name))
-            if refs != len(uses):
+            if _used_elsewhere(template, name, uses):
                 yield self.finding(pointer, message + f" (no fix: {name} is used outside KeyName)")
                 continue
             pattern = param.get("AllowedPattern")
@@ -135,9 +136,8 @@ def _param(name: str) -> tuple[str, str]:
     return ("Parameters", name)
 
 
-def _refs_to(value: Any, name: str) -> Iterator[None]:
-    from autofix.rules.hy._refs import any_references
-
-    for found in any_references(value):
-        if found == name:
-            yield None
+def _used_elsewhere(template: Template, name: str, uses: list[tuple[str, ...]]) -> bool:
+    """Whether anything but the KeyName ``uses`` (each exactly ``!Ref name``) refers to parameter ``name``."""
+    at = {join_pointer(*path) for path in uses}
+    return any(pointer not in at and name in references_in((node,))
+               for pointer, node in mappings_in(template, template.data))

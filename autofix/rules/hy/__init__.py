@@ -1,8 +1,8 @@
 """The HY family: hygiene, safe removals that keep a template's meaning.
 
 Needless ``Fn::Sub``, ``DependsOn`` entries a reference already implies, and
-parameters, conditions and mappings nothing uses.  Helpers shared by the
-family live in :mod:`._refs`.
+parameters, conditions and mappings nothing uses.  What the unused-name rules
+share lives in :mod:`._unused`.
 """
 
 from __future__ import annotations

@@ -7,8 +7,7 @@ from typing import Any, NamedTuple
 
 from autofix.context import context_of, mappings_in, thaw
 from autofix.fixes import FixBuilder
-from autofix.intrinsics import pointer_token
-from autofix.rules.hy._refs import any_references_in
+from autofix.intrinsics import pointer_token, references_in
 from autofix.template import Template
 
 INTERFACE = "AWS::CloudFormation::Interface"
@@ -35,7 +34,7 @@ def _dynamic_names(template: Template) -> bool:
 class _Uses(NamedTuple):
     """What one part of the template refers to."""
 
-    refs: frozenset[str]  # Ref, GetAtt and Sub names (all branches)
+    refs: frozenset[str]  # what Ref, GetAtt and Sub variables name (all branches)
     conditions: frozenset[str]  # Condition keys and Fn::If condition names
     maps: frozenset[str] | None  # Fn::FindInMap map names; None when one is computed at deploy time
 
@@ -57,7 +56,7 @@ def _uses(template: Template, value: Any, pointer: str) -> _Uses:
         if "Fn::FindInMap" in v and maps is not None:
             arg = v["Fn::FindInMap"]
             maps = maps | {arg[0]} if isinstance(arg, list) and arg and isinstance(arg[0], str) else None
-    return _Uses(frozenset(any_references_in(nodes)), frozenset(conditions),
+    return _Uses(frozenset(references_in(nodes)), frozenset(conditions),
                  None if maps is None else frozenset(maps))
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from autofix.context import mappings_in, thaw
+from autofix.context import mappings_in
+from autofix.intrinsics import parse_sub, references, sub_names
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.hy._refs import any_references, sub_names, sub_parts
 from autofix.settings import Settings
 from autofix.template import Template
 
@@ -44,7 +43,7 @@ def _looks_like_variable(template: Template, plain: str, pointer: str) -> bool:
     cfn-lint (E1029) takes such a string for a forgotten Fn::Sub; in a state machine definition
     every ``${...}`` counts.
     """
-    names = [n.strip() for n in re.findall(r"\$\{([^}]*)\}", plain)]
+    names = sub_names(plain)
     if not names:
         return False
     if "/Definition" in pointer:
@@ -106,10 +105,10 @@ class NeedlessSub(Rule):
             for pointer, node in mappings_in(template, value, f"/{section}"):
                 if "Fn::Sub" not in node:
                     continue  # (every mapping of the template comes by here)
-                parts = sub_parts(node)
-                if parts is None:
+                sub = parse_sub(node)
+                if sub is None:
                     continue
-                text, variables = parts
+                text, variables = sub.text, sub.local
                 if sub_names(text):
                     continue
                 plain = plain_text(text)
@@ -123,7 +122,7 @@ class NeedlessSub(Rule):
                     continue
                 applicability = Applicability.SAFE
                 note = ""
-                if variables and any(True for _ in any_references(thaw(variables))):
+                if variables and references(variables):
                     applicability = Applicability.UNSAFE
                     note = " (drops a variable map that refers to other entries)"
                 fix = self.fixer(template).replace(pointer, plain).build(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from autofix.intrinsics import references
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.hy._refs import certain_references
 from autofix.settings import Settings
 from autofix.template import Template
 
@@ -61,7 +61,7 @@ class RedundantDependsOn(Rule):
                 continue
             depends = resource["DependsOn"]
             entries = [depends] if isinstance(depends, str) else depends if isinstance(depends, list) else []
-            implied = set(certain_references(resource.get("Properties")))
+            implied = references(resource.get("Properties"), certain=True)
             redundant = [i for i, name in enumerate(entries)
                          if isinstance(name, str) and name in implied and name in resources and name != logical_id]
             if not redundant:

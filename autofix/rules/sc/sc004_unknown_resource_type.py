@@ -183,12 +183,14 @@ class UnknownResourceType(Rule):
 
 def _getatts(template: Template) -> set[str]:
     """``X.Attr`` strings of every GetAtt and Sub in the template (to tell a parameter's users apart)."""
-    from autofix.intrinsics import getatt_target, sub_variables, values
+    from autofix.intrinsics import getatt_target, parse_sub, values
 
     found: set[str] = set()
     for value in values(template.data):
         target = getatt_target(value)
         if target:
             found.add(f"{target[0]}.{target[1]}")
-        found.update(v for v in sub_variables(value) if "." in v)
+        sub = parse_sub(value)
+        if sub is not None:
+            found.update(v for v in sub.outside() if "." in v)
     return found
