@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.hy.hy004_unused_condition import UnusedCondition
 from autofix.settings import Settings
-from autofix.template import Template
 
 S = Settings()
 
 
 def names(rule, data):
-    return [f.pointer.rsplit("/", 1)[1] for f in rule.check(Template(data), S)]
+    return [f.pointer.rsplit("/", 1)[1] for f in findings(rule, data, S)]
 
 
 
@@ -27,7 +28,7 @@ def test_condition_chain_removed_round_by_round():
             "Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
     assert names(UnusedCondition(), data) == ["B"]
     del data["Conditions"]["B"]
-    (f,) = UnusedCondition().check(Template(data), S)
+    (f,) = findings(UnusedCondition(), data, S)
     assert f.fix.operations == ({"op": "remove", "path": "/Conditions"},)
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.hy.hy005_unused_mapping import UnusedMapping
 from autofix.settings import Settings
-from autofix.template import Template
 
 S = Settings()
 
 
 def names(rule, data):
-    return [f.pointer.rsplit("/", 1)[1] for f in rule.check(Template(data), S)]
+    return [f.pointer.rsplit("/", 1)[1] for f in findings(rule, data, S)]
 
 
 

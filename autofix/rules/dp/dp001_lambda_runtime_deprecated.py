@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp import _data
@@ -106,21 +107,21 @@ class LambdaRuntimeDeprecated(Rule):
     requires = ("cfnlint",)
     resource_types = frozenset(FUNCTION_TYPES)  # Globals.Function applies to serverless functions only
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         today = judged_on(self, settings)
         seen: set[str] = set()
-        for logical_id, _ in template.resources_of(*FUNCTION_TYPES):
-            props = template.properties(logical_id)
+        for logical_id, _ in ctx.resources_of(*FUNCTION_TYPES):
+            props = ctx.properties(logical_id)
             if "Runtime" not in props:
                 continue
-            pointer = template.pointer("Resources", logical_id, "Properties", "Runtime")
+            pointer = ctx.pointer("Resources", logical_id, "Properties", "Runtime")
             code = props.get("Code", {}).get("ZipFile") if isinstance(props.get("Code"), dict) else None
             if code is None:
                 code = props.get("InlineCode")
-            yield from self._runtime(template, props["Runtime"], pointer, logical_id, code, today, seen)
-        globals_ = template.section("Globals").get("Function")
+            yield from self._runtime(ctx, props["Runtime"], pointer, logical_id, code, today, seen)
+        globals_ = ctx.section("Globals").get("Function")
         if isinstance(globals_, dict) and "Runtime" in globals_:
-            yield from self._runtime(template, globals_["Runtime"], template.pointer("Globals", "Function", "Runtime"),
+            yield from self._runtime(ctx, globals_["Runtime"], ctx.pointer("Globals", "Function", "Runtime"),
                                      None, None, today, seen)
 
     @staticmethod

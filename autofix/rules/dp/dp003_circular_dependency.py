@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.context import context_of, thaw, walk_in
+from autofix.context import RuleContext, thaw, walk_in
 from autofix.intrinsics import SUB_VARIABLE, getatt_target, parse_sub, ref_target, references, sub_names, sub_substitute
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Fix, Rule
@@ -114,16 +114,15 @@ class CircularDependency(Rule):
     cfn_lint = ("E3004",)
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        resources = template.resources
-        context = context_of(template)
-        graph = dependency_graph(resources, context.reference_graph if context is not None else None)
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        resources = ctx.resources
+        graph = dependency_graph(resources, ctx.reference_graph)
         for members in cycles(graph):
-            pointer = template.pointer("Resources", members[0])
+            pointer = ctx.pointer("Resources", members[0])
             named = ", ".join(members)
-            fix = (self._security_group_fix(template, graph, members)
-                   or self._named_fix(template, graph, members)
-                   or self._role_policy_fix(template, graph, members))
+            fix = (self._security_group_fix(ctx, graph, members)
+                   or self._named_fix(ctx, graph, members)
+                   or self._role_policy_fix(ctx, graph, members))
             if fix is None:
                 yield self.finding(pointer, f"circular dependency between {named}: {self._path(graph, members)}; "
                                    "no automatic rewrite breaks it", resource=members[0])
@@ -138,16 +137,16 @@ class CircularDependency(Rule):
 
     # -- security groups
 
-    def _security_group_fix(self, template: Template, graph: dict[str, set[str]],
+    def _security_group_fix(self, ctx: RuleContext, graph: dict[str, set[str]],
                             members: list[str]) -> Fix | None:
-        groups = [m for m in members if template.type_of(m) == SG]
+        groups = [m for m in members if ctx.type_of(m) == SG]
         if not groups:
             return None
         cycle = set(members)
         for phases in ((0,), (0, 1)):
             moves: dict[str, dict[int, list[int]]] = {}
             for group in groups:
-                props = template.properties(group)
+                props = ctx.properties(group)
                 for phase in phases:
                     key = _RULE_LISTS[phase][0]
                     rules = props.get(key)
@@ -164,8 +163,8 @@ class CircularDependency(Rule):
                 continue
             trial = {k: set(v) for k, v in graph.items()}
             for group in groups:
-                resource = dict(template.resources[group])
-                props = dict(template.properties(group))
+                resource = dict(ctx.resources[group])
+                props = dict(ctx.properties(group))
                 for phase, picked in moves.get(group, {}).items():
                     key = _RULE_LISTS[phase][0]
                     props[key] = [r for i, r in enumerate(props[key]) if i not in picked]
@@ -175,22 +174,22 @@ class CircularDependency(Rule):
                     d for d in depends_on(resource) if d in graph}
             if cycles({m: trial[m] & cycle for m in members}):
                 continue
-            return self._move_rules(template, moves)
+            return self._move_rules(ctx, moves)
         return None
 
-    def _move_rules(self, template: Template, moves: dict[str, dict[int, list[int]]]) -> Fix:
-        fix = self.fixer(template)
+    def _move_rules(self, ctx: RuleContext, moves: dict[str, dict[int, list[int]]]) -> Fix:
+        fix = self.fixer(ctx)
         taken: set[str] = set()
         moved = 0
         for group, by_phase in moves.items():
-            condition = template.resources[group].get("Condition")
+            condition = ctx.resources[group].get("Condition")
             for phase, picked in sorted(by_phase.items()):
                 key, kind, word = _RULE_LISTS[phase]
-                rules = template.properties(group)[key]
+                rules = ctx.properties(group)[key]
                 for i in picked:
                     rule = thaw(rules[i])
-                    peers = sorted(references(rule) & set(template.resources), key=list(template.resources).index)
-                    name = template.unique_id(f"{group}{word}{peers[0] if peers else ''}", taken)
+                    peers = sorted(references(rule) & set(ctx.resources), key=list(ctx.resources).index)
+                    name = ctx.unique_id(f"{group}{word}{peers[0] if peers else ''}", taken)
                     taken.add(name)
                     body = fragment(PATCHES, kind, Rule={"GroupId": {"Fn::GetAtt": [group, "GroupId"]}, **rule})
                     if isinstance(condition, str):
@@ -213,23 +212,23 @@ class CircularDependency(Rule):
 
     # -- S3 buckets
 
-    def _named_fix(self, template: Template, graph: dict[str, set[str]], members: list[str]) -> Fix | None:
+    def _named_fix(self, ctx: RuleContext, graph: dict[str, set[str]], members: list[str]) -> Fix | None:
         cycle = set(members)
         for bucket in members:
-            kind = NAMED.get(template.type_of(bucket) or "")
+            kind = NAMED.get(ctx.type_of(bucket) or "")
             if kind is None:
                 continue
             referrers = [m for m in members if m != bucket and bucket in graph[m]]
-            if any(bucket in depends_on(template.resources[m]) for m in referrers):
+            if any(bucket in depends_on(ctx.resources[m]) for m in referrers):
                 continue
-            name, named = _known_name(template, bucket, kind[0])
+            name, named = _known_name(ctx, bucket, kind[0])
             if name is None or (not named and kind[0] != "BucketName"):
                 continue
             rewrites: list[tuple[str, Any]] = []
             ok = True
             for member in referrers:
-                base = template.pointer("Resources", member)
-                for pointer, value in walk_in(template, template.resources[member], base):
+                base = ctx.pointer("Resources", member)
+                for pointer, value in walk_in(ctx, ctx.resources[member], base):
                     new = _rewrite(value, bucket, name, kind, in_policy_resource=_policy_resource(pointer))
                     if new is _FAIL:
                         ok = False
@@ -243,9 +242,9 @@ class CircularDependency(Rule):
             trial = {m: (graph[m] - {bucket} if m in referrers else graph[m]) & cycle for m in members}
             if cycles(trial):
                 continue
-            fix = self.fixer(template)
+            fix = self.fixer(ctx)
             if not named:
-                if "Properties" in template.resources[bucket]:
+                if "Properties" in ctx.resources[bucket]:
                     fix.add(("Resources", bucket, "Properties", "BucketName"), {"Fn::Sub": name})
                 else:
                     fix.add(("Resources", bucket, "Properties"), {"BucketName": {"Fn::Sub": name}})
@@ -259,22 +258,22 @@ class CircularDependency(Rule):
 
     # -- roles: inline policies that name cycle members become AWS::IAM::Policy resources
 
-    def _role_policy_fix(self, template: Template, graph: dict[str, set[str]], members: list[str]) -> Fix | None:
+    def _role_policy_fix(self, ctx: RuleContext, graph: dict[str, set[str]], members: list[str]) -> Fix | None:
         cycle = set(members)
         moves: dict[str, list[int]] = {}
         trial = {m: graph[m] & cycle for m in members}
         for role in members:
-            if template.type_of(role) != ROLE:
+            if ctx.type_of(role) != ROLE:
                 continue
-            policies = template.properties(role).get("Policies")
+            policies = ctx.properties(role).get("Policies")
             if not isinstance(policies, list):
                 continue
             picked = [i for i, p in enumerate(policies) if isinstance(p, dict) and references(p) & cycle
                       and isinstance(p.get("PolicyName"), str) and "PolicyDocument" in p]
             if not picked:
                 continue
-            resource = dict(template.resources[role])
-            props = dict(template.properties(role))
+            resource = dict(ctx.resources[role])
+            props = dict(ctx.properties(role))
             props["Policies"] = [p for i, p in enumerate(policies) if i not in picked]
             resource["Properties"] = props
             body = {k: v for k, v in resource.items() if k != "DependsOn"}
@@ -282,15 +281,15 @@ class CircularDependency(Rule):
             moves[role] = picked
         if not moves or cycles(trial):
             return None
-        fix = self.fixer(template)
+        fix = self.fixer(ctx)
         taken: set[str] = set()
         for role, picked in moves.items():
-            policies = template.properties(role)["Policies"]
-            condition = template.resources[role].get("Condition")
+            policies = ctx.properties(role)["Policies"]
+            condition = ctx.resources[role].get("Condition")
             for i in picked:
                 policy = thaw(policies[i])
                 base = re.sub(r"[^A-Za-z0-9]", "", policy["PolicyName"]) or "Inline"
-                name = template.unique_id(f"{role}{base[:1].upper()}{base[1:]}", taken)
+                name = ctx.unique_id(f"{role}{base[:1].upper()}{base[1:]}", taken)
                 taken.add(name)
                 body: dict[str, Any] = {"Type": "AWS::IAM::Policy"}
                 if isinstance(condition, str):

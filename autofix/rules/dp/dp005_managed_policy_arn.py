@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp._managed_policies import corrected
 from autofix.settings import Settings
-from autofix.template import Template
 
 #: arn:aws:iam::aws:policy/PATH/NAME, the partition literal or ${AWS::Partition}
 _ARN = lazy_pattern(r"^(arn:(?:aws[a-zA-Z-]*|\$\{AWS::Partition\}):iam::aws:policy/)([A-Za-z0-9_+=,.@/-]+)$")
@@ -67,14 +67,14 @@ class ManagedPolicyArn(Rule):
     fix_applicability = Applicability.SAFE
     resource_types = frozenset(OWNERS)
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for logical_id, resource in template.resources_of(*OWNERS):
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for logical_id, resource in ctx.resources_of(*OWNERS):
             key = OWNERS[resource["Type"]]
-            arns = template.properties(logical_id).get(key)
+            arns = ctx.properties(logical_id).get(key)
             if not isinstance(arns, list):
                 continue
             for i, value in enumerate(arns):
-                pointer = template.pointer("Resources", logical_id, "Properties", key, i)
+                pointer = ctx.pointer("Resources", logical_id, "Properties", key, i)
                 yield from self._arn(value, pointer, logical_id)
 
     def _arn(self, value: Any, pointer: str, logical_id: str) -> Iterator[Finding]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from autofix.context import mappings_in
+from autofix.context import RuleContext, mappings_in
 from autofix.intrinsics import parse_sub, sub_substitute
 from autofix.nodes import extend_pointer
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template
 
 PSEUDO = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region",
                     "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"})
@@ -98,50 +97,50 @@ class DanglingReference(Rule):
     cfn_lint = ("E1010", "E1012", "E1019", "E1020")
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        if "Transform" in template.data:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        if "Transform" in ctx.data:
             return
         # ordered like the template (typo candidates come in template order), O(1) to look up
-        resources = dict.fromkeys(template.resources)
-        names = dict.fromkeys([*template.resources, *template.parameters])
+        resources = dict.fromkeys(ctx.resources)
+        names = dict.fromkeys([*ctx.resources, *ctx.parameters])
         for section in _SECTIONS:
-            for pointer, value in mappings_in(template, template.section(section), template.pointer(section)):
+            for pointer, value in mappings_in(ctx, ctx.section(section), ctx.pointer(section)):
                 if len(value) != 1:
                     continue
                 (key, arg), = value.items()
                 if key == "Ref" and isinstance(arg, str):
                     if arg not in names and arg not in PSEUDO:
-                        yield self._reference(template, extend_pointer(pointer, "Ref"), arg, names, "Ref",
+                        yield self._reference(ctx, extend_pointer(pointer, "Ref"), arg, names, "Ref",
                                               lambda new: new)
                 elif key == "Fn::GetAtt":
-                    yield from self._getatt(template, pointer, arg, resources)
+                    yield from self._getatt(ctx, pointer, arg, resources)
                 elif key == "Fn::Sub":
-                    yield from self._sub(template, pointer, value, names, resources)
+                    yield from self._sub(ctx, pointer, value, names, resources)
 
-    def _reference(self, template: Template, pointer: str, name: str, candidates: Iterable[str], what: str,
+    def _reference(self, ctx: RuleContext, pointer: str, name: str, candidates: Iterable[str], what: str,
                    value_for: Any) -> Finding:
         target = typo_target(name, candidates)
         message = f"{what} names {name}, which is not declared in the template"
         owner = pointer.split("/")[2] if pointer.startswith("/Resources/") else None
         if target is None:
             return self.finding(pointer, message, resource=owner)
-        fix = self.fixer(template).replace(pointer, value_for(target))
+        fix = self.fixer(ctx).replace(pointer, value_for(target))
         return self.finding(pointer, f"{message}; did you mean {target}?",
                             fix=fix.build(f"Rename the reference {name} to {target}", Applicability.SAFE),
                             resource=owner)
 
-    def _getatt(self, template: Template, pointer: str, arg: Any, resources: dict[str, None]) -> Iterator[Finding]:
+    def _getatt(self, ctx: RuleContext, pointer: str, arg: Any, resources: dict[str, None]) -> Iterator[Finding]:
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
             if arg[0] not in resources:
-                yield self._reference(template, extend_pointer(pointer, "Fn::GetAtt", 0), arg[0], resources,
+                yield self._reference(ctx, extend_pointer(pointer, "Fn::GetAtt", 0), arg[0], resources,
                                       "Fn::GetAtt", lambda new: new)
         elif isinstance(arg, str) and "." in arg:
             logical, attribute = arg.split(".", 1)
             if logical not in resources:
-                yield self._reference(template, extend_pointer(pointer, "Fn::GetAtt"), logical, resources,
+                yield self._reference(ctx, extend_pointer(pointer, "Fn::GetAtt"), logical, resources,
                                       "Fn::GetAtt", lambda new: f"{new}.{attribute}")
 
-    def _sub(self, template: Template, pointer: str, value: Any, names: dict[str, None],
+    def _sub(self, ctx: RuleContext, pointer: str, value: Any, names: dict[str, None],
              resources: dict[str, None]) -> Iterator[Finding]:
         sub = parse_sub(value)
         if sub is None:
@@ -173,7 +172,7 @@ class DanglingReference(Rule):
             return
         new_text = sub_substitute(sub.text, {old: f"${{{new}}}" for old, new in renames.items()})
         described = ", ".join(f"${{{o}}} -> ${{{n}}}" for o, n in renames.items())
-        fix = self.fixer(template).replace(path, new_text)
+        fix = self.fixer(ctx).replace(path, new_text)
         yield self.finding(path, f"Fn::Sub names {', '.join(renames)}, not declared in the template: {described}",
                            fix=fix.build(f"Fix Fn::Sub variables: {described}", Applicability.SAFE),
                            resource=owner)

@@ -6,6 +6,7 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.intrinsics import sub_names
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
@@ -172,11 +173,11 @@ class S3BucketWithoutReplication(Rule):
     needs_precondition = True  # run only on DR templates (the family's precondition)
     resource_types = frozenset({"AWS::S3::Bucket"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        if not dr_context(template, settings).is_dr:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        if not dr_context(ctx, settings).is_dr:
             return
-        exempt = _s3.exempt_buckets(template)
-        for logical_id, resource in template.resources_of(_s3.BUCKET):
+        exempt = _s3.exempt_buckets(ctx)
+        for logical_id, resource in ctx.resources_of(_s3.BUCKET):
             if logical_id in exempt:
                 continue
             props = resource.get("Properties")
@@ -184,7 +185,7 @@ class S3BucketWithoutReplication(Rule):
                 continue
             if _s3.has_replication(props or {}):
                 continue
-            yield self._finding(template, logical_id, resource, settings)
+            yield self._finding(ctx, logical_id, resource, settings)
 
     def _finding(self, template: Template, logical_id: str, resource: dict[str, Any],
                  settings: Settings) -> Finding:

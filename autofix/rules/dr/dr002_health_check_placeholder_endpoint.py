@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr._endpoints import (
@@ -262,18 +263,18 @@ class HealthCheckPlaceholderEndpoint(Rule):
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({"AWS::Route53::HealthCheck"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         found = None
-        for check in health_checks(template):
+        for check in health_checks(ctx):
             placeholder = check.placeholder
             if placeholder is None:
                 continue
             if found is None:
-                found = endpoints(template)
+                found = endpoints(ctx)
             pointer = f"{check.pointer}/FullyQualifiedDomainName"
             what = f"health check {check.logical_id} probes {placeholder.shown}, {placeholder.reason}"
             if placeholder.parameter:
-                default = template.parameter_default(placeholder.parameter)
+                default = ctx.parameter_default(placeholder.parameter)
                 yield self.finding(
                     pointer,
                     f"health check {check.logical_id} probes {placeholder.shown} and parameter "
@@ -292,13 +293,13 @@ class HealthCheckPlaceholderEndpoint(Rule):
             if "IPAddress" in check.config or (isinstance(domain, dict) and "Fn::If" in domain):
                 yield self.finding(pointer, f"{what}; aim it at a real endpoint", resource=check.logical_id)
                 continue
-            endpoint, record_ops, reason = plan_records(template, check, choose_endpoint(template, check, found),
+            endpoint, record_ops, reason = plan_records(ctx, check, choose_endpoint(ctx, check, found),
                                                         found)
             if reason is not None:
                 yield self.finding(pointer, f"{what}; {reason}", resource=check.logical_id)
                 continue
             if endpoint is None:
-                side = "secondary-side " if role(template, check.logical_id) == "secondary" else ""
+                side = "secondary-side " if role(ctx, check.logical_id) == "secondary" else ""
                 yield self.finding(
                     pointer,
                     f"{what}; the template has no single {side}API, load balancer or CloudFront "

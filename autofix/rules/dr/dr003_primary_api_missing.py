@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
@@ -189,17 +190,17 @@ class PrimaryApiMissing(Rule):
     resource_types = frozenset({"AWS::Route53::HealthCheck", "AWS::Serverless::Function", *API_TYPES,
                                 *LB_TYPES, *CDN_TYPES, *OTHER_ENTRY_TYPES})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        if not dr_context(template, settings).is_dr:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        if not dr_context(ctx, settings).is_dr:
             return
-        checks = [c for c in health_checks(template)
-                  if c.placeholder and not c.placeholder.parameter and role(template, c.logical_id) != "secondary"]
-        entries = entry_points(template)
+        checks = [c for c in health_checks(ctx)
+                  if c.placeholder and not c.placeholder.parameter and role(ctx, c.logical_id) != "secondary"]
+        entries = entry_points(ctx)
         if not entries:
             if not checks:
                 return
             check = checks[0]
-            blocked = self._blocked(template, checks)
+            blocked = self._blocked(ctx, checks)
             if blocked:
                 yield self.finding(
                     f"{check.pointer}/FullyQualifiedDomainName",
@@ -207,9 +208,9 @@ class PrimaryApiMissing(Rule):
                     f"API, load balancer or CloudFront distribution for it to probe; {blocked}",
                     resource=check.logical_id)
                 return
-            api_id = template.unique_id("PrimaryApi")
-            ops = self._operations(template, api_id, default_name(template, api_id),
-                                   condition_of(template, check.logical_id), [])
+            api_id = ctx.unique_id("PrimaryApi")
+            ops = self._operations(ctx, api_id, default_name(ctx, api_id),
+                                   condition_of(ctx, check.logical_id), [])
             yield self.finding(
                 f"{check.pointer}/FullyQualifiedDomainName",
                 f"health check {check.logical_id} probes {check.placeholder.shown} but this DR template has no "
@@ -219,10 +220,10 @@ class PrimaryApiMissing(Rule):
                                   f"Lambda health handler"),
                 resource=check.logical_id)
             return
-        if any(role(template, e) != "secondary" for e in entries):
+        if any(role(ctx, e) != "secondary" for e in entries):
             return
-        secondary = [a for a in apis(template) if role(template, a) == "secondary"]
-        if not secondary or not (checks or _has_primary_side(template)):
+        secondary = [a for a in apis(ctx) if role(ctx, a) == "secondary"]
+        if not secondary or not (checks or _has_primary_side(ctx)):
             return
         source = secondary[0]
         parts = words(source)
@@ -232,32 +233,32 @@ class PrimaryApiMissing(Rule):
                 break
         else:
             parts.insert(0, "Primary")
-        api_id = template.unique_id("".join(parts))
-        name = _swapped_name(template.properties(source).get("Name")) or default_name(template, api_id)
+        api_id = ctx.unique_id("".join(parts))
+        name = _swapped_name(ctx.properties(source).get("Name")) or default_name(ctx, api_id)
         extra: list[dict[str, Any]] = []
-        condition = condition_of(template, source)
+        condition = condition_of(ctx, source)
         if condition_role(condition) == "secondary":
             assert condition is not None
-            primary = primary_condition(template)
+            primary = primary_condition(ctx)
             if primary is None:
-                primary = template.unique_id("IsPrimaryRegion")
+                primary = ctx.unique_id("IsPrimaryRegion")
                 value = fragment(PATCHES, "primary_condition", Secondary=condition)
-                if "Conditions" in template.data and isinstance(template.data["Conditions"], dict):
-                    extra.append({"op": "add", "path": template.pointer("Conditions", primary), "value": value})
+                if "Conditions" in ctx.data and isinstance(ctx.data["Conditions"], dict):
+                    extra.append({"op": "add", "path": ctx.pointer("Conditions", primary), "value": value})
                 else:
                     extra.append({"op": "add", "path": "/Conditions", "value": {primary: value}})
             condition = primary
         where = f" (condition {condition})" if condition else ""
-        blocked = self._blocked(template, checks)
+        blocked = self._blocked(ctx, checks)
         if blocked:
             yield self.finding(
-                template.pointer("Resources", source),
+                ctx.pointer("Resources", source),
                 f"secondary API {source} has no primary counterpart in this DR template; {blocked}",
                 resource=source)
             return
-        ops = self._operations(template, api_id, name, condition, extra)
+        ops = self._operations(ctx, api_id, name, condition, extra)
         yield self.finding(
-            template.pointer("Resources", source),
+            ctx.pointer("Resources", source),
             f"secondary API {source} has no primary counterpart in this DR template; add HTTP API {api_id}{where} "
             f"with a GET /health Lambda handler (created in the region this stack is deployed to)",
             fix=self.fix(ops, f"Add primary HTTP API {api_id} with a $default stage, a GET /health route and its "

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.intrinsics import sub_names
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
@@ -239,21 +240,21 @@ class AuroraClusterNotGlobal(Rule):
     needs_precondition = True  # run only on DR templates (the family's precondition)
     resource_types = frozenset({"AWS::RDS::DBCluster"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        context = dr_context(template, settings)
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        context = dr_context(ctx, settings)
         if not context.is_dr:
             return
-        has_replica, _ = _replicated_sources(template)
+        has_replica, _ = _replicated_sources(ctx)
         if has_replica:
             return
-        global_sources = _global_sources(template)
-        candidates = [cid for cid, _ in template.resources_of("AWS::RDS::DBCluster")
-                      if self._candidate(template, cid, global_sources)]
-        orphans = _orphan_global_clusters(template)
+        global_sources = _global_sources(ctx)
+        candidates = [cid for cid, _ in ctx.resources_of("AWS::RDS::DBCluster")
+                      if self._candidate(ctx, cid, global_sources)]
+        orphans = _orphan_global_clusters(ctx)
         taken: set[str] = set()
         for cluster_id in candidates:
-            join = self._orphan_for(template, cluster_id, orphans) if len(candidates) == 1 else None
-            yield self._finding(template, cluster_id, context.reason, len(candidates) == 1, taken, join, settings)
+            join = self._orphan_for(ctx, cluster_id, orphans) if len(candidates) == 1 else None
+            yield self._finding(ctx, cluster_id, context.reason, len(candidates) == 1, taken, join, settings)
 
     @staticmethod
     def _orphan_for(template: Template, cluster_id: str, orphans: list[str]) -> str | None:

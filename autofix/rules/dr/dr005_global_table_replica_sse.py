@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.intrinsics import parse_sub
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
@@ -209,9 +210,9 @@ class GlobalTableReplicaSse(Rule):
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({"AWS::DynamoDB::GlobalTable"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for table_id, _ in template.resources_of("AWS::DynamoDB::GlobalTable"):
-            finding = self._check_table(template, settings, table_id)
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for table_id, _ in ctx.resources_of("AWS::DynamoDB::GlobalTable"):
+            finding = self._check_table(ctx, settings, table_id)
             if finding is not None:
                 yield finding
 

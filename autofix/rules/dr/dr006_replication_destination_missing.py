@@ -6,6 +6,7 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.intrinsics import sub_names
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
@@ -116,12 +117,12 @@ class ReplicationDestinationMissing(Rule):
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({"AWS::S3::Bucket"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        names = _s3.bucket_names(template)
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        names = _s3.bucket_names(ctx)
         known = {n for own in names.values() for n in own}
-        for source, resource in template.resources_of(_s3.BUCKET):
-            for pointer, dest, rule in _s3.replication_destinations(template, source):
-                finding = self._check_one(template, source, resource, pointer, dest, rule, known, settings)
+        for source, resource in ctx.resources_of(_s3.BUCKET):
+            for pointer, dest, rule in _s3.replication_destinations(ctx, source):
+                finding = self._check_one(ctx, source, resource, pointer, dest, rule, known, settings)
                 if finding is not None:
                     yield finding
 

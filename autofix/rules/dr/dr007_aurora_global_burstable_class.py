@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.context import walk_in
+from autofix.context import RuleContext, walk_in
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
@@ -87,10 +87,10 @@ def _keys(template: Template, key: Any, level: dict[str, Any]) -> list[str]:
     return list(level)
 
 
-def _mapping_only_used_by(template: Template, name: str, members: list[str]) -> bool:
+def _mapping_only_used_by(ctx: RuleContext, name: str, members: list[str]) -> bool:
     """Is mapping ``name`` read only by the DBInstanceClass of the given instances?"""
-    allowed = {template.pointer("Resources", m, "Properties", "DBInstanceClass") for m in members}
-    for pointer, value in walk_in(template, template.data):
+    allowed = {ctx.pointer("Resources", m, "Properties", "DBInstanceClass") for m in members}
+    for pointer, value in walk_in(ctx, ctx.data):
         if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::FindInMap"), list):
             args = value["Fn::FindInMap"]
             if args and args[0] == name and not any(pointer == a or pointer.startswith(a + "/") for a in allowed):
@@ -162,21 +162,21 @@ class AuroraGlobalBurstableClass(Rule):
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({"AWS::RDS::DBInstance"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        members = global_clusters(template)
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        members = global_clusters(ctx)
         if not members:
             return
-        member_instances = [logical_id for logical_id, _ in template.resources_of("AWS::RDS::DBInstance")
-                            if cluster_named(template, template.properties(logical_id).get("DBClusterIdentifier"))
+        member_instances = [logical_id for logical_id, _ in ctx.resources_of("AWS::RDS::DBInstance")
+                            if cluster_named(ctx, ctx.properties(logical_id).get("DBClusterIdentifier"))
                             in members]
         done: set[tuple[str, ...]] = set()
         for logical_id in member_instances:
-            value = template.properties(logical_id).get("DBInstanceClass")
-            pointer = template.pointer("Resources", logical_id, "Properties", "DBInstanceClass")
-            yield from self._value_findings(template, settings, logical_id, value, pointer, "", done,
+            value = ctx.properties(logical_id).get("DBInstanceClass")
+            pointer = ctx.pointer("Resources", logical_id, "Properties", "DBInstanceClass")
+            yield from self._value_findings(ctx, settings, logical_id, value, pointer, "", done,
                                             member_instances)
 
-    def _value_findings(self, template: Template, settings: Settings, logical_id: str, value: Any,
+    def _value_findings(self, ctx: RuleContext, settings: Settings, logical_id: str, value: Any,
                         pointer: str, where: str, done: set[tuple[str, ...]],
                         members: list[str], depth: int = 0) -> Iterator[Finding]:
         """Findings for every burstable class ``value`` can evaluate to (literal, Fn::If branch,
@@ -198,8 +198,8 @@ class AuroraGlobalBurstableClass(Rule):
             return
         param = ref_target(value)
         if param:
-            if template.is_parameter(param) and ("param", param) not in done:
-                finding = self._parameter_finding(template, settings, logical_id, param)
+            if ctx.is_parameter(param) and ("param", param) not in done:
+                finding = self._parameter_finding(ctx, settings, logical_id, param)
                 if finding is not None:
                     done.add(("param", param))
                     yield finding
@@ -210,25 +210,25 @@ class AuroraGlobalBurstableClass(Rule):
             condition = value["Fn::If"][0]
             for branch, state in ((1, "true"), (2, "false")):
                 yield from self._value_findings(
-                    template, settings, logical_id, value["Fn::If"][branch], f"{pointer}/Fn::If/{branch}",
+                    ctx, settings, logical_id, value["Fn::If"][branch], f"{pointer}/Fn::If/{branch}",
                     f" when condition {condition} is {state}", done, members, depth + 1)
         elif "Fn::FindInMap" in value:
-            yield from self._mapping_findings(template, settings, logical_id, value["Fn::FindInMap"], done,
+            yield from self._mapping_findings(ctx, settings, logical_id, value["Fn::FindInMap"], done,
                                               members)
 
-    def _mapping_findings(self, template: Template, settings: Settings, logical_id: str, args: Any,
+    def _mapping_findings(self, ctx: RuleContext, settings: Settings, logical_id: str, args: Any,
                           done: set[tuple[str, ...]], members: list[str]) -> Iterator[Finding]:
         if not (isinstance(args, list) and len(args) in (3, 4) and isinstance(args[0], str)):
             return
-        mapping = template.section("Mappings").get(args[0])
+        mapping = ctx.section("Mappings").get(args[0])
         if not isinstance(mapping, dict):
             return
-        exclusive = _mapping_only_used_by(template, args[0], members)
-        for top in _keys(template, args[1], mapping):
+        exclusive = _mapping_only_used_by(ctx, args[0], members)
+        for top in _keys(ctx, args[1], mapping):
             entry = mapping.get(top)
             if not isinstance(entry, dict):
                 continue
-            for second in _keys(template, args[2], entry):
+            for second in _keys(ctx, args[2], entry):
                 current = entry.get(second)
                 if not (isinstance(current, str) and BURSTABLE.match(current)):
                     continue
@@ -236,7 +236,7 @@ class AuroraGlobalBurstableClass(Rule):
                     continue
                 done.add(("map", args[0], top, second))
                 new = replacement(current, settings)
-                path = template.pointer("Mappings", args[0], top, second)
+                path = ctx.pointer("Mappings", args[0], top, second)
                 message = (f"mapping {args[0]} gives {logical_id} (an Aurora global cluster member) the burstable "
                            f"class {current} for {top}/{second}, which global databases do not support; use {new}")
                 if not exclusive:

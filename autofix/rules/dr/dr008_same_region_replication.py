@@ -6,6 +6,7 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.intrinsics import parse_sub, sub_names, sub_substitute, values
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _names, _regions, _s3
@@ -211,18 +212,18 @@ class SameRegionReplication(Rule):
     needs_precondition = True  # run only on DR templates (the family's precondition)
     resource_types = frozenset({"AWS::S3::Bucket"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        if _regions.mode(settings) == "same-stack" or not dr_context(template, settings).is_dr:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        if _regions.mode(settings) == "same-stack" or not dr_context(ctx, settings).is_dr:
             return
-        names = _s3.bucket_names(template)
-        for source, _ in template.resources_of(_s3.BUCKET):
+        names = _s3.bucket_names(ctx)
+        for source, _ in ctx.resources_of(_s3.BUCKET):
             reported: set[str] = set()
-            for pointer, dest, _rule in _s3.replication_destinations(template, source):
-                for target in sorted(_s3.buckets_named_by(template, dest, names) - {source} - reported):
-                    if separated(template, source, target, pointer):
+            for pointer, dest, _rule in _s3.replication_destinations(ctx, source):
+                for target in sorted(_s3.buckets_named_by(ctx, dest, names) - {source} - reported):
+                    if separated(ctx, source, target, pointer):
                         continue
                     reported.add(target)
-                    yield self._finding(template, settings, source, target, pointer)
+                    yield self._finding(ctx, settings, source, target, pointer)
 
     def _finding(self, template: Template, settings: Settings, source: str, target: str,
                  pointer: str) -> Finding:

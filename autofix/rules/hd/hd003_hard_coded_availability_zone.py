@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template, resource_type
+from autofix.template import resource_type
 
 ZONE = lazy_pattern(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d+([a-z])$")
 #: Zone letters turned into an index: every region has at least three zones (a, b, c).
@@ -103,8 +104,8 @@ class HardCodedAvailabilityZone(Rule):
     fix_applicability = Applicability.UNSAFE
     resource_types = frozenset(PLACES)
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for logical_id, resource in template.resources.items():
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for logical_id, resource in ctx.resources.items():
             if not isinstance(resource, dict) or resource_type(resource) not in PLACES:
                 continue
             props = resource.get("Properties")
@@ -112,13 +113,13 @@ class HardCodedAvailabilityZone(Rule):
                 for where, value in _at(props, path, ("Resources", logical_id, "Properties")):
                     if not isinstance(value, str) or not ZONE.match(value):
                         continue
-                    pointer = template.pointer(*where)
+                    pointer = ctx.pointer(*where)
                     message = f"{logical_id} hard-codes Availability Zone {value}"
                     expression = zone_expression(value)
                     if expression is None:
                         yield self.finding(pointer, message + " (no fix: not every region has that many zones)",
                                            resource=logical_id)
                         continue
-                    fix = self.fixer(template).replace(pointer, expression).build(
+                    fix = self.fixer(ctx).replace(pointer, expression).build(
                         f"Select zone {expression['Fn::Select'][0]} of the stack's region", Applicability.UNSAFE)
                     yield self.finding(pointer, message, fix=fix, resource=logical_id)

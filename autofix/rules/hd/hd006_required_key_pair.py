@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.context import mappings_in
+from autofix.context import RuleContext, mappings_in
 from autofix.intrinsics import ref_target, references_in
 from autofix.nodes import join_pointer
 from autofix.rules.base import Applicability, Finding, Rule
@@ -92,26 +92,26 @@ class RequiredKeyPair(Rule):
     fix_applicability = Applicability.SAFE
     resource_types = frozenset(KEY_PLACES)
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for name, param in template.parameters.items():
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for name, param in ctx.parameters.items():
             if not isinstance(param, dict) or param.get("Type") != KEY_TYPE:
                 continue
             if param.get("Default") not in (None, ""):
                 continue
-            uses = _key_uses(template, name)
+            uses = _key_uses(ctx, name)
             if not uses:
                 continue
-            pointer = template.pointer("Parameters", name)
+            pointer = ctx.pointer("Parameters", name)
             message = f"parameter {name} requires an EC2 key pair, which blocks deploys that do not pass one"
-            if _used_elsewhere(template, name, uses):
+            if _used_elsewhere(ctx, name, uses):
                 yield self.finding(pointer, message + f" (no fix: {name} is used outside KeyName)")
                 continue
             pattern = param.get("AllowedPattern")
             if "AllowedValues" in param or (pattern is not None and not _matches_empty(pattern)):
                 yield self.finding(pointer, message + f" (no fix: the constraints of {name} refuse '')")
                 continue
-            condition = "HasKeyPair" if "HasKeyPair" not in template.taken_ids() else template.unique_id(f"Has{name}")
-            fix = self.fixer(template)
+            condition = "HasKeyPair" if "HasKeyPair" not in ctx.taken_ids() else ctx.unique_id(f"Has{name}")
+            fix = self.fixer(ctx)
             fix.replace((*_param(name), "Type"), "String")
             fix.set((*_param(name), "Default"), "")
             if "MinLength" in param:
@@ -136,8 +136,8 @@ def _param(name: str) -> tuple[str, str]:
     return ("Parameters", name)
 
 
-def _used_elsewhere(template: Template, name: str, uses: list[tuple[str, ...]]) -> bool:
+def _used_elsewhere(ctx: RuleContext, name: str, uses: list[tuple[str, ...]]) -> bool:
     """Whether anything but the KeyName ``uses`` (each exactly ``!Ref name``) refers to parameter ``name``."""
     at = {join_pointer(*path) for path in uses}
     return any(pointer not in at and name in references_in((node,))
-               for pointer, node in mappings_in(template, template.data))
+               for pointer, node in mappings_in(ctx, ctx.data))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from autofix.context import mappings_in
+from autofix.context import RuleContext, mappings_in
 from autofix.intrinsics import parse_sub, references, sub_names
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
@@ -97,12 +97,12 @@ class NeedlessSub(Rule):
     cfn_lint = ("W1020",)
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         for section in ("Resources", "Outputs", "Conditions", "Metadata", "Rules"):
-            value = template.data.get(section)
+            value = ctx.data.get(section)
             if not isinstance(value, (dict, list)):
                 continue
-            for pointer, node in mappings_in(template, value, f"/{section}"):
+            for pointer, node in mappings_in(ctx, value, f"/{section}"):
                 if "Fn::Sub" not in node:
                     continue  # (every mapping of the template comes by here)
                 sub = parse_sub(node)
@@ -116,7 +116,7 @@ class NeedlessSub(Rule):
                 if plain is None:
                     yield self.finding(pointer, message + " (check its '${' before removing the function)")
                     continue
-                if _looks_like_variable(template, plain, pointer):
+                if _looks_like_variable(ctx, plain, pointer):
                     yield self.finding(pointer, message + " (kept: its '${!...}' escape names an entry of the "
                                                           "template, which would read as a forgotten Fn::Sub)")
                     continue
@@ -125,6 +125,6 @@ class NeedlessSub(Rule):
                 if variables and references(variables):
                     applicability = Applicability.UNSAFE
                     note = " (drops a variable map that refers to other entries)"
-                fix = self.fixer(template).replace(pointer, plain).build(
+                fix = self.fixer(ctx).replace(pointer, plain).build(
                     f"Replace Fn::Sub with the plain string{note}", applicability)
                 yield self.finding(pointer, message, fix=fix)

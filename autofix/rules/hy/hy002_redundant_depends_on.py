@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from autofix.context import RuleContext
 from autofix.intrinsics import references
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template
 
 
 class RedundantDependsOn(Rule):
@@ -54,8 +54,8 @@ class RedundantDependsOn(Rule):
     cfn_lint = ("W3005",)
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        resources = template.resources
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        resources = ctx.resources
         for logical_id, resource in resources.items():
             if not isinstance(resource, dict) or "DependsOn" not in resource:
                 continue
@@ -67,8 +67,8 @@ class RedundantDependsOn(Rule):
             if not redundant:
                 continue
             names = [entries[i] for i in redundant]
-            pointer = template.pointer("Resources", logical_id, "DependsOn")
-            fix = self.fixer(template)
+            pointer = ctx.pointer("Resources", logical_id, "DependsOn")
+            fix = self.fixer(ctx)
             if isinstance(depends, str) or len(redundant) == len(entries):
                 fix.remove(pointer)
             else:

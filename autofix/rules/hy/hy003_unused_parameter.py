@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from autofix.context import RuleContext
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hy._unused import removal, unused_parameters
 from autofix.settings import Settings
-from autofix.template import Template
 
 
 class UnusedParameter(Rule):
@@ -55,21 +55,21 @@ class UnusedParameter(Rule):
     cfn_lint = ("W2001",)
     fix_applicability = Applicability.UNSAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        if template.data.get("Parameters") == {}:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        if ctx.data.get("Parameters") == {}:
             # left empty by removals in one round (this rule's and another's): the section goes too
-            fix = self.fixer(template).remove(("Parameters",)).build("Remove the empty Parameters section",
+            fix = self.fixer(ctx).remove(("Parameters",)).build("Remove the empty Parameters section",
                                                                    Applicability.SAFE)
             yield self.finding("/Parameters", "the Parameters section is empty", fix=fix)
             return
-        names = unused_parameters(template)
+        names = unused_parameters(ctx)
         if not names:
             return
         # One fix removes them all: their Interface entries share lists, which one round edits once.
-        fix = removal(template, self.fixer(template), "Parameters", names).build(
+        fix = removal(ctx, self.fixer(ctx), "Parameters", names).build(
             f"Remove unused parameter{'s' if len(names) > 1 else ''} {', '.join(names)} "
             "(callers passing them must stop)", Applicability.UNSAFE)
         for name in names:
-            yield self.finding(template.pointer("Parameters", name),
+            yield self.finding(ctx.pointer("Parameters", name),
                                f"parameter {name} is not used; removing it changes the stack's parameters",
                                fix=fix)

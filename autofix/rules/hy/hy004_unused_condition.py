@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from autofix.context import RuleContext
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hy._unused import removal, unused_conditions
 from autofix.settings import Settings
-from autofix.template import Template
 
 
 class UnusedCondition(Rule):
@@ -51,17 +51,17 @@ class UnusedCondition(Rule):
     cfn_lint = ("W8001",)
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        if template.data.get("Conditions") == {}:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        if ctx.data.get("Conditions") == {}:
             # left empty by removals in one round (this rule's and another's): the section goes too
-            fix = self.fixer(template).remove(("Conditions",)).build("Remove the empty Conditions section",
+            fix = self.fixer(ctx).remove(("Conditions",)).build("Remove the empty Conditions section",
                                                                    Applicability.SAFE)
             yield self.finding("/Conditions", "the Conditions section is empty", fix=fix)
             return
-        names = unused_conditions(template)
+        names = unused_conditions(ctx)
         if not names:
             return
-        fix = removal(template, self.fixer(template), "Conditions", names).build(
+        fix = removal(ctx, self.fixer(ctx), "Conditions", names).build(
             f"Remove unused condition{'s' if len(names) > 1 else ''} {', '.join(names)}", Applicability.SAFE)
         for name in names:
-            yield self.finding(template.pointer("Conditions", name), f"condition {name} is not used", fix=fix)
+            yield self.finding(ctx.pointer("Conditions", name), f"condition {name} is not used", fix=fix)

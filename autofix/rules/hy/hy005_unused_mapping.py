@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from autofix.context import RuleContext
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hy._unused import removal, unused_mappings
 from autofix.settings import Settings
-from autofix.template import Template
 
 
 class UnusedMapping(Rule):
@@ -45,17 +45,17 @@ class UnusedMapping(Rule):
     cfn_lint = ("W7001",)
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        if template.data.get("Mappings") == {}:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        if ctx.data.get("Mappings") == {}:
             # left empty by removals in one round (this rule's and another's): the section goes too
-            fix = self.fixer(template).remove(("Mappings",)).build("Remove the empty Mappings section",
+            fix = self.fixer(ctx).remove(("Mappings",)).build("Remove the empty Mappings section",
                                                                    Applicability.SAFE)
             yield self.finding("/Mappings", "the Mappings section is empty", fix=fix)
             return
-        names = unused_mappings(template)
+        names = unused_mappings(ctx)
         if not names:
             return
-        fix = removal(template, self.fixer(template), "Mappings", names).build(
+        fix = removal(ctx, self.fixer(ctx), "Mappings", names).build(
             f"Remove unused mapping{'s' if len(names) > 1 else ''} {', '.join(names)}", Applicability.SAFE)
         for name in names:
-            yield self.finding(template.pointer("Mappings", name), f"mapping {name} is not used", fix=fix)
+            yield self.finding(ctx.pointer("Mappings", name), f"mapping {name} is not used", fix=fix)
