@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rule_harness import findings
 
-from autofix.rules.hy.hy005_unused_mapping import UnusedMapping
+from autofix.rules.hy.hy005_unused_mapping import UNUSED_MAPPING
 from autofix.settings import Settings
 
 S = Settings()
@@ -19,6 +19,6 @@ def test_mappings_and_computed_map_names():
     data = {"Mappings": {"M": {"k": {"v": "1"}}, "N": {"k": {"v": "2"}}},
             "Resources": {"T": {"Type": "AWS::SNS::Topic",
                                 "Properties": {"TopicName": {"Fn::FindInMap": ["M", "k", "v"]}}}}}
-    assert names(UnusedMapping(), data) == ["N"]
+    assert names(UNUSED_MAPPING, data) == ["N"]
     data["Resources"]["T"]["Properties"]["DisplayName"] = {"Fn::FindInMap": [{"Ref": "P"}, "k", "v"]}
-    assert names(UnusedMapping(), data) == []
+    assert names(UNUSED_MAPPING, data) == []

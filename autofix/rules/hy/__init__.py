@@ -18,8 +18,8 @@ FAMILY = Family(
     rules=(
         f"{_HERE}.hy001_needless_sub:NeedlessSub",
         f"{_HERE}.hy002_redundant_depends_on:RedundantDependsOn",
-        f"{_HERE}.hy003_unused_parameter:UnusedParameter",
-        f"{_HERE}.hy004_unused_condition:UnusedCondition",
-        f"{_HERE}.hy005_unused_mapping:UnusedMapping",
+        f"{_HERE}.hy003_unused_parameter:UNUSED_PARAMETER",
+        f"{_HERE}.hy004_unused_condition:UNUSED_CONDITION",
+        f"{_HERE}.hy005_unused_mapping:UNUSED_MAPPING",
     ),
 )

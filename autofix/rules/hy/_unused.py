@@ -1,7 +1,13 @@
-"""Which parameters, conditions and mappings nothing in the template uses, and the fix removing them."""
+"""Which parameters, conditions and mappings nothing in the template uses, the fix removing them, and the
+one rule class HY003 (parameters), HY004 (conditions) and HY005 (mappings) are instances of.
+
+The three rules are the same check over a different section: each module ``hy00N_unused_*`` declares
+its instance with its own documentation, so every rule is still found by its id in its own module.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Any, NamedTuple
 
@@ -9,6 +15,8 @@ from autofix.context import RuleContext, mappings_in, thaw
 from autofix.fixes import FixBuilder
 from autofix.intrinsics import references_in
 from autofix.nodes import join_pointer
+from autofix.rules.base import Applicability, Finding, Rule
+from autofix.settings import Settings
 from autofix.template import Template
 
 INTERFACE = "AWS::CloudFormation::Interface"
@@ -166,3 +174,42 @@ def _clean_interface(template: Template, fix: FixBuilder, names: set[str]) -> No
         elif key in new and new[key] != interface.get(key):
             fix.replace(("Metadata", INTERFACE, key), new[key])
 
+
+class UnusedEntry(Rule):
+    """Entries of one top-level section that nothing in the template uses, removed in one fix.
+
+    HY003, HY004 and HY005 are instances (see the module docstring); each carries its own ``doc``.
+    """
+
+    reads_whole_template = True
+
+    def __init__(self, *, id: str, name: str, summary: str, cfn_lint: tuple[str, ...],
+                 fix_applicability: Applicability, doc: str, section: str, noun: str,
+                 unused: Callable[[RuleContext], list[str]], consequence: str = "", caller_note: str = "") -> None:
+        """``noun``: one entry of ``section`` in messages; ``unused``: the entries to remove;
+        ``consequence``: what a finding adds to "X is not used"; ``caller_note``: what the fix's
+        description adds for whoever relies on the entries."""
+        self.id, self.name, self.summary, self.cfn_lint = id, name, summary, cfn_lint
+        self.fix_applicability, self.doc = fix_applicability, doc
+        self.section, self.noun, self.unused = section, noun, unused
+        self.consequence, self.caller_note = consequence, caller_note
+
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        section = self.section
+        if ctx.data.get(section) == {}:
+            # left empty by removals in one round (this rule's and another's): the section goes too
+            fix = self.fixer(ctx).remove((section,)).build(f"Remove the empty {section} section",
+                                                           Applicability.SAFE)
+            yield self.finding(join_pointer(section), f"the {section} section is empty", fix=fix)
+            return
+        names = self.unused(ctx)
+        if not names:
+            return
+        # One fix removes them all: parameters' Interface entries share lists, which one round edits once.
+        assert self.fix_applicability is not None
+        fix = removal(ctx, self.fixer(ctx), section, names).build(
+            f"Remove unused {self.noun}{'s' if len(names) > 1 else ''} {', '.join(names)}{self.caller_note}",
+            self.fix_applicability)
+        for name in names:
+            yield self.finding(join_pointer(section, name), f"{self.noun} {name} is not used{self.consequence}",
+                               fix=fix)
