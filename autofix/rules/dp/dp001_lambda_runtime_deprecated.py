@@ -10,9 +10,8 @@ from autofix.context import RuleContext
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp import _data
-from autofix.rules.dp._values import literal_places, replace_ops
+from autofix.rules.dp._values import literal_places, replace_literal
 from autofix.settings import Settings
-from autofix.template import Template
 
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 _AWS_SDK_V2 = lazy_pattern(r"""require\(\s*['"]aws-sdk['"]\s*\)|from\s+['"]aws-sdk['"]""")
@@ -130,9 +129,9 @@ class LambdaRuntimeDeprecated(Rule):
             return _data.runtime_successor(runtime, today)
         return None
 
-    def _runtime(self, template: Template, value: Any, pointer: str, logical_id: str | None, code: Any,
+    def _runtime(self, ctx: RuleContext, value: Any, pointer: str, logical_id: str | None, code: Any,
                  today: date, seen: set[str]) -> Iterator[Finding]:
-        for place in literal_places(template, value, pointer):
+        for place in literal_places(ctx, value, pointer):
             runtime = place.value
             if not isinstance(runtime, str) or not _data.runtime_deprecated(runtime, today):
                 continue
@@ -154,7 +153,8 @@ class LambdaRuntimeDeprecated(Rule):
             yield self.finding(
                 place.pointer,
                 f"{message}; use {successor}. Check the code first: {risk}",
-                fix=self.fix(replace_ops(template, place, successor, lambda r: self._successor(r, today)),
-                             f"Change runtime {runtime} to {successor}{place.where}"),
+                fix=replace_literal(self.fixer(ctx), ctx, place, successor,
+                                    lambda r: self._successor(r, today)).build(
+                    f"Change runtime {runtime} to {successor}{place.where}", Applicability.UNSAFE),
                 resource=logical_id,
             )

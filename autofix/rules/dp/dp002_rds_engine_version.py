@@ -10,7 +10,7 @@ from autofix.intrinsics import ref_target
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp import _data
-from autofix.rules.dp._values import Place, literal_places, replace_ops
+from autofix.rules.dp._values import Place, literal_places, replace_literal
 from autofix.settings import Settings
 from autofix.template import Template
 
@@ -170,7 +170,7 @@ class RdsEngineVersion(Rule):
             return None
         return replacement(engine, version, valid, deprecated)
 
-    def _judge(self, template: Template, logical_id: str, engine: str, place: Place, valid: list[str],
+    def _judge(self, ctx: RuleContext, logical_id: str, engine: str, place: Place, valid: list[str],
                deprecated: set[str]) -> Finding | None:
         version = _text(place.value)
         if version is None:
@@ -192,7 +192,8 @@ class RdsEngineVersion(Rule):
         return self.finding(
             place.pointer,
             message,
-            fix=self.fix(replace_ops(template, place, new, lambda v: self._better(engine, v, valid, deprecated)),
-                         f"Change {engine} engine version {version} to {new}{place.where}"),
+            fix=replace_literal(self.fixer(ctx), ctx, place, new,
+                                lambda v: self._better(engine, v, valid, deprecated)).build(
+                f"Change {engine} engine version {version} to {new}{place.where}", Applicability.UNSAFE),
             resource=logical_id,
         )

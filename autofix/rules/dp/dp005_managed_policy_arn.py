@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.context import RuleContext
+from autofix.nodes import extend_pointer
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp._managed_policies import corrected
@@ -75,13 +76,13 @@ class ManagedPolicyArn(Rule):
                 continue
             for i, value in enumerate(arns):
                 pointer = ctx.pointer("Resources", logical_id, "Properties", key, i)
-                yield from self._arn(value, pointer, logical_id)
+                yield from self._arn(ctx, value, pointer, logical_id)
 
-    def _arn(self, value: Any, pointer: str, logical_id: str) -> Iterator[Finding]:
+    def _arn(self, ctx: RuleContext, value: Any, pointer: str, logical_id: str) -> Iterator[Finding]:
         if isinstance(value, str):
             text, path = value, pointer
         elif isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::Sub"), str):
-            text, path = value["Fn::Sub"], f"{pointer}/Fn::Sub"
+            text, path = value["Fn::Sub"], extend_pointer(pointer, "Fn::Sub")
         else:
             return
         match = _ARN.match(text)
@@ -94,6 +95,6 @@ class ManagedPolicyArn(Rule):
         yield self.finding(
             path, f"{logical_id} attaches managed policy {match.group(2)}, which AWS does not have; "
             f"the policy is {fixed}",
-            fix=self.fix([{"op": "replace", "path": path, "value": new}],
-                         f"Change managed policy {match.group(2)} to {fixed}"),
+            fix=self.fixer(ctx).replace(path, new).build(f"Change managed policy {match.group(2)} to {fixed}",
+                                                         Applicability.SAFE),
             resource=logical_id)

@@ -121,13 +121,12 @@ class DanglingReference(Rule):
                    value_for: Any) -> Finding:
         target = typo_target(name, candidates)
         message = f"{what} names {name}, which is not declared in the template"
-        owner = pointer.split("/")[2] if pointer.startswith("/Resources/") else None
+        # (the engine names the resource of every finding from its pointer)
         if target is None:
-            return self.finding(pointer, message, resource=owner)
+            return self.finding(pointer, message)
         fix = self.fixer(ctx).replace(pointer, value_for(target))
         return self.finding(pointer, f"{message}; did you mean {target}?",
-                            fix=fix.build(f"Rename the reference {name} to {target}", Applicability.SAFE),
-                            resource=owner)
+                            fix=fix.build(f"Rename the reference {name} to {target}", Applicability.SAFE))
 
     def _getatt(self, ctx: RuleContext, pointer: str, arg: Any, resources: dict[str, None]) -> Iterator[Finding]:
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
@@ -164,15 +163,12 @@ class DanglingReference(Rule):
                 unknown.append(var)
             else:
                 renames[var] = target + var[len(logical):]
-        owner = pointer.split("/")[2] if pointer.startswith("/Resources/") else None
         if unknown:
-            yield self.finding(path, f"Fn::Sub names {', '.join(unknown)}, not declared in the template",
-                               resource=owner)
+            yield self.finding(path, f"Fn::Sub names {', '.join(unknown)}, not declared in the template")
         if not renames:
             return
         new_text = sub_substitute(sub.text, {old: f"${{{new}}}" for old, new in renames.items()})
         described = ", ".join(f"${{{o}}} -> ${{{n}}}" for o, n in renames.items())
         fix = self.fixer(ctx).replace(path, new_text)
         yield self.finding(path, f"Fn::Sub names {', '.join(renames)}, not declared in the template: {described}",
-                           fix=fix.build(f"Fix Fn::Sub variables: {described}", Applicability.SAFE),
-                           resource=owner)
+                           fix=fix.build(f"Fix Fn::Sub variables: {described}", Applicability.SAFE))

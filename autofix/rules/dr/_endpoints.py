@@ -332,7 +332,7 @@ def _rest_api(template: Template, logical_id: str) -> Endpoint | None:
         part = props.get("PathPart")
         parent = getatt_target(props.get("ParentId"))
         if isinstance(part, str) and "health" in part.lower() and parent == (logical_id, "RootResourceId"):
-            path = "/" + part
+            path = "/" + part  # not a JSON pointer: a URL path
             break
     return Endpoint(logical_id, "REST API", 0, None, "HTTPS", 443, stage, path, "/health")
 
@@ -370,7 +370,7 @@ def _load_balancer(template: Template, logical_id: str) -> Endpoint | None:
         check = props.get("HealthCheck")
         target = check.get("Target") if isinstance(check, dict) else None
         if isinstance(target, str) and re.match(r"^HTTPS?:\d+/", target, re.IGNORECASE):
-            path = "/" + target.split("/", 1)[1]
+            path = "/" + target.split("/", 1)[1]  # not a JSON pointer: a URL path
     else:
         if props.get("Type", "application") not in ("application", "network"):
             return None

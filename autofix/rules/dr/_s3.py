@@ -15,7 +15,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.fixes import FixBuilder
 from autofix.intrinsics import if_branches_at, is_no_value, parse_sub, sub_names, sub_substitute
+from autofix.nodes import extend_pointer
 from autofix.patterns import lazy_pattern
 from autofix.template import Template, getatt_target, ref_target, references, resource_type, strings_in
 
@@ -131,7 +133,7 @@ def buckets_named_by(template: Template, value: Any, names: dict[str, list[str]]
     names = bucket_names(template) if names is None else names
     found = {r for r in references(value) if r in names}
     for _, branch in unwrap_if(value):
-        for _, v in _leaves(branch):
+        for v in _leaves(branch):
             text = normalize(v)
             if not text:
                 continue
@@ -142,12 +144,11 @@ def buckets_named_by(template: Template, value: Any, names: dict[str, list[str]]
     return found
 
 
-def _leaves(value: Any) -> Iterator[tuple[str, Any]]:
+def _leaves(value: Any) -> Iterator[Any]:
     """The value and, for lists, each element (log targets are sometimes lists of ARNs)."""
-    yield "", value
+    yield value
     if isinstance(value, list):
-        for i, v in enumerate(value):
-            yield f"/{i}", v
+        yield from value
 
 
 def replication_destinations(template: Template, logical_id: str) -> Iterator[tuple[str, Any, dict[str, Any]]]:
@@ -157,16 +158,16 @@ def replication_destinations(template: Template, logical_id: str) -> Iterator[tu
     for p_config, config in unwrap_if(props.get("ReplicationConfiguration"), base):
         if not isinstance(config, dict):
             continue
-        for p_rules, rules in unwrap_if(config.get("Rules"), f"{p_config}/Rules"):
+        for p_rules, rules in unwrap_if(config.get("Rules"), extend_pointer(p_config, "Rules")):
             if not isinstance(rules, list):
                 continue
             for i, rule in enumerate(rules):
-                for p_rule, r in unwrap_if(rule, f"{p_rules}/{i}"):
+                for p_rule, r in unwrap_if(rule, extend_pointer(p_rules, i)):
                     if not isinstance(r, dict):
                         continue
-                    for p_dest, dest in unwrap_if(r.get("Destination"), f"{p_rule}/Destination"):
+                    for p_dest, dest in unwrap_if(r.get("Destination"), extend_pointer(p_rule, "Destination")):
                         if isinstance(dest, dict) and "Bucket" in dest:
-                            yield f"{p_dest}/Bucket", dest["Bucket"], r
+                            yield extend_pointer(p_dest, "Bucket"), dest["Bucket"], r
 
 
 def has_replication(props: dict[str, Any]) -> bool:
@@ -181,7 +182,7 @@ def _principals(statement: Any) -> Iterator[str]:
     if isinstance(principal, dict):
         for key in ("Service", "AWS"):
             yield from strings_in(principal.get(key))
-        for _, v in _leaves(principal.get("AWS")):
+        for v in _leaves(principal.get("AWS")):
             if isinstance(v, dict) and "Fn::FindInMap" in v:
                 args = v["Fn::FindInMap"]
                 if isinstance(args, list) and args and isinstance(args[0], str) and "elb" in args[0].lower():
@@ -412,8 +413,8 @@ def _with_noncurrent_expiry(rules: Any) -> tuple[Any, bool]:
 
 
 def data_management(template: Template, source: str, versioning_turned_on: bool,
-                    replica_name: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(properties for the replica bucket, operations on the source) that keep the source's
+                    replica_name: str) -> tuple[dict[str, Any], FixBuilder]:
+    """(properties for the replica bucket, changes of the source) that keep the source's
     data-management settings on its replica.
 
     - ``LifecycleConfiguration`` is copied; when versioning is turned on by the fix, rules that
@@ -424,7 +425,7 @@ def data_management(template: Template, source: str, versioning_turned_on: bool,
     """
     props = template.properties(source)
     extra: dict[str, Any] = {}
-    ops: list[dict[str, Any]] = []
+    changes = FixBuilder(template.data)
     lifecycle = props.get("LifecycleConfiguration")
     if lifecycle is not None:
         copied = copy.deepcopy(lifecycle)
@@ -432,14 +433,13 @@ def data_management(template: Template, source: str, versioning_turned_on: bool,
             rules, changed = _with_noncurrent_expiry(lifecycle.get("Rules"))
             if changed:
                 copied = {**copied, "Rules": copy.deepcopy(rules)}
-                ops.append({"op": "replace", "path": template.pointer(
-                    "Resources", source, "Properties", "LifecycleConfiguration", "Rules"), "value": rules})
+                changes.replace(("Resources", source, "Properties", "LifecycleConfiguration", "Rules"), rules)
         extra["LifecycleConfiguration"] = copied
     logging = props.get("LoggingConfiguration")
     if isinstance(logging, dict) and "DestinationBucketName" in logging:
         copied = copy.deepcopy(logging)
         prefix = logging.get("LogFilePrefix", "")
         if isinstance(prefix, str):
-            copied["LogFilePrefix"] = f"{prefix}{replica_name}/"
+            copied["LogFilePrefix"] = f"{prefix}{replica_name}/"  # not a JSON pointer: an S3 key prefix
         extra["LoggingConfiguration"] = copied
-    return extra, ops
+    return extra, changes

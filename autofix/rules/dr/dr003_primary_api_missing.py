@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.context import RuleContext
+from autofix.fixes import FixBuilder
+from autofix.nodes import extend_pointer
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
@@ -203,21 +205,21 @@ class PrimaryApiMissing(Rule):
             blocked = self._blocked(ctx, checks)
             if blocked:
                 yield self.finding(
-                    f"{check.pointer}/FullyQualifiedDomainName",
+                    extend_pointer(check.pointer, "FullyQualifiedDomainName"),
                     f"health check {check.logical_id} probes {check.placeholder.shown} but this DR template has no "
                     f"API, load balancer or CloudFront distribution for it to probe; {blocked}",
                     resource=check.logical_id)
                 return
             api_id = ctx.unique_id("PrimaryApi")
-            ops = self._operations(ctx, api_id, default_name(ctx, api_id),
-                                   condition_of(ctx, check.logical_id), [])
+            fix = self.fixer(ctx)
+            self._add_api(fix, ctx, api_id, default_name(ctx, api_id), condition_of(ctx, check.logical_id))
             yield self.finding(
-                f"{check.pointer}/FullyQualifiedDomainName",
+                extend_pointer(check.pointer, "FullyQualifiedDomainName"),
                 f"health check {check.logical_id} probes {check.placeholder.shown} but this DR template has no "
                 f"API, load balancer or CloudFront distribution for it to probe; add HTTP API {api_id} with a "
                 f"GET /health Lambda handler (created in the region this stack is deployed to)",
-                fix=self.fix(ops, f"Add HTTP API {api_id} with a $default stage, a GET /health route and its "
-                                  f"Lambda health handler"),
+                fix=fix.build(f"Add HTTP API {api_id} with a $default stage, a GET /health route and its "
+                              f"Lambda health handler", Applicability.UNSAFE),
                 resource=check.logical_id)
             return
         if any(role(ctx, e) != "secondary" for e in entries):
@@ -235,7 +237,7 @@ class PrimaryApiMissing(Rule):
             parts.insert(0, "Primary")
         api_id = ctx.unique_id("".join(parts))
         name = _swapped_name(ctx.properties(source).get("Name")) or default_name(ctx, api_id)
-        extra: list[dict[str, Any]] = []
+        fix = self.fixer(ctx)
         condition = condition_of(ctx, source)
         if condition_role(condition) == "secondary":
             assert condition is not None
@@ -244,9 +246,9 @@ class PrimaryApiMissing(Rule):
                 primary = ctx.unique_id("IsPrimaryRegion")
                 value = fragment(PATCHES, "primary_condition", Secondary=condition)
                 if "Conditions" in ctx.data and isinstance(ctx.data["Conditions"], dict):
-                    extra.append({"op": "add", "path": ctx.pointer("Conditions", primary), "value": value})
+                    fix.add(("Conditions", primary), value)
                 else:
-                    extra.append({"op": "add", "path": "/Conditions", "value": {primary: value}})
+                    fix.add(("Conditions",), {primary: value})
             condition = primary
         where = f" (condition {condition})" if condition else ""
         blocked = self._blocked(ctx, checks)
@@ -256,13 +258,13 @@ class PrimaryApiMissing(Rule):
                 f"secondary API {source} has no primary counterpart in this DR template; {blocked}",
                 resource=source)
             return
-        ops = self._operations(ctx, api_id, name, condition, extra)
+        self._add_api(fix, ctx, api_id, name, condition)
         yield self.finding(
             ctx.pointer("Resources", source),
             f"secondary API {source} has no primary counterpart in this DR template; add HTTP API {api_id}{where} "
             f"with a GET /health Lambda handler (created in the region this stack is deployed to)",
-            fix=self.fix(ops, f"Add primary HTTP API {api_id} with a $default stage, a GET /health route and its "
-                              f"Lambda health handler"),
+            fix=fix.build(f"Add primary HTTP API {api_id} with a $default stage, a GET /health route and its "
+                          f"Lambda health handler", Applicability.UNSAFE),
             resource=source)
 
     @staticmethod
@@ -281,8 +283,9 @@ class PrimaryApiMissing(Rule):
                         f"serves (for example a load balancer the record aliases)")
         return None
 
-    def _operations(self, template: Template, api_id: str, name: Any, condition: str | None,
-                    extra: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    @staticmethod
+    def _add_api(fix: FixBuilder, template: Template, api_id: str, name: Any, condition: str | None) -> None:
+        """Add HTTP API ``api_id`` with its stage, health route, Lambda handler and their wiring."""
         ids = {"api": api_id}
         taken = {api_id}
         for part, suffix in PARTS[1:]:
@@ -291,11 +294,9 @@ class PrimaryApiMissing(Rule):
         values = {"Api": ids["api"], "Stage": ids["stage"], "Role": ids["role"], "Function": ids["function"],
                   "Integration": ids["integration"], "Route": ids["route"], "Permission": ids["permission"],
                   "ApiName": name}
-        ops = list(extra)
         for part, _ in PARTS:
             resource = fragment(PATCHES, part, **values)
             if condition:
                 resource = {"Type": resource["Type"], "Condition": condition,
                             **{k: v for k, v in resource.items() if k != "Type"}}
-            ops.append({"op": "add", "path": template.pointer("Resources", ids[part]), "value": resource})
-        return ops
+            fix.add(("Resources", ids[part]), resource)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.context import RuleContext, walk_in
+from autofix.nodes import extend_pointer, split_pointer
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
@@ -89,11 +90,11 @@ def _keys(template: Template, key: Any, level: dict[str, Any]) -> list[str]:
 
 def _mapping_only_used_by(ctx: RuleContext, name: str, members: list[str]) -> bool:
     """Is mapping ``name`` read only by the DBInstanceClass of the given instances?"""
-    allowed = {ctx.pointer("Resources", m, "Properties", "DBInstanceClass") for m in members}
+    allowed = {("Resources", m, "Properties", "DBInstanceClass") for m in members}
     for pointer, value in walk_in(ctx, ctx.data):
         if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::FindInMap"), list):
             args = value["Fn::FindInMap"]
-            if args and args[0] == name and not any(pointer == a or pointer.startswith(a + "/") for a in allowed):
+            if args and args[0] == name and tuple(split_pointer(pointer)[:4]) not in allowed:
                 return False
     return True
 
@@ -186,13 +187,12 @@ class AuroraGlobalBurstableClass(Rule):
         if isinstance(value, str):
             if BURSTABLE.match(value):
                 new = replacement(value, settings)
+                fix = self.fixer(ctx).replace(pointer, fragment(PATCHES, "instance_class", InstanceClass=new))
                 yield self.finding(
                     pointer,
                     f"{logical_id} is in an Aurora global cluster but uses burstable class {value}{where}, "
                     f"which global databases do not support; use {new}",
-                    fix=self.fix([{"op": "replace", "path": pointer,
-                                   "value": fragment(PATCHES, "instance_class", InstanceClass=new)}],
-                                 f"Change DBInstanceClass from {value} to {new}{where}"),
+                    fix=fix.build(f"Change DBInstanceClass from {value} to {new}{where}", Applicability.SAFE),
                     resource=logical_id,
                 )
             return
@@ -210,7 +210,7 @@ class AuroraGlobalBurstableClass(Rule):
             condition = value["Fn::If"][0]
             for branch, state in ((1, "true"), (2, "false")):
                 yield from self._value_findings(
-                    ctx, settings, logical_id, value["Fn::If"][branch], f"{pointer}/Fn::If/{branch}",
+                    ctx, settings, logical_id, value["Fn::If"][branch], extend_pointer(pointer, "Fn::If", branch),
                     f" when condition {condition} is {state}", done, members, depth + 1)
         elif "Fn::FindInMap" in value:
             yield from self._mapping_findings(ctx, settings, logical_id, value["Fn::FindInMap"], done,
@@ -243,22 +243,21 @@ class AuroraGlobalBurstableClass(Rule):
                     yield self.finding(path, message + " (the mapping is also used elsewhere, so it is not "
                                        "changed automatically)", resource=None)
                     continue
+                fix = self.fixer(ctx).replace(path, fragment(PATCHES, "instance_class", InstanceClass=new))
                 yield self.finding(
                     path, message,
-                    fix=self.fix([{"op": "replace", "path": path,
-                                   "value": fragment(PATCHES, "instance_class", InstanceClass=new)}],
-                                 f"Change mapping {args[0]} {top}/{second} from {current} to {new}"),
+                    fix=fix.build(f"Change mapping {args[0]} {top}/{second} from {current} to {new}",
+                                  Applicability.SAFE),
                     resource=None,
                 )
 
-    def _parameter_finding(self, template: Template, settings: Settings, logical_id: str,
+    def _parameter_finding(self, ctx: RuleContext, settings: Settings, logical_id: str,
                            param: str) -> Finding | None:
-        default = template.parameter_default(param)
+        default = ctx.parameter_default(param)
         if not (isinstance(default, str) and BURSTABLE.match(default)):
             return None
         new = replacement(default, settings)
-        base = template.pointer("Parameters", param)
-        allowed = template.parameters[param].get("AllowedValues")
+        allowed = ctx.parameters[param].get("AllowedValues")
         note = ""
         if isinstance(allowed, list):
             listed = allowed_replacement(allowed, new)
@@ -267,14 +266,14 @@ class AuroraGlobalBurstableClass(Rule):
             if burstable:
                 note = (f"; AllowedValues still allow {', '.join(burstable)}, which a global cluster member "
                         f"rejects at deploy time")
-        ops = [{"op": "replace", "path": f"{base}/Default",
-                "value": fragment(PATCHES, "instance_class", InstanceClass=new)}]
+        fix = self.fixer(ctx).replace(("Parameters", param, "Default"),
+                                           fragment(PATCHES, "instance_class", InstanceClass=new))
         if isinstance(allowed, list) and new not in allowed:
-            ops.append({"op": "add", "path": f"{base}/AllowedValues/-", "value": new})
+            fix.add(("Parameters", param, "AllowedValues", "-"), new)
         return self.finding(
-            f"{base}/Default",
+            ctx.pointer("Parameters", param, "Default"),
             f"parameter {param} gives {logical_id} (an Aurora global cluster member) the burstable "
             f"default class {default}, which global databases do not support; use {new}{note}",
-            fix=self.fix(ops, f"Change the default of {param} from {default} to {new}"),
+            fix=fix.build(f"Change the default of {param} from {default} to {new}", Applicability.SAFE),
             resource=None,
         )

@@ -10,7 +10,7 @@ from typing import Any
 from autofix.context import RuleContext, mappings_in
 from autofix.fixes import FixBuilder
 from autofix.intrinsics import parse_sub, ref_target, sub_substitute
-from autofix.nodes import split_pointer
+from autofix.nodes import extend_pointer, join_pointer, split_pointer
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
@@ -102,7 +102,7 @@ def _uses(ctx: RuleContext, name: str) -> Uses:
     for section, value in ctx.data.items():
         if section == "Parameters" or not isinstance(value, (dict, list)):
             continue
-        for pointer, node in mappings_in(ctx, value, f"/{section}"):
+        for pointer, node in mappings_in(ctx, value, join_pointer(section)):
             path = tuple(split_pointer(pointer))
             hit_ref = ref_target(node) == name
             sub = parse_sub(node)
@@ -319,7 +319,7 @@ class PlainSecret(Rule):
                     continue
                 if key not in PASSWORD_KEYS or not isinstance(value, str) or _DYNAMIC.search(value):
                     continue
-                where = f"{pointer}/{key}"
+                where = extend_pointer(pointer, key)
                 if not value:
                     yield self.finding(where, f"{logical_id} has an empty {key}", resource=logical_id)
                     continue

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from autofix.context import RuleContext, mappings_in
 from autofix.intrinsics import parse_sub, references, sub_names
+from autofix.nodes import join_pointer
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
 from autofix.template import Template
@@ -102,7 +103,7 @@ class NeedlessSub(Rule):
             value = ctx.data.get(section)
             if not isinstance(value, (dict, list)):
                 continue
-            for pointer, node in mappings_in(ctx, value, f"/{section}"):
+            for pointer, node in mappings_in(ctx, value, join_pointer(section)):
                 if "Fn::Sub" not in node:
                     continue  # (every mapping of the template comes by here)
                 sub = parse_sub(node)

@@ -73,7 +73,7 @@ class RedundantDependsOn(Rule):
                 fix.remove(pointer)
             else:
                 for i in reversed(redundant):
-                    fix.remove(f"{pointer}/{i}")
+                    fix.remove(("Resources", logical_id, "DependsOn", i))
             shown = ", ".join(names)
             yield self.finding(
                 pointer,
