@@ -125,6 +125,16 @@ def strings_in(value: Any) -> Iterator[str]:
             yield v
 
 
+def scalar_text(value: Any) -> str | None:
+    """The text a string or number literal stands for (``8.0`` -> ``"8.0"``); None for anything else,
+    booleans included."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
 def is_no_value(value: Any) -> bool:
     """``{"Ref": "AWS::NoValue"}``: the property is left out."""
     return ref_target(value) == "AWS::NoValue"

@@ -57,7 +57,7 @@ def test_not_dr_template_gets_nothing():
 
 def test_dr_context_auto_from_parameter():
     (f,) = check({"Db": cluster()}, Settings(family_settings={"dr": {"layout": "same-stack"}}),
-                    Parameters={"SecondaryRegion": {"Type": "String"}})
+                 Parameters={"SecondaryRegion": {"Type": "String"}})
     assert "SecondaryRegion" in f.message
 
 
@@ -140,7 +140,7 @@ def test_managed_master_password_switches_to_a_generated_secret_then_joins():
 def test_managed_master_password_with_a_parameter_user_name():
     params = {"DbUser": {"Type": "String", "Default": "admin"}}
     (f,) = check({"Db": cluster(ManageMasterUserPassword=True, MasterUsername={"Ref": "DbUser"})},
-                    Parameters=params)
+                 Parameters=params)
     secret = f.fix.operations[0]["value"]
     assert secret["Properties"]["GenerateSecretString"]["SecretStringTemplate"] == {
         "Fn::Sub": '{"username": "${DbUser}"}'}

@@ -10,9 +10,9 @@ from autofix.context import RuleContext, thaw, walk_in
 from autofix.intrinsics import SUB_VARIABLE, getatt_target, parse_sub, ref_target, references, sub_names, sub_substitute
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Fix, Rule
-from autofix.rules.dp._graph import cycles, dependency_graph, depends_on
+from autofix.rules.dp._graph import cycles, dependency_graph
 from autofix.settings import Settings
-from autofix.template import Template
+from autofix.template import Template, depends_on
 
 PATCHES = "DP003-circular-dependency"
 SG = "AWS::EC2::SecurityGroup"

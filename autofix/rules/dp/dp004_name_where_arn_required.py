@@ -85,8 +85,8 @@ class NameWhereArnRequired(Rule):
         for logical_id, resource in resources.items():
             props = resource.get("Properties") if isinstance(resource, dict) else None
             if isinstance(props, dict) and "Role" in props and resource_type(resource) == "AWS::Lambda::Function":
-                yield from self._value(ctx, props["Role"], ctx.pointer("Resources", logical_id, "Properties",
-                                                                                 "Role"), named, logical_id, "Role")
+                yield from self._value(ctx, props["Role"], ctx.pointer("Resources", logical_id, "Properties", "Role"),
+                                       named, logical_id, "Role")
         # one scan of every mapping of Resources (this sees every mapping of the template); the
         # resource is worked out for the few that matter
         for pointer, value in mappings_in(ctx, resources, "/Resources"):

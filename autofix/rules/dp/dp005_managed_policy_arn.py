@@ -11,14 +11,16 @@ from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp._managed_policies import corrected
 from autofix.settings import Settings
+from autofix.template import property_values
 
 #: arn:aws:iam::aws:policy/PATH/NAME, the partition literal or ${AWS::Partition}
 _ARN = lazy_pattern(r"^(arn:(?:aws[a-zA-Z-]*|\$\{AWS::Partition\}):iam::aws:policy/)([A-Za-z0-9_+=,.@/-]+)$")
-OWNERS = {
-    "AWS::IAM::Role": "ManagedPolicyArns",
-    "AWS::IAM::User": "ManagedPolicyArns",
-    "AWS::IAM::Group": "ManagedPolicyArns",
-    "AWS::Serverless::Function": "Policies",
+#: Where managed policy ARNs are listed: type -> property path.
+OWNERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "AWS::IAM::Role": (("ManagedPolicyArns",),),
+    "AWS::IAM::User": (("ManagedPolicyArns",),),
+    "AWS::IAM::Group": (("ManagedPolicyArns",),),
+    "AWS::Serverless::Function": (("Policies",),),
 }
 
 
@@ -69,14 +71,11 @@ class ManagedPolicyArn(Rule):
     resource_types = frozenset(OWNERS)
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
-        for logical_id, resource in ctx.resources_of(*OWNERS):
-            key = OWNERS[resource["Type"]]
-            arns = ctx.properties(logical_id).get(key)
+        for logical_id, path, arns in property_values(ctx, OWNERS):
             if not isinstance(arns, list):
                 continue
             for i, value in enumerate(arns):
-                pointer = ctx.pointer("Resources", logical_id, "Properties", key, i)
-                yield from self._arn(ctx, value, pointer, logical_id)
+                yield from self._arn(ctx, value, ctx.pointer(*path, i), logical_id)
 
     def _arn(self, ctx: RuleContext, value: Any, pointer: str, logical_id: str) -> Iterator[Finding]:
         if isinstance(value, str):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from autofix.intrinsics import if_branches, parse_sub, sub_resolve
+from autofix.intrinsics import if_branches, parse_sub, scalar_text, sub_resolve
 from autofix.patterns import lazy_pattern
 from autofix.template import Template, getatt_target, ref_target, resource_type
 
@@ -138,10 +138,9 @@ class _Render:
         return _UNKNOWN
 
     def value(self, value: Any) -> str:
-        if isinstance(value, str):
-            return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
+        text = scalar_text(value)
+        if text is not None:
+            return text
         target = ref_target(value)
         if target:
             return self.name(target)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.fixes import FixBuilder
-from autofix.intrinsics import if_branches_at, is_no_value, parse_sub, sub_names, sub_substitute
+from autofix.intrinsics import if_branches_at, parse_sub, scalar_text, sub_names, sub_substitute
 from autofix.nodes import extend_pointer
 from autofix.patterns import lazy_pattern
 from autofix.template import Template, getatt_target, ref_target, references, resource_type, strings_in
@@ -47,17 +47,10 @@ ELB_ACCOUNTS = {
 }
 
 
-unwrap_if = if_branches_at  # (pointer, value) of every Fn::If branch, or the value itself
-
-
-is_novalue = is_no_value
-
-
 def _piece(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
+    text = scalar_text(value)
+    if text is not None:
+        return text
     target = ref_target(value)
     if target:
         return "${" + target + "}"
@@ -107,7 +100,7 @@ def bucket_names(template: Template) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for logical_id, _ in template.resources_of(BUCKET):
         names = []
-        for _, value in unwrap_if(template.properties(logical_id).get("BucketName")):
+        for _, value in if_branches_at(template.properties(logical_id).get("BucketName")):
             text = normalize(value)
             if text:
                 names.append(text)
@@ -132,7 +125,7 @@ def buckets_named_by(template: Template, value: Any, names: dict[str, list[str]]
     """Bucket logical ids that ``value`` designates: by Ref/GetAtt/Sub variable or by BucketName match."""
     names = bucket_names(template) if names is None else names
     found = {r for r in references(value) if r in names}
-    for _, branch in unwrap_if(value):
+    for _, branch in if_branches_at(value):
         for v in _leaves(branch):
             text = normalize(v)
             if not text:
@@ -155,17 +148,17 @@ def replication_destinations(template: Template, logical_id: str) -> Iterator[tu
     """(pointer, Destination.Bucket value, rule) for every replication rule of a bucket, through Fn::If."""
     base = template.pointer("Resources", logical_id, "Properties", "ReplicationConfiguration")
     props = template.properties(logical_id)
-    for p_config, config in unwrap_if(props.get("ReplicationConfiguration"), base):
+    for p_config, config in if_branches_at(props.get("ReplicationConfiguration"), base):
         if not isinstance(config, dict):
             continue
-        for p_rules, rules in unwrap_if(config.get("Rules"), extend_pointer(p_config, "Rules")):
+        for p_rules, rules in if_branches_at(config.get("Rules"), extend_pointer(p_config, "Rules")):
             if not isinstance(rules, list):
                 continue
             for i, rule in enumerate(rules):
-                for p_rule, r in unwrap_if(rule, extend_pointer(p_rules, i)):
+                for p_rule, r in if_branches_at(rule, extend_pointer(p_rules, i)):
                     if not isinstance(r, dict):
                         continue
-                    for p_dest, dest in unwrap_if(r.get("Destination"), extend_pointer(p_rule, "Destination")):
+                    for p_dest, dest in if_branches_at(r.get("Destination"), extend_pointer(p_rule, "Destination")):
                         if isinstance(dest, dict) and "Bucket" in dest:
                             yield extend_pointer(p_dest, "Bucket"), dest["Bucket"], r
 
@@ -212,7 +205,7 @@ def exempt_buckets(template: Template) -> dict[str, str]:
         if kind == BUCKET:
             for _, dest, _ in replication_destinations(template, logical_id):
                 mark(dest, f"it is the replication destination of {logical_id}")
-            for _, logging in unwrap_if(props.get("LoggingConfiguration")):
+            for _, logging in if_branches_at(props.get("LoggingConfiguration")):
                 if isinstance(logging, dict):
                     mark(logging.get("DestinationBucketName"), f"it receives the access logs of {logical_id}")
             if props.get("AccessControl") in ("LogDeliveryWrite",):
@@ -223,7 +216,7 @@ def exempt_buckets(template: Template) -> dict[str, str]:
             if isinstance(statements, dict):
                 statements = [statements]
             if isinstance(statements, list) and any(
-                _is_log_principal(p) for s in statements for _, b in unwrap_if(s) for p in _principals(b)
+                _is_log_principal(p) for s in statements for _, b in if_branches_at(s) for p in _principals(b)
             ):
                 mark(props.get("Bucket"), "its bucket policy lets a log delivery service write to it")
         elif kind == "AWS::CloudTrail::Trail":
@@ -233,23 +226,23 @@ def exempt_buckets(template: Template) -> dict[str, str]:
         elif kind == "AWS::ElasticLoadBalancingV2::LoadBalancer":
             attributes = props.get("LoadBalancerAttributes")
             for attribute in attributes if isinstance(attributes, list) else []:
-                for _, a in unwrap_if(attribute):
+                for _, a in if_branches_at(attribute):
                     if isinstance(a, dict) and a.get("Key") in ("access_logs.s3.bucket",
                                                                  "connection_logs.s3.bucket"):
                         mark(a.get("Value"), f"it receives the access logs of {logical_id}")
         elif kind == "AWS::ElasticLoadBalancing::LoadBalancer":
-            for _, policy in unwrap_if(props.get("AccessLoggingPolicy")):
+            for _, policy in if_branches_at(props.get("AccessLoggingPolicy")):
                 if isinstance(policy, dict):
                     mark(policy.get("S3BucketName"), f"it receives the access logs of {logical_id}")
         elif kind == "AWS::CloudFront::Distribution":
             config = props.get("DistributionConfig")
-            for _, c in unwrap_if(config):
+            for _, c in if_branches_at(config):
                 if isinstance(c, dict):
-                    for _, logging in unwrap_if(c.get("Logging")):
+                    for _, logging in if_branches_at(c.get("Logging")):
                         if isinstance(logging, dict):
                             mark(logging.get("Bucket"), f"it receives the CloudFront logs of {logical_id}")
         elif kind == "AWS::CodePipeline::Pipeline":
-            for _, store in unwrap_if(props.get("ArtifactStore")):
+            for _, store in if_branches_at(props.get("ArtifactStore")):
                 if isinstance(store, dict):
                     mark(store.get("Location"), f"it is the artifact store of {logical_id}")
             stores = props.get("ArtifactStores")
@@ -324,7 +317,7 @@ def names_in_use(template: Template) -> set[str]:
     for logical_id, own in bucket_names(template).items():
         used.update(own)
         for _, dest, _ in replication_destinations(template, logical_id):
-            for _, branch in unwrap_if(dest):
+            for _, branch in if_branches_at(dest):
                 text = normalize(branch)
                 if text:
                     used.add(_name_of_target(text))

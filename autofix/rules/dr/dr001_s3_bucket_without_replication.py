@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from autofix.context import RuleContext
 from autofix.fixes import FixBuilder
@@ -12,7 +12,6 @@ from autofix.intrinsics import sub_names
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _names, _regions, _s3
-from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
@@ -175,8 +174,6 @@ class S3BucketWithoutReplication(Rule):
     resource_types = frozenset({"AWS::S3::Bucket"})
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
-        if not dr_context(ctx, settings).is_dr:
-            return
         exempt = _s3.exempt_buckets(ctx)
         for logical_id, resource in ctx.resources_of(_s3.BUCKET):
             if logical_id in exempt:
@@ -292,21 +289,12 @@ class S3BucketWithoutReplication(Rule):
         bucket_name: Any = {"Fn::Sub": name} if variables else name
         arn = {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + name}
         objects = {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + name + "/*"}
-        rules = _s3.encryption_rules(props) or fragment(PATCHES, "default_encryption_rules")
-        replica, role, policy = _s3.replica_ids(ctx, logical_id, set())
-        bucket = fragment(PATCHES, "replica_bucket", EncryptionRules=copy.deepcopy(rules))
-        bucket["Properties"] = {"BucketName": bucket_name, **bucket["Properties"]}
         turned_on = versioning is None or versioning.get("Status") != "Enabled"
-        kept, source_changes = _s3.data_management(ctx, logical_id, turned_on, replica)
-        bucket["Properties"].update(kept)
-        role_resource = fragment(PATCHES, "replication_role")
-        policy_resource = fragment(PATCHES, "replication_policy", PolicyName=f"{logical_id}Replication",
-                                   Role=role, Source=logical_id, Replica=replica)
+        replica, role, policy, bucket, role_resource, policy_resource, config, source_changes = _replication(
+            ctx, logical_id, bucket_name, turned_on)
         for statement in policy_resource["Properties"]["PolicyDocument"]["Statement"]:
             if statement.get("Sid") == "WriteReplicas":
                 statement["Resource"] = objects
-        config = fragment(PATCHES, "replication_configuration", Role=role, RuleId="ReplicateAll",
-                          Replica=replica)
         config["Rules"][0]["Destination"]["Bucket"] = arn
         fix.add((*base, "ReplicationConfiguration"), {"Fn::If": [names.replicate, config, {"Ref": "AWS::NoValue"}]})
         fix.extend(source_changes.operations)
@@ -344,21 +332,9 @@ class S3BucketWithoutReplication(Rule):
             if arn is None:
                 return None, ("its SSE-KMS key cannot be resolved to a key ARN in this template "
                               "(replication of SSE-KMS objects needs the destination key's ARN)"), ""
-        rules = _s3.encryption_rules(props) or fragment(PATCHES, "default_encryption_rules")
-
-        replica, role, policy = _s3.replica_ids(ctx, logical_id, set())
-        bucket = fragment(PATCHES, "replica_bucket", EncryptionRules=copy.deepcopy(rules))
-        name = _s3.replica_name(ctx, logical_id, _s3.names_in_use(ctx))
-        if name is not None:
-            bucket["Properties"] = {"BucketName": name, **bucket["Properties"]}
         turned_on = versioning is None or versioning.get("Status") != "Enabled"
-        kept, source_changes = _s3.data_management(ctx, logical_id, turned_on, replica)
-        bucket["Properties"].update(kept)
-        role_resource = fragment(PATCHES, "replication_role")
-        policy_resource = fragment(PATCHES, "replication_policy", PolicyName=f"{logical_id}Replication",
-                                   Role=role, Source=logical_id, Replica=replica)
-        config = fragment(PATCHES, "replication_configuration", Role=role, RuleId="ReplicateAll",
-                          Replica=replica)
+        replica, role, policy, bucket, role_resource, policy_resource, config, source_changes = _replication(
+            ctx, logical_id, _s3.replica_name(ctx, logical_id, _s3.names_in_use(ctx)), turned_on)
         if arn is not None:
             policy_resource["Properties"]["PolicyDocument"]["Statement"].extend(
                 fragment(PATCHES, "kms_statements", KeyArn=arn, Source=logical_id, Replica=replica))
@@ -390,3 +366,34 @@ class S3BucketWithoutReplication(Rule):
         for new_id, new in new_resources:
             fix.add(("Resources", new_id), new)
         return fix, "", replica
+
+
+class _Replication(NamedTuple):
+    """What both layouts add to replicate a bucket: the replica, its role and policy, and the source's
+    replication configuration and own changes (which each layout then adapts)."""
+
+    replica: str
+    role: str
+    policy: str
+    bucket: dict[str, Any]
+    role_resource: dict[str, Any]
+    policy_resource: dict[str, Any]
+    config: dict[str, Any]
+    source_changes: FixBuilder
+
+
+def _replication(ctx: RuleContext, logical_id: str, name: Any, versioning_turned_on: bool) -> _Replication:
+    """The replica of bucket ``logical_id`` (named ``name`` unless None, encrypted like the source and
+    keeping its data management), the replication role and policy, and the configuration."""
+    rules = _s3.encryption_rules(ctx.properties(logical_id)) or fragment(PATCHES, "default_encryption_rules")
+    replica, role, policy = _s3.replica_ids(ctx, logical_id, set())
+    bucket = fragment(PATCHES, "replica_bucket", EncryptionRules=copy.deepcopy(rules))
+    if name is not None:
+        bucket["Properties"] = {"BucketName": name, **bucket["Properties"]}
+    kept, source_changes = _s3.data_management(ctx, logical_id, versioning_turned_on, replica)
+    bucket["Properties"].update(kept)
+    policy_resource = fragment(PATCHES, "replication_policy", PolicyName=f"{logical_id}Replication",
+                               Role=role, Source=logical_id, Replica=replica)
+    config = fragment(PATCHES, "replication_configuration", Role=role, RuleId="ReplicateAll", Replica=replica)
+    return _Replication(replica, role, policy, bucket, fragment(PATCHES, "replication_role"), policy_resource,
+                        config, source_changes)

@@ -294,8 +294,7 @@ class HealthCheckPlaceholderEndpoint(Rule):
             if "IPAddress" in check.config or (isinstance(domain, dict) and "Fn::If" in domain):
                 yield self.finding(pointer, f"{what}; aim it at a real endpoint", resource=check.logical_id)
                 continue
-            endpoint, record_changes, reason = plan_records(ctx, check, choose_endpoint(ctx, check, found),
-                                                        found)
+            endpoint, record_changes, reason = plan_records(ctx, check, choose_endpoint(ctx, check, found), found)
             if reason is not None:
                 yield self.finding(pointer, f"{what}; {reason}", resource=check.logical_id)
                 continue

@@ -29,7 +29,6 @@ from autofix.rules.dr._endpoints import (
     words,
 )
 from autofix.rules.dr._records import guarded_records, serves
-from autofix.rules.dr.context import dr_context
 from autofix.rules.dr.dr002_health_check_placeholder_endpoint import private_reason
 from autofix.settings import Settings
 from autofix.template import Template
@@ -193,8 +192,6 @@ class PrimaryApiMissing(Rule):
                                 *LB_TYPES, *CDN_TYPES, *OTHER_ENTRY_TYPES})
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
-        if not dr_context(ctx, settings).is_dr:
-            return
         checks = [c for c in health_checks(ctx)
                   if c.placeholder and not c.placeholder.parameter and role(ctx, c.logical_id) != "secondary"]
         entries = entry_points(ctx)

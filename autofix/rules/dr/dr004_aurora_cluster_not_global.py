@@ -242,9 +242,7 @@ class AuroraClusterNotGlobal(Rule):
     resource_types = frozenset({"AWS::RDS::DBCluster"})
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
-        context = dr_context(ctx, settings)
-        if not context.is_dr:
-            return
+        context = dr_context(ctx, settings)  # a DR template (the precondition): why, for the messages
         has_replica, _ = _replicated_sources(ctx)
         if has_replica:
             return
@@ -314,7 +312,7 @@ class AuroraClusterNotGlobal(Rule):
                 )
         if join is not None:
             fix = self.fixer(ctx).add(("Resources", cluster_id, "Properties", "GlobalClusterIdentifier"),
-                                           fragment(PATCHES, "member_reference", GlobalCluster=join))
+                                      fragment(PATCHES, "member_reference", GlobalCluster=join))
             return self.finding(
                 pointer,
                 f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but no cluster "

@@ -200,8 +200,7 @@ class ReplicationDestinationMissing(Rule):
 
     def _missing_id(self, ctx: RuleContext, source: str, resource: dict[str, Any], pointer: str,
                     dest: Any, rule: dict[str, Any], missing: str, is_ref: bool) -> Finding:
-        fix = self.fixer(ctx).add(("Resources", missing),
-                                       self._bucket(ctx, source, resource, rule, None, missing))
+        fix = self.fixer(ctx).add(("Resources", missing), self._bucket(ctx, source, resource, rule, None, missing))
         also = ""
         if is_ref:
             fix.replace(pointer, {"Fn::GetAtt": [missing, "Arn"]})
@@ -279,7 +278,7 @@ class ReplicationDestinationMissing(Rule):
             return self.finding(pointer, f"{message}; no automatic fix because DependsOn is not a name or list",
                                 resource=source)
         fix = self.fixer(ctx).add(("Resources", new_id),
-                                       self._bucket(ctx, source, resource, rule, bucket_name, new_id))
+                                  self._bucket(ctx, source, resource, rule, bucket_name, new_id))
         self._add_dependency(fix, source, depends, new_id)
         unique = "${AWS::AccountId}" in name and "${AWS::Region}" in name
         risk = "" if unique else (

@@ -267,7 +267,7 @@ class AuroraGlobalBurstableClass(Rule):
                 note = (f"; AllowedValues still allow {', '.join(burstable)}, which a global cluster member "
                         f"rejects at deploy time")
         fix = self.fixer(ctx).replace(("Parameters", param, "Default"),
-                                           fragment(PATCHES, "instance_class", InstanceClass=new))
+                                      fragment(PATCHES, "instance_class", InstanceClass=new))
         if isinstance(allowed, list) and new not in allowed:
             fix.add(("Parameters", param, "AllowedValues", "-"), new)
         return self.finding(

@@ -11,7 +11,6 @@ from autofix.fixes import FixBuilder
 from autofix.intrinsics import parse_sub, sub_names, sub_substitute, values
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _names, _regions, _s3
-from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
@@ -211,7 +210,7 @@ class SameRegionReplication(Rule):
     resource_types = frozenset({"AWS::S3::Bucket"})
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
-        if _regions.mode(settings) == "same-stack" or not dr_context(ctx, settings).is_dr:
+        if _regions.mode(settings) == "same-stack":
             return
         names = _s3.bucket_names(ctx)
         for source, _ in ctx.resources_of(_s3.BUCKET):

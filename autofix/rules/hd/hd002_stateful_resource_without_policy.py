@@ -8,7 +8,6 @@ from autofix.context import RuleContext
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hd._facts import STATEFUL_TYPES, in_aurora_cluster, snapshot_allowed
 from autofix.settings import Settings
-from autofix.template import resource_type
 
 
 class StatefulResourceWithoutPolicy(Rule):
@@ -70,9 +69,7 @@ class StatefulResourceWithoutPolicy(Rule):
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         mode = self.option(settings, "stateful-policy")
-        for logical_id, resource in ctx.resources.items():
-            if not isinstance(resource, dict) or resource_type(resource) not in STATEFUL_TYPES:
-                continue
+        for logical_id, resource in ctx.resources_of(*STATEFUL_TYPES):
             if "DeletionPolicy" in resource or "UpdateReplacePolicy" in resource or in_aurora_cluster(resource):
                 continue
             if mode == "delete":

@@ -16,7 +16,7 @@ from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hy._unused import removal
 from autofix.settings import Settings
-from autofix.template import Template, properties_owner, resource_type
+from autofix.template import Template, properties_owner, property_values, resource_type
 
 PATCHES = "HD004-plain-secret"
 
@@ -84,16 +84,9 @@ class Uses:
 
 
 def _password_paths(template: Template) -> Iterator[tuple[tuple[str, ...], Any]]:
-    for logical_id, resource in template.resources.items():
-        if not isinstance(resource, dict):
-            continue
-        props = resource.get("Properties")
-        for path in SECRET_PLACES.get(resource_type(resource), ()):
-            value = props
-            for key in path:
-                value = value.get(key) if isinstance(value, dict) else None
-            if value is not None:
-                yield ("Resources", logical_id, "Properties", *path), value
+    for _, path, value in property_values(template, SECRET_PLACES):
+        if value is not None:
+            yield path, value
 
 
 def _uses(ctx: RuleContext, name: str) -> Uses:

@@ -10,30 +10,20 @@ from autofix.intrinsics import ref_target, references_in
 from autofix.nodes import join_pointer
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template, resource_type
+from autofix.template import Template, property_values
 
 #: Where a key name is given: type -> property path.
-KEY_PLACES: dict[str, tuple[str, ...]] = {
-    "AWS::EC2::Instance": ("KeyName",),
-    "AWS::EC2::LaunchTemplate": ("LaunchTemplateData", "KeyName"),
-    "AWS::AutoScaling::LaunchConfiguration": ("KeyName",),
+KEY_PLACES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "AWS::EC2::Instance": (("KeyName",),),
+    "AWS::EC2::LaunchTemplate": (("LaunchTemplateData", "KeyName"),),
+    "AWS::AutoScaling::LaunchConfiguration": (("KeyName",),),
 }
 KEY_TYPE = "AWS::EC2::KeyPair::KeyName"
 
 
 def _key_uses(template: Template, name: str) -> list[tuple[str, ...]] | None:
     """Paths of the KeyName properties that are exactly ``!Ref name``; None if it is used any other way."""
-    paths = []
-    for logical_id, resource in template.resources.items():
-        if not isinstance(resource, dict) or resource_type(resource) not in KEY_PLACES:
-            continue
-        path = KEY_PLACES[resource["Type"]]
-        value: Any = resource.get("Properties")
-        for key in path:
-            value = value.get(key) if isinstance(value, dict) else None
-        if ref_target(value) == name:
-            paths.append(("Resources", logical_id, "Properties", *path))
-    return paths
+    return [path for _, path, value in property_values(template, KEY_PLACES) if ref_target(value) == name]
 
 
 class RequiredKeyPair(Rule):

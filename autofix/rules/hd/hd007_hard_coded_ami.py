@@ -11,7 +11,7 @@ from autofix.intrinsics import ref_target, strings_in
 from autofix.patterns import LazyPattern, lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template, resource_type
+from autofix.template import Template, property_values
 
 AMI = lazy_pattern(r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")
 SSM_TYPE = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
@@ -25,10 +25,10 @@ FAMILIES: tuple[tuple[LazyPattern, str, str], ...] = (
 )
 _OTHER = lazy_pattern(r"ubuntu|debian|windows|rhel|red ?hat|suse|centos|amazon[ -_]?linux[ -_]?1|amzn-ami", re.I)
 #: Where an image id is given: type -> property path.
-IMAGE_PLACES: dict[str, tuple[str, ...]] = {
-    "AWS::EC2::Instance": ("ImageId",),
-    "AWS::EC2::LaunchTemplate": ("LaunchTemplateData", "ImageId"),
-    "AWS::AutoScaling::LaunchConfiguration": ("ImageId",),
+IMAGE_PLACES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "AWS::EC2::Instance": (("ImageId",),),
+    "AWS::EC2::LaunchTemplate": (("LaunchTemplateData", "ImageId"),),
+    "AWS::AutoScaling::LaunchConfiguration": (("ImageId",),),
 }
 _GRAVITON = lazy_pattern(r"^[a-z]+\d+g[a-z]*\.")
 
@@ -132,13 +132,7 @@ class HardCodedAmi(Rule):
         for name, param in ctx.parameters.items():
             if isinstance(param, dict) and param.get("Type") == SSM_TYPE and isinstance(param.get("Default"), str):
                 params.setdefault(param["Default"], name)
-        for logical_id, resource in ctx.resources.items():
-            if not isinstance(resource, dict) or resource_type(resource) not in IMAGE_PLACES:
-                continue
-            path = ("Resources", logical_id, "Properties", *IMAGE_PLACES[resource["Type"]])
-            value: Any = ctx.data
-            for key in path:
-                value = value.get(key) if isinstance(value, dict) else None
+        for logical_id, path, value in property_values(ctx, IMAGE_PLACES):
             if ref_target(value) or not _image(ctx, value):
                 continue
             pointer = ctx.pointer(*path)

@@ -8,6 +8,7 @@ from autofix.context import RuleContext
 from autofix.intrinsics import references
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
+from autofix.template import depends_on_entries
 
 
 class RedundantDependsOn(Rule):
@@ -60,7 +61,7 @@ class RedundantDependsOn(Rule):
             if not isinstance(resource, dict) or "DependsOn" not in resource:
                 continue
             depends = resource["DependsOn"]
-            entries = [depends] if isinstance(depends, str) else depends if isinstance(depends, list) else []
+            entries = depends_on_entries(resource)
             implied = references(resource.get("Properties"), certain=True)
             redundant = [i for i, name in enumerate(entries)
                          if isinstance(name, str) and name in implied and name in resources and name != logical_id]
