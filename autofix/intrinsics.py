@@ -61,13 +61,16 @@ def walk(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
             stack.extend(reversed([(f"{pointer}/{i}", v) for i, v in enumerate(value)]))
 
 
-def values(value: Any) -> Iterator[Any]:
-    """Every value below and including ``value``, in :func:`walk`'s order, without building pointers."""
+def values(value: Any, *, into_if: bool = True) -> Iterator[Any]:
+    """Every value below and including ``value``, in :func:`walk`'s order, without building pointers
+    (``into_if=False``: not below an ``Fn::If``, whose branches hold only under a condition)."""
     stack = [value]
     while stack:
         value = stack.pop()
         yield value
         if isinstance(value, dict):
+            if not into_if and len(value) == 1 and "Fn::If" in value:
+                continue
             stack.extend(reversed(value.values()))
         elif isinstance(value, list):
             stack.extend(reversed(value))
@@ -80,7 +83,7 @@ def references(value: Any, *, certain: bool = False) -> set[str]:
     ``certain``: only the references that hold whatever the conditions (``Fn::If`` branches are
     skipped), e.g. to tell whether a reference already implies a ``DependsOn``.
     """
-    return references_in(_values_outside_if(value) if certain else values(value))
+    return references_in(values(value, into_if=not certain))
 
 
 def references_in(nodes: Iterable[Any]) -> set[str]:
@@ -102,20 +105,6 @@ def references_in(nodes: Iterable[Any]) -> set[str]:
                 if sub is not None:
                     found.update(variable.split(".", 1)[0] for variable in sub.outside())
     return found
-
-
-def _values_outside_if(value: Any) -> Iterator[Any]:
-    """:func:`values`, without descending into ``Fn::If`` (whose branches hold only under a condition)."""
-    stack = [value]
-    while stack:
-        value = stack.pop()
-        yield value
-        if isinstance(value, dict):
-            if len(value) == 1 and "Fn::If" in value:
-                continue
-            stack.extend(reversed(value.values()))
-        elif isinstance(value, list):
-            stack.extend(reversed(value))
 
 
 def strings_in(value: Any) -> Iterator[str]:
