@@ -77,6 +77,12 @@ def join_pointer(*segments: str | int) -> str:
     return "/" + "/".join(texts)
 
 
+def extend_pointer(pointer: str, *segments: str | int) -> str:
+    """The pointer of ``segments`` below ``pointer`` (a pointer already escaped): what
+    ``join_pointer`` gives for the whole path, without splitting ``pointer`` again."""
+    return pointer + join_pointer(*segments)
+
+
 def split_pointer(pointer: str) -> list[str]:
     if pointer == "":
         return []

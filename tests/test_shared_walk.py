@@ -17,7 +17,6 @@ from autofix.context import (
 )
 from autofix.intrinsics import values, walk
 from autofix.load import load_text
-from autofix.template import Template
 
 _KEYS = st.sampled_from(["Resources", "A", "Ref", "Fn::Sub", "a/b", "c~d", "Properties", "0"])
 _JSON = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=4)),
@@ -34,8 +33,6 @@ def test_every_subtree_slice_equals_a_fresh_walk(data: dict) -> None:
         assert list(walk_in(context, value, pointer)) == fresh
         assert list(values_in(context, value, pointer)) == list(values(value))
         assert list(mappings_in(context, value, pointer)) == [(p, v) for p, v in fresh if isinstance(v, dict)]
-        # a plain Template (rules called directly) walks afresh and agrees
-        assert list(mappings_in(Template(context.data), value, pointer)) == list(mappings_in(context, value, pointer))
 
 
 def test_a_value_that_is_not_the_templates_own_node_is_walked_on_its_own() -> None:

@@ -79,13 +79,13 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.hy.hy002_redundant_depends_on:RedundantDependsOn': (
         ('HY002', 'redundant-depends-on', None, (), False),
     ),
-    'autofix.rules.hy.hy003_unused_parameter:UnusedParameter': (
+    'autofix.rules.hy.hy003_unused_parameter:UNUSED_PARAMETER': (
         ('HY003', 'unused-parameter', None, (), False),
     ),
-    'autofix.rules.hy.hy004_unused_condition:UnusedCondition': (
+    'autofix.rules.hy.hy004_unused_condition:UNUSED_CONDITION': (
         ('HY004', 'unused-condition', None, (), False),
     ),
-    'autofix.rules.hy.hy005_unused_mapping:UnusedMapping': (
+    'autofix.rules.hy.hy005_unused_mapping:UNUSED_MAPPING': (
         ('HY005', 'unused-mapping', None, (), False),
     ),
     'autofix.rules.sc.sc001_unknown_property:UnknownProperty': (
