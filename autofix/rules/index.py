@@ -25,6 +25,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dp.dp006_dangling_reference:DanglingReference': (
         ('DP006', 'dangling-reference', None, (), False),
     ),
+    'autofix.rules.dp.dp007_getatt_unknown_attribute:GetattUnknownAttribute': (
+        ('DP007', 'getatt-unknown-attribute', None, (), False),
+    ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
         ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),
