@@ -41,6 +41,7 @@ FAMILY = Family(
         f"{_HERE}.dp005_managed_policy_arn:ManagedPolicyArn",
         f"{_HERE}.dp006_dangling_reference:DanglingReference",
         f"{_HERE}.dp007_getatt_unknown_attribute:GetattUnknownAttribute",
+        f"{_HERE}.dp008_s3_bucket_acl:S3BucketAcl",
     ),
     settings={
         "as-of": Setting(None, _as_of, "DP001: the date runtime deprecation is judged at (ISO date); "
