@@ -76,6 +76,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.hd.hd007_hard_coded_ami:HardCodedAmi': (
         ('HD007', 'hard-coded-ami', ('AWS::AutoScaling::LaunchConfiguration', 'AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate'), (), False),
     ),
+    'autofix.rules.hd.hd008_lambda_permission_source_account:LambdaPermissionSourceAccount': (
+        ('HD008', 'lambda-permission-source-account', ('AWS::Lambda::Permission',), (), False),
+    ),
     'autofix.rules.hy.hy001_needless_sub:NeedlessSub': (
         ('HY001', 'needless-sub', None, (), False),
     ),
