@@ -31,6 +31,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dp.dp008_s3_bucket_acl:S3BucketAcl': (
         ('DP008', 's3-bucket-acl', ('AWS::S3::Bucket',), (), False),
     ),
+    'autofix.rules.dp.dp009_iam_unknown_action:IamUnknownAction': (
+        ('DP009', 'iam-unknown-action', None, (), False),
+    ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
         ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),
