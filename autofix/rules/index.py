@@ -34,6 +34,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dp.dp009_iam_unknown_action:IamUnknownAction': (
         ('DP009', 'iam-unknown-action', None, (), False),
     ),
+    'autofix.rules.dp.dp010_sub_shell_variable:SubShellVariable': (
+        ('DP010', 'sub-shell-variable', None, (), False),
+    ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
         ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),

@@ -43,6 +43,7 @@ FAMILY = Family(
         f"{_HERE}.dp007_getatt_unknown_attribute:GetattUnknownAttribute",
         f"{_HERE}.dp008_s3_bucket_acl:S3BucketAcl",
         f"{_HERE}.dp009_iam_unknown_action:IamUnknownAction",
+        f"{_HERE}.dp010_sub_shell_variable:SubShellVariable",
     ),
     settings={
         "as-of": Setting(None, _as_of, "DP001: the date runtime deprecation is judged at (ISO date); "
