@@ -37,6 +37,12 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dp.dp010_sub_shell_variable:SubShellVariable': (
         ('DP010', 'sub-shell-variable', None, (), False),
     ),
+    'autofix.rules.dp.dp011_backup_cold_storage:BackupColdStorage': (
+        ('DP011', 'backup-cold-storage', ('AWS::Backup::BackupPlan',), (), False),
+    ),
+    'autofix.rules.dp.dp012_schedule_expression:ScheduleExpression': (
+        ('DP012', 'schedule-expression', ('AWS::Events::Rule',), (), False),
+    ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
         ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),

@@ -44,6 +44,8 @@ FAMILY = Family(
         f"{_HERE}.dp008_s3_bucket_acl:S3BucketAcl",
         f"{_HERE}.dp009_iam_unknown_action:IamUnknownAction",
         f"{_HERE}.dp010_sub_shell_variable:SubShellVariable",
+        f"{_HERE}.dp011_backup_cold_storage:BackupColdStorage",
+        f"{_HERE}.dp012_schedule_expression:ScheduleExpression",
     ),
     settings={
         "as-of": Setting(None, _as_of, "DP001: the date runtime deprecation is judged at (ISO date); "
