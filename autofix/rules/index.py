@@ -43,6 +43,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dp.dp012_schedule_expression:ScheduleExpression': (
         ('DP012', 'schedule-expression', ('AWS::Events::Rule',), (), False),
     ),
+    'autofix.rules.dp.dp013_parameter_definition:ParameterDefinition': (
+        ('DP013', 'parameter-definition', None, (), False),
+    ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
         ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),
