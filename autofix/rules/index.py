@@ -46,6 +46,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dp.dp013_parameter_definition:ParameterDefinition': (
         ('DP013', 'parameter-definition', None, (), False),
     ),
+    'autofix.rules.dp.dp014_template_structure:TemplateStructure': (
+        ('DP014', 'template-structure', None, (), False),
+    ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
         ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),

@@ -47,6 +47,7 @@ FAMILY = Family(
         f"{_HERE}.dp011_backup_cold_storage:BackupColdStorage",
         f"{_HERE}.dp012_schedule_expression:ScheduleExpression",
         f"{_HERE}.dp013_parameter_definition:ParameterDefinition",
+        f"{_HERE}.dp014_template_structure:TemplateStructure",
     ),
     settings={
         "as-of": Setting(None, _as_of, "DP001: the date runtime deprecation is judged at (ISO date); "
