@@ -49,6 +49,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dp.dp014_template_structure:TemplateStructure': (
         ('DP014', 'template-structure', None, (), False),
     ),
+    'autofix.rules.dp.dp015_conditional_statement_element:ConditionalStatementElement': (
+        ('DP015', 'conditional-statement-element', None, (), False),
+    ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
         ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),

@@ -48,6 +48,7 @@ FAMILY = Family(
         f"{_HERE}.dp012_schedule_expression:ScheduleExpression",
         f"{_HERE}.dp013_parameter_definition:ParameterDefinition",
         f"{_HERE}.dp014_template_structure:TemplateStructure",
+        f"{_HERE}.dp015_conditional_statement_element:ConditionalStatementElement",
     ),
     settings={
         "as-of": Setting(None, _as_of, "DP001: the date runtime deprecation is judged at (ISO date); "
