@@ -133,4 +133,7 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.sc.sc006_wrong_value_type:WrongValueType': (
         ('SC006', 'wrong-value-type', None, (), False),
     ),
+    'autofix.rules.sc.sc007_mutually_exclusive_properties:MutuallyExclusiveProperties': (
+        ('SC007', 'mutually-exclusive-properties', None, (), False),
+    ),
 }
