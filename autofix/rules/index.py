@@ -136,4 +136,7 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.sc.sc007_mutually_exclusive_properties:MutuallyExclusiveProperties': (
         ('SC007', 'mutually-exclusive-properties', None, (), False),
     ),
+    'autofix.rules.sc.sc008_number_out_of_range:NumberOutOfRange': (
+        ('SC008', 'number-out-of-range', None, (), False),
+    ),
 }

@@ -24,5 +24,6 @@ FAMILY = Family(
         f"{_HERE}.sc005_dependent_property_missing:DependentPropertyMissing",
         f"{_HERE}.sc006_wrong_value_type:WrongValueType",
         f"{_HERE}.sc007_mutually_exclusive_properties:MutuallyExclusiveProperties",
+        f"{_HERE}.sc008_number_out_of_range:NumberOutOfRange",
     ),
 )
