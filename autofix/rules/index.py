@@ -52,6 +52,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dp.dp015_conditional_statement_element:ConditionalStatementElement': (
         ('DP015', 'conditional-statement-element', None, (), False),
     ),
+    'autofix.rules.dp.dp016_sub_needed:SubNeeded': (
+        ('DP016', 'sub-needed', None, (), False),
+    ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
         ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),

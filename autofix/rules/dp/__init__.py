@@ -49,6 +49,7 @@ FAMILY = Family(
         f"{_HERE}.dp013_parameter_definition:ParameterDefinition",
         f"{_HERE}.dp014_template_structure:TemplateStructure",
         f"{_HERE}.dp015_conditional_statement_element:ConditionalStatementElement",
+        f"{_HERE}.dp016_sub_needed:SubNeeded",
     ),
     settings={
         "as-of": Setting(None, _as_of, "DP001: the date runtime deprecation is judged at (ISO date); "
