@@ -55,6 +55,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dp.dp016_sub_needed:SubNeeded': (
         ('DP016', 'sub-needed', None, (), False),
     ),
+    'autofix.rules.dp.dp017_guardduty_data_sources:GuarddutyDataSources': (
+        ('DP017', 'guardduty-data-sources', ('AWS::GuardDuty::Detector',), (), False),
+    ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
         ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),

@@ -50,6 +50,7 @@ FAMILY = Family(
         f"{_HERE}.dp014_template_structure:TemplateStructure",
         f"{_HERE}.dp015_conditional_statement_element:ConditionalStatementElement",
         f"{_HERE}.dp016_sub_needed:SubNeeded",
+        f"{_HERE}.dp017_guardduty_data_sources:GuarddutyDataSources",
     ),
     settings={
         "as-of": Setting(None, _as_of, "DP001: the date runtime deprecation is judged at (ISO date); "
