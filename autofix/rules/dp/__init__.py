@@ -51,6 +51,7 @@ FAMILY = Family(
         f"{_HERE}.dp015_conditional_statement_element:ConditionalStatementElement",
         f"{_HERE}.dp016_sub_needed:SubNeeded",
         f"{_HERE}.dp017_guardduty_data_sources:GuarddutyDataSources",
+        f"{_HERE}.dp018_lambda_reserved_environment:LambdaReservedEnvironment",
     ),
     settings={
         "as-of": Setting(None, _as_of, "DP001: the date runtime deprecation is judged at (ISO date); "
