@@ -1,0 +1,36 @@
+"""DP019 undeclared-parameter: which names are declared, and with which type."""
+
+from __future__ import annotations
+
+from rule_harness import applied, findings, template
+
+from autofix.rules.dp.dp019_undeclared_parameter import UndeclaredParameter
+
+RULE = UndeclaredParameter()
+
+
+def test_values_declared_nowhere_become_typed_parameters() -> None:
+    data = template({"Q": {"Type": "AWS::SQS::Queue", "Properties": {
+        "DelaySeconds": {"Ref": "Delay"}, "QueueName": {"Fn::Sub": "${Prefix}-q"}}},
+        "S": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Network"}, "CidrBlock": "10.0.0.0/24"}}})
+    found = findings(RULE, data)
+    assert {f.fix.applicability.value for f in found} == {"unsafe"}
+    assert applied(data, found)["Parameters"] == {
+        "Delay": {"Type": "Number"}, "Prefix": {"Type": "String"}, "Network": {"Type": "AWS::EC2::VPC::Id"}}
+
+
+def test_disagreeing_uses_fall_back_to_string() -> None:
+    data = template({"Q": {"Type": "AWS::SQS::Queue", "Properties": {
+        "DelaySeconds": {"Ref": "X"}, "QueueName": {"Ref": "X"}}}})
+    (found,) = findings(RULE, data)
+    assert found.fix.operations[0]["value"] == {"X": {"Type": "String"}}
+
+
+def test_resources_typos_pseudo_and_transforms_are_left_alone() -> None:
+    data = template({"T": {"Type": "AWS::SNS::Topic", "DependsOn": "Gone", "Properties": {
+        "TopicName": {"Fn::Sub": "${Enviroment}-${AWS::Region}-${Missing.Arn}-${Gone}"},
+        "DisplayName": {"Ref": "Missing"}}}}, Parameters={"Environment": {"Type": "String"}})
+    assert findings(RULE, data) == []
+    sam = template({"T": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Ref": "X"}}}},
+                   Transform="AWS::Serverless-2016-10-31")
+    assert findings(RULE, sam) == []
