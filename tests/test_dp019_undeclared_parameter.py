@@ -9,13 +9,21 @@ from autofix.rules.dp.dp019_undeclared_parameter import UndeclaredParameter
 RULE = UndeclaredParameter()
 
 
+def fixed_one_by_one(data: dict) -> dict:
+    """The template once every finding's fix is applied, each on the template the previous one left
+    (as the engine does when fixes touch the same section)."""
+    while found := findings(RULE, data):
+        data = applied(data, found[:1])
+    return data
+
+
 def test_values_declared_nowhere_become_typed_parameters() -> None:
     data = template({"Q": {"Type": "AWS::SQS::Queue", "Properties": {
         "DelaySeconds": {"Ref": "Delay"}, "QueueName": {"Fn::Sub": "${Prefix}-q"}}},
         "S": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Network"}, "CidrBlock": "10.0.0.0/24"}}})
     found = findings(RULE, data)
     assert {f.fix.applicability.value for f in found} == {"unsafe"}
-    assert applied(data, found)["Parameters"] == {
+    assert fixed_one_by_one(data)["Parameters"] == {
         "Delay": {"Type": "Number"}, "Prefix": {"Type": "String"}, "Network": {"Type": "AWS::EC2::VPC::Id"}}
 
 
