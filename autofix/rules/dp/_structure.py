@@ -48,16 +48,22 @@ def rename_ids(ctx: RuleContext, fix: FixBuilder, renames: dict[str, str], secti
     """Add to ``fix`` the renames of the logical ids ``renames`` (in ``sections_``) and of every reference.
 
     References are rewritten first, at the paths they have now; the ids are renamed last."""
+    redirect_references(ctx, fix, renames)
+    for section in sections_:
+        for old, new in renames.items():
+            if old in ctx.section(section):
+                fix.rename((section, old), new)
+
+
+def redirect_references(ctx: RuleContext, fix: FixBuilder, renames: dict[str, str]) -> None:
+    """Add to ``fix`` the rewrite of every Ref, Fn::GetAtt, Fn::Sub variable and DependsOn naming an id of
+    ``renames`` to name its new id instead (a DependsOn that names the new id already drops the old one)."""
     for pointer, value in mappings_in(ctx, ctx.data, ""):
         path = split_pointer(pointer)
         if len(value) == 1:
             _rewrite_intrinsic(fix, pointer, value, renames)
         if len(path) == 2 and path[0] == "Resources":
             _rewrite_depends_on(fix, path, value, renames)
-    for section in sections_:
-        for old, new in renames.items():
-            if old in ctx.section(section):
-                fix.rename((section, old), new)
 
 
 def _rewrite_intrinsic(fix: FixBuilder, pointer: str, value: dict[str, Any], renames: dict[str, str]) -> None:
@@ -88,6 +94,10 @@ def _rewrite_depends_on(fix: FixBuilder, path: list[str], resource: dict[str, An
     if isinstance(depends, str) and depends in renames:
         fix.replace((*path, "DependsOn"), renames[depends])
     elif isinstance(depends, list):
+        dropped = [i for i, name in enumerate(depends) if isinstance(name, str) and name in renames
+                   and renames[name] in depends]
         for i, name in enumerate(depends):
-            if isinstance(name, str) and name in renames:
+            if isinstance(name, str) and name in renames and i not in dropped:
                 fix.replace((*path, "DependsOn", i), renames[name])
+        for i in reversed(dropped):  # from the end: the indexes before stay valid
+            fix.remove((*path, "DependsOn", i))

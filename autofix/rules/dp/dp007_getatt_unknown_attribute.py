@@ -10,7 +10,7 @@ from autofix.intrinsics import getatt_target, references, sub_parts, sub_variabl
 from autofix.nodes import join_pointer, split_pointer
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp._attributes import Attributes, attributes_of
-from autofix.rules.dp._graph import dependency_graph
+from autofix.rules.dp._graph import dependency_graph, reaches
 from autofix.rules.sc._walk import region
 from autofix.settings import Settings
 from autofix.spelling import closest, same_but_case
@@ -174,22 +174,9 @@ def _own_value(ctx: RuleContext, logical_id: str, attribute: str, owner: str | N
         return None
     if owner is not None:
         graph = dependency_graph(ctx.resources, ctx.reference_graph)
-        if owner in references(value) or any(_reaches(graph, r, owner) for r in references(value) if r in graph):
+        if owner in references(value) or any(reaches(graph, r, owner) for r in references(value) if r in graph):
             return None
     return value
-
-
-def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
-    seen, stack = {start}, [start]
-    while stack:
-        node = stack.pop()
-        if node == goal:
-            return True
-        for nxt in graph.get(node, ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return False
 
 
 def _owner(pointer: str) -> str | None:
