@@ -67,6 +67,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dp.dp020_duplicate_resource:DuplicateResource': (
         ('DP020', 'duplicate-resource', None, (), False),
     ),
+    'autofix.rules.dp.dp021_rds_instance_class:RdsInstanceClass': (
+        ('DP021', 'rds-instance-class', ('AWS::RDS::DBInstance',), (), False),
+    ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
         ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),
