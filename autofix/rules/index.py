@@ -70,6 +70,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dp.dp021_rds_instance_class:RdsInstanceClass': (
         ('DP021', 'rds-instance-class', ('AWS::RDS::DBInstance',), (), False),
     ),
+    'autofix.rules.dp.dp022_iam_condition_operator:IamConditionOperator': (
+        ('DP022', 'iam-condition-operator', None, (), False),
+    ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
         ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),
