@@ -73,6 +73,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dp.dp022_iam_condition_operator:IamConditionOperator': (
         ('DP022', 'iam-condition-operator', None, (), False),
     ),
+    'autofix.rules.dp.dp023_backup_selection_conditions:BackupSelectionConditions': (
+        ('DP023', 'backup-selection-conditions', ('AWS::Backup::BackupSelection',), (), False),
+    ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
         ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),
