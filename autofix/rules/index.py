@@ -163,4 +163,7 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.sc.sc008_number_out_of_range:NumberOutOfRange': (
         ('SC008', 'number-out-of-range', None, (), False),
     ),
+    'autofix.rules.sc.sc009_conditional_dependency:ConditionalDependency': (
+        ('SC009', 'conditional-dependency', None, (), False),
+    ),
 }

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.context import RuleContext, mappings_in, thaw
-from autofix.intrinsics import NO_VALUE, if_condition, is_no_value
+from autofix.intrinsics import NO_VALUE, optional_branch
 from autofix.nodes import join_pointer, split_pointer
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
@@ -82,7 +82,7 @@ class ConditionalStatementElement(Rule):
             if len(present) != 1:
                 continue
             key = present[0]
-            split = _kept_branch(statement[key])
+            split = optional_branch(statement[key])
             if split is None:
                 continue
             condition, kept, when = split
@@ -98,15 +98,3 @@ class ConditionalStatementElement(Rule):
                                 fix=fix.build(f"Make the whole statement depend on {condition}", Applicability.SAFE))
         return None
 
-
-def _kept_branch(value: Any) -> tuple[str, Any, bool] | None:
-    """``(condition, value, True)`` for ``!If [c, value, NoValue]``, ``(..., False)`` for the mirror."""
-    condition = if_condition(value)
-    if condition is None:
-        return None
-    _, yes, no = value["Fn::If"]
-    if is_no_value(no) and not is_no_value(yes):
-        return condition, yes, True
-    if is_no_value(yes) and not is_no_value(no):
-        return condition, no, False
-    return None

@@ -25,5 +25,6 @@ FAMILY = Family(
         f"{_HERE}.sc006_wrong_value_type:WrongValueType",
         f"{_HERE}.sc007_mutually_exclusive_properties:MutuallyExclusiveProperties",
         f"{_HERE}.sc008_number_out_of_range:NumberOutOfRange",
+        f"{_HERE}.sc009_conditional_dependency:ConditionalDependency",
     ),
 )
