@@ -36,8 +36,9 @@ def test_disagreeing_uses_fall_back_to_string() -> None:
 
 def test_resources_typos_pseudo_and_transforms_are_left_alone() -> None:
     data = template({"T": {"Type": "AWS::SNS::Topic", "DependsOn": "Gone", "Properties": {
-        "TopicName": {"Fn::Sub": "${Enviroment}-${AWS::Region}-${Missing.Arn}-${Gone}"},
-        "DisplayName": {"Ref": "Missing"}}}}, Parameters={"Environment": {"Type": "String"}})
+        "TopicName": {"Fn::Sub": "${Enviroment}-${AWS::Region}-${Missing.Arn}-${Gone}-${aws:username}"},
+        "DisplayName": {"Ref": "Missing"}, "Tags": [{"Key": "k", "Value": {"Ref": "AWS::Regoin"}}]}}},
+        Parameters={"Environment": {"Type": "String"}})
     assert findings(RULE, data) == []
     sam = template({"T": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Ref": "X"}}}},
                    Transform="AWS::Serverless-2016-10-31")

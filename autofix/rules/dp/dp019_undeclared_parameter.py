@@ -10,7 +10,8 @@ from autofix.intrinsics import getatt_target, ref_target, sub_parts, sub_variabl
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp._graph import depends_on
-from autofix.rules.dp.dp006_dangling_reference import PSEUDO, typo_target
+from autofix.rules.dp._structure import VALID_ID
+from autofix.rules.dp.dp006_dangling_reference import typo_target
 from autofix.rules.dp.dp013_parameter_definition import valid_type
 from autofix.rules.sc._walk import mapping_nodes
 from autofix.settings import Settings
@@ -28,7 +29,8 @@ class UndeclaredParameter(Rule):
     property that takes a subnet id gets `AWS::EC2::Subnet::Id`, a number `Number`, a list
     `CommaDelimitedList`, anything else `String`) (cfn-lint E1020, E1019).  Names also read
     with `Fn::GetAtt` or named in `DependsOn` are resources the template lacks, and are left
-    to DP006.
+    to DP006; so are names no parameter can have (only letters and digits): `${aws:username}`
+    is an IAM policy variable, `AWS::Regoin` a misspelt pseudo parameter.
 
     ## Why is this bad?
     CloudFormation rejects the template ("Unresolved resource dependencies [VpcCIDR] in the
@@ -78,8 +80,8 @@ class UndeclaredParameter(Rule):
             return
         declared = {*ctx.resources, *ctx.parameters}
         used, resources = _uses(ctx)
-        missing = [n for n in used if n not in declared and n not in PSEUDO and not n.startswith("AWS::")
-                   and n not in resources and typo_target(n, declared) is None]
+        missing = [n for n in used if VALID_ID.match(n) and n not in declared and n not in resources
+                   and typo_target(n, declared) is None]
         if not missing:
             return
         types = _types(ctx, settings, set(missing))
