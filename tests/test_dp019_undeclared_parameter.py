@@ -40,6 +40,9 @@ def test_resources_typos_pseudo_and_transforms_are_left_alone() -> None:
         "DisplayName": {"Ref": "Missing"}, "Tags": [{"Key": "k", "Value": {"Ref": "AWS::Regoin"}}]}}},
         Parameters={"Environment": {"Type": "String"}})
     assert findings(RULE, data) == []
+    script = template({"I": {"Type": "AWS::EC2::Instance", "Properties": {
+        "UserData": {"Fn::Base64": {"Fn::Sub": "#!/bin/bash\necho ${PORT}"}}}}})
+    assert findings(RULE, script) == []
     sam = template({"T": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Ref": "X"}}}},
                    Transform="AWS::Serverless-2016-10-31")
     assert findings(RULE, sam) == []

@@ -88,7 +88,7 @@ class SubShellVariable(Rule):
                     yield found
 
     def _finding(self, ctx: RuleContext, at: str, text: str, declared: set[str]) -> Finding | None:
-        script = _is_script(at, text)
+        script = is_script(at, text)
         literal: dict[str, Applicability] = {}
         for match in _VARIABLE.finditer(text):
             escaped, name = match.group(1), match.group(2)
@@ -119,5 +119,6 @@ def _assigned(text: str, name: str) -> bool:
                      rf"|\b(?:const|let|var)\s+{word}\b", text) is not None
 
 
-def _is_script(pointer: str, text: str) -> bool:
+def is_script(pointer: str, text: str) -> bool:
+    """Whether a Fn::Sub string at ``pointer`` holds a program or script, whose ``${...}`` may be its own."""
     return text.startswith("#!") or any(seg in _SCRIPT_KEYS for seg in split_pointer(pointer))

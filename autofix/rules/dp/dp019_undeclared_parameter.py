@@ -12,6 +12,7 @@ from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp._graph import depends_on
 from autofix.rules.dp._structure import VALID_ID
 from autofix.rules.dp.dp006_dangling_reference import typo_target
+from autofix.rules.dp.dp010_sub_shell_variable import is_script
 from autofix.rules.dp.dp013_parameter_definition import valid_type
 from autofix.rules.sc._walk import mapping_nodes
 from autofix.settings import Settings
@@ -29,7 +30,8 @@ class UndeclaredParameter(Rule):
     property that takes a subnet id gets `AWS::EC2::Subnet::Id`, a number `Number`, a list
     `CommaDelimitedList`, anything else `String`) (cfn-lint E1020, E1019).  Names also read
     with `Fn::GetAtt` or named in `DependsOn` are resources the template lacks, and are left
-    to DP006; so are names no parameter can have (only letters and digits): `${aws:username}`
+    to DP006, and names a script uses in a `Fn::Sub` (user data, inline code) to DP010; so are
+    names no parameter can have (only letters and digits): `${aws:username}`
     is an IAM policy variable, `AWS::Regoin` a misspelt pseudo parameter.
 
     ## Why is this bad?
@@ -114,6 +116,8 @@ def _uses(ctx: RuleContext) -> tuple[dict[str, str], set[str]]:
                 continue
             parts = sub_parts(value)
             if parts is not None:
+                if is_script(f"{pointer}/Fn::Sub", parts[0]):
+                    continue  # a script's ${...} may be its own variables: DP010's
                 for variable in sub_variables(value):
                     logical, dot, _ = variable.partition(".")
                     if variable in parts[1] or logical in parts[1]:
