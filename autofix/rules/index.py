@@ -76,6 +76,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dp.dp023_backup_selection_conditions:BackupSelectionConditions': (
         ('DP023', 'backup-selection-conditions', ('AWS::Backup::BackupSelection',), (), False),
     ),
+    'autofix.rules.dp.dp024_sam_property:SamProperty': (
+        ('DP024', 'sam-property', ('AWS::Serverless::Api', 'AWS::Serverless::Function'), (), False),
+    ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
         ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),

@@ -57,6 +57,7 @@ FAMILY = Family(
         f"{_HERE}.dp021_rds_instance_class:RdsInstanceClass",
         f"{_HERE}.dp022_iam_condition_operator:IamConditionOperator",
         f"{_HERE}.dp023_backup_selection_conditions:BackupSelectionConditions",
+        f"{_HERE}.dp024_sam_property:SamProperty",
     ),
     settings={
         "as-of": Setting(None, _as_of, "DP001: the date runtime deprecation is judged at (ISO date); "
