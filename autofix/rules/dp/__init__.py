@@ -3,9 +3,11 @@
 Templates that are schema-valid can still fail to deploy: a Lambda runtime past
 its deprecation, an RDS engine version that does not exist, a dependency cycle,
 a name where an ARN is required, a managed policy that does not exist, a
-reference to a logical id that does not exist.  The data these rules judge by
-(runtime lifecycles, engine versions) is the data cfn-lint ships; :mod:`._data`
-reads it.
+reference to a logical id that does not exist, an attribute a type does not return,
+a template section or parameter CloudFormation cannot read, an IAM action that does
+not exist, a service rule (backup lifecycles, schedules, S3 ACLs...).  The data these
+rules judge by (runtime lifecycles, engine versions and instance classes, IAM actions,
+the template and policy schemas) is the data cfn-lint ships; :mod:`._data` reads it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ def _as_of(key: str, value: Any) -> str | None:
 FAMILY = Family(
     prefix="DP",
     name="deploy-blockers",
-    summary="Deploy blockers beyond the schema: runtimes, engine versions, cycles, ARNs, references",
+    summary="Deploy blockers beyond the schema: runtimes, engine versions, cycles, ARNs, references, structure, "
+            "IAM, service rules",
     rules=(
         f"{_HERE}.dp001_lambda_runtime_deprecated:LambdaRuntimeDeprecated",
         f"{_HERE}.dp002_rds_engine_version:RdsEngineVersion",
