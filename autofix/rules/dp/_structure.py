@@ -15,14 +15,13 @@ from typing import Any
 
 from autofix.context import RuleContext, mappings_in
 from autofix.fixes import FixBuilder
-from autofix.intrinsics import sub_parts
+from autofix.intrinsics import parse_sub, sub_substitute
 from autofix.nodes import join_pointer, split_pointer
 from autofix.patterns import lazy_pattern
 from autofix.rules.dp._data import _load
 
 #: what a logical id may be made of
 VALID_ID = lazy_pattern(r"^[A-Za-z0-9]+$")
-_SUB_NAME = lazy_pattern(r"\$\{([^}!.][^}.]*)([.}])")
 
 
 @lru_cache(maxsize=1)
@@ -78,15 +77,17 @@ def _rewrite_intrinsic(fix: FixBuilder, pointer: str, value: dict[str, Any], ren
             logical, _, attribute = arg.partition(".")
             fix.replace(join_pointer(*base, "Fn::GetAtt"), f"{renames[logical]}.{attribute}")
     elif key == "Fn::Sub":
-        parts = sub_parts(value)
-        if parts is None:
+        sub = parse_sub(value)
+        if sub is None:
             return
-        text, local = parts
-        new_text = _SUB_NAME.sub(lambda m: "${" + renames.get(m.group(1), m.group(1)) + m.group(2)
-                                 if m.group(1) not in local else m.group(0), text)
-        if new_text != text:
-            at = ("Fn::Sub", 0) if isinstance(arg, list) else ("Fn::Sub",)
-            fix.replace(join_pointer(*base, *at), new_text)
+        renamed = {}
+        for name in sub.outside():
+            head, dot, attribute = name.partition(".")
+            if head in renames and head not in sub.local:
+                renamed[name] = "${" + renames[head] + dot + attribute + "}"
+        new_text = sub_substitute(sub.text, renamed)
+        if new_text != sub.text:
+            fix.replace(join_pointer(*base, *sub.text_at), new_text)
 
 
 def _rewrite_depends_on(fix: FixBuilder, path: list[str], resource: dict[str, Any], renames: dict[str, str]) -> None:

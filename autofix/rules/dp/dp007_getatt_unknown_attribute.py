@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.context import RuleContext, mappings_in, thaw
-from autofix.intrinsics import getatt_target, references, sub_parts, sub_variables
+from autofix.intrinsics import getatt_target, parse_sub, references
 from autofix.nodes import join_pointer, split_pointer
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp._attributes import Attributes, attributes_of
@@ -113,15 +113,15 @@ class GetattUnknownAttribute(Rule):
         yield self.finding(at, message, resource=owner)
 
     def _sub(self, ctx: RuleContext, pointer: str, value: dict[str, Any], where: str) -> Iterator[Finding]:
-        parts = sub_parts(value)
-        if parts is None:
+        sub = parse_sub(value)
+        if sub is None:
             return
-        text, local = parts
-        at = join_pointer(*split_pointer(pointer), "Fn::Sub", *(("0",) if isinstance(value["Fn::Sub"], list) else ()))
+        text, local = sub.text, sub.local
+        at = join_pointer(*split_pointer(pointer), *sub.text_at)
         renames: dict[str, str] = {}
         guessed = False
         unknown: list[str] = []
-        for variable in dict.fromkeys(sub_variables(value)):
+        for variable in dict.fromkeys(sub.names()):
             logical_id, _, attribute = variable.partition(".")
             if not attribute or variable in local or logical_id in local or logical_id not in ctx.resources:
                 continue

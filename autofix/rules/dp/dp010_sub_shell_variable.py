@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from autofix.context import RuleContext, mappings_in
-from autofix.intrinsics import sub_parts
+from autofix.intrinsics import parse_sub
 from autofix.nodes import join_pointer, split_pointer
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
@@ -77,13 +77,11 @@ class SubShellVariable(Rule):
         declared = {*ctx.resources, *ctx.parameters}
         for section in ("Resources", "Outputs"):
             for pointer, value in mappings_in(ctx, ctx.section(section), ctx.pointer(section)):
-                parts = sub_parts(value) if len(value) == 1 and "Fn::Sub" in value else None
-                if parts is None:
+                sub = parse_sub(value)
+                if sub is None:
                     continue
-                text, local = parts
-                at = join_pointer(*split_pointer(pointer), "Fn::Sub",
-                                  *(("0",) if isinstance(value["Fn::Sub"], list) else ()))
-                found = self._finding(ctx, at, text, declared | set(local))
+                at = join_pointer(*split_pointer(pointer), *sub.text_at)
+                found = self._finding(ctx, at, sub.text, declared | set(sub.local))
                 if found is not None:
                     yield found
 

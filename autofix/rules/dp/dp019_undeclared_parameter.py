@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from autofix.context import RuleContext, mappings_in
-from autofix.intrinsics import getatt_target, ref_target, sub_parts, sub_variables
+from autofix.intrinsics import getatt_target, parse_sub, ref_target
+from autofix.nodes import extend_pointer
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp._graph import depends_on
@@ -108,24 +109,24 @@ def _uses(ctx: RuleContext) -> tuple[dict[str, str], set[str]]:
                 continue
             target = ref_target(value)
             if target is not None:
-                used.setdefault(target, f"{pointer}/Ref")
+                used.setdefault(target, extend_pointer(pointer, "Ref"))
                 continue
             got = getatt_target(value)
             if got is not None:
                 resources.add(got[0])
                 continue
-            parts = sub_parts(value)
-            if parts is not None:
-                if is_script(f"{pointer}/Fn::Sub", parts[0]):
+            sub = parse_sub(value)
+            if sub is not None:
+                if is_script(extend_pointer(pointer, "Fn::Sub"), sub.text):
                     continue  # a script's ${...} may be its own variables: DP010's
-                for variable in sub_variables(value):
+                for variable in sub.names():
                     logical, dot, _ = variable.partition(".")
-                    if variable in parts[1] or logical in parts[1]:
+                    if variable in sub.local or logical in sub.local:
                         continue
                     if dot:
                         resources.add(logical)
                     else:
-                        used.setdefault(variable, f"{pointer}/Fn::Sub")
+                        used.setdefault(variable, extend_pointer(pointer, "Fn::Sub"))
     return used, resources
 
 

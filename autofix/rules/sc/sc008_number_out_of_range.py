@@ -87,7 +87,7 @@ class NumberOutOfRange(Rule):
 
     def _finding(self, ctx: RuleContext, node: Node, key: str, value: Any, bound: float, side: str) -> Finding:
         at = at_of(node) if node.depth else ""
-        where = f"{node.logical_id} {at + '/' if at else ''}{key}"
+        where = f"{node.logical_id} {'/'.join(filter(None, (at, key)))}"
         new: Any = int(bound) if float(bound).is_integer() else bound
         if isinstance(value, str):
             new = str(new)
