@@ -37,7 +37,8 @@ def _index(seg: str) -> int | None:
     return int(seg)
 
 
-def _custom_tag(ynode: yaml.Node) -> str | None:
+def custom_tag(ynode: yaml.Node) -> str | None:
+    """A node's short-form tag (``!Ref``): not a standard ``!!`` one, nor the non-specific ``!``."""
     tag = ynode.tag
     return tag if tag.startswith("!") and not tag.startswith("!!") and tag != "!" else None
 
@@ -49,7 +50,7 @@ def yaml_offset(root: yaml.Node, pointer: str, key_name: Any) -> int:
     """
     node = root
     offset = root.start_mark.index
-    tag = _custom_tag(root)
+    tag = custom_tag(root)
     for seg in split_pointer(pointer):
         if tag is not None:
             if seg != long_name(tag):
@@ -73,7 +74,7 @@ def yaml_offset(root: yaml.Node, pointer: str, key_name: Any) -> int:
         if child is None:
             break
         node = child
-        tag = _custom_tag(node)
+        tag = custom_tag(node)
     return offset
 
 
