@@ -37,7 +37,7 @@ from autofix.errors import LoadError, NotATemplateError
 from autofix.limits import MAX_DEPTH
 from autofix.locate import Locator, custom_tag
 from autofix.template import declared_types
-from autofix.yamlsource import build_yaml, compose_yaml, key_name, may_alias, plain_yaml
+from autofix.yamlsource import build_yaml, compose_yaml, key_reader, may_alias, plain_yaml
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -168,7 +168,7 @@ class Loaded:
             self.data  # noqa: B018 - the plain view's checks (depth, tags) come first
             if "document" in self.__dict__:
                 return self.document.locate(pointer)
-            self._locator = Locator(self._body, self._graph, key_name)
+            self._locator = Locator(self._body, self._graph, key_reader() if self._graph is not None else None)
         return self._locator.locate(pointer)
 
     def validate(self) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Callable
 
 import yaml
 
@@ -43,7 +43,7 @@ def custom_tag(ynode: yaml.Node) -> str | None:
     return tag if tag.startswith("!") and not tag.startswith("!!") and tag != "!" else None
 
 
-def yaml_offset(root: yaml.Node, pointer: str, key_name: Any) -> int:
+def yaml_offset(root: yaml.Node, pointer: str, key_name: Callable[[yaml.Node], str]) -> int:
     """Text offset :meth:`TemplateDocument.locate` reports for ``pointer`` in a composed graph.
 
     ``key_name(knode)`` turns a mapping key node into the key the plain view uses.
@@ -154,7 +154,8 @@ def json_offset(text: str, pointer: str, cache: dict[int, _Scan] | None = None) 
 class Locator:
     """Line and column of pointers in one loaded template, from its graph (YAML) or text (JSON)."""
 
-    def __init__(self, body: str, graph: yaml.Node | None, key_name: Any) -> None:
+    def __init__(self, body: str, graph: yaml.Node | None, key_name: Callable[[yaml.Node], str] | None) -> None:
+        """``key_name``: the plain view's key of a YAML key node (see :func:`yaml_offset`); None for JSON."""
         self.body = body
         self.graph = graph
         self.key_name = key_name
@@ -162,6 +163,7 @@ class Locator:
 
     def locate(self, pointer: str) -> tuple[int, int]:
         if self.graph is not None:
+            assert self.key_name is not None
             offset = yaml_offset(self.graph, pointer, self.key_name)
         else:
             offset = json_offset(self.body, pointer, self._scanned)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import yaml
@@ -358,9 +359,6 @@ def compose_yaml(text: str) -> yaml.Node | None:
         raise LoadError(f"invalid YAML: nesting deeper than {MAX_DEPTH} levels", line=1, column=1) from None
 
 
-_KEYS = _Builder()
-
-
 def build_yaml(ynode: yaml.Node, aliases: bool = True) -> Node:
     """The positioned tree of a composed graph; ``aliases``: the text may hold some (an alias bomb)."""
     if aliases:
@@ -368,9 +366,11 @@ def build_yaml(ynode: yaml.Node, aliases: bool = True) -> Node:
     return _Builder().build(ynode)
 
 
-def key_name(knode: yaml.Node) -> str:
-    """The plain view's key for a mapping key node (raises as the builders do for a bad one)."""
-    return _KEYS.key(knode)
+def key_reader() -> Callable[[yaml.Node], str]:
+    """A function giving the plain view's key for a mapping key node (raising as the builders do for a
+    bad one), for one load: PyYAML's constructor keeps every object it builds, so a builder shared by
+    every load would keep every non-string key of every file a long-running process reads."""
+    return _Builder().key
 
 
 def plain_yaml(ynode: yaml.Node, aliases: bool = True) -> Any:

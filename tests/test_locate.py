@@ -107,3 +107,23 @@ def test_path_resolvers_added_to_pyyamls_loaders_are_not_taken(monkeypatch) -> N
     monkeypatch.setattr(yaml.CSafeLoader, "yaml_path_resolvers", {((("Resources", None),), yaml.ScalarNode): "!x"})
     text = "Resources:\n  A: 1\n"
     assert _shape(compose_yaml(text)) == _shape(yaml.compose(text, Loader=yaml.SafeLoader))
+
+
+def test_a_load_keeps_nothing_of_a_file_once_it_is_dropped() -> None:
+    """Keys that are not strings are built to be compared (``1`` is the plain view's ``"1"``) by a builder
+    of the load's own: PyYAML's constructor keeps every node it built, so a builder shared by every load
+    would keep each such key of every file a long-running process ever located a finding in."""
+    import gc
+    import weakref
+
+    def located() -> weakref.ref:
+        loaded = load_text("Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n      1: a\n", "t.yaml")
+        assert loaded.locate("/Resources/R/Properties/1") == (5, 7)
+        properties = loaded._graph.value[0][1].value[0][1].value[1][1]
+        (key, _), = properties.value
+        assert key.value == "1" and key.tag.endswith(":int")
+        return weakref.ref(key)
+
+    keys = [located() for _ in range(3)]
+    gc.collect()
+    assert [key() for key in keys] == [None, None, None]
