@@ -206,7 +206,7 @@ class ResourceSchema:
     answer can be given for another object that a dead node's address went to.
     """
 
-    __slots__ = ("_children", "_facts", "_kept", "_resolved", "_types", "raw", "type_name")
+    __slots__ = ("_children", "_facts", "_kept", "_resolved", "raw", "type_name")
 
     def __init__(self, type_name: str, raw: dict[str, Any]) -> None:
         self.type_name = type_name
@@ -214,14 +214,13 @@ class ResourceSchema:
         #: answers by the id of the node they are about (never changed once asked about)
         self._resolved: dict[int, dict[str, Any]] = {}
         self._children: dict[int, KeyTable] = {}
-        self._types: dict[int, tuple[str, ...]] = {}
         self._facts: dict[tuple[str, int], Any] = {}
         self._kept: list[Any] = []  # the nodes those ids name, alive as long as their answers
 
     def _keep(self, node: Any) -> None:
         """Keep ``node`` alive while an answer is kept under its id (called before the answer is stored)."""
         if len(self._kept) >= KEPT_NODES:
-            for table in (self._kept, self._resolved, self._children, self._types, self._facts):
+            for table in (self._kept, self._resolved, self._children, self._facts):
                 table.clear()
         self._kept.append(node)
 
@@ -330,13 +329,7 @@ class ResourceSchema:
 
     def types(self, node: Any) -> tuple[str, ...]:
         """The JSON types ``node`` allows (``()`` when it does not say)."""
-        memo = id(node)  # asked for nearly every value of every template: its own table, keyed by id alone
-        found = self._types.get(memo)
-        if found is None:
-            found = _types(self.resolve(node))
-            self._keep(node)
-            self._types[memo] = found
-        return found
+        return self.fact("types", node, _types)
 
     def required(self, node: Any) -> tuple[str, ...]:
         return self.fact("required", node, _required)

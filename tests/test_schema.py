@@ -163,6 +163,6 @@ def test_the_nodes_kept_for_answers_are_bounded(ask, monkeypatch) -> None:
         shape = (_STRING_NODE, _INTEGER_NODE)[i % 2]
         assert ask(own, {**shape}) == ask(_small_schema(), {**shape})
         assert len(own._kept) <= 8
-        assert all(len(table) <= 8 for table in (own._resolved, own._children, own._types, own._facts))
+        assert all(len(table) <= 8 for table in (own._resolved, own._children, own._facts))
     node = own.properties(own.root)["Own"]
     assert own.resolve(node) is own.resolve(node)  # the schema's own nodes: answered once, then kept
