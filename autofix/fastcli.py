@@ -109,7 +109,7 @@ def parse(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
             from autofix.formats import OutputFormat
 
             try:
-                options[option.dest] = OutputFormat(value or "text")
+                options[option.dest] = OutputFormat("text" if value is None else value)
             except ValueError:
                 return None
         elif option.kind == "file" and value is not None:

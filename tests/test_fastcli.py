@@ -74,7 +74,8 @@ def test_the_fast_parser_agrees_with_click(argv: list[str]) -> None:
 @pytest.mark.parametrize("argv", [
     [], ["--version"], ["rules"], ["explain", "DR001"], ["check"], ["check", "--help"], ["check", "-h", "x"],
     ["check", "x", "--jobs", "0"], ["check", "x", "--format", "xml"], ["check", "x", "--bogus"],
-    ["check", "x", "--sel", "DR001"], ["fix", "x", "--jobs", "two"], ["check", "-x"],
+    ["check", "x", "--sel", "DR001"], ["fix", "x", "--jobs", "two"], ["check", "-x"], ["check", "x", "--format="],
+    ["check", "x", "-o", "."],
 ])
 def test_everything_else_is_left_to_typer(argv: list[str]) -> None:
     assert parse(argv) is None
@@ -112,7 +113,7 @@ def test_check_does_not_import_typer_click_or_rich(tmp_path: Path) -> None:
     assert proc.stderr.strip().splitlines()[-1] == "[]"
 
 
-_WORDS = st.sampled_from(["a.yaml", "b.json", "-", "--", "DR001", "x/*", "3", "0", "two", "json", "xml", "=",
+_WORDS = st.sampled_from(["", "a.yaml", "b.json", "-", "--", "DR001", "x/*", "3", "0", "two", "json", "xml", "=",
                           "-x", "--bogus", "--sel", "--select=", "-j2", "-j", "-o", "-oout.txt", "--jobs=2",
                           "--format=sarif", "--diff=yes", "--", "us-east-1"])
 
