@@ -39,6 +39,7 @@ FAMILY = Family(
         f"{_HERE}.dr006_replication_destination_missing:ReplicationDestinationMissing",
         f"{_HERE}.dr007_aurora_global_burstable_class:AuroraGlobalBurstableClass",
         f"{_HERE}.dr008_same_region_replication:SameRegionReplication",
+        f"{_HERE}.dr009_two_region_deploy_failure:TwoRegionDeployFailure",
     ),
     precondition=lambda template, settings: _is_dr(template, settings),
     settings={
