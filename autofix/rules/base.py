@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 __all__ = ["CFN_LINT_PATTERN", "DOC_SECTIONS", "ID_PATTERN", "NAME_PATTERN", "Applicability", "Finding", "Fix",
            "Rule", "family_prefix"]
 
+#: The longest a finding's message may be: one sentence people scan; the rest goes to its detail.
+MAX_MESSAGE = 160
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Fix safety", "References")
 ID_PATTERN = lazy_pattern(r"^([A-Z]{1,4})(\d{3,4})$")
 CFN_LINT_PATTERN = lazy_pattern(r"^[EWI]\d{4}$")

@@ -85,6 +85,6 @@ class StatefulResourceWithoutPolicy(Rule):
                    .build(f"Set DeletionPolicy and UpdateReplacePolicy of {logical_id} to {value}", applicability))
             yield self.finding(
                 ctx.pointer("Resources", logical_id),
-                f"{logical_id} ({resource['Type']}) holds data but has no DeletionPolicy or UpdateReplacePolicy: "
-                f"deleting or replacing it destroys the data",
+                f"{logical_id} ({resource['Type']}) has no DeletionPolicy or UpdateReplacePolicy",
+                detail="It holds data: deleting or replacing it destroys the data.",
                 fix=fix, resource=logical_id)
