@@ -133,21 +133,31 @@ def _tune_gc() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
+def _cache(paths: list[str], settings: Settings, no_cache: bool, cache_dir: str | None):
+    """The run's result cache (see :mod:`autofix.cache`), or None: ``--no-cache``, ``AUTOFIX_NO_CACHE``,
+    or a directory that cannot be created."""
+    from autofix import cache
+
+    if no_cache or cache.disabled_by_environment():
+        return None
+    return cache.open_cache(cache.cache_root(paths, cache_dir), settings)
+
+
 def _results(paths: list[str], settings: Settings, *, fix: bool, jobs: int | None, gitignore: bool,
-             progress: bool, scheduler: str | None = None):
+             progress: bool, scheduler: str | None = None, cache=None):
     targets = discover(paths, settings.exclude, gitignore)
     _tune_gc()  # local workers are forked after this and inherit it
     engine = _engine(scheduler)
     try:
         bar = _progress(len(targets), progress)
         if bar is None:
-            yield from zip(targets, run([t.path for t in targets], settings, fix=fix, jobs=jobs, engine=engine),
-                           strict=False)
+            yield from zip(targets, run([t.path for t in targets], settings, fix=fix, jobs=jobs, engine=engine,
+                                        cache=cache), strict=False)
             return
         with bar:
             task = bar.add_task("autofix", total=len(targets))
             results = run([t.path for t in targets], settings, fix=fix, jobs=jobs,
-                          progress=lambda n: bar.advance(task, n), engine=engine)
+                          progress=lambda n: bar.advance(task, n), engine=engine, cache=cache)
             yield from zip(targets, results, strict=False)
     finally:
         if engine is not None:
@@ -252,6 +262,8 @@ def check(
     show_unused_suppressions: bool = False,
     only_templates: bool = False,
     dask_scheduler: str | None = None,
+    no_cache: bool = False,
+    cache_dir: str | None = None,
 ) -> NoReturn:
     """Report findings as file:line:col: RULE [*] message ([*]: a fix autofix fix would apply)."""
     try:
@@ -266,7 +278,8 @@ def check(
         raise Exit(state.exit_code)
     summary = Summary()
     for target, result in _results(paths, settings, fix=False, jobs=jobs, gitignore=not no_gitignore,
-                                   progress=not no_progress, scheduler=dask_scheduler):
+                                   progress=not no_progress, scheduler=dask_scheduler,
+                                   cache=_cache(paths, settings, no_cache, cache_dir)):
         explicit = target.explicit and not only_templates
         summary.add(result, settings, explicit)
         _emit(state, result, explicit)
@@ -300,6 +313,8 @@ def fix(
     only_templates: bool = False,
     dask_scheduler: str | None = None,
     validate: bool = False,
+    no_cache: bool = False,
+    cache_dir: str | None = None,
 ) -> NoReturn:
     """Apply safe fixes in place (--unsafe-fixes adds unsafe ones); --diff or --patch only show them."""
     if diff and patch:
@@ -324,7 +339,8 @@ def fix(
     if diff or patch:  # standard output holds the diff or the patch: the report goes to standard error
         state.reporter(sys.stderr)
     for target, result in _results(paths, settings, fix=True, jobs=jobs, gitignore=not no_gitignore,
-                                   progress=not no_progress, scheduler=dask_scheduler):
+                                   progress=not no_progress, scheduler=dask_scheduler,
+                                   cache=_cache(paths, settings, no_cache, cache_dir)):
         targets_seen += 1
         if result.changed and not diff and not patch:
             try:
@@ -353,3 +369,18 @@ def fix(
         echo(_summary_line(summary, fix=True, dry_run=diff), err=True)
     _write_report(state, report, summary)
     raise Exit(state.exit_code)
+
+
+def clean(cache_dir: str | None = None) -> NoReturn:
+    """Remove the result cache that runs from here use (``.autofix_cache`` in the project root, or
+    ``--cache-dir``); a directory that is not an autofix cache is refused."""
+    from autofix import cache
+
+    root = cache.cache_root(["."], cache_dir)
+    try:
+        removed = cache.clean(root)
+    except OSError as exc:
+        raise _fail(str(exc.strerror or exc)) from None
+    if removed:
+        echo(f"Removed cache at {visible(root)}", err=True)
+    raise Exit(EXIT_CLEAN)

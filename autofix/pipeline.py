@@ -28,7 +28,7 @@ class ErrorEntry(NamedTuple):
     line: int | None = None
     column: int | None = None
     rule: str | None = None
-    kind: str = "error"  # "error" | "not-a-template" | "write"
+    kind: str = "error"  # "error" | "not-a-template" | "write" | "internal" (a bug: the run went on)
 
 
 class FileResult:
