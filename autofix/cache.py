@@ -44,7 +44,8 @@ from autofix.plan import allowed
 from autofix.settings import Settings
 
 CACHE_DIR_NAME = ".autofix_cache"
-#: The environment's say in the matter (the same as ``--cache-dir`` and ``--no-cache``).
+#: The environment's say in the matter: the same as ``--cache-dir`` (read with the command line's
+#: options) and ``--no-cache`` (read here, so that every entry point honours it).
 CACHE_DIR_ENV = "AUTOFIX_CACHE_DIR"
 NO_CACHE_ENV = "AUTOFIX_NO_CACHE"
 #: Bumped whenever the layout of an entry changes.
@@ -229,12 +230,11 @@ def salt(settings: Settings) -> str:
 
 
 def cache_root(paths: list[str], cache_dir: str | None = None) -> str:
-    """The cache directory for a run on ``paths``: ``--cache-dir`` (or ``AUTOFIX_CACHE_DIR``), else
-    ``.autofix_cache`` in the directory of the configuration file found for them, else in the
-    current directory."""
-    chosen = cache_dir or os.environ.get(CACHE_DIR_ENV)
-    if chosen:
-        return os.path.abspath(chosen)
+    """The cache directory for a run on ``paths``: ``cache_dir`` (``--cache-dir``, or ``AUTOFIX_CACHE_DIR``
+    read by the command line), else ``.autofix_cache`` in the directory of the configuration file found
+    for them, else in the current directory."""
+    if cache_dir:
+        return os.path.abspath(cache_dir)
     from autofix.config import find_config, start_directory
 
     found = find_config(start_directory(paths))

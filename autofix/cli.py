@@ -88,6 +88,11 @@ DaskScheduler = Annotated[str | None, typer.Option("--dask-scheduler", envvar="A
                                                    metavar="ADDRESS", help="Run on the Dask distributed "
                                                    "cluster of this scheduler, e.g. tcp://10.0.0.5:8786 "
                                                    "(needs autofix[dask] here and on the workers).")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache (also: "
+                                        "AUTOFIX_NO_CACHE=1).")]
+CacheDir = Annotated[str | None, typer.Option("--cache-dir", envvar="AUTOFIX_CACHE_DIR", metavar="DIR",
+                                              help="Keep the result cache here (default: .autofix_cache in the "
+                                              "project root, else the current directory).")]
 OnlyTemplates = Annotated[bool, typer.Option("--only-templates", help="Skip files that are not CloudFormation "
                                              "templates quietly, even when named (for pre-commit).")]
 
@@ -123,6 +128,8 @@ def check(
     show_unused_suppressions: ShowUnused = False,
     only_templates: OnlyTemplates = False,
     dask_scheduler: DaskScheduler = None,
+    no_cache: NoCache = False,
+    cache_dir: CacheDir = None,
 ) -> None:
     """Report findings as file:line:col: RULE [*] message ([*]: a fix autofix fix would apply)."""
     _call(commands.check, **locals())
@@ -153,9 +160,17 @@ def fix(
     validate: Annotated[bool, typer.Option("--validate", help="Run cfn-lint on each fixed template and do not "
                                            "write one that gains a cfn-lint error (needs autofix[validate]).")
                         ] = False,
+    no_cache: NoCache = False,
+    cache_dir: CacheDir = None,
 ) -> None:
     """Apply safe fixes in place (--unsafe-fixes adds unsafe ones); --diff or --patch only show them."""
     _call(commands.fix, **locals())
+
+
+@app.command()
+def clean(cache_dir: CacheDir = None) -> None:
+    """Remove the result cache (.autofix_cache in the project root, or --cache-dir)."""
+    _call(commands.clean, cache_dir=cache_dir)
 
 
 @app.command("rules")

@@ -48,12 +48,13 @@ class _Run:
     """One check or fix run: its settings, output and the exit code it has earned so far."""
 
     def __init__(self, settings: Settings, fmt: OutputFormat, output_file: Path | None = None,
-                 fix: bool = False) -> None:
+                 fix: bool = False, dry_run: bool = False) -> None:
         self.settings = settings
         self.fmt = fmt
         self.exit_code = EXIT_CLEAN
         self.output_file = output_file
         self.fix = fix
+        self.dry_run = dry_run
         self._reporter: Reporter | None = None
 
     def worse(self, code: int) -> None:
@@ -64,7 +65,7 @@ class _Run:
         if self._reporter is None:
             out = io.StringIO() if self.output_file else (stream or sys.stdout)
             self._reporter = reporter(self.fmt, out, self.settings, fix=self.fix,
-                                      color=False if self.output_file else None)
+                                      color=False if self.output_file else None, dry_run=self.dry_run)
         return self._reporter
 
     def close(self) -> None:
@@ -328,7 +329,7 @@ def fix(
     except ConfigError as exc:
         raise _fail(exc.message) from None
     settings = settings.with_(show_unused_suppressions=show_unused_suppressions, validate=validate)
-    state = _Run(settings, output_format, output_file=output_file, fix=True)
+    state = _Run(settings, output_format, output_file=output_file, fix=True, dry_run=diff or patch)
     if paths == ["-"]:
         _stdin(state, stdin_filename, fix=True, diff=diff, patch=patch)
         state.close()

@@ -34,13 +34,15 @@ _COMMON: tuple[tuple[tuple[str, ...], str, str, str | None], ...] = (
     (("--show-unused-suppressions",), "show_unused_suppressions", "flag", None),
     (("--only-templates",), "only_templates", "flag", None),
     (("--dask-scheduler",), "dask_scheduler", "value", "AUTOFIX_DASK_SCHEDULER"),
+    (("--no-cache",), "no_cache", "flag", None),
+    (("--cache-dir",), "cache_dir", "value", "AUTOFIX_CACHE_DIR"),
 )
 OPTIONS: dict[str, tuple[tuple[tuple[str, ...], str, str, str | None], ...]] = {
     "check": _COMMON,
     "fix": (*_COMMON, (("--diff",), "diff", "flag", None), (("--patch",), "patch", "flag", None),
             (("--validate",), "validate", "flag", None)),
 }
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "html")
 
 
 def _table(command: str) -> dict[str, tuple[str, str, bool | None]]:

@@ -247,7 +247,8 @@ def _fix(text: str, filename: str, loaded: Loaded, before: _Seen, settings: Sett
         result.fixed = final.dumps()
         result.patch = outcome.patch
         result.applied = [
-            {"rule": a.rule_id, "name": a.rule_name, "path": a.pointer, "description": a.description}
+            {"rule": a.rule_id, "name": a.rule_name, "path": a.pointer, "description": a.description,
+             "applicability": a.applicability}
             for a in outcome.applied
         ]
     # the findings left are the last detection's, made on the text just verified

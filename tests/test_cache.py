@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 from cli_fixtures import GLOBAL_BURSTABLE
+from typer.testing import CliRunner
 
 import autofix.cache
 import autofix.runner
 from autofix import commands
 from autofix.cache import CACHE_DIR_NAME, NO_CACHE_ENV
+from autofix.cli import app
 from autofix.formats import OutputFormat
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -280,9 +282,8 @@ def test_parallel_runs_share_the_cache_safely(tmp_path) -> None:
     cache_dir = tmp_path / "cache"
     expected = _run("check", [corpus], tmp_path, no_cache=True)[1]
     command = [sys.executable, "-m", "autofix", "check", "--format", "json", "--no-progress", "--jobs", "2",
-               str(corpus)]
+               "--cache-dir", str(cache_dir), str(corpus)]
     env = {k: v for k, v in os.environ.items() if k != NO_CACHE_ENV}
-    env[autofix.cache.CACHE_DIR_ENV] = str(cache_dir)
     for _ in range(2):  # cold, then warm: both rounds race on the same entries
         procs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
                  for _ in range(3)]
@@ -293,25 +294,27 @@ def test_parallel_runs_share_the_cache_safely(tmp_path) -> None:
     assert not [p for p in cache_dir.rglob(".*.tmp")]
 
 
-def test_clean_removes_the_cache(tmp_path, monkeypatch, capsys) -> None:
+def test_clean_removes_the_cache(tmp_path, monkeypatch) -> None:
     (tmp_path / "t.yaml").write_text(GLOBAL_BURSTABLE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     _run("check", [Path("t.yaml")], tmp_path)
-    assert (tmp_path / CACHE_DIR_NAME).is_dir()
-    with pytest.raises(commands.Exit) as ended:
-        commands.clean()
-    assert ended.value.code == 0 and not (tmp_path / CACHE_DIR_NAME).exists()
-    assert f"Removed cache at {tmp_path / CACHE_DIR_NAME}" in capsys.readouterr().err
+    _run("check", [Path("t.yaml")], tmp_path, cache_dir="elsewhere")
+    assert (tmp_path / CACHE_DIR_NAME).is_dir() and (tmp_path / "elsewhere").is_dir()
+    result = CliRunner().invoke(app, ["clean"])
+    assert result.exit_code == 0 and not (tmp_path / CACHE_DIR_NAME).exists()
+    assert result.stderr == f"Removed cache at {tmp_path / CACHE_DIR_NAME}\n"
+    assert CliRunner().invoke(app, ["clean"]).stderr == ""  # nothing left to remove
+    result = CliRunner().invoke(app, ["clean", "--cache-dir", "elsewhere"])
+    assert result.exit_code == 0 and not (tmp_path / "elsewhere").exists()
 
 
-def test_clean_refuses_a_directory_that_is_no_cache(tmp_path, capsys) -> None:
+def test_clean_refuses_a_directory_that_is_no_cache(tmp_path) -> None:
     precious = tmp_path / "precious"
     precious.mkdir()
     (precious / "keep.txt").write_text("data", encoding="utf-8")
-    with pytest.raises(commands.Exit) as ended:
-        commands.clean(cache_dir=str(precious))
-    assert ended.value.code == 2 and (precious / "keep.txt").exists()
-    assert "is not an autofix cache directory" in capsys.readouterr().err
+    result = CliRunner().invoke(app, ["clean", "--cache-dir", str(precious)])
+    assert result.exit_code == 2 and (precious / "keep.txt").exists()
+    assert "is not an autofix cache directory" in result.stderr
 
 
 def test_a_cache_that_cannot_be_created_is_no_cache(tmp_path, computed) -> None:
