@@ -36,10 +36,13 @@ from autofix.report import unified_diff
 from autofix.ruledocs import RULES_DOC_URL, help_uri
 
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from autofix.model import Finding
     from autofix.pipeline import ErrorEntry, FileResult
     from autofix.report import Summary
     from autofix.rules.base import Rule
+    from autofix.settings import Settings
 
 #: Source lines shown beside findings are cut to this many characters.
 LINE_LIMIT = 240
@@ -88,7 +91,7 @@ def _rule_info(rule: Rule) -> dict[str, Any]:
 class HtmlReporter(Reporter):
     """Collects the run's results and writes the page at the end."""
 
-    def __init__(self, out, settings, *, fix: bool = False, color: bool | None = None,
+    def __init__(self, out: TextIO, settings: Settings, *, fix: bool = False, color: bool | None = None,
                  dry_run: bool = False) -> None:
         super().__init__(out, settings, fix=fix, color=color)
         self.dry_run = dry_run
@@ -129,7 +132,15 @@ class HtmlReporter(Reporter):
                 "rule": _text(e.rule or ""), "category": _category(e, explicit)}
 
     def data(self, summary: Summary | None) -> dict[str, Any]:
-        """Everything the page shows, as plain data (tests read it too)."""
+        """Everything the page shows, as plain data (tests read it too).
+
+        Rows are lists, to keep a report of thousands of files small: ``files`` holds ``{"path",
+        "findings", "fixes", "diff"?}`` for each file with findings or fixes, a finding as ``[rule, line,
+        column, message, applicability ("none": no fix), fixable with these options, the line's text,
+        resource, fix description]``, a fix applied as ``[rule, applicability, description, pointer]``,
+        and ``diff`` the index of its unified diff in ``diffs``; ``problems`` holds every error entry
+        with its ``category`` (see :func:`_category`).
+        """
         from autofix.registry import all_rules
         from autofix.suppressions import UNUSED_SUPPRESSION
 
