@@ -270,6 +270,24 @@ def test_a_real_batch_in_the_browser(browser, tmp_path: Path, corpus: str, optio
     assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 10_000
 
 
+def test_a_check_page_shows_findings_and_no_fix_columns(browser, tmp_path: Path) -> None:
+    page, report = _report(tmp_path, "check", str(ROOT / "corpus" / "seed"), str(ROOT / "corpus" / "DR007"
+                                                                                 "-aurora-global-burstable-class"))
+    _open(browser, page)
+    summary = report["summary"]
+    assert _shown_counts(browser) == {
+        "files": summary["files"], "templates": summary["templates"], "findings": sum(summary["findings"].values()),
+        "errors": summary["errors"], "skipped": summary["skipped_not_templates"]}
+    assert {r: v[0] for r, v in _rule_rows(browser).items()} == summary["findings"]
+    assert not browser.find_element("css selector", "#rules th.fx").is_displayed()
+    file = browser.find_element("css selector", "details.file")
+    file.find_element("css selector", "summary").click()
+    wait_until(browser, "document.querySelector('details.file .finding')")
+    finding = file.find_element("css selector", ".finding")
+    assert re.fullmatch(r"\d+:\d+", finding.find_element("css selector", ".where").text)
+    assert finding.find_element("css selector", "pre.src").text.strip()  # the line itself
+
+
 def test_a_hostile_template_cannot_run_script_or_add_markup_in_the_browser(browser, tmp_path: Path) -> None:
     root = _hostile(tmp_path / "t")
     page, _ = _report(tmp_path, "fix", "--diff", "--unsafe-fixes", str(root))

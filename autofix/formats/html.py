@@ -210,7 +210,8 @@ BODY = """\
 <dl id="totals"></dl>
 <div id="chart" role="img" aria-label="Findings and fixes by family and applicability"></div>
 <table id="rules"><thead><tr><th>Rule</th><th>Name</th><th>Family</th><th>Fix</th><th>Findings</th>
-<th>safe</th><th>unsafe</th><th>no fix</th><th>Fixes</th><th>safe</th><th>unsafe</th><th></th></tr></thead>
+<th>safe</th><th>unsafe</th><th>no fix</th><th class="fx">Fixes</th><th class="fx">safe</th><th class="fx">unsafe</th>
+<th></th></tr></thead>
 <tbody></tbody></table>
 </section>
 <section id="problems" aria-labelledby="problems-h"><h2 id="problems-h">Refused, errors and skipped files</h2>

@@ -19,12 +19,15 @@
   document.getElementById("title").textContent = "autofix " + what + " report";
   document.getElementById("meta").textContent = "autofix " + data.version + (data.unsafeFixes ?
     "; unsafe fixes included" : "; safe fixes only (unsafe ones need --unsafe-fixes)");
-  var s = data.summary;
+  var s = data.summary, fixing = data.command === "fix";
+  if (!fixing) document.body.classList.add("check");  // a check applies no fix: no fix columns
   var totals = [["files", "Files", s.files], ["templates", "Templates", s.templates],
-    ["findings", data.command === "fix" ? "Findings left" : "Findings", sum(s.findings)],
-    ["fixes", data.dryRun ? "Fixes (would apply)" : "Fixes applied", sum(s.fixes)],
-    ["files_changed", data.dryRun ? "Files that would change" : "Files changed", s.files_changed],
-    ["errors", "Errors", s.errors], ["skipped", "Skipped", s.skipped_not_templates]];
+    ["findings", fixing ? "Findings left" : "Findings", sum(s.findings)]];
+  if (fixing) {
+    totals.push(["fixes", data.dryRun ? "Fixes (would apply)" : "Fixes applied", sum(s.fixes)],
+      ["files_changed", data.dryRun ? "Files that would change" : "Files changed", s.files_changed]);
+  }
+  totals.push(["errors", "Errors", s.errors], ["skipped", "Skipped", s.skipped_not_templates]);
   var dl = document.getElementById("totals");
   totals.forEach(function (t) {
     var box = el("div"); box.appendChild(el("dt", null, t[1]));
@@ -66,30 +69,33 @@
     });
     var max = 1;
     rows.forEach(function (r) { max = Math.max(max, sum(r.findings), sum(r.fixes)); });
-    var W = 760, left = 150, bar = 14, rowH = 2 * bar + 14, width = W - left - 60;
+    var bars = [["findings", FINDING_KINDS, "s-"]];
+    if (fixing) bars.push(["fixes", FIX_KINDS, "x-"]);
+    var W = 760, left = 150, bar = 14, rowH = bars.length * (bar + 2) + 12, width = W - left - 60;
     var H = rows.length * rowH + 40;
     var root = svg("svg", {viewBox: "0 0 " + W + " " + H, width: W, height: H});
     rows.forEach(function (r, i) {
       var y = i * rowH + 6;
       root.appendChild(svg("text", {x: 0, y: y + bar}, r.family));
-      [["findings", r.findings, FINDING_KINDS, "s-"], ["fixes", r.fixes, FIX_KINDS, "x-"]].forEach(function (b, j) {
+      bars.forEach(function (b, j) {
+        var what = b[0], counts = what === "findings" ? r.findings : r.fixes, kinds = b[1], prefix = b[2];
         var x = left, by = y + j * (bar + 2);
-        root.appendChild(svg("text", {x: left - 8, y: by + bar - 3, "text-anchor": "end"}, b[0]));
-        b[2].forEach(function (k) {
-          var n = b[1][k] || 0;
+        root.appendChild(svg("text", {x: left - 8, y: by + bar - 3, "text-anchor": "end"}, what));
+        kinds.forEach(function (k) {
+          var n = counts[k] || 0;
           if (!n) return;
           var w = Math.max(1, n / max * width);
-          var rect = svg("rect", {x: x, y: by, width: w, height: bar, "class": b[3] + k});
-          rect.appendChild(svg("title", {}, b[0] + " " + LABEL[k] + ": " + n));
+          var rect = svg("rect", {x: x, y: by, width: w, height: bar, "class": prefix + k});
+          rect.appendChild(svg("title", {}, what + " " + LABEL[k] + ": " + n));
           root.appendChild(rect);
           x += w;
         });
-        root.appendChild(svg("text", {x: x + 4, y: by + bar - 3}, String(sum(b[1]))));
+        root.appendChild(svg("text", {x: x + 4, y: by + bar - 3}, String(sum(counts))));
       });
     });
     var legend = [["s-safe", "finding, safe fix"], ["s-unsafe", "finding, unsafe fix"],
-      ["s-display-only", "display-only"], ["s-none", "no fix"], ["x-safe", "fix applied, safe"],
-      ["x-unsafe", "fix applied, unsafe"]];
+      ["s-display-only", "display-only"], ["s-none", "no fix"]];
+    if (fixing) legend.push(["x-safe", "fix applied, safe"], ["x-unsafe", "fix applied, unsafe"]);
     legend.forEach(function (l, i) {
       var x = (i % 3) * 250, y = rows.length * rowH + 12 + Math.floor(i / 3) * 14;
       root.appendChild(svg("rect", {x: x, y: y, width: 10, height: 10, "class": l[0]}));
@@ -112,7 +118,9 @@
     tr.appendChild(el("td", null, LABEL[info.fix] || info.fix));
     [sum(c.findings), c.findings.safe || 0, c.findings.unsafe || 0, (c.findings.none || 0) +
       (c.findings["display-only"] || 0), sum(c.fixes), c.fixes.safe || 0, c.fixes.unsafe || 0].forEach(
-      function (n, i) { var cell = el("td", "n", n); cell.setAttribute("data-col", String(i)); tr.appendChild(cell); });
+      function (n, i) {
+        var cell = el("td", i < 4 ? "n" : "n fx", n); cell.setAttribute("data-col", String(i)); tr.appendChild(cell);
+      });
     var cell = el("td"), show = el("button", null, "show files"); show.type = "button";
     show.addEventListener("click", function () { setFilter("filter-rule", r); });
     cell.appendChild(show); tr.appendChild(cell); tbody.appendChild(tr);
