@@ -28,7 +28,7 @@ class ErrorEntry(NamedTuple):
     line: int | None = None
     column: int | None = None
     rule: str | None = None
-    kind: str = "error"  # "error" | "not-a-template" | "write"
+    kind: str = "error"  # "error" | "not-a-template" | "write" | "internal" (a bug: the run went on)
 
 
 class FileResult:
@@ -258,7 +258,8 @@ def _fix(text: str, filename: str, loaded: Loaded, before: _Seen, settings: Sett
         result.fixed = final.dumps()
         result.patch = outcome.patch
         result.applied = [
-            {"rule": a.rule_id, "name": a.rule_name, "path": a.pointer, "description": a.description}
+            {"rule": a.rule_id, "name": a.rule_name, "path": a.pointer, "description": a.description,
+             "applicability": a.applicability}
             for a in outcome.applied
         ]
         from autofix.resolved import resolved

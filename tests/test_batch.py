@@ -204,7 +204,7 @@ def test_one_broken_file_never_stops_the_batch_and_fixes_still_land(tmp_path: Pa
 def test_unexpected_exception_in_a_worker_becomes_an_error_entry(tmp_path: Path, monkeypatch) -> None:
     import autofix.runner as runner
 
-    def explode(path: str, settings: Settings, fix: bool) -> FileResult:
+    def explode(path: str, settings: Settings, fix: bool, cache: object = None) -> FileResult:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(runner, "process_path", explode)
