@@ -136,8 +136,12 @@ class Rule:
         *,
         fix: Fix | None = None,
         resource: str | None = None,
+        detail: str | None = None,
     ) -> Finding:
-        return Finding(self.id, pointer, message, fix=fix, resource=resource, rule_name=self.name)
+        """A finding of this rule; ``detail`` holds the why and the plan that the one-sentence ``message``
+        leaves out (kept in the finding's ``extra``)."""
+        extra = {"detail": detail} if detail else None
+        return Finding(self.id, pointer, message, fix=fix, resource=resource, rule_name=self.name, extra=extra)
 
     def fix(self, operations: Iterable[dict[str, Any]], description: str,
             applicability: Applicability | str | None = None) -> Fix:
