@@ -209,7 +209,13 @@ class UnusedEntry(Rule):
                                                            Applicability.SAFE)
             yield self.finding(join_pointer(section), f"the {section} section is empty", fix=fix)
             return
-        names = self.unused(ctx)
+        unused = self.unused(ctx)
+        kept = set(settings.kept_names)
+        for name in (n for n in unused if n in kept):
+            # an unsafe removal of this run took its last use away: the reviewer decides, in a later run
+            yield self.finding(join_pointer(section, name),
+                               f"{self.noun} {name} is not used since an unsafe fix of this run removed its last use")
+        names = [n for n in unused if n not in kept]
         if not names:
             return
         # One fix removes them all: parameters' Interface entries share lists, which one round edits once.
