@@ -9,7 +9,7 @@ from typing import Any
 from autofix.context import RuleContext, thaw
 from autofix.intrinsics import intrinsic_name, is_no_value
 from autofix.patches import fragment
-from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.base import Applicability, Finding, Rule, concise
 from autofix.rules.sc._values import fits
 from autofix.rules.sc._walk import Node, mapping_nodes, pointer_of
 from autofix.settings import Settings
@@ -129,13 +129,15 @@ class UnknownProperty(Rule):
         path = (*node.path, key)
         where = f"{node.type_name} {node.logical_id}" + (f" {at_of(node)}" if node.depth else "")
         what = f"{where}: property {key} is not allowed"
+        short = f"{node.logical_id}" + (f" {at_of(node)}" if node.depth else "") + f": property {key} is not allowed"
         props = schema.properties(node.node)
         read_only = schema.read_only() if node.depth == 0 else frozenset()
         names = [p for p in props if p not in read_only]
         fix = self.fixer(ctx)
 
         def result(message: str, description: str, applicability: Applicability) -> Finding:
-            return self.finding(pointer_of(path), f"{what}; {message}", fix=fix.build(description, applicability),
+            return self.finding(pointer_of(path), concise(f"{what}; {message}", f"{short}; {message}"),
+                                detail=f"{what}; {description}", fix=fix.build(description, applicability),
                                 resource=node.logical_id)
 
         entry = _renames().get((node.type_name, at_of(node) if node.depth else "", key))
@@ -164,8 +166,11 @@ class UnknownProperty(Rule):
         lost = _loss(key, value[key])
         emptied = f" and the {gone} it leaves empty" if gone else ""
         return self.finding(
-            pointer_of(path), f"{what}; removing it drops {lost}{emptied}",
-            detail=f"No {where} property can hold {key}; what it asked for is not deployed.",
+            pointer_of(path),
+            concise(f"{what}; removing it drops {lost}{emptied}", f"{short}; removing it drops {lost}{emptied}",
+                    f"{short}; removing it drops {lost}", f"{node.logical_id}: property {key} is not allowed"),
+            detail=f"No {where} property can hold {key}; removing it drops {lost}{emptied}: what it asked for "
+                   "is not deployed.",
             fix=fix.build(f"Remove {key}{emptied} (no {where} property can hold it; {lost} is lost)",
                           Applicability.UNSAFE),
             resource=node.logical_id)

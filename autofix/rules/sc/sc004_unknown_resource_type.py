@@ -8,7 +8,7 @@ from typing import Any
 from autofix.context import RuleContext, thaw
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
-from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.base import Applicability, Finding, Rule, concise
 from autofix.rules.sc._removal import plan_removal, removal_blockers
 from autofix.rules.sc._walk import region
 from autofix.schema import known_types, resource_schema, type_by_case
@@ -151,13 +151,16 @@ class UnknownResourceType(Rule):
         extra = f" and {', '.join(also)}" if also else ""
         lost = f"the template no longer does {purpose}" if purpose else "what it was meant to do is lost"
         return self.finding(
-            pointer, f"{what} and has no counterpart; removing {logical_id} loses what it was for",
+            pointer, concise(f"{what} and has no counterpart; removing {logical_id} loses what it was for",
+                             f"{type_name} does not exist and has no counterpart; removing {logical_id} loses what "
+                             "it was for", f"{type_name} does not exist; removing {logical_id} loses what it was for"),
             detail=f"{meant}; the fix removes {logical_id}{extra}",
             fix=fix.build(f"Remove {logical_id} ({type_name}){extra}; {lost}", Applicability.UNSAFE),
             resource=logical_id)
 
     def _as_parameter(self, ctx: RuleContext, logical_id: str, pointer: str, what: str) -> Finding:
-        message = f"{what}: {logical_id} is a parameter written under Resources"
+        found = f"{logical_id} is a parameter written under Resources"
+        message = concise(f"{what}: {found}", found)
         fix = self.fixer(ctx)
         if logical_id in ctx.parameters or any(v.startswith(f"{logical_id}.") for v in _getatts(ctx)):
             return self.finding(pointer, message, resource=logical_id)
@@ -165,7 +168,8 @@ class UnknownResourceType(Rule):
             return self.finding(pointer, message, resource=logical_id)
         fix.remove(("Resources", logical_id))
         fix.set(("Parameters", logical_id), thaw(ctx.resources[logical_id]))
-        return self.finding(pointer, f"{message}; move it to Parameters",
+        moved = f"{found}; move it to Parameters"
+        return self.finding(pointer, concise(f"{what}: {moved}", moved),
                             fix=fix.build(f"Move {logical_id} to Parameters", Applicability.SAFE),
                             resource=logical_id)
 
