@@ -34,57 +34,56 @@ def node_major(runtime: str) -> int | None:
     return int(digits) if runtime.startswith("nodejs") and digits.isdigit() else None
 
 
+#: per language, what moving to a newer runtime costs: (a few words for the one-sentence message,
+#: the full caution for the detail)
+_COSTS = {
+    "python": ("needs code and native wheels that run on the newer Python",
+               "code and dependencies must run on the newer Python (modules removed since, e.g. distutils "
+               "and imp in 3.12; native wheels built for the new version)"),
+    "go": ("needs the package rebuilt with a bootstrap executable",
+           "the provided.al2023 runtime runs an executable named bootstrap from the package; the Handler "
+           "is no longer the binary name, so the package must be rebuilt"),
+    "dotnet": ("needs the project retargeted and republished",
+               "the project must be retargeted to the new .NET version and republished"),
+    "java": ("needs libraries checked on a newer JVM",
+             "the code is run by a newer JVM; check libraries for compatibility"),
+    "ruby": ("needs code and gems checked on the newer Ruby", "code and gems must run on the newer Ruby"),
+}
+_OTHER = ("needs its package built for the new runtime", "the function's package must be built for the new runtime")
+
+
+def _node_costs(old: str, new: str, code: Any) -> list[tuple[str, str]]:
+    """What moving between Node.js runtimes costs, newest break first: (few words, full caution)."""
+    before, after = node_major(old) or 0, node_major(new) or 0
+    inline = code if isinstance(code, str) else ""
+    found = []
+    if before < 24 <= after:
+        found.append(("has no callback-style handlers (async handlers only)",
+                      "Node.js 24 and later runtimes no longer support callback-style handlers "
+                      "((event, context, callback) => ...): the handler must be async and return its result"
+                      + (" (this function's inline code uses a callback)" if _CALLBACK.search(inline) else "")))
+    if before < 18 <= after:
+        found.append(("no longer bundles the AWS SDK v2 (aws-sdk)",
+                      "Node.js 18 and later runtimes no longer bundle the AWS SDK for JavaScript v2: code that "
+                      "requires 'aws-sdk' must move to v3 (@aws-sdk/*) or package v2 itself"
+                      + (" (this function's inline code does require 'aws-sdk')" if _AWS_SDK_V2.search(inline)
+                         else "")))
+    return found or [("runs a newer Node.js", "the code is run by a newer Node.js; check its dependencies")]
+
+
+def _costs(old: str, new: str, code: Any) -> list[tuple[str, str]]:
+    lang = language(old)
+    return _node_costs(old, new, code) if lang == "node" else [_COSTS.get(lang, _OTHER)]
+
+
 def cost(old: str, new: str) -> str:
     """What moving from ``old`` to ``new`` costs, in a few words (said in the finding's one sentence)."""
-    lang = language(old)
-    if lang == "node":
-        before, after = node_major(old) or 0, node_major(new) or 0
-        if before < 24 <= after:
-            return "has no callback-style handlers (async handlers only)"
-        if before < 18 <= after:
-            return "no longer bundles the AWS SDK v2 (aws-sdk)"
-        return "runs a newer Node.js"
-    if lang == "python":
-        return "needs code and native wheels that run on the newer Python"
-    if lang == "go":
-        return "needs the package rebuilt with a bootstrap executable"
-    if lang == "dotnet":
-        return "needs the project retargeted and republished"
-    return "needs code and libraries checked on the newer version"
+    return _costs(old, new, None)[0][0]
 
 
 def caution(old: str, new: str, code: Any) -> str:
-    """What can break when moving from ``old`` to ``new`` (the reason the fix is unsafe)."""
-    lang = language(old)
-    if lang == "node":
-        notes = []
-        before, after = node_major(old) or 0, node_major(new) or 0
-        if before < 24 <= after:
-            note = ("Node.js 24 and later runtimes no longer support callback-style handlers "
-                    "((event, context, callback) => ...): the handler must be async and return its result")
-            if isinstance(code, str) and _CALLBACK.search(code):
-                note += " (this function's inline code uses a callback)"
-            notes.append(note)
-        if before < 18 <= after:
-            note = ("Node.js 18 and later runtimes no longer bundle the AWS SDK for JavaScript v2: code that "
-                    "requires 'aws-sdk' must move to v3 (@aws-sdk/*) or package v2 itself")
-            if isinstance(code, str) and _AWS_SDK_V2.search(code):
-                note += " (this function's inline code does require 'aws-sdk')"
-            notes.append(note)
-        return "; ".join(notes) or "the code is run by a newer Node.js; check its dependencies"
-    if lang == "python":
-        return ("code and dependencies must run on the newer Python (modules removed since, e.g. distutils "
-                "and imp in 3.12; native wheels built for the new version)")
-    if lang == "go":
-        return ("the provided.al2023 runtime runs an executable named bootstrap from the package; the Handler "
-                "is no longer the binary name, so the package must be rebuilt")
-    if lang == "dotnet":
-        return "the project must be retargeted to the new .NET version and republished"
-    if lang == "java":
-        return "the code is run by a newer JVM; check libraries for compatibility"
-    if lang == "ruby":
-        return "code and gems must run on the newer Ruby"
-    return "the function's package must be built for the new runtime"
+    """What can break when moving from ``old`` to ``new`` (the reason the fix is unsafe), in full."""
+    return "; ".join(full for _, full in _costs(old, new, code))
 
 
 def judged_on(rule: Rule, settings: Settings) -> date:
