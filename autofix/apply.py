@@ -21,6 +21,9 @@ from autofix.detect import Detection, detect
 from autofix.document import TemplateDocument
 from autofix.edits import apply_operations
 from autofix.errors import AutofixError, EngineError, PatchError, RuleError
+from autofix.intrinsics import names_in
+from autofix.model import Applicability
+from autofix.nodes import split_pointer
 from autofix.plan import plan
 from autofix.rules.base import Rule
 from autofix.settings import Settings
@@ -79,6 +82,7 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
         _merge_errors(out.detection_errors, detection.errors)
     seen = {_digest(doc): 0}
     broken = out.failed
+    kept: set[str] = set(settings.kept_names)
     for iteration in range(1, settings.max_iterations + 1):
         chosen = [f for f in plan(detection.findings, settings) if (f.rule_id, f.pointer) not in broken]
         if not chosen:
@@ -87,6 +91,8 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
         applied_before = len(out.applied)
         for finding in chosen:
             assert finding.fix is not None
+            if finding.fix.applicability is Applicability.UNSAFE:
+                kept |= _removed_uses(doc.data, finding.fix.operations)
             try:
                 new = apply_operations(doc, list(finding.fix.operations))
             except PatchError as exc:  # the fix does not fit the template: the rule's failure
@@ -115,6 +121,8 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
             out.fighting = cycle
             return out
         seen[digest] = iteration
+        if kept != set(settings.kept_names):
+            settings = settings.with_(kept_names=tuple(sorted(kept)))
         detection = detect(doc.data, rules, settings)
         _merge_errors(out.detection_errors, detection.errors)
     else:
@@ -124,6 +132,27 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
             out.fighting = sorted({f.rule_id for f in unfinished})
     out.detection = detection
     return out
+
+
+#: sections whose entries are only used, never deployed: removing one of them takes no intent away
+_USED_ONLY = frozenset({"Parameters", "Conditions", "Mappings", "Metadata", "Rules"})
+
+
+def _removed_uses(data: Any, operations: Sequence[dict[str, Any]]) -> set[str]:
+    """The names that what ``operations`` remove from ``data`` used (resources and outputs removed by an
+    unsafe fix): the unused-entry rules must not remove those in the same run, the reviewer decides."""
+    import jsonpointer  # only fixes need it
+
+    found: set[str] = set()
+    for op in operations:
+        path = split_pointer(op["path"]) if op.get("op") == "remove" else []
+        if not path or path[0] in _USED_ONLY:
+            continue
+        try:
+            found |= names_in(jsonpointer.resolve_pointer(data, op["path"]))
+        except jsonpointer.JsonPointerException:
+            continue
+    return found
 
 
 def _merge_errors(into: list, new: list) -> None:
