@@ -48,6 +48,8 @@ class FileResult:
         #: None when nothing changed or nothing may be written
         self.fixed = fixed
         self.patch: list[dict[str, Any]] = [] if patch is None else patch
+        #: one dict per applied fix: rule, name, path, description, and ``rewritten`` (each value the edit
+        #: engine wrote anew whole, losing comments and layout the fix left alone: pointer, reason) if any
         self.applied: list[dict[str, Any]] = [] if applied is None else applied
         self.fighting: list[str] = [] if fighting is None else fighting
 
@@ -248,6 +250,7 @@ def _fix(text: str, filename: str, loaded: Loaded, before: _Seen, settings: Sett
         result.patch = outcome.patch
         result.applied = [
             {"rule": a.rule_id, "name": a.rule_name, "path": a.pointer, "description": a.description}
+            | ({"rewritten": [r._asdict() for r in a.rewritten]} if a.rewritten else {})
             for a in outcome.applied
         ]
     # the findings left are the last detection's, made on the text just verified

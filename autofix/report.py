@@ -43,6 +43,17 @@ def error_line(e: ErrorEntry) -> str:
     return f"{visible(e.file)}{where}: error: {visible(e.message)}"
 
 
+def rewrite_notes(file: str, applied: list[dict[str, Any]]) -> list[str]:
+    """One note per value a fix rewrote whole: nothing outside a fix changes without a word."""
+    notes = []
+    for fix in applied:
+        for rewrite in fix.get("rewritten", ()):
+            what = rewrite["pointer"] or "the whole document"
+            notes.append(f"{visible(file)}: note: {visible(fix['rule'])}'s fix rewrote {visible(what)} whole "
+                         f"({rewrite['reason']}): comments and layout there were not kept")
+    return notes
+
+
 _LINES = lazy_pattern(r"[^\n]*\n|[^\n]+\Z")
 
 

@@ -1,9 +1,10 @@
 """Byte-exact splices: entries removed and inserted in their collection's own style, values a fix
 replaces whole spliced only where they change, moved blocks keeping their text, and every
-rewrite that loses text the patch left alone returned."""
+rewrite that loses text the patch left alone reported."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import cfn_flip
@@ -12,6 +13,11 @@ import pytest
 
 from autofix.document import TemplateDocument
 from autofix.edits import Rewrite, apply_operations_traced
+from autofix.formats.text import TextReporter
+from autofix.pipeline import process_text
+from autofix.report import json_document
+from autofix.rules.base import Applicability, Rule
+from autofix.settings import Settings
 
 INTERFACE = "/Metadata/AWS::CloudFormation::Interface/ParameterGroups"
 
@@ -202,3 +208,56 @@ def test_no_rewrite_is_reported_where_only_the_patched_line_is_written_anew() ->
     assert out == text.replace("!If [IsProd, {A: 1}, !Ref AWS::NoValue]",
                                "{Fn::If: [IsProd, {A: 1}, !Ref AWS::NoValue], B: 2}")
     assert rewrites == []
+
+
+class _Versioned(Rule):
+    """Buckets must be versioned (a test rule that does not know ``Fn::If``).
+
+    ## What it does
+    Test.
+
+    ## Why is this bad?
+    Test.
+
+    ## Example
+    Test.
+
+    ## Fix safety
+    Test.
+
+    ## References
+    - none
+    """
+
+    id = "TS101"
+    name = "versioned"
+    summary = "test rule"
+    fix_applicability = Applicability.SAFE
+
+    def check(self, template, settings):
+        for lid, _ in template.resources_of("AWS::S3::Bucket"):
+            if "VersioningConfiguration" not in template.resources[lid].get("Properties", {}):
+                ptr = template.pointer("Resources", lid, "Properties", "VersioningConfiguration")
+                op = {"op": "add", "path": ptr, "value": {"Status": "Enabled"}}
+                yield self.finding(ptr, f"{lid} is not versioned", fix=self.fix([op], "version it"))
+
+
+def test_the_fix_record_the_json_output_and_the_text_output_name_each_rewrite() -> None:
+    result = process_text(CONDITIONAL, "t.yaml", Settings(), fix=True, rules=[_Versioned()])
+    rewritten = [{"pointer": "/Resources/Data/Properties", "reason": "no splice fits its layout"}]
+    assert result.changed
+    assert result.applied[0]["rewritten"] == rewritten
+    assert json.loads(json_document([(result, True)]))["fixes"][0]["rewritten"] == rewritten
+    out, err = io.StringIO(), io.StringIO()
+    reporter = TextReporter(out, Settings(), fix=True, color=False, err=err)
+    reporter.add(result, True)
+    assert err.getvalue() == ("t.yaml: note: TS101's fix rewrote /Resources/Data/Properties whole (no splice fits "
+                              "its layout): comments and layout there were not kept\n")
+
+
+def test_a_fix_spliced_in_place_records_no_rewrite() -> None:
+    text = CONDITIONAL.replace("!If\n      - IsProd  # production only\n      - BucketName: prod-data\n"
+                               "      - !Ref AWS::NoValue\n", "\n      BucketName: data  # keep\n")
+    result = process_text(text, "t.yaml", Settings(), fix=True, rules=[_Versioned()])
+    assert result.fixed == text + "      VersioningConfiguration:\n        Status: Enabled\n"
+    assert "rewritten" not in result.applied[0]
