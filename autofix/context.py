@@ -116,9 +116,7 @@ def shared_walk(data: Any, *, freeze_lists: bool = False, max_depth: int | None 
                     if freeze_lists and type(v) is list:
                         v = FrozenList(v)
                         dict.__setitem__(value, k, v)  # the same key: no resize while iterating
-                    # pointer_token's test inline: a call per container costs more than the rest of the visit
-                    visit(f"{pointer}/{k}" if "~" not in k and "/" not in k else f"{pointer}/{pointer_token(k)}",
-                          v, depth + 1)
+                    visit(f"{pointer}/{pointer_token(k)}", v, depth + 1)
         else:
             for i, v in enumerate(value):
                 if isinstance(v, (dict, list)):
@@ -208,22 +206,15 @@ class RuleContext(Template):
         return self.cached("referenced_anywhere", compute)
 
 
-def context_of(template: Template) -> RuleContext | None:
-    """``template`` when it is a :class:`RuleContext` (rules called directly in tests get a plain one)."""
-    return template if isinstance(template, RuleContext) else None
+def walk_in(ctx: RuleContext, value: Any, pointer: str = "") -> Iterable[tuple[str, Any]]:
+    """``walk(value, pointer)`` for a value of the template at ``pointer`` (see :meth:`RuleContext.walk_at`)."""
+    return ctx.walk_at(pointer, value)
 
 
-def walk_in(template: Template, value: Any, pointer: str = "") -> Iterable[tuple[str, Any]]:
-    """``walk(value, pointer)`` for a value of ``template`` at ``pointer`` (see :meth:`RuleContext.walk_at`)."""
-    context = context_of(template)
-    return context.walk_at(pointer, value) if context is not None else walk(value, pointer)
-
-
-def mappings_in(template: Template, value: Any, pointer: str = "") -> Iterable[tuple[str, dict[str, Any]]]:
+def mappings_in(ctx: RuleContext, value: Any, pointer: str = "") -> Iterable[tuple[str, dict[str, Any]]]:
     """The ``(pointer, mapping)`` pairs of :func:`walk_in`: only the mappings, a slice of the template's
-    one shared walk when ``template`` is a :class:`RuleContext`."""
-    context = context_of(template)
-    return context.mappings_at(pointer, value) if context is not None else _mappings(value, pointer)
+    one shared walk (see :meth:`RuleContext.mappings_at`)."""
+    return ctx.mappings_at(pointer, value)
 
 
 def _mappings(value: Any, pointer: str) -> list[tuple[str, dict[str, Any]]]:
@@ -233,6 +224,6 @@ def _mappings(value: Any, pointer: str) -> list[tuple[str, dict[str, Any]]]:
 _VALUE = itemgetter(1)
 
 
-def values_in(template: Template, value: Any, pointer: str = "") -> Iterable[Any]:
-    """:func:`~autofix.intrinsics.values` of a value of ``template`` (a pointer-free walk: nothing to share)."""
+def values_in(ctx: RuleContext, value: Any, pointer: str = "") -> Iterable[Any]:
+    """:func:`~autofix.intrinsics.values` of a value of the template (a pointer-free walk: nothing to share)."""
     return values(value)

@@ -35,7 +35,7 @@ MIN_WINDOW = 4
 #: A batch (one task) holds at most this many files, and stops growing past this many characters.
 BATCH_FILES = 8
 BATCH_CHARS = 1_000_000
-#: Seconds to wait for the scheduler before giving up.
+#: Seconds to wait for the scheduler before giving up (read when :func:`connect` runs, so it can be changed).
 CONNECT_TIMEOUT = 10
 
 
@@ -68,8 +68,14 @@ def worker_version() -> str:
     return __version__
 
 
-def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> DaskEngine:
-    """A :class:`DaskEngine` on the scheduler at ``address``, or :class:`EngineError` saying why not."""
+def connect(address: str, timeout: float | None = None) -> DaskEngine:
+    """A :class:`DaskEngine` on the scheduler at ``address``, or :class:`EngineError` saying why not.
+
+    ``timeout`` defaults to :data:`CONNECT_TIMEOUT` as it is at the call, not as it was when this
+    function was defined, so that a caller (or a test) that sets the module's value is obeyed.
+    """
+    if timeout is None:
+        timeout = CONNECT_TIMEOUT
     try:
         from distributed import Client
     except ImportError:

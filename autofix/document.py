@@ -14,18 +14,20 @@ tree, many times dearer, is built only when a further edit needs positions.
 from __future__ import annotations
 
 import copy
+import json
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from autofix.errors import LoadError, NotATemplateError
+from autofix.jsonsource import parse_json
 from autofix.limits import MAX_DEPTH, expansion_limit
 from autofix.nodes import MAP, ExpansionBudget, Node, resolve, to_plain
 from autofix.patterns import lazy_pattern
+from autofix.textindex import TextIndex
 from autofix.yamlsource import parse_yaml
 
 if TYPE_CHECKING:
     from autofix.style import Style
-    from autofix.textindex import TextIndex
 
 BOM = "\ufeff"
 
@@ -145,8 +147,6 @@ class TemplateDocument:
     def root(self) -> Node:
         """The positioned tree (built now for a document read without it)."""
         if self._root is None:
-            from autofix.jsonsource import parse_json
-
             self._root = parse_json(self.text)
         return self._root
 
@@ -176,12 +176,7 @@ class TemplateDocument:
                 if require_template and not is_template(plain):
                     raise not_a_template(plain)
                 return cls(body, fmt, None, bom, filename, plain)
-        if fmt == "json":
-            from autofix.jsonsource import parse_json  # the positioned JSON reader: for fixes and errors
-
-            root = parse_json(body)
-        else:
-            root = parse_yaml(body)
+        root = parse_json(body) if fmt == "json" else parse_yaml(body)
         return cls.from_root(body, fmt, root, bom, filename, require_template=require_template)
 
     @classmethod
@@ -221,8 +216,6 @@ class TemplateDocument:
 
     @cached_property
     def index(self) -> TextIndex:
-        from autofix.textindex import TextIndex
-
         return TextIndex(self.text)
 
     @cached_property
@@ -273,8 +266,6 @@ class TemplateDocument:
 def _json_plain(body: str) -> Any:
     """The plain view of JSON text by the C parser, or None where only the positioned reader can say
     what is wrong (the same data where both read it: :func:`json.loads` semantics, duplicate keys refused)."""
-    import json
-
     try:
         return json.loads(body, object_pairs_hook=_unique_keys)
     except (ValueError, RecursionError):

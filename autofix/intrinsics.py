@@ -9,11 +9,16 @@ tolerates any shape and answers something harmless rather than raising.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, NamedTuple
 
 NO_VALUE = {"Ref": "AWS::NoValue"}
-_SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
+
+#: A variable of an ``Fn::Sub`` string: ``${Name}``, ``${Resource.Attribute}``, ``${AWS::Region}``.
+#: CloudFormation ignores spaces around the name (``${ Name }`` is ``Name``), and ``${!Literal}`` (also
+#: written ``${ !Literal}``) is text that resolves to ``${Literal}``, no variable.  The one grammar every
+#: rule reads Sub strings with; a plain ``re.compile``, as it runs on every Sub of every template.
+SUB_VARIABLE = re.compile(r"\$\{\s*([^!\s}][^}]*?)\s*\}")
 
 
 def ref_target(value: Any) -> str | None:
@@ -33,17 +38,6 @@ def getatt_target(value: Any) -> tuple[str, str] | None:
     if isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg):
         return arg[0], arg[1]
     return None
-
-
-def sub_variables(value: Any) -> list[str]:
-    """Variables named by an ``Fn::Sub`` string (``${X}``, ``${X.Attr}``), excluding ``${!Literal}``."""
-    if isinstance(value, dict) and "Fn::Sub" in value and len(value) == 1:
-        arg = value["Fn::Sub"]
-        if isinstance(arg, list) and arg:
-            arg = arg[0]
-        if isinstance(arg, str):
-            return _SUB_VAR.findall(arg)
-    return []
 
 
 def pointer_token(key: str) -> str:
@@ -67,21 +61,29 @@ def walk(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
             stack.extend(reversed([(f"{pointer}/{i}", v) for i, v in enumerate(value)]))
 
 
-def values(value: Any) -> Iterator[Any]:
-    """Every value below and including ``value``, in :func:`walk`'s order, without building pointers."""
+def values(value: Any, *, into_if: bool = True) -> Iterator[Any]:
+    """Every value below and including ``value``, in :func:`walk`'s order, without building pointers
+    (``into_if=False``: not below an ``Fn::If``, whose branches hold only under a condition)."""
     stack = [value]
     while stack:
         value = stack.pop()
         yield value
         if isinstance(value, dict):
+            if not into_if and len(value) == 1 and "Fn::If" in value:
+                continue
             stack.extend(reversed(value.values()))
         elif isinstance(value, list):
             stack.extend(reversed(value))
 
 
-def references(value: Any) -> set[str]:
-    """Logical ids referenced by Ref, GetAtt or Sub anywhere in ``value``."""
-    return references_in(values(value))
+def references(value: Any, *, certain: bool = False) -> set[str]:
+    """Logical ids (parameters, resources, pseudo parameters) that ``value`` refers to anywhere, through
+    ``Ref``, ``Fn::GetAtt`` or an ``Fn::Sub`` variable the Sub does not define itself.
+
+    ``certain``: only the references that hold whatever the conditions (``Fn::If`` branches are
+    skipped), e.g. to tell whether a reference already implies a ``DependsOn``.
+    """
+    return references_in(values(value, into_if=not certain))
 
 
 def references_in(nodes: Iterable[Any]) -> set[str]:
@@ -99,8 +101,9 @@ def references_in(nodes: Iterable[Any]) -> set[str]:
                 if g:
                     found.add(g[0])
             elif name == "Fn::Sub":
-                for var in sub_variables(v):
-                    found.add(var.split(".", 1)[0])
+                sub = parse_sub(v)
+                if sub is not None:
+                    found.update(variable.split(".", 1)[0] for variable in sub.outside())
     return found
 
 
@@ -111,6 +114,14 @@ def strings_in(value: Any) -> Iterator[str]:
             yield v
 
 
+def scalar_text(value: Any) -> str | None:
+    """The text a string or number literal stands for (``8.0`` -> ``"8.0"``); None for anything else,
+    booleans included."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 def is_no_value(value: Any) -> bool:
@@ -161,25 +172,66 @@ def if_condition(value: Any) -> str | None:
     return None
 
 
-def sub_text(value: Any) -> str | None:
-    """The template string of an ``Fn::Sub`` (either form)."""
-    if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
-        arg = value["Fn::Sub"]
-        if isinstance(arg, list) and arg:
-            arg = arg[0]
-        return arg if isinstance(arg, str) else None
-    return None
+class Sub(NamedTuple):
+    """One ``Fn::Sub``, in either form: its template string, its own variable map (empty for the string
+    form) and where the string sits below the ``Fn::Sub`` mapping (the segments to join after its pointer)."""
+
+    text: str
+    local: dict[str, Any]
+    text_at: tuple[str | int, ...]
+
+    def names(self) -> list[str]:
+        """Every variable of the string, in order and as often as written (``X``, ``X.Attr``, local ones too)."""
+        return SUB_VARIABLE.findall(self.text)
+
+    def outside(self) -> list[str]:
+        """The variables the Sub's own map does not define: what it reads from the template (a parameter or
+        resource ``X``, a resource attribute ``X.Attr``, a pseudo parameter ``AWS::Region``)."""
+        local = self.local
+        return [name for name in SUB_VARIABLE.findall(self.text) if name not in local]
 
 
-def sub_parts(value: Any) -> tuple[str, dict[str, Any]] | None:
-    """``("x-${A}", {"A": ...})`` for either form of ``Fn::Sub`` (an empty map for the string form)."""
+def parse_sub(value: Any) -> Sub | None:
+    """``value`` read as an ``Fn::Sub``: ``{"Fn::Sub": text}``, ``{"Fn::Sub": [text]}`` or
+    ``{"Fn::Sub": [text, {variables}]}`` (the forms CloudFormation accepts); None for anything else."""
     if not (isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value):
         return None
     arg = value["Fn::Sub"]
-    local: dict[str, Any] = {}
-    if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
-        arg, local = arg[0], arg[1]
-    return (arg, local) if isinstance(arg, str) else None
+    if isinstance(arg, str):
+        return Sub(arg, {}, ("Fn::Sub",))
+    if isinstance(arg, list) and arg and isinstance(arg[0], str):
+        if len(arg) == 1:
+            return Sub(arg[0], {}, ("Fn::Sub", 0))
+        if len(arg) == 2 and isinstance(arg[1], dict):
+            return Sub(arg[0], arg[1], ("Fn::Sub", 0))
+    return None
+
+
+def sub_names(text: str) -> list[str]:
+    """The variables of an ``Fn::Sub`` string, in order and as often as written."""
+    return SUB_VARIABLE.findall(text)
+
+
+def sub_substitute(text: str, replacements: Mapping[str, str]) -> str:
+    """``text`` with every variable named in ``replacements`` (``${name}``, ``${ name }``) written as the
+    text it maps to; other variables and ``${!Literal}`` are kept as written."""
+    def one(match: re.Match[str]) -> str:
+        return replacements.get(match.group(1), match.group(0))
+
+    return SUB_VARIABLE.sub(one, text)
+
+
+def sub_resolve(text: str, value_of: Callable[[str], str]) -> str:
+    """What CloudFormation makes of an ``Fn::Sub`` string: every variable replaced by ``value_of(name)``,
+    every ``${!Literal}`` written ``${Literal}``."""
+    out: list[str] = []
+    at = 0
+    for match in SUB_VARIABLE.finditer(text):
+        out.append(text[at:match.start()].replace("${!", "${"))
+        out.append(value_of(match.group(1)))
+        at = match.end()
+    out.append(text[at:].replace("${!", "${"))
+    return "".join(out)
 
 
 def literal(value: Any) -> Any:
@@ -188,3 +240,17 @@ def literal(value: Any) -> Any:
         if intrinsic_name(v):
             return None
     return value
+
+
+def optional_branch(value: Any) -> tuple[str, Any, bool] | None:
+    """``(condition, value, True)`` for ``{"Fn::If": [condition, value, NoValue]}``, ``(..., False)`` for
+    ``[condition, NoValue, value]``: a value that is left out when its condition is false (true)."""
+    condition = if_condition(value)
+    if condition is None:
+        return None
+    _, yes, no = value["Fn::If"]
+    if is_no_value(no) and not is_no_value(yes):
+        return condition, yes, True
+    if is_no_value(yes) and not is_no_value(no):
+        return condition, no, False
+    return None

@@ -77,6 +77,12 @@ def join_pointer(*segments: str | int) -> str:
     return "/" + "/".join(texts)
 
 
+def extend_pointer(pointer: str, *segments: str | int) -> str:
+    """The pointer of ``segments`` below ``pointer`` (a pointer already escaped): what
+    ``join_pointer`` gives for the whole path, without splitting ``pointer`` again."""
+    return pointer + join_pointer(*segments)
+
+
 def split_pointer(pointer: str) -> list[str]:
     if pointer == "":
         return []
@@ -159,6 +165,8 @@ def to_plain(node: Node, budget: ExpansionBudget | None = None) -> Any:
     else:
         value = node.value
     if node.tag is not None:
+        if value.__class__ is list:  # ``!GetAtt A.B``: the scalar's value is a list, fresh like the others
+            value = list(value)
         value = {long_name(node.tag): value}
     return value
 

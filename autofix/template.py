@@ -7,7 +7,7 @@ something harmless rather than raising.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from autofix.intrinsics import (  # noqa: F401 - re-exported for rules written against this module
@@ -17,7 +17,6 @@ from autofix.intrinsics import (  # noqa: F401 - re-exported for rules written a
     ref_target,
     references,
     strings_in,
-    sub_variables,
     walk,
 )
 from autofix.nodes import join_pointer, split_pointer
@@ -40,6 +39,43 @@ def properties_owner(pointer: str) -> str | None:
     few mappings that interest them, rather than scanning resource by resource."""
     path = split_pointer(pointer)
     return path[1] if len(path) >= 3 and path[0] == "Resources" and path[2] == "Properties" else None
+
+
+def property_values(template: Template, places: Mapping[str, tuple[tuple[str, ...], ...]]
+                    ) -> Iterator[tuple[str, tuple[str, ...], Any]]:
+    """(logical id, path from the template's root, value) of every property that ``places`` names for a
+    resource's type (type -> property paths below ``Properties``; ``*`` stands for every item of a list:
+    ``{"AWS::RDS::DBCluster": (("AvailabilityZones", "*"),)}``), in template order.  Paths the template
+    does not fill are skipped."""
+    for logical_id, resource in template.resources.items():
+        kind = resource_type(resource)
+        for path in places.get(kind, ()) if kind is not None else ():
+            for where, value in _values_at(resource.get("Properties"), path, ("Resources", logical_id, "Properties")):
+                yield logical_id, where, value
+
+
+def _values_at(value: Any, path: tuple[str, ...], where: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    if not path:
+        yield where, value
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from _values_at(item, rest, (*where, str(i)))
+    elif isinstance(value, dict) and head in value:
+        yield from _values_at(value[head], rest, (*where, head))
+
+
+def depends_on_entries(resource: Any) -> list[Any]:
+    """A resource's ``DependsOn`` as written, as a list (one name is a list of one; none, an empty list)."""
+    value = resource.get("DependsOn") if isinstance(resource, dict) else None
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+def depends_on(resource: Any) -> list[str]:
+    """The names a resource's ``DependsOn`` lists (entries that are not names left out)."""
+    return [v for v in depends_on_entries(resource) if isinstance(v, str)]
 
 
 def declared_types(data: Any) -> frozenset[str]:

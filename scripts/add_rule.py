@@ -33,9 +33,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from autofix.context import RuleContext
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template
 
 PATCHES = "{id}-{name}"
 
@@ -71,7 +71,7 @@ class {cls}(Rule):
     fix_applicability = Applicability.SAFE
     resource_types = None
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         yield from ()
 '''
 

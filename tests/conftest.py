@@ -1,4 +1,4 @@
-"""Shared test set-up: hypothesis profiles and import path for test helpers."""
+"""Shared test set-up: hypothesis profiles, the ``hunt`` marker, and import path for test helpers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, is_hypothesis_test, settings
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -27,6 +27,13 @@ settings.register_profile("debug", max_examples=300, deadline=None, report_multi
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("hunt", parent=settings.get_profile("debug"), max_examples=3000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every hypothesis property is in the ``hunt`` group (hundreds of examples each), wherever it is written."""
+    for item in items:
+        if is_hypothesis_test(getattr(item, "obj", None)):
+            item.add_marker(pytest.mark.hunt)
 
 
 @pytest.fixture

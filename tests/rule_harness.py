@@ -2,9 +2,10 @@
 
 Rule tests state templates as Python data (or text, for layout) and ask:
 
-- :func:`findings`: what one rule reports, through the same read-only
-  context the engine hands rules, with its output checked the way the engine
-  checks it (a malformed finding fails the test, not only the run);
+- :func:`findings`: what one rule reports, found the way a run finds it: :func:`autofix.detect.detect`
+  with that rule alone, so the rule reads the read-only :class:`~autofix.context.RuleContext`, its
+  output is checked as the engine checks it, suppressions and the family precondition apply, and the
+  engine fills in each finding's resource.  A rule error (a crash, an invalid finding) fails the test;
 - :func:`applied`: the plain data after applying a list of findings' fixes;
 - :func:`fix_text`: the whole pipeline on text (load, detect, fix loop, verify).
 """
@@ -16,8 +17,8 @@ from typing import Any
 
 import jsonpatch
 
-from autofix.context import RuleContext, thaw
-from autofix.detect import finding_problem
+from autofix.context import thaw
+from autofix.detect import detect
 from autofix.pipeline import FileResult, process_text
 from autofix.rules.base import Finding, Rule
 from autofix.settings import Settings
@@ -32,13 +33,10 @@ def template(resources: dict[str, Any] | None = None, **sections: Any) -> dict[s
 
 
 def findings(rule: Rule, data: dict[str, Any], settings: Settings | None = None) -> list[Finding]:
-    """What ``rule`` reports on ``data``, each finding checked against the engine's contract."""
-    context = RuleContext(data)
-    found = list(rule.check(context, settings or Settings()))
-    for finding in found:
-        problem = finding_problem(finding, rule)
-        assert problem is None, f"{rule.id} produced an invalid finding: {problem}"
-    return found
+    """What ``rule`` reports on ``data`` in a run (in the engine's order: by pointer); any rule error fails."""
+    detection = detect(data, [rule], settings or Settings())
+    assert not detection.errors, f"{rule.id} failed: {detection.errors}"
+    return detection.findings
 
 
 def applied(data: dict[str, Any], found: Iterable[Finding]) -> dict[str, Any]:

@@ -159,10 +159,10 @@ def test_cli_output_is_identical_with_one_or_two_jobs(tmp_path: Path) -> None:
 
 
 def test_summary_and_report_count_files_templates_findings_fixes_and_errors(tmp_path: Path) -> None:
-    _tree(tmp_path, {"a.yaml": BURSTABLE, "b.yaml": BURSTABLE, "c.json": CLEAN_JSON,
-                     "other.json": NOT_TEMPLATE_JSON, "broken.yaml": BROKEN_TEMPLATE})
-    report = tmp_path.parent / "report.json"
-    code, out, err = _cli("fix", "--diff", "--no-progress", "--report", str(report), str(tmp_path))
+    report = tmp_path / "report.json"  # outside the tree it reports on (a path of this test's own)
+    root = _tree(tmp_path / "tree", {"a.yaml": BURSTABLE, "b.yaml": BURSTABLE, "c.json": CLEAN_JSON,
+                                     "other.json": NOT_TEMPLATE_JSON, "broken.yaml": BROKEN_TEMPLATE})
+    code, out, err = _cli("fix", "--diff", "--no-progress", "--report", str(report), str(root))
     assert code == 2  # the broken file's error wins over the diff's 1
     assert out.count("+++ ") == 2
     assert "Would fix 2 findings in 2 files (DR007: 2)." in err
@@ -171,7 +171,7 @@ def test_summary_and_report_count_files_templates_findings_fixes_and_errors(tmp_
     assert data["summary"] == {"files": 5, "templates": 3, "skipped_not_templates": 1, "files_changed": 2,
                                "errors": 1, "findings": {}, "fixes": {"DR007": 2}}
     assert [(Path(e["file"]).name, e["line"]) for e in data["errors"]] == [("broken.yaml", 5)]
-    assert (tmp_path / "a.yaml").read_text(encoding="utf-8") == BURSTABLE  # --diff writes nothing
+    assert (root / "a.yaml").read_text(encoding="utf-8") == BURSTABLE  # --diff writes nothing
 
 
 def test_check_summary_lists_findings_per_rule(tmp_path: Path) -> None:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 
 import cfn_flip
 import jsonpatch
 import pytest
-from corpus_cases import Case, all_cases, dump_json
+from corpus_cases import UPDATE, Case, all_cases, dump_json, write_cfn_lint_snapshot
 
 from autofix.pipeline import process_text
 
-UPDATE = os.environ.get("AUTOFIX_UPDATE_CORPUS") == "1"
 CASES = all_cases()
 
 
@@ -43,6 +41,7 @@ def test_fix_output_and_patch(case: Case) -> None:
         else:
             case.output.unlink(missing_ok=True)
             case.patch.unlink(missing_ok=True)
+        write_cfn_lint_snapshot(case)
     if not case.output.exists():
         assert not result.changed, "a negative case must stay byte-identical"
         assert result.patch == []

@@ -13,6 +13,9 @@ from typer.testing import CliRunner
 from autofix.cli import app
 from autofix.runner import KILL_WORKER_ENV
 
+# one worker runs them all under pytest-xdist, so that one LocalCluster serves them
+pytestmark = [pytest.mark.dask, pytest.mark.xdist_group("dask")]
+
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
 
@@ -24,9 +27,10 @@ DR002 = '{"Resources": {"Check": {"Type": "AWS::Route53::HealthCheck", "Properti
 
 @pytest.fixture(scope="module")
 def scheduler():
-    # a task that kills its worker fails at once (KilledWorker) instead of killing three more
+    # a task that kills its worker fails at once (KilledWorker) instead of killing three more; every port is a
+    # free one (dashboard_address=None still takes 8787, shared with any other cluster on the machine)
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                      silence_logs=50) as cluster:
         yield cluster.scheduler_address
 
@@ -91,10 +95,28 @@ def test_a_file_that_kills_its_worker_is_that_file_s_error(tmp_path: Path, sched
     assert doc["findings"] == [f for f in local["findings"] if not f["file"].endswith("c-die.yaml")]
 
 
+def test_the_connect_timeout_is_read_when_connecting(monkeypatch) -> None:
+    import autofix.dask_engine as engine
+
+    asked: list[float] = []
+
+    def refuse(address: str, *, timeout: float, set_as_default: bool) -> None:
+        asked.append(timeout)
+        raise OSError("refused")
+
+    monkeypatch.setattr(distributed, "Client", refuse)
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", 0.25)
+    with pytest.raises(engine.EngineError, match="cannot reach the Dask scheduler at tcp://x:1: refused"):
+        engine.connect("tcp://x:1")
+    with pytest.raises(engine.EngineError):
+        engine.connect("tcp://x:1", timeout=3)
+    assert asked == [0.25, 3]
+
+
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
     import autofix.dask_engine as engine
 
-    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", 1)
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", 0.5)
     code, out, err = _cli("check", "--dask-scheduler", "tcp://127.0.0.1:9", str(_tree(tmp_path / "t")))
     assert code == 2 and out == ""
     assert err.startswith("error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")

@@ -7,6 +7,7 @@ import json
 import cfn_flip
 import jsonpatch
 import pytest
+from differential import assert_strictly_equal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -80,7 +81,7 @@ def fixed_lines_kept(before: str, after: str, touched: set[int]) -> None:
 @pytest.mark.parametrize("text", [YAML, JSON, YAML.replace("\n", "\r\n"), "\ufeff" + JSON, JSON.rstrip("\n")])
 def test_plain_view_matches_cfn_flip_and_noop_is_byte_identical(text: str) -> None:
     doc = TemplateDocument.from_text(text)
-    assert doc.data == cfn_json(text)
+    assert_strictly_equal(doc.data, cfn_json(text))
     assert doc.dumps() == text
     assert apply_operations(doc, []).dumps() == text
 
@@ -263,10 +264,11 @@ def test_json_additions_follow_indentation(indent: str) -> None:
     assert new.data == jsonpatch.apply_patch(cfn_json(text), ops)
     out = new.dumps()
     i = indent
-    # the file writes short collections on one line, so the new ones are too
-    assert f',\n{i * 4}"VersioningConfiguration": {{"Status": "Enabled"}}\n' in out
+    # the file writes short collections on one line, so the new ones are too; a new key goes before the
+    # last one, which keeps its line (no comma to add after it)
+    assert f',\n{i * 4}"VersioningConfiguration": {{"Status": "Enabled"}},\n{i * 4}"Tags": [\n' in out
     assert f'{i * 5}{{"Key": "team", "Value": "data"}},\n{i * 5}{{"Key": "k", "Value": "v"}}\n' in out
-    fixed_lines_kept(text, out, {8, 9})  # the last item and the closing bracket gain commas
+    fixed_lines_kept(text, out, {8})  # only the list's last item gains a comma
 
 
 def test_json_fully_expanded_files_get_expanded_additions() -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from rule_harness import findings
+
 from autofix.rules.dp import _data
 from autofix.rules.dp.dp001_lambda_runtime_deprecated import LambdaRuntimeDeprecated, caution
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = LambdaRuntimeDeprecated()
 
@@ -21,7 +22,7 @@ def function(runtime, **props):
 
 
 def check(data, as_of="2026-12-01"):
-    return list(RULE.check(Template(data), settings(as_of)))
+    return findings(RULE, data, settings(as_of))
 
 
 def test_successor_is_same_language_and_not_deprecated():

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.dp import _data
 from autofix.rules.dp.dp002_rds_engine_version import RdsEngineVersion, major_line, replacement, version_key
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = RdsEngineVersion()
 
@@ -15,7 +16,7 @@ def db(engine, version, kind="AWS::RDS::DBInstance"):
 
 
 def check(resources, **extra):
-    return list(RULE.check(Template({"Resources": resources, **extra}), Settings()))
+    return findings(RULE, {"Resources": resources, **extra}, Settings())
 
 
 def test_version_order_is_numeric():

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import jsonpatch
+from rule_harness import applied, findings
 
-from autofix.context import thaw
 from autofix.rules.dp._graph import cycles, dependency_graph
 from autofix.rules.dp.dp003_circular_dependency import CircularDependency
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = CircularDependency()
 
@@ -27,12 +25,8 @@ def rule_from(peer, port=443, key="SourceSecurityGroupId"):
 
 
 def fixed(data):
-    findings = list(RULE.check(Template(data), Settings()))
-    out = thaw(data)
-    for f in findings:
-        assert f.fix is not None, f.message
-        out = jsonpatch.apply_patch(out, list(f.fix.operations))
-    return findings, out
+    found = findings(RULE, data)
+    return found, applied(data, found)
 
 
 def test_graph_counts_dependson_and_sub_and_self_loops():
@@ -128,7 +122,7 @@ def test_bucket_named_from_another_resource_falls_back_to_the_role_policy():
 def test_bucket_cycle_through_a_dependson_is_not_rewritten_from_the_name():
     data = bucket_cycle({"BucketName": "b"})
     data["Resources"]["Fn"]["DependsOn"] = "Bucket"
-    (f,) = RULE.check(Template(data), Settings())
+    (f,) = findings(RULE, data, Settings())
     assert f.fix is None
 
 
@@ -136,5 +130,5 @@ def test_other_cycles_are_reported_with_their_members():
     data = {"Resources": {"Q": {"Type": "AWS::SQS::Queue", "DependsOn": "T"},
                           "T": {"Type": "AWS::SNS::Topic", "Properties": {
                               "Subscription": [{"Protocol": "sqs", "Endpoint": {"Fn::GetAtt": ["Q", "Arn"]}}]}}}}
-    (f,) = RULE.check(Template(data), Settings())
+    (f,) = findings(RULE, data, Settings())
     assert f.fix is None and "between Q, T" in f.message

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.dp.dp004_name_where_arn_required import NameWhereArnRequired
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = NameWhereArnRequired()
 
 
 def fixes(resources):
-    return {f.pointer: f.fix.operations[0]["value"] for f in RULE.check(Template({"Resources": resources}), Settings())}
+    return {f.pointer: f.fix.operations[0]["value"] for f in findings(RULE, {"Resources": resources}, Settings())}
 
 
 def statement(resource):

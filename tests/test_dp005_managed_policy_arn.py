@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.dp._managed_policies import NO_PATH, RENAMED, SERVICE_ROLE, corrected
 from autofix.rules.dp.dp005_managed_policy_arn import ManagedPolicyArn
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = ManagedPolicyArn()
 
@@ -34,7 +35,7 @@ def test_owners_and_forms():
                "arn:aws-us-gov:iam::aws:policy/service-role/ReadOnlyAccess"]}},
            "F": {"Type": "AWS::Serverless::Function", "Properties": {"Policies": [
                "AWSLambdaBasicExecutionRole", "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole"]}}}
-    got = {f.pointer: f.fix.operations[0]["value"] for f in RULE.check(Template({"Resources": res}), Settings())}
+    got = {f.pointer: f.fix.operations[0]["value"] for f in findings(RULE, {"Resources": res}, Settings())}
     assert got == {
         "/Resources/R/Properties/ManagedPolicyArns/0":
             "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",

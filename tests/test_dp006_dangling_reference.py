@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.dp.dp006_dangling_reference import DanglingReference, one_edit, typo_target
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = DanglingReference()
 
 
 def check(data):
-    return list(RULE.check(Template(data), Settings()))
+    return findings(RULE, data, Settings())
 
 
 def test_one_edit():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from autofix.context import RuleContext
 from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
-from autofix.template import Template
 
 
 def res(kind: str, **props) -> dict:
@@ -41,7 +41,7 @@ BUCKET = res("AWS::S3::Bucket")
     ],
 )
 def test_dr_signals(data: dict, expected: bool) -> None:
-    assert dr_context(Template(data), Settings()).is_dr is expected
+    assert dr_context(RuleContext(data), Settings()).is_dr is expected
 
 
 def failover(side: str, target: dict, **extra) -> dict:
@@ -56,7 +56,7 @@ def test_failover_between_two_load_balancers_of_one_stack_is_not_multi_region() 
         "P": failover("PRIMARY", {"DNSName": {"Fn::GetAtt": ["A", "DNSName"]}}),
         "S": failover("SECONDARY", {"DNSName": {"Fn::GetAtt": ["B", "DNSName"]}}),
     }}
-    assert not dr_context(Template(data), Settings()).is_dr
+    assert not dr_context(RuleContext(data), Settings()).is_dr
 
 
 def test_failover_to_an_endpoint_elsewhere_or_per_region_conditions_is_multi_region() -> None:
@@ -65,17 +65,17 @@ def test_failover_to_an_endpoint_elsewhere_or_per_region_conditions_is_multi_reg
         "P": failover("PRIMARY", {"DNSName": {"Fn::GetAtt": ["A", "DNSName"]}}),
         "S": failover("SECONDARY", {"DNSName": {"Ref": "SecondaryAlbDns"}}),
     }}
-    assert dr_context(Template(elsewhere), Settings()).is_dr
+    assert dr_context(RuleContext(elsewhere), Settings()).is_dr
     conditioned = {"Resources": {
         "A": res("AWS::ElasticLoadBalancingV2::LoadBalancer"), "H": res("AWS::Route53::HealthCheck"),
         "P": failover("PRIMARY", {"DNSName": {"Fn::GetAtt": ["A", "DNSName"]}}, Condition="IsPrimary"),
     }}
-    assert dr_context(Template(conditioned), Settings()).is_dr
+    assert dr_context(RuleContext(conditioned), Settings()).is_dr
 
 
 def test_the_user_can_force_the_answer() -> None:
-    plain = Template({"Resources": {"B": BUCKET}})
+    plain = RuleContext({"Resources": {"B": BUCKET}})
     assert dr_context(plain, Settings(dr="true")).is_dr
-    dr = Template({"Parameters": {"DRRegion": {}}, "Resources": {"B": BUCKET}})
+    dr = RuleContext({"Parameters": {"DRRegion": {}}, "Resources": {"B": BUCKET}})
     assert not dr_context(dr, Settings(dr="false")).is_dr
     assert "DRRegion" in dr_context(dr, Settings()).reason

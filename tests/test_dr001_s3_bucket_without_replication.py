@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from rule_harness import findings
 
 from autofix.pipeline import process_text
 from autofix.rules.dr.dr001_s3_bucket_without_replication import S3BucketWithoutReplication
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = S3BucketWithoutReplication()
 #: most tests below exercise the replica's contents, written the same in both layouts; the
@@ -19,7 +19,7 @@ REGIONS = Settings(dr="true", unsafe_fixes=True)
 
 
 def check(resources: dict, settings: Settings = DR, **sections) -> list:
-    return list(RULE.check(Template({"Resources": resources, **sections}), settings))
+    return findings(RULE, {"Resources": resources, **sections}, settings)
 
 
 def bucket(**props) -> dict:
@@ -265,7 +265,7 @@ def test_cloudfront_origin_bucket_is_data() -> None:
     {"Resources": {"B": "nonsense", "T": {"Type": "AWS::CloudTrail::Trail", "Properties": None}}},
 ])
 def test_messy_shapes_do_not_crash(data) -> None:
-    list(RULE.check(Template(data), DR))
+    findings(RULE, data, DR)
 
 
 def test_fixed_template_rechecks_clean_and_is_stable() -> None:

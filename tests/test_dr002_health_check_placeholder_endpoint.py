@@ -6,6 +6,7 @@ import copy
 
 import jsonpatch
 import pytest
+from rule_harness import findings
 
 from autofix.rules.dr._endpoints import classify_domain
 from autofix.rules.dr.dr002_health_check_placeholder_endpoint import HealthCheckPlaceholderEndpoint
@@ -44,7 +45,7 @@ def doc(resources: dict, **sections) -> dict:
 
 
 def check(data: dict) -> list:
-    return list(RULE.check(Template(data), Settings()))
+    return findings(RULE, data, Settings())
 
 
 def apply(data: dict, finding) -> dict:

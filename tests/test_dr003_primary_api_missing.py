@@ -7,6 +7,7 @@ import json
 
 import jsonpatch
 import pytest
+from rule_harness import findings
 
 from autofix.apply import fix_loop
 from autofix.document import TemplateDocument
@@ -33,7 +34,7 @@ def failover(check="PrimaryHealthCheck") -> dict:
 
 
 def check(data: dict, settings: Settings = DR) -> list:
-    return list(RULE.check(Template(data), settings))
+    return findings(RULE, data, settings)
 
 
 def added(finding) -> dict:

@@ -6,10 +6,10 @@ import copy
 
 import jsonpatch
 import pytest
+from rule_harness import findings
 
 from autofix.rules.dr.dr004_aurora_cluster_not_global import AuroraClusterNotGlobal, global_identifier
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = AuroraClusterNotGlobal()
 #: the tests below check the global cluster and the credentials; the same-stack layout (only by
@@ -24,8 +24,8 @@ def cluster(**props):
     return {"Type": "AWS::RDS::DBCluster", "Properties": base}
 
 
-def findings(resources, settings=DR, **extra):
-    return list(RULE.check(Template({"Resources": resources, **extra}), settings))
+def check(resources, settings=DR, **extra):
+    return findings(RULE, {"Resources": resources, **extra}, settings)
 
 
 def apply(data, finding):
@@ -35,7 +35,7 @@ def apply(data, finding):
 def test_flags_aurora_cluster_and_fix_has_no_circular_reference():
     data = {"Resources": {"Db": cluster(DBClusterIdentifier="orders", EngineVersion="8.0.mysql_aurora.3.04.0",
                                         StorageEncrypted=True)}}
-    (f,) = RULE.check(Template(data), DR)
+    (f,) = findings(RULE, data, DR)
     assert f.pointer == "/Resources/Db" and f.resource == "Db"
     assert "not part of a global database" in f.message and "secondary region" in f.message
     assert f.fix.applicability.value == "unsafe"
@@ -47,17 +47,17 @@ def test_flags_aurora_cluster_and_fix_has_no_circular_reference():
                                 "SourceDBClusterIdentifier": {"Fn::GetAtt": ["Db", "DBClusterArn"]}}
     assert fixed["Resources"]["Db"] == data["Resources"]["Db"]
     # once fixed, the rule is quiet
-    assert list(RULE.check(Template(fixed), DR)) == []
+    assert findings(RULE, fixed, DR) == []
 
 
 def test_not_dr_template_gets_nothing():
-    assert findings({"Db": cluster()}, Settings()) == []
-    assert findings({"Db": cluster()}, Settings(dr="false")) == []
+    assert check({"Db": cluster()}, Settings()) == []
+    assert check({"Db": cluster()}, Settings(dr="false")) == []
 
 
 def test_dr_context_auto_from_parameter():
-    (f,) = findings({"Db": cluster()}, Settings(family_settings={"dr": {"layout": "same-stack"}}),
-                    Parameters={"SecondaryRegion": {"Type": "String"}})
+    (f,) = check({"Db": cluster()}, Settings(family_settings={"dr": {"layout": "same-stack"}}),
+                 Parameters={"SecondaryRegion": {"Type": "String"}})
     assert "SecondaryRegion" in f.message
 
 
@@ -72,14 +72,14 @@ def test_skips_non_aurora_serverless_v1_restores_and_members():
         "G": {"Type": "AWS::RDS::GlobalCluster", "Properties": {"SourceDBClusterIdentifier": {"Ref": "Source"}}},
         "EngineFromIf": cluster(Engine={"Fn::If": ["C", "aurora-mysql", "mysql"]}),
     }
-    assert findings(skipped) == []
+    assert check(skipped) == []
 
 
 def test_serverless_v2_and_provisioned_are_flagged():
     res = {"A": cluster(EngineMode="provisioned", ServerlessV2ScalingConfiguration={"MinCapacity": 0.5,
                                                                                     "MaxCapacity": 2}),
            "B": cluster(Engine="aurora-postgresql")}
-    got = findings(res)
+    got = check(res)
     assert [f.resource for f in got] == ["A", "B"]
     # two clusters: distinct new ids in one round
     ids = [f.fix.operations[0]["path"] for f in got]
@@ -89,21 +89,21 @@ def test_serverless_v2_and_provisioned_are_flagged():
 def test_read_replica_design_is_left_alone():
     res = {"Primary": cluster(),
            "Replica": cluster(ReplicationSourceIdentifier={"Fn::Sub": "arn:aws:rds:${R}:${AWS::AccountId}:cluster:x"})}
-    assert findings(res) == []
+    assert check(res) == []
 
 
 def test_engine_parameter_must_only_allow_aurora():
     params = {"Eng": {"Type": "String", "Default": "aurora-mysql", "AllowedValues": ["aurora-mysql", "mysql"]}}
-    assert findings({"Db": cluster(Engine={"Ref": "Eng"})}, Parameters=params) == []
+    assert check({"Db": cluster(Engine={"Ref": "Eng"})}, Parameters=params) == []
     params["Eng"]["AllowedValues"] = ["aurora-mysql", "aurora-postgresql"]
-    (f,) = findings({"Db": cluster(Engine={"Ref": "Eng"})}, Parameters=params)
+    (f,) = check({"Db": cluster(Engine={"Ref": "Eng"})}, Parameters=params)
     assert "Engine" not in f.fix.operations[0]["value"]["Properties"]
 
 
 def test_condition_copied_and_id_avoids_collisions():
     res = {"Db": {**cluster(), "Condition": "IsPrimary"},
            "AuroraGlobalCluster": {"Type": "AWS::SNS::Topic"}}
-    (f,) = findings(res, Conditions={"IsPrimary": {"Fn::Equals": ["a", "a"]}})
+    (f,) = check(res, Conditions={"IsPrimary": {"Fn::Equals": ["a", "a"]}})
     add = f.fix.operations[0]
     assert add["path"] == "/Resources/AuroraGlobalCluster2"
     assert list(add["value"]) == ["Type", "Condition", "Properties"]
@@ -117,7 +117,7 @@ def test_managed_master_password_switches_to_a_generated_secret_then_joins():
     data = {"Resources": {"Db": cluster(ManageMasterUserPassword=True, MasterUserSecret={"KmsKeyId": "alias/db"},
                                         MasterUserPassword=None)}}
     del data["Resources"]["Db"]["Properties"]["MasterUserPassword"]
-    (f,) = RULE.check(Template(data), DR)
+    (f,) = findings(RULE, data, DR)
     assert f.fix.applicability.value == "unsafe" and "ManageMasterUserPassword" in f.message
     fixed = apply(data, f)
     props = fixed["Resources"]["Db"]["Properties"]
@@ -132,50 +132,50 @@ def test_managed_master_password_switches_to_a_generated_secret_then_joins():
     assert secret["Properties"]["KmsKeyId"] == "alias/db"
     assert fixed["Resources"]["AuroraGlobalCluster"]["Properties"]["SourceDBClusterIdentifier"] == {
         "Fn::GetAtt": ["Db", "DBClusterArn"]}
-    assert list(RULE.check(Template(fixed), DR)) == []
-    (g,) = findings({"Db": cluster(ManageMasterUserPassword="false")})
+    assert findings(RULE, fixed, DR) == []
+    (g,) = check({"Db": cluster(ManageMasterUserPassword="false")})
     assert g.fix is not None and "secret" not in g.fix.description
 
 
 def test_managed_master_password_with_a_parameter_user_name():
     params = {"DbUser": {"Type": "String", "Default": "admin"}}
-    (f,) = findings({"Db": cluster(ManageMasterUserPassword=True, MasterUsername={"Ref": "DbUser"})},
-                    Parameters=params)
+    (f,) = check({"Db": cluster(ManageMasterUserPassword=True, MasterUsername={"Ref": "DbUser"})},
+                 Parameters=params)
     secret = f.fix.operations[0]["value"]
     assert secret["Properties"]["GenerateSecretString"]["SecretStringTemplate"] == {
         "Fn::Sub": '{"username": "${DbUser}"}'}
 
 
 def test_managed_master_password_with_an_unusable_user_name_is_report_only():
-    (f,) = findings({"Db": cluster(ManageMasterUserPassword=True, MasterUsername={"Fn::ImportValue": "u"})})
+    (f,) = check({"Db": cluster(ManageMasterUserPassword=True, MasterUsername={"Fn::ImportValue": "u"})})
     assert f.fix is None
 
 
 def test_global_identifier_must_fit_63_characters_for_every_parameter_value():
     params = {"Env": {"Type": "String", "MaxLength": 8}, "Long": {"Type": "String"},
               "Listed": {"Type": "String", "AllowedValues": ["dev", "production"]}}
-    (f,) = findings({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Env}"})}, Parameters=params)
+    (f,) = check({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Env}"})}, Parameters=params)
     assert f.fix.operations[0]["value"]["Properties"]["GlobalClusterIdentifier"] == {
         "Fn::Sub": "orders-${Env}-global"}
-    (f,) = findings({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Listed}"})}, Parameters=params)
+    (f,) = check({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Listed}"})}, Parameters=params)
     assert "GlobalClusterIdentifier" in f.fix.operations[0]["value"]["Properties"]
-    (f,) = findings({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Long}"})}, Parameters=params)
+    (f,) = check({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Long}"})}, Parameters=params)
     assert "GlobalClusterIdentifier" not in f.fix.operations[0]["value"]["Properties"]
-    (f,) = findings({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "${AWS::StackName}-orders"})})
+    (f,) = check({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "${AWS::StackName}-orders"})})
     assert "GlobalClusterIdentifier" not in f.fix.operations[0]["value"]["Properties"]
-    (f,) = findings({"Db": cluster(DBClusterIdentifier="o" * 70)})
+    (f,) = check({"Db": cluster(DBClusterIdentifier="o" * 70)})
     assert len(f.fix.operations[0]["value"]["Properties"]["GlobalClusterIdentifier"]) == 63
 
 
 def test_joins_member_less_global_cluster():
     res = {"Db": cluster(),
            "G": {"Type": "AWS::RDS::GlobalCluster", "Properties": {"Engine": "aurora-mysql"}}}
-    (f,) = findings(res)
+    (f,) = check(res)
     assert f.fix.operations == ({"op": "add", "path": "/Resources/Db/Properties/GlobalClusterIdentifier",
                                  "value": {"Ref": "G"}},)
     # a global cluster of another engine is not joined
     res["G"]["Properties"]["Engine"] = "aurora-postgresql"
-    (f,) = findings(res)
+    (f,) = check(res)
     assert f.fix.operations[0]["path"] == "/Resources/AuroraGlobalCluster"
 
 
@@ -194,8 +194,8 @@ def test_messy_shapes_do_not_crash():
     res = {"A": {"Type": "AWS::RDS::DBCluster"}, "B": {"Type": "AWS::RDS::DBCluster", "Properties": None},
            "C": "junk", "D": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": ["aurora"]}},
            "E": {"Type": "AWS::RDS::GlobalCluster", "Properties": []}}
-    assert findings(res) == []
-    assert list(RULE.check(Template([]), DR)) == []
+    assert check(res) == []
+    assert findings(RULE, [], DR) == []
 
 
 # -- the region layout (default): the global cluster and the writer in the primary region, a joining
@@ -206,7 +206,7 @@ def test_region_layout_primary_creates_the_global_cluster_secondary_joins_it() -
     data = {"Parameters": {"Env": {"Type": "String", "Default": "prod"}},
             "Resources": {"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Env}"}, DatabaseName="orders",
                                         StorageEncrypted=True, EngineVersion="8.0.mysql_aurora.3.04.0")}}
-    (f,) = RULE.check(Template(data), REGIONS)
+    (f,) = findings(RULE, data, REGIONS)
     assert f.fix.applicability.value == "unsafe"
     fixed = apply(data, f)
     gc = fixed["Resources"]["AuroraGlobalCluster"]
@@ -224,13 +224,13 @@ def test_region_layout_primary_creates_the_global_cluster_secondary_joins_it() -
     assert fixed["Parameters"]["Env"]["MaxLength"] == 63 - len("orders--global")
     assert fixed["Conditions"]["IsPrimaryRegion"] == {"Fn::Equals": [{"Ref": "AWS::Region"},
                                                                     {"Ref": "PrimaryRegion"}]}
-    assert list(RULE.check(Template(fixed), REGIONS)) == []
+    assert findings(RULE, fixed, REGIONS) == []
 
 
 def test_region_layout_managed_password_becomes_a_primary_only_dynamic_reference() -> None:
     data = {"Resources": {"Db": cluster(DBClusterIdentifier="orders", ManageMasterUserPassword=True)}}
     del data["Resources"]["Db"]["Properties"]["MasterUserPassword"]
-    (f,) = RULE.check(Template(data), REGIONS)
+    (f,) = findings(RULE, data, REGIONS)
     fixed = apply(data, f)
     props = fixed["Resources"]["Db"]["Properties"]
     assert "ManageMasterUserPassword" not in props
@@ -244,18 +244,18 @@ def test_region_layout_managed_password_becomes_a_primary_only_dynamic_reference
     ({"DBClusterIdentifier": {"Fn::Sub": "${AWS::StackName}-orders"}}, "63 characters"),
 ])
 def test_region_layout_gives_no_fix_rather_than_a_wrong_one(props, why) -> None:
-    (f,) = findings({"Db": cluster(**props)}, REGIONS)
+    (f,) = check({"Db": cluster(**props)}, REGIONS)
     assert f.fix is None and why in f.message
 
 
 def test_region_layout_names_a_nameless_cluster_by_the_environment_parameter() -> None:
     params = {"EnvironmentSuffix": {"Type": "String", "Default": "dev", "MaxLength": 10}}
-    (f,) = findings({"Db": cluster()}, REGIONS, Parameters=params)
+    (f,) = check({"Db": cluster()}, REGIONS, Parameters=params)
     gc = next(op["value"] for op in f.fix.operations if op["path"] == "/Resources/AuroraGlobalCluster")
     assert gc["Properties"]["GlobalClusterIdentifier"] == {"Fn::Sub": "db-${EnvironmentSuffix}-global"}
 
 
 def test_region_layout_does_not_join_a_global_cluster_created_in_both_regions() -> None:
     res = {"Db": cluster(), "G": {"Type": "AWS::RDS::GlobalCluster", "Properties": {"Engine": "aurora-mysql"}}}
-    (f,) = findings(res, REGIONS)
+    (f,) = check(res, REGIONS)
     assert f.fix is None and "every region" in f.message

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.dr.dr005_global_table_replica_sse import GlobalTableReplicaSse, key_verdict
 from autofix.settings import Settings
 from autofix.template import Template
@@ -27,7 +29,7 @@ def replica(region, key=None):
 
 
 def check(t, settings=S, **extra):
-    return list(RULE.check(Template({"Resources": {"Key": KEY, "T": t}, **extra}), settings))
+    return findings(RULE, {"Resources": {"Key": KEY, "T": t}, **extra}, settings)
 
 
 def ops(finding):
@@ -134,7 +136,7 @@ def test_messy_shapes_do_not_crash():
            "B": {"Type": "AWS::DynamoDB::GlobalTable", "Properties": {"Replicas": "x", "SSESpecification": 3}},
            "C": {"Type": "AWS::DynamoDB::GlobalTable", "Properties": {"Replicas": [None, 1]}},
            "D": {"Type": "AWS::DynamoDB::GlobalTable", "Properties": {"Replicas": [{"SSESpecification": None}]}}}
-    got = list(RULE.check(Template({"Resources": res}), S))
+    got = findings(RULE, {"Resources": res}, S)
     assert [f.resource for f in got] == ["D"]
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from rule_harness import findings
 
 from autofix.pipeline import process_text
 from autofix.rules.dr.dr006_replication_destination_missing import ReplicationDestinationMissing
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = ReplicationDestinationMissing()
 PARAMS = {"EnvironmentSuffix": {"Type": "String"}, "SecondaryRegion": {"Type": "String"},
@@ -30,7 +30,7 @@ SAME_STACK = Settings(family_settings={"dr": {"layout": "same-stack"}})
 
 
 def check(resources: dict, settings: Settings = SAME_STACK) -> list:
-    return list(RULE.check(Template({"Parameters": PARAMS, "Resources": resources}), settings))
+    return findings(RULE, {"Parameters": PARAMS, "Resources": resources}, settings)
 
 
 def ops_by_path(finding) -> dict:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.dr.dr007_aurora_global_burstable_class import AuroraGlobalBurstableClass
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = AuroraGlobalBurstableClass()
 S = Settings()
@@ -19,7 +20,7 @@ def instance(cls, cluster="C"):
 
 
 def check(resources, settings=S, **extra):
-    return list(RULE.check(Template({"Resources": {"G": GLOBAL, "C": MEMBER, **resources}, **extra}), settings))
+    return findings(RULE, {"Resources": {"G": GLOBAL, "C": MEMBER, **resources}, **extra}, settings)
 
 
 def test_literal_classes_and_graviton():
@@ -40,14 +41,14 @@ def test_source_of_global_cluster_counts_and_non_members_do_not():
            "C": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-mysql"}},
            "P": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-mysql"}},
            "InP": instance("db.t3.medium", "P"), "InC": instance("db.t3.medium", "C")}
-    got = list(RULE.check(Template({"Resources": res}), S))
+    got = findings(RULE, {"Resources": res}, S)
     assert [f.resource for f in got] == ["InP"]
 
 
 def test_no_global_cluster_no_finding():
     res = {"C": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-mysql"}},
            "I": instance("db.t3.medium")}
-    assert list(RULE.check(Template({"Resources": res}), S)) == []
+    assert findings(RULE, {"Resources": res}, S) == []
 
 
 def test_parameter_default_once_and_allowed_values():
@@ -134,7 +135,7 @@ def test_global_cluster_source_named_by_identifier():
            "C": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-mysql",
                                                                "DBClusterIdentifier": "orders"}},
            "I": instance("db.t3.medium")}
-    (f,) = RULE.check(Template({"Resources": res}), S)
+    (f,) = findings(RULE, {"Resources": res}, S)
     assert f.resource == "I"
 
 

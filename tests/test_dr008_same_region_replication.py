@@ -6,10 +6,10 @@ import copy
 
 import jsonpatch
 import pytest
+from rule_harness import findings
 
 from autofix.rules.dr.dr008_same_region_replication import SameRegionReplication
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = SameRegionReplication()
 DR = Settings(dr="true")
@@ -39,7 +39,7 @@ def template(**replica_extra) -> dict:
 
 
 def check(data: dict, settings: Settings = DR) -> list:
-    return list(RULE.check(Template(data), settings))
+    return findings(RULE, data, settings)
 
 
 def test_the_post_mortem_pattern_is_reported_and_moved_to_the_secondary_region() -> None:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from rule_harness import findings
 
 from autofix.rules.hd.hd002_stateful_resource_without_policy import StatefulResourceWithoutPolicy
 from autofix.settings import Settings
-from autofix.template import Template
 
 S = Settings()
 
 
 def one(rule, resource, settings=S):
-    found = list(rule.check(Template({"Resources": {"R": resource}}), settings))
+    found = findings(rule, {"Resources": {"R": resource}}, settings)
     return found[0] if found else None
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.hd.hd003_hard_coded_availability_zone import HardCodedAvailabilityZone, zone_expression
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = HardCodedAvailabilityZone()
 
@@ -22,7 +23,7 @@ def test_places_lists_and_intrinsics():
                  "Properties": {"AvailabilityZones": ["us-west-2a", {"Ref": "Z"}]}},
            "I": {"Type": "AWS::EC2::Subnet", "Properties": {"AvailabilityZone": {"Fn::If": ["C", "us-west-2a", "x"]}}},
            "Q": {"Type": "AWS::SQS::Queue", "Properties": {"AvailabilityZone": "us-west-2a"}}}
-    got = list(RULE.check(Template({"Resources": res}), Settings()))
+    got = findings(RULE, {"Resources": res}, Settings())
     assert {f.pointer: f.fix.operations[0]["value"]["Fn::Select"][0] for f in got} == {
         "/Resources/S/Properties/AvailabilityZone": 1, "/Resources/G/Properties/AvailabilityZones/0": 0}
     assert all(f.fix.applicability.value == "unsafe" for f in got)

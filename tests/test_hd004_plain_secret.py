@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.hd.hd004_plain_secret import PlainSecret
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = PlainSecret()
 PARAM = {"P": {"Type": "String", "NoEcho": True}}
@@ -16,7 +17,7 @@ def db(kind="AWS::RDS::DBInstance", **props):
 
 def check(resources, **extra):
     data = {"Parameters": dict(PARAM), "Resources": resources, **extra}
-    return list(RULE.check(Template(data), Settings()))
+    return findings(RULE, data, Settings())
 
 
 def ops(finding):
@@ -63,7 +64,7 @@ def test_literal_passwords_and_dynamic_references():
     res = {"U": {"Type": "AWS::IAM::User", "Properties": {"LoginProfile": {"Password": "Hunter2!"}}},
            "D": {"Type": "AWS::RDS::DBInstance", "Properties": {
                "MasterUserPassword": "{{resolve:secretsmanager:s:SecretString:password}}"}}}
-    got = list(RULE.check(Template({"Resources": res}), Settings()))
+    got = findings(RULE, {"Resources": res}, Settings())
     assert [f.pointer for f in got] == ["/Resources/U/Properties/LoginProfile/Password"]
 
 
@@ -79,7 +80,7 @@ def test_passwords_of_other_systems_are_reported_only():
 def test_echoed_parameter_of_another_password_property_gets_no_echo():
     data = {"Parameters": {"Q": {"Type": "String"}},
             "Resources": {"E": {"Type": "AWS::DMS::Endpoint", "Properties": {"Password": {"Ref": "Q"}}}}}
-    (f,) = RULE.check(Template(data), Settings())
+    (f,) = findings(RULE, data, Settings())
     assert f.fix.operations == ({"op": "add", "path": "/Parameters/Q/NoEcho", "value": True},)
     assert f.fix.applicability.value == "safe"
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.hd.hd005_invalid_bucket_name import InvalidBucketName
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = InvalidBucketName()
 
@@ -12,7 +13,7 @@ RULE = InvalidBucketName()
 def check(name, params=None, **extra):
     data = {"Parameters": params or {},
             "Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": name}}}, **extra}
-    return list(RULE.check(Template(data), Settings()))
+    return findings(RULE, data, Settings())
 
 
 def test_valid_names_are_fine():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.hd.hd006_required_key_pair import RequiredKeyPair
 from autofix.settings import Settings
-from autofix.template import Template
 
 S = Settings()
 
@@ -13,7 +14,7 @@ def key_check(param, extra_props=None, **extra):
     data = {"Parameters": {"Key": param},
             "Resources": {"I": {"Type": "AWS::EC2::Instance",
                                 "Properties": {"KeyName": {"Ref": "Key"}, **(extra_props or {})}}}, **extra}
-    return list(RequiredKeyPair().check(Template(data), S))
+    return findings(RequiredKeyPair(), data, S)
 
 
 def test_required_key_becomes_optional():

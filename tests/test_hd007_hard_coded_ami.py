@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.hd.hd007_hard_coded_ami import HardCodedAmi
 from autofix.settings import Settings
-from autofix.template import Template
 
 S = Settings()
 
 
 def ami_check(props, **extra):
     data = {"Resources": {"I": {"Type": "AWS::EC2::Instance", "Properties": props}}, **extra}
-    return list(HardCodedAmi().check(Template(data), S))
+    return findings(HardCodedAmi(), data, S)
 
 
 def test_family_from_user_data_and_graviton():

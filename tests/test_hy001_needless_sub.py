@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.hy.hy001_needless_sub import NeedlessSub, plain_text
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = NeedlessSub()
 
 
 def check(props):
     data = {"Resources": {"T": {"Type": "AWS::SNS::Topic", "Properties": props}}}
-    return list(RULE.check(Template(data), Settings()))
+    return findings(RULE, data, Settings())
 
 
 def test_plain_text_unescapes_literals_and_refuses_odd_dollars():
@@ -50,6 +51,6 @@ def test_escape_naming_a_template_entry_keeps_the_sub():
             "Resources": {"T": {"Type": "AWS::SNS::Topic", "Properties": {
                 "DisplayName": {"Fn::Sub": "${!Env}"}, "TopicName": {"Fn::Sub": "${!AWS::Region}"},
                 "Other": {"Fn::Sub": "${!HOME}"}}}}}
-    got = {f.pointer.rsplit("/", 1)[1]: f.fix for f in RULE.check(Template(data), Settings())}
+    got = {f.pointer.rsplit("/", 1)[1]: f.fix for f in findings(RULE, data, Settings())}
     assert got["DisplayName"] is None and got["TopicName"] is None
     assert got["Other"].operations[0]["value"] == "${HOME}"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.hy.hy002_redundant_depends_on import RedundantDependsOn
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = RedundantDependsOn()
 
@@ -12,7 +13,7 @@ RULE = RedundantDependsOn()
 def check(depends, props, extra=None):
     res = {"A": {"Type": "AWS::SNS::Topic"}, "B": {"Type": "AWS::SNS::Topic"},
            "C": {"Type": "AWS::SQS::Queue", "DependsOn": depends, "Properties": props}, **(extra or {})}
-    return list(RULE.check(Template({"Resources": res}), Settings()))
+    return findings(RULE, {"Resources": res}, Settings())
 
 
 def test_string_depends_on_is_removed():
@@ -38,4 +39,4 @@ def test_conditional_and_shadowed_references_do_not_count():
 def test_references_outside_properties_do_not_count():
     res = {"A": {"Type": "AWS::SNS::Topic"},
            "C": {"Type": "AWS::SQS::Queue", "DependsOn": "A", "Metadata": {"x": {"Ref": "A"}}}}
-    assert list(RULE.check(Template({"Resources": res}), Settings())) == []
+    assert findings(RULE, {"Resources": res}, Settings()) == []

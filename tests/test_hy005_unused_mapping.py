@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from autofix.rules.hy.hy005_unused_mapping import UnusedMapping
+from rule_harness import findings
+
+from autofix.rules.hy.hy005_unused_mapping import UNUSED_MAPPING
 from autofix.settings import Settings
-from autofix.template import Template
 
 S = Settings()
 
 
 def names(rule, data):
-    return [f.pointer.rsplit("/", 1)[1] for f in rule.check(Template(data), S)]
+    return [f.pointer.rsplit("/", 1)[1] for f in findings(rule, data, S)]
 
 
 
@@ -18,6 +19,6 @@ def test_mappings_and_computed_map_names():
     data = {"Mappings": {"M": {"k": {"v": "1"}}, "N": {"k": {"v": "2"}}},
             "Resources": {"T": {"Type": "AWS::SNS::Topic",
                                 "Properties": {"TopicName": {"Fn::FindInMap": ["M", "k", "v"]}}}}}
-    assert names(UnusedMapping(), data) == ["N"]
+    assert names(UNUSED_MAPPING, data) == ["N"]
     data["Resources"]["T"]["Properties"]["DisplayName"] = {"Fn::FindInMap": [{"Ref": "P"}, "k", "v"]}
-    assert names(UnusedMapping(), data) == []
+    assert names(UNUSED_MAPPING, data) == []

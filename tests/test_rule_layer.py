@@ -16,11 +16,13 @@ from autofix.context import FrozenDict, RuleContext, freeze
 from autofix.detect import detect
 from autofix.errors import ConfigError, RegistryError
 from autofix.fixes import FixBuilder
-from autofix.intrinsics import if_branches, literal, sub_text
+from autofix.intrinsics import if_branches, literal, parse_sub, scalar_text
+from autofix.nodes import extend_pointer, join_pointer
 from autofix.pipeline import process_text
 from autofix.registry import all_rules, build_registry, code_matches, families, get_rule, select_rules
 from autofix.rules.base import Applicability, Rule
 from autofix.settings import Settings
+from autofix.template import Template, depends_on, depends_on_entries, property_values
 
 DOC = """## What it does
 x
@@ -203,8 +205,27 @@ def test_fix_builder_creates_missing_parents_and_sees_its_own_operations() -> No
 def test_intrinsic_helpers() -> None:
     value = {"Fn::If": ["C", "a", {"Fn::If": ["D", {"Ref": "AWS::NoValue"}, "b"]}]}
     assert list(if_branches(value)) == ["a", {"Ref": "AWS::NoValue"}, "b"]
-    assert sub_text({"Fn::Sub": ["x-${A}", {"A": "1"}]}) == "x-${A}"
+    assert parse_sub({"Fn::Sub": ["x-${A}", {"A": "1"}]}).text == "x-${A}"
     assert literal({"a": ["b", 1]}) == {"a": ["b", 1]} and literal({"a": {"Ref": "X"}}) is None
+    assert [scalar_text(v) for v in ("a", 8.0, 3, True, None)] == ["a", "8.0", "3", None, None]
+
+
+def test_template_helpers_rules_share() -> None:
+    assert extend_pointer(join_pointer("Resources", "A"), "Properties", "a/b~c", 0) == \
+        join_pointer("Resources", "A", "Properties", "a/b~c", 0) == "/Resources/A/Properties/a~1b~0c/0"
+    template = Template({"Resources": {
+        "Group": {"Type": "AWS::AutoScaling::AutoScalingGroup", "Properties": {"AvailabilityZones": ["a", "b"]},
+                  "DependsOn": ["X", {"Ref": "Y"}]},
+        "Host": {"Type": "AWS::EC2::Instance", "Properties": {}, "DependsOn": "X"},
+        "Odd": {"Type": {"Rain::Module": "m.yaml"}}}})
+    places = {"AWS::AutoScaling::AutoScalingGroup": (("AvailabilityZones", "*"),),
+              "AWS::EC2::Instance": (("AvailabilityZone",),)}
+    assert list(property_values(template, places)) == [
+        ("Group", ("Resources", "Group", "Properties", "AvailabilityZones", "0"), "a"),
+        ("Group", ("Resources", "Group", "Properties", "AvailabilityZones", "1"), "b")]  # Host has none
+    group, host = template.resources["Group"], template.resources["Host"]
+    assert depends_on_entries(group) == ["X", {"Ref": "Y"}] and depends_on(group) == ["X"]
+    assert depends_on_entries(host) == depends_on(host) == ["X"] and depends_on({}) == []
 
 
 def test_whole_template_fixes_wait_for_a_round_of_their_own() -> None:

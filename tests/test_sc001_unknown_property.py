@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.sc.sc001_unknown_property import UnknownProperty
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = UnknownProperty()
 
 
 def check(resources):
-    return list(RULE.check(Template({"Resources": resources}), Settings()))
+    return findings(RULE, {"Resources": resources}, Settings())
 
 
 def one(type_name, props):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.sc.sc002_invalid_enum_value import InvalidEnumValue, allowed
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = InvalidEnumValue()
 KEYS = {"AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
@@ -12,7 +13,7 @@ KEYS = {"AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
 
 
 def check(resources):
-    return list(RULE.check(Template({"Resources": resources}), Settings()))
+    return findings(RULE, {"Resources": resources}, Settings())
 
 
 def logs(days):

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.sc.sc003_missing_required_property import MissingRequiredProperty
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = MissingRequiredProperty()
 
 
 def check(resources):
-    return list(RULE.check(Template({"Resources": resources}), Settings()))
+    return findings(RULE, {"Resources": resources}, Settings())
 
 
 def test_canonical_value():

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.sc.sc004_unknown_resource_type import UnknownResourceType
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = UnknownResourceType()
 
 
 def check(data):
-    return list(RULE.check(Template(data), Settings()))
+    return findings(RULE, data, Settings())
 
 
 def test_case_rename_is_safe():

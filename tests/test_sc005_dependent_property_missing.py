@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.sc.sc005_dependent_property_missing import DependentPropertyMissing
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = DependentPropertyMissing()
 SG = {"Type": "AWS::EC2::SecurityGroup", "Properties": {
@@ -12,7 +13,7 @@ SG = {"Type": "AWS::EC2::SecurityGroup", "Properties": {
 
 
 def check(data):
-    return list(RULE.check(Template(data), Settings()))
+    return findings(RULE, data, Settings())
 
 
 def test_single_enum_value_is_added_safely():

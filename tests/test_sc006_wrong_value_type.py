@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from rule_harness import findings
+
 from autofix.rules.sc.sc006_wrong_value_type import WrongValueType
 from autofix.settings import Settings
-from autofix.template import Template
 
 RULE = WrongValueType()
 
 
 def check(resources):
-    return list(RULE.check(Template({"Resources": resources}), Settings()))
+    return findings(RULE, {"Resources": resources}, Settings())
 
 
 def test_scalar_wrapped_in_list():

@@ -7,13 +7,17 @@ bad? / Example / Fix safety / References).  Most rules are classes whose
 docstring is the documentation; rules generated from data are instances that
 set the same attributes, so the registry holds instances.
 
-Its :meth:`Rule.check` reads a read-only view of one template (a
-:class:`~autofix.context.RuleContext`, which caches facts several rules need)
-and yields :class:`Finding` objects; a finding may carry a :class:`Fix`, a list
-of RFC 6902 operations on the plain view plus a description and an
-:class:`Applicability` chosen for that fix.  Rules build fixes with
-:meth:`Rule.fixer` and never touch text: the engine turns pointers into lines
-and operations into spliced text.
+Its :meth:`Rule.check` is called as ``check(ctx, settings)``: ``ctx`` is the
+read-only view of one template every rule of a detection pass shares (a
+:class:`~autofix.context.RuleContext`, a :class:`~autofix.template.Template`
+that also holds the shared walk and caches facts several rules need).  It
+yields :class:`Finding` objects; a finding may carry a :class:`Fix`, a list of
+RFC 6902 operations on the plain view plus a description and an
+:class:`Applicability` chosen for that fix.  Rules write pointers with
+:func:`~autofix.nodes.join_pointer` (or :func:`~autofix.nodes.extend_pointer`
+below a pointer they were given), build fixes with ``self.fixer(ctx)`` and
+never touch text: the engine turns pointers into lines and operations into
+spliced text.
 
 :class:`Finding`, :class:`Fix` and :class:`Applicability` are defined in the leaf
 module :mod:`autofix.model` and re-exported here, where rules and plugins have
@@ -30,9 +34,9 @@ from autofix.model import Applicability, Finding, Fix
 from autofix.patterns import lazy_pattern
 
 if TYPE_CHECKING:
+    from autofix.context import RuleContext
     from autofix.fixes import FixBuilder
     from autofix.settings import Settings
-    from autofix.template import Template
 
 __all__ = ["CFN_LINT_PATTERN", "DOC_SECTIONS", "ID_PATTERN", "NAME_PATTERN", "Applicability", "Finding", "Fix",
            "Rule", "family_prefix"]
@@ -66,7 +70,9 @@ def _declared_family(rule: Rule) -> Any:
 
 
 class Rule:
-    """Base class of rules.  Subclasses set the attributes and implement :meth:`check`.
+    """Base class of rules.  Subclasses set the attributes and implement
+    ``check(self, ctx: RuleContext, settings: Settings)``, which yields findings and builds each fix
+    with ``self.fixer(ctx)``.
 
     Attributes are class attributes for hand-written rules; a rule generated from
     data sets them on the instance (and ``doc`` instead of a docstring).
@@ -101,7 +107,10 @@ class Rule:
     def family(self) -> str:
         return family_prefix(self.id)
 
-    def check(self, template: Template, settings: Settings) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterable[Finding]:
+        """The findings of this rule on one template: ``ctx`` is the read-only view every rule of the pass
+        shares (a :class:`~autofix.context.RuleContext`, which is a :class:`~autofix.template.Template`
+        with the shared walk and a cache of facts); ``settings`` the run's settings."""
         raise NotImplementedError
 
     def missing_requirements(self) -> tuple[str, ...]:
@@ -137,11 +146,11 @@ class Rule:
         assert chosen is not None, f"{self.id}: a fix needs an applicability"
         return Fix(tuple(operations), description, Applicability(chosen))
 
-    def fixer(self, template: Template) -> FixBuilder:
-        """A :class:`~autofix.fixes.FixBuilder` over ``template``'s plain view."""
+    def fixer(self, ctx: RuleContext) -> FixBuilder:
+        """A :class:`~autofix.fixes.FixBuilder` over the plain view of the template ``ctx`` holds."""
         from autofix.fixes import FixBuilder
 
-        return FixBuilder(template.data)
+        return FixBuilder(ctx.data)
 
     def option(self, settings: Settings, key: str) -> Any:
         """The value of ``key`` in this rule's family settings table.

@@ -11,19 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from autofix.intrinsics import references
-
-
-def depends_on(resource: Any) -> list[str]:
-    value = resource.get("DependsOn") if isinstance(resource, dict) else None
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
-def _listed(value: Any) -> list[Any]:
-    return [] if value is None else value if isinstance(value, list) else [value]
+from autofix.template import depends_on, depends_on_entries
 
 
 def dependency_graph(resources: dict[str, Any],
@@ -34,7 +22,7 @@ def dependency_graph(resources: dict[str, Any],
     for logical_id, resource in resources.items():
         if not isinstance(resource, dict):
             continue
-        plain_depends = len(depends_on(resource)) == len(_listed(resource.get("DependsOn")))
+        plain_depends = len(depends_on(resource)) == len(depends_on_entries(resource))
         if known is not None and logical_id in known and plain_depends:
             found = known[logical_id]
         else:
@@ -97,3 +85,18 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def is_acyclic(graph: dict[str, set[str]]) -> bool:
     return not cycles(graph)
+
+
+def reaches(graph: dict[str, set[str]], start: str, goal: str, avoid: str | None = None) -> bool:
+    """Whether ``goal`` can be reached from ``start`` along the graph's edges (not through ``avoid``):
+    a fix that adds the edge ``goal -> start`` would then close a cycle."""
+    seen, stack = {start}, [start]
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        for nxt in graph.get(node, ()):
+            if nxt not in seen and nxt != avoid:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False

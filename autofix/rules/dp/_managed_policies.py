@@ -8,6 +8,8 @@ which gives each policy's ARN.  Only names whose correction is certain are here.
 
 from __future__ import annotations
 
+import posixpath
+
 #: Policies whose ARN is arn:aws:iam::aws:policy/service-role/NAME.
 SERVICE_ROLE = frozenset({
     "AWS_ConfigRole",
@@ -74,5 +76,5 @@ def corrected(path_and_name: str) -> str | None:
         new_path = ""
     else:
         return None
-    fixed = f"{new_path}/{new_name}" if new_path else new_name
+    fixed = posixpath.join(new_path, new_name)  # an IAM path and name
     return fixed if fixed != path_and_name else None

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
+from autofix.fixes import FixBuilder
 from autofix.intrinsics import ref_target
+from autofix.nodes import extend_pointer
 from autofix.template import Template
 
 
@@ -51,23 +53,22 @@ def literal_places(template: Template, value: Any, pointer: str, where: str = ""
         arg = value["Fn::If"]
         if len(arg) == 3:
             for branch, state in ((1, "true"), (2, "false")):
-                yield from literal_places(template, arg[branch], f"{pointer}/Fn::If/{branch}",
+                yield from literal_places(template, arg[branch], extend_pointer(pointer, "Fn::If", branch),
                                           f" when condition {arg[0]} is {state}", depth + 1)
 
 
-def replace_ops(template: Template, place: Place, new: Any,
-                judge: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
-    """Replace the literal at ``place`` with ``new``.  For a parameter's Default, the entries of its
-    ``AllowedValues`` that ``judge`` maps to a replacement are replaced too (and the list stays free of
+def replace_literal(fix: FixBuilder, template: Template, place: Place, new: Any,
+                    judge: Callable[[Any], Any] | None = None) -> FixBuilder:
+    """Replace the literal at ``place`` with ``new`` in ``fix``.  For a parameter's Default, the entries of
+    its ``AllowedValues`` that ``judge`` maps to a replacement are replaced too (and the list stays free of
     duplicates), so every value the parameter can take is fixed at once."""
-    ops: list[dict[str, Any]] = []
     if not place.allowed_entry:
-        ops.append({"op": "replace", "path": place.pointer, "value": new})
+        fix.replace(place.pointer, new)
     if place.parameter is None:
-        return ops
+        return fix
     allowed = template.parameters[place.parameter].get("AllowedValues")
     if not isinstance(allowed, list):
-        return ops
+        return fix
     fixed: list[Any] = []
     for entry in allowed:
         changed = new if entry == place.value else (judge(entry) if judge else None)
@@ -77,6 +78,5 @@ def replace_ops(template: Template, place: Place, new: Any,
     if new not in fixed and not place.allowed_entry:
         fixed.append(new)
     if fixed != list(allowed):
-        ops.append({"op": "replace", "path": template.pointer("Parameters", place.parameter, "AllowedValues"),
-                    "value": fixed})
-    return ops
+        fix.replace(("Parameters", place.parameter, "AllowedValues"), fixed)
+    return fix

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp import _data
-from autofix.rules.dp._values import literal_places, replace_ops
+from autofix.rules.dp._values import literal_places, replace_literal
 from autofix.settings import Settings
-from autofix.template import Template
 
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 _AWS_SDK_V2 = lazy_pattern(r"""require\(\s*['"]aws-sdk['"]\s*\)|from\s+['"]aws-sdk['"]""")
@@ -106,21 +106,21 @@ class LambdaRuntimeDeprecated(Rule):
     requires = ("cfnlint",)
     resource_types = frozenset(FUNCTION_TYPES)  # Globals.Function applies to serverless functions only
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         today = judged_on(self, settings)
         seen: set[str] = set()
-        for logical_id, _ in template.resources_of(*FUNCTION_TYPES):
-            props = template.properties(logical_id)
+        for logical_id, _ in ctx.resources_of(*FUNCTION_TYPES):
+            props = ctx.properties(logical_id)
             if "Runtime" not in props:
                 continue
-            pointer = template.pointer("Resources", logical_id, "Properties", "Runtime")
+            pointer = ctx.pointer("Resources", logical_id, "Properties", "Runtime")
             code = props.get("Code", {}).get("ZipFile") if isinstance(props.get("Code"), dict) else None
             if code is None:
                 code = props.get("InlineCode")
-            yield from self._runtime(template, props["Runtime"], pointer, logical_id, code, today, seen)
-        globals_ = template.section("Globals").get("Function")
+            yield from self._runtime(ctx, props["Runtime"], pointer, logical_id, code, today, seen)
+        globals_ = ctx.section("Globals").get("Function")
         if isinstance(globals_, dict) and "Runtime" in globals_:
-            yield from self._runtime(template, globals_["Runtime"], template.pointer("Globals", "Function", "Runtime"),
+            yield from self._runtime(ctx, globals_["Runtime"], ctx.pointer("Globals", "Function", "Runtime"),
                                      None, None, today, seen)
 
     @staticmethod
@@ -129,9 +129,9 @@ class LambdaRuntimeDeprecated(Rule):
             return _data.runtime_successor(runtime, today)
         return None
 
-    def _runtime(self, template: Template, value: Any, pointer: str, logical_id: str | None, code: Any,
+    def _runtime(self, ctx: RuleContext, value: Any, pointer: str, logical_id: str | None, code: Any,
                  today: date, seen: set[str]) -> Iterator[Finding]:
-        for place in literal_places(template, value, pointer):
+        for place in literal_places(ctx, value, pointer):
             runtime = place.value
             if not isinstance(runtime, str) or not _data.runtime_deprecated(runtime, today):
                 continue
@@ -153,7 +153,8 @@ class LambdaRuntimeDeprecated(Rule):
             yield self.finding(
                 place.pointer,
                 f"{message}; use {successor}. Check the code first: {risk}",
-                fix=self.fix(replace_ops(template, place, successor, lambda r: self._successor(r, today)),
-                             f"Change runtime {runtime} to {successor}{place.where}"),
+                fix=replace_literal(self.fixer(ctx), ctx, place, successor,
+                                    lambda r: self._successor(r, today)).build(
+                    f"Change runtime {runtime} to {successor}{place.where}", Applicability.UNSAFE),
                 resource=logical_id,
             )

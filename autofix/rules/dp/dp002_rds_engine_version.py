@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.intrinsics import ref_target
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp import _data
-from autofix.rules.dp._values import Place, literal_places, replace_ops
+from autofix.rules.dp._values import Place, literal_places, replace_literal
 from autofix.settings import Settings
 from autofix.template import Template
 
@@ -128,23 +129,23 @@ class RdsEngineVersion(Rule):
     requires = ("cfnlint",)
     resource_types = frozenset(RDS_TYPES)
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         seen: set[str] = set()
-        for logical_id, resource in template.resources_of(*RDS_TYPES):
-            props = template.properties(logical_id)
+        for logical_id, resource in ctx.resources_of(*RDS_TYPES):
+            props = ctx.properties(logical_id)
             if "EngineVersion" not in props:
                 continue
-            engine = self._engine(template, props.get("Engine"), resource["Type"])
+            engine = self._engine(ctx, props.get("Engine"), resource["Type"])
             if engine is None:
                 continue
             valid, deprecated = _data.engine_versions(DATA_OF.get(resource["Type"], resource["Type"]))
             if engine not in valid:
                 continue
-            pointer = template.pointer("Resources", logical_id, "Properties", "EngineVersion")
-            for place in literal_places(template, props["EngineVersion"], pointer):
+            pointer = ctx.pointer("Resources", logical_id, "Properties", "EngineVersion")
+            for place in literal_places(ctx, props["EngineVersion"], pointer):
                 if place.pointer in seen:
                     continue
-                finding = self._judge(template, logical_id, engine, place, valid[engine],
+                finding = self._judge(ctx, logical_id, engine, place, valid[engine],
                                       set(deprecated.get(engine, ())))
                 if finding is not None:
                     seen.add(place.pointer)
@@ -169,7 +170,7 @@ class RdsEngineVersion(Rule):
             return None
         return replacement(engine, version, valid, deprecated)
 
-    def _judge(self, template: Template, logical_id: str, engine: str, place: Place, valid: list[str],
+    def _judge(self, ctx: RuleContext, logical_id: str, engine: str, place: Place, valid: list[str],
                deprecated: set[str]) -> Finding | None:
         version = _text(place.value)
         if version is None:
@@ -191,7 +192,8 @@ class RdsEngineVersion(Rule):
         return self.finding(
             place.pointer,
             message,
-            fix=self.fix(replace_ops(template, place, new, lambda v: self._better(engine, v, valid, deprecated)),
-                         f"Change {engine} engine version {version} to {new}{place.where}"),
+            fix=replace_literal(self.fixer(ctx), ctx, place, new,
+                                lambda v: self._better(engine, v, valid, deprecated)).build(
+                f"Change {engine} engine version {version} to {new}{place.where}", Applicability.UNSAFE),
             resource=logical_id,
         )

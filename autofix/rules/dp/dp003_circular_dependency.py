@@ -6,14 +6,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.context import context_of, thaw, walk_in
-from autofix.intrinsics import getatt_target, ref_target, references
+from autofix.context import RuleContext, thaw, walk_in
+from autofix.intrinsics import SUB_VARIABLE, getatt_target, parse_sub, ref_target, references, sub_names, sub_substitute
 from autofix.patches import fragment
-from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Fix, Rule
-from autofix.rules.dp._graph import cycles, dependency_graph, depends_on
+from autofix.rules.dp._graph import cycles, dependency_graph
 from autofix.settings import Settings
-from autofix.template import Template
+from autofix.template import Template, depends_on
 
 PATCHES = "DP003-circular-dependency"
 SG = "AWS::EC2::SecurityGroup"
@@ -35,7 +34,6 @@ NAMED = {
         "StateMachineName", "arn",
         "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:{name}"),
 }
-_SUB_VAR = lazy_pattern(r"\$\{([^}!][^}]*)\}")
 #: inline rule lists and the standalone resource each rule becomes
 _RULE_LISTS = (("SecurityGroupIngress", "ingress", "Ingress"), ("SecurityGroupEgress", "egress", "Egress"))
 
@@ -116,16 +114,15 @@ class CircularDependency(Rule):
     cfn_lint = ("E3004",)
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        resources = template.resources
-        context = context_of(template)
-        graph = dependency_graph(resources, context.reference_graph if context is not None else None)
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        resources = ctx.resources
+        graph = dependency_graph(resources, ctx.reference_graph)
         for members in cycles(graph):
-            pointer = template.pointer("Resources", members[0])
+            pointer = ctx.pointer("Resources", members[0])
             named = ", ".join(members)
-            fix = (self._security_group_fix(template, graph, members)
-                   or self._named_fix(template, graph, members)
-                   or self._role_policy_fix(template, graph, members))
+            fix = (self._security_group_fix(ctx, graph, members)
+                   or self._named_fix(ctx, graph, members)
+                   or self._role_policy_fix(ctx, graph, members))
             if fix is None:
                 yield self.finding(pointer, f"circular dependency between {named}: {self._path(graph, members)}; "
                                    "no automatic rewrite breaks it", resource=members[0])
@@ -140,16 +137,16 @@ class CircularDependency(Rule):
 
     # -- security groups
 
-    def _security_group_fix(self, template: Template, graph: dict[str, set[str]],
+    def _security_group_fix(self, ctx: RuleContext, graph: dict[str, set[str]],
                             members: list[str]) -> Fix | None:
-        groups = [m for m in members if template.type_of(m) == SG]
+        groups = [m for m in members if ctx.type_of(m) == SG]
         if not groups:
             return None
         cycle = set(members)
         for phases in ((0,), (0, 1)):
             moves: dict[str, dict[int, list[int]]] = {}
             for group in groups:
-                props = template.properties(group)
+                props = ctx.properties(group)
                 for phase in phases:
                     key = _RULE_LISTS[phase][0]
                     rules = props.get(key)
@@ -166,8 +163,8 @@ class CircularDependency(Rule):
                 continue
             trial = {k: set(v) for k, v in graph.items()}
             for group in groups:
-                resource = dict(template.resources[group])
-                props = dict(template.properties(group))
+                resource = dict(ctx.resources[group])
+                props = dict(ctx.properties(group))
                 for phase, picked in moves.get(group, {}).items():
                     key = _RULE_LISTS[phase][0]
                     props[key] = [r for i, r in enumerate(props[key]) if i not in picked]
@@ -177,22 +174,22 @@ class CircularDependency(Rule):
                     d for d in depends_on(resource) if d in graph}
             if cycles({m: trial[m] & cycle for m in members}):
                 continue
-            return self._move_rules(template, moves)
+            return self._move_rules(ctx, moves)
         return None
 
-    def _move_rules(self, template: Template, moves: dict[str, dict[int, list[int]]]) -> Fix:
-        fix = self.fixer(template)
+    def _move_rules(self, ctx: RuleContext, moves: dict[str, dict[int, list[int]]]) -> Fix:
+        fix = self.fixer(ctx)
         taken: set[str] = set()
         moved = 0
         for group, by_phase in moves.items():
-            condition = template.resources[group].get("Condition")
+            condition = ctx.resources[group].get("Condition")
             for phase, picked in sorted(by_phase.items()):
                 key, kind, word = _RULE_LISTS[phase]
-                rules = template.properties(group)[key]
+                rules = ctx.properties(group)[key]
                 for i in picked:
                     rule = thaw(rules[i])
-                    peers = sorted(references(rule) & set(template.resources), key=list(template.resources).index)
-                    name = template.unique_id(f"{group}{word}{peers[0] if peers else ''}", taken)
+                    peers = sorted(references(rule) & set(ctx.resources), key=list(ctx.resources).index)
+                    name = ctx.unique_id(f"{group}{word}{peers[0] if peers else ''}", taken)
                     taken.add(name)
                     body = fragment(PATCHES, kind, Rule={"GroupId": {"Fn::GetAtt": [group, "GroupId"]}, **rule})
                     if isinstance(condition, str):
@@ -215,64 +212,68 @@ class CircularDependency(Rule):
 
     # -- S3 buckets
 
-    def _named_fix(self, template: Template, graph: dict[str, set[str]], members: list[str]) -> Fix | None:
+    def _named_fix(self, ctx: RuleContext, graph: dict[str, set[str]], members: list[str]) -> Fix | None:
         cycle = set(members)
         for bucket in members:
-            kind = NAMED.get(template.type_of(bucket) or "")
+            kind = NAMED.get(ctx.type_of(bucket) or "")
             if kind is None:
                 continue
             referrers = [m for m in members if m != bucket and bucket in graph[m]]
-            if any(bucket in depends_on(template.resources[m]) for m in referrers):
+            if any(bucket in depends_on(ctx.resources[m]) for m in referrers):
                 continue
-            name, named = _known_name(template, bucket, kind[0])
+            name, named = _known_name(ctx, bucket, kind[0])
             if name is None or (not named and kind[0] != "BucketName"):
                 continue
-            ops: list[dict[str, Any]] = []
+            rewrites: list[tuple[str, Any]] = []
             ok = True
             for member in referrers:
-                base = template.pointer("Resources", member)
-                for pointer, value in walk_in(template, template.resources[member], base):
+                base = ctx.pointer("Resources", member)
+                for pointer, value in walk_in(ctx, ctx.resources[member], base):
                     new = _rewrite(value, bucket, name, kind, in_policy_resource=_policy_resource(pointer))
                     if new is _FAIL:
                         ok = False
                         break
                     if new is not None:
-                        ops.append({"op": "replace", "path": pointer, "value": new})
+                        rewrites.append((pointer, new))
                 if not ok:
                     break
-            if not ok or not ops:
+            if not ok or not rewrites:
                 continue
             trial = {m: (graph[m] - {bucket} if m in referrers else graph[m]) & cycle for m in members}
             if cycles(trial):
                 continue
+            fix = self.fixer(ctx)
+            if not named:
+                if "Properties" in ctx.resources[bucket]:
+                    fix.add(("Resources", bucket, "Properties", "BucketName"), {"Fn::Sub": name})
+                else:
+                    fix.add(("Resources", bucket, "Properties"), {"BucketName": {"Fn::Sub": name}})
+            for pointer, new in rewrites:
+                fix.replace(pointer, new)
             if named:
-                return self.fix(ops, f"Build the references to {bucket} from its name", Applicability.SAFE)
-            ops.insert(0, {"op": "add", "path": _properties_path(template, bucket, "BucketName"),
-                           "value": {"Fn::Sub": name}} if "Properties" in template.resources[bucket] else
-                       {"op": "add", "path": template.pointer("Resources", bucket, "Properties"),
-                        "value": {"BucketName": {"Fn::Sub": name}}})
-            return self.fix(ops, f"Name bucket {bucket} {name} and build the references to it from that name",
-                            Applicability.UNSAFE)
+                return fix.build(f"Build the references to {bucket} from its name", Applicability.SAFE)
+            return fix.build(f"Name bucket {bucket} {name} and build the references to it from that name",
+                             Applicability.UNSAFE)
         return None
 
     # -- roles: inline policies that name cycle members become AWS::IAM::Policy resources
 
-    def _role_policy_fix(self, template: Template, graph: dict[str, set[str]], members: list[str]) -> Fix | None:
+    def _role_policy_fix(self, ctx: RuleContext, graph: dict[str, set[str]], members: list[str]) -> Fix | None:
         cycle = set(members)
         moves: dict[str, list[int]] = {}
         trial = {m: graph[m] & cycle for m in members}
         for role in members:
-            if template.type_of(role) != ROLE:
+            if ctx.type_of(role) != ROLE:
                 continue
-            policies = template.properties(role).get("Policies")
+            policies = ctx.properties(role).get("Policies")
             if not isinstance(policies, list):
                 continue
             picked = [i for i, p in enumerate(policies) if isinstance(p, dict) and references(p) & cycle
                       and isinstance(p.get("PolicyName"), str) and "PolicyDocument" in p]
             if not picked:
                 continue
-            resource = dict(template.resources[role])
-            props = dict(template.properties(role))
+            resource = dict(ctx.resources[role])
+            props = dict(ctx.properties(role))
             props["Policies"] = [p for i, p in enumerate(policies) if i not in picked]
             resource["Properties"] = props
             body = {k: v for k, v in resource.items() if k != "DependsOn"}
@@ -280,15 +281,15 @@ class CircularDependency(Rule):
             moves[role] = picked
         if not moves or cycles(trial):
             return None
-        fix = self.fixer(template)
+        fix = self.fixer(ctx)
         taken: set[str] = set()
         for role, picked in moves.items():
-            policies = template.properties(role)["Policies"]
-            condition = template.resources[role].get("Condition")
+            policies = ctx.properties(role)["Policies"]
+            condition = ctx.resources[role].get("Condition")
             for i in picked:
                 policy = thaw(policies[i])
                 base = re.sub(r"[^A-Za-z0-9]", "", policy["PolicyName"]) or "Inline"
-                name = template.unique_id(f"{role}{base[:1].upper()}{base[1:]}", taken)
+                name = ctx.unique_id(f"{role}{base[:1].upper()}{base[1:]}", taken)
                 taken.add(name)
                 body: dict[str, Any] = {"Type": "AWS::IAM::Policy"}
                 if isinstance(condition, str):
@@ -312,10 +313,6 @@ def _plain_rule(rule: Any) -> bool:
     return isinstance(rule, dict) and all(isinstance(k, str) and not k.startswith("Fn::") for k in rule)
 
 
-def _properties_path(template: Template, logical_id: str, key: str) -> str:
-    return template.pointer("Resources", logical_id, "Properties", key)
-
-
 def _known_name(template: Template, bucket: str, key: str) -> tuple[str | None, bool]:
     """The resource's name as Fn::Sub text, and whether the template names it (False: a name to add)."""
     props = template.properties(bucket)
@@ -333,7 +330,7 @@ def _known_name(template: Template, bucket: str, key: str) -> tuple[str | None, 
         return f"${{{param}}}", True
     if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::Sub"), str):
         text = value["Fn::Sub"]
-        for var in _SUB_VAR.findall(text):
+        for var in sub_names(text):
             if not (var.startswith("AWS::") or template.is_parameter(var)):
                 return None, True
         return text, True
@@ -362,25 +359,22 @@ def _rewrite(value: Any, bucket: str, name: str, kind: tuple[str, str | None, st
         if target[1] == "Arn":
             return {"Fn::Sub": arn}
         return _FAIL
-    if "Fn::Sub" in value:
-        arg = value["Fn::Sub"]
-        text = arg[0] if isinstance(arg, list) and arg else arg
-        if not isinstance(text, str):
+    sub = parse_sub(value)
+    if sub is not None:
+        if bucket in sub.local:
             return None
-        variables = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
-        if bucket in variables:
-            return None
-        uses = [v for v in _SUB_VAR.findall(text) if v.split(".", 1)[0] == bucket]
+        uses = [v for v in sub.outside() if v.split(".", 1)[0] == bucket]
         if not uses:
             return None
         if any(v not in (bucket, f"{bucket}.Arn") for v in uses) or (ref is None and bucket in uses):
             return _FAIL
-        new_text = text.replace(f"${{{bucket}.Arn}}", arn)
-        if in_policy_resource and kind[1] == "name" and new_text.startswith(f"${{{bucket}}}"):
+        new_text = sub_substitute(sub.text, {f"{bucket}.Arn": arn})
+        first = SUB_VARIABLE.match(new_text)
+        if in_policy_resource and kind[1] == "name" and first is not None and first.group(1) == bucket:
             # a policy Resource is an ARN: "${Bucket}/*" meant the bucket's ARN
-            new_text = arn + new_text[len(bucket) + 3:]
-        new_text = new_text.replace(f"${{{bucket}}}", ref or "")
-        if isinstance(arg, list):
-            return {"Fn::Sub": [new_text, *thaw(arg[1:])]}
+            new_text = arn + new_text[first.end():]
+        new_text = sub_substitute(new_text, {bucket: ref or ""})
+        if sub.text_at != ("Fn::Sub",):
+            return {"Fn::Sub": [new_text, *thaw(value["Fn::Sub"][1:])]}
         return {"Fn::Sub": new_text} if "${" in new_text else new_text
     return None

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.context import mappings_in
-from autofix.intrinsics import ref_target
-from autofix.patterns import lazy_pattern
+from autofix.context import RuleContext, mappings_in
+from autofix.intrinsics import SUB_VARIABLE, parse_sub, ref_target
+from autofix.nodes import extend_pointer
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template, properties_owner, resource_type
+from autofix.template import properties_owner, resource_type
 
 #: Resource types whose Ref is a name, id or URL (not an ARN) and which have an Arn attribute.
 NAMED = frozenset({
@@ -29,7 +29,6 @@ NAMED = frozenset({
     "AWS::S3::Bucket",
     "AWS::SQS::Queue",
 })
-_STARTS_WITH_VAR = lazy_pattern(r"^\$\{([A-Za-z0-9]+)\}")
 
 
 class NameWhereArnRequired(Rule):
@@ -78,19 +77,19 @@ class NameWhereArnRequired(Rule):
     fix_applicability = Applicability.SAFE
     resource_types = NAMED
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        resources = template.resources
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        resources = ctx.resources
         named = {lid for lid, res in resources.items() if isinstance(res, dict) and resource_type(res) in NAMED}
         if not named:
             return
         for logical_id, resource in resources.items():
             props = resource.get("Properties") if isinstance(resource, dict) else None
             if isinstance(props, dict) and "Role" in props and resource_type(resource) == "AWS::Lambda::Function":
-                yield from self._value(template, props["Role"], template.pointer("Resources", logical_id, "Properties",
-                                                                                 "Role"), named, logical_id, "Role")
+                yield from self._value(ctx, props["Role"], ctx.pointer("Resources", logical_id, "Properties", "Role"),
+                                       named, logical_id, "Role")
         # one scan of every mapping of Resources (this sees every mapping of the template); the
         # resource is worked out for the few that matter
-        for pointer, value in mappings_in(template, resources, "/Resources"):
+        for pointer, value in mappings_in(ctx, resources, "/Resources"):
             statement = "Effect" in value
             if not statement and "Arn\0" not in "\0".join(value) + "\0":  # no key ends in Arn: asked in C
                 continue
@@ -100,56 +99,58 @@ class NameWhereArnRequired(Rule):
             if statement:
                 for key in ("Resource", "NotResource"):
                     if key in value:
-                        yield from self._statement(template, value[key], f"{pointer}/{key}", named, logical_id)
+                        yield from self._statement(ctx, value[key], extend_pointer(pointer, key), named,
+                                                   logical_id)
             for key in value:  # a property whose name ends in Arn
                 if key.endswith("Arn") and not key.startswith("Fn::"):
-                    yield from self._value(template, value[key], f"{pointer}/{key}", named, logical_id, key)
+                    yield from self._value(ctx, value[key], extend_pointer(pointer, key), named, logical_id,
+                                           key)
 
-    def _value(self, template: Template, value: Any, pointer: str, named: set[str], owner: str,
+    def _value(self, ctx: RuleContext, value: Any, pointer: str, named: set[str], owner: str,
                what: str) -> Iterator[Finding]:
         target = ref_target(value)
         if target in named:
-            yield self._getatt(pointer, target, owner, what)
+            yield self._getatt(ctx, pointer, target, owner, what)
         elif isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::If"), list) \
                 and len(value["Fn::If"]) == 3:
             for branch in (1, 2):
-                yield from self._value(template, value["Fn::If"][branch], f"{pointer}/Fn::If/{branch}", named,
-                                       owner, what)
+                yield from self._value(ctx, value["Fn::If"][branch], extend_pointer(pointer, "Fn::If", branch),
+                                       named, owner, what)
 
-    def _getatt(self, pointer: str, target: str, owner: str, what: str) -> Finding:
+    def _getatt(self, ctx: RuleContext, pointer: str, target: str, owner: str, what: str) -> Finding:
+        fix = self.fixer(ctx).replace(pointer, {"Fn::GetAtt": [target, "Arn"]})
         return self.finding(
             pointer, f"{owner}: {what} needs an ARN but Ref {target} gives its name or id; use !GetAtt {target}.Arn",
-            fix=self.fix([{"op": "replace", "path": pointer, "value": {"Fn::GetAtt": [target, "Arn"]}}],
-                         f"Use the ARN of {target} (GetAtt {target}.Arn) instead of its Ref"),
+            fix=fix.build(f"Use the ARN of {target} (GetAtt {target}.Arn) instead of its Ref", Applicability.SAFE),
             resource=owner)
 
-    def _statement(self, template: Template, value: Any, pointer: str, named: set[str],
+    def _statement(self, ctx: RuleContext, value: Any, pointer: str, named: set[str],
                    owner: str) -> Iterator[Finding]:
         items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
         for index, item in items:
-            path = pointer if index is None else f"{pointer}/{index}"
+            path = pointer if index is None else extend_pointer(pointer, index)
             target = ref_target(item)
             if target in named:
-                yield self._getatt(path, target, owner, "a policy Resource")
+                yield self._getatt(ctx, path, target, owner, "a policy Resource")
                 continue
             if not isinstance(item, dict) or len(item) != 1:
                 continue
-            if "Fn::Sub" in item:
-                arg = item["Fn::Sub"]
-                text = arg[0] if isinstance(arg, list) and arg else arg
-                local = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
-                match = _STARTS_WITH_VAR.match(text) if isinstance(text, str) else None
-                if match and match.group(1) in named and match.group(1) not in local:
-                    name = match.group(1)
-                    new_text = f"${{{name}.Arn}}" + text[match.end():]
-                    sub_path = f"{path}/Fn::Sub/0" if isinstance(arg, list) else f"{path}/Fn::Sub"
+            sub = parse_sub(item)
+            if sub is not None:
+                match = SUB_VARIABLE.match(sub.text)
+                name = match.group(1) if match else ""
+                # a logical id CloudFormation accepts (alphanumeric): a template with others fails anyway
+                if name in named and name not in sub.local and name.isascii() and name.isalnum():
+                    new_text = f"${{{name}.Arn}}" + sub.text[match.end():]
+                    sub_path = extend_pointer(path, *sub.text_at)
+                    fix = self.fixer(ctx).replace(sub_path, new_text)
                     yield self.finding(
                         sub_path, f"{owner}: a policy Resource starts with ${{{name}}}, the name of {name}, not its "
                         f"ARN; use ${{{name}.Arn}}",
-                        fix=self.fix([{"op": "replace", "path": sub_path, "value": new_text}],
-                                     f"Use ${{{name}.Arn}} instead of ${{{name}}}"),
+                        fix=fix.build(f"Use ${{{name}.Arn}} instead of ${{{name}}}", Applicability.SAFE),
                         resource=owner)
             elif isinstance(item.get("Fn::Join"), list) and len(item["Fn::Join"]) == 2:
                 parts = item["Fn::Join"][1]
                 if isinstance(parts, list) and parts and ref_target(parts[0]) in named:
-                    yield self._getatt(f"{path}/Fn::Join/1/0", ref_target(parts[0]), owner, "a policy Resource")
+                    yield self._getatt(ctx, extend_pointer(path, "Fn::Join", 1, 0), ref_target(parts[0]), owner,
+                                       "a policy Resource")

@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
+from autofix.nodes import extend_pointer
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp._managed_policies import corrected
 from autofix.settings import Settings
-from autofix.template import Template
+from autofix.template import property_values
 
 #: arn:aws:iam::aws:policy/PATH/NAME, the partition literal or ${AWS::Partition}
 _ARN = lazy_pattern(r"^(arn:(?:aws[a-zA-Z-]*|\$\{AWS::Partition\}):iam::aws:policy/)([A-Za-z0-9_+=,.@/-]+)$")
-OWNERS = {
-    "AWS::IAM::Role": "ManagedPolicyArns",
-    "AWS::IAM::User": "ManagedPolicyArns",
-    "AWS::IAM::Group": "ManagedPolicyArns",
-    "AWS::Serverless::Function": "Policies",
+#: Where managed policy ARNs are listed: type -> property path.
+OWNERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "AWS::IAM::Role": (("ManagedPolicyArns",),),
+    "AWS::IAM::User": (("ManagedPolicyArns",),),
+    "AWS::IAM::Group": (("ManagedPolicyArns",),),
+    "AWS::Serverless::Function": (("Policies",),),
 }
 
 
@@ -67,21 +70,18 @@ class ManagedPolicyArn(Rule):
     fix_applicability = Applicability.SAFE
     resource_types = frozenset(OWNERS)
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for logical_id, resource in template.resources_of(*OWNERS):
-            key = OWNERS[resource["Type"]]
-            arns = template.properties(logical_id).get(key)
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for logical_id, path, arns in property_values(ctx, OWNERS):
             if not isinstance(arns, list):
                 continue
             for i, value in enumerate(arns):
-                pointer = template.pointer("Resources", logical_id, "Properties", key, i)
-                yield from self._arn(value, pointer, logical_id)
+                yield from self._arn(ctx, value, ctx.pointer(*path, i), logical_id)
 
-    def _arn(self, value: Any, pointer: str, logical_id: str) -> Iterator[Finding]:
+    def _arn(self, ctx: RuleContext, value: Any, pointer: str, logical_id: str) -> Iterator[Finding]:
         if isinstance(value, str):
             text, path = value, pointer
         elif isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::Sub"), str):
-            text, path = value["Fn::Sub"], f"{pointer}/Fn::Sub"
+            text, path = value["Fn::Sub"], extend_pointer(pointer, "Fn::Sub")
         else:
             return
         match = _ARN.match(text)
@@ -94,6 +94,6 @@ class ManagedPolicyArn(Rule):
         yield self.finding(
             path, f"{logical_id} attaches managed policy {match.group(2)}, which AWS does not have; "
             f"the policy is {fixed}",
-            fix=self.fix([{"op": "replace", "path": path, "value": new}],
-                         f"Change managed policy {match.group(2)} to {fixed}"),
+            fix=self.fixer(ctx).replace(path, new).build(f"Change managed policy {match.group(2)} to {fixed}",
+                                                         Applicability.SAFE),
             resource=logical_id)

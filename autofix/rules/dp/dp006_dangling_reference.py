@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from autofix.context import mappings_in
-from autofix.patterns import lazy_pattern
+from autofix.context import RuleContext, mappings_in
+from autofix.intrinsics import parse_sub, sub_substitute
+from autofix.nodes import extend_pointer
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template
 
 PSEUDO = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region",
                     "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"})
-_SUB_VAR = lazy_pattern(r"\$\{([^}!][^}]*)\}")
 #: sections whose values CloudFormation resolves references in
 _SECTIONS = ("Resources", "Outputs")
 
@@ -98,59 +97,58 @@ class DanglingReference(Rule):
     cfn_lint = ("E1010", "E1012", "E1019", "E1020")
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        if "Transform" in template.data:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        if "Transform" in ctx.data:
             return
         # ordered like the template (typo candidates come in template order), O(1) to look up
-        resources = dict.fromkeys(template.resources)
-        names = dict.fromkeys([*template.resources, *template.parameters])
+        resources = dict.fromkeys(ctx.resources)
+        names = dict.fromkeys([*ctx.resources, *ctx.parameters])
         for section in _SECTIONS:
-            for pointer, value in mappings_in(template, template.section(section), template.pointer(section)):
+            for pointer, value in mappings_in(ctx, ctx.section(section), ctx.pointer(section)):
                 if len(value) != 1:
                     continue
                 (key, arg), = value.items()
                 if key == "Ref" and isinstance(arg, str):
                     if arg not in names and arg not in PSEUDO:
-                        yield self._reference(template, f"{pointer}/Ref", arg, names, "Ref", lambda new: new)
+                        yield self._reference(ctx, extend_pointer(pointer, "Ref"), arg, names, "Ref",
+                                              lambda new: new)
                 elif key == "Fn::GetAtt":
-                    yield from self._getatt(template, pointer, arg, resources)
+                    yield from self._getatt(ctx, pointer, arg, resources)
                 elif key == "Fn::Sub":
-                    yield from self._sub(template, pointer, arg, names, resources)
+                    yield from self._sub(ctx, pointer, value, names, resources)
 
-    def _reference(self, template: Template, pointer: str, name: str, candidates: Iterable[str], what: str,
+    def _reference(self, ctx: RuleContext, pointer: str, name: str, candidates: Iterable[str], what: str,
                    value_for: Any) -> Finding:
         target = typo_target(name, candidates)
         message = f"{what} names {name}, which is not declared in the template"
-        owner = pointer.split("/")[2] if pointer.startswith("/Resources/") else None
+        # (the engine names the resource of every finding from its pointer)
         if target is None:
-            return self.finding(pointer, message, resource=owner)
+            return self.finding(pointer, message)
+        fix = self.fixer(ctx).replace(pointer, value_for(target))
         return self.finding(pointer, f"{message}; did you mean {target}?",
-                            fix=self.fix([{"op": "replace", "path": pointer, "value": value_for(target)}],
-                                         f"Rename the reference {name} to {target}"),
-                            resource=owner)
+                            fix=fix.build(f"Rename the reference {name} to {target}", Applicability.SAFE))
 
-    def _getatt(self, template: Template, pointer: str, arg: Any, resources: dict[str, None]) -> Iterator[Finding]:
+    def _getatt(self, ctx: RuleContext, pointer: str, arg: Any, resources: dict[str, None]) -> Iterator[Finding]:
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
             if arg[0] not in resources:
-                yield self._reference(template, f"{pointer}/Fn::GetAtt/0", arg[0], resources, "Fn::GetAtt",
-                                      lambda new: new)
+                yield self._reference(ctx, extend_pointer(pointer, "Fn::GetAtt", 0), arg[0], resources,
+                                      "Fn::GetAtt", lambda new: new)
         elif isinstance(arg, str) and "." in arg:
             logical, attribute = arg.split(".", 1)
             if logical not in resources:
-                yield self._reference(template, f"{pointer}/Fn::GetAtt", logical, resources, "Fn::GetAtt",
-                                      lambda new: f"{new}.{attribute}")
+                yield self._reference(ctx, extend_pointer(pointer, "Fn::GetAtt"), logical, resources,
+                                      "Fn::GetAtt", lambda new: f"{new}.{attribute}")
 
-    def _sub(self, template: Template, pointer: str, arg: Any, names: dict[str, None],
+    def _sub(self, ctx: RuleContext, pointer: str, value: Any, names: dict[str, None],
              resources: dict[str, None]) -> Iterator[Finding]:
-        text = arg[0] if isinstance(arg, list) and arg else arg
-        if not isinstance(text, str):
+        sub = parse_sub(value)
+        if sub is None:
             return
-        local = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
-        path = f"{pointer}/Fn::Sub/0" if isinstance(arg, list) else f"{pointer}/Fn::Sub"
+        path = extend_pointer(pointer, *sub.text_at)
         renames: dict[str, str] = {}
         unknown: list[str] = []
-        for var in dict.fromkeys(_SUB_VAR.findall(text)):
-            if var in local or var in PSEUDO:
+        for var in dict.fromkeys(sub.outside()):
+            if var in PSEUDO:
                 continue
             logical = var.split(".", 1)[0]
             if "." in var and logical in resources:
@@ -165,17 +163,12 @@ class DanglingReference(Rule):
                 unknown.append(var)
             else:
                 renames[var] = target + var[len(logical):]
-        owner = pointer.split("/")[2] if pointer.startswith("/Resources/") else None
         if unknown:
-            yield self.finding(path, f"Fn::Sub names {', '.join(unknown)}, not declared in the template",
-                               resource=owner)
+            yield self.finding(path, f"Fn::Sub names {', '.join(unknown)}, not declared in the template")
         if not renames:
             return
-        new_text = text
-        for old, new in renames.items():
-            new_text = new_text.replace(f"${{{old}}}", f"${{{new}}}")
+        new_text = sub_substitute(sub.text, {old: f"${{{new}}}" for old, new in renames.items()})
         described = ", ".join(f"${{{o}}} -> ${{{n}}}" for o, n in renames.items())
+        fix = self.fixer(ctx).replace(path, new_text)
         yield self.finding(path, f"Fn::Sub names {', '.join(renames)}, not declared in the template: {described}",
-                           fix=self.fix([{"op": "replace", "path": path, "value": new_text}],
-                                        f"Fix Fn::Sub variables: {described}"),
-                           resource=owner)
+                           fix=fix.build(f"Fix Fn::Sub variables: {described}", Applicability.SAFE))

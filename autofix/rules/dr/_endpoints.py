@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from autofix.intrinsics import if_branches, sub_parts
+from autofix.intrinsics import if_branches, parse_sub, scalar_text, sub_resolve
 from autofix.patterns import lazy_pattern
 from autofix.template import Template, getatt_target, ref_target, resource_type
 
@@ -138,30 +138,20 @@ class _Render:
         return _UNKNOWN
 
     def value(self, value: Any) -> str:
-        if isinstance(value, str):
-            return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
+        text = scalar_text(value)
+        if text is not None:
+            return text
         target = ref_target(value)
         if target:
             return self.name(target)
         if getatt_target(value):
             return _RESOURCE if getatt_target(value)[0] in self.template.resources else _UNKNOWN
         if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
-            parts = sub_parts(value)
-            if parts is None:
+            sub = parse_sub(value)
+            if sub is None:
                 return _UNKNOWN
-            arg, local = parts
-
-            def sub(match: re.Match[str]) -> str:
-                var = match.group(1)
-                if var.startswith("!"):
-                    return "${" + var[1:] + "}"
-                if var in local:
-                    return self.value(local[var])
-                return self.name(var)
-
-            return re.sub(r"\$\{([^}]*)\}", sub, arg)
+            local = sub.local
+            return sub_resolve(sub.text, lambda var: self.value(local[var]) if var in local else self.name(var))
         if isinstance(value, dict) and len(value) == 1 and "Fn::Join" in value:
             arg = value["Fn::Join"]
             if (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)
@@ -341,7 +331,7 @@ def _rest_api(template: Template, logical_id: str) -> Endpoint | None:
         part = props.get("PathPart")
         parent = getatt_target(props.get("ParentId"))
         if isinstance(part, str) and "health" in part.lower() and parent == (logical_id, "RootResourceId"):
-            path = "/" + part
+            path = "/" + part  # not a JSON pointer: a URL path
             break
     return Endpoint(logical_id, "REST API", 0, None, "HTTPS", 443, stage, path, "/health")
 
@@ -379,7 +369,7 @@ def _load_balancer(template: Template, logical_id: str) -> Endpoint | None:
         check = props.get("HealthCheck")
         target = check.get("Target") if isinstance(check, dict) else None
         if isinstance(target, str) and re.match(r"^HTTPS?:\d+/", target, re.IGNORECASE):
-            path = "/" + target.split("/", 1)[1]
+            path = "/" + target.split("/", 1)[1]  # not a JSON pointer: a URL path
     else:
         if props.get("Type", "application") not in ("application", "network"):
             return None

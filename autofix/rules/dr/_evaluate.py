@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.intrinsics import getatt_target, if_condition, intrinsic_name, ref_target, sub_parts
+from autofix.intrinsics import SUB_VARIABLE, getatt_target, if_condition, intrinsic_name, parse_sub, ref_target
 from autofix.nodes import join_pointer
 from autofix.patterns import lazy_pattern
 from autofix.template import Template, resource_type
@@ -51,7 +51,6 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 #: Pseudo parameters equal in both stacks of a deployment (same account, same stack name) but unknown.
 SHARED_TOKENS = {"AWS::AccountId": f"{_OPEN}AWS::AccountId{_CLOSE}", "AWS::StackName": f"{_OPEN}AWS::StackName{_CLOSE}"}
 _TOKEN = lazy_pattern(_OPEN + r"([^" + _CLOSE + r"]*)" + _CLOSE)
-_VARIABLE = lazy_pattern(r"\$\{([^}!][^}]*)\}")
 
 #: Types whose ``Ref`` is the physical name, with the property that sets it.
 _REF_IS_NAME = {
@@ -261,16 +260,16 @@ class Stack:
         return text(result) if known(result) and result is not NOVALUE else None
 
     def _sub(self, value: Any, depth: int) -> Any:
-        parts = sub_parts(value)
-        if parts is None:
+        sub = parse_sub(value)
+        if sub is None:
             return UNKNOWN
-        template_text, local = parts
+        template_text, local = sub.text, sub.local
         pieces: list[str] = []
         last = 0
-        for match in _VARIABLE.finditer(template_text):
+        for match in SUB_VARIABLE.finditer(template_text):
             pieces.append(template_text[last:match.start()])
             last = match.end()
-            name = match.group(1).strip()
+            name = match.group(1)
             if name in local:
                 got = self.value(local[name], depth + 1)
             elif "." in name and not name.startswith("AWS::"):
@@ -347,14 +346,11 @@ class Stack:
                     yield at, found[0], "Fn::GetAtt"
                 continue
             if name == "Fn::Sub":
-                parts = sub_parts(node)
-                if parts:
-                    for variable in _VARIABLE.findall(parts[0]):
-                        if variable not in parts[1]:
-                            yield at, variable.split(".", 1)[0].strip(), "Fn::Sub"
-                    arg = node["Fn::Sub"]
-                    if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
-                        stack.extend((at + join_pointer("Fn::Sub", 1, k), v) for k, v in arg[1].items())
+                sub = parse_sub(node)
+                if sub:
+                    for variable in sub.outside():
+                        yield at, variable.split(".", 1)[0], "Fn::Sub"
+                    stack.extend((at + join_pointer("Fn::Sub", 1, k), v) for k, v in sub.local.items())
                 continue
             stack.extend((at + join_pointer(k), v) for k, v in reversed(list(node.items())))
 

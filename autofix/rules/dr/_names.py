@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from autofix.intrinsics import sub_parts
-from autofix.patterns import lazy_pattern
+from autofix.intrinsics import parse_sub, sub_names, sub_resolve
 from autofix.template import Template, ref_target
 
 #: The longest value each pseudo parameter can take (stack names are up to 128 characters;
 #: region codes such as ``ap-southeast-5`` or ``us-isob-east-1`` are at most 14, 20 is a margin).
 PSEUDO_MAX = {"AWS::StackName": 128, "AWS::Region": 20, "AWS::AccountId": 12, "AWS::Partition": 10,
               "AWS::URLSuffix": 16, "AWS::StackId": 140}
-
-_VARIABLE = lazy_pattern(r"\$\{([^}!][^}]*)\}")
 
 
 def parameter_max(template: Template, name: str, known: dict[str, int] | None = None) -> int | None:
@@ -50,15 +47,15 @@ def max_length(template: Template, value: Any) -> int | None:
     target = ref_target(value)
     if target:
         return parameter_max(template, target)
-    parts = sub_parts(value)
-    return sub_max_length(template, *parts) if parts else None
+    sub = parse_sub(value)
+    return sub_max_length(template, sub.text, sub.local) if sub else None
 
 
 def sub_max_length(template: Template, text: str, local: dict[str, Any] | None = None,
                    known: dict[str, int] | None = None) -> int | None:
     """The longest string an ``Fn::Sub`` template ``text`` can evaluate to; None when unbounded."""
-    total = len(_VARIABLE.sub("", text).replace("${!", "${"))
-    for name in _VARIABLE.findall(text):
+    total = len(sub_resolve(text, lambda _: ""))
+    for name in sub_names(text):
         part = (max_length(template, local[name]) if local and name in local
                 else parameter_max(template, name, known))
         if part is None:
@@ -77,9 +74,9 @@ def bounds_to_add(template: Template, text: str, limit: int,
     """``MaxLength`` values to give the unbounded string parameters of ``Fn::Sub`` text ``text`` so that
     it fits ``limit`` characters for every value: ``{}`` when it already fits, None when it cannot
     (a variable that is not a parameter, or less than 3 characters left per parameter)."""
-    total = len(_VARIABLE.sub("", text).replace("${!", "${"))
+    total = len(sub_resolve(text, lambda _: ""))
     unbounded: list[str] = []
-    for name in _VARIABLE.findall(text):
+    for name in sub_names(text):
         part = parameter_max(template, name, known)
         if part is not None:
             total += part
@@ -92,7 +89,7 @@ def bounds_to_add(template: Template, text: str, limit: int,
     budget = limit - total
     if not unbounded:
         return {} if budget >= 0 else None
-    uses = sum(_VARIABLE.findall(text).count(n) for n in unbounded)
+    uses = sum(sub_names(text).count(n) for n in unbounded)
     each = budget // uses
     if each < 3:
         return None

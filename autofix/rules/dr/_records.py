@@ -15,7 +15,9 @@ from __future__ import annotations
 import ipaddress
 from typing import Any, NamedTuple
 
+from autofix.fixes import FixBuilder
 from autofix.intrinsics import if_branches
+from autofix.nodes import extend_pointer
 from autofix.rules.dr._endpoints import LB_TYPES, Endpoint, classify_domain, shown
 from autofix.template import Template, getatt_target, ref_target, references
 
@@ -144,8 +146,8 @@ def serves(template: Template, record: Record) -> Serves:
     return Serves("unknown", text)
 
 
-def retarget_operations(template: Template, record: Record, endpoint: Endpoint) -> list[dict[str, Any]] | None:
-    """RFC 6902 operations that make ``record`` serve load balancer ``endpoint``; None when it cannot.
+def retarget(fix: FixBuilder, template: Template, record: Record, endpoint: Endpoint) -> bool:
+    """Make ``record`` serve load balancer ``endpoint`` in ``fix``; False (and nothing written) when it cannot.
 
     An ``A`` record becomes an alias record (``AliasTarget`` with the load balancer's DNS name
     and canonical hosted zone id, ``EvaluateTargetHealth``; ``ResourceRecords`` and ``TTL``
@@ -153,27 +155,25 @@ def retarget_operations(template: Template, record: Record, endpoint: Endpoint) 
     answers with the load balancer's DNS name.
     """
     if template.type_of(endpoint.logical_id) not in LB_TYPES:
-        return None
+        return False
     kind = record.props.get("Type")
     base = record.pointer
     if kind == "CNAME" and "ResourceRecords" in record.props and "AliasTarget" not in record.props:
-        return [{"op": "replace", "path": f"{base}/ResourceRecords",
-                 "value": [{"Fn::GetAtt": [endpoint.logical_id, "DNSName"]}]}]
+        fix.replace(extend_pointer(base, "ResourceRecords"), [{"Fn::GetAtt": [endpoint.logical_id, "DNSName"]}])
+        return True
     if kind != "A":
-        return None
+        return False
     zone_attribute = ("CanonicalHostedZoneNameID"
                       if template.type_of(endpoint.logical_id) == "AWS::ElasticLoadBalancing::LoadBalancer"
                       else "CanonicalHostedZoneID")
     alias = {"DNSName": {"Fn::GetAtt": [endpoint.logical_id, "DNSName"]},
              "HostedZoneId": {"Fn::GetAtt": [endpoint.logical_id, zone_attribute]},
              "EvaluateTargetHealth": True}
-    ops: list[dict[str, Any]] = []
     for key in ("ResourceRecords", "TTL"):
         if key in record.props:
-            ops.append({"op": "remove", "path": f"{base}/{key}"})
-    ops.append({"op": "replace" if "AliasTarget" in record.props else "add", "path": f"{base}/AliasTarget",
-                "value": alias})
-    return ops
+            fix.remove(extend_pointer(base, key))
+    (fix.replace if "AliasTarget" in record.props else fix.add)(extend_pointer(base, "AliasTarget"), alias)
+    return True
 
 
 def healthy_before_other(template: Template) -> list[str]:

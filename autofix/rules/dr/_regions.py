@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from autofix.fixes import FixBuilder
 from autofix.patterns import LazyPattern, lazy_pattern
 from autofix.settings import Settings
 from autofix.template import Template, ref_target, resource_type
@@ -41,7 +42,7 @@ class Layout(NamedTuple):
     is_secondary: str
     replicate: str  # condition: primary region, and the secondary region's stack exists
     deployed: str  # the SecondaryStackDeployed parameter
-    operations: list[dict[str, Any]]
+    changes: FixBuilder  # adds the parameters and conditions the template lacks
 
     def region_parameters(self) -> set[str]:
         return {self.primary, self.secondary}
@@ -65,9 +66,9 @@ def _default(settings: Settings, key: str, fallback: str) -> str:
 
 
 def layout(template: Template, settings: Settings, replication: bool = True) -> Layout:
-    """The names the layout uses in ``template`` and the operations that add what is missing
+    """The names the layout uses in ``template`` and the changes that add what is missing
     (``replication``: also the ``SecondaryStackDeployed`` switch that S3 replication waits for)."""
-    ops: list[dict[str, Any]] = []
+    changes = FixBuilder(template.data)
     taken: set[str] = set()
     params = template.parameters
     new_params: dict[str, Any] = {}
@@ -120,10 +121,11 @@ def layout(template: Template, settings: Settings, replication: bool = True) -> 
         if not new:
             continue
         if isinstance(template.data.get(section), dict):
-            ops.extend({"op": "add", "path": template.pointer(section, k), "value": v} for k, v in new.items())
+            for key, value in new.items():
+                changes.add((section, key), value)
         else:
-            ops.append({"op": "add", "path": f"/{section}", "value": new})
-    return Layout(primary, secondary, is_primary, is_secondary, replicate, deployed, ops)
+            changes.add((section,), new)
+    return Layout(primary, secondary, is_primary, is_secondary, replicate, deployed, changes)
 
 
 def mode(settings: Settings) -> str:
@@ -136,14 +138,14 @@ def mode(settings: Settings) -> str:
 
 
 def plan_names(template: Template, names: Layout, replica: str, source: str,
-               limit: int = 63) -> tuple[dict[str, int], list[dict[str, Any]], str | None] | None:
+               limit: int = 63) -> tuple[dict[str, int], FixBuilder, str | None] | None:
     """Names for a replica that exists only in the secondary region and for its source.
 
     ``replica`` is the replica's name (``Fn::Sub`` text, the same in both regions).  When the
     source's own ``BucketName`` does not depend on the region, the source gets a
     ``-${AWS::Region}`` suffix in the secondary region only (bucket names are global; the
-    primary's name is kept).  Returns (``MaxLength`` bounds to add, operations renaming the
-    source, the source's secondary name) or None when the names cannot fit ``limit``.
+    primary's name is kept).  Returns (``MaxLength`` bounds to add, the changes adding them and renaming
+    the source, the source's secondary name) or None when the names cannot fit ``limit``.
     """
     from autofix.rules.dr import _names, _s3
 
@@ -161,12 +163,13 @@ def plan_names(template: Template, names: Layout, replica: str, source: str,
         bounds = _names.bounds_to_add(template, replica, limit, known)
     if bounds is None:
         return None
-    ops: list[dict[str, Any]] = [{"op": "add", "path": template.pointer("Parameters", p, "MaxLength"), "value": n}
-                                 for p, n in bounds.items()]
+    changes = FixBuilder(template.data)
+    for parameter, length in bounds.items():
+        changes.add(("Parameters", parameter, "MaxLength"), length)
     if own is not None:
-        ops.append({"op": "replace", "path": template.pointer("Resources", source, "Properties", "BucketName"),
-                    "value": {"Fn::If": [names.is_secondary, {"Fn::Sub": own}, props["BucketName"]]}})
-    return bounds, ops, own
+        changes.replace(("Resources", source, "Properties", "BucketName"),
+                        {"Fn::If": [names.is_secondary, {"Fn::Sub": own}, props["BucketName"]]})
+    return bounds, changes, own
 
 
 #: Resource types whose names (or whose very existence) are global per account or partition, with the

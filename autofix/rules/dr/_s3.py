@@ -15,13 +15,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.intrinsics import if_branches_at, is_no_value
+from autofix.fixes import FixBuilder
+from autofix.intrinsics import if_branches_at, parse_sub, scalar_text, sub_names, sub_substitute
+from autofix.nodes import extend_pointer
 from autofix.patterns import lazy_pattern
 from autofix.template import Template, getatt_target, ref_target, references, resource_type, strings_in
 
 BUCKET = "AWS::S3::Bucket"
 _ARN_PREFIX = lazy_pattern(r"^arn:(aws|aws-cn|aws-us-gov|\$\{AWS::Partition\}):s3:::")
-_SUB_VAR = lazy_pattern(r"\$\{([^}!][^}]*)\}")
 #: Parameters whose value points outside this stack: another region or another account.
 _ELSEWHERE_PARAM = lazy_pattern(
     r"region|account|secondary|destination|target|remote|failover|standby|peer|partner", re.IGNORECASE)
@@ -46,17 +47,10 @@ ELB_ACCOUNTS = {
 }
 
 
-unwrap_if = if_branches_at  # (pointer, value) of every Fn::If branch, or the value itself
-
-
-is_novalue = is_no_value
-
-
 def _piece(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
+    text = scalar_text(value)
+    if text is not None:
+        return text
     target = ref_target(value)
     if target:
         return "${" + target + "}"
@@ -73,20 +67,13 @@ def normalize(value: Any) -> str | None:
     if not isinstance(value, dict) or len(value) != 1:
         return None
     if "Fn::Sub" in value:
-        arg = value["Fn::Sub"]
-        if isinstance(arg, str):
-            return arg
-        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], dict):
-            text = arg[0]
-            for name, sub in arg[1].items():
-                piece = _piece(sub)
-                if piece is None:
-                    if "${" + name + "}" in text:
-                        return None
-                    continue
-                text = text.replace("${" + name + "}", piece)
-            return text
-        return None
+        sub = parse_sub(value)
+        if sub is None:
+            return None
+        pieces = {name: _piece(local) for name, local in sub.local.items()}
+        if any(name in pieces and pieces[name] is None for name in sub.names()):
+            return None  # a variable of the map that is no literal, Ref or GetAtt
+        return sub_substitute(sub.text, {name: piece for name, piece in pieces.items() if piece is not None})
     if "Fn::Join" in value:
         arg = value["Fn::Join"]
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], list):
@@ -97,10 +84,6 @@ def normalize(value: Any) -> str | None:
         return None
     piece = _piece(value)
     return piece
-
-
-def variables(text: str) -> list[str]:
-    return _SUB_VAR.findall(text)
 
 
 def strip_arn(text: str) -> str | None:
@@ -117,7 +100,7 @@ def bucket_names(template: Template) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for logical_id, _ in template.resources_of(BUCKET):
         names = []
-        for _, value in unwrap_if(template.properties(logical_id).get("BucketName")):
+        for _, value in if_branches_at(template.properties(logical_id).get("BucketName")):
             text = normalize(value)
             if text:
                 names.append(text)
@@ -142,8 +125,8 @@ def buckets_named_by(template: Template, value: Any, names: dict[str, list[str]]
     """Bucket logical ids that ``value`` designates: by Ref/GetAtt/Sub variable or by BucketName match."""
     names = bucket_names(template) if names is None else names
     found = {r for r in references(value) if r in names}
-    for _, branch in unwrap_if(value):
-        for _, v in _leaves(branch):
+    for _, branch in if_branches_at(value):
+        for v in _leaves(branch):
             text = normalize(v)
             if not text:
                 continue
@@ -154,31 +137,30 @@ def buckets_named_by(template: Template, value: Any, names: dict[str, list[str]]
     return found
 
 
-def _leaves(value: Any) -> Iterator[tuple[str, Any]]:
+def _leaves(value: Any) -> Iterator[Any]:
     """The value and, for lists, each element (log targets are sometimes lists of ARNs)."""
-    yield "", value
+    yield value
     if isinstance(value, list):
-        for i, v in enumerate(value):
-            yield f"/{i}", v
+        yield from value
 
 
 def replication_destinations(template: Template, logical_id: str) -> Iterator[tuple[str, Any, dict[str, Any]]]:
     """(pointer, Destination.Bucket value, rule) for every replication rule of a bucket, through Fn::If."""
     base = template.pointer("Resources", logical_id, "Properties", "ReplicationConfiguration")
     props = template.properties(logical_id)
-    for p_config, config in unwrap_if(props.get("ReplicationConfiguration"), base):
+    for p_config, config in if_branches_at(props.get("ReplicationConfiguration"), base):
         if not isinstance(config, dict):
             continue
-        for p_rules, rules in unwrap_if(config.get("Rules"), f"{p_config}/Rules"):
+        for p_rules, rules in if_branches_at(config.get("Rules"), extend_pointer(p_config, "Rules")):
             if not isinstance(rules, list):
                 continue
             for i, rule in enumerate(rules):
-                for p_rule, r in unwrap_if(rule, f"{p_rules}/{i}"):
+                for p_rule, r in if_branches_at(rule, extend_pointer(p_rules, i)):
                     if not isinstance(r, dict):
                         continue
-                    for p_dest, dest in unwrap_if(r.get("Destination"), f"{p_rule}/Destination"):
+                    for p_dest, dest in if_branches_at(r.get("Destination"), extend_pointer(p_rule, "Destination")):
                         if isinstance(dest, dict) and "Bucket" in dest:
-                            yield f"{p_dest}/Bucket", dest["Bucket"], r
+                            yield extend_pointer(p_dest, "Bucket"), dest["Bucket"], r
 
 
 def has_replication(props: dict[str, Any]) -> bool:
@@ -193,7 +175,7 @@ def _principals(statement: Any) -> Iterator[str]:
     if isinstance(principal, dict):
         for key in ("Service", "AWS"):
             yield from strings_in(principal.get(key))
-        for _, v in _leaves(principal.get("AWS")):
+        for v in _leaves(principal.get("AWS")):
             if isinstance(v, dict) and "Fn::FindInMap" in v:
                 args = v["Fn::FindInMap"]
                 if isinstance(args, list) and args and isinstance(args[0], str) and "elb" in args[0].lower():
@@ -223,7 +205,7 @@ def exempt_buckets(template: Template) -> dict[str, str]:
         if kind == BUCKET:
             for _, dest, _ in replication_destinations(template, logical_id):
                 mark(dest, f"it is the replication destination of {logical_id}")
-            for _, logging in unwrap_if(props.get("LoggingConfiguration")):
+            for _, logging in if_branches_at(props.get("LoggingConfiguration")):
                 if isinstance(logging, dict):
                     mark(logging.get("DestinationBucketName"), f"it receives the access logs of {logical_id}")
             if props.get("AccessControl") in ("LogDeliveryWrite",):
@@ -234,7 +216,7 @@ def exempt_buckets(template: Template) -> dict[str, str]:
             if isinstance(statements, dict):
                 statements = [statements]
             if isinstance(statements, list) and any(
-                _is_log_principal(p) for s in statements for _, b in unwrap_if(s) for p in _principals(b)
+                _is_log_principal(p) for s in statements for _, b in if_branches_at(s) for p in _principals(b)
             ):
                 mark(props.get("Bucket"), "its bucket policy lets a log delivery service write to it")
         elif kind == "AWS::CloudTrail::Trail":
@@ -244,23 +226,23 @@ def exempt_buckets(template: Template) -> dict[str, str]:
         elif kind == "AWS::ElasticLoadBalancingV2::LoadBalancer":
             attributes = props.get("LoadBalancerAttributes")
             for attribute in attributes if isinstance(attributes, list) else []:
-                for _, a in unwrap_if(attribute):
+                for _, a in if_branches_at(attribute):
                     if isinstance(a, dict) and a.get("Key") in ("access_logs.s3.bucket",
                                                                  "connection_logs.s3.bucket"):
                         mark(a.get("Value"), f"it receives the access logs of {logical_id}")
         elif kind == "AWS::ElasticLoadBalancing::LoadBalancer":
-            for _, policy in unwrap_if(props.get("AccessLoggingPolicy")):
+            for _, policy in if_branches_at(props.get("AccessLoggingPolicy")):
                 if isinstance(policy, dict):
                     mark(policy.get("S3BucketName"), f"it receives the access logs of {logical_id}")
         elif kind == "AWS::CloudFront::Distribution":
             config = props.get("DistributionConfig")
-            for _, c in unwrap_if(config):
+            for _, c in if_branches_at(config):
                 if isinstance(c, dict):
-                    for _, logging in unwrap_if(c.get("Logging")):
+                    for _, logging in if_branches_at(c.get("Logging")):
                         if isinstance(logging, dict):
                             mark(logging.get("Bucket"), f"it receives the CloudFront logs of {logical_id}")
         elif kind == "AWS::CodePipeline::Pipeline":
-            for _, store in unwrap_if(props.get("ArtifactStore")):
+            for _, store in if_branches_at(props.get("ArtifactStore")):
                 if isinstance(store, dict):
                     mark(store.get("Location"), f"it is the artifact store of {logical_id}")
             stores = props.get("ArtifactStores")
@@ -315,9 +297,9 @@ def replica_name(template: Template, source: str, avoid: set[str]) -> Any:
     if text is None:
         return None
     new = f"{text}-replica"
-    if new in avoid or any(not v.startswith("AWS::") and "." in v for v in variables(new)):
+    if new in avoid or any(not v.startswith("AWS::") and "." in v for v in sub_names(new)):
         return None
-    if not variables(new):
+    if not sub_names(new):
         return new if len(new) <= 63 else None
     if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), list):
         result: Any = {"Fn::Sub": [f"{value['Fn::Sub'][0]}-replica", value["Fn::Sub"][1]]}
@@ -335,7 +317,7 @@ def names_in_use(template: Template) -> set[str]:
     for logical_id, own in bucket_names(template).items():
         used.update(own)
         for _, dest, _ in replication_destinations(template, logical_id):
-            for _, branch in unwrap_if(dest):
+            for _, branch in if_branches_at(dest):
                 text = normalize(branch)
                 if text:
                     used.add(_name_of_target(text))
@@ -352,7 +334,7 @@ def stack_built(template: Template, text: str) -> bool:
     """
     if _REGION_CODE.search(text.lower()):
         return False
-    names = variables(text)
+    names = sub_names(text)
     if len(names) == 1 and text == "${" + names[0] + "}" and template.is_parameter(names[0]):
         return False
     for name in names:
@@ -424,8 +406,8 @@ def _with_noncurrent_expiry(rules: Any) -> tuple[Any, bool]:
 
 
 def data_management(template: Template, source: str, versioning_turned_on: bool,
-                    replica_name: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(properties for the replica bucket, operations on the source) that keep the source's
+                    replica_name: str) -> tuple[dict[str, Any], FixBuilder]:
+    """(properties for the replica bucket, changes of the source) that keep the source's
     data-management settings on its replica.
 
     - ``LifecycleConfiguration`` is copied; when versioning is turned on by the fix, rules that
@@ -436,7 +418,7 @@ def data_management(template: Template, source: str, versioning_turned_on: bool,
     """
     props = template.properties(source)
     extra: dict[str, Any] = {}
-    ops: list[dict[str, Any]] = []
+    changes = FixBuilder(template.data)
     lifecycle = props.get("LifecycleConfiguration")
     if lifecycle is not None:
         copied = copy.deepcopy(lifecycle)
@@ -444,14 +426,13 @@ def data_management(template: Template, source: str, versioning_turned_on: bool,
             rules, changed = _with_noncurrent_expiry(lifecycle.get("Rules"))
             if changed:
                 copied = {**copied, "Rules": copy.deepcopy(rules)}
-                ops.append({"op": "replace", "path": template.pointer(
-                    "Resources", source, "Properties", "LifecycleConfiguration", "Rules"), "value": rules})
+                changes.replace(("Resources", source, "Properties", "LifecycleConfiguration", "Rules"), rules)
         extra["LifecycleConfiguration"] = copied
     logging = props.get("LoggingConfiguration")
     if isinstance(logging, dict) and "DestinationBucketName" in logging:
         copied = copy.deepcopy(logging)
         prefix = logging.get("LogFilePrefix", "")
         if isinstance(prefix, str):
-            copied["LogFilePrefix"] = f"{prefix}{replica_name}/"
+            copied["LogFilePrefix"] = f"{prefix}{replica_name}/"  # not a JSON pointer: an S3 key prefix
         extra["LoggingConfiguration"] = copied
-    return extra, ops
+    return extra, changes

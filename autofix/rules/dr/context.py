@@ -26,12 +26,15 @@ on its own is plain monitoring.  Users can force the answer with the ``dr`` sett
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from autofix.patterns import lazy_pattern
 from autofix.rules.dr._s3 import replication_destinations
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target, resource_type
+
+if TYPE_CHECKING:
+    from autofix.context import RuleContext
 
 _REGION_PARAM = lazy_pattern(
     r"^(secondary|failover|standby|dr|disaster_?recovery|replica(tion)?|backup|recovery|passive)_?region(name)?$",
@@ -55,18 +58,14 @@ def _local_reference(template: Template, bucket: Any) -> bool:
     return bool(target) and target in template.resources
 
 
-def dr_context(template: Template, settings: Settings) -> DrContext:
-    """Decide (and explain) whether DR-only rules apply to ``template`` (once per template and run)."""
-    from autofix.context import RuleContext
-
-    if isinstance(template, RuleContext):
-        return template.cached(("dr_context", settings.dr), lambda: _decide(template, settings))
-    return _decide(template, settings)
+def dr_context(ctx: RuleContext, settings: Settings) -> DrContext:
+    """Decide (and explain) whether DR-only rules apply to the template (once per template and run)."""
+    return ctx.cached(("dr_context", settings.dr), lambda: _decide(ctx, settings))
 
 
-def is_dr_template(template: Template, settings: Settings) -> bool:
+def is_dr_template(ctx: RuleContext, settings: Settings) -> bool:
     """The DR family's precondition."""
-    return dr_context(template, settings).is_dr
+    return dr_context(ctx, settings).is_dr
 
 
 def _decide(template: Template, settings: Settings) -> DrContext:

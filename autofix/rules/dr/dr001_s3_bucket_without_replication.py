@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
+from autofix.context import RuleContext
+from autofix.fixes import FixBuilder
+from autofix.intrinsics import sub_names
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _names, _regions, _s3
-from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
@@ -171,11 +173,9 @@ class S3BucketWithoutReplication(Rule):
     needs_precondition = True  # run only on DR templates (the family's precondition)
     resource_types = frozenset({"AWS::S3::Bucket"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        if not dr_context(template, settings).is_dr:
-            return
-        exempt = _s3.exempt_buckets(template)
-        for logical_id, resource in template.resources_of(_s3.BUCKET):
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        exempt = _s3.exempt_buckets(ctx)
+        for logical_id, resource in ctx.resources_of(_s3.BUCKET):
             if logical_id in exempt:
                 continue
             props = resource.get("Properties")
@@ -183,15 +183,15 @@ class S3BucketWithoutReplication(Rule):
                 continue
             if _s3.has_replication(props or {}):
                 continue
-            yield self._finding(template, logical_id, resource, settings)
+            yield self._finding(ctx, logical_id, resource, settings)
 
-    def _finding(self, template: Template, logical_id: str, resource: dict[str, Any],
+    def _finding(self, ctx: RuleContext, logical_id: str, resource: dict[str, Any],
                  settings: Settings) -> Finding:
-        pointer = template.pointer("Resources", logical_id)
+        pointer = ctx.pointer("Resources", logical_id)
         if _regions.mode(settings) == "regions":
-            return self._region_finding(template, logical_id, resource, settings)
-        ops, why_not, replica = self._operations(template, logical_id, resource)
-        if ops is None:
+            return self._region_finding(ctx, logical_id, resource, settings)
+        fix, why_not, replica = self._operations(ctx, logical_id, resource)
+        if fix is None:
             return self.finding(
                 pointer,
                 f"{logical_id} holds data in a multi-region DR template but has no ReplicationConfiguration; "
@@ -204,32 +204,33 @@ class S3BucketWithoutReplication(Rule):
             f"the fix enables versioning and replicates it to a new bucket {replica}, which this stack creates "
             f"in its own region (for cross-region DR deploy the destination in the secondary region and point "
             f"Destination.Bucket at it)",
-            fix=self.fix(ops, f"Replicate {logical_id} to {replica} (versioned, encrypted, public access blocked) "
-                              f"with a least-privilege role and Replication Time Control"),
+            fix=fix.build(f"Replicate {logical_id} to {replica} (versioned, encrypted, public access blocked) "
+                          f"with a least-privilege role and Replication Time Control", Applicability.UNSAFE),
             resource=logical_id,
         )
 
-    def _region_finding(self, template: Template, logical_id: str, resource: dict[str, Any],
+    def _region_finding(self, ctx: RuleContext, logical_id: str, resource: dict[str, Any],
                         settings: Settings) -> Finding:
-        pointer = template.pointer("Resources", logical_id)
+        pointer = ctx.pointer("Resources", logical_id)
         head = f"{logical_id} holds data in a multi-region DR template but has no ReplicationConfiguration"
-        ops, why_not, replica, notes = self._region_operations(template, logical_id, resource, settings)
-        if ops is None:
+        fix, why_not, replica, notes = self._region_operations(ctx, logical_id, resource, settings)
+        if fix is None:
             return self.finding(pointer, f"{head}; no automatic fix because {why_not}", resource=logical_id)
         return self.finding(
             pointer,
             f"{head}; the fix replicates it, in the primary region, to bucket {replica}, which the same template "
             f"creates only in the secondary region{notes} (deploy the primary region, then the secondary region, "
-            f"then update the primary with SecondaryStackDeployed=true){_regions.twice_note(template, {logical_id})}",
-            fix=self.fix(ops, f"Replicate {logical_id} to {replica} in the secondary region (versioned, encrypted, "
-                              f"public access blocked) with a least-privilege role and Replication Time Control"),
+            f"then update the primary with SecondaryStackDeployed=true){_regions.twice_note(ctx, {logical_id})}",
+            fix=fix.build(f"Replicate {logical_id} to {replica} in the secondary region (versioned, encrypted, "
+                          f"public access blocked) with a least-privilege role and Replication Time Control",
+                          Applicability.UNSAFE),
             resource=logical_id,
         )
 
-    def _region_operations(self, template: Template, logical_id: str, resource: dict[str, Any],
-                           settings: Settings) -> tuple[list[dict[str, Any]] | None, str, str, str]:
-        props = template.properties(logical_id)
-        base = template.pointer("Resources", logical_id, "Properties")
+    def _region_operations(self, ctx: RuleContext, logical_id: str, resource: dict[str, Any],
+                           settings: Settings) -> tuple[FixBuilder | None, str, str, str]:
+        props = ctx.properties(logical_id)
+        base = ("Resources", logical_id, "Properties")
         if "Condition" in resource:
             return None, ("the bucket has a Condition: decide by hand which region's deployment replicates "
                           "it"), "", ""
@@ -237,15 +238,15 @@ class S3BucketWithoutReplication(Rule):
             return None, "the bucket has no name to derive the secondary region's bucket name from", "", ""
         if props.get("ObjectLockEnabled") not in (None, False, "false"):
             return None, "Object Lock buckets need a replica with Object Lock and extra permissions", "", ""
-        ops: list[dict[str, Any]] = []
+        names = _regions.layout(ctx, settings)
+        fix = self.fixer(ctx).extend(names.changes.operations)
         versioning = props.get("VersioningConfiguration")
         if versioning is None:
-            ops.append({"op": "add", "path": f"{base}/VersioningConfiguration",
-                        "value": fragment(PATCHES, "versioning")})
+            fix.add((*base, "VersioningConfiguration"), fragment(PATCHES, "versioning"))
         elif not isinstance(versioning, dict) or not isinstance(versioning.get("Status"), str):
             return None, "its VersioningConfiguration is conditional or not a literal", "", ""
         elif versioning["Status"] != "Enabled":
-            ops.append({"op": "replace", "path": f"{base}/VersioningConfiguration/Status", "value": "Enabled"})
+            fix.replace((*base, "VersioningConfiguration", "Status"), "Enabled")
         kind, _ = _s3.kms_key(props)
         if kind == "unknown":
             return None, "its encryption is conditional or not SSE-S3/SSE-KMS", "", ""
@@ -253,61 +254,50 @@ class S3BucketWithoutReplication(Rule):
             return None, ("it uses SSE-KMS: the replica in the secondary region needs a key of that region, "
                           "whose ARN the primary region cannot know; create a multi-Region key or pass the "
                           "secondary key's ARN as a parameter and add the replication by hand"), "", ""
-        names = _regions.layout(template, settings)
         text = _s3.normalize(props.get("BucketName")) if "BucketName" in props else None
         if not text:
             return None, ("it has no BucketName (or one this rule cannot read): the secondary region's "
                           "bucket is named after it, so the primary region can name its destination"), "", ""
         name = text.replace("${AWS::Region}", "${" + names.primary + "}") + "-replica"
-        variables = _s3.variables(name)
-        if any("." in v or v in template.resources for v in variables) or name in _s3.names_in_use(template):
+        variables = sub_names(name)
+        if any("." in v or v in ctx.resources for v in variables) or name in _s3.names_in_use(ctx):
             return None, f"the replica name {name} would not be the same in both regions", "", ""
         known = {names.primary: _regions.REGION_MAX, names.secondary: _regions.REGION_MAX}
         # the same name in both regions would collide: the secondary deployment gets its own name
         # (the primary's is kept, so a deployed bucket is not replaced)
         own = text + "-${AWS::Region}"
         rename = "${AWS::Region}" not in text and "${" + names.secondary + "}" not in text
-        bounds = _names.bounds_to_add(template, name, 63, known)
+        bounds = _names.bounds_to_add(ctx, name, 63, known)
         if bounds is not None and rename:
-            bounds = _names.bounds_to_add(template, own, 63, known)  # own is the longer name
+            bounds = _names.bounds_to_add(ctx, own, 63, known)  # own is the longer name
             bounds = bounds if bounds is not None and _names.bounds_to_add(
-                template, name, 63, {**known, **bounds}) == {} else None
+                ctx, name, 63, {**known, **bounds}) == {} else None
         if bounds is None:
             return None, (f"the replica name {name}" + (f" or {own}" if rename else "") +
                           " can exceed S3's 63 characters for some parameter values"), "", ""
         for param, limit in bounds.items():
-            ops.append({"op": "add", "path": template.pointer("Parameters", param, "MaxLength"), "value": limit})
+            fix.add(("Parameters", param, "MaxLength"), limit)
         notes = ""
         if bounds:
             notes = "; " + ", ".join(f"{p} gets MaxLength {n}" for p, n in bounds.items()) + \
                 " so that the names fit 63 characters"
         if rename:
-            ops.append({"op": "replace", "path": f"{base}/BucketName", "value": {
-                "Fn::If": [names.is_secondary, {"Fn::Sub": own}, copy.deepcopy(props["BucketName"])]}})
+            fix.replace((*base, "BucketName"),
+                        {"Fn::If": [names.is_secondary, {"Fn::Sub": own}, copy.deepcopy(props["BucketName"])]})
             notes += (f"; in the secondary region {logical_id} itself is named {own} (bucket names are global; "
                       f"the primary's name is kept)")
         bucket_name: Any = {"Fn::Sub": name} if variables else name
         arn = {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + name}
         objects = {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + name + "/*"}
-        rules = _s3.encryption_rules(props) or fragment(PATCHES, "default_encryption_rules")
-        replica, role, policy = _s3.replica_ids(template, logical_id, set())
-        bucket = fragment(PATCHES, "replica_bucket", EncryptionRules=copy.deepcopy(rules))
-        bucket["Properties"] = {"BucketName": bucket_name, **bucket["Properties"]}
         turned_on = versioning is None or versioning.get("Status") != "Enabled"
-        kept, source_ops = _s3.data_management(template, logical_id, turned_on, replica)
-        bucket["Properties"].update(kept)
-        role_resource = fragment(PATCHES, "replication_role")
-        policy_resource = fragment(PATCHES, "replication_policy", PolicyName=f"{logical_id}Replication",
-                                   Role=role, Source=logical_id, Replica=replica)
+        replica, role, policy, bucket, role_resource, policy_resource, config, source_changes = _replication(
+            ctx, logical_id, bucket_name, turned_on)
         for statement in policy_resource["Properties"]["PolicyDocument"]["Statement"]:
             if statement.get("Sid") == "WriteReplicas":
                 statement["Resource"] = objects
-        config = fragment(PATCHES, "replication_configuration", Role=role, RuleId="ReplicateAll",
-                          Replica=replica)
         config["Rules"][0]["Destination"]["Bucket"] = arn
-        ops.append({"op": "add", "path": f"{base}/ReplicationConfiguration",
-                    "value": {"Fn::If": [names.replicate, config, {"Ref": "AWS::NoValue"}]}})
-        ops.extend(source_ops)
+        fix.add((*base, "ReplicationConfiguration"), {"Fn::If": [names.replicate, config, {"Ref": "AWS::NoValue"}]})
+        fix.extend(source_changes.operations)
         kept_attributes = {k: copy.deepcopy(resource[k]) for k in ("DeletionPolicy", "UpdateReplacePolicy")
                            if k in resource}
         new_resources = [
@@ -318,52 +308,33 @@ class S3BucketWithoutReplication(Rule):
             (policy, {"Type": policy_resource["Type"], "Condition": names.replicate,
                       "Properties": policy_resource["Properties"]}),
         ]
-        ops = names.operations + ops
         for new_id, new in new_resources:
-            ops.append({"op": "add", "path": template.pointer("Resources", new_id), "value": new})
-        return ops, "", replica, notes
+            fix.add(("Resources", new_id), new)
+        return fix, "", replica, notes
 
-    def _operations(self, template: Template, logical_id: str,
-                    resource: dict[str, Any]) -> tuple[list[dict[str, Any]] | None, str, str]:
-        props = template.properties(logical_id)
-        base = template.pointer("Resources", logical_id, "Properties")
+    def _operations(self, ctx: RuleContext, logical_id: str,
+                    resource: dict[str, Any]) -> tuple[FixBuilder | None, str, str]:
+        props = ctx.properties(logical_id)
+        base = ("Resources", logical_id, "Properties")
         if props.get("ObjectLockEnabled") not in (None, False, "false"):
             return None, "Object Lock buckets need a replica with Object Lock and extra permissions", ""
-        ops: list[dict[str, Any]] = []
+        fix = self.fixer(ctx)
         versioning = props.get("VersioningConfiguration")
-        if versioning is None:
-            ops.append({"op": "add", "path": f"{base}/VersioningConfiguration",
-                        "value": fragment(PATCHES, "versioning")})
-        elif not isinstance(versioning, dict) or not isinstance(versioning.get("Status"), str):
+        if versioning is not None and (not isinstance(versioning, dict)
+                                       or not isinstance(versioning.get("Status"), str)):
             return None, "its VersioningConfiguration is conditional or not a literal", ""
-        elif versioning["Status"] != "Enabled":
-            ops.append({"op": "replace", "path": f"{base}/VersioningConfiguration/Status", "value": "Enabled"})
-
         kind, key = _s3.kms_key(props)
         if kind == "unknown":
             return None, "its encryption is conditional or not SSE-S3/SSE-KMS", ""
         arn = None
         if kind == "kms":
-            arn = key_arn(template, key)
+            arn = key_arn(ctx, key)
             if arn is None:
                 return None, ("its SSE-KMS key cannot be resolved to a key ARN in this template "
                               "(replication of SSE-KMS objects needs the destination key's ARN)"), ""
-        rules = _s3.encryption_rules(props) or fragment(PATCHES, "default_encryption_rules")
-
-        replica, role, policy = _s3.replica_ids(template, logical_id, set())
-        bucket = fragment(PATCHES, "replica_bucket", EncryptionRules=copy.deepcopy(rules))
-        name = _s3.replica_name(template, logical_id, _s3.names_in_use(template))
-        if name is not None:
-            bucket["Properties"] = {"BucketName": name, **bucket["Properties"]}
         turned_on = versioning is None or versioning.get("Status") != "Enabled"
-        kept, source_ops = _s3.data_management(template, logical_id, turned_on, replica)
-        bucket["Properties"].update(kept)
-        ops.extend(source_ops)
-        role_resource = fragment(PATCHES, "replication_role")
-        policy_resource = fragment(PATCHES, "replication_policy", PolicyName=f"{logical_id}Replication",
-                                   Role=role, Source=logical_id, Replica=replica)
-        config = fragment(PATCHES, "replication_configuration", Role=role, RuleId="ReplicateAll",
-                          Replica=replica)
+        replica, role, policy, bucket, role_resource, policy_resource, config, source_changes = _replication(
+            ctx, logical_id, _s3.replica_name(ctx, logical_id, _s3.names_in_use(ctx)), turned_on)
         if arn is not None:
             policy_resource["Properties"]["PolicyDocument"]["Statement"].extend(
                 fragment(PATCHES, "kms_statements", KeyArn=arn, Source=logical_id, Replica=replica))
@@ -380,11 +351,49 @@ class S3BucketWithoutReplication(Rule):
                 new.clear()
                 new.update({"Type": new_type, **attributes, **rest})
         if not isinstance(resource.get("Properties"), dict):
-            ops = [{"op": "add", "path": base, "value": {
-                **{op["path"].rsplit("/", 1)[1]: op["value"] for op in ops},
-                "ReplicationConfiguration": config}}]
+            # nothing to add to (the properties read as {}, so versioning is off and there is nothing to
+            # keep): versioning and replication come in one mapping
+            assert versioning is None and not source_changes
+            fix.add(base, {"VersioningConfiguration": fragment(PATCHES, "versioning"),
+                           "ReplicationConfiguration": config})
         else:
-            ops.append({"op": "add", "path": f"{base}/ReplicationConfiguration", "value": config})
+            if versioning is None:
+                fix.add((*base, "VersioningConfiguration"), fragment(PATCHES, "versioning"))
+            elif versioning["Status"] != "Enabled":
+                fix.replace((*base, "VersioningConfiguration", "Status"), "Enabled")
+            fix.extend(source_changes.operations)
+            fix.add((*base, "ReplicationConfiguration"), config)
         for new_id, new in new_resources:
-            ops.append({"op": "add", "path": template.pointer("Resources", new_id), "value": new})
-        return ops, "", replica
+            fix.add(("Resources", new_id), new)
+        return fix, "", replica
+
+
+class _Replication(NamedTuple):
+    """What both layouts add to replicate a bucket: the replica, its role and policy, and the source's
+    replication configuration and own changes (which each layout then adapts)."""
+
+    replica: str
+    role: str
+    policy: str
+    bucket: dict[str, Any]
+    role_resource: dict[str, Any]
+    policy_resource: dict[str, Any]
+    config: dict[str, Any]
+    source_changes: FixBuilder
+
+
+def _replication(ctx: RuleContext, logical_id: str, name: Any, versioning_turned_on: bool) -> _Replication:
+    """The replica of bucket ``logical_id`` (named ``name`` unless None, encrypted like the source and
+    keeping its data management), the replication role and policy, and the configuration."""
+    rules = _s3.encryption_rules(ctx.properties(logical_id)) or fragment(PATCHES, "default_encryption_rules")
+    replica, role, policy = _s3.replica_ids(ctx, logical_id, set())
+    bucket = fragment(PATCHES, "replica_bucket", EncryptionRules=copy.deepcopy(rules))
+    if name is not None:
+        bucket["Properties"] = {"BucketName": name, **bucket["Properties"]}
+    kept, source_changes = _s3.data_management(ctx, logical_id, versioning_turned_on, replica)
+    bucket["Properties"].update(kept)
+    policy_resource = fragment(PATCHES, "replication_policy", PolicyName=f"{logical_id}Replication",
+                               Role=role, Source=logical_id, Replica=replica)
+    config = fragment(PATCHES, "replication_configuration", Role=role, RuleId="ReplicateAll", Replica=replica)
+    return _Replication(replica, role, policy, bucket, fragment(PATCHES, "replication_role"), policy_resource,
+                        config, source_changes)

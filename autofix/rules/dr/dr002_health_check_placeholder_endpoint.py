@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
+from autofix.fixes import FixBuilder
+from autofix.nodes import extend_pointer, split_pointer
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr._endpoints import (
@@ -21,7 +24,7 @@ from autofix.rules.dr._records import (
     Serves,
     guarded_records,
     private_zone,
-    retarget_operations,
+    retarget,
     serves,
 )
 from autofix.settings import Settings
@@ -82,66 +85,65 @@ def _cannot_serve(template: Template, record: Record, served: Serves, endpoint: 
 
 
 def plan_records(template: Template, check: HealthCheck, chosen: Endpoint | None,
-                 found: list[Endpoint]) -> tuple[Endpoint | None, list[dict[str, Any]], str | None]:
-    """The endpoint to aim ``check`` at, the operations that make its records serve it, or why there is none.
+                 found: list[Endpoint]) -> tuple[Endpoint | None, FixBuilder, str | None]:
+    """The endpoint to aim ``check`` at, the changes that make its records serve it, or why there is none.
 
     A health check must probe what the records it guards serve.  Records that already serve
     a resource of the template decide the endpoint; records that answer with a placeholder are
     retargeted with the check when the endpoint is a load balancer (an alias or CNAME record
     can serve it under any name).  Anything else gets no fix: a reason is returned instead.
     """
+    changes = FixBuilder(template.data)
     records = guarded_records(template, check.logical_id)
     if not records:
-        return chosen, [], None
+        return chosen, changes, None
     served = [(record, serves(template, record)) for record in records]
     for record, what in served:
         if what.kind == "private":
-            return None, [], private_reason(template, record, what)
+            return None, changes, private_reason(template, record, what)
     targets = {what.resource for _, what in served if what.kind == "resource"}
     endpoint = chosen
     if len(targets) > 1:
-        return None, [], (f"the records it guards serve different resources ({', '.join(sorted(map(str, targets)))}), "
-                          f"which one check cannot probe")
+        serving = ", ".join(sorted(map(str, targets)))
+        return None, changes, (f"the records it guards serve different resources ({serving}), "
+                               f"which one check cannot probe")
     if targets:
         target = targets.pop()
         assert target is not None
         matches = [e for e in found if e.logical_id == target]
         record = next(r for r, what in served if what.resource == target)
         if not matches:
-            return None, [], (f"record {record.label} serves {target}, which is not an API, load balancer or "
-                              f"CloudFront distribution this rule can aim the check at; aim the check at what the "
-                              f"record serves")
+            return None, changes, (f"record {record.label} serves {target}, which is not an API, load balancer or "
+                                   f"CloudFront distribution this rule can aim the check at; aim the check at what the "
+                                   f"record serves")
         if not fits(template, check, target):
-            return None, [], (f"record {record.label} serves {target}, which belongs to the other side or exists "
-                              f"under another condition than the check; a check and the record it guards must "
-                              f"watch the same side: fix the record or the check by hand")
+            return None, changes, (f"record {record.label} serves {target}, which belongs to the other side or exists "
+                                   f"under another condition than the check; a check and the record it guards must "
+                                   f"watch the same side: fix the record or the check by hand")
         endpoint = matches[0]
     if endpoint is None:
-        return None, [], None
-    ops: list[dict[str, Any]] = []
+        return None, changes, None
     for record, what in served:
         if what.kind == "resource":
             continue
         if what.kind != "placeholder":
-            return None, [], (f"record {record.label} answers with {what.shown}, not with {endpoint.kind} "
-                              f"{endpoint.logical_id}: a check aimed there would turn healthy while the record "
-                              f"keeps answering with {what.shown}, and Route 53 would never fail over; aim the "
-                              f"check at what the record serves, or point both at one endpoint")
-        more = retarget_operations(template, record, endpoint)
-        if more is None:
-            return None, [], _cannot_serve(template, record, what, endpoint)
-        ops.extend(more)
-    return endpoint, ops, None
+            return None, changes, (f"record {record.label} answers with {what.shown}, not with {endpoint.kind} "
+                                   f"{endpoint.logical_id}: a check aimed there would turn healthy while the record "
+                                   f"keeps answering with {what.shown}, and Route 53 would never fail over; aim the "
+                                   f"check at what the record serves, or point both at one endpoint")
+        if not retarget(changes, template, record, endpoint):
+            return None, changes, _cannot_serve(template, record, what, endpoint)
+    return endpoint, changes, None
 
 
 def _path(endpoint: Endpoint, existing: Any) -> Any:
     """The ResourcePath to probe: the endpoint's own health path, else the check's, else the default."""
     stage = endpoint.stage
-    prefix = f"/{stage}" if isinstance(stage, str) and stage else ""
+    prefix = f"/{stage}" if isinstance(stage, str) and stage else ""  # not a JSON pointer: a URL path
     path = endpoint.health_path
     if path is None and isinstance(existing, str) and existing.startswith("/") and existing != "/":
         path = existing
-        if prefix and (path == prefix or path.startswith(prefix + "/")):
+        if prefix and (path == prefix or path.startswith(prefix + "/")):  # not a JSON pointer: a URL path
             path = path[len(prefix):] or None
     if path is None:
         path = endpoint.default_path
@@ -262,18 +264,18 @@ class HealthCheckPlaceholderEndpoint(Rule):
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({"AWS::Route53::HealthCheck"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         found = None
-        for check in health_checks(template):
+        for check in health_checks(ctx):
             placeholder = check.placeholder
             if placeholder is None:
                 continue
             if found is None:
-                found = endpoints(template)
-            pointer = f"{check.pointer}/FullyQualifiedDomainName"
+                found = endpoints(ctx)
+            pointer = extend_pointer(check.pointer, "FullyQualifiedDomainName")
             what = f"health check {check.logical_id} probes {placeholder.shown}, {placeholder.reason}"
             if placeholder.parameter:
-                default = template.parameter_default(placeholder.parameter)
+                default = ctx.parameter_default(placeholder.parameter)
                 yield self.finding(
                     pointer,
                     f"health check {check.logical_id} probes {placeholder.shown} and parameter "
@@ -292,41 +294,40 @@ class HealthCheckPlaceholderEndpoint(Rule):
             if "IPAddress" in check.config or (isinstance(domain, dict) and "Fn::If" in domain):
                 yield self.finding(pointer, f"{what}; aim it at a real endpoint", resource=check.logical_id)
                 continue
-            endpoint, record_ops, reason = plan_records(template, check, choose_endpoint(template, check, found),
-                                                        found)
+            endpoint, record_changes, reason = plan_records(ctx, check, choose_endpoint(ctx, check, found), found)
             if reason is not None:
                 yield self.finding(pointer, f"{what}; {reason}", resource=check.logical_id)
                 continue
             if endpoint is None:
-                side = "secondary-side " if role(template, check.logical_id) == "secondary" else ""
+                side = "secondary-side " if role(ctx, check.logical_id) == "secondary" else ""
                 yield self.finding(
                     pointer,
                     f"{what}; the template has no single {side}API, load balancer or CloudFront "
                     f"distribution to aim it at",
                     resource=check.logical_id)
                 continue
-            ops, summary = self._operations(check, endpoint)
-            retargeted = sorted({op["path"].split("/")[2] for op in record_ops})
+            fix = self.fixer(ctx)
+            summary = self._aim(fix, check, endpoint)
+            retargeted = sorted({split_pointer(op["path"])[1] for op in record_changes.operations})
             also = f", and point record {', '.join(retargeted)} at it" if retargeted else ""
+            fix.extend(record_changes.operations)
             yield self.finding(
                 pointer,
                 f"{what}; aim it at {endpoint.kind} {endpoint.logical_id} ({summary}){also}",
-                fix=self.fix(ops + record_ops,
-                             f"Aim {check.logical_id} at {endpoint.kind} {endpoint.logical_id} ({summary}){also}"),
+                fix=fix.build(f"Aim {check.logical_id} at {endpoint.kind} {endpoint.logical_id} ({summary}){also}",
+                              Applicability.SAFE),
                 resource=check.logical_id,
             )
 
-    def _operations(self, check: HealthCheck, endpoint: Endpoint) -> tuple[list[dict[str, Any]], str]:
+    @staticmethod
+    def _aim(fix: FixBuilder, check: HealthCheck, endpoint: Endpoint) -> str:
+        """Aim ``check`` at ``endpoint`` in ``fix`` (domain, type, port, path, SNI); what it now probes."""
         config = check.config
         base = check.pointer
-        ops: list[dict[str, Any]] = [
-            {"op": "replace", "path": f"{base}/FullyQualifiedDomainName", "value": endpoint.domain}]
+        fix.replace(extend_pointer(base, "FullyQualifiedDomainName"), endpoint.domain)
 
         def put(key: str, value: Any) -> None:
-            if key not in config:
-                ops.append({"op": "add", "path": f"{base}/{key}", "value": value})
-            elif config[key] != value:
-                ops.append({"op": "replace", "path": f"{base}/{key}", "value": value})
+            fix.set(extend_pointer(base, key), value)  # added, or replaced when it differs
 
         kind = _type(config.get("Type"), endpoint.protocol)
         put("Type", kind)
@@ -338,4 +339,4 @@ class HealthCheckPlaceholderEndpoint(Rule):
             summary += f" {path if isinstance(path, str) else path.get('Fn::Sub')}"
         if kind.startswith("HTTPS"):
             put("EnableSNI", True)
-        return ops, summary
+        return summary

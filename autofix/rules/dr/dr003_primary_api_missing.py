@@ -6,6 +6,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
+from autofix.fixes import FixBuilder
+from autofix.nodes import extend_pointer
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
@@ -26,7 +29,6 @@ from autofix.rules.dr._endpoints import (
     words,
 )
 from autofix.rules.dr._records import guarded_records, serves
-from autofix.rules.dr.context import dr_context
 from autofix.rules.dr.dr002_health_check_placeholder_endpoint import private_reason
 from autofix.settings import Settings
 from autofix.template import Template
@@ -189,40 +191,38 @@ class PrimaryApiMissing(Rule):
     resource_types = frozenset({"AWS::Route53::HealthCheck", "AWS::Serverless::Function", *API_TYPES,
                                 *LB_TYPES, *CDN_TYPES, *OTHER_ENTRY_TYPES})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        if not dr_context(template, settings).is_dr:
-            return
-        checks = [c for c in health_checks(template)
-                  if c.placeholder and not c.placeholder.parameter and role(template, c.logical_id) != "secondary"]
-        entries = entry_points(template)
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        checks = [c for c in health_checks(ctx)
+                  if c.placeholder and not c.placeholder.parameter and role(ctx, c.logical_id) != "secondary"]
+        entries = entry_points(ctx)
         if not entries:
             if not checks:
                 return
             check = checks[0]
-            blocked = self._blocked(template, checks)
+            blocked = self._blocked(ctx, checks)
             if blocked:
                 yield self.finding(
-                    f"{check.pointer}/FullyQualifiedDomainName",
+                    extend_pointer(check.pointer, "FullyQualifiedDomainName"),
                     f"health check {check.logical_id} probes {check.placeholder.shown} but this DR template has no "
                     f"API, load balancer or CloudFront distribution for it to probe; {blocked}",
                     resource=check.logical_id)
                 return
-            api_id = template.unique_id("PrimaryApi")
-            ops = self._operations(template, api_id, default_name(template, api_id),
-                                   condition_of(template, check.logical_id), [])
+            api_id = ctx.unique_id("PrimaryApi")
+            fix = self.fixer(ctx)
+            self._add_api(fix, ctx, api_id, default_name(ctx, api_id), condition_of(ctx, check.logical_id))
             yield self.finding(
-                f"{check.pointer}/FullyQualifiedDomainName",
+                extend_pointer(check.pointer, "FullyQualifiedDomainName"),
                 f"health check {check.logical_id} probes {check.placeholder.shown} but this DR template has no "
                 f"API, load balancer or CloudFront distribution for it to probe; add HTTP API {api_id} with a "
                 f"GET /health Lambda handler (created in the region this stack is deployed to)",
-                fix=self.fix(ops, f"Add HTTP API {api_id} with a $default stage, a GET /health route and its "
-                                  f"Lambda health handler"),
+                fix=fix.build(f"Add HTTP API {api_id} with a $default stage, a GET /health route and its "
+                              f"Lambda health handler", Applicability.UNSAFE),
                 resource=check.logical_id)
             return
-        if any(role(template, e) != "secondary" for e in entries):
+        if any(role(ctx, e) != "secondary" for e in entries):
             return
-        secondary = [a for a in apis(template) if role(template, a) == "secondary"]
-        if not secondary or not (checks or _has_primary_side(template)):
+        secondary = [a for a in apis(ctx) if role(ctx, a) == "secondary"]
+        if not secondary or not (checks or _has_primary_side(ctx)):
             return
         source = secondary[0]
         parts = words(source)
@@ -232,36 +232,36 @@ class PrimaryApiMissing(Rule):
                 break
         else:
             parts.insert(0, "Primary")
-        api_id = template.unique_id("".join(parts))
-        name = _swapped_name(template.properties(source).get("Name")) or default_name(template, api_id)
-        extra: list[dict[str, Any]] = []
-        condition = condition_of(template, source)
+        api_id = ctx.unique_id("".join(parts))
+        name = _swapped_name(ctx.properties(source).get("Name")) or default_name(ctx, api_id)
+        fix = self.fixer(ctx)
+        condition = condition_of(ctx, source)
         if condition_role(condition) == "secondary":
             assert condition is not None
-            primary = primary_condition(template)
+            primary = primary_condition(ctx)
             if primary is None:
-                primary = template.unique_id("IsPrimaryRegion")
+                primary = ctx.unique_id("IsPrimaryRegion")
                 value = fragment(PATCHES, "primary_condition", Secondary=condition)
-                if "Conditions" in template.data and isinstance(template.data["Conditions"], dict):
-                    extra.append({"op": "add", "path": template.pointer("Conditions", primary), "value": value})
+                if "Conditions" in ctx.data and isinstance(ctx.data["Conditions"], dict):
+                    fix.add(("Conditions", primary), value)
                 else:
-                    extra.append({"op": "add", "path": "/Conditions", "value": {primary: value}})
+                    fix.add(("Conditions",), {primary: value})
             condition = primary
         where = f" (condition {condition})" if condition else ""
-        blocked = self._blocked(template, checks)
+        blocked = self._blocked(ctx, checks)
         if blocked:
             yield self.finding(
-                template.pointer("Resources", source),
+                ctx.pointer("Resources", source),
                 f"secondary API {source} has no primary counterpart in this DR template; {blocked}",
                 resource=source)
             return
-        ops = self._operations(template, api_id, name, condition, extra)
+        self._add_api(fix, ctx, api_id, name, condition)
         yield self.finding(
-            template.pointer("Resources", source),
+            ctx.pointer("Resources", source),
             f"secondary API {source} has no primary counterpart in this DR template; add HTTP API {api_id}{where} "
             f"with a GET /health Lambda handler (created in the region this stack is deployed to)",
-            fix=self.fix(ops, f"Add primary HTTP API {api_id} with a $default stage, a GET /health route and its "
-                              f"Lambda health handler"),
+            fix=fix.build(f"Add primary HTTP API {api_id} with a $default stage, a GET /health route and its "
+                          f"Lambda health handler", Applicability.UNSAFE),
             resource=source)
 
     @staticmethod
@@ -280,8 +280,9 @@ class PrimaryApiMissing(Rule):
                         f"serves (for example a load balancer the record aliases)")
         return None
 
-    def _operations(self, template: Template, api_id: str, name: Any, condition: str | None,
-                    extra: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    @staticmethod
+    def _add_api(fix: FixBuilder, template: Template, api_id: str, name: Any, condition: str | None) -> None:
+        """Add HTTP API ``api_id`` with its stage, health route, Lambda handler and their wiring."""
         ids = {"api": api_id}
         taken = {api_id}
         for part, suffix in PARTS[1:]:
@@ -290,11 +291,9 @@ class PrimaryApiMissing(Rule):
         values = {"Api": ids["api"], "Stage": ids["stage"], "Role": ids["role"], "Function": ids["function"],
                   "Integration": ids["integration"], "Route": ids["route"], "Permission": ids["permission"],
                   "ApiName": name}
-        ops = list(extra)
         for part, _ in PARTS:
             resource = fragment(PATCHES, part, **values)
             if condition:
                 resource = {"Type": resource["Type"], "Condition": condition,
                             **{k: v for k, v in resource.items() if k != "Type"}}
-            ops.append({"op": "add", "path": template.pointer("Resources", ids[part]), "value": resource})
-        return ops
+            fix.add(("Resources", ids[part]), resource)

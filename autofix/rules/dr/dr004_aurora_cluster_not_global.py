@@ -5,8 +5,11 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
+from autofix.context import RuleContext
+from autofix.fixes import FixBuilder
+from autofix.intrinsics import sub_names
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
@@ -238,21 +241,19 @@ class AuroraClusterNotGlobal(Rule):
     needs_precondition = True  # run only on DR templates (the family's precondition)
     resource_types = frozenset({"AWS::RDS::DBCluster"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        context = dr_context(template, settings)
-        if not context.is_dr:
-            return
-        has_replica, _ = _replicated_sources(template)
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        context = dr_context(ctx, settings)  # a DR template (the precondition): why, for the messages
+        has_replica, _ = _replicated_sources(ctx)
         if has_replica:
             return
-        global_sources = _global_sources(template)
-        candidates = [cid for cid, _ in template.resources_of("AWS::RDS::DBCluster")
-                      if self._candidate(template, cid, global_sources)]
-        orphans = _orphan_global_clusters(template)
+        global_sources = _global_sources(ctx)
+        candidates = [cid for cid, _ in ctx.resources_of("AWS::RDS::DBCluster")
+                      if self._candidate(ctx, cid, global_sources)]
+        orphans = _orphan_global_clusters(ctx)
         taken: set[str] = set()
         for cluster_id in candidates:
-            join = self._orphan_for(template, cluster_id, orphans) if len(candidates) == 1 else None
-            yield self._finding(template, cluster_id, context.reason, len(candidates) == 1, taken, join, settings)
+            join = self._orphan_for(ctx, cluster_id, orphans) if len(candidates) == 1 else None
+            yield self._finding(ctx, cluster_id, context.reason, len(candidates) == 1, taken, join, settings)
 
     @staticmethod
     def _orphan_for(template: Template, cluster_id: str, orphans: list[str]) -> str | None:
@@ -281,11 +282,11 @@ class AuroraClusterNotGlobal(Rule):
         name = props.get("DBClusterIdentifier")
         return not (isinstance(name, str) and name in global_sources)
 
-    def _finding(self, template: Template, cluster_id: str, reason: str, only: bool,
+    def _finding(self, ctx: RuleContext, cluster_id: str, reason: str, only: bool,
                  taken: set[str], join: str | None = None, settings: Settings | None = None) -> Finding:
-        resource = template.resources[cluster_id]
-        props = template.properties(cluster_id)
-        pointer = template.pointer("Resources", cluster_id)
+        resource = ctx.resources[cluster_id]
+        props = ctx.properties(cluster_id)
+        pointer = ctx.pointer("Resources", cluster_id)
         regions = settings is not None and _regions.mode(settings) == "regions"
         head = (f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but not part of a "
                 f"global database")
@@ -297,10 +298,10 @@ class AuroraClusterNotGlobal(Rule):
                 f"{cluster_id} to it by hand (as primary there, by identifier in the secondary region)",
                 resource=cluster_id)
         managed = props.get("ManageMasterUserPassword")
-        secret_ops: list[dict[str, Any]] = []
+        secret: _Secret | None = None
         if managed is not None and not _is_false(managed):
-            secret_ops = self._secret_operations(template, cluster_id, taken)
-            if not secret_ops or join is not None:
+            secret = _generated_secret(ctx, cluster_id, taken)
+            if secret is None or join is not None:
                 return self.finding(
                     pointer,
                     f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but not part "
@@ -310,24 +311,23 @@ class AuroraClusterNotGlobal(Rule):
                     resource=cluster_id,
                 )
         if join is not None:
-            path = template.pointer("Resources", cluster_id, "Properties", "GlobalClusterIdentifier")
+            fix = self.fixer(ctx).add(("Resources", cluster_id, "Properties", "GlobalClusterIdentifier"),
+                                      fragment(PATCHES, "member_reference", GlobalCluster=join))
             return self.finding(
                 pointer,
                 f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but no cluster "
                 f"joins global cluster {join}; make {cluster_id} its primary",
-                fix=self.fix([{"op": "add", "path": path,
-                               "value": fragment(PATCHES, "member_reference", GlobalCluster=join)}],
-                             f"Make {cluster_id} the primary of global cluster {join}"),
+                fix=fix.build(f"Make {cluster_id} the primary of global cluster {join}", Applicability.UNSAFE),
                 resource=cluster_id,
             )
-        global_id = template.unique_id("AuroraGlobalCluster" if only else f"{cluster_id}Global", taken)
+        global_id = ctx.unique_id("AuroraGlobalCluster" if only else f"{cluster_id}Global", taken)
         taken.add(global_id)
         if regions:
             assert settings is not None
-            return self._region_finding(template, settings, cluster_id, global_id, head, secret_ops)
+            return self._region_finding(ctx, settings, cluster_id, global_id, head, secret)
         identifier = global_identifier(cluster_id, props.get("DBClusterIdentifier"))
         body = fragment(PATCHES, "global_cluster", Cluster=cluster_id)["Properties"]
-        named = fits(template, identifier, MAX_IDENTIFIER)
+        named = fits(ctx, identifier, MAX_IDENTIFIER)
         properties = {"GlobalClusterIdentifier": identifier, **body} if named else body
         for key in COPIED:
             if key in props:
@@ -336,40 +336,43 @@ class AuroraClusterNotGlobal(Rule):
         if "Condition" in resource:
             new["Condition"] = resource["Condition"]
         new["Properties"] = properties
-        ops = [*secret_ops, {"op": "add", "path": template.pointer("Resources", global_id), "value": new}]
+        fix = self.fixer(ctx)
+        if secret is not None:
+            secret.write(fix, cluster_id)
+        fix.add(("Resources", global_id), new)
         unnamed = "" if named else (
-            f"; its identifier is left to CloudFormation, since {_shown_length(template, identifier)} could "
+            f"; its identifier is left to CloudFormation, since {_shown_length(ctx, identifier)} could "
             f"exceed the {MAX_IDENTIFIER}-character limit")
-        secret = (f"; first replace ManageMasterUserPassword, which global database members do not support, "
-                  f"with a generated Secrets Manager secret {ops[0]['path'].rsplit('/', 1)[1]} read through a "
-                  f"dynamic reference" if secret_ops else "")
+        generated = (f"; first replace ManageMasterUserPassword, which global database members do not support, "
+                     f"with a generated Secrets Manager secret {secret.logical_id} read through a "
+                     f"dynamic reference" if secret is not None else "")
         return self.finding(
             pointer,
             f"{cluster_id} is an Aurora cluster of a multi-region DR template ({reason}) but not part of a "
             f"global database; add AWS::RDS::GlobalCluster {global_id} with this cluster as its source "
-            f"(primary){secret}{unnamed} (a stack in the secondary region must then add the secondary cluster)",
-            fix=self.fix(ops, f"Add global cluster {global_id} with {cluster_id} as its primary"
-                              + (" and a generated master secret" if secret_ops else "")),
+            f"(primary){generated}{unnamed} (a stack in the secondary region must then add the secondary cluster)",
+            fix=fix.build(f"Add global cluster {global_id} with {cluster_id} as its primary"
+                          + (" and a generated master secret" if secret is not None else ""), Applicability.UNSAFE),
             resource=cluster_id,
         )
 
-    def _region_finding(self, template: Template, settings: Settings, cluster_id: str, global_id: str,
-                        head: str, secret_ops: list[dict[str, Any]]) -> Finding:
+    def _region_finding(self, ctx: RuleContext, settings: Settings, cluster_id: str, global_id: str,
+                        head: str, secret: _Secret | None) -> Finding:
         """The region layout: global cluster and writer in the primary region, a joining cluster in the
         secondary region, from one template."""
-        pointer = template.pointer("Resources", cluster_id)
-        resource = template.resources[cluster_id]
-        props = template.properties(cluster_id)
+        pointer = ctx.pointer("Resources", cluster_id)
+        resource = ctx.resources[cluster_id]
+        props = ctx.properties(cluster_id)
 
         def no_fix(why: str) -> Finding:
             return self.finding(pointer, f"{head}; no automatic fix because {why}", resource=cluster_id)
 
         if "Condition" in resource:
             return no_fix("the cluster has a Condition: decide by hand where its primary and secondary live")
-        names = _regions.layout(template, settings, replication=False)
+        names = _regions.layout(ctx, settings, replication=False)
         name = props.get("DBClusterIdentifier")
         if name is None:
-            env = next((p for p in template.parameters if _ENV_PARAM.match(p)), None)
+            env = next((p for p in ctx.parameters if _ENV_PARAM.match(p)), None)
             if env is None:
                 return no_fix("the cluster has no DBClusterIdentifier and the template no environment parameter "
                               "to name the global cluster by, and both regions must know its identifier")
@@ -380,10 +383,10 @@ class AuroraClusterNotGlobal(Rule):
         if not text:
             return no_fix("the global cluster identifier cannot be built from the cluster's identifier")
         text = text.replace("${AWS::Region}", "${" + names.primary + "}")
-        if any("." in v or v in template.resources for v in re.findall(r"\$\{([^}!][^}]*)\}", text)):
+        if any("." in v or v in ctx.resources for v in sub_names(text)):
             return no_fix(f"the identifier {text} would not be the same in both regions")
         known = {names.primary: _regions.REGION_MAX, names.secondary: _regions.REGION_MAX}
-        bounds = bounds_to_add(template, text, MAX_IDENTIFIER, known)
+        bounds = bounds_to_add(ctx, text, MAX_IDENTIFIER, known)
         if bounds is None:
             return no_fix(f"the global cluster identifier {text} can exceed {MAX_IDENTIFIER} characters")
         key = props.get("KmsKeyId")
@@ -391,80 +394,87 @@ class AuroraClusterNotGlobal(Rule):
             return no_fix("its KmsKeyId is a key ARN of one region; the secondary cluster needs a key of its own "
                           "region")
         identifier_value: Any = {"Fn::Sub": text} if "${" in text else text
-        base = template.pointer("Resources", cluster_id, "Properties")
-        ops: list[dict[str, Any]] = list(names.operations)
-        ops.extend({"op": "add", "path": template.pointer("Parameters", p, "MaxLength"), "value": n}
-                   for p, n in bounds.items())
+        base = ("Resources", cluster_id, "Properties")
+        fix = self.fixer(ctx).extend(names.changes.operations)
+        for parameter, length in bounds.items():
+            fix.add(("Parameters", parameter, "MaxLength"), length)
         secondary_only = {"Fn::If": [names.is_secondary, identifier_value, {"Ref": "AWS::NoValue"}]}
-        password = None
-        for op in secret_ops:
-            if op["path"] == f"{base}/MasterUserPassword":
-                password = op["value"]
-            else:
-                ops.append(op)
+        if secret is not None:
+            secret.write(fix, cluster_id, password=False)  # the password comes below, for the primary only
         for credential in ("MasterUsername", "MasterUserPassword", "DatabaseName"):
-            value = password if credential == "MasterUserPassword" and password is not None else props.get(
+            value = secret.password if credential == "MasterUserPassword" and secret is not None else props.get(
                 credential)
             if value is None:
                 continue
             primary_only = {"Fn::If": [names.is_secondary, {"Ref": "AWS::NoValue"}, value]}
-            ops.append({"op": "replace" if credential in props else "add", "path": f"{base}/{credential}",
-                        "value": primary_only})
+            (fix.replace if credential in props else fix.add)((*base, credential), primary_only)
         if key is None and props.get("StorageEncrypted") in (True, "true", "True"):
-            ops.append({"op": "add", "path": f"{base}/KmsKeyId",
-                        "value": {"Fn::If": [names.is_secondary, "alias/aws/rds", {"Ref": "AWS::NoValue"}]}})
-        ops.append({"op": "add", "path": f"{base}/GlobalClusterIdentifier", "value": secondary_only})
+            fix.add((*base, "KmsKeyId"), {"Fn::If": [names.is_secondary, "alias/aws/rds", {"Ref": "AWS::NoValue"}]})
+        fix.add((*base, "GlobalClusterIdentifier"), secondary_only)
         properties: dict[str, Any] = {"GlobalClusterIdentifier": copy.deepcopy(identifier_value),
                                       **fragment(PATCHES, "global_cluster", Cluster=cluster_id)["Properties"]}
         for copied in COPIED:
             if copied in props:
                 properties[copied] = props[copied]
-        ops.append({"op": "add", "path": template.pointer("Resources", global_id),
-                    "value": {"Type": "AWS::RDS::GlobalCluster", "Condition": names.is_primary,
-                              "Properties": properties}})
+        fix.add(("Resources", global_id),
+                {"Type": "AWS::RDS::GlobalCluster", "Condition": names.is_primary, "Properties": properties})
         limits = "".join(f"; {p} gets MaxLength {n} so that the identifier fits {MAX_IDENTIFIER} characters"
                          for p, n in bounds.items())
-        secret = ("; ManageMasterUserPassword, which global database members do not support, becomes a generated "
-                  "Secrets Manager secret read through a dynamic reference" if secret_ops else "")
+        generated = ("; ManageMasterUserPassword, which global database members do not support, becomes a "
+                     "generated Secrets Manager secret read through a dynamic reference" if secret is not None else "")
         return self.finding(
             pointer,
             f"{head}; in the primary region add AWS::RDS::GlobalCluster {global_id} ({text}) with this cluster as "
             f"its source, and in the secondary region make this cluster join it (no master credentials or "
-            f"database name there){secret}{limits} (deploy the primary region first, then the secondary region)"
-            f"{_regions.twice_note(template, {cluster_id})}",
-            fix=self.fix(ops, f"Add global cluster {global_id} in the primary region; {cluster_id} joins it in "
-                              f"the secondary region"),
+            f"database name there){generated}{limits} (deploy the primary region first, then the secondary region)"
+            f"{_regions.twice_note(ctx, {cluster_id})}",
+            fix=fix.build(f"Add global cluster {global_id} in the primary region; {cluster_id} joins it in "
+                          f"the secondary region", Applicability.UNSAFE),
             resource=cluster_id,
         )
 
-    @staticmethod
-    def _secret_operations(template: Template, cluster_id: str, taken: set[str]) -> list[dict[str, Any]]:
-        """Replace ``ManageMasterUserPassword`` by a generated secret of this stack and a dynamic reference."""
-        props = template.properties(cluster_id)
-        user = props.get("MasterUsername")
-        if isinstance(user, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", user):
-            name: Any = user
-        elif ref_target(user) and template.is_parameter(ref_target(user) or ""):
-            name = "${" + str(ref_target(user)) + "}"
-        else:
-            return []
-        secret_id = template.unique_id(f"{cluster_id}MasterSecret", taken)
-        taken.add(secret_id)
-        template_name = "secret_template_literal" if name == user else "secret_template"
-        secret = fragment(PATCHES, "master_secret",
-                          SecretTemplate=fragment(PATCHES, template_name, UserName=name))
-        managed_key = props.get("MasterUserSecret")
-        if isinstance(managed_key, dict) and "KmsKeyId" in managed_key:
-            secret["Properties"]["KmsKeyId"] = managed_key["KmsKeyId"]
-        condition = template.resources[cluster_id].get("Condition")
-        if condition is not None:
-            secret = {"Type": secret["Type"], "Condition": condition, "Properties": secret["Properties"]}
-        base = template.pointer("Resources", cluster_id, "Properties")
-        ops: list[dict[str, Any]] = [{"op": "add", "path": template.pointer("Resources", secret_id), "value": secret},
-                                     {"op": "remove", "path": f"{base}/ManageMasterUserPassword"}]
-        if "MasterUserSecret" in props:
-            ops.append({"op": "remove", "path": f"{base}/MasterUserSecret"})
-        ops.append({"op": "replace" if "MasterUserPassword" in props else "add",
-                    "path": f"{base}/MasterUserPassword",
-                    "value": fragment(PATCHES, "master_password", Secret=secret_id)})
-        return ops
+
+class _Secret(NamedTuple):
+    """A generated master secret replacing ``ManageMasterUserPassword`` (global members cannot use it)."""
+
+    logical_id: str
+    resource: dict[str, Any]
+    password: dict[str, Any]  # the cluster's MasterUserPassword: a dynamic reference to the secret
+    replaces_password: bool  # the cluster has a MasterUserPassword already
+    drops_managed_key: bool  # the cluster has a MasterUserSecret (its KMS key moves to the secret)
+
+    def write(self, fix: FixBuilder, cluster_id: str, *, password: bool = True) -> None:
+        """Add the secret, drop the managed password, and (``password``) read the password from the secret."""
+        base = ("Resources", cluster_id, "Properties")
+        fix.add(("Resources", self.logical_id), self.resource)
+        fix.remove((*base, "ManageMasterUserPassword"))
+        if self.drops_managed_key:
+            fix.remove((*base, "MasterUserSecret"))
+        if password:
+            (fix.replace if self.replaces_password else fix.add)((*base, "MasterUserPassword"), self.password)
+
+
+def _generated_secret(template: Template, cluster_id: str, taken: set[str]) -> _Secret | None:
+    """The secret replacing the cluster's ``ManageMasterUserPassword``: generated by this stack and read
+    through a dynamic reference; None when the user name is neither a literal nor a parameter."""
+    props = template.properties(cluster_id)
+    user = props.get("MasterUsername")
+    if isinstance(user, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", user):
+        name: Any = user
+    elif ref_target(user) and template.is_parameter(ref_target(user) or ""):
+        name = "${" + str(ref_target(user)) + "}"
+    else:
+        return None
+    secret_id = template.unique_id(f"{cluster_id}MasterSecret", taken)
+    taken.add(secret_id)
+    template_name = "secret_template_literal" if name == user else "secret_template"
+    secret = fragment(PATCHES, "master_secret",
+                      SecretTemplate=fragment(PATCHES, template_name, UserName=name))
+    managed_key = props.get("MasterUserSecret")
+    if isinstance(managed_key, dict) and "KmsKeyId" in managed_key:
+        secret["Properties"]["KmsKeyId"] = managed_key["KmsKeyId"]
+    condition = template.resources[cluster_id].get("Condition")
+    if condition is not None:
+        secret = {"Type": secret["Type"], "Condition": condition, "Properties": secret["Properties"]}
+    return _Secret(secret_id, secret, fragment(PATCHES, "master_password", Secret=secret_id),
+                   "MasterUserPassword" in props, "MasterUserSecret" in props)

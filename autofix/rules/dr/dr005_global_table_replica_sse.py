@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
+from autofix.fixes import FixBuilder
+from autofix.intrinsics import parse_sub
+from autofix.nodes import extend_pointer
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template, getatt_target, ref_target, sub_variables
+from autofix.template import Template, getatt_target, ref_target
 
 PATCHES = "DR005-global-table-replica-sse"
 #: Keys that are not valid in a global table's table-level SSESpecification but models write there.
@@ -83,10 +87,9 @@ def key_verdict(template: Template, key: Any, region: Any, settings: Settings) -
         return UNKNOWN, "cmk"
     if _stack_local(template, key):
         return (OK if _is_stack_region(region, settings) else BAD), "cmk"
-    if isinstance(key, dict) and len(key) == 1 and "Fn::Sub" in key:
-        arg = key["Fn::Sub"]
-        text = arg[0] if isinstance(arg, list) and arg else arg
-        match = _SUB_KMS_ARN.match(text) if isinstance(text, str) else None
+    sub = parse_sub(key)
+    if sub is not None:
+        match = _SUB_KMS_ARN.match(sub.text)
         if match and ref_target(region) == match.group(1):
             return OK, "cmk"
         if match and template.is_parameter(match.group(1)):
@@ -103,7 +106,8 @@ def _stack_local(template: Template, key: Any) -> bool:
         return target in template.resources
     if isinstance(key, dict) and len(key) == 1 and "Fn::ImportValue" in key:
         return True
-    variables = sub_variables(key)
+    sub = parse_sub(key)
+    variables = sub.outside() if sub is not None else []
     return any(v == "AWS::Region" or v.split(".", 1)[0] in template.resources for v in variables)
 
 
@@ -208,15 +212,15 @@ class GlobalTableReplicaSse(Rule):
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({"AWS::DynamoDB::GlobalTable"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for table_id, _ in template.resources_of("AWS::DynamoDB::GlobalTable"):
-            finding = self._check_table(template, settings, table_id)
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for table_id, _ in ctx.resources_of("AWS::DynamoDB::GlobalTable"):
+            finding = self._check_table(ctx, settings, table_id)
             if finding is not None:
                 yield finding
 
-    def _check_table(self, template: Template, settings: Settings, table_id: str) -> Finding | None:
-        props = template.properties(table_id)
-        base = template.pointer("Resources", table_id, "Properties")
+    def _check_table(self, ctx: RuleContext, settings: Settings, table_id: str) -> Finding | None:
+        props = ctx.properties(table_id)
+        base = ("Resources", table_id, "Properties")
         table_sse = props.get("SSESpecification")
         if table_sse is not None and not _plain_object(table_sse):
             return None  # Fn::If or a parameter: not ours to judge
@@ -227,75 +231,77 @@ class GlobalTableReplicaSse(Rule):
         table_key_name = next((k for k in TABLE_KEY_NAMES if table_sse and k in table_sse), None)
         raw = props.get("Replicas")
         plain = isinstance(raw, list) and all(_plain_object(r) for r in raw)
-        entries = replica_entries(template, table_id, raw) or []
+        entries = replica_entries(ctx, table_id, raw) or []
         replicas = [replica for _, replica in entries]
         with_sse = [i for i, r in enumerate(replicas) if "SSESpecification" in r]
         table_kms = enabled and sse_type == "KMS"
-        keep, why = (self._keep_replica_keys(template, settings, replicas, with_sse) if with_sse
+        keep, why = (self._keep_replica_keys(ctx, settings, replicas, with_sse) if with_sse
                      else (True, ""))
         missing_table_kms = bool(with_sse) and not table_kms
         if not missing_table_kms and keep and table_key_name is None:
             return None
 
-        replica_ops: list[dict[str, Any]] = []
         notes: list[str] = []
         if not keep:
             notes.append(f"remove every replica SSESpecification ({why}), so all replicas use the AWS managed key")
-            replica_ops.extend({"op": "remove", "path": f"{entries[i][0]}/SSESpecification"}
-                               for i in reversed(with_sse))
         moved_to = None
-        key_ops: list[dict[str, Any]] = []
         if table_key_name is not None:
             key = table_sse[table_key_name]
-            moved_to = self._move_target(template, settings, raw if plain else None, key)
-            key_ops.append({"op": "remove", "path": f"{base}/SSESpecification/{table_key_name}"})
+            moved_to = self._move_target(ctx, settings, raw if plain else None, key)
             if moved_to is not None:
-                key_ops.append({"op": "add", "path": f"{base}/Replicas/{moved_to}/SSESpecification",
-                                "value": fragment(PATCHES, "replica_sse", KMSMasterKeyId=key)})
                 notes.append(f"move the table-level {table_key_name} (not valid on a global table) to the "
                              f"replica of the stack's region")
             else:
                 notes.append(f"drop the table-level {table_key_name} (not valid on a global table, and a key of "
                              f"one region cannot encrypt every replica), so replicas use the AWS managed key")
         incomplete = table_key_name is not None and "SSEEnabled" not in table_sse
-        table_ops = self._table_ops(base, table_sse, enabled, sse_type) \
-            if (missing_table_kms or moved_to is not None or incomplete) and not table_kms else []
-        if table_ops:
+        fix = self.fixer(ctx)
+        if (missing_table_kms or moved_to is not None or incomplete) and not table_kms:
+            self._table_kms(fix, base, table_sse, enabled, sse_type)
+        if fix:
             notes.insert(0, "set table-level SSEEnabled: true and SSEType: KMS")
+        if table_key_name is not None:
+            fix.remove((*base, "SSESpecification", table_key_name))
+            if moved_to is not None:
+                fix.add((*base, "Replicas", moved_to, "SSESpecification"),
+                        fragment(PATCHES, "replica_sse", KMSMasterKeyId=table_sse[table_key_name]))
+        if not keep:
+            for i in reversed(with_sse):
+                fix.remove(extend_pointer(entries[i][0], "SSESpecification"))
 
         if missing_table_kms:
-            pointer = f"{entries[with_sse[0]][0]}/SSESpecification"
+            pointer = extend_pointer(entries[with_sse[0]][0], "SSESpecification")
             problem = (f"{table_id} sets KMS keys on its replicas but no table-level SSESpecification with "
                        f"SSEType KMS, which fails to deploy (ReplicaSSESpecification and SSEType must be null "
                        f"when SSE is set to default)")
         elif not keep:
-            pointer = f"{entries[with_sse[0]][0]}/SSESpecification"
+            pointer = extend_pointer(entries[with_sse[0]][0], "SSESpecification")
             problem = f"{table_id} sets replica KMS keys that cannot all be used"
         else:
-            pointer = f"{base}/SSESpecification/{table_key_name}"
+            pointer = ctx.pointer(*base, "SSESpecification", table_key_name)
             problem = (f"{table_id} sets {table_key_name} in its table-level SSESpecification, which a global "
                        f"table rejects")
         description = "; ".join(n.split(" (")[0].split(", so")[0] for n in notes)
         return self.finding(
             pointer,
             f"{problem}; {'; '.join(notes)}",
-            fix=self.fix(table_ops + key_ops + replica_ops, description[0].upper() + description[1:]),
+            fix=fix.build(description[0].upper() + description[1:], Applicability.SAFE),
             resource=table_id,
         )
 
     @staticmethod
-    def _table_ops(base: str, table_sse: dict[str, Any] | None, enabled: bool,
-                   sse_type: Any) -> list[dict[str, Any]]:
+    def _table_kms(fix: FixBuilder, base: tuple[str, ...], table_sse: dict[str, Any] | None, enabled: bool,
+                   sse_type: Any) -> None:
+        """Turn on table-level encryption with KMS (``SSEEnabled: true``, ``SSEType: KMS``)."""
         if table_sse is None:
-            return [{"op": "add", "path": f"{base}/SSESpecification", "value": fragment(PATCHES, "table_sse")}]
-        ops = []
+            fix.add((*base, "SSESpecification"), fragment(PATCHES, "table_sse"))
+            return
         if not enabled:
-            ops.append({"op": "replace" if "SSEEnabled" in table_sse else "add",
-                        "path": f"{base}/SSESpecification/SSEEnabled", "value": fragment(PATCHES, "sse_enabled")})
+            (fix.replace if "SSEEnabled" in table_sse else fix.add)(
+                (*base, "SSESpecification", "SSEEnabled"), fragment(PATCHES, "sse_enabled"))
         if sse_type != "KMS":
-            ops.append({"op": "replace" if "SSEType" in table_sse else "add",
-                        "path": f"{base}/SSESpecification/SSEType", "value": fragment(PATCHES, "sse_type")})
-        return ops
+            (fix.replace if "SSEType" in table_sse else fix.add)(
+                (*base, "SSESpecification", "SSEType"), fragment(PATCHES, "sse_type"))
 
     @staticmethod
     def _keep_replica_keys(template: Template, settings: Settings, replicas: list[Any],

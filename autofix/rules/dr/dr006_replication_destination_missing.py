@@ -6,6 +6,9 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
+from autofix.fixes import FixBuilder
+from autofix.intrinsics import sub_names
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _regions, _s3
@@ -115,16 +118,16 @@ class ReplicationDestinationMissing(Rule):
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({"AWS::S3::Bucket"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        names = _s3.bucket_names(template)
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        names = _s3.bucket_names(ctx)
         known = {n for own in names.values() for n in own}
-        for source, resource in template.resources_of(_s3.BUCKET):
-            for pointer, dest, rule in _s3.replication_destinations(template, source):
-                finding = self._check_one(template, source, resource, pointer, dest, rule, known, settings)
+        for source, resource in ctx.resources_of(_s3.BUCKET):
+            for pointer, dest, rule in _s3.replication_destinations(ctx, source):
+                finding = self._check_one(ctx, source, resource, pointer, dest, rule, known, settings)
                 if finding is not None:
                     yield finding
 
-    def _check_one(self, template: Template, source: str, resource: dict[str, Any], pointer: str,
+    def _check_one(self, ctx: RuleContext, source: str, resource: dict[str, Any], pointer: str,
                    dest: Any, rule: dict[str, Any], known: set[str], settings: Settings) -> Finding | None:
         destination = rule.get("Destination")
         account = destination.get("Account") if isinstance(destination, dict) else None
@@ -134,7 +137,7 @@ class ReplicationDestinationMissing(Rule):
         att = getatt_target(dest)
         if target or att:
             missing = target or att[0]  # type: ignore[index]
-            if (missing in template.resources or template.is_parameter(missing) or missing.startswith("AWS::")
+            if (missing in ctx.resources or ctx.is_parameter(missing) or missing.startswith("AWS::")
                     or (att and att[1] != "Arn")):
                 return None
             if _regions.mode(settings) == "regions":
@@ -146,19 +149,19 @@ class ReplicationDestinationMissing(Rule):
                     f"could address in the secondary region: name the destination by ARN (for example "
                     f"!Sub 'arn:${{AWS::Partition}}:s3:::<name>') and this rule creates it there",
                     resource=source)
-            return self._missing_id(template, source, resource, pointer, dest, rule, missing, bool(target))
+            return self._missing_id(ctx, source, resource, pointer, dest, rule, missing, bool(target))
         text = _s3.normalize(dest)
         name = _s3.strip_arn(text) if text else None
         if not name or "/" in name or name in known:
             return None
-        for var in _s3.variables(name):
-            if var in template.resources:
+        for var in sub_names(name):
+            if var in ctx.resources:
                 return None
-        if not _s3.stack_built(template, name):
+        if not _s3.stack_built(ctx, name):
             return None
         if _regions.mode(settings) == "regions":
-            return self._region_missing_name(template, settings, source, resource, pointer, text, name, rule)
-        return self._missing_name(template, source, resource, pointer, text, name, rule)
+            return self._region_missing_name(ctx, settings, source, resource, pointer, text, name, rule)
+        return self._missing_name(ctx, source, resource, pointer, text, name, rule)
 
     # -- fixes
 
@@ -184,25 +187,23 @@ class ReplicationDestinationMissing(Rule):
             bucket = {"Type": kind, **attributes, **bucket}
         return bucket
 
-    def _depends_on(self, template: Template, source: str, new_id: str) -> dict[str, Any] | None:
-        resource = template.resources[source]
-        path = template.pointer("Resources", source, "DependsOn")
-        current = resource.get("DependsOn")
+    @staticmethod
+    def _add_dependency(fix: FixBuilder, source: str, current: str | list[Any] | None, new_id: str) -> None:
+        """Make ``source`` (whose ``DependsOn`` is ``current``) depend on ``new_id`` as well."""
+        path = ("Resources", source, "DependsOn")
         if current is None:
-            return {"op": "add", "path": path, "value": new_id}
-        if isinstance(current, str):
-            return {"op": "replace", "path": path, "value": [current, new_id]}
-        if isinstance(current, list):
-            return {"op": "add", "path": f"{path}/-", "value": new_id}
-        return None
+            fix.add(path, new_id)
+        elif isinstance(current, str):
+            fix.replace(path, [current, new_id])
+        else:
+            fix.add((*path, "-"), new_id)
 
-    def _missing_id(self, template: Template, source: str, resource: dict[str, Any], pointer: str,
+    def _missing_id(self, ctx: RuleContext, source: str, resource: dict[str, Any], pointer: str,
                     dest: Any, rule: dict[str, Any], missing: str, is_ref: bool) -> Finding:
-        ops: list[dict[str, Any]] = [{"op": "add", "path": template.pointer("Resources", missing),
-                                      "value": self._bucket(template, source, resource, rule, None, missing)}]
+        fix = self.fixer(ctx).add(("Resources", missing), self._bucket(ctx, source, resource, rule, None, missing))
         also = ""
         if is_ref:
-            ops.append({"op": "replace", "path": pointer, "value": {"Fn::GetAtt": [missing, "Arn"]}})
+            fix.replace(pointer, {"Fn::GetAtt": [missing, "Arn"]})
             also = f" and refers to it by ARN (!GetAtt {missing}.Arn; Ref gives a name)"
         return self.finding(
             pointer,
@@ -210,49 +211,48 @@ class ReplicationDestinationMissing(Rule):
             f"(deploy fails: destination bucket must exist); the fix adds bucket {missing} (versioned, encrypted, "
             f"public access blocked) in this stack's region{also}; for cross-region DR deploy the destination "
             f"in the secondary region and pass its ARN as a parameter instead",
-            fix=self.fix(ops, f"Add the replication destination bucket {missing}"),
+            fix=fix.build(f"Add the replication destination bucket {missing}", Applicability.SAFE),
             resource=source,
         )
 
-    def _region_missing_name(self, template: Template, settings: Settings, source: str, resource: dict[str, Any],
+    def _region_missing_name(self, ctx: RuleContext, settings: Settings, source: str, resource: dict[str, Any],
                              pointer: str, arn: str, name: str, rule: dict[str, Any]) -> Finding:
         """The region layout: the destination exists only in the secondary region, replication runs
         from the primary once the secondary region's stack exists."""
         message = (f"{source} replicates to {arn}, a bucket this template does not define and no parameter "
                    f"provides (deploy fails: destination bucket must exist)")
-        new_id, _, _ = _s3.replica_ids(template, source, set())
+        new_id, _, _ = _s3.replica_ids(ctx, source, set())
 
         def no_fix(why: str) -> Finding:
             return self.finding(pointer, f"{message}; no automatic fix because {why}", resource=source)
 
         if "Condition" in resource:
             return no_fix(f"{source} has a Condition: decide by hand where the destination lives")
-        names = _regions.layout(template, settings)
+        names = _regions.layout(ctx, settings)
         replica_name = name.replace("${AWS::Region}", "${" + names.primary + "}")
-        config = template.properties(source).get("ReplicationConfiguration")
-        base = template.pointer("Resources", source, "Properties", "ReplicationConfiguration")
-        ops: list[dict[str, Any]] = list(names.operations)
+        config = ctx.properties(source).get("ReplicationConfiguration")
+        fix = self.fixer(ctx).extend(names.changes.operations)
         if isinstance(config, dict) and "Fn::If" in config:
             from autofix.rules.dr.dr008_same_region_replication import region_condition
 
             args = config["Fn::If"]
-            if not (isinstance(args, list) and args and region_condition(template, args[0])):
+            if not (isinstance(args, list) and args and region_condition(ctx, args[0])):
                 return no_fix("the replication is conditional on something other than the region")
         elif isinstance(config, dict):
-            ops.append({"op": "replace", "path": base,
-                        "value": {"Fn::If": [names.replicate, copy.deepcopy(config), {"Ref": "AWS::NoValue"}]}})
+            fix.replace(("Resources", source, "Properties", "ReplicationConfiguration"),
+                        {"Fn::If": [names.replicate, copy.deepcopy(config), {"Ref": "AWS::NoValue"}]})
         else:
             return no_fix("its ReplicationConfiguration is not a plain mapping")
-        planned = _regions.plan_names(template, names, replica_name, source)
+        planned = _regions.plan_names(ctx, names, replica_name, source)
         if planned is None:
             return no_fix(f"the names ({replica_name}) can exceed S3's 63 characters for some parameter values")
-        bounds, name_ops, own = planned
-        ops.extend(name_ops)
-        bucket_name: Any = {"Fn::Sub": replica_name} if _s3.variables(replica_name) else replica_name
-        bucket = self._bucket(template, source, resource, rule, bucket_name, new_id)
+        bounds, name_changes, own = planned
+        fix.extend(name_changes.operations)
+        bucket_name: Any = {"Fn::Sub": replica_name} if sub_names(replica_name) else replica_name
+        bucket = self._bucket(ctx, source, resource, rule, bucket_name, new_id)
         bucket = {"Type": bucket["Type"], "Condition": names.is_secondary,
                   **{k: v for k, v in bucket.items() if k not in ("Type", "Condition")}}
-        ops.append({"op": "add", "path": template.pointer("Resources", new_id), "value": bucket})
+        fix.add(("Resources", new_id), bucket)
         notes = "".join(f"; {p} gets MaxLength {n} so that the names fit 63 characters" for p, n in bounds.items())
         if own:
             notes += f"; in the secondary region {source} itself is named {own}"
@@ -261,24 +261,25 @@ class ReplicationDestinationMissing(Rule):
             f"{message}; the fix adds it as {new_id} only in the secondary region of this template, deployed in "
             f"both regions, and replicates from the primary region once SecondaryStackDeployed is true{notes} "
             f"(deploy the primary region, then the secondary region, then update the primary with "
-            f"SecondaryStackDeployed=true){_regions.twice_note(template, {source})}",
-            fix=self.fix(ops, f"Add the replication destination bucket {new_id} in the secondary region",
-                         applicability=Applicability.UNSAFE),
+            f"SecondaryStackDeployed=true){_regions.twice_note(ctx, {source})}",
+            fix=fix.build(f"Add the replication destination bucket {new_id} in the secondary region",
+                          Applicability.UNSAFE),
             resource=source,
         )
 
-    def _missing_name(self, template: Template, source: str, resource: dict[str, Any], pointer: str,
+    def _missing_name(self, ctx: RuleContext, source: str, resource: dict[str, Any], pointer: str,
                       arn: str, name: str, rule: dict[str, Any]) -> Finding:
-        new_id, _, _ = _s3.replica_ids(template, source, set())
-        bucket_name: Any = {"Fn::Sub": name} if _s3.variables(name) else name
+        new_id, _, _ = _s3.replica_ids(ctx, source, set())
+        bucket_name: Any = {"Fn::Sub": name} if sub_names(name) else name
         message = (f"{source} replicates to {arn}, a bucket this template does not define and no parameter "
                    f"provides (deploy fails: destination bucket must exist)")
-        depends = self._depends_on(template, source, new_id)
-        if depends is None:
+        depends = resource.get("DependsOn")
+        if depends is not None and not isinstance(depends, (str, list)):
             return self.finding(pointer, f"{message}; no automatic fix because DependsOn is not a name or list",
                                 resource=source)
-        ops = [{"op": "add", "path": template.pointer("Resources", new_id),
-                "value": self._bucket(template, source, resource, rule, bucket_name, new_id)}, depends]
+        fix = self.fixer(ctx).add(("Resources", new_id),
+                                  self._bucket(ctx, source, resource, rule, bucket_name, new_id))
+        self._add_dependency(fix, source, depends, new_id)
         unique = "${AWS::AccountId}" in name and "${AWS::Region}" in name
         risk = "" if unique else (
             f"; unsafe: bucket names are global per partition, and {name} does not contain both "
@@ -289,7 +290,7 @@ class ReplicationDestinationMissing(Rule):
             f"{message}; the fix adds it as {new_id} (versioned, encrypted, public access blocked) in this "
             f"stack's region and makes {source} depend on it; for cross-region DR deploy the destination in "
             f"the secondary region and pass its ARN as a parameter instead{risk}",
-            fix=self.fix(ops, f"Add the replication destination bucket {new_id} and make {source} depend on it",
-                         applicability=Applicability.SAFE if unique else Applicability.UNSAFE),
+            fix=fix.build(f"Add the replication destination bucket {new_id} and make {source} depend on it",
+                          Applicability.SAFE if unique else Applicability.UNSAFE),
             resource=source,
         )

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.context import walk_in
+from autofix.context import RuleContext, walk_in
+from autofix.nodes import extend_pointer, split_pointer
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
@@ -88,13 +89,13 @@ def _keys(template: Template, key: Any, level: dict[str, Any]) -> list[str]:
     return list(level)
 
 
-def _mapping_only_used_by(template: Template, name: str, members: list[str]) -> bool:
+def _mapping_only_used_by(ctx: RuleContext, name: str, members: list[str]) -> bool:
     """Is mapping ``name`` read only by the DBInstanceClass of the given instances?"""
-    allowed = {template.pointer("Resources", m, "Properties", "DBInstanceClass") for m in members}
-    for pointer, value in walk_in(template, template.data):
+    allowed = {("Resources", m, "Properties", "DBInstanceClass") for m in members}
+    for pointer, value in walk_in(ctx, ctx.data):
         if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::FindInMap"), list):
             args = value["Fn::FindInMap"]
-            if args and args[0] == name and not any(pointer == a or pointer.startswith(a + "/") for a in allowed):
+            if args and args[0] == name and tuple(split_pointer(pointer)[:4]) not in allowed:
                 return False
     return True
 
@@ -163,21 +164,21 @@ class AuroraGlobalBurstableClass(Rule):
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({"AWS::RDS::DBInstance"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        members = global_clusters(template)
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        members = global_clusters(ctx)
         if not members:
             return
-        member_instances = [logical_id for logical_id, _ in template.resources_of("AWS::RDS::DBInstance")
-                            if cluster_named(template, template.properties(logical_id).get("DBClusterIdentifier"))
+        member_instances = [logical_id for logical_id, _ in ctx.resources_of("AWS::RDS::DBInstance")
+                            if cluster_named(ctx, ctx.properties(logical_id).get("DBClusterIdentifier"))
                             in members]
         done: set[tuple[str, ...]] = set()
         for logical_id in member_instances:
-            value = template.properties(logical_id).get("DBInstanceClass")
-            pointer = template.pointer("Resources", logical_id, "Properties", "DBInstanceClass")
-            yield from self._value_findings(template, settings, logical_id, value, pointer, "", done,
+            value = ctx.properties(logical_id).get("DBInstanceClass")
+            pointer = ctx.pointer("Resources", logical_id, "Properties", "DBInstanceClass")
+            yield from self._value_findings(ctx, settings, logical_id, value, pointer, "", done,
                                             member_instances)
 
-    def _value_findings(self, template: Template, settings: Settings, logical_id: str, value: Any,
+    def _value_findings(self, ctx: RuleContext, settings: Settings, logical_id: str, value: Any,
                         pointer: str, where: str, done: set[tuple[str, ...]],
                         members: list[str], depth: int = 0) -> Iterator[Finding]:
         """Findings for every burstable class ``value`` can evaluate to (literal, Fn::If branch,
@@ -187,20 +188,19 @@ class AuroraGlobalBurstableClass(Rule):
         if isinstance(value, str):
             if BURSTABLE.match(value):
                 new = replacement(value, settings)
+                fix = self.fixer(ctx).replace(pointer, fragment(PATCHES, "instance_class", InstanceClass=new))
                 yield self.finding(
                     pointer,
                     f"{logical_id} is in an Aurora global cluster but uses burstable class {value}{where}, "
                     f"which global databases do not support; use {new}",
-                    fix=self.fix([{"op": "replace", "path": pointer,
-                                   "value": fragment(PATCHES, "instance_class", InstanceClass=new)}],
-                                 f"Change DBInstanceClass from {value} to {new}{where}"),
+                    fix=fix.build(f"Change DBInstanceClass from {value} to {new}{where}", Applicability.SAFE),
                     resource=logical_id,
                 )
             return
         param = ref_target(value)
         if param:
-            if template.is_parameter(param) and ("param", param) not in done:
-                finding = self._parameter_finding(template, settings, logical_id, param)
+            if ctx.is_parameter(param) and ("param", param) not in done:
+                finding = self._parameter_finding(ctx, settings, logical_id, param)
                 if finding is not None:
                     done.add(("param", param))
                     yield finding
@@ -211,25 +211,25 @@ class AuroraGlobalBurstableClass(Rule):
             condition = value["Fn::If"][0]
             for branch, state in ((1, "true"), (2, "false")):
                 yield from self._value_findings(
-                    template, settings, logical_id, value["Fn::If"][branch], f"{pointer}/Fn::If/{branch}",
+                    ctx, settings, logical_id, value["Fn::If"][branch], extend_pointer(pointer, "Fn::If", branch),
                     f" when condition {condition} is {state}", done, members, depth + 1)
         elif "Fn::FindInMap" in value:
-            yield from self._mapping_findings(template, settings, logical_id, value["Fn::FindInMap"], done,
+            yield from self._mapping_findings(ctx, settings, logical_id, value["Fn::FindInMap"], done,
                                               members)
 
-    def _mapping_findings(self, template: Template, settings: Settings, logical_id: str, args: Any,
+    def _mapping_findings(self, ctx: RuleContext, settings: Settings, logical_id: str, args: Any,
                           done: set[tuple[str, ...]], members: list[str]) -> Iterator[Finding]:
         if not (isinstance(args, list) and len(args) in (3, 4) and isinstance(args[0], str)):
             return
-        mapping = template.section("Mappings").get(args[0])
+        mapping = ctx.section("Mappings").get(args[0])
         if not isinstance(mapping, dict):
             return
-        exclusive = _mapping_only_used_by(template, args[0], members)
-        for top in _keys(template, args[1], mapping):
+        exclusive = _mapping_only_used_by(ctx, args[0], members)
+        for top in _keys(ctx, args[1], mapping):
             entry = mapping.get(top)
             if not isinstance(entry, dict):
                 continue
-            for second in _keys(template, args[2], entry):
+            for second in _keys(ctx, args[2], entry):
                 current = entry.get(second)
                 if not (isinstance(current, str) and BURSTABLE.match(current)):
                     continue
@@ -237,29 +237,28 @@ class AuroraGlobalBurstableClass(Rule):
                     continue
                 done.add(("map", args[0], top, second))
                 new = replacement(current, settings)
-                path = template.pointer("Mappings", args[0], top, second)
+                path = ctx.pointer("Mappings", args[0], top, second)
                 message = (f"mapping {args[0]} gives {logical_id} (an Aurora global cluster member) the burstable "
                            f"class {current} for {top}/{second}, which global databases do not support; use {new}")
                 if not exclusive:
                     yield self.finding(path, message + " (the mapping is also used elsewhere, so it is not "
                                        "changed automatically)", resource=None)
                     continue
+                fix = self.fixer(ctx).replace(path, fragment(PATCHES, "instance_class", InstanceClass=new))
                 yield self.finding(
                     path, message,
-                    fix=self.fix([{"op": "replace", "path": path,
-                                   "value": fragment(PATCHES, "instance_class", InstanceClass=new)}],
-                                 f"Change mapping {args[0]} {top}/{second} from {current} to {new}"),
+                    fix=fix.build(f"Change mapping {args[0]} {top}/{second} from {current} to {new}",
+                                  Applicability.SAFE),
                     resource=None,
                 )
 
-    def _parameter_finding(self, template: Template, settings: Settings, logical_id: str,
+    def _parameter_finding(self, ctx: RuleContext, settings: Settings, logical_id: str,
                            param: str) -> Finding | None:
-        default = template.parameter_default(param)
+        default = ctx.parameter_default(param)
         if not (isinstance(default, str) and BURSTABLE.match(default)):
             return None
         new = replacement(default, settings)
-        base = template.pointer("Parameters", param)
-        allowed = template.parameters[param].get("AllowedValues")
+        allowed = ctx.parameters[param].get("AllowedValues")
         note = ""
         if isinstance(allowed, list):
             listed = allowed_replacement(allowed, new)
@@ -268,14 +267,14 @@ class AuroraGlobalBurstableClass(Rule):
             if burstable:
                 note = (f"; AllowedValues still allow {', '.join(burstable)}, which a global cluster member "
                         f"rejects at deploy time")
-        ops = [{"op": "replace", "path": f"{base}/Default",
-                "value": fragment(PATCHES, "instance_class", InstanceClass=new)}]
+        fix = self.fixer(ctx).replace(("Parameters", param, "Default"),
+                                      fragment(PATCHES, "instance_class", InstanceClass=new))
         if isinstance(allowed, list) and new not in allowed:
-            ops.append({"op": "add", "path": f"{base}/AllowedValues/-", "value": new})
+            fix.add(("Parameters", param, "AllowedValues", "-"), new)
         return self.finding(
-            f"{base}/Default",
+            ctx.pointer("Parameters", param, "Default"),
             f"parameter {param} gives {logical_id} (an Aurora global cluster member) the burstable "
             f"default class {default}, which global databases do not support; use {new}{note}",
-            fix=self.fix(ops, f"Change the default of {param} from {default} to {new}"),
+            fix=fix.build(f"Change the default of {param} from {default} to {new}", Applicability.SAFE),
             resource=None,
         )

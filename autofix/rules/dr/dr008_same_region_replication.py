@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.intrinsics import values
+from autofix.context import RuleContext
+from autofix.fixes import FixBuilder
+from autofix.intrinsics import parse_sub, sub_names, sub_substitute, values
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _names, _regions, _s3
-from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
@@ -81,22 +81,20 @@ class _Rewrite:
                 return {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + self.name}
             self.failed = f"!GetAtt {self.bucket}.{target[1]}"
             return value
-        if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
-            arg = value["Fn::Sub"]
-            text = arg[0] if isinstance(arg, list) and arg else arg
-            if isinstance(text, str) and re.search(r"\$\{" + re.escape(self.bucket) + r"(\.[A-Za-z]+)?\}", text):
-                def sub(match: re.Match[str]) -> str:
-                    attribute = match.group(1)
-                    if attribute is None:
-                        return self.name
-                    if attribute == ".Arn":
-                        return "arn:${AWS::Partition}:s3:::" + self.name
-                    self.failed = f"${{{self.bucket}{attribute}}}"
-                    return match.group(0)
-
-                new = re.sub(r"\$\{" + re.escape(self.bucket) + r"(\.[A-Za-z]+)?\}", sub, text)
-                return {"Fn::Sub": [new, arg[1]] if isinstance(arg, list) else new}
-            return value
+        sub = parse_sub(value)
+        if sub is not None:
+            replacements: dict[str, str] = {}
+            for variable in sub.outside():
+                if variable == self.bucket:
+                    replacements[variable] = self.name
+                elif variable == f"{self.bucket}.Arn":
+                    replacements[variable] = "arn:${AWS::Partition}:s3:::" + self.name
+                elif variable.split(".", 1)[0] == self.bucket:
+                    self.failed = f"${{{variable}}}"
+            if not replacements:
+                return value
+            new = sub_substitute(sub.text, replacements)
+            return {"Fn::Sub": new if sub.text_at == ("Fn::Sub",) else [new, *value["Fn::Sub"][1:]]}
         if isinstance(value, dict):
             return {k: self.value(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -104,24 +102,21 @@ class _Rewrite:
         return value
 
 
-def _replacements(path: str, old: Any, new: Any) -> list[dict[str, Any]]:
-    """``replace`` operations at the deepest places where ``new`` differs from ``old`` (the rest of the
+def _replace_changes(fix: FixBuilder, path: tuple[str | int, ...], old: Any, new: Any) -> None:
+    """Replace ``old`` at ``path`` by ``new`` at the deepest places where they differ (the rest of the
     text, quoting included, stays as written)."""
     if old == new:
-        return []
+        return
     if isinstance(old, dict) and isinstance(new, dict) and old.keys() == new.keys() and not (
             len(old) == 1 and (next(iter(old)) in ("Ref", "Fn::Sub", "Fn::GetAtt"))):
-        out = []
         for key in old:
-            escaped = key.replace("~", "~0").replace("/", "~1")
-            out.extend(_replacements(f"{path}/{escaped}", old[key], new[key]))
-        return out
+            _replace_changes(fix, (*path, key), old[key], new[key])
+        return
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        out = []
         for i, (a, b) in enumerate(zip(old, new, strict=True)):
-            out.extend(_replacements(f"{path}/{i}", a, b))
-        return out
-    return [{"op": "replace", "path": path, "value": new}]
+            _replace_changes(fix, (*path, i), a, b)
+        return
+    fix.replace(path, new)
 
 
 class SameRegionReplication(Rule):
@@ -214,102 +209,102 @@ class SameRegionReplication(Rule):
     needs_precondition = True  # run only on DR templates (the family's precondition)
     resource_types = frozenset({"AWS::S3::Bucket"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        if _regions.mode(settings) == "same-stack" or not dr_context(template, settings).is_dr:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        if _regions.mode(settings) == "same-stack":
             return
-        names = _s3.bucket_names(template)
-        for source, _ in template.resources_of(_s3.BUCKET):
+        names = _s3.bucket_names(ctx)
+        for source, _ in ctx.resources_of(_s3.BUCKET):
             reported: set[str] = set()
-            for pointer, dest, _rule in _s3.replication_destinations(template, source):
-                for target in sorted(_s3.buckets_named_by(template, dest, names) - {source} - reported):
-                    if separated(template, source, target, pointer):
+            for pointer, dest, _rule in _s3.replication_destinations(ctx, source):
+                for target in sorted(_s3.buckets_named_by(ctx, dest, names) - {source} - reported):
+                    if separated(ctx, source, target, pointer):
                         continue
                     reported.add(target)
-                    yield self._finding(template, settings, source, target, pointer)
+                    yield self._finding(ctx, settings, source, target, pointer)
 
-    def _finding(self, template: Template, settings: Settings, source: str, target: str,
+    def _finding(self, ctx: RuleContext, settings: Settings, source: str, target: str,
                  pointer: str) -> Finding:
         message = (f"{source} replicates to {target}, which this stack creates in the same region (no region "
                    f"condition separates them): the replica does not survive a regional outage")
-        ops, why_not, notes = self._operations(template, settings, source, target)
-        if ops is None:
+        fix, why_not, notes = self._operations(ctx, settings, source, target)
+        if fix is None:
             return self.finding(pointer, f"{message}; no automatic fix because {why_not}", resource=source)
         return self.finding(
             pointer,
             f"{message}; the fix creates {target} only in the secondary region and replicates {source} to it "
             f"from the primary region{notes} (deploy the primary region, then the secondary region, then update "
-            f"the primary with SecondaryStackDeployed=true){_regions.twice_note(template, {source, target})}",
-            fix=self.fix(ops, f"Move replication destination {target} to the secondary region"),
+            f"the primary with SecondaryStackDeployed=true){_regions.twice_note(ctx, {source, target})}",
+            fix=fix.build(f"Move replication destination {target} to the secondary region", Applicability.UNSAFE),
             resource=source,
         )
 
-    def _operations(self, template: Template, settings: Settings, source: str,
-                    target: str) -> tuple[list[dict[str, Any]] | None, str, str]:
-        resource = template.resources[target]
+    def _operations(self, ctx: RuleContext, settings: Settings, source: str,
+                    target: str) -> tuple[FixBuilder | None, str, str]:
+        resource = ctx.resources[target]
         if "Condition" in resource:
             return None, f"{target} has a Condition that does not depend on the region", ""
-        if "Condition" in template.resources[source]:
+        if "Condition" in ctx.resources[source]:
             return None, f"{source} has a Condition: decide by hand which region's deployment replicates it", ""
-        props = template.properties(source)
+        props = ctx.properties(source)
         config = props.get("ReplicationConfiguration")
         if not isinstance(config, dict) or "Fn::If" in config:
             return None, "the replication configuration is already conditional", ""
-        text = _s3.normalize(template.properties(target).get("BucketName"))
+        text = _s3.normalize(ctx.properties(target).get("BucketName"))
         if not text:
             return None, f"{target} has no BucketName that both regions could agree on", ""
-        layout = _regions.layout(template, settings)
+        layout = _regions.layout(ctx, settings)
         name = text.replace("${AWS::Region}", "${" + layout.primary + "}")
-        if any("." in v or v in template.resources for v in _s3.variables(name)):
+        if any("." in v or v in ctx.resources for v in sub_names(name)):
             return None, f"{target}'s name {name} would not be the same in both regions", ""
         known = {layout.primary: _regions.REGION_MAX, layout.secondary: _regions.REGION_MAX}
         own_text = _s3.normalize(props.get("BucketName")) if "BucketName" in props else None
         rename = bool(own_text) and "${AWS::Region}" not in str(own_text) and \
             "${" + layout.secondary + "}" not in str(own_text)
         own = f"{own_text}-${{AWS::Region}}"
-        bounds = _names.bounds_to_add(template, name, 63, known)
+        bounds = _names.bounds_to_add(ctx, name, 63, known)
         if rename:  # bound the longer of the two names first, then check the other
-            first = _names.bounds_to_add(template, own, 63, known)
-            more = None if first is None else _names.bounds_to_add(template, name, 63, {**known, **first})
+            first = _names.bounds_to_add(ctx, own, 63, known)
+            more = None if first is None else _names.bounds_to_add(ctx, name, 63, {**known, **first})
             bounds = None if first is None or more is None else {**first, **more}
         if bounds is None:
             return None, f"the names ({name}) can exceed S3's 63 characters for some parameter values", ""
         rewrite = _Rewrite(target, name)
-        base = template.pointer("Resources", source, "Properties")
-        ops: list[dict[str, Any]] = list(layout.operations)
-        ops.extend({"op": "add", "path": template.pointer("Parameters", p, "MaxLength"), "value": n}
-                   for p, n in bounds.items())
-        ops.append({"op": "replace", "path": f"{base}/ReplicationConfiguration", "value": {
-            "Fn::If": [layout.replicate, rewrite.value(copy.deepcopy(config)), {"Ref": "AWS::NoValue"}]}})
+        base = ("Resources", source, "Properties")
+        fix = self.fixer(ctx).extend(layout.changes.operations)
+        for parameter, length in bounds.items():
+            fix.add(("Parameters", parameter, "MaxLength"), length)
+        fix.replace((*base, "ReplicationConfiguration"), {
+            "Fn::If": [layout.replicate, rewrite.value(copy.deepcopy(config)), {"Ref": "AWS::NoValue"}]})
         if rename:
-            ops.append({"op": "replace", "path": f"{base}/BucketName", "value": {
-                "Fn::If": [layout.is_secondary, {"Fn::Sub": own}, copy.deepcopy(props["BucketName"])]}})
-        target_base = template.pointer("Resources", target)
-        ops.append({"op": "add", "path": f"{target_base}/Condition", "value": layout.is_secondary})
+            fix.replace((*base, "BucketName"), {
+                "Fn::If": [layout.is_secondary, {"Fn::Sub": own}, copy.deepcopy(props["BucketName"])]})
+        fix.add(("Resources", target, "Condition"), layout.is_secondary)
         for key in ("DeletionPolicy", "UpdateReplacePolicy"):
             if key not in resource:
-                ops.append({"op": "add", "path": f"{target_base}/{key}", "value": "Retain"})
+                fix.add(("Resources", target, key), "Retain")
         if name != text:
-            ops.append({"op": "replace", "path": f"{target_base}/Properties/BucketName",
-                        "value": {"Fn::Sub": name}})
+            fix.replace(("Resources", target, "Properties", "BucketName"), {"Fn::Sub": name})
         for section in ("Resources", "Outputs"):
-            for logical_id, value in template.section(section).items():
+            for logical_id, value in ctx.section(section).items():
                 if logical_id == target or not isinstance(value, dict):
                     continue
                 for key, item in value.items():
-                    path = template.pointer(section, logical_id, key)
+                    path = (section, logical_id, key)
                     if section == "Resources" and logical_id == source and key == "Properties":
                         for prop, prop_value in item.items() if isinstance(item, dict) else []:
                             if prop == "ReplicationConfiguration":
                                 continue
-                            ops.extend(_replacements(f"{path}/{prop}", prop_value, rewrite.value(prop_value)))
+                            _replace_changes(fix, (*path, prop), prop_value, rewrite.value(prop_value))
                         continue
                     if key == "DependsOn":
                         kept = [d for d in (item if isinstance(item, list) else [item]) if d != target]
                         if len(kept) != (len(item) if isinstance(item, list) else 1):
-                            ops.append({"op": "remove", "path": path} if not kept else
-                                       {"op": "replace", "path": path, "value": kept})
+                            if kept:
+                                fix.replace(path, kept)
+                            else:
+                                fix.remove(path)
                         continue
-                    ops.extend(_replacements(path, item, rewrite.value(item)))
+                    _replace_changes(fix, path, item, rewrite.value(item))
         if rewrite.failed:
             return None, f"{rewrite.failed} needs {target} in the primary region", ""
         notes = ""
@@ -318,4 +313,4 @@ class SameRegionReplication(Rule):
                 " so that the names fit 63 characters"
         if rename:
             notes += f"; in the secondary region {source} itself is named {own}"
-        return ops, "", notes
+        return fix, "", notes

@@ -9,7 +9,7 @@ from typing import Any
 
 from autofix.context import RuleContext
 from autofix.fixes import FixBuilder
-from autofix.intrinsics import if_condition, intrinsic_name, is_no_value, sub_parts
+from autofix.intrinsics import if_condition, intrinsic_name, is_no_value, parse_sub, sub_names
 from autofix.nodes import split_pointer
 from autofix.rules.base import Applicability, Finding, Fix, Rule
 from autofix.rules.dr import _deploy, _names, _regions, _s3
@@ -154,7 +154,7 @@ class TwoRegionDeployFailure(Rule):
             raise _Declined(f"{logical_id} already has the condition {resource['Condition']}")
         key = _GATED_NAME[kind or ""]
         name = ctx.properties(logical_id).get(key)
-        fix = self.fixer(ctx).extend(names.operations)
+        fix = self.fixer(ctx).extend(names.changes.operations)
         fix.set(("Resources", logical_id, "Condition"), names.is_primary)
         secondary = _secondary_stack(ctx, settings)
         joined: list[str] = []
@@ -188,7 +188,7 @@ class TwoRegionDeployFailure(Rule):
         bounds = _bounds(ctx, new_text, limit, names.region_parameters())
         if bounds is None:
             raise _Declined(f"'{new_text}' can exceed the {limit} characters {key} allows for some parameter value")
-        fix = self.fixer(ctx).extend(names.operations)
+        fix = self.fixer(ctx).extend(names.changes.operations)
         for parameter, length in bounds.items():
             fix.set(("Parameters", parameter, "MaxLength"), length)
         fix.replace(("Resources", logical_id, "Properties", key),
@@ -209,7 +209,7 @@ class TwoRegionDeployFailure(Rule):
         names = _regions.layout(ctx, settings, replication=False)
         side = ctx.properties(logical_id).get("Failover")
         condition = names.is_primary if side == "PRIMARY" else names.is_secondary
-        fix = self.fixer(ctx).extend(names.operations)
+        fix = self.fixer(ctx).extend(names.changes.operations)
         fix.set(("Resources", logical_id, "Condition"), condition)
         region = "primary" if side == "PRIMARY" else "secondary"
         return fix.build(f"Create the {side} failover record {logical_id} in the {region} region's stack only "
@@ -220,7 +220,7 @@ class TwoRegionDeployFailure(Rule):
         names = _regions.layout(ctx, settings, replication=True)
         path = ("Resources", logical_id, "Properties", "ReplicationConfiguration")
         value = ctx.properties(logical_id).get("ReplicationConfiguration")
-        fix = self.fixer(ctx).extend(names.operations)
+        fix = self.fixer(ctx).extend(names.changes.operations)
         arg = value.get("Fn::If") if intrinsic_name(value) == "Fn::If" else None
         if arg is not None and if_condition(value) == names.is_primary and is_no_value(arg[2]):
             fix.replace((*path, "Fn::If", 0), names.replicate)
@@ -233,7 +233,7 @@ class TwoRegionDeployFailure(Rule):
 
     def _secondary_credentials(self, ctx: RuleContext, settings: Settings, problem: _deploy.Problem) -> Fix:
         names = _regions.layout(ctx, settings, replication=False)
-        fix = self.fixer(ctx).extend(names.operations)
+        fix = self.fixer(ctx).extend(names.changes.operations)
         if not _drop_credentials(ctx, fix, problem.subject, names.is_secondary):
             raise _Declined("its credentials are already chosen by a condition")
         return fix.build(f"Leave the master credentials of {problem.subject} out in the secondary region "
@@ -249,7 +249,7 @@ def _bounds(ctx: RuleContext, text: str, limit: int, regions: set[str]) -> dict[
     if bounds is not None:
         return bounds
     loose = {name: param for name, param in ctx.parameters.items()
-             if name in _s3.variables(text) and name not in regions and isinstance(param, dict)
+             if name in sub_names(text) and name not in regions and isinstance(param, dict)
              and "MaxLength" in param and "AllowedValues" not in param and param.get("Type", "String") == "String"}
     if not loose:
         return None
@@ -278,8 +278,8 @@ def _rewrite(ctx: RuleContext, fix: FixBuilder, pointer: str, how: str, logical_
             [logical_id, "Arn"], f"{logical_id}.Arn") and text is not None:
         fix.replace(pointer, {"Fn::If": [is_primary, copy.deepcopy(node), {"Fn::Sub": _TABLE_ARN + text}]})
     elif how == "Fn::Sub" and text is not None:
-        parts = sub_parts(node)
-        assert parts is not None  # the walk found a variable in it
+        sub = parse_sub(node)
+        assert sub is not None  # the walk found a variable in it
 
         def name_it(match: re.Match[str]) -> str:
             attribute = match.group(1)
@@ -289,9 +289,8 @@ def _rewrite(ctx: RuleContext, fix: FixBuilder, pointer: str, how: str, logical_
                 return _TABLE_ARN + text
             raise _Declined(f"the secondary stack reads ${{{logical_id}{attribute}}}, which only the primary's has")
 
-        new_text = re.sub(r"\$\{" + re.escape(logical_id) + r"(\.[A-Za-z]+)?\}", name_it, parts[0])
-        arg = node["Fn::Sub"]
-        fix.replace(pointer, {"Fn::Sub": [new_text, copy.deepcopy(arg[1])] if isinstance(arg, list) else new_text})
+        new_text = re.sub(r"\$\{\s*" + re.escape(logical_id) + r"(\.[A-Za-z]+)?\s*\}", name_it, sub.text)
+        fix.replace(pointer, {"Fn::Sub": [new_text, copy.deepcopy(sub.local)] if sub.local else new_text})
     else:
         where = "/".join(split_pointer(pointer)[:2])
         raise _Declined(f"{where} uses {logical_id} through {how}, which the secondary stack cannot name")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.context import thaw
+from autofix.context import RuleContext, thaw
 from autofix.intrinsics import if_branches
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hd._facts import SNAPSHOT_TYPES
 from autofix.settings import Settings
-from autofix.template import Template, resource_type
+from autofix.template import resource_type
 
 _EXEMPT = frozenset({"AWS::Lambda::Version", "AWS::Lambda::LayerVersion"})
 _REPLACE_VALUES = ("Delete", "Retain", "Snapshot")
@@ -77,8 +77,8 @@ class UpdateReplacePolicyMissing(Rule):
     cfn_lint = ("W3011",)
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for logical_id, resource in template.resources.items():
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for logical_id, resource in ctx.resources.items():
             if not isinstance(resource, dict) or resource_type(resource) in _EXEMPT:
                 continue
             has_delete, has_replace = "DeletionPolicy" in resource, "UpdateReplacePolicy" in resource
@@ -89,12 +89,12 @@ class UpdateReplacePolicyMissing(Rule):
             value = resource[present]
             if value == "Delete":
                 continue
-            pointer = template.pointer("Resources", logical_id, present)
+            pointer = ctx.pointer("Resources", logical_id, present)
             message = f"{logical_id} has {present} but no {missing}"
             copy = _counterpart(value, allowed, resource_type(resource))
             if copy is None:
                 yield self.finding(pointer, message, resource=logical_id)
                 continue
-            fix = self.fixer(template).add(("Resources", logical_id, missing), copy).build(
+            fix = self.fixer(ctx).add(("Resources", logical_id, missing), copy).build(
                 f"Add {missing} to {logical_id}, as its {present}", Applicability.SAFE)
             yield self.finding(pointer, f"{message}: add it with the same value", fix=fix, resource=logical_id)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from autofix.context import RuleContext
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.hd._facts import STATEFUL_TYPES, in_aurora_cluster, snapshot_allowed
 from autofix.settings import Settings
-from autofix.template import Template, resource_type
 
 
 class StatefulResourceWithoutPolicy(Rule):
@@ -67,11 +67,9 @@ class StatefulResourceWithoutPolicy(Rule):
     fix_applicability = Applicability.UNSAFE
     resource_types = STATEFUL_TYPES
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         mode = self.option(settings, "stateful-policy")
-        for logical_id, resource in template.resources.items():
-            if not isinstance(resource, dict) or resource_type(resource) not in STATEFUL_TYPES:
-                continue
+        for logical_id, resource in ctx.resources_of(*STATEFUL_TYPES):
             if "DeletionPolicy" in resource or "UpdateReplacePolicy" in resource or in_aurora_cluster(resource):
                 continue
             if mode == "delete":
@@ -80,12 +78,12 @@ class StatefulResourceWithoutPolicy(Rule):
                 value, applicability = "Snapshot", Applicability.UNSAFE
             else:
                 value, applicability = "Retain", Applicability.UNSAFE
-            fix = (self.fixer(template)
+            fix = (self.fixer(ctx)
                    .add(("Resources", logical_id, "DeletionPolicy"), value)
                    .add(("Resources", logical_id, "UpdateReplacePolicy"), value)
                    .build(f"Set DeletionPolicy and UpdateReplacePolicy of {logical_id} to {value}", applicability))
             yield self.finding(
-                template.pointer("Resources", logical_id),
+                ctx.pointer("Resources", logical_id),
                 f"{logical_id} ({resource['Type']}) holds data but has no DeletionPolicy or UpdateReplacePolicy: "
                 f"deleting or replacing it destroys the data",
                 fix=fix, resource=logical_id)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template, resource_type
+from autofix.template import property_values
 
 ZONE = lazy_pattern(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d+([a-z])$")
 #: Zone letters turned into an index: every region has at least three zones (a, b, c).
@@ -32,19 +33,6 @@ PLACES: dict[str, tuple[tuple[str, ...], ...]] = {
     "AWS::RDS::DBCluster": (("AvailabilityZones", "*"),),
     "AWS::RDS::DBInstance": (("AvailabilityZone",),),
 }
-
-
-def _at(value: Any, path: tuple[str, ...], where: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
-    if not path:
-        yield where, value
-        return
-    head, rest = path[0], path[1:]
-    if head == "*":
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from _at(item, rest, (*where, str(i)))
-    elif isinstance(value, dict) and head in value:
-        yield from _at(value[head], rest, (*where, head))
 
 
 def zone_expression(zone: str) -> dict[str, Any] | None:
@@ -103,22 +91,17 @@ class HardCodedAvailabilityZone(Rule):
     fix_applicability = Applicability.UNSAFE
     resource_types = frozenset(PLACES)
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for logical_id, resource in template.resources.items():
-            if not isinstance(resource, dict) or resource_type(resource) not in PLACES:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for logical_id, where, value in property_values(ctx, PLACES):
+            if not isinstance(value, str) or not ZONE.match(value):
                 continue
-            props = resource.get("Properties")
-            for path in PLACES[resource["Type"]]:
-                for where, value in _at(props, path, ("Resources", logical_id, "Properties")):
-                    if not isinstance(value, str) or not ZONE.match(value):
-                        continue
-                    pointer = template.pointer(*where)
-                    message = f"{logical_id} hard-codes Availability Zone {value}"
-                    expression = zone_expression(value)
-                    if expression is None:
-                        yield self.finding(pointer, message + " (no fix: not every region has that many zones)",
-                                           resource=logical_id)
-                        continue
-                    fix = self.fixer(template).replace(pointer, expression).build(
-                        f"Select zone {expression['Fn::Select'][0]} of the stack's region", Applicability.UNSAFE)
-                    yield self.finding(pointer, message, fix=fix, resource=logical_id)
+            pointer = ctx.pointer(*where)
+            message = f"{logical_id} hard-codes Availability Zone {value}"
+            expression = zone_expression(value)
+            if expression is None:
+                yield self.finding(pointer, message + " (no fix: not every region has that many zones)",
+                                   resource=logical_id)
+                continue
+            fix = self.fixer(ctx).replace(pointer, expression).build(
+                f"Select zone {expression['Fn::Select'][0]} of the stack's region", Applicability.UNSAFE)
+            yield self.finding(pointer, message, fix=fix, resource=logical_id)

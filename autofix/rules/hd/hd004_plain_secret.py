@@ -7,17 +7,16 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.context import mappings_in
+from autofix.context import RuleContext, mappings_in
 from autofix.fixes import FixBuilder
-from autofix.intrinsics import ref_target
-from autofix.nodes import split_pointer
+from autofix.intrinsics import parse_sub, ref_target, sub_substitute
+from autofix.nodes import extend_pointer, join_pointer, split_pointer
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.hy._refs import sub_parts
 from autofix.rules.hy._unused import removal
 from autofix.settings import Settings
-from autofix.template import Template, properties_owner, resource_type
+from autofix.template import Template, properties_owner, property_values, resource_type
 
 PATCHES = "HD004-plain-secret"
 
@@ -85,32 +84,24 @@ class Uses:
 
 
 def _password_paths(template: Template) -> Iterator[tuple[tuple[str, ...], Any]]:
-    for logical_id, resource in template.resources.items():
-        if not isinstance(resource, dict):
-            continue
-        props = resource.get("Properties")
-        for path in SECRET_PLACES.get(resource_type(resource), ()):
-            value = props
-            for key in path:
-                value = value.get(key) if isinstance(value, dict) else None
-            if value is not None:
-                yield ("Resources", logical_id, "Properties", *path), value
+    for _, path, value in property_values(template, SECRET_PLACES):
+        if value is not None:
+            yield path, value
 
 
-def _uses(template: Template, name: str) -> Uses:
+def _uses(ctx: RuleContext, name: str) -> Uses:
     uses = Uses()
-    password_paths = {path for path, value in _password_paths(template) if ref_target(value) == name}
-    for section, value in template.data.items():
+    password_paths = {path for path, value in _password_paths(ctx) if ref_target(value) == name}
+    for section, value in ctx.data.items():
         if section == "Parameters" or not isinstance(value, (dict, list)):
             continue
-        for pointer, node in mappings_in(template, value, f"/{section}"):
+        for pointer, node in mappings_in(ctx, value, join_pointer(section)):
             path = tuple(split_pointer(pointer))
             hit_ref = ref_target(node) == name
-            parts = sub_parts(node)
-            hit_sub = parts is not None and f"${{{name}}}" in parts[0] and name not in parts[1]
-            other_sub = (parts is not None and name not in parts[1]
-                         and re.search(r"\$\{\s*" + re.escape(name) + r"[\s.}]", parts[0])
-                         and not hit_sub)
+            sub = parse_sub(node)
+            read = sub.outside() if sub is not None else ()
+            hit_sub = name in read
+            other_sub = not hit_sub and any(variable.split(".", 1)[0] == name for variable in read)
             if not (hit_ref or hit_sub or other_sub):
                 continue
             if section != "Resources" or other_sub or len(path) < 3 or path[2] != "Properties":
@@ -233,32 +224,32 @@ class PlainSecret(Rule):
     cfn_lint = ("W1011", "W2501")
     fix_applicability = Applicability.UNSAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         seen: set[str] = set()
-        for _path, value in _password_paths(template):
+        for _path, value in _password_paths(ctx):
             name = ref_target(value)
-            if not name or name in seen or not template.is_parameter(name):
+            if not name or name in seen or not ctx.is_parameter(name):
                 continue
             seen.add(name)
-            yield self._parameter(template, name)
-        yield from self._literals(template, seen)
+            yield self._parameter(ctx, name)
+        yield from self._literals(ctx, seen)
 
-    def _echoed(self, template: Template, logical_id: str, key: str, name: str) -> Finding | None:
+    def _echoed(self, ctx: RuleContext, logical_id: str, key: str, name: str) -> Finding | None:
         """A parameter passed to a password property of another kind and shown in the console."""
-        param = template.parameters.get(name)
+        param = ctx.parameters.get(name)
         if not isinstance(param, dict) or param.get("NoEcho") not in (None, False, "false", "False"):
             return None
-        fix = self.fixer(template).set(("Parameters", name, "NoEcho"), True).build(
+        fix = self.fixer(ctx).set(("Parameters", name, "NoEcho"), True).build(
             f"Hide parameter {name} (NoEcho)", Applicability.SAFE)
-        return self.finding(template.pointer("Parameters", name),
+        return self.finding(ctx.pointer("Parameters", name),
                             f"parameter {name} is {logical_id}'s {key} but is shown in the console and API; "
                             "set NoEcho (and better: keep it in Secrets Manager)", fix=fix)
 
-    def _parameter(self, template: Template, name: str) -> Finding:
-        uses = _uses(template, name)
-        pointer = template.pointer("Parameters", name)
+    def _parameter(self, ctx: RuleContext, name: str) -> Finding:
+        uses = _uses(ctx, name)
+        pointer = ctx.pointer("Parameters", name)
         message = f"parameter {name} carries a password in the clear"
-        external = sorted({p[1] for p in uses.password if template.type_of(p[1]) in EXTERNAL_TYPES})
+        external = sorted({p[1] for p in uses.password if ctx.type_of(p[1]) in EXTERNAL_TYPES})
         owners = {p[1] for p in uses.password}
         if external and len(external) == len(owners):  # no resource of the template sets it
             return self.finding(pointer, f"{message}; it is a password {external[0]} uses to reach another "
@@ -267,30 +258,28 @@ class PlainSecret(Rule):
         if uses.elsewhere:
             return self.finding(pointer, f"{message}; it is also used at {uses.elsewhere[0]}, which a secret "
                                          "cannot replace: move that use to the secret by hand")
-        fix = self.fixer(template)
-        if not uses.refs and not uses.subs and all(_managed_ok(template, p) for p in uses.password):
+        fix = self.fixer(ctx)
+        if not uses.refs and not uses.subs and all(_managed_ok(ctx, p) for p in uses.password):
             for path in uses.password:
                 fix.remove(path).add((*path[:-1], "ManageMasterUserPassword"), True)
-            removal(template, fix, "Parameters", [name])
+            removal(ctx, fix, "Parameters", [name])
             owners = ", ".join(p[1] for p in uses.password)
             return self.finding(pointer, f"{message}; let RDS manage it in Secrets Manager", resource=None,
                                 fix=fix.build(f"Let RDS manage the master password of {owners} "
                                               f"(ManageMasterUserPassword) and remove parameter {name}",
                                               Applicability.UNSAFE))
-        secret = template.unique_id(f"{name}Secret" if not name.endswith("Secret") else name + "Value")
+        secret = ctx.unique_id(f"{name}Secret" if not name.endswith("Secret") else name + "Value")
         first = uses.password[0] if uses.password else None
-        props = template.properties(first[1]) if first else {}
+        props = ctx.properties(first[1]) if first else {}
         token = any(p[-1] == "AuthToken" for p in uses.password)
         self._add_secret(fix, secret, f"Password formerly passed as parameter {name}", props, token)
         for path in uses.password + uses.refs:
             fix.replace(path, reference(secret))
         for path in uses.subs:
-            node = fix.get(path)
-            text = sub_parts(node)[0]
-            new_text = text.replace(f"${{{name}}}", _secret_text(secret))
-            fix.replace((*path, "Fn::Sub") if isinstance(node["Fn::Sub"], str) else (*path, "Fn::Sub", "0"),
-                        new_text)
-        removal(template, fix, "Parameters", [name])
+            sub = parse_sub(fix.get(path))
+            assert sub is not None  # a use found by _uses
+            fix.replace((*path, *sub.text_at), sub_substitute(sub.text, {name: _secret_text(secret)}))
+        removal(ctx, fix, "Parameters", [name])
         return self.finding(pointer, f"{message}; generate it in Secrets Manager as {secret}",
                             fix=fix.build(f"Generate the password in Secrets Manager ({secret}), read it through a "
                                           f"dynamic reference and remove parameter {name}", Applicability.UNSAFE))
@@ -301,12 +290,12 @@ class PlainSecret(Rule):
                                                 Template=_user_template(props),
                                                 Exclude=_AUTH_TOKEN_EXCLUDE if token else _EXCLUDE))
 
-    def _literals(self, template: Template, seen: set[str]) -> Iterator[Finding]:
+    def _literals(self, ctx: RuleContext, seen: set[str]) -> Iterator[Finding]:
         taken: set[str] = set()
-        resources = template.resources
+        resources = ctx.resources
         # one scan of every mapping of Resources, in template order (most hold no password key); the
         # resource is worked out for the few that do
-        for pointer, node in mappings_in(template, resources, "/Resources"):
+        for pointer, node in mappings_in(ctx, resources, "/Resources"):
             if PASSWORD_KEYS.isdisjoint(node):
                 continue
             logical_id = properties_owner(pointer)
@@ -315,15 +304,15 @@ class PlainSecret(Rule):
             resource = resources[logical_id]
             for key, value in node.items():
                 name = ref_target(value) if key in PASSWORD_KEYS else None
-                if name and name not in seen and template.is_parameter(name):
+                if name and name not in seen and ctx.is_parameter(name):
                     seen.add(name)
-                    echoed = self._echoed(template, logical_id, key, name)
+                    echoed = self._echoed(ctx, logical_id, key, name)
                     if echoed:
                         yield echoed
                     continue
                 if key not in PASSWORD_KEYS or not isinstance(value, str) or _DYNAMIC.search(value):
                     continue
-                where = f"{pointer}/{key}"
+                where = extend_pointer(pointer, key)
                 if not value:
                     yield self.finding(where, f"{logical_id} has an empty {key}", resource=logical_id)
                     continue
@@ -332,9 +321,9 @@ class PlainSecret(Rule):
                                               "Secrets Manager and read it through a dynamic reference",
                                        resource=logical_id)
                     continue
-                secret = template.unique_id(f"{logical_id}{key}Secret", taken)
+                secret = ctx.unique_id(f"{logical_id}{key}Secret", taken)
                 taken.add(secret)
-                fix = self.fixer(template)
+                fix = self.fixer(ctx)
                 self._add_secret(fix, secret, f"{key} of {logical_id}", node)
                 fix.replace(where, reference(secret))
                 yield self.finding(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from autofix.context import walk_in
-from autofix.intrinsics import values
+from autofix.context import RuleContext, walk_in
+from autofix.intrinsics import SUB_VARIABLE, parse_sub, values
 from autofix.nodes import split_pointer
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.hy._refs import SUB_VARIABLE, sub_parts
 from autofix.settings import Settings
 from autofix.template import Template
 
@@ -123,26 +122,27 @@ class InvalidBucketName(Rule):
     fix_applicability = Applicability.UNSAFE
     resource_types = frozenset({"AWS::S3::Bucket"})
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for logical_id, _resource in template.resources_of("AWS::S3::Bucket"):
-            name = template.properties(logical_id).get("BucketName")
-            parts = sub_parts(name)
-            if parts is None or parts[1]:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for logical_id, _resource in ctx.resources_of("AWS::S3::Bucket"):
+            name = ctx.properties(logical_id).get("BucketName")
+            sub = parse_sub(name)
+            if sub is None or sub.local:
                 continue
-            text = parts[0]
-            possible = _possible(template, text)
+            text = sub.text
+            possible = _possible(ctx, text)
             if possible is None:
                 continue
             examples = possible[0]
             bad = next((e for e in examples if not VALID.match(e)), None)
             if bad is None:
                 continue
-            pointer = template.pointer("Resources", logical_id, "Properties", "BucketName")
+            pointer = ctx.pointer("Resources", logical_id, "Properties", "BucketName")
             message = f"bucket {logical_id} may be named {bad!r}, which is not a valid bucket name"
-            elsewhere = self._elsewhere(template, text, pointer)
+            elsewhere = self._elsewhere(ctx, text, pointer)
             fixed = _fix_literals(text)
-            if fixed != text and all(VALID.match(e) for e in (_possible(template, fixed) or ([""], False))[0]):
-                fix = self.fixer(template).replace(f"{pointer}/Fn::Sub", fixed)
+            if fixed != text and all(VALID.match(e) for e in (_possible(ctx, fixed) or ([""], False))[0]):
+                fix = self.fixer(ctx).replace(
+                    ("Resources", logical_id, "Properties", "BucketName", *sub.text_at), fixed)
                 for where, other in elsewhere:
                     fix.replace(where, other.replace(text, fixed))
                 yield self.finding(pointer, message, resource=logical_id, fix=fix.build(
@@ -152,18 +152,18 @@ class InvalidBucketName(Rule):
                 yield self.finding(pointer, f"{message}; the template repeats the name at {elsewhere[0][0]}, "
                                             "so it is not removed", resource=logical_id)
                 continue
-            fix = self.fixer(template).remove(pointer)
+            fix = self.fixer(ctx).remove(pointer)
             yield self.finding(pointer, f"{message}; let CloudFormation name it", resource=logical_id,
                                fix=fix.build(f"Remove the BucketName of {logical_id} (a generated name is valid)",
                                              Applicability.UNSAFE))
 
     @staticmethod
-    def _elsewhere(template: Template, text: str, own: str) -> list[tuple[str, str]]:
+    def _elsewhere(ctx: RuleContext, text: str, own: str) -> list[tuple[str, str]]:
         """(pointer, string) of every other string of the template that contains the name's text."""
-        if sum(1 for v in values(template.data) if isinstance(v, str) and text in v) <= 1:
+        if sum(1 for v in values(ctx.data) if isinstance(v, str) and text in v) <= 1:
             return []  # only the name itself: no walk that builds a pointer for every value
         found = []
-        for pointer, value in walk_in(template, template.data, ""):
+        for pointer, value in walk_in(ctx, ctx.data, ""):
             if isinstance(value, str) and text in value and not pointer.startswith(own):
                 parent = split_pointer(pointer)
                 if parent and parent[0] == "Parameters":

@@ -5,33 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.intrinsics import ref_target
+from autofix.context import RuleContext, mappings_in
+from autofix.intrinsics import ref_target, references_in
+from autofix.nodes import join_pointer
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template, resource_type
+from autofix.template import Template, property_values
 
 #: Where a key name is given: type -> property path.
-KEY_PLACES: dict[str, tuple[str, ...]] = {
-    "AWS::EC2::Instance": ("KeyName",),
-    "AWS::EC2::LaunchTemplate": ("LaunchTemplateData", "KeyName"),
-    "AWS::AutoScaling::LaunchConfiguration": ("KeyName",),
+KEY_PLACES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "AWS::EC2::Instance": (("KeyName",),),
+    "AWS::EC2::LaunchTemplate": (("LaunchTemplateData", "KeyName"),),
+    "AWS::AutoScaling::LaunchConfiguration": (("KeyName",),),
 }
 KEY_TYPE = "AWS::EC2::KeyPair::KeyName"
 
 
 def _key_uses(template: Template, name: str) -> list[tuple[str, ...]] | None:
     """Paths of the KeyName properties that are exactly ``!Ref name``; None if it is used any other way."""
-    paths = []
-    for logical_id, resource in template.resources.items():
-        if not isinstance(resource, dict) or resource_type(resource) not in KEY_PLACES:
-            continue
-        path = KEY_PLACES[resource["Type"]]
-        value: Any = resource.get("Properties")
-        for key in path:
-            value = value.get(key) if isinstance(value, dict) else None
-        if ref_target(value) == name:
-            paths.append(("Resources", logical_id, "Properties", *path))
-    return paths
+    return [path for _, path, value in property_values(template, KEY_PLACES) if ref_target(value) == name]
 
 
 class RequiredKeyPair(Rule):
@@ -90,27 +82,26 @@ class RequiredKeyPair(Rule):
     fix_applicability = Applicability.SAFE
     resource_types = frozenset(KEY_PLACES)
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for name, param in template.parameters.items():
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for name, param in ctx.parameters.items():
             if not isinstance(param, dict) or param.get("Type") != KEY_TYPE:
                 continue
             if param.get("Default") not in (None, ""):
                 continue
-            uses = _key_uses(template, name)
+            uses = _key_uses(ctx, name)
             if not uses:
                 continue
-            pointer = template.pointer("Parameters", name)
+            pointer = ctx.pointer("Parameters", name)
             message = f"parameter {name} requires an EC2 key pair, which blocks deploys that do not pass one"
-            refs = sum(1 for _ in _refs_to(template.data, name))
-            if refs != len(uses):
+            if _used_elsewhere(ctx, name, uses):
                 yield self.finding(pointer, message + f" (no fix: {name} is used outside KeyName)")
                 continue
             pattern = param.get("AllowedPattern")
             if "AllowedValues" in param or (pattern is not None and not _matches_empty(pattern)):
                 yield self.finding(pointer, message + f" (no fix: the constraints of {name} refuse '')")
                 continue
-            condition = "HasKeyPair" if "HasKeyPair" not in template.taken_ids() else template.unique_id(f"Has{name}")
-            fix = self.fixer(template)
+            condition = "HasKeyPair" if "HasKeyPair" not in ctx.taken_ids() else ctx.unique_id(f"Has{name}")
+            fix = self.fixer(ctx)
             fix.replace((*_param(name), "Type"), "String")
             fix.set((*_param(name), "Default"), "")
             if "MinLength" in param:
@@ -135,9 +126,8 @@ def _param(name: str) -> tuple[str, str]:
     return ("Parameters", name)
 
 
-def _refs_to(value: Any, name: str) -> Iterator[None]:
-    from autofix.rules.hy._refs import any_references
-
-    for found in any_references(value):
-        if found == name:
-            yield None
+def _used_elsewhere(ctx: RuleContext, name: str, uses: list[tuple[str, ...]]) -> bool:
+    """Whether anything but the KeyName ``uses`` (each exactly ``!Ref name``) refers to parameter ``name``."""
+    at = {join_pointer(*path) for path in uses}
+    return any(pointer not in at and name in references_in((node,))
+               for pointer, node in mappings_in(ctx, ctx.data))

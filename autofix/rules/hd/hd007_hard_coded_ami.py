@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.intrinsics import ref_target, strings_in
 from autofix.patterns import LazyPattern, lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import Template, resource_type
+from autofix.template import Template, property_values
 
 AMI = lazy_pattern(r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")
 SSM_TYPE = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
@@ -24,10 +25,10 @@ FAMILIES: tuple[tuple[LazyPattern, str, str], ...] = (
 )
 _OTHER = lazy_pattern(r"ubuntu|debian|windows|rhel|red ?hat|suse|centos|amazon[ -_]?linux[ -_]?1|amzn-ami", re.I)
 #: Where an image id is given: type -> property path.
-IMAGE_PLACES: dict[str, tuple[str, ...]] = {
-    "AWS::EC2::Instance": ("ImageId",),
-    "AWS::EC2::LaunchTemplate": ("LaunchTemplateData", "ImageId"),
-    "AWS::AutoScaling::LaunchConfiguration": ("ImageId",),
+IMAGE_PLACES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "AWS::EC2::Instance": (("ImageId",),),
+    "AWS::EC2::LaunchTemplate": (("LaunchTemplateData", "ImageId"),),
+    "AWS::AutoScaling::LaunchConfiguration": (("ImageId",),),
 }
 _GRAVITON = lazy_pattern(r"^[a-z]+\d+g[a-z]*\.")
 
@@ -126,32 +127,26 @@ class HardCodedAmi(Rule):
     fix_applicability = Applicability.UNSAFE
     resource_types = frozenset(IMAGE_PLACES)
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         params: dict[str, str] = {}  # SSM path -> parameter name this fix round adds or reuses
-        for name, param in template.parameters.items():
+        for name, param in ctx.parameters.items():
             if isinstance(param, dict) and param.get("Type") == SSM_TYPE and isinstance(param.get("Default"), str):
                 params.setdefault(param["Default"], name)
-        for logical_id, resource in template.resources.items():
-            if not isinstance(resource, dict) or resource_type(resource) not in IMAGE_PLACES:
+        for logical_id, path, value in property_values(ctx, IMAGE_PLACES):
+            if ref_target(value) or not _image(ctx, value):
                 continue
-            path = ("Resources", logical_id, "Properties", *IMAGE_PLACES[resource["Type"]])
-            value: Any = template.data
-            for key in path:
-                value = value.get(key) if isinstance(value, dict) else None
-            if ref_target(value) or not _image(template, value):
-                continue
-            pointer = template.pointer(*path)
+            pointer = ctx.pointer(*path)
             message = f"{logical_id} hard-codes its AMI id"
-            ssm = family(template, logical_id, value)
+            ssm = family(ctx, logical_id, value)
             if ssm is None:
                 yield self.finding(pointer, message + "; the template does not say which image family it is, "
                                               "use an SSM public parameter of the right family",
                                    resource=logical_id)
                 continue
-            fix = self.fixer(template)
+            fix = self.fixer(ctx)
             name = params.get(ssm)
             if name is None:
-                name = template.unique_id("LatestAmiId" if "arm64" not in ssm else "LatestArmAmiId")
+                name = ctx.unique_id("LatestAmiId" if "arm64" not in ssm else "LatestArmAmiId")
                 fix.set(("Parameters", name), {
                     "Type": SSM_TYPE, "Default": ssm,
                     "Description": "Latest image of the family, from the public SSM parameter"})

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from autofix.context import mappings_in, thaw
+from autofix.context import RuleContext, mappings_in
+from autofix.intrinsics import parse_sub, references, sub_names
+from autofix.nodes import join_pointer
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.hy._refs import any_references, sub_names, sub_parts
 from autofix.settings import Settings
 from autofix.template import Template
 
@@ -44,7 +44,7 @@ def _looks_like_variable(template: Template, plain: str, pointer: str) -> bool:
     cfn-lint (E1029) takes such a string for a forgotten Fn::Sub; in a state machine definition
     every ``${...}`` counts.
     """
-    names = [n.strip() for n in re.findall(r"\$\{([^}]*)\}", plain)]
+    names = sub_names(plain)
     if not names:
         return False
     if "/Definition" in pointer:
@@ -98,18 +98,18 @@ class NeedlessSub(Rule):
     cfn_lint = ("W1020",)
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         for section in ("Resources", "Outputs", "Conditions", "Metadata", "Rules"):
-            value = template.data.get(section)
+            value = ctx.data.get(section)
             if not isinstance(value, (dict, list)):
                 continue
-            for pointer, node in mappings_in(template, value, f"/{section}"):
+            for pointer, node in mappings_in(ctx, value, join_pointer(section)):
                 if "Fn::Sub" not in node:
                     continue  # (every mapping of the template comes by here)
-                parts = sub_parts(node)
-                if parts is None:
+                sub = parse_sub(node)
+                if sub is None:
                     continue
-                text, variables = parts
+                text, variables = sub.text, sub.local
                 if sub_names(text):
                     continue
                 plain = plain_text(text)
@@ -117,15 +117,15 @@ class NeedlessSub(Rule):
                 if plain is None:
                     yield self.finding(pointer, message + " (check its '${' before removing the function)")
                     continue
-                if _looks_like_variable(template, plain, pointer):
+                if _looks_like_variable(ctx, plain, pointer):
                     yield self.finding(pointer, message + " (kept: its '${!...}' escape names an entry of the "
                                                           "template, which would read as a forgotten Fn::Sub)")
                     continue
                 applicability = Applicability.SAFE
                 note = ""
-                if variables and any(True for _ in any_references(thaw(variables))):
+                if variables and references(variables):
                     applicability = Applicability.UNSAFE
                     note = " (drops a variable map that refers to other entries)"
-                fix = self.fixer(template).replace(pointer, plain).build(
+                fix = self.fixer(ctx).replace(pointer, plain).build(
                     f"Replace Fn::Sub with the plain string{note}", applicability)
                 yield self.finding(pointer, message, fix=fix)

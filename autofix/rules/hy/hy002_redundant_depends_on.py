@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from autofix.context import RuleContext
+from autofix.intrinsics import references
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.hy._refs import certain_references
 from autofix.settings import Settings
-from autofix.template import Template
+from autofix.template import depends_on_entries
 
 
 class RedundantDependsOn(Rule):
@@ -54,26 +55,26 @@ class RedundantDependsOn(Rule):
     cfn_lint = ("W3005",)
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        resources = template.resources
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        resources = ctx.resources
         for logical_id, resource in resources.items():
             if not isinstance(resource, dict) or "DependsOn" not in resource:
                 continue
             depends = resource["DependsOn"]
-            entries = [depends] if isinstance(depends, str) else depends if isinstance(depends, list) else []
-            implied = set(certain_references(resource.get("Properties")))
+            entries = depends_on_entries(resource)
+            implied = references(resource.get("Properties"), certain=True)
             redundant = [i for i, name in enumerate(entries)
                          if isinstance(name, str) and name in implied and name in resources and name != logical_id]
             if not redundant:
                 continue
             names = [entries[i] for i in redundant]
-            pointer = template.pointer("Resources", logical_id, "DependsOn")
-            fix = self.fixer(template)
+            pointer = ctx.pointer("Resources", logical_id, "DependsOn")
+            fix = self.fixer(ctx)
             if isinstance(depends, str) or len(redundant) == len(entries):
                 fix.remove(pointer)
             else:
                 for i in reversed(redundant):
-                    fix.remove(f"{pointer}/{i}")
+                    fix.remove(("Resources", logical_id, "DependsOn", i))
             shown = ", ".join(names)
             yield self.finding(
                 pointer,

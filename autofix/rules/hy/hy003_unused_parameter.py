@@ -2,74 +2,55 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from autofix.rules.base import Applicability
+from autofix.rules.hy._unused import UnusedEntry, unused_parameters
 
-from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.hy._unused import removal, unused_parameters
-from autofix.settings import Settings
-from autofix.template import Template
+UNUSED_PARAMETER = UnusedEntry(
+    id="HY003",
+    name="unused-parameter",
+    summary="Parameter used nowhere in the template",
+    cfn_lint=("W2001",),
+    fix_applicability=Applicability.UNSAFE,
+    section="Parameters",
+    noun="parameter",
+    unused=unused_parameters,
+    consequence="; removing it changes the stack's parameters",
+    caller_note=" (callers passing them must stop)",
+    doc="""\
+## What it does
+Finds parameters that no `Ref` or `Fn::Sub` variable anywhere in the template uses
+(resources, outputs, conditions, rules, metadata) and removes them, with their entries in
+the console's `AWS::CloudFormation::Interface` groups and labels.  Templates with a
+`Transform` are left alone: a macro may use parameters the plain template does not show.
 
+## Why is this bad?
+An unused parameter asks whoever deploys the stack for a value that changes nothing; it
+usually means a setting the template forgot to wire in (check that first), and cfn-lint
+reports it (W2001).
 
-class UnusedParameter(Rule):
-    """## What it does
-    Finds parameters that no `Ref` or `Fn::Sub` variable anywhere in the template uses
-    (resources, outputs, conditions, rules, metadata) and removes them, with their entries in
-    the console's `AWS::CloudFormation::Interface` groups and labels.  Templates with a
-    `Transform` are left alone: a macro may use parameters the plain template does not show.
+## Example
+```yaml
+Parameters:
+  Environment: {Type: String, Default: dev}
+  LegacyVpcCidr: {Type: String, Default: 10.0.0.0/16}   # no Ref anywhere
+```
 
-    ## Why is this bad?
-    An unused parameter asks whoever deploys the stack for a value that changes nothing; it
-    usually means a setting the template forgot to wire in (check that first), and cfn-lint
-    reports it (W2001).
+Use instead:
+```yaml
+Parameters:
+  Environment: {Type: String, Default: dev}
+```
 
-    ## Example
-    ```yaml
-    Parameters:
-      Environment: {Type: String, Default: dev}
-      LegacyVpcCidr: {Type: String, Default: 10.0.0.0/16}   # no Ref anywhere
-    ```
+## Fix safety
+Unsafe: removing a parameter changes the stack's parameter interface.  A deploy script,
+pipeline or parent stack that still passes `LegacyVpcCidr` fails with "Parameters
+[LegacyVpcCidr] do not exist in the template"; update them together.  The resources
+themselves do not change.  Removing a parameter can leave another entry unused (a
+condition only it fed); the fix loop removes that next, and stops when nothing is unused.
 
-    Use instead:
-    ```yaml
-    Parameters:
-      Environment: {Type: String, Default: dev}
-    ```
-
-    ## Fix safety
-    Unsafe: removing a parameter changes the stack's parameter interface.  A deploy script,
-    pipeline or parent stack that still passes `LegacyVpcCidr` fails with "Parameters
-    [LegacyVpcCidr] do not exist in the template"; update them together.  The resources
-    themselves do not change.  Removing a parameter can leave another entry unused (a
-    condition only it fed); the fix loop removes that next, and stops when nothing is unused.
-
-    ## References
-    - [Parameters](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html)
-    - [AWS::CloudFormation::Interface](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-cloudformation-interface.html)
-    - [cfn-lint W2001](https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/rules.md)
-    """
-
-    id = "HY003"
-    reads_whole_template = True
-    name = "unused-parameter"
-    summary = "Parameter used nowhere in the template"
-    cfn_lint = ("W2001",)
-    fix_applicability = Applicability.UNSAFE
-
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        if template.data.get("Parameters") == {}:
-            # left empty by removals in one round (this rule's and another's): the section goes too
-            fix = self.fixer(template).remove(("Parameters",)).build("Remove the empty Parameters section",
-                                                                   Applicability.SAFE)
-            yield self.finding("/Parameters", "the Parameters section is empty", fix=fix)
-            return
-        names = unused_parameters(template)
-        if not names:
-            return
-        # One fix removes them all: their Interface entries share lists, which one round edits once.
-        fix = removal(template, self.fixer(template), "Parameters", names).build(
-            f"Remove unused parameter{'s' if len(names) > 1 else ''} {', '.join(names)} "
-            "(callers passing them must stop)", Applicability.UNSAFE)
-        for name in names:
-            yield self.finding(template.pointer("Parameters", name),
-                               f"parameter {name} is not used; removing it changes the stack's parameters",
-                               fix=fix)
+## References
+- [Parameters](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html)
+- [AWS::CloudFormation::Interface](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-cloudformation-interface.html)
+- [cfn-lint W2001](https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/rules.md)
+""",
+)

@@ -2,66 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from autofix.rules.base import Applicability
+from autofix.rules.hy._unused import UnusedEntry, unused_conditions
 
-from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.hy._unused import removal, unused_conditions
-from autofix.settings import Settings
-from autofix.template import Template
+UNUSED_CONDITION = UnusedEntry(
+    id="HY004",
+    name="unused-condition",
+    summary="Condition used by no resource, output, Fn::If or condition",
+    cfn_lint=("W8001",),
+    fix_applicability=Applicability.SAFE,
+    section="Conditions",
+    noun="condition",
+    unused=unused_conditions,
+    doc="""\
+## What it does
+Finds conditions that no resource or output `Condition`, no `Fn::If` and no other condition
+uses, and removes them (the `Conditions` section too when nothing is left).
 
+## Why is this bad?
+A condition nothing reads has no effect; it misleads the reader into thinking a resource is
+optional, and it often keeps an otherwise unused parameter alive.  cfn-lint reports it
+(W8001).
 
-class UnusedCondition(Rule):
-    """## What it does
-    Finds conditions that no resource or output `Condition`, no `Fn::If` and no other condition
-    uses, and removes them (the `Conditions` section too when nothing is left).
+## Example
+```yaml
+Conditions:
+  IsProd: !Equals [!Ref Environment, prod]   # used by a resource
+  IsDev: !Equals [!Ref Environment, dev]     # used by nothing
+```
 
-    ## Why is this bad?
-    A condition nothing reads has no effect; it misleads the reader into thinking a resource is
-    optional, and it often keeps an otherwise unused parameter alive.  cfn-lint reports it
-    (W8001).
+Use instead:
+```yaml
+Conditions:
+  IsProd: !Equals [!Ref Environment, prod]
+```
 
-    ## Example
-    ```yaml
-    Conditions:
-      IsProd: !Equals [!Ref Environment, prod]   # used by a resource
-      IsDev: !Equals [!Ref Environment, dev]     # used by nothing
-    ```
+## Fix safety
+Safe: a condition is evaluated only for what uses it, so removing one that nothing uses
+changes no resource.  A condition used only by another unused condition is removed on the
+next round of the fix loop.  Templates that build names at deploy time (`Fn::ForEach`,
+`AWS::LanguageExtensions`) are left alone.
 
-    Use instead:
-    ```yaml
-    Conditions:
-      IsProd: !Equals [!Ref Environment, prod]
-    ```
-
-    ## Fix safety
-    Safe: a condition is evaluated only for what uses it, so removing one that nothing uses
-    changes no resource.  A condition used only by another unused condition is removed on the
-    next round of the fix loop.  Templates that build names at deploy time (`Fn::ForEach`,
-    `AWS::LanguageExtensions`) are left alone.
-
-    ## References
-    - [Conditions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/conditions-section-structure.html)
-    - [cfn-lint W8001](https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/rules.md)
-    """
-
-    id = "HY004"
-    reads_whole_template = True
-    name = "unused-condition"
-    summary = "Condition used by no resource, output, Fn::If or condition"
-    cfn_lint = ("W8001",)
-    fix_applicability = Applicability.SAFE
-
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        if template.data.get("Conditions") == {}:
-            # left empty by removals in one round (this rule's and another's): the section goes too
-            fix = self.fixer(template).remove(("Conditions",)).build("Remove the empty Conditions section",
-                                                                   Applicability.SAFE)
-            yield self.finding("/Conditions", "the Conditions section is empty", fix=fix)
-            return
-        names = unused_conditions(template)
-        if not names:
-            return
-        fix = removal(template, self.fixer(template), "Conditions", names).build(
-            f"Remove unused condition{'s' if len(names) > 1 else ''} {', '.join(names)}", Applicability.SAFE)
-        for name in names:
-            yield self.finding(template.pointer("Conditions", name), f"condition {name} is not used", fix=fix)
+## References
+- [Conditions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/conditions-section-structure.html)
+- [cfn-lint W8001](https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/rules.md)
+""",
+)

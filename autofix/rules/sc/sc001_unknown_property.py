@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from autofix.context import thaw
+from autofix.context import RuleContext, thaw
 from autofix.intrinsics import intrinsic_name, is_no_value
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
@@ -110,8 +110,8 @@ class UnknownProperty(Rule):
     cfn_lint = ("E3002",)
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for node in mapping_nodes(template, settings):
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for node in mapping_nodes(ctx, settings):
             value = node.value
             if not node.schema.closed(node.node):
                 continue
@@ -120,9 +120,9 @@ class UnknownProperty(Rule):
                        and not k.startswith("Fn::") and k not in ("Ref", "Condition")
                        and not is_no_value(value[k])]
             for key in unknown:
-                yield self._finding(template, node, key, unknown)
+                yield self._finding(ctx, node, key, unknown)
 
-    def _finding(self, template: Template, node: Node, key: str, unknown: list[str]) -> Finding:
+    def _finding(self, ctx: RuleContext, node: Node, key: str, unknown: list[str]) -> Finding:
         schema, value = node.schema, node.value
         path = (*node.path, key)
         where = f"{node.type_name} {node.logical_id}" + (f" {at_of(node)}" if node.depth else "")
@@ -130,7 +130,7 @@ class UnknownProperty(Rule):
         props = schema.properties(node.node)
         read_only = schema.read_only() if node.depth == 0 else frozenset()
         names = [p for p in props if p not in read_only]
-        fix = self.fixer(template)
+        fix = self.fixer(ctx)
 
         def result(message: str, description: str, applicability: Applicability) -> Finding:
             return self.finding(pointer_of(path), f"{what}; {message}", fix=fix.build(description, applicability),
@@ -146,7 +146,7 @@ class UnknownProperty(Rule):
         owner = _owner(node, key, unknown, read_only)
         if owner and self._nest(fix, node, key, owner, unknown, read_only):
             return result(f"it belongs in {owner}", f"Move {key} into {owner}", Applicability.SAFE)
-        if node.depth == 1 and len(node.path) == 4 and self._up(template, fix, node, key):
+        if node.depth == 1 and len(node.path) == 4 and self._up(ctx, fix, node, key):
             return result("it is a property of the resource itself", f"Move {key} up to the resource's properties",
                           Applicability.SAFE)
         guess = self._guess(schema, node, key, names)

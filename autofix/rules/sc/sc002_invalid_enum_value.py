@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.sc._walk import Node, nodes, pointer_of
 from autofix.settings import Settings
-from autofix.template import Template
 
 PATCHES = "SC002-invalid-enum-value"
 
@@ -100,26 +100,26 @@ class InvalidEnumValue(Rule):
     cfn_lint = ("E3030",)
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for node in nodes(template, settings):
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for node in nodes(ctx, settings):
             enum = node.node.get("enum")
             value = node.value
             if not isinstance(enum, list) or not enum or isinstance(value, (dict, list)) or value is None:
                 continue
             if allowed(value, enum):
                 continue
-            yield self._finding(template, node, enum, settings)
+            yield self._finding(ctx, node, enum, settings)
 
-    def _finding(self, template: Template, node: Node, enum: list[Any], settings: Settings) -> Finding:
+    def _finding(self, ctx: RuleContext, node: Node, enum: list[Any], settings: Settings) -> Finding:
         value = node.value
         pointer = pointer_of(node.path)
         name = node.key or "value"
         shown = ", ".join(str(e) for e in enum[:12]) + (", ..." if len(enum) > 12 else "")
         what = f"{node.type_name} {node.logical_id}: {name} {value!r} is not one of {shown}"
-        fix = self.fixer(template)
+        fix = self.fixer(ctx)
         entry = _aliases().get((node.type_name, name, str(value))) or _aliases().get((node.type_name, name, "*"))
         if entry and entry.get("drop") == "item":
-            return self._drop_item(template, node, what, entry, settings)
+            return self._drop_item(ctx, node, what, entry, settings)
         if entry and entry.get("remove"):
             fix.remove(node.path)
             return self.finding(pointer, f"{what}; leave it out", resource=node.logical_id,
@@ -148,19 +148,19 @@ class InvalidEnumValue(Rule):
                                               Applicability.SAFE if safe else Applicability.UNSAFE))
         return self.finding(pointer, what, resource=node.logical_id)
 
-    def _drop_item(self, template: Template, node: Node, what: str, entry: dict[str, Any],
+    def _drop_item(self, ctx: RuleContext, node: Node, what: str, entry: dict[str, Any],
                    settings: Settings) -> Finding:
         """Remove the list item holding the value (its whole list when it is the only item)."""
         path = node.path
         pointer = pointer_of(path)
         if len(path) < 3 or not isinstance(path[-2], int):
             return self.finding(pointer, what, resource=node.logical_id)
-        fix = self.fixer(template)
+        fix = self.fixer(ctx)
         items = fix.get(path[:-2])
         if not isinstance(items, list):
             return self.finding(pointer, what, resource=node.logical_id)
         if len(items) == 1:  # the list goes with its only item, unless its holder requires it
-            holder = next((n for n in nodes(template, settings) if n.path == path[:-3]), None)
+            holder = next((n for n in nodes(ctx, settings) if n.path == path[:-3]), None)
             if holder is None or not isinstance(path[-3], str) or path[-3] in holder.schema.required(holder.node):
                 return self.finding(pointer, what, resource=node.logical_id)
         fix.remove(path[:-2] if len(items) == 1 else path[:-1])

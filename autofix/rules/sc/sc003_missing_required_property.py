@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from autofix.context import thaw
+from autofix.context import RuleContext, thaw
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.sc._walk import Node, mapping_nodes, pointer_of, schemas_of
@@ -74,29 +74,29 @@ class MissingRequiredProperty(Rule):
     cfn_lint = ("E3003",)
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for logical_id, schema in schemas_of(template, settings).items():
-            resource = template.resources[logical_id]
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for logical_id, schema in schemas_of(ctx, settings).items():
+            resource = ctx.resources[logical_id]
             if "Properties" not in resource and schema.required(schema.root):
                 node = Node(logical_id, schema, ("Resources", logical_id, "Properties"), {}, schema.root, None, 0)
                 for key in schema.required(schema.root):
-                    yield self._finding(template, node, key, create=True)
-        for node in mapping_nodes(template, settings):
+                    yield self._finding(ctx, node, key, create=True)
+        for node in mapping_nodes(ctx, settings):
             for key in node.schema.required(node.node):
                 if key not in node.value:
-                    yield self._finding(template, node, key)
+                    yield self._finding(ctx, node, key)
 
-    def _finding(self, template: Template, node: Node, key: str, create: bool = False) -> Finding:
+    def _finding(self, ctx: RuleContext, node: Node, key: str, create: bool = False) -> Finding:
         at = at_of(node) if node.depth else ""
         where = f"{node.type_name} {node.logical_id}" + (f" {at}" if at else "")
         what = f"{where}: required property {key} is missing"
         pointer = pointer_of(node.path)
         value = _canonical().get((node.type_name, at, key))
         if isinstance(value, dict) and "generate" in value:
-            value = _generate(template, node, value["generate"])
+            value = _generate(ctx, node, value["generate"])
         if value is None:
             return self.finding(pointer, what, resource=node.logical_id)
-        fix = self.fixer(template)
+        fix = self.fixer(ctx)
         fix.set((*node.path, key), thaw(value))
         return self.finding(pointer, f"{what}; set it to {json.dumps(value)}", resource=node.logical_id,
                             fix=fix.build(f"Set {key} to {json.dumps(value)}", Applicability.SAFE))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from autofix.context import thaw
+from autofix.context import RuleContext, thaw
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
@@ -91,45 +91,45 @@ class UnknownResourceType(Rule):
     cfn_lint = ("E3006",)
     fix_applicability = Applicability.UNSAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         where = region(settings)
         types = None
-        for logical_id, resource in template.resources.items():
+        for logical_id, resource in ctx.resources.items():
             if not isinstance(resource, dict) or not isinstance(resource_type(resource), str):
                 continue
             type_name = resource["Type"]
-            if _skipped(template, type_name):
+            if _skipped(ctx, type_name):
                 continue
             if types is None:
                 types = known_types(where)
             if type_name in types:
                 continue
-            yield self._finding(template, logical_id, resource, type_name, where)
+            yield self._finding(ctx, logical_id, resource, type_name, where)
 
-    def _finding(self, template: Template, logical_id: str, resource: dict, type_name: str,
+    def _finding(self, ctx: RuleContext, logical_id: str, resource: dict, type_name: str,
                  where: str) -> Finding:
-        pointer = template.pointer("Resources", logical_id, "Type")
+        pointer = ctx.pointer("Resources", logical_id, "Type")
         what = f"resource type {type_name} does not exist in {where}"
         real = type_by_case(type_name, where) or fragment(PATCHES, "aliases").get(type_name)
         if real and real in known_types(where):
-            fix = self.fixer(template).replace(pointer, real)
+            fix = self.fixer(ctx).replace(pointer, real)
             return self.finding(pointer, f"{what}; did you mean {real}?",
                                 fix=fix.build(f"Change the type of {logical_id} to {real}", Applicability.SAFE),
                                 resource=logical_id)
         if _PARAMETER_TYPE.match(type_name) and set(resource) <= _PARAMETER_KEYS:
-            return self._as_parameter(template, logical_id, pointer, what)
+            return self._as_parameter(ctx, logical_id, pointer, what)
         if type_name == _ATTACHMENT:
-            found = self._as_target(template, logical_id, resource, pointer, what)
+            found = self._as_target(ctx, logical_id, resource, pointer, what)
             if found:
                 return found
         purpose = fragment(PATCHES, "purposes").get(type_name)
         meant = f"; it was meant for {purpose}" if purpose else ""
-        blockers = removal_blockers(template, logical_id)
+        blockers = removal_blockers(ctx, logical_id)
         if blockers:
             return self.finding(pointer, f"{what}{meant}; remove it and what uses it ({', '.join(blockers)})",
                                 resource=logical_id)
-        fix = self.fixer(template)
-        also = plan_removal(template, fix, logical_id)
+        fix = self.fixer(ctx)
+        also = plan_removal(ctx, fix, logical_id)
         if also is None:
             return self.finding(pointer, f"{what}{meant}", resource=logical_id)
         extra = f" and {', '.join(also)}" if also else ""
@@ -139,30 +139,30 @@ class UnknownResourceType(Rule):
             fix=fix.build(f"Remove {logical_id} ({type_name}){extra}{lacks}", Applicability.UNSAFE),
             resource=logical_id)
 
-    def _as_parameter(self, template: Template, logical_id: str, pointer: str, what: str) -> Finding:
+    def _as_parameter(self, ctx: RuleContext, logical_id: str, pointer: str, what: str) -> Finding:
         message = f"{what}: {logical_id} is a parameter written under Resources"
-        fix = self.fixer(template)
-        if logical_id in template.parameters or any(v.startswith(f"{logical_id}.") for v in _getatts(template)):
+        fix = self.fixer(ctx)
+        if logical_id in ctx.parameters or any(v.startswith(f"{logical_id}.") for v in _getatts(ctx)):
             return self.finding(pointer, message, resource=logical_id)
-        if len(template.resources) <= 1:
+        if len(ctx.resources) <= 1:
             return self.finding(pointer, message, resource=logical_id)
         fix.remove(("Resources", logical_id))
-        fix.set(("Parameters", logical_id), thaw(template.resources[logical_id]))
+        fix.set(("Parameters", logical_id), thaw(ctx.resources[logical_id]))
         return self.finding(pointer, f"{message}; move it to Parameters",
                             fix=fix.build(f"Move {logical_id} to Parameters", Applicability.SAFE),
                             resource=logical_id)
 
-    def _as_target(self, template: Template, logical_id: str, resource: dict, pointer: str,
+    def _as_target(self, ctx: RuleContext, logical_id: str, resource: dict, pointer: str,
                    what: str) -> Finding | None:
         props = resource.get("Properties")
         if not isinstance(props, dict) or set(props) - {"TargetGroupArn", "TargetId", "Port", "AvailabilityZone"}:
             return None
         group = ref_target(props.get("TargetGroupArn"))
-        if (group is None or template.type_of(group) != "AWS::ElasticLoadBalancingV2::TargetGroup"
+        if (group is None or ctx.type_of(group) != "AWS::ElasticLoadBalancingV2::TargetGroup"
                 or "TargetId" not in props or set(resource) - {"Type", "Properties", "DependsOn"}
-                or removal_blockers(template, logical_id)):
+                or removal_blockers(ctx, logical_id)):
             return None
-        fix = self.fixer(template)
+        fix = self.fixer(ctx)
         targets = fix.get(("Resources", group, "Properties", "Targets"))
         if targets is not None and not isinstance(targets, list):
             return None
@@ -174,7 +174,7 @@ class UnknownResourceType(Rule):
             fix.set(("Resources", group, "Properties", "Targets"), [entry])
         else:
             fix.add(("Resources", group, "Properties", "Targets", "-"), entry)
-        if plan_removal(template, fix, logical_id) is None:
+        if plan_removal(ctx, fix, logical_id) is None:
             return None
         return self.finding(pointer, f"{what}; register the target in {group}'s Targets instead",
                             fix=fix.build(f"Move {logical_id} into the Targets of {group}", Applicability.SAFE),
@@ -183,12 +183,14 @@ class UnknownResourceType(Rule):
 
 def _getatts(template: Template) -> set[str]:
     """``X.Attr`` strings of every GetAtt and Sub in the template (to tell a parameter's users apart)."""
-    from autofix.intrinsics import getatt_target, sub_variables, values
+    from autofix.intrinsics import getatt_target, parse_sub, values
 
     found: set[str] = set()
     for value in values(template.data):
         target = getatt_target(value)
         if target:
             found.add(f"{target[0]}.{target[1]}")
-        found.update(v for v in sub_variables(value) if "." in v)
+        sub = parse_sub(value)
+        if sub is not None:
+            found.update(v for v in sub.outside() if "." in v)
     return found

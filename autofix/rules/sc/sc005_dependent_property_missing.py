@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from autofix.context import RuleContext
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.sc._walk import Node, mapping_nodes, pointer_of
@@ -83,28 +84,28 @@ class DependentPropertyMissing(Rule):
     cfn_lint = ("E3021",)
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for node in mapping_nodes(template, settings):
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for node in mapping_nodes(ctx, settings):
             for name, needs in dependencies(node.schema, node.node).items():
                 if name not in node.value:
                     continue
                 for need in needs:
                     if need not in node.value:
-                        yield self._finding(template, node, name, need)
+                        yield self._finding(ctx, node, name, need)
 
-    def _finding(self, template: Template, node: Node, name: str, need: str) -> Finding:
+    def _finding(self, ctx: RuleContext, node: Node, name: str, need: str) -> Finding:
         at = at_of(node) if node.depth else ""
         where = f"{node.type_name} {node.logical_id}" + (f" {at}" if at else "")
         what = f"{where}: {name} requires {need}, which is missing"
         pointer = pointer_of((*node.path, name))
         sub = node.schema.child(node.node, need) or {}
         enum = sub.get("enum")
-        fix = self.fixer(template)
+        fix = self.fixer(ctx)
         if isinstance(enum, list) and len(enum) == 1:
             fix.add((*node.path, need), enum[0])
             return self.finding(pointer, f"{what}; it can only be {enum[0]!r}", resource=node.logical_id,
                                 fix=fix.build(f"Set {need} to {enum[0]!r}", Applicability.SAFE))
-        target = _only_id_source(template, sub.get("format"))
+        target = _only_id_source(ctx, sub.get("format"))
         if target is not None:
             fix.add((*node.path, need), {"Ref": target})
             return self.finding(pointer, f"{what}; the template's only candidate is {target}",

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from autofix.context import thaw
+from autofix.context import RuleContext, thaw
 from autofix.intrinsics import intrinsic_name
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.sc._values import fits, json_type
 from autofix.rules.sc._walk import Node, nodes, pointer_of
 from autofix.rules.sc.sc001_unknown_property import at_of
 from autofix.settings import Settings
-from autofix.template import Template
 
 
 def _tag_list(value: Any) -> dict[str, Any] | None:
@@ -78,24 +77,24 @@ class WrongValueType(Rule):
     cfn_lint = ("E3012",)
     fix_applicability = Applicability.SAFE
 
-    def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for node in nodes(template, settings):
+    def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        for node in nodes(ctx, settings):
             value = node.value
             if value is None or not node.depth:
                 continue
             allowed = node.schema.types(node.node)
             if not allowed or fits(value, allowed) or (isinstance(value, dict) and intrinsic_name(value)):
                 continue
-            yield self._finding(template, node, allowed)
+            yield self._finding(ctx, node, allowed)
 
-    def _finding(self, template: Template, node: Node, allowed: tuple[str, ...]) -> Finding:
+    def _finding(self, ctx: RuleContext, node: Node, allowed: tuple[str, ...]) -> Finding:
         at = at_of(node)
         kind = json_type(node.value) or "value"
         article = "an" if kind[0] in "aeiou" else "a"
         what = (f"{node.type_name} {node.logical_id} {at}: {article} {kind} where the schema wants "
                 f"{' or '.join(allowed)}")
         pointer = pointer_of(node.path)
-        fix = self.fixer(template)
+        fix = self.fixer(ctx)
         if "array" in allowed and not isinstance(node.value, list):
             items = node.schema.items(node.node)
             keys_fit = not isinstance(node.value, dict) or all(
