@@ -9,10 +9,14 @@ import json
 
 import cfn_flip
 import jsonpatch
+import jsonschema
 import pytest
+from cli_fixtures import sarif_schema_path
 
 from autofix.document import TemplateDocument
 from autofix.edits import Rewrite, apply_operations_traced
+from autofix.formats.github import GithubReporter
+from autofix.formats.sarif import sarif_log
 from autofix.formats.text import TextReporter
 from autofix.pipeline import process_text
 from autofix.report import json_document
@@ -234,10 +238,10 @@ class _Versioned(Rule):
     summary = "test rule"
     fix_applicability = Applicability.SAFE
 
-    def check(self, template, settings):
-        for lid, _ in template.resources_of("AWS::S3::Bucket"):
-            if "VersioningConfiguration" not in template.resources[lid].get("Properties", {}):
-                ptr = template.pointer("Resources", lid, "Properties", "VersioningConfiguration")
+    def check(self, ctx, settings):
+        for lid, _ in ctx.resources_of("AWS::S3::Bucket"):
+            if "VersioningConfiguration" not in ctx.resources[lid].get("Properties", {}):
+                ptr = ctx.pointer("Resources", lid, "Properties", "VersioningConfiguration")
                 op = {"op": "add", "path": ptr, "value": {"Status": "Enabled"}}
                 yield self.finding(ptr, f"{lid} is not versioned", fix=self.fix([op], "version it"))
 
@@ -253,6 +257,27 @@ def test_the_fix_record_the_json_output_and_the_text_output_name_each_rewrite() 
     reporter.add(result, True)
     assert err.getvalue() == ("t.yaml: note: TS101's fix rewrote /Resources/Data/Properties whole (no splice fits "
                               "its layout): comments and layout there were not kept\n")
+
+
+def test_sarif_and_github_outputs_name_each_rewrite_as_a_note() -> None:
+    result = process_text(CONDITIONAL, "t.yaml", Settings(), fix=True, rules=[_Versioned()])
+    message = ("TS101's fix rewrote /Resources/Data/Properties whole (no splice fits its layout): comments and "
+               "layout there were not kept")
+    log = sarif_log([(result, True)], rules=[_Versioned()])
+    invocation = log["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"]  # a note, not an error
+    assert invocation["toolExecutionNotifications"] == [
+        {"level": "note", "message": {"text": message},
+         "locations": [{"physicalLocation": {"artifactLocation": {"uri": "t.yaml"}}}],
+         "properties": {"rule": "TS101", "pointer": "/Resources/Data/Properties",
+                        "reason": "no splice fits its layout"}}]
+    schema = sarif_schema_path()
+    if schema is not None:
+        jsonschema.validate(log, json.loads(schema.read_text(encoding="utf-8")))
+    out = io.StringIO()
+    GithubReporter(out, Settings()).add(result, True)
+    assert out.getvalue() == ("::notice file=t.yaml,title=TS101 rewrote a value whole::"
+                              + message + "\n")
 
 
 def test_a_fix_spliced_in_place_records_no_rewrite() -> None:
