@@ -35,7 +35,7 @@ _FLOW_CHARS = set(",[]{}")
 def render_json(value: Any, style: Style, base: str = "", bank: TextBank | None = None) -> str:
     """JSON text for ``value``; continuation lines start with ``base``; ``bank``: copy what is written there."""
     if bank is not None and not style.compact:
-        return _json_copying(value, style, base, bank)
+        return _json_pretty(value, style, base, bank)
     if style.compact:
         return json.dumps(value, ensure_ascii=False, separators=(",", style.colon.strip() or ":"))
     if style.inline_short:
@@ -50,24 +50,10 @@ def render_json(value: Any, style: Style, base: str = "", bank: TextBank | None 
 _INLINE_WIDTH = 60
 
 
-def _json_pretty(value: Any, style: Style, base: str) -> str:
-    """Pretty JSON that keeps short collections on one line, as the file itself does."""
-    one_line = json.dumps(value, ensure_ascii=False, separators=(", ", style.colon))
-    if not isinstance(value, (dict, list)) or not value or len(one_line) <= _INLINE_WIDTH:
-        return one_line
-    inner = base + style.indent
-    nl = style.newline
-    if isinstance(value, dict):
-        parts = [f"{inner}{json.dumps(k, ensure_ascii=False)}{style.colon}{_json_pretty(v, style, inner)}"
-                 for k, v in value.items()]
-        return "{" + nl + ("," + nl).join(parts) + nl + base + "}"
-    parts = [inner + _json_pretty(v, style, inner) for v in value]
-    return "[" + nl + ("," + nl).join(parts) + nl + base + "]"
-
-
-def _json_copying(value: Any, style: Style, base: str, bank: TextBank) -> str:
-    """:func:`render_json`'s text, except that each value written in ``bank``'s document is copied from there."""
-    if isinstance(value, (dict, list)) and value:
+def _json_pretty(value: Any, style: Style, base: str, bank: TextBank | None = None) -> str:
+    """Pretty JSON that keeps short collections on one line where the file itself does (``style.inline_short``);
+    with ``bank``, each collection written in its document is copied from there instead."""
+    if bank is not None and isinstance(value, (dict, list)) and value:
         copied = bank.json(value, base, style.newline)
         if copied is not None:
             return copied
@@ -80,10 +66,10 @@ def _json_copying(value: Any, style: Style, base: str, bank: TextBank) -> str:
     inner = base + style.indent
     nl = style.newline
     if isinstance(value, dict):
-        parts = [f"{inner}{json.dumps(k, ensure_ascii=False)}{style.colon}{_json_copying(v, style, inner, bank)}"
+        parts = [f"{inner}{json.dumps(k, ensure_ascii=False)}{style.colon}{_json_pretty(v, style, inner, bank)}"
                  for k, v in value.items()]
         return "{" + nl + ("," + nl).join(parts) + nl + base + "}"
-    parts = [inner + _json_copying(v, style, inner, bank) for v in value]
+    parts = [inner + _json_pretty(v, style, inner, bank) for v in value]
     return "[" + nl + ("," + nl).join(parts) + nl + base + "]"
 
 

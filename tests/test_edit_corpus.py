@@ -4,7 +4,7 @@ Each fix the fix loop applies is replayed operation by operation, each step chec
 lines its operation may change (its entry, the separators and brackets of the container it
 changes, and any value the engine reports as rewritten whole); the replay must end on the very
 text the loop wrote.  Over the cases under ``corpus/``, and with ``AUTOFIX_CORPUS`` set over every
-template there with unsafe fixes on (marked ``slow``; cfn-flip's reading is compared on the corpus
+template there with unsafe fixes on (marked ``replay``; cfn-flip's reading is compared on the corpus
 cases only).
 """
 
@@ -56,7 +56,7 @@ def _shared_files(shard: int) -> list[Path]:
     return files[shard::SHARDS]
 
 
-@pytest.mark.slow
+@pytest.mark.replay
 @pytest.mark.skipif(not CORPUS or not Path(CORPUS).is_dir(), reason="AUTOFIX_CORPUS not set")
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_shared_corpus_fixes_change_no_line_outside_their_paths(shard: int) -> None:
