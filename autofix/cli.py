@@ -114,11 +114,12 @@ _command("fix")
 @app.command("rules")
 def list_rules(output_format: Annotated[RulesFormat, typer.Option(
         "--format", help="text (a table), json, or markdown (the docs/rules.md page).")] = RulesFormat.text) -> None:
-    """List every rule by family: id, name, fix safety, the cfn-lint rules it resolves, and summary."""
+    """List every rule by family: id, name, on by default or opt-in, fix safety, the cfn-lint rules it
+    resolves, and summary."""
     rules = all_rules()
     if output_format is RulesFormat.json:
         typer.echo(dumps([
-            {"id": r.id, "name": r.name, "family": r.family,
+            {"id": r.id, "name": r.name, "family": r.family, "default": r.enabled_by_default,
              "fix": r.fix_applicability.value if r.fix_applicability else None,
              "cfn_lint": list(r.cfn_lint), "available": not r.missing_requirements(),
              "summary": r.summary, "url": help_uri(r)} for r in rules], indent=2))

@@ -84,9 +84,10 @@ def _write_diff(diff: str, stream: TextIO) -> None:
     write_diff(diff, stream)
 
 
-def _settings(paths: list[str], select, ignore, dr, unsafe, exclude, max_bytes) -> Settings:
+def _settings(paths: list[str], select, ignore, dr, unsafe, exclude, max_bytes, extend_select,
+              show_fixes) -> Settings:
     return build_settings(paths, select=select, ignore=ignore, dr=dr, unsafe_fixes=unsafe, exclude=exclude,
-                          max_bytes=max_bytes)
+                          max_bytes=max_bytes, extend_select=extend_select, show_fixes=show_fixes)
 
 
 def _fail(message: str) -> Exit:
@@ -135,7 +136,8 @@ def _tune_gc() -> None:
 
 def _results(paths: list[str], settings: Settings, *, fix: bool, jobs: int | None, gitignore: bool,
              progress: bool, scheduler: str | None = None):
-    targets = discover(paths, settings.exclude, gitignore)
+    # by path, as a directory walk orders its files: every output format lists files in this order
+    targets = sorted(discover(paths, settings.exclude, gitignore), key=lambda t: t.path)
     _tune_gc()  # local workers are forked after this and inherit it
     engine = _engine(scheduler)
     try:
@@ -252,10 +254,13 @@ def check(
     show_unused_suppressions: bool = False,
     only_templates: bool = False,
     dask_scheduler: str | None = None,
+    extend_select: list[str] | None = None,
+    show_fixes: bool = False,
 ) -> NoReturn:
     """Report findings as file:line:col: RULE [*] message ([*]: a fix autofix fix would apply)."""
     try:
-        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude, max_bytes)
+        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude, max_bytes, extend_select,
+                             show_fixes)
     except ConfigError as exc:
         raise _fail(exc.message) from None
     settings = settings.with_(show_unused_suppressions=show_unused_suppressions)
@@ -300,12 +305,15 @@ def fix(
     only_templates: bool = False,
     dask_scheduler: str | None = None,
     validate: bool = False,
+    extend_select: list[str] | None = None,
+    show_fixes: bool = False,
 ) -> NoReturn:
     """Apply safe fixes in place (--unsafe-fixes adds unsafe ones); --diff or --patch only show them."""
     if diff and patch:
         raise _fail("--diff and --patch are alternatives; choose one")
     try:
-        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude, max_bytes)
+        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude, max_bytes, extend_select,
+                             show_fixes)
         if validate:
             from autofix.validate import require_cfn_lint
 

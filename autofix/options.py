@@ -53,6 +53,10 @@ PATHS_HELP = "Template files or directories; '-' reads standard input."
 
 _SELECT = Option(("--select",), "select", "many", "Only these rules (ids, names or prefixes; repeat or separate "
                  "with commas).")
+_EXTEND_SELECT = Option(("--extend-select",), "extend_select", "many", "Add these rules to the selection "
+                        "(e.g. opt-in rules to the default set; repeat or separate with commas).")
+_SHOW_FIXES = Option(("--show-fixes",), "show_fixes", "flag", "Show each finding's detail and fix in text "
+                     "output, and after a fix the findings it resolved.")
 _IGNORE = Option(("--ignore",), "ignore", "many", "Skip these rules (ids or names).")
 _FORMAT = Option(("--format",), "output_format", "format", "Output format.")
 _STDIN_NAME = Option(("--stdin-filename",), "stdin_filename", "value", "Name to report for standard input.")
@@ -81,15 +85,15 @@ _DASK = Option(("--dask-scheduler",), "dask_scheduler", "value", "Run on the Das
 COMMANDS: dict[str, Command] = {
     "check": Command(
         "Report findings as file:line:col: RULE [*] message ([*]: a fix autofix fix would apply).",
-        (_SELECT, _IGNORE, _FORMAT, _STDIN_NAME, _JOBS, _EXCLUDE, _NO_GITIGNORE, _DR, _UNSAFE, _MAX_BYTES,
-         _NO_PROGRESS, _REPORT, _OUTPUT_FILE, _SHOW_UNUSED, _ONLY_TEMPLATES, _DASK)),
+        (_SELECT, _EXTEND_SELECT, _IGNORE, _FORMAT, _SHOW_FIXES, _STDIN_NAME, _JOBS, _EXCLUDE, _NO_GITIGNORE, _DR,
+         _UNSAFE, _MAX_BYTES, _NO_PROGRESS, _REPORT, _OUTPUT_FILE, _SHOW_UNUSED, _ONLY_TEMPLATES, _DASK)),
     "fix": Command(
         "Apply safe fixes in place (--unsafe-fixes adds unsafe ones); --diff or --patch only show them.",
         (_UNSAFE,
          Option(("--diff",), "diff", "flag", "Change nothing; print a unified diff of the fixes."),
          Option(("--patch",), "patch", "flag", "Change nothing; print the RFC 6902 patch for one file."),
-         _SELECT, _IGNORE, _FORMAT, _STDIN_NAME, _JOBS, _EXCLUDE, _NO_GITIGNORE, _DR, _MAX_BYTES, _NO_PROGRESS,
-         _REPORT, _OUTPUT_FILE, _SHOW_UNUSED, _ONLY_TEMPLATES, _DASK,
+         _SELECT, _EXTEND_SELECT, _IGNORE, _FORMAT, _SHOW_FIXES, _STDIN_NAME, _JOBS, _EXCLUDE, _NO_GITIGNORE, _DR,
+         _MAX_BYTES, _NO_PROGRESS, _REPORT, _OUTPUT_FILE, _SHOW_UNUSED, _ONLY_TEMPLATES, _DASK,
          Option(("--validate",), "validate", "flag", "Run cfn-lint on each fixed template and do not write one "
                 "that gains a cfn-lint error."))),
 }

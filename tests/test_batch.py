@@ -169,7 +169,7 @@ def test_summary_and_report_count_files_templates_findings_fixes_and_errors(tmp_
     assert "0 findings remain in 3 templates; 1 other file skipped; 1 error." in err
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["summary"] == {"files": 5, "templates": 3, "skipped_not_templates": 1, "files_changed": 2,
-                               "errors": 1, "findings": {}, "fixes": {"DR007": 2}}
+                               "errors": 1, "findings": {}, "fixes": {"DR007": 2}, "resolved": {"DR007": 2}}
     assert [(Path(e["file"]).name, e["line"]) for e in data["errors"]] == [("broken.yaml", 5)]
     assert (root / "a.yaml").read_text(encoding="utf-8") == BURSTABLE  # --diff writes nothing
 
