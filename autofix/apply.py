@@ -8,7 +8,8 @@ are reported as left, so a one-round fix detects twice (input and output).
 The loop is bounded; a template state seen twice means rules undo each other,
 and the rules involved are reported as fighting instead of looping forever.
 Every applied operation is recorded so the whole run can be emitted as one
-RFC 6902 patch against the input.
+RFC 6902 patch against the input, and so is every value the edit engine had to
+rewrite whole (losing comments and layout the fix did not touch), for the report.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from autofix.detect import Detection, detect
 from autofix.document import TemplateDocument
-from autofix.edits import apply_operations
+from autofix.edits import Rewrite, apply_operations_traced
 from autofix.errors import AutofixError, EngineError, PatchError, RuleError
 from autofix.intrinsics import names_in
 from autofix.model import Applicability
@@ -38,6 +39,8 @@ class AppliedFix:
     operations: list[dict[str, Any]]
     iteration: int
     applicability: str = "safe"
+    #: values written anew with text the fix did not change, where no splice fitted (see :class:`Rewrite`)
+    rewritten: list[Rewrite] = field(default_factory=list)
 
 
 @dataclass
@@ -94,7 +97,7 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
             if finding.fix.applicability is Applicability.UNSAFE:
                 kept |= _removed_uses(doc.data, finding.fix.operations)
             try:
-                new = apply_operations(doc, list(finding.fix.operations))
+                new, rewritten = apply_operations_traced(doc, list(finding.fix.operations))
             except PatchError as exc:  # the fix does not fit the template: the rule's failure
                 broken.add((finding.rule_id, finding.pointer))
                 _merge_errors(out.errors, [RuleError(finding.rule_id, f"fix could not be applied: {exc.message}",
@@ -109,7 +112,7 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
                 continue
             out.applied.append(AppliedFix(finding.rule_id, finding.rule_name, finding.pointer,
                                           finding.fix.description, list(finding.fix.operations), iteration,
-                                          finding.fix.applicability.value))
+                                          finding.fix.applicability.value, rewritten))
             doc = new
         out.document = doc
         if len(out.applied) == applied_before:  # every planned fix failed: nothing more to do

@@ -2,7 +2,8 @@
 
 Three independent checks, any of which keeps the file untouched:
 
-1. the fixed text parses again from scratch, as a template;
+1. the fixed text parses again from scratch, as a template (JSON by the C parser, a reader
+   independent of the positioned one the edit engine used);
 2. it gives exactly the data that applying the emitted RFC 6902 patch to the
    *input* gives (the patch contract).  The input is parsed afresh from its
    text here rather than taken from the objects the rules were shown, so a rule
@@ -77,7 +78,7 @@ def verify(candidate: Candidate, settings: Settings, *,
     except AutofixError as exc:  # pragma: no cover - the input loaded a moment ago
         raise failed(f"input no longer parses: {exc.message}") from None
     try:
-        fixed = TemplateDocument.from_text(fixed_text, filename, fmt=fmt)
+        fixed = TemplateDocument.from_text(fixed_text, filename, fmt=fmt, positioned=False)
     except AutofixError as exc:
         raise failed(f"output does not parse: {exc.message}") from None
     import jsonpatch  # only fixes need it: kept off the start-up of check

@@ -244,7 +244,7 @@ def test_an_engine_failure_inside_a_fix_is_an_error_entry(tmp_path: Path, monkey
     def broken(doc, operations):
         raise IndexError("splice out of range")
 
-    monkeypatch.setattr(autofix.apply, "apply_operations", broken)
+    monkeypatch.setattr(autofix.apply, "apply_operations_traced", broken)
     a = tmp_path / "a.yaml"
     a.write_text(FIXABLE_YAML)
     out = cli("fix", str(a))
