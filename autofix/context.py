@@ -14,7 +14,8 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any, NamedTuple, NoReturn, TypeVar
 
-from autofix.intrinsics import pointer_token, references_in, values, walk
+from autofix.intrinsics import references_in, values, walk
+from autofix.nodes import escape_segment
 from autofix.template import Template, resource_type
 
 T = TypeVar("T")
@@ -116,7 +117,7 @@ def shared_walk(data: Any, *, freeze_lists: bool = False, max_depth: int | None 
                     if freeze_lists and type(v) is list:
                         v = FrozenList(v)
                         dict.__setitem__(value, k, v)  # the same key: no resize while iterating
-                    visit(f"{pointer}/{pointer_token(k)}", v, depth + 1)
+                    visit(f"{pointer}/{escape_segment(k)}", v, depth + 1)
         else:
             for i, v in enumerate(value):
                 if isinstance(v, (dict, list)):

@@ -28,7 +28,7 @@ from autofix.model import Finding
 from autofix.nodes import split_pointer
 from autofix.registry import code_matches, family_of
 from autofix.rules.base import Rule
-from autofix.rules.lazy import loaded
+from autofix.rules.lazy import real_rule
 from autofix.settings import Settings
 from autofix.suppressions import declared, lint_ignores
 from autofix.template import declared_types
@@ -138,7 +138,7 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
         try:
             if rule.needs_precondition and not _precondition(template, rule, settings):
                 continue
-            real = loaded(rule)  # a lazy rule imports its module here; its own attributes are direct after
+            real = real_rule(rule)  # a lazy rule imports its module here; its own attributes are direct after
             produced = list(real.check(template, settings))
             problem = next((p for f in produced if (p := finding_problem(f, rule))), None)
         except AutofixError as exc:  # a failure the rule explains (missing data...), not a crash

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
+from autofix.nodes import escape_segment
+
 NO_VALUE = {"Ref": "AWS::NoValue"}
 
 #: A variable of an ``Fn::Sub`` string: ``${Name}``, ``${Resource.Attribute}``, ``${AWS::Region}``.
@@ -40,11 +42,6 @@ def getatt_target(value: Any) -> tuple[str, str] | None:
     return None
 
 
-def pointer_token(key: str) -> str:
-    """``key`` as one JSON pointer token (RFC 6901 escaping)."""
-    return key.replace("~", "~0").replace("/", "~1") if "~" in key or "/" in key else key
-
-
 def walk(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
     """Every (pointer, value) below and including ``value``, in document order (parents first).
 
@@ -56,7 +53,7 @@ def walk(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
         pointer, value = stack.pop()
         yield pointer, value
         if isinstance(value, dict):
-            stack.extend(reversed([(f"{pointer}/{pointer_token(k)}", v) for k, v in value.items()]))
+            stack.extend(reversed([(f"{pointer}/{escape_segment(k)}", v) for k, v in value.items()]))
         elif isinstance(value, list):
             stack.extend(reversed([(f"{pointer}/{i}", v) for i, v in enumerate(value)]))
 

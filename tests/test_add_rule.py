@@ -25,9 +25,9 @@ def _run(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def _registered(root: Path) -> list[dict]:
-    code = ("import json; from autofix.registry import all_rules; from autofix.rules.lazy import loaded; "
+    code = ("import json; from autofix.registry import all_rules; from autofix.rules.lazy import real_rule; "
             "print(json.dumps([{'id': r.id, 'family': r.family, 'cfn_lint': list(r.cfn_lint), "
-            "'module': type(loaded(r)).__module__} for r in all_rules()]))")
+            "'module': type(real_rule(r)).__module__} for r in all_rules()]))")
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
                          env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr

@@ -20,11 +20,11 @@ from corpus_cases import all_cases
 
 from autofix.registry import all_rules, families, validate_rule
 from autofix.rules.base import DOC_SECTIONS
-from autofix.rules.lazy import LazyRule, loaded
+from autofix.rules.lazy import LazyRule, real_rule
 
 PROJECT = Path(__file__).resolve().parent.parent
 #: The built-in rules themselves (the registry holds them lazily, see autofix/rules/lazy.py).
-RULES = [loaded(r) for r in all_rules() if type(loaded(r)).__module__.startswith("autofix.rules.")]
+RULES = [real_rule(r) for r in all_rules() if type(real_rule(r)).__module__.startswith("autofix.rules.")]
 #: The module that declares each built-in rule (its family's ``module:attr`` spec), by id: a rule class's
 #: own module, or the module holding a rule that is an instance of a shared class (HY003-HY005).
 DECLARED_IN = {r.id: r.entry.spec.partition(":")[0] for r in all_rules() if isinstance(r, LazyRule)}

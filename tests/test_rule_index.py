@@ -16,7 +16,7 @@ from autofix.errors import RegistryError
 from autofix.plugins import entry_points
 from autofix.registry import BUILTIN_FAMILIES, all_rules
 from autofix.rules.base import Rule
-from autofix.rules.lazy import IndexEntry, LazyRule, loaded, render_index
+from autofix.rules.lazy import IndexEntry, LazyRule, real_rule, render_index
 from autofix.settings import Settings
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -39,8 +39,8 @@ _DATA_ATTRIBUTES = [name for name in dir(Rule) if not name.startswith("_") and n
 
 @pytest.mark.parametrize("rule", LAZY, ids=[r.id for r in LAZY])
 def test_a_lazy_rule_answers_as_the_rule_itself(rule: LazyRule) -> None:
-    real = loaded(rule)
-    assert type(real) is not LazyRule and rule.loaded
+    real = real_rule(rule)
+    assert type(real) is not LazyRule and rule.imported
     for name in _DATA_ATTRIBUTES:
         assert getattr(rule, name) == getattr(real, name), name
     assert rule.documentation() == real.documentation()

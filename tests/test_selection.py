@@ -16,11 +16,11 @@ from autofix.errors import ConfigError
 from autofix.pipeline import process_text
 from autofix.registry import all_rules, build_registry, select_rules
 from autofix.rules.base import Applicability, Rule
-from autofix.rules.lazy import loaded
+from autofix.rules.lazy import real_rule
 from autofix.settings import Settings
 
 PROJECT = Path(__file__).resolve().parent.parent
-BUILT_IN = [loaded(r) for r in all_rules() if type(loaded(r)).__module__.startswith("autofix.rules.")]
+BUILT_IN = [real_rule(r) for r in all_rules() if type(real_rule(r)).__module__.startswith("autofix.rules.")]
 DOC = "\n\n".join(f"## {section}\nTest." for section in
                    ("What it does", "Why is this bad?", "Example", "Fix safety", "References"))
 

@@ -48,7 +48,7 @@ class IndexEntry(NamedTuple):
 
 
 #: Attributes a LazyRule answers itself; every other attribute is the loaded rule's.
-_OWN = frozenset({"entry", "load", "loaded", "id", "name", "resource_types", "requires", "needs_precondition",
+_OWN = frozenset({"entry", "load", "imported", "id", "name", "resource_types", "requires", "needs_precondition",
                   "enabled_by_default", "family", "missing_requirements", "_rule"})
 
 
@@ -71,7 +71,7 @@ class LazyRule(Rule):
         return getattr(object.__getattribute__(self, "load")(), attr)
 
     @property
-    def loaded(self) -> bool:
+    def imported(self) -> bool:
         return self._rule is not None
 
     def load(self) -> Rule:
@@ -94,7 +94,7 @@ class LazyRule(Rule):
         return f"<LazyRule {self.id} {self.name}{' (loaded)' if self._rule is not None else ''}>"
 
 
-def loaded(rule: Rule) -> Rule:
+def real_rule(rule: Rule) -> Rule:
     """The real rule behind ``rule`` (itself unless it is lazy): for code that needs its class."""
     return rule.load() if isinstance(rule, LazyRule) else rule
 
