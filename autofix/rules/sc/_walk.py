@@ -23,7 +23,7 @@ from autofix.template import Template, resource_type
 Path = tuple[str | int, ...]
 
 
-class Node(NamedTuple):
+class SchemaNode(NamedTuple):
     """One value of a resource's properties and the schema that describes it."""
 
     logical_id: str
@@ -90,22 +90,22 @@ def _judged_keys(schema: ResourceSchema, kids: KeyTable) -> KeyTable:
     return KeyTable(lambda key: bool(kids[key]) and judges(schema, kids[key]))
 
 
-def nodes(template: Template, settings: Settings) -> list[Node]:
+def nodes(template: Template, settings: Settings) -> list[SchemaNode]:
     """Every property value of every resource with a schema that an SC rule may judge: mappings, lists
     and the scalars :func:`judges` names, parents before children (a mapping's scalar values before
     the contents of its other values)."""
     return _nodes(template, settings)[0]
 
 
-def mapping_nodes(template: Template, settings: Settings) -> list[Node]:
+def mapping_nodes(template: Template, settings: Settings) -> list[SchemaNode]:
     """The :func:`nodes` whose value is a mapping (what rules about keys read), in the same order."""
     return _nodes(template, settings)[1]
 
 
-def _nodes(template: Template, settings: Settings) -> tuple[list[Node], list[Node]]:
-    def compute() -> tuple[list[Node], list[Node]]:
-        out: list[Node] = []
-        mappings: list[Node] = []
+def _nodes(template: Template, settings: Settings) -> tuple[list[SchemaNode], list[SchemaNode]]:
+    def compute() -> tuple[list[SchemaNode], list[SchemaNode]]:
+        out: list[SchemaNode] = []
+        mappings: list[SchemaNode] = []
         for logical_id, schema in schemas_of(template, settings).items():
             resource = template.resources[logical_id]
             props = resource.get("Properties")
@@ -117,8 +117,8 @@ def _nodes(template: Template, settings: Settings) -> tuple[list[Node], list[Nod
     return _cached(template, ("sc", "nodes", region(settings)), compute)
 
 
-def _walk(out: list[Node], mappings: list[Node], logical_id: str, schema: ResourceSchema, path: Path, value: Any,
-          node: dict[str, Any]) -> None:
+def _walk(out: list[SchemaNode], mappings: list[SchemaNode], logical_id: str, schema: ResourceSchema, path: Path,
+          value: Any, node: dict[str, Any]) -> None:
     """Append to ``out`` the nodes of one resource's properties, parents first, and to ``mappings``
     those whose value is a mapping (an explicit stack: resources are walked whole, every template).
 
@@ -126,7 +126,7 @@ def _walk(out: list[Node], mappings: list[Node], logical_id: str, schema: Resour
     left out with their subtrees: every child of such a value is ``{}`` too.
     """
     append, add_mapping = out.append, mappings.append
-    make = tuple.__new__  # Node(...) without the named tuple's Python-level __new__: this loop is hot
+    make = tuple.__new__  # SchemaNode(...) without the named tuple's Python-level __new__: this loop is hot
     children_of, items_of, fact = schema.children, schema.items, schema.fact
     judge = partial(judges, schema)
     stack: list[tuple[Path, Any, dict[str, Any], str | None, int]] = [(path, value, node, None, 0)]
@@ -148,7 +148,7 @@ def _walk(out: list[Node], mappings: list[Node], logical_id: str, schema: Resour
                     continue
                 if name == "Ref" or name == "Condition" or name.startswith("Fn::"):
                     continue  # another intrinsic: what it resolves to is not known here
-            found = make(Node, (logical_id, schema, path, value, node, key, depth))
+            found = make(SchemaNode, (logical_id, schema, path, value, node, key, depth))
             append(found)
             add_mapping(found)
             # None: not allowed (SC001 reports it); {}: anything
@@ -163,16 +163,16 @@ def _walk(out: list[Node], mappings: list[Node], logical_id: str, schema: Resour
                 if isinstance(v, (dict, list)):
                     nested.append(((*path, k), v, c, k, inner))
                 elif inner <= 40 and judged[k]:  # a scalar: its node now, not through the stack
-                    append(make(Node, (logical_id, schema, (*path, k), v, c, k, inner)))
+                    append(make(SchemaNode, (logical_id, schema, (*path, k), v, c, k, inner)))
             nested.reverse()
             extend(nested)
         elif isinstance(value, list):
-            append(make(Node, (logical_id, schema, path, value, node, key, depth)))
+            append(make(SchemaNode, (logical_id, schema, path, value, node, key, depth)))
             items = items_of(node)
             if items:
                 extend([((*path, i), value[i], items, None, depth + 1) for i in range(len(value) - 1, -1, -1)])
         elif fact("sc-judges", node, judge):
-            append(make(Node, (logical_id, schema, path, value, node, key, depth)))
+            append(make(SchemaNode, (logical_id, schema, path, value, node, key, depth)))
 
 
 def _cached(template: Template, key: Any, compute):

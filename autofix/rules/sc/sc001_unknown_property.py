@@ -11,7 +11,7 @@ from autofix.intrinsics import intrinsic_name, is_no_value
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule, concise
 from autofix.rules.sc._values import fits
-from autofix.rules.sc._walk import Node, mapping_nodes, pointer_of
+from autofix.rules.sc._walk import SchemaNode, mapping_nodes, pointer_of
 from autofix.settings import Settings
 from autofix.template import Template
 
@@ -23,7 +23,7 @@ def _renames() -> dict[tuple[str, str, str], dict[str, Any]]:
     return {(e["type"], e.get("at", ""), e["from"]): e for e in fragment(PATCHES, "renames")}
 
 
-def at_of(node: Node) -> str:
+def at_of(node: SchemaNode) -> str:
     """The parent path of ``node`` under Properties, without list indexes or Fn::If branches."""
     out = []
     skip = False
@@ -125,7 +125,7 @@ class UnknownProperty(Rule):
             for key in unknown:
                 yield self._finding(ctx, node, key, unknown)
 
-    def _finding(self, ctx: RuleContext, node: Node, key: str, unknown: list[str]) -> Finding:
+    def _finding(self, ctx: RuleContext, node: SchemaNode, key: str, unknown: list[str]) -> Finding:
         schema, value = node.schema, node.value
         path = (*node.path, key)
         where = f"{node.type_name} {node.logical_id}" + (f" {at_of(node)}" if node.depth else "")
@@ -178,7 +178,7 @@ class UnknownProperty(Rule):
 
     # -- the ways a property finds its place
 
-    def _table(self, fix, node: Node, key: str, entry: dict[str, Any]) -> bool:
+    def _table(self, fix, node: SchemaNode, key: str, entry: dict[str, Any]) -> bool:
         value, target, how = node.value[key], entry["to"], entry.get("how", "rename")
         path = (*node.path, key)
         if how == "attribute":
@@ -222,7 +222,7 @@ class UnknownProperty(Rule):
         fix.rename(path, target)
         return True
 
-    def _nest(self, fix, node: Node, key: str, owner: str, unknown: list[str], read_only) -> bool:
+    def _nest(self, fix, node: SchemaNode, key: str, owner: str, unknown: list[str], read_only) -> bool:
         value = node.value
         if owner in value:
             inner = value[owner]
@@ -238,7 +238,7 @@ class UnknownProperty(Rule):
             fix.remove((*node.path, other))
         return True
 
-    def _up(self, template: Template, fix, node: Node, key: str) -> bool:
+    def _up(self, template: Template, fix, node: SchemaNode, key: str) -> bool:
         root = template.properties(node.logical_id)
         if key in root or node.schema.child(node.schema.root, key) is None:
             return False
@@ -247,7 +247,7 @@ class UnknownProperty(Rule):
         fix.move((*node.path, key), (*node.path[:3], key))
         return True
 
-    def _unwrap(self, fix, node: Node, key: str, read_only) -> str | None:
+    def _unwrap(self, fix, node: SchemaNode, key: str, read_only) -> str | None:
         """A misplaced wrapper (``Config: {AlarmIdentifier: ...}`` beside ``HealthCheckConfig``): its
         children go where the schema defines all of them, this object or one sub-object of it (the
         wrapper is renamed to that sub-object when it is absent).  The name of the place, or None."""
@@ -284,7 +284,7 @@ class UnknownProperty(Rule):
         return owner
 
     @staticmethod
-    def _remove(fix, node: Node, key: str) -> str | None:
+    def _remove(fix, node: SchemaNode, key: str) -> str | None:
         """Remove ``key``; an object it leaves empty goes too, up to the resource's ``Properties``,
         unless its parent requires it (``NotificationConfiguration: {}`` is not left behind).  The
         name of the outermost object removed with it, or None."""
@@ -301,7 +301,7 @@ class UnknownProperty(Rule):
         fix.remove(path)
         return emptied
 
-    def _guess(self, schema, node: Node, key: str, names: list[str]) -> tuple[str, str] | None:
+    def _guess(self, schema, node: SchemaNode, key: str, names: list[str]) -> tuple[str, str] | None:
         value = node.value[key]
         found: dict[str, str] = {}
         for name in names:
@@ -329,7 +329,7 @@ class UnknownProperty(Rule):
         fix.remove(path)
 
 
-def _owner(node: Node, key: str, unknown: list[str], read_only) -> str | None:
+def _owner(node: SchemaNode, key: str, unknown: list[str], read_only) -> str | None:
     """The one sub-object of ``node`` whose schema has ``key`` (preferring one whose name starts a
     sibling unknown key: ``Transition`` for ``TransitionInDays`` and ``StorageClass``)."""
     schema = node.schema

@@ -10,7 +10,7 @@ from typing import Any
 from autofix.context import RuleContext
 from autofix.patches import fragment
 from autofix.rules.base import MAX_MESSAGE, Applicability, Finding, Rule
-from autofix.rules.sc._walk import Node, nodes, pointer_of
+from autofix.rules.sc._walk import SchemaNode, nodes, pointer_of
 from autofix.settings import Settings
 
 PATCHES = "SC002-invalid-enum-value"
@@ -111,7 +111,7 @@ class InvalidEnumValue(Rule):
                 continue
             yield self._finding(ctx, node, enum, settings)
 
-    def _finding(self, ctx: RuleContext, node: Node, enum: list[Any], settings: Settings) -> Finding:
+    def _finding(self, ctx: RuleContext, node: SchemaNode, enum: list[Any], settings: Settings) -> Finding:
         value = node.value
         pointer = pointer_of(node.path)
         name = node.key or "value"
@@ -155,7 +155,7 @@ class InvalidEnumValue(Rule):
                                               Applicability.SAFE if safe else Applicability.UNSAFE))
         return self.finding(pointer, what, detail=listed.strip() or None, resource=node.logical_id)
 
-    def _drop_item(self, ctx: RuleContext, node: Node, what: str, entry: dict[str, Any],
+    def _drop_item(self, ctx: RuleContext, node: SchemaNode, what: str, entry: dict[str, Any],
                    settings: Settings, listed: str) -> Finding:
         """Remove the list item holding the value (its whole list when it is the only item)."""
         path = node.path

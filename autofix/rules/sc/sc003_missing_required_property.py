@@ -10,7 +10,7 @@ from typing import Any
 from autofix.context import RuleContext, thaw
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.sc._walk import Node, mapping_nodes, pointer_of, schemas_of
+from autofix.rules.sc._walk import SchemaNode, mapping_nodes, pointer_of, schemas_of
 from autofix.rules.sc.sc001_unknown_property import at_of
 from autofix.settings import Settings
 from autofix.template import Template
@@ -79,7 +79,7 @@ class MissingRequiredProperty(Rule):
         for logical_id, schema in schemas_of(ctx, settings).items():
             resource = ctx.resources[logical_id]
             if "Properties" not in resource and schema.required(schema.root):
-                node = Node(logical_id, schema, ("Resources", logical_id, "Properties"), {}, schema.root, None, 0)
+                node = SchemaNode(logical_id, schema, ("Resources", logical_id, "Properties"), {}, schema.root, None, 0)
                 for key in schema.required(schema.root):
                     yield self._finding(ctx, node, key, create=True)
         for node in mapping_nodes(ctx, settings):
@@ -87,7 +87,7 @@ class MissingRequiredProperty(Rule):
                 if key not in node.value:
                     yield self._finding(ctx, node, key)
 
-    def _finding(self, ctx: RuleContext, node: Node, key: str, create: bool = False) -> Finding:
+    def _finding(self, ctx: RuleContext, node: SchemaNode, key: str, create: bool = False) -> Finding:
         at = at_of(node) if node.depth else ""
         where = f"{node.type_name} {node.logical_id}" + (f" {at}" if at else "")
         what = f"{where}: required property {key} is missing"
@@ -103,7 +103,7 @@ class MissingRequiredProperty(Rule):
                             fix=fix.build(f"Set {key} to {json.dumps(value)}", Applicability.SAFE))
 
 
-def _generate(template: Template, node: Node, kind: str) -> Any:
+def _generate(template: Template, node: SchemaNode, kind: str) -> Any:
     if kind == "description":
         return f"Security group for {node.logical_id}"
     if kind == "target":

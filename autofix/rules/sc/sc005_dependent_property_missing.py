@@ -8,7 +8,7 @@ from typing import Any
 from autofix.context import RuleContext
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.sc._walk import Node, mapping_nodes, pointer_of
+from autofix.rules.sc._walk import SchemaNode, mapping_nodes, pointer_of
 from autofix.rules.sc.sc001_unknown_property import at_of
 from autofix.schema import ResourceSchema
 from autofix.settings import Settings
@@ -94,7 +94,7 @@ class DependentPropertyMissing(Rule):
                     if need not in node.value:
                         yield self._finding(ctx, node, name, need)
 
-    def _finding(self, ctx: RuleContext, node: Node, name: str, need: str) -> Finding:
+    def _finding(self, ctx: RuleContext, node: SchemaNode, name: str, need: str) -> Finding:
         at = at_of(node) if node.depth else ""
         where = f"{node.type_name} {node.logical_id}" + (f" {at}" if at else "")
         what = f"{where}: {name} requires {need}, which is missing"

@@ -9,7 +9,7 @@ from autofix.context import RuleContext, thaw
 from autofix.intrinsics import intrinsic_name
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.sc._values import fits, json_type
-from autofix.rules.sc._walk import Node, nodes, pointer_of
+from autofix.rules.sc._walk import SchemaNode, nodes, pointer_of
 from autofix.rules.sc.sc001_unknown_property import at_of
 from autofix.settings import Settings
 
@@ -88,7 +88,7 @@ class WrongValueType(Rule):
                 continue
             yield self._finding(ctx, node, allowed)
 
-    def _finding(self, ctx: RuleContext, node: Node, allowed: tuple[str, ...]) -> Finding:
+    def _finding(self, ctx: RuleContext, node: SchemaNode, allowed: tuple[str, ...]) -> Finding:
         at = at_of(node)
         kind = json_type(node.value) or "value"
         article = "an" if kind[0] in "aeiou" else "a"

@@ -8,7 +8,7 @@ from typing import Any
 from autofix.context import RuleContext
 from autofix.intrinsics import is_no_value
 from autofix.rules.base import MAX_MESSAGE, Applicability, Finding, Rule
-from autofix.rules.sc._walk import Node, mapping_nodes, pointer_of
+from autofix.rules.sc._walk import SchemaNode, mapping_nodes, pointer_of
 from autofix.rules.sc.sc001_unknown_property import at_of
 from autofix.schema import ResourceSchema
 from autofix.settings import Settings
@@ -101,7 +101,7 @@ class MutuallyExclusiveProperties(Rule):
                 if len(present) > 1:
                     yield self._finding(ctx, node, present)
 
-    def _finding(self, ctx: RuleContext, node: Node, present: list[str]) -> Finding:
+    def _finding(self, ctx: RuleContext, node: SchemaNode, present: list[str]) -> Finding:
         at = at_of(node) if node.depth else ""
         where = f"{node.type_name} {node.logical_id}" + (f" {at}" if at else "")
         message = f"{where} sets {' and '.join(present)}, of which it may set one"

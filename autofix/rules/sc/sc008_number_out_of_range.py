@@ -7,7 +7,7 @@ from typing import Any
 
 from autofix.context import RuleContext
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.sc._walk import Node, mapping_nodes, pointer_of
+from autofix.rules.sc._walk import SchemaNode, mapping_nodes, pointer_of
 from autofix.rules.sc.sc001_unknown_property import at_of
 from autofix.settings import Settings
 
@@ -86,7 +86,7 @@ class NumberOutOfRange(Rule):
                 elif low is not None and found < low:
                     yield self._finding(ctx, node, key, value, low, "below the minimum")
 
-    def _finding(self, ctx: RuleContext, node: Node, key: str, value: Any, bound: float, side: str) -> Finding:
+    def _finding(self, ctx: RuleContext, node: SchemaNode, key: str, value: Any, bound: float, side: str) -> Finding:
         at = at_of(node) if node.depth else ""
         where = f"{node.logical_id} {'/'.join(filter(None, (at, key)))}"
         new: Any = int(bound) if float(bound).is_integer() else bound

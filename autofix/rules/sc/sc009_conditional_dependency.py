@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from autofix.context import RuleContext, thaw
 from autofix.intrinsics import NO_VALUE, is_no_value, optional_branch
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.sc._walk import Node, mapping_nodes, pointer_of
+from autofix.rules.sc._walk import SchemaNode, mapping_nodes, pointer_of
 from autofix.rules.sc.sc001_unknown_property import at_of
 from autofix.rules.sc.sc005_dependent_property_missing import dependencies
 from autofix.settings import Settings
@@ -73,7 +73,8 @@ class ConditionalDependency(Rule):
                         yield self._finding(ctx, node, name, need, split[0], split[2])
                         break
 
-    def _finding(self, ctx: RuleContext, node: Node, name: str, need: str, condition: str, kept_when: bool) -> Finding:
+    def _finding(self, ctx: RuleContext, node: SchemaNode, name: str, need: str, condition: str,
+                 kept_when: bool) -> Finding:
         at = at_of(node) if node.depth else ""
         where = f"{node.type_name} {node.logical_id}" + (f" {at}" if at else "")
         state = "false" if kept_when else "true"
