@@ -152,8 +152,19 @@ def region(doc: TemplateDocument, op: dict) -> Region:
     items = container.items
     last_value = items[-1][1] if container.kind == MAP else items[-1]
     if container.kind != MAP and last_seg != "-" and int(last_seg) < len(items):
-        target = items[int(last_seg)]
+        index = int(last_seg)
+        target = items[index]
         at = ix.line_of(target.start)
+        listed = jsonpointer.resolve_pointer(doc.data, op["path"].rsplit("/", 1)[0])
+        low, high = index, index
+        while kind == "add" and low and listed[low - 1] == op["value"]:
+            low -= 1
+        while kind == "add" and high < len(listed) and listed[high] == op["value"]:
+            high += 1
+        if (low, high) != (index, index):
+            # beside items of the same value: inserting it before, between or after them reads the same,
+            # and the engine may keep the old items' text in any of those places
+            return Region(ix.line_of(items[low].start), ix.line_of(_content_end(doc, items[max(high - 1, index)])))
         own_line = doc.text[ix.line_start(target.start):target.start].strip(" \t") == "-"
         if not container.flow and not own_line:
             lone_dash = _lone_dash_line(doc, target)
@@ -162,7 +173,6 @@ def region(doc: TemplateDocument, op: dict) -> Region:
         if not container.flow and own_line:
             # the new item goes before the target or before the comment lines above it (both keep every
             # line): those lines, between the item before and the target, are the edited region
-            index = int(last_seg)
             first = ix.line_of(_content_end(doc, items[index - 1])) + 1 if index else at
             return Region(min(first, at), at - 1)
         # JSON and flow: the comma; "- - a": the target moves to a line of its own
