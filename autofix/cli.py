@@ -11,10 +11,11 @@ that failed verification, bad usage).
 
 from __future__ import annotations
 
+import inspect
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -24,6 +25,7 @@ from autofix.errors import AutofixError, ConfigError
 from autofix.escape import dumps, visible
 from autofix.formats import OutputFormat
 from autofix.formats.text import print_markdown
+from autofix.options import COMMANDS, PATHS_HELP, Option
 from autofix.registry import all_rules, get_rule
 from autofix.ruledocs import explain_text, help_uri, markdown, rules_table
 from autofix.runner import default_jobs
@@ -57,39 +59,40 @@ def _main(
     """Find and fix known failures in AWS CloudFormation templates (JSON and YAML)."""
 
 
-Paths = Annotated[list[str], typer.Argument(help="Template files or directories; '-' reads standard input.")]
-Select = Annotated[list[str] | None, typer.Option("--select", help="Only these rules (ids, names or prefixes; "
-                                                   "repeat or separate with commas).")]
-Ignore = Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules (ids or names).")]
-Format = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
-StdinName = Annotated[str | None, typer.Option("--stdin-filename", help="Name to report for standard input.")]
-Jobs = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Parallel worker processes "
-                                          "(default: number of cores).")]
-Exclude = Annotated[list[str] | None, typer.Option("--exclude", help="Glob of files or directories to skip "
-                                                    "when walking directories.")]
-NoGitignore = Annotated[bool, typer.Option("--no-gitignore", help="Do not skip files that .gitignore ignores.")]
-Dr = Annotated[str | None, typer.Option("--dr", help="Treat templates as multi-region DR templates: "
-                                        "auto, true or false.")]
-Unsafe = Annotated[bool | None, typer.Option("--unsafe-fixes/--no-unsafe-fixes",
-                                             help="Also apply fixes that add architecture.")]
-MaxBytes = Annotated[str | None, typer.Option("--max-bytes", envvar="AUTOFIX_MAX_BYTES", metavar="SIZE",
-                                              help="Refuse files larger than this (bytes, or 512K, 10M...; "
-                                              "default 10M).")]
-NoProgress = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
-ReportFile = Annotated[str | None, typer.Option("--report", metavar="FILE", help="Also write the run's summary "
-                                                "and errors to FILE as JSON.")]
-OutputFile = Annotated[Path | None, typer.Option("--output-file", "-o", dir_okay=False,
-                                                 help="Write the report (in --format) to this file instead of "
-                                                 "standard output.")]
-ShowUnused = Annotated[bool, typer.Option("--show-unused-suppressions",
-                                          help="Also report Metadata autofix ignore entries that suppress "
-                                          "nothing.")]
-DaskScheduler = Annotated[str | None, typer.Option("--dask-scheduler", envvar="AUTOFIX_DASK_SCHEDULER",
-                                                   metavar="ADDRESS", help="Run on the Dask distributed "
-                                                   "cluster of this scheduler, e.g. tcp://10.0.0.5:8786 "
-                                                   "(needs autofix[dask] here and on the workers).")]
-OnlyTemplates = Annotated[bool, typer.Option("--only-templates", help="Skip files that are not CloudFormation "
-                                             "templates quietly, even when named (for pre-commit).")]
+#: How each kind of option of :mod:`autofix.options` is declared to typer: its type, default and checks.
+_KINDS: dict[str, tuple[Any, Any, dict[str, Any]]] = {
+    "flag": (bool, False, {}),
+    "pair": (bool | None, None, {}),
+    "value": (str | None, None, {}),
+    "many": (list[str] | None, None, {}),
+    "count": (int | None, None, {"min": 1}),
+    "format": (OutputFormat, OutputFormat.text, {}),
+    "file": (Path | None, None, {"dir_okay": False}),
+}
+
+
+def _parameter(option: Option) -> inspect.Parameter:
+    """The typer parameter of one option of the table."""
+    annotation, default, checks = _KINDS[option.kind]
+    flags = ("/".join(option.flags),) if option.kind == "pair" else option.flags
+    declared = typer.Option(*flags, envvar=option.env, metavar=option.metavar, help=option.help, **checks)
+    return inspect.Parameter(option.dest, inspect.Parameter.KEYWORD_ONLY, default=default,
+                             annotation=Annotated[annotation, declared])
+
+
+def _command(name: str) -> None:
+    """Register the typer command ``name`` of the option table, calling :mod:`autofix.commands`'s ``name``."""
+    command = COMMANDS[name]
+
+    def run(**options: Any) -> None:
+        _call(getattr(commands, name), **options)
+
+    paths = inspect.Parameter("paths", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                              annotation=Annotated[list[str], typer.Argument(help=PATHS_HELP)])
+    run.__signature__ = inspect.Signature([paths, *map(_parameter, command.options)])  # type: ignore[attr-defined]
+    run.__name__ = run.__qualname__ = name
+    run.__doc__ = command.help
+    app.command(name)(run)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -104,58 +107,8 @@ def _call(command, **options) -> None:
         raise typer.Exit(exc.code) from None
 
 
-@app.command()
-def check(
-    paths: Paths,
-    select: Select = None,
-    ignore: Ignore = None,
-    output_format: Format = OutputFormat.text,
-    stdin_filename: StdinName = None,
-    jobs: Jobs = None,
-    exclude: Exclude = None,
-    no_gitignore: NoGitignore = False,
-    dr: Dr = None,
-    unsafe_fixes: Unsafe = None,
-    max_bytes: MaxBytes = None,
-    no_progress: NoProgress = False,
-    report: ReportFile = None,
-    output_file: OutputFile = None,
-    show_unused_suppressions: ShowUnused = False,
-    only_templates: OnlyTemplates = False,
-    dask_scheduler: DaskScheduler = None,
-) -> None:
-    """Report findings as file:line:col: RULE [*] message ([*]: a fix autofix fix would apply)."""
-    _call(commands.check, **locals())
-
-
-@app.command()
-def fix(
-    paths: Paths,
-    unsafe_fixes: Unsafe = None,
-    diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff of the fixes.")] = False,
-    patch: Annotated[bool, typer.Option("--patch", help="Change nothing; print the RFC 6902 patch for one "
-                                        "file.")] = False,
-    select: Select = None,
-    ignore: Ignore = None,
-    output_format: Format = OutputFormat.text,
-    stdin_filename: StdinName = None,
-    jobs: Jobs = None,
-    exclude: Exclude = None,
-    no_gitignore: NoGitignore = False,
-    dr: Dr = None,
-    max_bytes: MaxBytes = None,
-    no_progress: NoProgress = False,
-    report: ReportFile = None,
-    output_file: OutputFile = None,
-    show_unused_suppressions: ShowUnused = False,
-    only_templates: OnlyTemplates = False,
-    dask_scheduler: DaskScheduler = None,
-    validate: Annotated[bool, typer.Option("--validate", help="Run cfn-lint on each fixed template and do not "
-                                           "write one that gains a cfn-lint error (needs autofix[validate]).")
-                        ] = False,
-) -> None:
-    """Apply safe fixes in place (--unsafe-fixes adds unsafe ones); --diff or --patch only show them."""
-    _call(commands.fix, **locals())
+_command("check")
+_command("fix")
 
 
 @app.command("rules")

@@ -116,9 +116,7 @@ def shared_walk(data: Any, *, freeze_lists: bool = False, max_depth: int | None 
                     if freeze_lists and type(v) is list:
                         v = FrozenList(v)
                         dict.__setitem__(value, k, v)  # the same key: no resize while iterating
-                    # pointer_token's test inline: a call per container costs more than the rest of the visit
-                    visit(f"{pointer}/{k}" if "~" not in k and "/" not in k else f"{pointer}/{pointer_token(k)}",
-                          v, depth + 1)
+                    visit(f"{pointer}/{pointer_token(k)}", v, depth + 1)
         else:
             for i, v in enumerate(value):
                 if isinstance(v, (dict, list)):

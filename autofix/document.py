@@ -14,14 +14,15 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from autofix.errors import LoadError, NotATemplateError
+from autofix.jsonsource import parse_json
 from autofix.limits import MAX_DEPTH, expansion_limit
 from autofix.nodes import MAP, ExpansionBudget, Node, resolve, to_plain
 from autofix.patterns import lazy_pattern
+from autofix.textindex import TextIndex
 from autofix.yamlsource import parse_yaml
 
 if TYPE_CHECKING:
     from autofix.style import Style
-    from autofix.textindex import TextIndex
 
 BOM = "\ufeff"
 
@@ -151,12 +152,7 @@ class TemplateDocument:
         fmt = fmt or sniff_format(body)
         if body.strip(" \t\r\n") == "":
             raise NotATemplateError("file is empty", line=1, column=1)
-        if fmt == "json":
-            from autofix.jsonsource import parse_json  # the positioned JSON reader: for fixes and errors
-
-            root = parse_json(body)
-        else:
-            root = parse_yaml(body)
+        root = parse_json(body) if fmt == "json" else parse_yaml(body)
         return cls.from_root(body, fmt, root, bom, filename, require_template=require_template)
 
     @classmethod
@@ -196,8 +192,6 @@ class TemplateDocument:
 
     @cached_property
     def index(self) -> TextIndex:
-        from autofix.textindex import TextIndex
-
         return TextIndex(self.text)
 
     @cached_property

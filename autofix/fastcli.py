@@ -2,11 +2,11 @@
 
 Building the typer application costs more than checking a small template, so a command line
 that is a well-formed ``check`` or ``fix`` invocation is parsed here (by a small reader of the
-option table below: even :mod:`argparse` costs a few milliseconds to import) and handed to
-:mod:`autofix.commands`, which the typer commands call too.  Anything else (help,
+option table in :mod:`autofix.options`: even :mod:`argparse` costs a few milliseconds to import)
+and handed to :mod:`autofix.commands`, which the typer commands call too.  Anything else (help,
 ``--version``, the other commands, and every command line this parser does not accept exactly)
-goes to the full command line in :mod:`autofix.cli`, which also reports usage errors.  A test
-holds the options declared here to those of the typer commands.
+goes to the full command line in :mod:`autofix.cli`, generated from the same table, which also
+reports usage errors.
 """
 
 from __future__ import annotations
@@ -16,43 +16,19 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-#: (flags, dest, kind, environment variable); kind: "flag", "value", "many", "int", "format", "pair"
-_COMMON: tuple[tuple[tuple[str, ...], str, str, str | None], ...] = (
-    (("--select",), "select", "many", None),
-    (("--ignore",), "ignore", "many", None),
-    (("--format",), "output_format", "format", None),
-    (("--stdin-filename",), "stdin_filename", "value", None),
-    (("--jobs", "-j"), "jobs", "int", None),
-    (("--exclude",), "exclude", "many", None),
-    (("--no-gitignore",), "no_gitignore", "flag", None),
-    (("--dr",), "dr", "value", None),
-    (("--unsafe-fixes", "--no-unsafe-fixes"), "unsafe_fixes", "pair", None),
-    (("--max-bytes",), "max_bytes", "value", "AUTOFIX_MAX_BYTES"),
-    (("--no-progress",), "no_progress", "flag", None),
-    (("--report",), "report", "value", None),
-    (("--output-file", "-o"), "output_file", "value", None),
-    (("--show-unused-suppressions",), "show_unused_suppressions", "flag", None),
-    (("--only-templates",), "only_templates", "flag", None),
-    (("--dask-scheduler",), "dask_scheduler", "value", "AUTOFIX_DASK_SCHEDULER"),
-)
-OPTIONS: dict[str, tuple[tuple[tuple[str, ...], str, str, str | None], ...]] = {
-    "check": _COMMON,
-    "fix": (*_COMMON, (("--diff",), "diff", "flag", None), (("--patch",), "patch", "flag", None),
-            (("--validate",), "validate", "flag", None)),
-}
-FORMATS = ("text", "json", "sarif", "github")
+from autofix.options import COMMANDS
 
 
 def _table(command: str) -> dict[str, tuple[str, str, bool | None]]:
     """Each flag of ``command`` -> (dest, kind, constant for the two halves of a "pair")."""
     table: dict[str, tuple[str, str, bool | None]] = {}
-    for flags, dest, kind, _env in OPTIONS[command]:
-        if kind == "pair":
-            table[flags[0]] = (dest, kind, True)
-            table[flags[1]] = (dest, kind, False)
+    for option in COMMANDS[command].options:
+        if option.kind == "pair":
+            table[option.flags[0]] = (option.dest, option.kind, True)
+            table[option.flags[1]] = (option.dest, option.kind, False)
         else:
-            for flag in flags:
-                table[flag] = (dest, kind, None)
+            for flag in option.flags:
+                table[flag] = (option.dest, option.kind, None)
     return table
 
 
@@ -65,8 +41,7 @@ def _read(command: str, args: list[str]) -> dict[str, Any] | None:
     the error, so this parser can only ever agree with it or step aside.
     """
     table = _table(command)
-    options: dict[str, Any] = {dest: None for _flags, dest, _kind, _env in OPTIONS[command]}
-    options.update({dest: False for _flags, dest, kind, _env in OPTIONS[command] if kind == "flag"})
+    options: dict[str, Any] = {o.dest: False if o.kind == "flag" else None for o in COMMANDS[command].options}
     paths: list[str] = []
     i = 0
     while i < len(args):
@@ -99,7 +74,7 @@ def _read(command: str, args: list[str]) -> dict[str, Any] | None:
             i += 1
         if kind == "many":
             options[dest] = [*(options[dest] or []), value]
-        elif kind == "int":
+        elif kind == "count":
             try:
                 options[dest] = int(value)
             except ValueError:
@@ -114,7 +89,7 @@ def _read(command: str, args: list[str]) -> dict[str, Any] | None:
 
 def parse(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
     """``(command, options)`` for :mod:`autofix.commands`, or None to leave ``argv`` to typer."""
-    if not argv or argv[0] not in OPTIONS:
+    if not argv or argv[0] not in COMMANDS:
         return None
     command, rest = argv[0], list(argv[1:])
     if any(a.startswith("-") and a != "-" and a.lstrip("-").split("=")[0] in {"help", "h"} for a in rest):
@@ -124,24 +99,25 @@ def parse(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
         return None
     if any(p.startswith("-") and p != "-" for p in options["paths"]):
         return None  # click would read this as an option
-    if options["jobs"] is not None and options["jobs"] < 1:
-        return None
-    if options["output_format"] is None:
-        options["output_format"] = "text"
-    elif options["output_format"] not in FORMATS:
-        return None
-    for _flags, dest, _kind, env in OPTIONS[command]:
-        if env and options[dest] is None and os.environ.get(env):
-            options[dest] = os.environ[env]
-    if options["output_file"] is not None:
-        if os.path.isdir(options["output_file"]):
-            return None  # typer refuses a directory with its own message
-        from pathlib import Path
+    for option in COMMANDS[command].options:
+        value = options[option.dest]
+        if value is None and option.env and os.environ.get(option.env):
+            value = options[option.dest] = os.environ[option.env]
+        if option.kind == "count" and value is not None and value < 1:
+            return None
+        if option.kind == "format":
+            from autofix.formats import OutputFormat
 
-        options["output_file"] = Path(options["output_file"])
-    from autofix.formats import OutputFormat
+            try:
+                options[option.dest] = OutputFormat("text" if value is None else value)
+            except ValueError:
+                return None
+        elif option.kind == "file" and value is not None:
+            if os.path.isdir(value):
+                return None  # typer refuses a directory with its own message
+            from pathlib import Path
 
-    options["output_format"] = OutputFormat(options["output_format"])
+            options[option.dest] = Path(value)
     return command, options
 
 

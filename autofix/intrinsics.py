@@ -240,3 +240,17 @@ def literal(value: Any) -> Any:
         if intrinsic_name(v):
             return None
     return value
+
+
+def optional_branch(value: Any) -> tuple[str, Any, bool] | None:
+    """``(condition, value, True)`` for ``{"Fn::If": [condition, value, NoValue]}``, ``(..., False)`` for
+    ``[condition, NoValue, value]``: a value that is left out when its condition is false (true)."""
+    condition = if_condition(value)
+    if condition is None:
+        return None
+    _, yes, no = value["Fn::If"]
+    if is_no_value(no) and not is_no_value(yes):
+        return condition, yes, True
+    if is_no_value(yes) and not is_no_value(no):
+        return condition, no, False
+    return None

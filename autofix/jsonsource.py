@@ -66,7 +66,10 @@ class _Parser:
             if frac or exp:
                 val: object = float(integer + (frac or "") + (exp or ""))
             else:
-                val = int(integer)
+                try:
+                    val = int(integer)
+                except ValueError as exc:  # more digits than Python converts (json.loads refuses it too)
+                    raise self.fail(f"bad number {integer[:40]!r}: {exc}", i) from None
             return Node(SCALAR, i, m.end(), value=val)
         for word, val in _CONSTANTS.items():
             if text.startswith(word, i):

@@ -35,9 +35,9 @@ from autofix.document import (
 )
 from autofix.errors import LoadError, NotATemplateError
 from autofix.limits import MAX_DEPTH
-from autofix.locate import Locator
+from autofix.locate import Locator, custom_tag
 from autofix.template import declared_types
-from autofix.yamlsource import build_yaml, compose_yaml, key_name, may_alias, plain_yaml, validate_yaml
+from autofix.yamlsource import build_yaml, compose_yaml, key_reader, may_alias, plain_yaml
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -71,10 +71,7 @@ def _yaml_top(root: yaml.Node) -> dict[str, yaml.Node] | None:
 def _yaml_is_template(top: dict[str, yaml.Node]) -> bool:
     """:func:`~autofix.document.is_template` on the node graph (a custom tag makes a mapping too)."""
     resources = top.get("Resources")
-    if resources is not None and (
-        isinstance(resources, yaml.MappingNode) or (resources.tag.startswith("!") and not
-                                                    resources.tag.startswith("!!"))
-    ):
+    if resources is not None and (isinstance(resources, yaml.MappingNode) or custom_tag(resources) is not None):
         return True
     return bool(top) and "AWSTemplateFormatVersion" in top and set(top) <= TEMPLATE_KEYS
 
@@ -171,13 +168,16 @@ class Loaded:
             self.data  # noqa: B018 - the plain view's checks (depth, tags) come first
             if "document" in self.__dict__:
                 return self.document.locate(pointer)
-            self._locator = Locator(self._body, self._graph, key_name)
+            self._locator = Locator(self._body, self._graph, key_reader() if self._graph is not None else None)
         return self._locator.locate(pointer)
 
     def validate(self) -> None:
-        """Raise the :class:`LoadError` the full reader would, for a file that skips it."""
-        if self._graph is not None and "document" not in self.__dict__:
-            validate_yaml(self._graph, may_alias(self.text))
+        """Raise the :class:`LoadError` the full reader would, for a file no rule reads.
+
+        The plain view makes exactly the positioned reader's checks (the depth of JSON, YAML's tags,
+        scalars, keys and aliases, the first fault first), so it is built, and dropped by the caller.
+        """
+        self.data  # noqa: B018
 
 
 def load_text(text: str, filename: str = "<text>", *, max_bytes: int | None = None) -> Loaded:
@@ -204,8 +204,6 @@ def load_text(text: str, filename: str = "<text>", *, max_bytes: int | None = No
         doc = TemplateDocument.from_text(text, filename, fmt=fmt)
         return Loaded(text, filename, fmt, document=doc, resource_types=declared_types(doc.data))
     if not _yaml_is_template(top):
-        validate_yaml(graph, may_alias(body))  # a broken non-template is an error, not a silent skip
-        raise NotATemplateError(
-            "not a CloudFormation template (a mapping without a Resources section)", line=1, column=1
-        )
+        # a broken non-template is an error, not a silent skip; a sound one is told what it is
+        raise not_a_template(plain_yaml(graph, may_alias(body)))
     return Loaded(text, filename, fmt, graph=graph, resource_types=_yaml_resource_types(top))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Callable
 
 import yaml
 
@@ -37,19 +37,20 @@ def _index(seg: str) -> int | None:
     return int(seg)
 
 
-def _custom_tag(ynode: yaml.Node) -> str | None:
+def custom_tag(ynode: yaml.Node) -> str | None:
+    """A node's short-form tag (``!Ref``): not a standard ``!!`` one, nor the non-specific ``!``."""
     tag = ynode.tag
     return tag if tag.startswith("!") and not tag.startswith("!!") and tag != "!" else None
 
 
-def yaml_offset(root: yaml.Node, pointer: str, key_name: Any) -> int:
+def yaml_offset(root: yaml.Node, pointer: str, key_name: Callable[[yaml.Node], str]) -> int:
     """Text offset :meth:`TemplateDocument.locate` reports for ``pointer`` in a composed graph.
 
     ``key_name(knode)`` turns a mapping key node into the key the plain view uses.
     """
     node = root
     offset = root.start_mark.index
-    tag = _custom_tag(root)
+    tag = custom_tag(root)
     for seg in split_pointer(pointer):
         if tag is not None:
             if seg != long_name(tag):
@@ -73,7 +74,7 @@ def yaml_offset(root: yaml.Node, pointer: str, key_name: Any) -> int:
         if child is None:
             break
         node = child
-        tag = _custom_tag(node)
+        tag = custom_tag(node)
     return offset
 
 
@@ -153,7 +154,8 @@ def json_offset(text: str, pointer: str, cache: dict[int, _Scan] | None = None) 
 class Locator:
     """Line and column of pointers in one loaded template, from its graph (YAML) or text (JSON)."""
 
-    def __init__(self, body: str, graph: yaml.Node | None, key_name: Any) -> None:
+    def __init__(self, body: str, graph: yaml.Node | None, key_name: Callable[[yaml.Node], str] | None) -> None:
+        """``key_name``: the plain view's key of a YAML key node (see :func:`yaml_offset`); None for JSON."""
         self.body = body
         self.graph = graph
         self.key_name = key_name
@@ -161,6 +163,7 @@ class Locator:
 
     def locate(self, pointer: str) -> tuple[int, int]:
         if self.graph is not None:
+            assert self.key_name is not None
             offset = yaml_offset(self.graph, pointer, self.key_name)
         else:
             offset = json_offset(self.body, pointer, self._scanned)

@@ -165,5 +165,7 @@ def to_plain(node: Node, budget: ExpansionBudget | None = None) -> Any:
     else:
         value = node.value
     if node.tag is not None:
+        if value.__class__ is list:  # ``!GetAtt A.B``: the scalar's value is a list, fresh like the others
+            value = list(value)
         value = {long_name(node.tag): value}
     return value

@@ -39,8 +39,12 @@ DEFAULT_REGION = "us-east-1"
 _REGION = lazy_pattern(r"^[a-z]{2}(-[a-z]+)+-\d$")
 
 
-#: The schema of "anything goes", shared: memo keys use the ids of schema nodes, which must outlive the memo.
+#: The schema of "anything goes", shared.
 _ANY: dict[str, Any] = {}
+
+#: How many nodes one schema keeps answers about before it starts afresh: its own are a few hundred,
+#: the rest are mappings callers made (a ``{}`` for "anything"), which would otherwise pile up.
+KEPT_NODES = 1 << 14
 
 
 class SchemaDataError(AutofixError):
@@ -194,18 +198,31 @@ class KeyTable(dict):
 
 
 class ResourceSchema:
-    """One resource type's schema, with ``$ref`` resolved on demand (the raw data is never changed)."""
+    """One resource type's schema, with ``$ref`` resolved on demand (the raw data is never changed).
 
-    __slots__ = ("_children", "_facts", "_resolved", "_types", "raw", "type_name")
+    Rules ask the same few hundred schema nodes the same questions for every value of every template,
+    so the answers are kept by the ``id()`` of the node they are about.  An id names an object only
+    while it lives, so every node an answer is kept about is kept alive with it (:meth:`_keep`): no
+    answer can be given for another object that a dead node's address went to.
+    """
+
+    __slots__ = ("_children", "_facts", "_kept", "_resolved", "raw", "type_name")
 
     def __init__(self, type_name: str, raw: dict[str, Any]) -> None:
         self.type_name = type_name
         self.raw = raw
-        #: resolved nodes and children by the id of the (never changed, process-lived) schema node
+        #: answers by the id of the node they are about (never changed once asked about)
         self._resolved: dict[int, dict[str, Any]] = {}
         self._children: dict[int, KeyTable] = {}
-        self._types: dict[int, tuple[str, ...]] = {}
         self._facts: dict[tuple[str, int], Any] = {}
+        self._kept: list[Any] = []  # the nodes those ids name, alive as long as their answers
+
+    def _keep(self, node: Any) -> None:
+        """Keep ``node`` alive while an answer is kept under its id (called before the answer is stored)."""
+        if len(self._kept) >= KEPT_NODES:
+            for table in (self._kept, self._resolved, self._children, self._facts):
+                table.clear()
+        self._kept.append(node)
 
     def __eq__(self, other: object) -> bool:
         return type(other) is ResourceSchema and (self.type_name, self.raw) == (other.type_name, other.raw)
@@ -229,7 +246,9 @@ class ResourceSchema:
         key = id(node)
         found = self._resolved.get(key)
         if found is None:
-            found = self._resolved[key] = self._resolve(node, _depth)
+            found = self._resolve(node, _depth)
+            self._keep(node)
+            self._resolved[key] = found
         return found
 
     def _resolve(self, node: dict[str, Any], _depth: int) -> dict[str, Any]:
@@ -261,7 +280,9 @@ class ResourceSchema:
         try:
             return self._facts[memo]
         except KeyError:
-            found = self._facts[memo] = compute(self.resolve(node))
+            found = compute(self.resolve(node))
+            self._keep(node)
+            self._facts[memo] = found
             return found
 
     def closed(self, node: Any) -> bool:
@@ -278,7 +299,9 @@ class ResourceSchema:
         table = self._children.get(memo)
         if table is None:
             resolved = self.resolve(node)
-            table = self._children[memo] = KeyTable(lambda key: self._child(resolved, key))
+            table = KeyTable(lambda key: self._child(resolved, key))
+            self._keep(node)
+            self._children[memo] = table
         return table
 
     def _child(self, node: dict[str, Any], key: str) -> dict[str, Any] | None:
@@ -306,11 +329,7 @@ class ResourceSchema:
 
     def types(self, node: Any) -> tuple[str, ...]:
         """The JSON types ``node`` allows (``()`` when it does not say)."""
-        memo = id(node)  # asked for nearly every value of every template: its own table, keyed by id alone
-        found = self._types.get(memo)
-        if found is None:
-            found = self._types[memo] = _types(self.resolve(node))
-        return found
+        return self.fact("types", node, _types)
 
     def required(self, node: Any) -> tuple[str, ...]:
         return self.fact("required", node, _required)

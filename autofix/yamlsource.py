@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import yaml
@@ -135,6 +136,8 @@ class _Builder:
             raise _error(exc) from None
         except (ValueError, TypeError, OverflowError) as exc:
             raise _fail(f"bad scalar {ynode.value[:40]!r}: {exc}", ynode) from None
+        except (LookupError, AttributeError):  # PyYAML's constructors index and match without checking
+            raise _fail(f"bad scalar {ynode.value[:40]!r}: not a valid {_short_tag(ynode.tag)}", ynode) from None
         if isinstance(value, (_dt.date, _dt.datetime)):
             return value.isoformat()
         if not isinstance(value, _PLAIN_TYPES):
@@ -225,6 +228,8 @@ class _Builder:
         value: Any
         if isinstance(ynode, yaml.ScalarNode):
             value = self.scalar_value(ynode, custom)
+            if custom == "!GetAtt":
+                value = FrozenList(value)  # ``!GetAtt A.B`` read as a list: read-only like every other
         elif isinstance(ynode, yaml.SequenceNode):
             if custom is None and tag != _STD + "seq":
                 raise _unsupported(tag, ynode)
@@ -261,52 +266,6 @@ class _Builder:
         self.plain_memo[key] = value
         return value
 
-    def validate(self, root: yaml.Node, aliases: bool = True) -> None:
-        """Raise what :meth:`build` would raise for ``root``, without building anything.
-
-        Files no rule can touch skip the positioned tree but are still refused
-        for the same faults (bad tags, bad scalars, duplicate or non-scalar keys);
-        when a file has several, the first one reported may differ.
-        """
-        seen: set[int] = set()
-        stack = [(root, 1)]
-        while stack:
-            ynode, depth = stack.pop()
-            if id(ynode) in seen:
-                continue
-            seen.add(id(ynode))
-            if depth > MAX_DEPTH and not isinstance(ynode, yaml.ScalarNode):
-                raise _fail(f"nesting deeper than {MAX_DEPTH} levels", ynode)
-            tag = ynode.tag
-            if tag == "!" and isinstance(ynode, yaml.ScalarNode):
-                tag = _RESOLVER.resolve(yaml.ScalarNode, ynode.value, (True, False))
-                ynode = yaml.ScalarNode(tag, ynode.value, ynode.start_mark, ynode.end_mark, ynode.style)
-            elif tag == "!":
-                tag = _STD + ("seq" if isinstance(ynode, yaml.SequenceNode) else "map")
-            custom = tag.startswith("!") and not tag.startswith("!!")
-            if not custom and not tag.startswith(_STD):
-                raise _unsupported(tag, ynode)
-            if isinstance(ynode, yaml.ScalarNode):
-                if not custom and tag != _STR:
-                    self.scalar(ynode)
-            elif isinstance(ynode, yaml.SequenceNode):
-                if not custom and tag != _STD + "seq":
-                    raise _unsupported(tag, ynode)
-                stack.extend((v, depth + 1) for v in reversed(ynode.value))
-            else:
-                if not custom and tag != _STD + "map":
-                    raise _unsupported(tag, ynode)
-                keys: dict[str, yaml.Node] = {}
-                for knode, _ in ynode.value:
-                    plain = knode.tag == _STR and isinstance(knode, yaml.ScalarNode)
-                    key = knode.value if plain else self.key(knode)
-                    if key in keys:
-                        raise _duplicate(key, keys[key], knode)
-                    keys[key] = knode
-                stack.extend((v, depth + 1) for _, v in reversed(ynode.value))
-        if aliases:
-            _measure(root)
-
 
 _ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.MULTILINE)
 
@@ -327,10 +286,10 @@ def _children(ynode: yaml.Node) -> list[yaml.Node]:
 def _measure(root: yaml.Node) -> None:
     """Refuse a graph that is too deep or expands too far through aliases, without expanding it.
 
-    The positioned reader and the plain view meet these limits while building; the fast path,
-    which builds nothing, must refuse the same files.  Heights and expanded sizes are computed
-    once per node (post-order over the alias graph), so an alias bomb costs its text, not its
-    expansion.
+    Both builders call it first when the text may hold aliases: the plain view shares a node reached
+    twice instead of expanding it, but every reader of that view (a rule's walk, a deep copy) expands
+    it.  Heights and expanded sizes are computed once per node (post-order over the alias graph), so
+    an alias bomb costs its text, not its expansion.
     """
     limit = expansion_limit(root.end_mark.index)
     height: dict[int, int] = {}
@@ -400,9 +359,6 @@ def compose_yaml(text: str) -> yaml.Node | None:
         raise LoadError(f"invalid YAML: nesting deeper than {MAX_DEPTH} levels", line=1, column=1) from None
 
 
-_KEYS = _Builder()
-
-
 def build_yaml(ynode: yaml.Node, aliases: bool = True) -> Node:
     """The positioned tree of a composed graph; ``aliases``: the text may hold some (an alias bomb)."""
     if aliases:
@@ -410,9 +366,11 @@ def build_yaml(ynode: yaml.Node, aliases: bool = True) -> Node:
     return _Builder().build(ynode)
 
 
-def key_name(knode: yaml.Node) -> str:
-    """The plain view's key for a mapping key node (raises as the builders do for a bad one)."""
-    return _KEYS.key(knode)
+def key_reader() -> Callable[[yaml.Node], str]:
+    """A function giving the plain view's key for a mapping key node (raising as the builders do for a
+    bad one), for one load: PyYAML's constructor keeps every object it builds, so a builder shared by
+    every load would keep every non-string key of every file a long-running process reads."""
+    return _Builder().key
 
 
 def plain_yaml(ynode: yaml.Node, aliases: bool = True) -> Any:
@@ -420,11 +378,6 @@ def plain_yaml(ynode: yaml.Node, aliases: bool = True) -> Any:
     if aliases:
         _measure(ynode)
     return _Builder().plain(ynode)
-
-
-def validate_yaml(ynode: yaml.Node, aliases: bool = True) -> None:
-    """Raise the :class:`LoadError` that :func:`build_yaml` would raise, at a fraction of its cost."""
-    _Builder().validate(ynode, aliases)
 
 
 def parse_yaml(text: str) -> Node | None:

@@ -24,6 +24,8 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
+from autofix.limits import MAX_DEPTH
+
 # ----------------------------------------------------------------- names
 
 #: Logical ids a fix may want to add (or derive: <Bucket>Replica, <Cluster>Global...).
@@ -785,3 +787,139 @@ def cfn_templates_data(draw) -> dict:
 
 
 cfn_templates = template_text(cfn_templates_data())
+
+
+# ----------------------------------------------------------------- YAML every reader must read alike
+
+#: Scalars as written, many of them not plain strings in YAML 1.1 (ints, floats, booleans, nulls,
+#: timestamps, explicit and refused tags): each reader must give the same type, value or error.
+YAML_SCALARS = (
+    "word", "a.b.c", "1", "-0", "0x1F", "0o17", "017", "1_000", "1.0", "1e3", "-.inf", ".NaN", "yes", "No",
+    "on", "~", "null", "2024-01-01", "2024-01-01 10:00:00", "2001-12-14t21:59:43.10-05:00", "'1'", '"two"',
+    '"\\u00e9"', "!!str 1", "!!int 3", "!!float 1", "!!bool yes", "!!null ''", "! 12", "! x", "!!int x",
+    "!!float y", "!!timestamp 2024-13-45", "!!binary aGk=", "!!python/object:os.system x", "!<tag:x> y",
+    "!!str", "''", "!!int", "!!float _", "!!bool x", "!!timestamp x", "!!timestamp 2024-02-30",
+)
+#: Short-form intrinsics, the ``!GetAtt`` forms cfn-flip reads specially among them.
+YAML_TAGGED = (
+    "!Ref X", "!GetAtt A.B", "!GetAtt A.B.C", "!GetAtt A", "!GetAtt [A, B]", "!GetAtt [!Ref A, B]",
+    "!GetAtt [[A], 1]", "!GetAtt {A: B}", "!Sub 'x-${A}'", "!Custom 3", "!Custom [1, 2.0]", "!If [C, 1, true]",
+    "!Ref", "!GetAtt",
+)
+#: Mapping keys: strings, scalars that are not (they become their JSON text), and keys no reader accepts.
+YAML_KEYS = ("a", "b", "Type", "1", "1.5", "true", "null", "~", "2024-01-01", "'q'", "!!str 7", "!!int 8",
+             "[a]", "{k: v}", "!Ref k", "!!binary aGk=")
+
+
+#: Top levels around a drawn value (``{}``), templates or not.
+YAML_TOPS = ("Resources: {}\n", "Resources: ! x\n", "Resources: !Ref {}\n", "Resources: !!map {}\n",
+             "!!map {{}}\n", "AWSTemplateFormatVersion: {}\n", "AWSTemplateFormatVersion: x\nOther: {}\n",
+             "Description: {}\n", "- {}\n", "{}\n", "Resources: {{}}\nOutputs: {}\n")
+
+
+@st.composite
+def _yaml_flow_value(draw, depth: int = 0) -> str:
+    kind = draw(st.integers(0, 9 if depth < 4 else 4))
+    anchor = f"&a{draw(st.integers(0, 2))} " if draw(st.integers(0, 7)) == 0 else ""
+    if kind <= 2:
+        return anchor + draw(st.sampled_from(YAML_SCALARS))
+    if kind <= 4:
+        if draw(st.integers(0, 5)) == 0:
+            return f"*a{draw(st.integers(0, 2))}"  # may name no anchor yet: libyaml refuses, for every reader
+        return anchor + draw(st.sampled_from(YAML_TAGGED))
+    tag = draw(st.sampled_from(["", "", "", "!Custom ", "!GetAtt ", "!!seq ", "!!map ", "!!set ", "!!omap "]))
+    if kind <= 6:
+        items = draw(st.lists(_yaml_flow_value(depth + 1), max_size=3))
+        return f"{anchor}{tag}[{', '.join(items)}]"
+    entries = draw(st.lists(st.tuples(st.sampled_from(YAML_KEYS), _yaml_flow_value(depth + 1)), max_size=3))
+    return f"{anchor}{tag}{{{', '.join(f'{k}: {v}' for k, v in entries)}}}"
+
+
+@st.composite
+def yaml_reader_texts(draw) -> str:
+    """YAML template text full of what the readers must agree on: every YAML 1.1 scalar type, explicit
+    and refused tags, the ``!GetAtt`` forms, non-string, duplicate and non-scalar keys, anchors and
+    aliases, nesting around the depth limit and alias bombs.  Most of it parses; some of it is an
+    error every reader must report alike."""
+    lines = ["Resources:", "  R:", "    Type: AWS::S3::Bucket"]
+    for key in draw(st.lists(st.sampled_from(YAML_KEYS[:6]), min_size=1, max_size=3)):
+        lines.append(f"    {key}: {draw(_yaml_flow_value())}")
+    extra = draw(st.integers(0, 5))
+    if extra == 0:  # nesting just inside, at and beyond the limit
+        levels = draw(st.integers(MAX_DEPTH - 5, MAX_DEPTH - 1))
+        lines.append("    Deep: " + "[" * levels + draw(st.sampled_from(["1", "[]", "{}", "x"])) + "]" * levels)
+    elif extra == 1:  # an alias bomb: every level repeats the one below ten times
+        levels = draw(st.integers(2, 6))
+        lines.append("Metadata:")
+        lines.append("  l0: &l0 [x, x, x, x, x, x, x, x, x, x]")
+        lines.extend(f"  l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, levels))
+    elif extra == 2:  # a section shared through an alias
+        lines[1:1] = ["  Shared: &shared"] + ["    " + line for line in ("Type: AWS::SNS::Topic",
+                                                                         f"Properties: {draw(_yaml_flow_value())}")]
+        lines.append("  Again: *shared")
+    elif extra == 3:  # a top level that may not make a template
+        return draw(st.sampled_from(YAML_TOPS)).format(draw(_yaml_flow_value()))
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------- broken text
+
+#: Pieces of YAML and JSON syntax, so random text reaches deep into both readers.
+SYNTAX_TOKENS = ["Resources:", "Type:", "Properties:", " AWS::RDS::DBInstance", " AWS::RDS::DBCluster",
+                 "DBInstanceClass:", " db.t3.medium", "GlobalClusterIdentifier: g", "DBClusterIdentifier: !Ref C",
+                 "\n", "\n  ", "\n    ", "\n      ", "- ", ": ", ":", ",", "{", "}", "[", "]", '"', "'", "&a ", "*a",
+                 "<<: ", "!Ref ", "!Sub ", "!GetAtt ", "!If ", "!Custom ", "!!str ", "!!python/object:os.system ",
+                 "!!binary ", "!!set ", "!<tag:x> ", "? ", "|\n", ">-\n", "---\n", "...\n", "%YAML 1.1\n", "# c\n",
+                 "\t", "\r\n", "\ufeff", "\x00", "\ud800", "\u2028", "1e400", "-0", "0x1F", "2024-01-01", "~", "null",
+                 "true", "yes", "NaN", "Infinity", '"\\u0000"', '"\\ud800"', "C", "A", "B"]
+
+
+@st.composite
+def mutated(draw, texts: st.SearchStrategy[str], tokens: tuple[str, ...] | list[str] = SYNTAX_TOKENS) -> str:
+    """A drawn text with a few cuts, insertions and replacements of syntax pieces or random characters."""
+    text = draw(texts)
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(text)))
+        j = draw(st.integers(i, min(len(text), i + 8)))
+        text = text[:i] + draw(st.sampled_from(["", *tokens, draw(st.text(max_size=3))])) + text[j:]
+    return text
+
+
+# ----------------------------------------------------------------- JSON every reader must read alike
+
+#: JSON numbers and constants whose type or value a reader could get wrong (an int with more digits
+#: than Python converts, a float that overflows, a negative zero), strings with escapes.
+JSON_SCALARS = ("0", "-0", "1", "-1", "1.0", "-0.0", "1e3", "1E+2", "2.5e-3", "1e400", "-1e400", "1" * 4400,
+                "NaN", "Infinity", "-Infinity", "true", "false", "null", '"x"', '""', '"\\u00e9"',
+                '"\\ud800"', '"a\\/b"', '"\\u0000"')
+#: Pieces that break JSON, each in its own way.
+JSON_BREAKERS = (",", "]", "}", ":", '"', "01", "+1", ".5", "tru", "'a'", "/* c */", "\v", "\x00", '"a": 1')
+
+
+@st.composite
+def _json_value(draw, depth: int = 0) -> str:
+    kind = draw(st.integers(0, 5 if depth < 4 else 2))
+    if kind <= 2:
+        return draw(st.sampled_from(JSON_SCALARS))
+    ws = draw(st.sampled_from(["", " ", "\n  ", "\t"]))
+    if kind == 3:
+        return "[" + ws + f",{ws}".join(draw(st.lists(_json_value(depth + 1), max_size=3))) + ws + "]"
+    keys = st.sampled_from(['"a"', '"b"', '"Type"', '"a/b"', '"c~d"', '"\\u0061"'])  # "\\u0061" repeats "a"
+    entries = draw(st.lists(st.tuples(keys, _json_value(depth + 1)), max_size=3))
+    return "{" + ws + f",{ws}".join(f"{k}:{ws}{v}" for k, v in entries) + ws + "}"
+
+
+@st.composite
+def json_reader_texts(draw) -> str:
+    """JSON template text full of what ``json.loads`` and the positioned reader must agree on: numbers
+    at the edges, escapes, duplicate keys (also through an escape), nesting around the depth limit,
+    and now and then one piece that breaks the text."""
+    props = draw(_json_value())
+    if draw(st.integers(0, 4)) == 0:
+        levels = draw(st.integers(MAX_DEPTH - 6, MAX_DEPTH - 2))
+        props = "[" * levels + props + "]" * levels
+    text = '{"Resources": {"R": {"Type": "AWS::S3::Bucket", "Properties": ' + props + "}}}"
+    if draw(st.integers(0, 3)) == 0:
+        i = draw(st.integers(0, len(text)))
+        text = text[:i] + draw(st.sampled_from(JSON_BREAKERS)) + text[i:]
+    return text

@@ -7,6 +7,7 @@ import json
 import cfn_flip
 import jsonpatch
 import pytest
+from differential import assert_strictly_equal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -80,7 +81,7 @@ def fixed_lines_kept(before: str, after: str, touched: set[int]) -> None:
 @pytest.mark.parametrize("text", [YAML, JSON, YAML.replace("\n", "\r\n"), "\ufeff" + JSON, JSON.rstrip("\n")])
 def test_plain_view_matches_cfn_flip_and_noop_is_byte_identical(text: str) -> None:
     doc = TemplateDocument.from_text(text)
-    assert doc.data == cfn_json(text)
+    assert_strictly_equal(doc.data, cfn_json(text))
     assert doc.dumps() == text
     assert apply_operations(doc, []).dumps() == text
 

@@ -80,7 +80,8 @@ def _health_check_template(resource: str, domain: str) -> str:
 
 def _results(file: str, resource: str, domain: str, message: str, description: str, rule_id: str,
              error: str) -> list[tuple[FileResult, bool]]:
-    real = process_text(_health_check_template(resource, domain), file, SETTINGS)
+    # DR002 alone: a hostile logical id is also no valid one, which DP014 reports as well
+    real = process_text(_health_check_template(resource, domain), file, SETTINGS.with_(select=("DR002",)))
     assert [f.rule_id for f in real.findings] == ["DR002"], real.errors
     assert resource in real.findings[0].message and domain in real.findings[0].message
     fix = Fix(({"op": "add", "path": "/Resources/X", "value": description},), description, Applicability.SAFE)
@@ -151,7 +152,7 @@ def test_text_output_of_a_real_template_on_the_command_line(tmp_path: Path) -> N
     domain = "\x1b]0;owned\x07\x1b[2J\nforged.yaml:1:1: DR001 forged\u202e.example.com"
     name = tmp_path / "evil\nforged.yaml:1:1: DR001 x.json"
     name.write_text(_health_check_template("Check\u202eKcehc", domain), encoding="utf-8")
-    result = CliRunner().invoke(app, ["check", str(name), "--no-progress"])
+    result = CliRunner().invoke(app, ["check", str(name), "--no-progress", "--select", "DR002"])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 1 and not _unsafe_chars(result.stdout.replace("\n", ""))

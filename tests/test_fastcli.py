@@ -13,24 +13,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autofix.cli import app
-from autofix.fastcli import OPTIONS, parse
+from autofix.fastcli import parse
+from autofix.options import COMMANDS
 
 
-def _typer_options(command: str) -> set[tuple[tuple[str, ...], str | None]]:
+def _typer_options(command: str) -> list[tuple]:
     click_command = typer.main.get_command(app).commands[command]
-    out = set()
-    for param in click_command.params:
-        if param.param_type_name != "option":
-            continue
-        flags = tuple(param.opts) + tuple(param.secondary_opts)
-        out.add((tuple(sorted(flags)), param.envvar))
-    return out
+    return [(tuple(param.opts) + tuple(param.secondary_opts), param.name, param.envvar, param.metavar, param.help)
+            for param in click_command.params if param.param_type_name == "option"]
 
 
 @pytest.mark.parametrize("command", ["check", "fix"])
-def test_the_fast_parser_declares_every_option_of_the_typer_command(command: str) -> None:
-    declared = {(tuple(sorted(flags)), env) for flags, _dest, _kind, env in OPTIONS[command]}
-    assert declared == _typer_options(command)
+def test_the_typer_command_has_the_options_of_the_table(command: str) -> None:
+    """Flags, names, environment variables, metavars and help, in the table's order."""
+    declared = [(o.flags, o.dest, o.env, o.metavar, o.help) for o in COMMANDS[command].options]
+    assert _typer_options(command) == declared
+    click_command = typer.main.get_command(app).commands[command]
+    assert click_command.help == COMMANDS[command].help
 
 
 @pytest.mark.parametrize("command", ["check", "fix"])
@@ -75,7 +74,8 @@ def test_the_fast_parser_agrees_with_click(argv: list[str]) -> None:
 @pytest.mark.parametrize("argv", [
     [], ["--version"], ["rules"], ["explain", "DR001"], ["check"], ["check", "--help"], ["check", "-h", "x"],
     ["check", "x", "--jobs", "0"], ["check", "x", "--format", "xml"], ["check", "x", "--bogus"],
-    ["check", "x", "--sel", "DR001"], ["fix", "x", "--jobs", "two"], ["check", "-x"],
+    ["check", "x", "--sel", "DR001"], ["fix", "x", "--jobs", "two"], ["check", "-x"], ["check", "x", "--format="],
+    ["check", "x", "-o", "."],
 ])
 def test_everything_else_is_left_to_typer(argv: list[str]) -> None:
     assert parse(argv) is None
@@ -113,13 +113,13 @@ def test_check_does_not_import_typer_click_or_rich(tmp_path: Path) -> None:
     assert proc.stderr.strip().splitlines()[-1] == "[]"
 
 
-_WORDS = st.sampled_from(["a.yaml", "b.json", "-", "--", "DR001", "x/*", "3", "0", "two", "json", "xml", "=",
+_WORDS = st.sampled_from(["", "a.yaml", "b.json", "-", "--", "DR001", "x/*", "3", "0", "two", "json", "xml", "=",
                           "-x", "--bogus", "--sel", "--select=", "-j2", "-j", "-o", "-oout.txt", "--jobs=2",
                           "--format=sarif", "--diff=yes", "--", "us-east-1"])
 
 
 def _flag_words(command: str) -> list[str]:
-    return [flag for flags, _dest, _kind, _env in OPTIONS[command] for flag in flags]
+    return [flag for option in COMMANDS[command].options for flag in option.flags]
 
 
 @settings(max_examples=300, deadline=None)

@@ -10,6 +10,7 @@ import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from samples import FIXABLE_JSON, FIXABLE_YAML
+from strategies import SYNTAX_TOKENS, mutated
 
 from autofix.document import decode
 from autofix.errors import AutofixError
@@ -18,15 +19,6 @@ from autofix.pipeline import ErrorEntry, process_text
 from autofix.settings import Settings
 
 SETTINGS = Settings(unsafe_fixes=True)
-
-#: Pieces of YAML and JSON syntax, so random text reaches deep into both readers.
-TOKENS = ["Resources:", "Type:", "Properties:", " AWS::RDS::DBInstance", " AWS::RDS::DBCluster",
-          "DBInstanceClass:", " db.t3.medium", "GlobalClusterIdentifier: g", "DBClusterIdentifier: !Ref C",
-          "\n", "\n  ", "\n    ", "\n      ", "- ", ": ", ":", ",", "{", "}", "[", "]", '"', "'", "&a ", "*a",
-          "<<: ", "!Ref ", "!Sub ", "!GetAtt ", "!If ", "!Custom ", "!!str ", "!!python/object:os.system ",
-          "!!binary ", "!!set ", "!<tag:x> ", "? ", "|\n", ">-\n", "---\n", "...\n", "%YAML 1.1\n", "# c\n",
-          "\t", "\r\n", "\ufeff", "\x00", "\ud800", "\u2028", "1e400", "-0", "0x1F", "2024-01-01", "~", "null",
-          "true", "yes", "NaN", "Infinity", '"\\u0000"', '"\\ud800"', "C", "A", "B"]
 
 
 def _only_own_errors(text: str) -> None:
@@ -66,20 +58,15 @@ def test_text_through_the_pipeline(text: str) -> None:
     _pipeline(text)
 
 
-@given(st.lists(st.sampled_from(TOKENS), max_size=80).map("".join))
+@given(st.lists(st.sampled_from(SYNTAX_TOKENS), max_size=80).map("".join))
 def test_syntax_soup_through_the_pipeline(text: str) -> None:
     _only_own_errors(text)
     _pipeline(text)
 
 
-@given(st.sampled_from([FIXABLE_YAML, FIXABLE_JSON]), st.data())
-def test_mutated_fixable_templates(base: str, data: st.DataObject) -> None:
+@given(mutated(st.sampled_from([FIXABLE_YAML, FIXABLE_JSON])))
+def test_mutated_fixable_templates(text: str) -> None:
     """Cut, insert and replace characters of a template that has a fix: errors or a sound fix."""
-    text = base
-    for _ in range(data.draw(st.integers(1, 4))):
-        i = data.draw(st.integers(0, len(text)))
-        j = data.draw(st.integers(i, min(len(text), i + 8)))
-        text = text[:i] + data.draw(st.sampled_from(["", *TOKENS, data.draw(st.text(max_size=3))])) + text[j:]
     _only_own_errors(text)
     _pipeline(text)
 

@@ -120,3 +120,49 @@ def test_no_schema_work_without_resources(fresh_caches):
     rule = UnknownProperty()
     assert list(rule.check(Template({"Resources": {"T": {"Type": "Custom::X"}}}), Settings())) == []
     assert schema._type_map.cache_info().currsize == 0
+
+
+# ----------------------------------------------------------------- answers kept by id, safely
+
+#: Two nodes a caller could build, alike in shape, unlike in every answer.
+_STRING_NODE = {"$ref": "#/definitions/S", "required": ["a"], "additionalProperties": False}
+_INTEGER_NODE = {"$ref": "#/definitions/I", "required": ["b"], "properties": {"k": {}}}
+_ASKS = {
+    "types": lambda s, n: s.types(n),
+    "closed": lambda s, n: s.closed(n),
+    "required": lambda s, n: s.required(n),
+    "child": lambda s, n: s.child(n, "k"),
+    "resolve": lambda s, n: s.resolve(n),
+}
+
+
+def _small_schema() -> schema.ResourceSchema:
+    return schema.ResourceSchema("X::Y::Z", {"properties": {"Own": {"$ref": "#/definitions/S"}}, "definitions": {
+        "S": {"type": "string"}, "I": {"type": "integer"}}})
+
+
+@pytest.mark.parametrize("ask", _ASKS.values(), ids=_ASKS)
+def test_an_answer_about_a_node_that_is_gone_is_not_given_for_another_at_its_address(ask) -> None:
+    own = _small_schema()
+
+    def asked_about(shape: dict) -> int:
+        node = {**shape}  # the caller's own mapping, gone when this returns (unless the schema keeps it)
+        ask(own, node)
+        return id(node)
+
+    address = asked_about(_STRING_NODE)
+    node = {**_INTEGER_NODE}  # CPython gives a new mapping the address the last one freed
+    assert ask(own, node) == ask(_small_schema(), {**_INTEGER_NODE}), f"reused address: {id(node) == address}"
+
+
+@pytest.mark.parametrize("ask", _ASKS.values(), ids=_ASKS)
+def test_the_nodes_kept_for_answers_are_bounded(ask, monkeypatch) -> None:
+    monkeypatch.setattr(schema, "KEPT_NODES", 8)
+    own = _small_schema()
+    for i in range(40):
+        shape = (_STRING_NODE, _INTEGER_NODE)[i % 2]
+        assert ask(own, {**shape}) == ask(_small_schema(), {**shape})
+        assert len(own._kept) <= 8
+        assert all(len(table) <= 8 for table in (own._resolved, own._children, own._facts))
+    node = own.properties(own.root)["Own"]
+    assert own.resolve(node) is own.resolve(node)  # the schema's own nodes: answered once, then kept

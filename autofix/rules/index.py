@@ -25,6 +25,60 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dp.dp006_dangling_reference:DanglingReference': (
         ('DP006', 'dangling-reference', None, (), False),
     ),
+    'autofix.rules.dp.dp007_getatt_unknown_attribute:GetattUnknownAttribute': (
+        ('DP007', 'getatt-unknown-attribute', None, (), False),
+    ),
+    'autofix.rules.dp.dp008_s3_bucket_acl:S3BucketAcl': (
+        ('DP008', 's3-bucket-acl', ('AWS::S3::Bucket',), (), False),
+    ),
+    'autofix.rules.dp.dp009_iam_unknown_action:IamUnknownAction': (
+        ('DP009', 'iam-unknown-action', None, (), False),
+    ),
+    'autofix.rules.dp.dp010_sub_shell_variable:SubShellVariable': (
+        ('DP010', 'sub-shell-variable', None, (), False),
+    ),
+    'autofix.rules.dp.dp011_backup_cold_storage:BackupColdStorage': (
+        ('DP011', 'backup-cold-storage', ('AWS::Backup::BackupPlan',), (), False),
+    ),
+    'autofix.rules.dp.dp012_schedule_expression:ScheduleExpression': (
+        ('DP012', 'schedule-expression', ('AWS::Events::Rule',), (), False),
+    ),
+    'autofix.rules.dp.dp013_parameter_definition:ParameterDefinition': (
+        ('DP013', 'parameter-definition', None, (), False),
+    ),
+    'autofix.rules.dp.dp014_template_structure:TemplateStructure': (
+        ('DP014', 'template-structure', None, (), False),
+    ),
+    'autofix.rules.dp.dp015_conditional_statement_element:ConditionalStatementElement': (
+        ('DP015', 'conditional-statement-element', None, (), False),
+    ),
+    'autofix.rules.dp.dp016_sub_needed:SubNeeded': (
+        ('DP016', 'sub-needed', None, (), False),
+    ),
+    'autofix.rules.dp.dp017_guardduty_data_sources:GuarddutyDataSources': (
+        ('DP017', 'guardduty-data-sources', ('AWS::GuardDuty::Detector',), (), False),
+    ),
+    'autofix.rules.dp.dp018_lambda_reserved_environment:LambdaReservedEnvironment': (
+        ('DP018', 'lambda-reserved-environment', ('AWS::Lambda::Function',), (), False),
+    ),
+    'autofix.rules.dp.dp019_undeclared_parameter:UndeclaredParameter': (
+        ('DP019', 'undeclared-parameter', None, (), False),
+    ),
+    'autofix.rules.dp.dp020_duplicate_resource:DuplicateResource': (
+        ('DP020', 'duplicate-resource', None, (), False),
+    ),
+    'autofix.rules.dp.dp021_rds_instance_class:RdsInstanceClass': (
+        ('DP021', 'rds-instance-class', ('AWS::RDS::DBInstance',), (), False),
+    ),
+    'autofix.rules.dp.dp022_iam_condition_operator:IamConditionOperator': (
+        ('DP022', 'iam-condition-operator', None, (), False),
+    ),
+    'autofix.rules.dp.dp023_backup_selection_conditions:BackupSelectionConditions': (
+        ('DP023', 'backup-selection-conditions', ('AWS::Backup::BackupSelection',), (), False),
+    ),
+    'autofix.rules.dp.dp024_sam_property:SamProperty': (
+        ('DP024', 'sam-property', ('AWS::Serverless::Api', 'AWS::Serverless::Function'), (), False),
+    ),
     'autofix.rules.dr.dr001_s3_bucket_without_replication:S3BucketWithoutReplication': (
         ('DR001', 's3-bucket-without-replication', ('AWS::S3::Bucket',), (), True),
     ),
@@ -79,6 +133,9 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.hd.hd007_hard_coded_ami:HardCodedAmi': (
         ('HD007', 'hard-coded-ami', ('AWS::AutoScaling::LaunchConfiguration', 'AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate'), (), False),
     ),
+    'autofix.rules.hd.hd008_lambda_permission_source_account:LambdaPermissionSourceAccount': (
+        ('HD008', 'lambda-permission-source-account', ('AWS::Lambda::Permission',), (), False),
+    ),
     'autofix.rules.hy.hy001_needless_sub:NeedlessSub': (
         ('HY001', 'needless-sub', None, (), False),
     ),
@@ -111,5 +168,14 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     ),
     'autofix.rules.sc.sc006_wrong_value_type:WrongValueType': (
         ('SC006', 'wrong-value-type', None, (), False),
+    ),
+    'autofix.rules.sc.sc007_mutually_exclusive_properties:MutuallyExclusiveProperties': (
+        ('SC007', 'mutually-exclusive-properties', None, (), False),
+    ),
+    'autofix.rules.sc.sc008_number_out_of_range:NumberOutOfRange': (
+        ('SC008', 'number-out-of-range', None, (), False),
+    ),
+    'autofix.rules.sc.sc009_conditional_dependency:ConditionalDependency': (
+        ('SC009', 'conditional-dependency', None, (), False),
     ),
 }

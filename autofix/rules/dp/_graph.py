@@ -85,3 +85,18 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def is_acyclic(graph: dict[str, set[str]]) -> bool:
     return not cycles(graph)
+
+
+def reaches(graph: dict[str, set[str]], start: str, goal: str, avoid: str | None = None) -> bool:
+    """Whether ``goal`` can be reached from ``start`` along the graph's edges (not through ``avoid``):
+    a fix that adds the edge ``goal -> start`` would then close a cycle."""
+    seen, stack = {start}, [start]
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        for nxt in graph.get(node, ()):
+            if nxt not in seen and nxt != avoid:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False

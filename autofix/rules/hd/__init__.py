@@ -14,7 +14,8 @@ _HERE = "autofix.rules.hd"
 FAMILY = Family(
     prefix="HD",
     name="hardening",
-    summary="Deletion and replacement policies, Availability Zones, secrets, bucket names, key pairs, AMI ids",
+    summary="Deletion and replacement policies, Availability Zones, secrets, bucket names, key pairs, AMI ids, "
+            "invoke permissions",
     rules=(
         f"{_HERE}.hd001_update_replace_policy_missing:UpdateReplacePolicyMissing",
         f"{_HERE}.hd002_stateful_resource_without_policy:StatefulResourceWithoutPolicy",
@@ -23,6 +24,7 @@ FAMILY = Family(
         f"{_HERE}.hd005_invalid_bucket_name:InvalidBucketName",
         f"{_HERE}.hd006_required_key_pair:RequiredKeyPair",
         f"{_HERE}.hd007_hard_coded_ami:HardCodedAmi",
+        f"{_HERE}.hd008_lambda_permission_source_account:LambdaPermissionSourceAccount",
     ),
     settings={
         "stateful-policy": Setting(

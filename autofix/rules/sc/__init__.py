@@ -23,5 +23,8 @@ FAMILY = Family(
         f"{_HERE}.sc004_unknown_resource_type:UnknownResourceType",
         f"{_HERE}.sc005_dependent_property_missing:DependentPropertyMissing",
         f"{_HERE}.sc006_wrong_value_type:WrongValueType",
+        f"{_HERE}.sc007_mutually_exclusive_properties:MutuallyExclusiveProperties",
+        f"{_HERE}.sc008_number_out_of_range:NumberOutOfRange",
+        f"{_HERE}.sc009_conditional_dependency:ConditionalDependency",
     ),
 )
