@@ -102,8 +102,11 @@ class TwoRegionDeployFailure(Rule):
     the reason and no fix.
 
     The other DR fixes that write the two-region layout (DR001, DR004, DR006, DR008, DR010, DR011)
-    run this simulation on their own result, apply these fixes in the same fix, and refuse the
-    layout, with the reason, when something remains: the layout is applied whole or not at all.
+    run this simulation on their own result, in both orders of the regions and as an update of a
+    primary stack that runs the template as it was (a name the update changes, a stateful resource
+    it deletes, a retained one in the way of the secondary stack), apply these fixes in the same
+    fix, and refuse the layout, with the reason, when something remains: the layout is applied
+    whole or not at all.  This rule itself sees one template, so it simulates fresh stacks only.
 
     ## References
     - [Bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)
@@ -133,9 +136,9 @@ class TwoRegionDeployFailure(Rule):
             plan = f"No automatic fix: {problem.reason}." if problem.reason else ""
             if problem.remedy is not None:
                 try:
-                    found = _remedies.remedy(ctx, settings, problem)
-                    fix = self.fix(found.operations, found.description, found.applicability)
-                    plan = f"Fix: {found.description}."
+                    fixed = _remedies.remedy(ctx, settings, problem)
+                    fix = self.fix(fixed.operations, fixed.description, fixed.applicability)
+                    plan = f"Fix: {fixed.description}."
                 except _remedies.Declined as why:
                     plan = f"No automatic fix: {why}."
             resource = problem.subject if problem.subject in ctx.resources else None
