@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 LIMIT = 160
 
 
+class NoFix(Exception):
+    """A DR finding gets no fix: the message is the reason, shown as "No automatic fix: <reason>."."""
+
+
 def fit(message: str) -> str:
     """``message`` cut to :data:`LIMIT` characters (a long name in it must not break the limit)."""
     return message if len(message) <= LIMIT else message[:LIMIT - 3].rstrip() + "..."

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from autofix.fixes import FixBuilder
 from autofix.model import Applicability
 from autofix.rules.dr import _deploy
+from autofix.rules.dr._report import NoFix
 from autofix.settings import Settings
 from autofix.template import Template
 
@@ -74,6 +76,18 @@ def complete(template: Template, settings: Settings, operations: list[dict[str, 
         notes.append(fixed.description)
         unsafe = unsafe or fixed.applicability is not Applicability.SAFE
     return Completion([], [], unsafe, "the layout still fails the deploy simulation after every fix it has")
+
+
+def complete_fix(template: Template, settings: Settings, fix: FixBuilder) -> str:
+    """:func:`complete` for a fix being built: the remedies' operations are appended to ``fix``, so that the fix
+    the rule offers deploys whole, and what they do is returned as sentences for the finding's detail.
+
+    Raises :class:`~._report.NoFix` with the reason when the layout is refused."""
+    completion = complete(template, settings, fix.operations)
+    if completion.refusal:
+        raise NoFix(completion.refusal)
+    fix.extend(completion.operations)
+    return "".join(f" {note}." for note in completion.notes)
 
 
 def _refusal(problem: _deploy.Problem, reason: str) -> str:

@@ -12,7 +12,7 @@ from autofix.intrinsics import sub_names
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _regions, _rename, _s3, _whole
-from autofix.rules.dr._report import finding
+from autofix.rules.dr._report import NoFix, finding
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
@@ -207,14 +207,9 @@ class S3BucketWithoutReplication(Rule):
                "comes up without them.")
         try:
             plan = self._plan(ctx, logical_id, resource, settings)
-        except _NoFix as reason:
+            also = _whole.complete_fix(ctx, settings, plan.fix)
+        except NoFix as reason:
             return finding(self, pointer, message, f"{why} No automatic fix: {reason}.", resource=logical_id)
-        completion = _whole.complete(ctx, settings, plan.fix.operations)
-        if completion.refusal:
-            return finding(self, pointer, message, f"{why} No automatic fix: {completion.refusal}.",
-                           resource=logical_id)
-        plan.fix.extend(completion.operations)
-        also = "".join(f" {note}." for note in completion.notes)
         detail = (f"{why} The fix replicates it from the primary region to bucket {plan.replica} ({plan.name}), which "
                   f"the same template creates only in the secondary region{plan.notes}.{also} {_regions.DEPLOY_ORDER} "
                   f"{_regions.BATCH_REPLICATION}")
@@ -223,38 +218,38 @@ class S3BucketWithoutReplication(Rule):
             f"blocked) with a least-privilege role and Replication Time Control", Applicability.UNSAFE))
 
     def _plan(self, ctx: RuleContext, logical_id: str, resource: dict[str, Any], settings: Settings) -> _Plan:
-        """The layout's fix for one bucket (raises :class:`_NoFix` with the reason when there is none)."""
+        """The layout's fix for one bucket (raises :class:`NoFix` with the reason when there is none)."""
         props = ctx.properties(logical_id)
         base = ("Resources", logical_id, "Properties")
         if "Condition" in resource:
-            raise _NoFix("the bucket has a Condition: decide by hand which region's deployment replicates it")
+            raise NoFix("the bucket has a Condition: decide by hand which region's deployment replicates it")
         if not isinstance(resource.get("Properties"), dict):
-            raise _NoFix("the bucket has no name to derive the secondary region's bucket name from")
+            raise NoFix("the bucket has no name to derive the secondary region's bucket name from")
         if props.get("ObjectLockEnabled") not in (None, False, "false"):
-            raise _NoFix("Object Lock buckets need a replica with Object Lock and extra permissions")
+            raise NoFix("Object Lock buckets need a replica with Object Lock and extra permissions")
         versioning = props.get("VersioningConfiguration")
         if versioning is not None and (not isinstance(versioning, dict)
                                        or not isinstance(versioning.get("Status"), str)):
-            raise _NoFix("its VersioningConfiguration is conditional or not a literal")
+            raise NoFix("its VersioningConfiguration is conditional or not a literal")
         kind, key = _s3.kms_key(props)
         if kind == "unknown":
-            raise _NoFix("its encryption is conditional or not SSE-S3/SSE-KMS")
+            raise NoFix("its encryption is conditional or not SSE-S3/SSE-KMS")
         names = _regions.layout(ctx, settings)
         text = _s3.normalize(_regions.primary_name(ctx, names, logical_id)) if "BucketName" in props else None
         if not text:
-            raise _NoFix("it has no BucketName (or one this rule cannot read): the secondary region's bucket is "
-                         "named after it, so that the primary region can name its destination")
+            raise NoFix("it has no BucketName (or one this rule cannot read): the secondary region's bucket is "
+                        "named after it, so that the primary region can name its destination")
         name = names.shared(text) + "-replica"
         if any("." in v or v in ctx.resources for v in sub_names(name)) or name in _s3.names_in_use(ctx):
-            raise _NoFix(f"the replica name {name} would not be the same in both regions")
+            raise NoFix(f"the replica name {name} would not be the same in both regions")
         bounds = _regions.replica_bounds(ctx, names, name)
         if bounds is None:
-            raise _NoFix(f"the replica name {name} can exceed S3's 63 characters for some parameter values")
+            raise NoFix(f"the replica name {name} can exceed S3's 63 characters for some parameter values")
         source_key = None
         if kind == "kms":
             source_key = _source_key(ctx, key)
             if source_key is None:
-                raise _NoFix("its SSE-KMS key is a parameter or an expression this rule cannot name in a policy")
+                raise NoFix("its SSE-KMS key is a parameter or an expression this rule cannot name in a policy")
         fix = self.fixer(ctx).extend(names.changes.operations)
         for param, limit in bounds.items():
             fix.add(("Parameters", param, "MaxLength"), limit)
@@ -321,10 +316,6 @@ class S3BucketWithoutReplication(Rule):
                                   AliasName={"Fn::Sub": alias} if "${" in alias else alias)
         return [(key_id, {"Condition": names.is_secondary, **kept, **key}),
                 (alias_id, {"Condition": names.is_secondary, **alias_resource})]
-
-
-class _NoFix(Exception):
-    """The bucket gets no fix (the message says why)."""
 
 
 class _Plan(NamedTuple):

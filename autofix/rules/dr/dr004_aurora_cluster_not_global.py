@@ -15,7 +15,7 @@ from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _aurora, _regions, _whole
 from autofix.rules.dr._names import bounds_to_add
-from autofix.rules.dr._report import finding
+from autofix.rules.dr._report import NoFix, finding
 from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target, strings_in
@@ -294,21 +294,16 @@ class AuroraClusterNotGlobal(Rule):
                f"one region only.")
         try:
             if join is not None:
-                raise _NoFix(f"global cluster {join} of this template has no member, and it would be created in every "
-                             f"region the template is deployed to: give it the primary region's condition and join "
-                             f"{cluster_id} to it by hand (as the writer there, by identifier in the secondary "
-                             f"region)")
+                raise NoFix(f"global cluster {join} of this template has no member, and it would be created in every "
+                            f"region the template is deployed to: give it the primary region's condition and join "
+                            f"{cluster_id} to it by hand (as the writer there, by identifier in the secondary "
+                            f"region)")
             global_id = ctx.unique_id("AuroraGlobalCluster" if only else f"{cluster_id}Global", taken)
             taken.add(global_id)
             fix, notes = self._plan(ctx, settings, cluster_id, global_id, taken)
-        except _NoFix as why_not:
+            also = _whole.complete_fix(ctx, settings, fix)
+        except NoFix as why_not:
             return finding(self, pointer, message, f"{why} No automatic fix: {why_not}.", resource=cluster_id)
-        completion = _whole.complete(ctx, settings, fix.operations)
-        if completion.refusal:
-            return finding(self, pointer, message, f"{why} No automatic fix: {completion.refusal}.",
-                           resource=cluster_id)
-        fix.extend(completion.operations)
-        also = "".join(f" {note}." for note in completion.notes)
         detail = (f"{why} The fix adds AWS::RDS::GlobalCluster {global_id} in the primary region with {cluster_id} as "
                   f"its source (the writer), and in the secondary region makes {cluster_id} join it by identifier "
                   f"without master credentials or a database name{notes}.{also} Deploy the primary region first (it "
@@ -320,41 +315,41 @@ class AuroraClusterNotGlobal(Rule):
     def _plan(self, ctx: RuleContext, settings: Settings, cluster_id: str, global_id: str,
               taken: set[str]) -> tuple[FixBuilder, str]:
         """The layout: global cluster and writer in the primary region, the same cluster resource joining it in the
-        secondary region (raises :class:`_NoFix` with the reason when there is no fix)."""
+        secondary region (raises :class:`NoFix` with the reason when there is no fix)."""
         resource = ctx.resources[cluster_id]
         props = ctx.properties(cluster_id)
         if "Condition" in resource:
-            raise _NoFix("the cluster has a Condition: decide by hand where its primary and secondary live")
+            raise NoFix("the cluster has a Condition: decide by hand where its primary and secondary live")
         names = _regions.layout(ctx, settings, replication=False)
         secret: _aurora.Secret | None = None
         managed = props.get("ManageMasterUserPassword")
         if managed is not None and not _aurora.is_false(managed):
             secret = _aurora.generated_secret(ctx, cluster_id, taken, names)
             if secret is None:
-                raise _NoFix("it manages its master password with Secrets Manager (ManageMasterUserPassword), which "
-                             "global database members do not support, and its MasterUsername is neither a literal "
-                             "nor a parameter the generated secret could hold")
+                raise NoFix("it manages its master password with Secrets Manager (ManageMasterUserPassword), which "
+                            "global database members do not support, and its MasterUsername is neither a literal "
+                            "nor a parameter the generated secret could hold")
         name = props.get("DBClusterIdentifier")
         if name is None:
             env = next((p for p in ctx.parameters if _ENV_PARAM.match(p)), None)
             if env is None:
-                raise _NoFix("the cluster has no DBClusterIdentifier and the template no environment parameter to "
-                             "name the global cluster by, and both regions must know its identifier")
+                raise NoFix("the cluster has no DBClusterIdentifier and the template no environment parameter to "
+                            "name the global cluster by, and both regions must know its identifier")
             text: str | None = f"{_kebab(cluster_id)}-${{{env}}}-global"
         else:
             identifier = global_identifier(cluster_id, name)
             text = identifier if isinstance(identifier, str) else _normalize(identifier)
         if not text:
-            raise _NoFix("the global cluster identifier cannot be built from the cluster's identifier")
+            raise NoFix("the global cluster identifier cannot be built from the cluster's identifier")
         text = names.shared(text)
         if any("." in v or v in ctx.resources for v in sub_names(text)):
-            raise _NoFix(f"the identifier {text} would not be the same in both regions")
+            raise NoFix(f"the identifier {text} would not be the same in both regions")
         bounds = bounds_to_add(ctx, text, MAX_IDENTIFIER, names.known_lengths())
         if bounds is None:
-            raise _NoFix(f"the global cluster identifier {text} can exceed {MAX_IDENTIFIER} characters")
+            raise NoFix(f"the global cluster identifier {text} can exceed {MAX_IDENTIFIER} characters")
         key = props.get("KmsKeyId")
         if isinstance(key, str) and key.startswith("arn:"):
-            raise _NoFix("its KmsKeyId is a key ARN of one region; the secondary cluster needs a key of its own region")
+            raise NoFix("its KmsKeyId is a key ARN of one region; the secondary cluster needs a key of its own region")
         identifier_value: Any = {"Fn::Sub": text} if "${" in text else text
         base = ("Resources", cluster_id, "Properties")
         fix = self.fixer(ctx).extend(names.changes.operations)
@@ -390,5 +385,3 @@ class AuroraClusterNotGlobal(Rule):
         return fix, notes
 
 
-class _NoFix(Exception):
-    """The cluster gets no fix (the message says why)."""

@@ -13,7 +13,7 @@ from autofix.nodes import split_pointer
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _regions, _rename, _s3, _whole
-from autofix.rules.dr._report import finding
+from autofix.rules.dr._report import NoFix, finding
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
@@ -170,13 +170,9 @@ class ReplicationDestinationMissing(Rule):
                "exist\"): the source bucket fails to create and the stack rolls back.")
         try:
             fix, new_id, notes = self._plan(ctx, settings, source, resource, pointer, rule, missing, name)
-        except _NoFix as reason:
+            also = _whole.complete_fix(ctx, settings, fix)
+        except NoFix as reason:
             return finding(self, pointer, message, f"{why} No automatic fix: {reason}.", resource=source)
-        completion = _whole.complete(ctx, settings, fix.operations)
-        if completion.refusal:
-            return finding(self, pointer, message, f"{why} No automatic fix: {completion.refusal}.", resource=source)
-        fix.extend(completion.operations)
-        also = "".join(f" {note}." for note in completion.notes)
         detail = (f"{why} A destination created by the same stack would be in the source's region (same-region "
                   f"replication, DR008), so the fix adds it as {new_id} only in the secondary region of the template, "
                   f"deployed in both regions, and replicates from the primary region once SecondaryStackDeployed is "
@@ -189,28 +185,28 @@ class ReplicationDestinationMissing(Rule):
         """The layout's fix: the destination in the secondary region, named so that the primary addresses it by
         ARN (the name in the ARN, or for a logical id known by nothing else the source's name + ``-replica``)."""
         if "Condition" in resource:
-            raise _NoFix(f"{source} has a Condition: decide by hand where the destination lives")
+            raise NoFix(f"{source} has a Condition: decide by hand where the destination lives")
         names = _regions.layout(ctx, settings)
         notes = ""
         if name is None:
             own = _s3.normalize(_regions.primary_name(ctx, names, source)) if "BucketName" in ctx.properties(
                 source) else None
             if not own:
-                raise _NoFix(f"{missing} is known only by its logical id, and {source} has no BucketName to name it "
-                             f"after: the primary must name the destination by ARN in the other region")
+                raise NoFix(f"{missing} is known only by its logical id, and {source} has no BucketName to name it "
+                            f"after: the primary must name the destination by ARN in the other region")
             replica_name = names.shared(own) + "-replica"
             notes = f"; {missing} is named {replica_name}, after {source}, and addressed by ARN"
         else:
             replica_name = names.shared(name)
         if any("." in v or v in ctx.resources for v in sub_names(replica_name)):
-            raise _NoFix(f"the destination's name {replica_name} would not be the same in both regions")
+            raise NoFix(f"the destination's name {replica_name} would not be the same in both regions")
         replica_key = _replica_key(rule)
         if replica_key is not None and _local_key(ctx, replica_key):
-            raise _NoFix("its ReplicaKmsKeyID is a key of this stack's region, and the destination in the secondary "
-                         "region needs a key of that region")
+            raise NoFix("its ReplicaKmsKeyID is a key of this stack's region, and the destination in the secondary "
+                        "region needs a key of that region")
         bounds = _regions.replica_bounds(ctx, names, replica_name)
         if bounds is None:
-            raise _NoFix(f"the name {replica_name} can exceed S3's 63 characters for some parameter values")
+            raise NoFix(f"the name {replica_name} can exceed S3's 63 characters for some parameter values")
         new_id = missing or _s3.replica_ids(ctx, source, set())[0]
         config = ctx.properties(source).get("ReplicationConfiguration")
         fix = self.fixer(ctx).extend(names.changes.operations)
@@ -223,7 +219,7 @@ class ReplicationDestinationMissing(Rule):
 
             args = config["Fn::If"]
             if not (isinstance(args, list) and args and region_condition(ctx, args[0])):
-                raise _NoFix("the replication is conditional on something other than the region")
+                raise NoFix("the replication is conditional on something other than the region")
             if missing:
                 fix.replace(pointer, {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + replica_name})
         elif isinstance(config, dict):
@@ -237,11 +233,11 @@ class ReplicationDestinationMissing(Rule):
                 value = _rename.substitute(value, missing, _s3.BUCKET, replica_name).value
             fix.replace(config_path, {"Fn::If": [names.replicate, value, {"Ref": "AWS::NoValue"}]})
         else:
-            raise _NoFix("its ReplicationConfiguration is not a plain mapping")
+            raise NoFix("its ReplicationConfiguration is not a plain mapping")
         if missing:
             failed = _rename.name_everywhere(ctx, fix, missing, _s3.BUCKET, replica_name, skip={config_path})
             if failed:
-                raise _NoFix(f"{failed} needs the destination in the primary region")
+                raise NoFix(f"{failed} needs the destination in the primary region")
         bucket_name: Any = {"Fn::Sub": replica_name} if sub_names(replica_name) else replica_name
         bucket = self._bucket(ctx, source, resource, rule, bucket_name, new_id)
         fix.add(("Resources", new_id), {"Type": bucket["Type"], "Condition": names.is_secondary,
@@ -262,10 +258,6 @@ class ReplicationDestinationMissing(Rule):
         bucket["Properties"].update(kept)
         attributes = {k: copy.deepcopy(resource[k]) for k in _COPIED_ATTRIBUTES if k in resource}
         return {"Type": bucket.pop("Type"), **attributes, **bucket}
-
-
-class _NoFix(Exception):
-    """The missing destination gets no fix (the message says why)."""
 
 
 def _replica_key(rule: dict[str, Any]) -> Any:

@@ -11,7 +11,7 @@ from autofix.fixes import FixBuilder
 from autofix.intrinsics import sub_names, values
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _regions, _rename, _s3, _whole
-from autofix.rules.dr._report import finding
+from autofix.rules.dr._report import NoFix, finding
 from autofix.settings import Settings
 from autofix.template import Template, ref_target
 
@@ -183,13 +183,9 @@ class SameRegionReplication(Rule):
                "regional outage a DR template exists for.")
         try:
             fix, notes = self._plan(ctx, settings, source, target)
-        except _NoFix as reason:
+            also = _whole.complete_fix(ctx, settings, fix)
+        except NoFix as reason:
             return finding(self, pointer, message, f"{why} No automatic fix: {reason}.", resource=source)
-        completion = _whole.complete(ctx, settings, fix.operations)
-        if completion.refusal:
-            return finding(self, pointer, message, f"{why} No automatic fix: {completion.refusal}.", resource=source)
-        fix.extend(completion.operations)
-        also = "".join(f" {note}." for note in completion.notes)
         detail = (f"{why} The fix creates {target} only in the secondary region of a template deployed in both "
                   f"regions and replicates {source} to it from the primary region{notes}.{also} "
                   f"{_regions.DEPLOY_ORDER} {_regions.BATCH_REPLICATION}")
@@ -200,41 +196,41 @@ class SameRegionReplication(Rule):
     def _plan(self, ctx: RuleContext, settings: Settings, source: str, target: str) -> tuple[FixBuilder, str]:
         resource = ctx.resources[target]
         if "Condition" in resource:
-            raise _NoFix(f"{target} has a Condition that does not depend on the region")
+            raise NoFix(f"{target} has a Condition that does not depend on the region")
         if "Condition" in ctx.resources[source]:
-            raise _NoFix(f"{source} has a Condition: decide by hand which region's deployment replicates it")
+            raise NoFix(f"{source} has a Condition: decide by hand which region's deployment replicates it")
         props = ctx.properties(source)
         config = props.get("ReplicationConfiguration")
         if not isinstance(config, dict) or "Fn::If" in config:
-            raise _NoFix("the replication configuration is already conditional")
+            raise NoFix("the replication configuration is already conditional")
         layout = _regions.layout(ctx, settings)
         old = ctx.properties(target).get("BucketName")
         if old is not None:
             text = _s3.normalize(old)
             if not text:
-                raise _NoFix(f"{target} has a BucketName this rule cannot read")
+                raise NoFix(f"{target} has a BucketName this rule cannot read")
             # a new name: on an existing primary stack, the old replica is retained under the old one
             name = layout.shared(text) + "-dr"
             named = f"{target} gets a new name, {name} (the primary's old copy is retained under the old one)"
         else:
             own = _s3.normalize(_regions.primary_name(ctx, layout, source)) if "BucketName" in props else None
             if not own:
-                raise _NoFix(f"neither {target} nor {source} has a BucketName to name the destination by, and the "
-                             f"primary must name it by ARN in the other region")
+                raise NoFix(f"neither {target} nor {source} has a BucketName to name the destination by, and the "
+                            f"primary must name it by ARN in the other region")
             name = layout.shared(own) + "-replica"
             named = f"{target} is named {name}, after {source}, so that the primary can address it by ARN"
         if any("." in v or v in ctx.resources for v in sub_names(name)):
-            raise _NoFix(f"{target}'s name {name} would not be the same in both regions")
+            raise NoFix(f"{target}'s name {name} would not be the same in both regions")
         bounds = _regions.replica_bounds(ctx, layout, name)
         if bounds is None:
-            raise _NoFix(f"the name {name} can exceed S3's 63 characters for some parameter values")
+            raise NoFix(f"the name {name} can exceed S3's 63 characters for some parameter values")
         base = ("Resources", source, "Properties")
         fix = self.fixer(ctx).extend(layout.changes.operations)
         for parameter, length in bounds.items():
             fix.add(("Parameters", parameter, "MaxLength"), length)
         moved = _rename.substitute(copy.deepcopy(config), target, _s3.BUCKET, name)
         if moved.failed:
-            raise _NoFix(f"{moved.failed} needs {target} in the primary region")
+            raise NoFix(f"{moved.failed} needs {target} in the primary region")
         fix.replace((*base, "ReplicationConfiguration"),
                     {"Fn::If": [layout.replicate, moved.value, {"Ref": "AWS::NoValue"}]})
         fix.add(("Resources", target, "Condition"), layout.is_secondary)
@@ -245,11 +241,9 @@ class SameRegionReplication(Rule):
         failed = _rename.name_everywhere(ctx, fix, target, _s3.BUCKET, name,
                                          skip={(*base, "ReplicationConfiguration")})
         if failed:
-            raise _NoFix(f"{failed} needs {target} in the primary region")
+            raise NoFix(f"{failed} needs {target} in the primary region")
         notes = f"; {named}" + "".join(f"; {p} gets MaxLength {n} so that the name fits 63 characters"
                                        for p, n in bounds.items())
         return fix, notes
 
 
-class _NoFix(Exception):
-    """The replication gets no fix (the message says why)."""

@@ -14,7 +14,7 @@ from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _endpoints, _s3, _whole
 from autofix.rules.dr._records import DOMAIN_TYPES, api_behind
-from autofix.rules.dr._report import finding
+from autofix.rules.dr._report import NoFix, finding
 from autofix.rules.dr.dr008_same_region_replication import region_condition
 from autofix.settings import Settings
 from autofix.template import Template
@@ -33,10 +33,6 @@ class _Record(NamedTuple):
     props: dict[str, Any]
     served: Any  # the hostname value it answers with
     api: str | None  # the API of the template it names, if any
-
-
-class _NoFix(Exception):
-    """The record gets no fix (the message says why)."""
 
 
 def _records(template: Template) -> Iterator[_Record]:
@@ -178,26 +174,21 @@ class ApiFailoverRecordWithoutCustomDomain(Rule):
                f"so Route 53 never fails over.")
         try:
             fix, plan = self._plan(ctx, record, found)
-        except _NoFix as reason:
+            also = _whole.complete_fix(ctx, settings, fix)
+        except NoFix as reason:
             return finding(self, pointer, message, f"{why} No automatic fix: {reason}.", resource=record.logical_id)
-        completion = _whole.complete(ctx, settings, fix.operations)
-        if completion.refusal:
-            return finding(self, pointer, message, f"{why} No automatic fix: {completion.refusal}.",
-                           resource=record.logical_id)
-        fix.extend(completion.operations)
-        also = "".join(f" {note}." for note in completion.notes)
         return finding(self, pointer, message, f"{why} Fix: {plan}.{also}", resource=record.logical_id,
                        fix=fix.build(plan, Applicability.UNSAFE))
 
     def _plan(self, ctx: RuleContext, record: _Record, found: list[_Record]) -> tuple[FixBuilder, str]:
         api = record.api
         if api is None:
-            raise _NoFix("the API is not in this template: give it a regional custom domain name for the record's "
-                         "name, map the API to it, and aim the record at its regional domain name")
+            raise NoFix("the API is not in this template: give it a regional custom domain name for the record's "
+                        "name, map the API to it, and aim the record at its regional domain name")
         kind = ctx.type_of(api) or ""
         if kind not in (_REST, _HTTP):
-            raise _NoFix(f"{api} is a SAM API: give it a Domain (a regional custom domain name with a certificate) "
-                         f"in its own properties, and aim the record at it")
+            raise NoFix(f"{api} is a SAM API: give it a Domain (a regional custom domain name with a certificate) "
+                        f"in its own properties, and aim the record at it")
         key = _name_key(record.props.get("Name"))
         together = [r for r in found if _name_key(r.props.get("Name")) == key and r is not record]
         name = _endpoints.shown(record.props.get("Name"))
@@ -208,9 +199,9 @@ class ApiFailoverRecordWithoutCustomDomain(Rule):
         else:
             for other in together:
                 if other.api and other.api != api and not _separated(ctx, record, other):
-                    raise _NoFix(f"{other.logical_id} answers for the same name with another API of the same stack, "
-                                 f"and a custom domain name exists once per region: put each failover record in its "
-                                 f"own region's stack first (DR009)")
+                    raise NoFix(f"{other.logical_id} answers for the same name with another API of the same stack, "
+                                f"and a custom domain name exists once per region: put each failover record in its "
+                                f"own region's stack first (DR009)")
             domain_id, parameter, stage = self._add_domain(ctx, fix, record, api, kind, name)
             made = (f"a regional custom domain name {domain_id} (certificate from parameter {parameter}, of the "
                     f"stack's region) mapped to {api}'s stage {stage}")
@@ -273,7 +264,7 @@ def _stage(template: Template, api: str, kind: str | None) -> tuple[Any, list[st
     """The stage the mapping routes to, and the resources that create it (the mapping waits for them)."""
     endpoint = _endpoints.endpoint_of(template, api)
     if endpoint is None or endpoint.stage is None:
-        raise _NoFix(f"the stage of {api} cannot be told (none, or more than one)")
+        raise NoFix(f"the stage of {api} cannot be told (none, or more than one)")
     stage = endpoint.stage if endpoint.stage != "" else "$default"
     parents = (("AWS::ApiGatewayV2::Stage", "ApiId"),) if kind == _HTTP else (
         ("AWS::ApiGateway::Stage", "RestApiId"), ("AWS::ApiGateway::Deployment", "RestApiId"))
@@ -281,7 +272,7 @@ def _stage(template: Template, api: str, kind: str | None) -> tuple[Any, list[st
            for child in _endpoints.children(template, child_kind, key, api)
            if child_kind != "AWS::ApiGateway::Deployment" or "StageName" in template.properties(child)]
     if not ids and "Target" not in template.properties(api):  # a quick-create HTTP API has its $default stage
-        raise _NoFix(f"the stage of {api} is not created by this template")
+        raise NoFix(f"the stage of {api} is not created by this template")
     return stage, ids
 
 
