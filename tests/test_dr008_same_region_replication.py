@@ -142,3 +142,33 @@ def test_target_conditioned_on_the_region_but_replication_everywhere_is_same_reg
     props["ReplicationConfiguration"] = {"Fn::If": ["NotDr", props["ReplicationConfiguration"],
                                                     {"Ref": "AWS::NoValue"}]}
     assert check(data) == []
+
+
+def test_the_old_name_written_out_as_an_arn_is_rewritten_to_the_new_one() -> None:
+    """A destination and a policy that write the replica's ARN as text must name the renamed replica: the old name
+    is the retained copy in the primary region, and replicating to it is replicating in the same region again."""
+    data = template()
+    old_arn = "arn:aws:s3:::data-${Env}-${AWS::AccountId}-replica"
+    rule = data["Resources"]["Data"]["Properties"]["ReplicationConfiguration"]["Rules"][0]
+    rule["Destination"]["Bucket"] = {"Fn::Sub": old_arn}
+    data["Resources"]["Policy"]["Properties"]["PolicyDocument"]["Statement"][0]["Resource"] = {
+        "Fn::Sub": old_arn + "/*"}
+    (finding,) = check(data)
+    fixed = jsonpatch.apply_patch(copy.deepcopy(data), list(finding.fix.operations))
+    new_name = fixed["Resources"]["Replica"]["Properties"]["BucketName"]["Fn::Sub"]
+    assert new_name == "data-${Env}-${AWS::AccountId}-replica-dr"
+    replication = fixed["Resources"]["Data"]["Properties"]["ReplicationConfiguration"]["Fn::If"][1]
+    assert replication["Rules"][0]["Destination"]["Bucket"] == {"Fn::Sub": f"arn:aws:s3:::{new_name}"}
+    statement = fixed["Resources"]["Policy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert statement["Resource"] == {"Fn::Sub": f"arn:aws:s3:::{new_name}/*"}
+
+
+def test_a_replica_key_of_the_stacks_own_region_gets_no_fix() -> None:
+    """S3 wants the replica's KMS key in the destination's region: a key this stack creates is in the source's."""
+    data = template()
+    data["Resources"]["Key"] = {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {}}}
+    rule = data["Resources"]["Data"]["Properties"]["ReplicationConfiguration"]["Rules"][0]
+    rule["Destination"]["EncryptionConfiguration"] = {"ReplicaKmsKeyID": {"Fn::GetAtt": ["Key", "Arn"]}}
+    (finding,) = check(data)
+    assert finding.fix is None
+    assert "ReplicaKmsKeyID is a key of this stack's region" in detail(finding)

@@ -11,6 +11,7 @@ moved to the primary region) both rewrite references through :func:`substitute`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from typing import Any
 
@@ -87,6 +88,35 @@ def substitute(value: Any, logical_id: str, kind: str, name: str) -> Substituted
     return Substituted(new, failed[0] if failed else None)
 
 
+def rewrite_written(value: Any, old: str, new: str) -> Any:
+    """``value`` with the name ``old`` (``Fn::Sub`` text) written as ``new`` wherever it is written as text: the
+    name itself, or an ARN ending in it (``arn:aws:s3:::<old>/*``), in a string or an ``Fn::Sub`` text.  A renamed
+    resource is still named so by what wrote its old name out (a replication destination, a policy's resource)."""
+    written = re.compile(r"(^|[:/])" + re.escape(old) + r"(?=$|/)")
+
+    def rewrite(text: str) -> str:
+        return written.sub(lambda m: m.group(1) + new, text)
+
+    def walk(node: Any) -> Any:
+        sub = parse_sub(node)
+        if sub is not None:
+            text = rewrite(sub.text)
+            local = {k: walk(v) for k, v in sub.local.items()}
+            if text == sub.text and local == sub.local:
+                return node
+            return {"Fn::Sub": [text, local] if sub.local else text}
+        if isinstance(node, str):
+            text = rewrite(node) if "${" not in old else node
+            return node if text == node else _as_value(text)
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(value)
+
+
 def refer_to(value: Any, old: str, new: str) -> Any:
     """``value`` with every reference to resource ``old`` (``Ref``, ``Fn::GetAtt``, ``${old}``, ``${old.Attr}``)
     made to resource ``new`` instead, attribute kept (the replica of a bucket has the bucket's attributes)."""
@@ -128,11 +158,12 @@ def replace_changes(fix: FixBuilder, path: tuple[str | int, ...], old: Any, new:
 
 
 def name_everywhere(template: Template, fix: FixBuilder, target: str, kind: str, name: str,
-                    skip: Collection[tuple[str, ...]] = ()) -> str | None:
+                    skip: Collection[tuple[str, ...]] = (), written: str | None = None) -> str | None:
     """Name ``target`` (a ``kind`` resource that the stacks referring to it no longer create) by its name or ARN
     wherever the template refers to it: resources and outputs, except ``target`` itself and the property paths in
     ``skip`` (``("Resources", X, "Properties", P)``); ``DependsOn`` entries on it are dropped.  Returns the first
-    reference that cannot be named (nothing is then worth applying), else None."""
+    reference that cannot be named (nothing is then worth applying), else None.  ``written``: the target's old
+    name, rewritten to ``name`` where it is written as text (:func:`rewrite_written`)."""
     failed = None
     for section in ("Resources", "Outputs"):
         for logical_id, value in template.section(section).items():
@@ -154,5 +185,6 @@ def name_everywhere(template: Template, fix: FixBuilder, target: str, kind: str,
                 for where, old in parts:
                     named = substitute(old, target, kind, name)
                     failed = failed or named.failed
-                    replace_changes(fix, where, old, named.value)
+                    new = named.value if written is None else rewrite_written(named.value, written, name)
+                    replace_changes(fix, where, old, new)
     return failed

@@ -200,8 +200,8 @@ class ReplicationDestinationMissing(Rule):
             replica_name = names.shared(name)
         if any("." in v or v in ctx.resources for v in sub_names(replica_name)):
             raise NoFix(f"the destination's name {replica_name} would not be the same in both regions")
-        replica_key = _replica_key(rule)
-        if replica_key is not None and _local_key(ctx, replica_key):
+        replica_key = _s3.replica_key(rule)
+        if replica_key is not None and _s3.local_key(ctx, replica_key):
             raise NoFix("its ReplicaKmsKeyID is a key of this stack's region, and the destination in the secondary "
                         "region needs a key of that region")
         bounds = _regions.replica_bounds(ctx, names, replica_name)
@@ -246,7 +246,7 @@ class ReplicationDestinationMissing(Rule):
 
     def _bucket(self, template: Template, source: str, resource: dict[str, Any], rule: dict[str, Any],
                 name: Any, new_id: str) -> dict[str, Any]:
-        replica_key = _replica_key(rule)
+        replica_key = _s3.replica_key(rule)
         if replica_key is not None:
             rules = fragment(PATCHES, "kms_encryption_rules", KeyId=copy.deepcopy(replica_key))
         else:
@@ -258,19 +258,3 @@ class ReplicationDestinationMissing(Rule):
         bucket["Properties"].update(kept)
         attributes = {k: copy.deepcopy(resource[k]) for k in _COPIED_ATTRIBUTES if k in resource}
         return {"Type": bucket.pop("Type"), **attributes, **bucket}
-
-
-def _replica_key(rule: dict[str, Any]) -> Any:
-    """The rule's ``ReplicaKmsKeyID`` (plain, not chosen by ``Fn::If``), if it has one."""
-    dest = rule.get("Destination")
-    config = dest.get("EncryptionConfiguration") if isinstance(dest, dict) else None
-    key = config.get("ReplicaKmsKeyID") if isinstance(config, dict) else None
-    return None if key is None or (isinstance(key, dict) and "Fn::If" in key) else key
-
-
-def _local_key(template: Template, key: Any) -> bool:
-    """A key this stack creates (``Ref``/``GetAtt``/``${Key}``), or one built with ``${AWS::Region}``: a key of the
-    region the stack runs in, not of the secondary region."""
-    from autofix.intrinsics import references
-
-    return any(r in template.resources or r == "AWS::Region" for r in references(key))

@@ -138,8 +138,9 @@ class SameRegionReplication(Rule):
     source plus `-replica`.  The name must fit 63 characters (naming parameters get a `MaxLength`
     where needed).  The source's `ReplicationConfiguration` applies only under
     `ReplicateToSecondaryRegion`; every other reference to the destination (`Ref`, `!GetAtt .Arn`,
-    `${Bucket.Arn}` in the replication policy, outputs) becomes its name or ARN, and `DependsOn`
-    entries on it are dropped.
+    `${Bucket.Arn}` in the replication policy, outputs) becomes its name or ARN, its old name written
+    out as text (a destination or a policy resource given as `arn:aws:s3:::<old name>`) becomes the new
+    name, and `DependsOn` entries on it are dropped.
 
     **Deploy order.**  The primary region, then the secondary region (it creates the new replica),
     then update the primary with `SecondaryStackDeployed=true`.  Objects written before then reach
@@ -150,7 +151,8 @@ class SameRegionReplication(Rule):
     refused with the reason.
 
     No fix when the destination has a `Condition`, when neither it nor the source has a readable
-    `BucketName`, when the destination is referenced by another attribute (`DomainName`...), or
+    `BucketName`, when the rule's `ReplicaKmsKeyID` is a key of the stack's own region (S3 needs a
+    key of the destination's region), when the destination is referenced by another attribute (`DomainName`...), or
     when the replication is already conditional.
 
     ## References
@@ -204,7 +206,13 @@ class SameRegionReplication(Rule):
         if not isinstance(config, dict) or "Fn::If" in config:
             raise NoFix("the replication configuration is already conditional")
         layout = _regions.layout(ctx, settings)
+        rules = config.get("Rules")
+        if any(isinstance(r, dict) and _s3.local_key(ctx, _s3.replica_key(r)) for r in
+               (rules if isinstance(rules, list) else [])):
+            raise NoFix("its ReplicaKmsKeyID is a key of this stack's region, and the destination in the secondary "
+                        "region needs a key of that region")
         old = ctx.properties(target).get("BucketName")
+        text: str | None = None
         if old is not None:
             text = _s3.normalize(old)
             if not text:
@@ -231,15 +239,17 @@ class SameRegionReplication(Rule):
         moved = _rename.substitute(copy.deepcopy(config), target, _s3.BUCKET, name)
         if moved.failed:
             raise NoFix(f"{moved.failed} needs {target} in the primary region")
+        # a destination written as the old name's ARN names the new one
+        replicated = moved.value if text is None else _rename.rewrite_written(moved.value, text, name)
         fix.replace((*base, "ReplicationConfiguration"),
-                    {"Fn::If": [layout.replicate, moved.value, {"Ref": "AWS::NoValue"}]})
+                    {"Fn::If": [layout.replicate, replicated, {"Ref": "AWS::NoValue"}]})
         fix.add(("Resources", target, "Condition"), layout.is_secondary)
         for key in ("DeletionPolicy", "UpdateReplacePolicy"):
             if key not in resource:
                 fix.add(("Resources", target, key), "Retain")
         fix.set(("Resources", target, "Properties", "BucketName"), {"Fn::Sub": name} if "${" in name else name)
         failed = _rename.name_everywhere(ctx, fix, target, _s3.BUCKET, name,
-                                         skip={(*base, "ReplicationConfiguration")})
+                                         skip={(*base, "ReplicationConfiguration")}, written=text)
         if failed:
             raise NoFix(f"{failed} needs {target} in the primary region")
         notes = f"; {named}" + "".join(f"; {p} gets MaxLength {n} so that the name fits 63 characters"
