@@ -34,6 +34,7 @@ class AppliedFix:
     description: str
     operations: list[dict[str, Any]]
     iteration: int
+    applicability: str = "safe"
 
 
 @dataclass
@@ -101,7 +102,8 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
                     f"{why}", rule_id=finding.rule_id, pointer=finding.pointer)])
                 continue
             out.applied.append(AppliedFix(finding.rule_id, finding.rule_name, finding.pointer,
-                                          finding.fix.description, list(finding.fix.operations), iteration))
+                                          finding.fix.description, list(finding.fix.operations), iteration,
+                                          finding.fix.applicability.value))
             doc = new
         out.document = doc
         if len(out.applied) == applied_before:  # every planned fix failed: nothing more to do

@@ -25,7 +25,7 @@ from autofix.errors import AutofixError, ConfigError
 from autofix.escape import dumps, visible
 from autofix.formats import OutputFormat
 from autofix.formats.text import print_markdown
-from autofix.options import COMMANDS, PATHS_HELP, Option
+from autofix.options import CLEAN, COMMANDS, PATHS_HELP, Option
 from autofix.registry import all_rules, get_rule
 from autofix.ruledocs import explain_text, help_uri, markdown, rules_table
 from autofix.runner import default_jobs
@@ -80,16 +80,19 @@ def _parameter(option: Option) -> inspect.Parameter:
                              annotation=Annotated[annotation, declared])
 
 
-def _command(name: str) -> None:
-    """Register the typer command ``name`` of the option table, calling :mod:`autofix.commands`'s ``name``."""
-    command = COMMANDS[name]
+def _command(name: str, paths: bool = True) -> None:
+    """Register the typer command ``name`` of the option table, calling :mod:`autofix.commands`'s ``name``;
+    ``paths`` False: a command without paths (``clean``, the table's :data:`~autofix.options.CLEAN`)."""
+    command = COMMANDS[name] if paths else CLEAN
 
     def run(**options: Any) -> None:
         _call(getattr(commands, name), **options)
 
-    paths = inspect.Parameter("paths", inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                              annotation=Annotated[list[str], typer.Argument(help=PATHS_HELP)])
-    run.__signature__ = inspect.Signature([paths, *map(_parameter, command.options)])  # type: ignore[attr-defined]
+    parameters = [_parameter(option) for option in command.options]
+    if paths:
+        parameters.insert(0, inspect.Parameter("paths", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                               annotation=Annotated[list[str], typer.Argument(help=PATHS_HELP)]))
+    run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     run.__name__ = run.__qualname__ = name
     run.__doc__ = command.help
     app.command(name)(run)
@@ -109,16 +112,18 @@ def _call(command, **options) -> None:
 
 _command("check")
 _command("fix")
+_command("clean", paths=False)
 
 
 @app.command("rules")
 def list_rules(output_format: Annotated[RulesFormat, typer.Option(
         "--format", help="text (a table), json, or markdown (the docs/rules.md page).")] = RulesFormat.text) -> None:
-    """List every rule by family: id, name, fix safety, the cfn-lint rules it resolves, and summary."""
+    """List every rule by family: id, name, on by default or opt-in, fix safety, the cfn-lint rules it
+    resolves, and summary."""
     rules = all_rules()
     if output_format is RulesFormat.json:
         typer.echo(dumps([
-            {"id": r.id, "name": r.name, "family": r.family,
+            {"id": r.id, "name": r.name, "family": r.family, "default": r.enabled_by_default,
              "fix": r.fix_applicability.value if r.fix_applicability else None,
              "cfn_lint": list(r.cfn_lint), "available": not r.missing_requirements(),
              "summary": r.summary, "url": help_uri(r)} for r in rules], indent=2))

@@ -48,12 +48,13 @@ class _Run:
     """One check or fix run: its settings, output and the exit code it has earned so far."""
 
     def __init__(self, settings: Settings, fmt: OutputFormat, output_file: Path | None = None,
-                 fix: bool = False) -> None:
+                 fix: bool = False, dry_run: bool = False) -> None:
         self.settings = settings
         self.fmt = fmt
         self.exit_code = EXIT_CLEAN
         self.output_file = output_file
         self.fix = fix
+        self.dry_run = dry_run
         self._reporter: Reporter | None = None
 
     def worse(self, code: int) -> None:
@@ -64,7 +65,7 @@ class _Run:
         if self._reporter is None:
             out = io.StringIO() if self.output_file else (stream or sys.stdout)
             self._reporter = reporter(self.fmt, out, self.settings, fix=self.fix,
-                                      color=False if self.output_file else None)
+                                      color=False if self.output_file else None, dry_run=self.dry_run)
         return self._reporter
 
     def close(self) -> None:
@@ -84,9 +85,10 @@ def _write_diff(diff: str, stream: TextIO) -> None:
     write_diff(diff, stream)
 
 
-def _settings(paths: list[str], select, ignore, dr, unsafe, exclude, max_bytes) -> Settings:
+def _settings(paths: list[str], select, ignore, dr, unsafe, exclude, max_bytes, extend_select,
+              show_fixes) -> Settings:
     return build_settings(paths, select=select, ignore=ignore, dr=dr, unsafe_fixes=unsafe, exclude=exclude,
-                          max_bytes=max_bytes)
+                          max_bytes=max_bytes, extend_select=extend_select, show_fixes=show_fixes)
 
 
 def _fail(message: str) -> Exit:
@@ -133,21 +135,32 @@ def _tune_gc() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
+def _cache(paths: list[str], settings: Settings, no_cache: bool, cache_dir: str | None):
+    """The run's result cache (see :mod:`autofix.cache`), or None: ``--no-cache``, ``AUTOFIX_NO_CACHE``,
+    or a directory that cannot be created."""
+    from autofix import cache
+
+    if no_cache or cache.disabled_by_environment():
+        return None
+    return cache.open_cache(cache.cache_root(paths, cache_dir), settings)
+
+
 def _results(paths: list[str], settings: Settings, *, fix: bool, jobs: int | None, gitignore: bool,
-             progress: bool, scheduler: str | None = None):
-    targets = discover(paths, settings.exclude, gitignore)
+             progress: bool, scheduler: str | None = None, cache=None):
+    # by path, as a directory walk orders its files: every output format lists files in this order
+    targets = sorted(discover(paths, settings.exclude, gitignore), key=lambda t: t.path)
     _tune_gc()  # local workers are forked after this and inherit it
     engine = _engine(scheduler)
     try:
         bar = _progress(len(targets), progress)
         if bar is None:
-            yield from zip(targets, run([t.path for t in targets], settings, fix=fix, jobs=jobs, engine=engine),
-                           strict=False)
+            yield from zip(targets, run([t.path for t in targets], settings, fix=fix, jobs=jobs, engine=engine,
+                                        cache=cache), strict=False)
             return
         with bar:
             task = bar.add_task("autofix", total=len(targets))
             results = run([t.path for t in targets], settings, fix=fix, jobs=jobs,
-                          progress=lambda n: bar.advance(task, n), engine=engine)
+                          progress=lambda n: bar.advance(task, n), engine=engine, cache=cache)
             yield from zip(targets, results, strict=False)
     finally:
         if engine is not None:
@@ -252,10 +265,15 @@ def check(
     show_unused_suppressions: bool = False,
     only_templates: bool = False,
     dask_scheduler: str | None = None,
+    extend_select: list[str] | None = None,
+    show_fixes: bool = False,
+    no_cache: bool = False,
+    cache_dir: str | None = None,
 ) -> NoReturn:
     """Report findings as file:line:col: RULE [*] message ([*]: a fix autofix fix would apply)."""
     try:
-        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude, max_bytes)
+        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude, max_bytes, extend_select,
+                             show_fixes)
     except ConfigError as exc:
         raise _fail(exc.message) from None
     settings = settings.with_(show_unused_suppressions=show_unused_suppressions)
@@ -266,7 +284,8 @@ def check(
         raise Exit(state.exit_code)
     summary = Summary()
     for target, result in _results(paths, settings, fix=False, jobs=jobs, gitignore=not no_gitignore,
-                                   progress=not no_progress, scheduler=dask_scheduler):
+                                   progress=not no_progress, scheduler=dask_scheduler,
+                                   cache=_cache(paths, settings, no_cache, cache_dir)):
         explicit = target.explicit and not only_templates
         summary.add(result, settings, explicit)
         _emit(state, result, explicit)
@@ -300,12 +319,17 @@ def fix(
     only_templates: bool = False,
     dask_scheduler: str | None = None,
     validate: bool = False,
+    extend_select: list[str] | None = None,
+    show_fixes: bool = False,
+    no_cache: bool = False,
+    cache_dir: str | None = None,
 ) -> NoReturn:
     """Apply safe fixes in place (--unsafe-fixes adds unsafe ones); --diff or --patch only show them."""
     if diff and patch:
         raise _fail("--diff and --patch are alternatives; choose one")
     try:
-        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude, max_bytes)
+        settings = _settings(paths, select, ignore, dr, unsafe_fixes, exclude, max_bytes, extend_select,
+                             show_fixes)
         if validate:
             from autofix.validate import require_cfn_lint
 
@@ -313,7 +337,7 @@ def fix(
     except ConfigError as exc:
         raise _fail(exc.message) from None
     settings = settings.with_(show_unused_suppressions=show_unused_suppressions, validate=validate)
-    state = _Run(settings, output_format, output_file=output_file, fix=True)
+    state = _Run(settings, output_format, output_file=output_file, fix=True, dry_run=diff or patch)
     if paths == ["-"]:
         _stdin(state, stdin_filename, fix=True, diff=diff, patch=patch)
         state.close()
@@ -324,7 +348,8 @@ def fix(
     if diff or patch:  # standard output holds the diff or the patch: the report goes to standard error
         state.reporter(sys.stderr)
     for target, result in _results(paths, settings, fix=True, jobs=jobs, gitignore=not no_gitignore,
-                                   progress=not no_progress, scheduler=dask_scheduler):
+                                   progress=not no_progress, scheduler=dask_scheduler,
+                                   cache=_cache(paths, settings, no_cache, cache_dir)):
         targets_seen += 1
         if result.changed and not diff and not patch:
             try:
@@ -353,3 +378,18 @@ def fix(
         echo(_summary_line(summary, fix=True, dry_run=diff), err=True)
     _write_report(state, report, summary)
     raise Exit(state.exit_code)
+
+
+def clean(cache_dir: str | None = None) -> NoReturn:
+    """Remove the result cache that runs from here use (``.autofix_cache`` in the project root, or
+    ``--cache-dir``); a directory that is not an autofix cache is refused."""
+    from autofix import cache
+
+    root = cache.cache_root(["."], cache_dir)
+    try:
+        removed = cache.clean(root)
+    except OSError as exc:
+        raise _fail(str(exc.strerror or exc)) from None
+    if removed:
+        echo(f"Removed cache at {visible(root)}", err=True)
+    raise Exit(EXIT_CLEAN)

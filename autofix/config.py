@@ -7,7 +7,9 @@ directory for standard input); in one directory ``.autofix.toml`` comes first,
 and a ``pyproject.toml`` without ``[tool.autofix]`` does not count.
 
 Command-line options override the file key by key (``--select`` replaces
-``select``, it does not extend it).  A key the tool does not know, or a value
+``select``, it does not extend it), except that the rule selection moves as one, as in
+ruff: ``--select`` replaces the file's ``select`` and ``extend-select`` together, and
+``--extend-select`` adds to whatever selection results.  A key the tool does not know, or a value
 of the wrong type, is an error naming the file, the line and the key: a typo
 must not silently change what runs.
 """
@@ -47,7 +49,7 @@ def _codes(values: Iterable[str] | None) -> tuple[str, ...]:
 def _strings(key: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"{key} must be a list of strings, like [\"DR001\"]")
-    return _codes(value) if key in ("select", "ignore") else tuple(value)
+    return _codes(value) if key in ("select", "extend-select", "ignore") else tuple(value)
 
 
 def _bool(key: str, value: Any) -> bool:
@@ -106,8 +108,10 @@ def _positive(key: str, value: Any) -> int:
 #: Configuration key -> (Settings field, check-and-convert).
 KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "select": ("select", _strings),
+    "extend-select": ("extend_select", _strings),
     "ignore": ("ignore", _strings),
     "unsafe-fixes": ("unsafe_fixes", _bool),
+    "show-fixes": ("show_fixes", _bool),
     "dr": ("dr", _dr),
     "primary-region": ("primary_region", _region),
     "exclude": ("exclude", _strings),
@@ -258,12 +262,19 @@ def _table(config: ConfigFile, name: str) -> str:
 
 
 def family_tables(configured: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Every registered family's settings table: its declared defaults, overridden by ``configured``."""
+    """Every registered family's settings table: its declared defaults, overridden by ``configured``.
+
+    A key left unset whose default depends on when the run happens (``at_start``: DP's ``as-of``, today)
+    is fixed here, once per run, so that no worker judges a file by another day.
+    """
     tables = {}
     for family in families():
         table = {key: setting.default for key, setting in family.settings.items()
                  if (family.table, key) not in _AS_FIELDS}
         table.update(configured.get(family.table, {}))
+        for key, setting in family.settings.items():
+            if setting.at_start is not None and key in table and table[key] is None:
+                table[key] = setting.at_start()
         tables[family.table] = table
     return tables
 
@@ -292,7 +303,7 @@ def _family_values(config: ConfigFile, family: Family, table: dict[str, Any]) ->
 
 
 def build_settings(paths: list[str], *, select=None, ignore=None, dr=None, unsafe_fixes=None,
-                   exclude=None, max_bytes: str | None = None,
+                   exclude=None, max_bytes: str | None = None, extend_select=None, show_fixes: bool | None = None,
                    config: ConfigFile | bool | None = True) -> Settings:
     """Defaults, then the configuration file found for ``paths``, then command-line options.
 
@@ -305,11 +316,17 @@ def build_settings(paths: list[str], *, select=None, ignore=None, dr=None, unsaf
     changes: dict[str, Any] = config_values(found) if found else {}
     if found:
         try:
-            select_rules(all_rules(), changes.get("select", ()), changes.get("ignore", ()))
+            select_rules(all_rules(), changes.get("select", ()), changes.get("ignore", ()),
+                         changes.get("extend_select", ()))
         except ConfigError as exc:
             raise ConfigError(f"{found.path}: {exc.message}") from None
-    if select is not None:
+    if select is not None:  # a selection on the command line replaces the file's whole selection
         changes["select"] = _codes(select)
+        changes["extend_select"] = ()
+    if extend_select is not None:
+        changes["extend_select"] = (*changes.get("extend_select", ()), *_codes(extend_select))
+    if show_fixes:
+        changes["show_fixes"] = True
     if ignore is not None:
         changes["ignore"] = _codes(ignore)
     if dr is not None:
@@ -324,5 +341,5 @@ def build_settings(paths: list[str], *, select=None, ignore=None, dr=None, unsaf
         changes["max_bytes"] = parse_size(max_bytes)
     changes["family_settings"] = family_tables(changes.get("family_settings", {}))
     settings = Settings().with_(**changes)
-    select_rules(all_rules(), settings.select, settings.ignore)  # unknown codes are a usage error
+    select_rules(all_rules(), settings.select, settings.ignore, settings.extend_select)  # unknown codes: usage error
     return settings

@@ -2,27 +2,32 @@
 
 The client (the ``autofix`` process) walks, reads and writes every file; workers only run the
 pure per-file function (:func:`autofix.pipeline.process_text`) on the text they are sent, so
-they need no shared file system, only ``autofix`` installed at the same version.  At most a
-bounded window of files is in flight (batches of up to :data:`BATCH_FILES` files, twice as
-many batches as the cluster has threads, at least :data:`MIN_WINDOW`), so the client's memory
-stays flat on any corpus; results are put back in input order, so the output is the same as a
-local run's.
+they need no shared file system, only ``autofix`` installed at the same version.  Files travel
+in batches, one task each, sized by characters so that a task is worth what Dask charges for it
+(see :class:`Sizes`); at most a bounded window of batches is in flight (twice as many as the
+cluster has threads, at least :data:`MIN_WINDOW`), so the client's memory stays flat on any
+corpus; results are put back in input order, so the output is the same as a local run's.  The
+cache (:mod:`autofix.cache`) is the client's: a file whose result it holds is never sent.
 
 A worker that dies is the scheduler's to recover: tasks it held are rescheduled, and a task
 that keeps killing workers fails with ``KilledWorker`` (so may its bystanders, on a cluster
-that allows few failures).  The client then lets the files in flight finish and runs each such
-file once more, alone; one that fails again becomes that file's error.  No result is lost.
+that allows few failures).  The client then lets the batches in flight finish, splits each
+failed batch and runs each of its files once more, alone; one that fails again becomes that
+file's error.  No result is lost.
 
 ``dask`` and ``distributed`` are imported only here, and only when this engine is asked for.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import signal
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autofix import __version__
 from autofix.errors import AutofixError, LoadError
@@ -30,11 +35,18 @@ from autofix.pipeline import ErrorEntry, FileResult
 from autofix.runner import died, guarded, read_error, read_text, slim
 from autofix.settings import Settings
 
+if TYPE_CHECKING:
+    from autofix.cache import Cache
+
 #: Fewest batches in flight, whatever the size of the cluster.
 MIN_WINDOW = 4
-#: A batch (one task) holds at most this many files, and stops growing past this many characters.
-BATCH_FILES = 8
+#: A batch (one task) holds at most this many files, and stops growing past its budget of characters:
+#: :data:`BATCH_CHARS` (about half a second of work: a Dask task costs the client, the scheduler and
+#: the worker some milliseconds each, which a batch this size makes small), less towards the end of a
+#: run so that the last batches finish together, never below :data:`MIN_BATCH_CHARS`.
+BATCH_FILES = 256
 BATCH_CHARS = 1_000_000
+MIN_BATCH_CHARS = 64_000
 #: Seconds to wait for the scheduler before giving up (read when :func:`connect` runs, so it can be changed).
 CONNECT_TIMEOUT = 10
 
@@ -59,9 +71,61 @@ def process_remote(text: str, path: str, settings: Settings, fix: bool, kill_pat
 
 def process_batch(items: list[tuple[str, str]], settings: Settings, fix: bool, kill_pattern: str | None = None,
                   client_pid: int | None = None) -> list[FileResult]:
-    """A worker's task: :func:`process_remote` over a few ``(text, path)`` pairs (one task per file
-    would cost more in scheduling than checking a small template)."""
-    return [process_remote(text, path, settings, fix, kill_pattern, client_pid) for text, path in items]
+    """A worker's task: :func:`process_remote` over a batch of ``(text, path)`` pairs (one task per file
+    would cost more in scheduling than checking a small template).
+
+    The cyclic garbage collector is paused meanwhile: templates are plain data without cycles, yet
+    a worker process holds so many objects (Dask's own among them) that the collections their
+    allocations set off would cost a fifth of the work.  It is restored after, whatever happens.
+    """
+    with _Collector.paused():
+        return [process_remote(text, path, settings, fix, kill_pattern, client_pid) for text, path in items]
+
+
+class _Collector:
+    """Pauses the cyclic garbage collector while any batch of this worker process runs (a worker may
+    run several at once, one per thread) and restores it as it was when the last one ends."""
+
+    lock = threading.Lock()
+    running = 0
+    was_enabled = True
+
+    @classmethod
+    @contextlib.contextmanager
+    def paused(cls) -> Iterator[None]:
+        with cls.lock:
+            if cls.running == 0:
+                cls.was_enabled = gc.isenabled()
+                gc.disable()
+            cls.running += 1
+        try:
+            yield
+        finally:
+            with cls.lock:
+                cls.running -= 1
+                if cls.running == 0 and cls.was_enabled:
+                    gc.enable()
+
+
+class Sizes:
+    """How many characters a batch may hold: what is left to send, shared out so that each thread of
+    the cluster gets two more batches, between :data:`MIN_BATCH_CHARS` and :data:`BATCH_CHARS`
+    (file sizes from ``stat``; a file that cannot be stated counts as small)."""
+
+    def __init__(self, paths: Sequence[str], threads: int) -> None:
+        left = [0] * (len(paths) + 1)
+        for i in range(len(paths) - 1, -1, -1):
+            try:
+                size = os.stat(paths[i]).st_size
+            except OSError:
+                size = 0
+            left[i] = left[i + 1] + size
+        self.left = left
+        self.shares = 2 * threads
+
+    def budget(self, start: int) -> int:
+        """The budget of a batch starting at the ``start``-th file."""
+        return max(MIN_BATCH_CHARS, min(BATCH_CHARS, self.left[start] // self.shares))
 
 
 def worker_version() -> str:
@@ -102,7 +166,7 @@ def connect(address: str, timeout: float | None = None) -> DaskEngine:
 
 
 class DaskEngine:
-    """Maps :func:`process_remote` over files on a ``distributed.Client``."""
+    """Maps :func:`process_batch` over files on a ``distributed.Client``."""
 
     def __init__(self, client: Any, *, owned: bool = False) -> None:
         self.client = client
@@ -112,21 +176,26 @@ class DaskEngine:
         if self.owned:
             self.client.close()
 
-    def window(self) -> int:
-        """Batches in flight: twice the cluster's threads, at least :data:`MIN_WINDOW`."""
+    def threads(self) -> int:
+        """Worker threads of the cluster (at least one)."""
         try:
-            threads = sum(self.client.nthreads().values())
+            return max(1, sum(self.client.nthreads().values()))
         except Exception:  # pragma: no cover - a scheduler that went away fails the run just after
-            threads = 0
-        return max(MIN_WINDOW, 2 * threads)
+            return 1
 
     def run(self, paths: Sequence[str], settings: Settings, *, fix: bool,
-            progress: Callable[[int], None] | None = None, kill_pattern: str | None = None) -> Iterator[FileResult]:
-        """Yield one result per path, in the order of ``paths``."""
+            progress: Callable[[int], None] | None = None, kill_pattern: str | None = None,
+            cache: Cache | None = None) -> Iterator[FileResult]:
+        """Yield one result per path, in the order of ``paths``.
+
+        With a ``cache``, this process looks each text up before sending it and stores what comes back.
+        """
         from distributed import as_completed
 
         run_id = uuid.uuid4().hex[:12]
-        window = self.window()
+        threads = self.threads()
+        window = max(MIN_WINDOW, 2 * threads)
+        sizes = Sizes(paths, threads)
         pending = as_completed(loop=self.client.loop)
         inflight: dict[Any, list[int]] = {}  # future -> the indexes of its batch
         texts: dict[int, str] = {}
@@ -145,24 +214,37 @@ class DaskEngine:
             if results is None:
                 return False
             for i, result in zip(batch, results, strict=True):
-                done[i] = result
+                if cache is not None:
+                    cache.put(paths[i], texts[i], result, settings, fix)
+                done[i] = slim(result)
                 del texts[i]
+            return True
+
+        def read(index: int) -> bool:
+            """Read file ``index``: True when it is to be sent, False when its result is known here."""
+            try:
+                texts[index] = read_text(paths[index], settings)
+            except LoadError as exc:
+                done[index] = read_error(paths[index], exc)
+                return False
+            if cache is not None:
+                hit = cache.get(paths[index], texts[index], settings, fix)
+                if hit is not None:
+                    done[index] = hit
+                    del texts[index]
+                    return False
             return True
 
         suspects: list[int] = []
         while yielded < total:
             while not suspects and submitted < total and len(inflight) < window \
                     and submitted - yielded < window * BATCH_FILES:
-                batch, size = [], 0
-                while submitted < total and len(batch) < BATCH_FILES and size < BATCH_CHARS:
+                batch, size, budget = [], 0, sizes.budget(submitted)
+                while submitted < total and len(batch) < BATCH_FILES and size < budget:
                     index, submitted = submitted, submitted + 1
-                    try:
-                        texts[index] = read_text(paths[index], settings)
-                    except LoadError as exc:
-                        done[index] = read_error(paths[index], exc)
-                        continue
-                    batch.append(index)
-                    size += len(texts[index])
+                    if read(index):
+                        batch.append(index)
+                        size += len(texts[index])
                 if batch:
                     future = submit(batch, str(batch[0]))
                     inflight[future] = batch
@@ -181,8 +263,8 @@ class DaskEngine:
                 if not collect(future, batch):  # its worker died: a culprit in it, or bystanders
                     suspects.extend(batch)
             elif suspects:
-                # nothing else in flight now: each suspect runs once more, alone, so that only a
-                # file that kills its worker again is lost
+                # nothing else in flight now: the failed batches are split, and each of their files
+                # runs once more, alone, so that only a file that kills its worker again is lost
                 for index in sorted(suspects):
                     if not collect(submit([index], f"{index}-again"), [index]):
                         done[index] = died(paths[index], "killed by signal 9?")
@@ -206,4 +288,4 @@ class DaskEngine:
             future.release()
         for result, text in zip(results, texts, strict=True):
             result.original = text
-        return [slim(r) for r in results]
+        return results

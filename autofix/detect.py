@@ -6,7 +6,10 @@ operations are not RFC 6902 operations writing JSON data), becomes an error
 entry for that rule, never a crash of the run.
 Suppressions written in the template (``Metadata: {autofix: {ignore: [...]}}``
 at template or resource level, by id, name or family prefix) drop matching
-findings here, before anything is reported or fixed.  Every rule reads the same
+findings here, before anything is reported or fixed; so do cfn-lint's own
+(``Metadata: {cfn-lint: {config: {ignore_checks: [...]}}}``) for a rule all of whose
+cfn-lint codes they turn off, so that a template cfn-lint passes by its authors'
+decision is not changed behind it.  Every rule reads the same
 read-only :class:`~autofix.context.RuleContext`; rules whose family
 precondition does not hold for the template, or that declare resource types
 the template has none of, are not run (nor, when lazy, imported).
@@ -27,7 +30,7 @@ from autofix.registry import code_matches, family_of
 from autofix.rules.base import Rule
 from autofix.rules.lazy import loaded
 from autofix.settings import Settings
-from autofix.suppressions import declared
+from autofix.suppressions import declared, lint_ignores
 from autofix.template import declared_types
 
 
@@ -68,6 +71,15 @@ def _json_problem(value: Any, depth: int = 0) -> str | None:
     return f"value of type {type(value).__name__}"
 
 
+def detail_of(finding: Finding) -> str | None:
+    """The finding's detail: its own field, else the ``extra["detail"]`` that rules wrote before the
+    field existed (moved to the field here, once, so that every output reads one place)."""
+    if finding.detail is not None:
+        return finding.detail
+    legacy = finding.extra.get("detail") if isinstance(finding.extra, dict) else None
+    return legacy if isinstance(legacy, str) and legacy else None
+
+
 def _pointer_problem(pointer: Any) -> str | None:
     if not isinstance(pointer, str):
         return f"pointer {pointer!r} is not a string"
@@ -82,6 +94,8 @@ def finding_problem(finding: Any, rule: Rule) -> str | None:
         return f"check() yielded {type(finding).__name__}, not a Finding"
     if finding.rule_id != rule.id:
         return f"finding carries rule id {finding.rule_id!r}"
+    if not isinstance(finding.message, str) or not isinstance(finding.detail, (str, type(None))):
+        return "message and detail must be strings"
     problem = _pointer_problem(finding.pointer)
     if problem or finding.fix is None:
         return problem
@@ -117,6 +131,7 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
     for entry in declared(template):
         by_scope.setdefault(entry.resource, []).append(entry.code)
     types = declared_types(template.data)
+    ignored = lint_ignores(template)
     for rule in rules:
         if rule.resource_types is not None and not rule.resource_types & types:
             continue  # the rule never reports without one of its types (and a lazy rule is not even imported)
@@ -139,9 +154,9 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
         for finding in produced:
             resource = finding.resource or resource_of(finding.pointer)
             finding = finding._replace(resource=resource, rule_name=real.name,
-                                       whole_template=real.reads_whole_template)
+                                       whole_template=real.reads_whole_template, detail=detail_of(finding))
             codes = by_scope.get(None, []) + (by_scope.get(resource, []) if resource is not None else [])
-            if suppresses(codes, rule):
+            if suppresses(codes, rule) or ignored.silence(real, resource):
                 suppressed.append(finding)
             else:
                 findings.append(finding)

@@ -113,7 +113,7 @@ def parse(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
             except ValueError:
                 return None
         elif option.kind == "file" and value is not None:
-            if os.path.isdir(value):
+            if os.path.isdir(value or "."):  # typer reads an empty path as "."
                 return None  # typer refuses a directory with its own message
             from pathlib import Path
 

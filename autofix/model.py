@@ -39,7 +39,12 @@ class Fix(NamedTuple):
 
 
 class Finding(NamedTuple):
-    """One problem at one JSON pointer of the plain view."""
+    """One problem at one JSON pointer of the plain view.
+
+    ``message`` says what is wrong in one sentence (at most 160 characters: it is the line people
+    scan); ``detail`` holds the rest, the why, the plan and the reasons a fix is refused, shown on
+    request (``--show-fixes``) and in the machine formats.
+    """
 
     rule_id: str
     pointer: str
@@ -53,6 +58,9 @@ class Finding(NamedTuple):
     extra: dict[str, Any] | None = None
     #: Set by the engine from :attr:`autofix.rules.base.Rule.reads_whole_template`.
     whole_template: bool = False
+    #: Why it matters, what the fix does and why there is none, in as many sentences as it takes
+    #: (None: the message says it all).  The engine also takes it from ``extra["detail"]``.
+    detail: str | None = None
 
     @property
     def applicability(self) -> Applicability | None:

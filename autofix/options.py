@@ -1,4 +1,4 @@
-"""The arguments of ``autofix check`` and ``autofix fix``, declared once.
+"""The arguments of ``autofix check``, ``autofix fix`` and ``autofix clean``, declared once.
 
 :mod:`autofix.fastcli` parses a plain command line from this table without importing typer, and
 :mod:`autofix.cli` generates the typer commands, their help included, from it: a new option is one
@@ -53,6 +53,10 @@ PATHS_HELP = "Template files or directories; '-' reads standard input."
 
 _SELECT = Option(("--select",), "select", "many", "Only these rules (ids, names or prefixes; repeat or separate "
                  "with commas).")
+_EXTEND_SELECT = Option(("--extend-select",), "extend_select", "many", "Add these rules to the selection "
+                        "(e.g. opt-in rules to the default set; repeat or separate with commas).")
+_SHOW_FIXES = Option(("--show-fixes",), "show_fixes", "flag", "Show each finding's detail and fix in text "
+                     "output, and after a fix the findings it resolved.")
 _IGNORE = Option(("--ignore",), "ignore", "many", "Skip these rules (ids or names).")
 _FORMAT = Option(("--format",), "output_format", "format", "Output format.")
 _STDIN_NAME = Option(("--stdin-filename",), "stdin_filename", "value", "Name to report for standard input.")
@@ -77,19 +81,29 @@ _ONLY_TEMPLATES = Option(("--only-templates",), "only_templates", "flag", "Skip 
 _DASK = Option(("--dask-scheduler",), "dask_scheduler", "value", "Run on the Dask distributed cluster of this "
                "scheduler, e.g. tcp://10.0.0.5:8786 (needs autofix[dask] here and on the workers).",
                env="AUTOFIX_DASK_SCHEDULER", metavar="ADDRESS")
+_NO_CACHE = Option(("--no-cache",), "no_cache", "flag", "Neither read nor write the result cache (also: "
+                   "AUTOFIX_NO_CACHE=1).")
+_CACHE_DIR = Option(("--cache-dir",), "cache_dir", "value", "Keep the result cache here (default: .autofix_cache "
+                    "in the project root, else the current directory).", env="AUTOFIX_CACHE_DIR", metavar="DIR")
 
 COMMANDS: dict[str, Command] = {
     "check": Command(
         "Report findings as file:line:col: RULE [*] message ([*]: a fix autofix fix would apply).",
-        (_SELECT, _IGNORE, _FORMAT, _STDIN_NAME, _JOBS, _EXCLUDE, _NO_GITIGNORE, _DR, _UNSAFE, _MAX_BYTES,
-         _NO_PROGRESS, _REPORT, _OUTPUT_FILE, _SHOW_UNUSED, _ONLY_TEMPLATES, _DASK)),
+        (_SELECT, _EXTEND_SELECT, _IGNORE, _FORMAT, _SHOW_FIXES, _STDIN_NAME, _JOBS, _EXCLUDE, _NO_GITIGNORE, _DR,
+         _UNSAFE, _MAX_BYTES, _NO_PROGRESS, _REPORT, _OUTPUT_FILE, _SHOW_UNUSED, _ONLY_TEMPLATES, _DASK,
+         _NO_CACHE, _CACHE_DIR)),
     "fix": Command(
         "Apply safe fixes in place (--unsafe-fixes adds unsafe ones); --diff or --patch only show them.",
         (_UNSAFE,
          Option(("--diff",), "diff", "flag", "Change nothing; print a unified diff of the fixes."),
          Option(("--patch",), "patch", "flag", "Change nothing; print the RFC 6902 patch for one file."),
-         _SELECT, _IGNORE, _FORMAT, _STDIN_NAME, _JOBS, _EXCLUDE, _NO_GITIGNORE, _DR, _MAX_BYTES, _NO_PROGRESS,
-         _REPORT, _OUTPUT_FILE, _SHOW_UNUSED, _ONLY_TEMPLATES, _DASK,
+         _SELECT, _EXTEND_SELECT, _IGNORE, _FORMAT, _SHOW_FIXES, _STDIN_NAME, _JOBS, _EXCLUDE, _NO_GITIGNORE, _DR,
+         _MAX_BYTES, _NO_PROGRESS, _REPORT, _OUTPUT_FILE, _SHOW_UNUSED, _ONLY_TEMPLATES, _DASK,
          Option(("--validate",), "validate", "flag", "Run cfn-lint on each fixed template and do not write one "
-                "that gains a cfn-lint error."))),
+                "that gains a cfn-lint error."),
+         _NO_CACHE, _CACHE_DIR)),
 }
+
+#: ``autofix clean`` takes no paths and is never on the fast path (it is not in :data:`COMMANDS`, which
+#: :mod:`autofix.fastcli` reads), but its ``--cache-dir`` is the same option as ``check``'s and ``fix``'s.
+CLEAN = Command("Remove the result cache (.autofix_cache in the project root, or --cache-dir).", (_CACHE_DIR,))

@@ -28,18 +28,19 @@ class ErrorEntry(NamedTuple):
     line: int | None = None
     column: int | None = None
     rule: str | None = None
-    kind: str = "error"  # "error" | "not-a-template" | "write"
+    kind: str = "error"  # "error" | "not-a-template" | "write" | "internal" (a bug: the run went on)
 
 
 class FileResult:
     """What :func:`process_text` found and did in one file (built up step by step, hence mutable)."""
 
-    __slots__ = ("applied", "errors", "fighting", "file", "findings", "fixed", "is_template", "original", "patch")
+    __slots__ = ("applied", "errors", "fighting", "file", "findings", "fixed", "is_template", "original", "patch",
+                 "resolved")
 
     def __init__(self, file: str, is_template: bool = True, findings: list[Finding] | None = None,
                  errors: list[ErrorEntry] | None = None, original: str | None = None, fixed: str | None = None,
                  patch: list[dict[str, Any]] | None = None, applied: list[dict[str, Any]] | None = None,
-                 fighting: list[str] | None = None) -> None:
+                 fighting: list[str] | None = None, resolved: list[Finding] | None = None) -> None:
         self.file = file
         self.is_template = is_template
         self.findings: list[Finding] = [] if findings is None else findings
@@ -50,6 +51,8 @@ class FileResult:
         self.patch: list[dict[str, Any]] = [] if patch is None else patch
         self.applied: list[dict[str, Any]] = [] if applied is None else applied
         self.fighting: list[str] = [] if fighting is None else fighting
+        #: the input's findings that the fixes written resolved, placed in the input (:mod:`autofix.resolved`)
+        self.resolved: list[Finding] = [] if resolved is None else resolved
 
     def __eq__(self, other: object) -> bool:
         return type(other) is FileResult and all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
@@ -65,13 +68,14 @@ class FileResult:
 
 
 @lru_cache(maxsize=32)
-def _selected(registry: tuple[Rule, ...], select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
+def _selected(registry: tuple[Rule, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+              extend_select: tuple[str, ...]) -> tuple[Rule, ...]:
     # keyed on the registry itself, so a fresh registry (plugins, tests) never meets a stale selection
-    return select_rules(registry, select, ignore)
+    return select_rules(registry, select, ignore, extend_select)
 
 
 def rules_for(settings: Settings) -> tuple[Rule, ...]:
-    return _selected(all_rules(), settings.select, settings.ignore)
+    return _selected(all_rules(), settings.select, settings.ignore, settings.extend_select)
 
 
 def may_fire(rules: tuple[Rule, ...], resource_types: frozenset[str] | None) -> bool:
@@ -136,7 +140,14 @@ def process_text(text: str, filename: str, settings: Settings, *, fix: bool = Fa
             result.errors.append(refusal)
     if settings.show_unused_suppressions and result.is_template and seen is not None:
         result.findings.extend(_unused_suppressions(seen, rules))
+    result.findings = in_order(result.findings)
+    result.errors.sort(key=lambda e: (e.line or 0, e.column or 0))  # stable: unplaced errors keep their order
     return result
+
+
+def in_order(findings: list[Finding]) -> list[Finding]:
+    """``findings`` in the order every output shows them: by line and column, then rule id and pointer."""
+    return sorted(findings, key=lambda f: (f.line or 0, f.column or 0, f.rule_id, f.pointer))
 
 
 def _refusal(result: FileResult, text: str, settings: Settings) -> ErrorEntry | None:
@@ -247,9 +258,14 @@ def _fix(text: str, filename: str, loaded: Loaded, before: _Seen, settings: Sett
         result.fixed = final.dumps()
         result.patch = outcome.patch
         result.applied = [
-            {"rule": a.rule_id, "name": a.rule_name, "path": a.pointer, "description": a.description}
+            {"rule": a.rule_id, "name": a.rule_name, "path": a.pointer, "description": a.description,
+             "applicability": a.applicability}
             for a in outcome.applied
         ]
+        from autofix.resolved import resolved
+
+        result.resolved = in_order(_positioned(resolved(detection.findings, left.findings, loaded.data,
+                                                        outcome.patch), loaded))
     # the findings left are the last detection's, made on the text just verified
     result.findings = _positioned(left.findings, final)
     return _Run(result, before, _Seen(final, left))

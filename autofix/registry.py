@@ -9,10 +9,13 @@ exposing ``RULES`` under the entry point group.  Every rule is held to the
 interface here: id and name format, summary, documentation sections, cfn-lint
 codes, unique id and name.
 
-Selection (``--select``, ``--ignore``, configuration, suppressions) matches a
-code against a rule in one place, :func:`code_matches`: an exact id or name
-(case-insensitive), ``ALL``, or a prefix made of a whole family prefix and
-leading digits (``DR``, ``DR00``): ``D`` never captures the ``DR`` family.
+Selection (``--select``, ``--extend-select``, ``--ignore``, configuration,
+suppressions) matches a code against a rule in one place, :func:`code_matches`:
+an exact id or name (case-insensitive), ``ALL``, or a prefix made of a whole
+family prefix and leading digits (``DR``, ``DR00``): ``D`` never captures the
+``DR`` family.  As in ruff, nothing selected means the default rule set (the
+rules :attr:`~autofix.rules.base.Rule.enabled_by_default`); a selection, even a
+family prefix, takes every rule it names, opt-in ones included.
 """
 
 from __future__ import annotations
@@ -165,21 +168,27 @@ def check_codes(rules: Sequence[Rule], codes: Iterable[str]) -> None:
             raise ConfigError(f"unknown rule {code!r} (see `autofix rules`)")
 
 
-def select_rules(rules: Sequence[Rule], select: Sequence[str] = (), ignore: Sequence[str] = ()) -> tuple[Rule, ...]:
-    """Rules chosen by ``select`` (all when empty) minus ``ignore``, without unavailable ones.
+def select_rules(rules: Sequence[Rule], select: Sequence[str] = (), ignore: Sequence[str] = (),
+                 extend_select: Sequence[str] = ()) -> tuple[Rule, ...]:
+    """Rules chosen by ``select`` (the default rule set when empty) and ``extend_select``, minus
+    ``ignore``, without unavailable ones.
 
     A rule that is unavailable (its optional dependency is missing) is left out of
     a broad selection; naming it by id or name is an error that says what to install.
     """
-    check_codes(rules, (*select, *ignore))
-    chosen = [r for r in rules if not select or any(code_matches(r, c) for c in select)]
-    chosen = [r for r in chosen if not any(code_matches(r, c) for c in ignore)]
+    check_codes(rules, (*select, *extend_select, *ignore))
+
+    def chosen(rule: Rule) -> bool:
+        base = any(code_matches(rule, c) for c in select) if select else rule.enabled_by_default
+        return (base or any(code_matches(rule, c) for c in extend_select)) and \
+            not any(code_matches(rule, c) for c in ignore)
+
     usable = []
-    for rule in chosen:
+    for rule in filter(chosen, rules):
         missing = rule.missing_requirements()
         if not missing:
             usable.append(rule)
-        elif any(c.strip().upper() == rule.id or c.strip().lower() == rule.name for c in select):
+        elif any(c.strip().upper() == rule.id or c.strip().lower() == rule.name for c in (*select, *extend_select)):
             raise ConfigError(f"rule {rule.id} needs {', '.join(missing)}, which is not installed")
     return tuple(usable)
 

@@ -24,6 +24,7 @@ def finding_dict(file: str, f: Finding) -> dict[str, Any]:
         "line": f.line,
         "column": f.column,
         "message": f.message,
+        "detail": f.detail,
         "applicability": f.applicability.value if f.applicability else None,
         "fix": f.fix.description if f.fix else None,
     }
@@ -36,6 +37,16 @@ def error_dict(e: ErrorEntry) -> dict[str, Any]:
 def finding_line(file: str, f: Finding, settings: Settings) -> str:
     mark = " [*]" if allowed(f, settings) else ""
     return f"{visible(file)}:{f.line}:{f.column}: {visible(f.rule_id)}{mark} {visible(f.message)}"
+
+
+def shown_fix(f: Finding, settings: Settings) -> str:
+    """``fix (safe): description`` for ``--show-fixes`` (escaped; empty for a finding without a fix)."""
+    if f.fix is None or not f.fix.operations:
+        return ""
+    label = f.fix.applicability.value
+    if not allowed(f, settings):
+        label += ", needs --unsafe-fixes" if f.fix.applicability.value == "unsafe" else ", never applied"
+    return f"fix ({label}): {visible(f.fix.description)}"
 
 
 def error_line(e: ErrorEntry) -> str:
@@ -73,6 +84,9 @@ class Summary:
     ``files`` counts every file looked at; ``templates`` those that loaded as
     templates; ``skipped`` the other JSON/YAML a directory walk met (not an
     error); ``errors`` the error entries reported, each kept in ``error_entries``.
+    ``findings_by_rule`` counts the findings left, ``fixes_by_rule`` the fixes
+    applied and ``resolved_by_rule`` the findings those fixes resolved (one fix may
+    resolve several: :mod:`autofix.resolved`), which is what "Fixed N findings" counts.
     """
 
     def __init__(self) -> None:
@@ -83,6 +97,7 @@ class Summary:
         self.errors = 0
         self.findings_by_rule: Counter = Counter()
         self.fixes_by_rule: Counter = Counter()
+        self.resolved_by_rule: Counter = Counter()
         self.unsafe_hidden = 0
         self.error_entries: list[dict[str, Any]] = []
 
@@ -100,6 +115,7 @@ class Summary:
         self.error_entries.extend(error_dict(e) for e in reported)
         self.findings_by_rule.update(f.rule_id for f in result.findings)
         self.fixes_by_rule.update(a["rule"] for a in result.applied)
+        self.resolved_by_rule.update(f.rule_id for f in result.resolved)
         self.unsafe_hidden += sum(
             1 for f in result.findings
             if f.fix is not None and f.fix.applicability.value == "unsafe" and not settings.unsafe_fixes
@@ -114,17 +130,18 @@ class Summary:
             "errors": self.errors,
             "findings": dict(sorted(self.findings_by_rule.items())),
             "fixes": dict(sorted(self.fixes_by_rule.items())),
+            "resolved": dict(sorted(self.resolved_by_rule.items())),
         }
 
     def line(self, fix: bool, dry_run: bool = False) -> str:
         """The closing line: what was fixed, what remains, per rule, and what went wrong."""
         found = sum(self.findings_by_rule.values())
-        fixed = sum(self.fixes_by_rule.values())
+        fixed = sum(self.resolved_by_rule.values())
         parts = []
         if fix:
             verb = "Would fix" if dry_run else "Fixed"
             parts.append(f"{verb} {_plural(fixed, 'finding')} in {_plural(self.changed, 'file')}"
-                         + (f" ({_by_rule(self.fixes_by_rule)})." if fixed else "."))
+                         + (f" ({_by_rule(self.resolved_by_rule)})." if fixed else "."))
             tail = f"{_plural(found, 'finding')} remain{'s' * (found == 1)}"
         else:
             tail = f"Found {_plural(found, 'finding')}"

@@ -25,6 +25,18 @@ def safety(rule: Rule) -> str:
     return rule.fix_applicability.value if rule.fix_applicability else "no fix"
 
 
+def default_state(rule: Rule) -> str:
+    """``on`` for a rule of the default rule set, ``opt-in`` for one that runs only when selected."""
+    return "on" if rule.enabled_by_default else "opt-in"
+
+
+def _selection(rule: Rule) -> str:
+    if rule.enabled_by_default:
+        return "On by default."
+    return (f"Opt-in: runs only when selected (`--extend-select {rule.id}`, `--select {rule.family}`, "
+            f"`--select ALL`).")
+
+
 def anchor(rule: Rule) -> str:
     """The GitHub anchor of the rule's heading ``## DR001 name`` in ``docs/rules.md``."""
     heading = f"{rule.id} {rule.name}".lower()
@@ -69,7 +81,7 @@ def _availability(rule: Rule) -> str:
 
 def explain_text(rule: Rule) -> str:
     """What ``autofix explain`` prints: a title, the summary, fix safety and cfn-lint codes, then the docs."""
-    return (f"# {rule.id} {rule.name}\n\n{_sentence(rule.summary)}\nFix: {safety(rule)}. "
+    return (f"# {rule.id} {rule.name}\n\n{_sentence(rule.summary)}\n{_selection(rule)}\nFix: {safety(rule)}. "
             f"{_SAFETY_HINT[safety(rule)]}\n{_resolves(rule)}{_availability(rule)}\n{rule.documentation()}\n")
 
 
@@ -96,14 +108,14 @@ def family_title(prefix: str, family: Family | None) -> str:
 
 def rules_table(rules: Sequence[Rule]) -> str:
     """``autofix rules``: a header, then per family a title line and one aligned line per rule."""
-    header = ("id", "name", "fix", "cfn-lint", "summary")
-    rows = [(r.id, r.name, safety(r) + ("*" if r.missing_requirements() else ""), ",".join(r.cfn_lint) or "-",
-             r.summary)
+    header = ("id", "name", "default", "fix", "cfn-lint", "summary")
+    rows = [(r.id, r.name, default_state(r), safety(r) + ("*" if r.missing_requirements() else ""),
+             ",".join(r.cfn_lint) or "-", r.summary)
             for r in rules]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
 
     def line(row: tuple[str, ...]) -> str:
-        return "  ".join(f"{cell:<{widths[i]}}" for i, cell in enumerate(row[:4])) + f"  {row[4]}\n"
+        return "  ".join(f"{cell:<{widths[i]}}" for i, cell in enumerate(row[:5])) + f"  {row[5]}\n"
 
     out = [line(header)]
     for family, members in by_family(rules):
@@ -111,7 +123,14 @@ def rules_table(rules: Sequence[Rule]) -> str:
         out.extend(line(next(row for row in rows if row[0] == r.id)) for r in members)
     if any(r.missing_requirements() for r in rules):
         out.append("\n* unavailable: an optional dependency is not installed (see `autofix explain ID`)\n")
+    if not all(r.enabled_by_default for r in rules):
+        out.append(f"\n{OPT_IN_NOTE}\n")
     return "".join(out)
+
+
+#: How opt-in rules are turned on, said under the rule table and in ``docs/rules.md``.
+OPT_IN_NOTE = ("opt-in rules enforce an opinion and run only when selected: `--extend-select ID` (or "
+               "`extend-select` in the configuration) adds them to the defaults, `--select ALL` runs every rule.")
 
 
 def markdown(rules: Sequence[Rule]) -> str:
@@ -128,19 +147,25 @@ def markdown(rules: Sequence[Rule]) -> str:
         "",
         "Rules come in families, named by their id prefix; a prefix (`DR`) selects or suppresses the",
         "whole family.  The cfn-lint column names the cfn-lint rules whose findings a rule resolves.",
+        "",
+        "The default column says whether a rule runs when nothing is selected.  Rules that resolve a",
+        "cfn-lint error or warning, or a documented deploy or disaster-recovery failure, are `on`; rules",
+        "that enforce an opinion are `opt-in`: `--extend-select HD002` (or `extend-select = [\"HD002\"]` in",
+        "the configuration) adds one to the defaults, and a selection by id, name, family prefix or `ALL`",
+        "takes every rule it names.",
     ]
     groups = by_family(rules)
     for family, members in groups:
         lines += ["", f"### {family_title(members[0].family, family)}", "",
-                  "| id | name | fix | cfn-lint | summary |", "|---|---|---|---|---|"]
+                  "| id | name | default | fix | cfn-lint | summary |", "|---|---|---|---|---|---|"]
         for rule in members:
-            lines.append(f"| [{rule.id}](#{anchor(rule)}) | `{rule.name}` | {safety(rule)} | "
+            lines.append(f"| [{rule.id}](#{anchor(rule)}) | `{rule.name}` | {default_state(rule)} | {safety(rule)} | "
                          f"{cfn_lint_codes(rule)} | {rule.summary} |")
     for _, members in groups:
         for rule in members:
             resolves = f"  Resolves cfn-lint {', '.join(rule.cfn_lint)}." if rule.cfn_lint else ""
             lines += ["", f"## {rule.id} {rule.name}", "",
-                      f"{_sentence(rule.summary)}  Fix: **{safety(rule)}**.{resolves}", "",
+                      f"{_sentence(rule.summary)}  {_selection(rule)}  Fix: **{safety(rule)}**.{resolves}", "",
                       _demoted(rule.documentation(), 1)]
     lines += ["", SUPPRESSIONS]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -22,6 +22,8 @@ from autofix.settings import Settings
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from autofix.cache import Cache
+
 
 def read_text(path: str, settings: Settings) -> str:
     """Read and decode ``path``, refusing huge, binary and non-UTF-8 files with a :class:`LoadError`.
@@ -45,17 +47,25 @@ def read_text(path: str, settings: Settings) -> str:
     return decode(data)
 
 
-def process_path(path: str, settings: Settings, fix: bool) -> FileResult:
+def process_path(path: str, settings: Settings, fix: bool, cache: Cache | None = None) -> FileResult:
     """One file, from disk: never raises, whatever the file holds.
 
     Bad input is the tool's own :class:`LoadError`; anything else escaping the pipeline is a
     bug, reported for this file as an internal error so the rest of the batch still runs.
+    With a ``cache``, a result stored for the same text (and everything else it depends on) is
+    taken instead of running the pipeline, and a new result is stored.
     """
     try:
         text = read_text(path, settings)
     except LoadError as exc:
         return read_error(path, exc)
-    return guarded(text, path, settings, fix)
+    if cache is None:
+        return guarded(text, path, settings, fix)
+    result = cache.get(path, text, settings, fix)
+    if result is None:
+        result = guarded(text, path, settings, fix)
+        cache.put(path, text, result, settings, fix)
+    return result
 
 
 def guarded(text: str, path: str, settings: Settings, fix: bool) -> FileResult:
@@ -65,7 +75,7 @@ def guarded(text: str, path: str, settings: Settings, fix: bool) -> FileResult:
     except Exception as exc:
         result = FileResult(path, original=text)
         result.errors.append(ErrorEntry(path, f"internal error: {type(exc).__name__}: {exc} "
-                                        "(please report this; the file was left untouched)"))
+                                        "(please report this; the file was left untouched)", kind="internal"))
         return result
 
 
@@ -106,10 +116,10 @@ def _job(args: tuple) -> FileResult:
     path, settings, fix = args[:3]
     _maybe_die(path, args[3] if len(args) > 3 else None)
     try:
-        result = process_path(path, settings, fix)
+        result = process_path(path, settings, fix, args[4] if len(args) > 4 else None)
     except Exception as exc:  # a bug, not bad input: still one error entry, never a dead run
         result = FileResult(path)
-        result.errors.append(ErrorEntry(path, f"internal error: {type(exc).__name__}: {exc}"))
+        result.errors.append(ErrorEntry(path, f"internal error: {type(exc).__name__}: {exc}", kind="internal"))
         return result
     return slim(result)
 
@@ -157,18 +167,21 @@ def default_jobs() -> int:
 
 
 def run(paths: Sequence[str], settings: Settings, *, fix: bool, jobs: int | None = None,
-        progress: Callable[[int], None] | None = None, engine: object | None = None) -> Iterator[FileResult]:
+        progress: Callable[[int], None] | None = None, engine: object | None = None,
+        cache: Cache | None = None) -> Iterator[FileResult]:
     """Yield one result per path, in the order of ``paths``.
 
     ``engine`` is a connected distributed engine (see :mod:`autofix.dask_engine`); None runs
     locally, in this process for one job, else in a pool of ``jobs`` worker processes.
+    ``cache`` (see :mod:`autofix.cache`) is read and written where the files are read: by
+    local workers, or by this process for a distributed engine.
     """
     pattern = kill_pattern()
     if engine is not None:
-        yield from engine.run(paths, settings, fix=fix, progress=progress, kill_pattern=pattern)
+        yield from engine.run(paths, settings, fix=fix, progress=progress, kill_pattern=pattern, cache=cache)
         return
     jobs = jobs or default_jobs()
-    work = [(p, settings, fix, pattern) for p in paths]
+    work = [(p, settings, fix, pattern, cache) for p in paths]
     if jobs <= 1 or len(work) <= 1:
         for item in work:
             yield _job(item)

@@ -50,8 +50,11 @@ _EMPTY = Table()
 
 
 class _Fields(NamedTuple):
+    #: The rules to run (ids, names, family prefixes, ``ALL``); empty: the default rule set.
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    #: Rules added to the selection (the way to turn on opt-in rules beside the defaults).
+    extend_select: tuple[str, ...] = ()
     unsafe_fixes: bool = False
     #: "auto" decides per template whether it is a multi-region DR template; "true"/"false" force it.
     dr: str = "auto"
@@ -64,6 +67,8 @@ class _Fields(NamedTuple):
     show_unused_suppressions: bool = False
     #: Run cfn-lint on fixed templates and refuse fixes that add cfn-lint errors (``fix --validate``).
     validate: bool = False
+    #: Text output also shows each finding's detail and fix, and what a fix run resolved (``--show-fixes``).
+    show_fixes: bool = False
     #: Family settings tables by table name (``{"dr": {"instance-class": "db.r6i.large"}}``), already
     #: checked.  From :mod:`autofix.config` every family's table is complete, defaults included.
     family_settings: Mapping[str, Mapping[str, Any]] = _EMPTY

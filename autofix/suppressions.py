@@ -53,6 +53,37 @@ def declared(template: Template) -> list[Suppression]:
     return found
 
 
+def _lint_checks(metadata: Any) -> tuple[str, ...]:
+    config = metadata.get("cfn-lint") if isinstance(metadata, dict) else None
+    config = config.get("config") if isinstance(config, dict) else None
+    checks = config.get("ignore_checks") if isinstance(config, dict) else None
+    if isinstance(checks, str):
+        checks = [checks]
+    return tuple(c for c in checks if isinstance(c, str) and c) if isinstance(checks, list) else ()
+
+
+class LintIgnores(NamedTuple):
+    """The cfn-lint checks the template's authors turned off, as cfn-lint reads them: template-level
+    ``ignore_checks`` match by prefix (``W3`` turns off every W3xxx), resource-level ones by exact id."""
+
+    template: tuple[str, ...]
+    resources: dict[str, tuple[str, ...]]
+
+    def silence(self, rule: Rule, resource: str | None) -> bool:
+        """Whether every cfn-lint check ``rule`` resolves is turned off where its finding is: the authors
+        decided that what the rule reports is fine there (a rule with no cfn-lint code is never silenced)."""
+        own = self.resources.get(resource, ()) if resource is not None else ()
+        return bool(rule.cfn_lint) and all(code in own or any(code.startswith(p) for p in self.template)
+                                           for code in rule.cfn_lint)
+
+
+def lint_ignores(template: Template) -> LintIgnores:
+    """The ``Metadata: {cfn-lint: {config: {ignore_checks: [...]}}}`` of the template and its resources."""
+    resources = {logical_id: checks for logical_id, resource in template.resources.items()
+                 if isinstance(resource, dict) and (checks := _lint_checks(resource.get("Metadata")))}
+    return LintIgnores(_lint_checks(template.data.get("Metadata")), resources)
+
+
 def unused(template: Template, suppressed: Sequence[Finding], ran: Sequence[Rule],
            known: Sequence[Rule]) -> list[Finding]:
     """Findings (rule ``unused-suppression``) for entries that suppressed none of ``suppressed``."""

@@ -68,6 +68,7 @@ class {cls}(Rule):
     name = "{name}"
     summary = "{summary}"
     cfn_lint = ({cfn_lint})
+    enabled_by_default = True  # TODO: on for a cfn-lint error or warning or a deploy failure; False for an opinion
     fix_applicability = Applicability.SAFE
     resource_types = None
 

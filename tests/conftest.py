@@ -11,6 +11,10 @@ from hypothesis import HealthCheck, is_hypothesis_test, settings
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
+# The suite runs without the result cache: it would fill the checkout (and each project a test makes)
+# with .autofix_cache directories, and tests that replace parts of the engine must see them run.
+# tests/test_cache.py turns it on for its own runs.
+os.environ["AUTOFIX_NO_CACHE"] = "1"
 
 from cli_fixtures import GLOBAL_BURSTABLE
 

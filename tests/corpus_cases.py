@@ -10,7 +10,8 @@ It holds:
 - ``output.json|yaml``: the fixed template, byte for byte (absent: the input must stay untouched);
 - ``patch.json``: the RFC 6902 patch ``fix --patch`` emits (absent with ``output``);
 - ``case.toml`` (optional): settings for the case, e.g. ``unsafe_fixes = true``, ``dr = "true"``,
-  ``select = ["DR002"]``;
+  ``select = ["DR002"]``.  Without ``select`` a case runs every rule, opt-in ones included
+  (``select = ["ALL"]``): a case shows what each rule does, not which rules a run selects;
 - ``cfn-lint.json`` (with ``output``): what cfn-lint said of the input and the output in each region the
   tests lint them in, each result keyed on the linted file's SHA-256, the cfn-lint version and the
   region (see :func:`cfn_lint_matches`).
@@ -99,6 +100,7 @@ class Case:
         toml = self.path / "case.toml"
         if toml.exists():
             options = tomllib.loads(toml.read_text(encoding="utf-8"))
+        options.setdefault("select", ["ALL"])
         for key in ("select", "ignore"):
             if key in options:
                 options[key] = tuple(options[key])

@@ -48,8 +48,8 @@ def applied(data: dict[str, Any], found: Iterable[Finding]) -> dict[str, Any]:
     return result
 
 
-def fix_text(text: str, settings: Settings | None = None, *, select: tuple[str, ...] = (),
+def fix_text(text: str, settings: Settings | None = None, *, select: tuple[str, ...] = ("ALL",),
              unsafe: bool = False, filename: str = "t.yaml") -> FileResult:
-    """The whole pipeline with fixes on ``text`` (the registry's rules, narrowed by ``select``)."""
+    """The whole pipeline with fixes on ``text`` (the registry's rules, opt-in ones too, narrowed by ``select``)."""
     chosen = (settings or Settings()).with_(select=select, unsafe_fixes=unsafe or (settings or Settings()).unsafe_fixes)
     return process_text(text, filename, chosen, fix=True)

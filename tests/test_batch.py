@@ -169,7 +169,7 @@ def test_summary_and_report_count_files_templates_findings_fixes_and_errors(tmp_
     assert "0 findings remain in 3 templates; 1 other file skipped; 1 error." in err
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["summary"] == {"files": 5, "templates": 3, "skipped_not_templates": 1, "files_changed": 2,
-                               "errors": 1, "findings": {}, "fixes": {"DR007": 2}}
+                               "errors": 1, "findings": {}, "fixes": {"DR007": 2}, "resolved": {"DR007": 2}}
     assert [(Path(e["file"]).name, e["line"]) for e in data["errors"]] == [("broken.yaml", 5)]
     assert (root / "a.yaml").read_text(encoding="utf-8") == BURSTABLE  # --diff writes nothing
 
@@ -204,7 +204,7 @@ def test_one_broken_file_never_stops_the_batch_and_fixes_still_land(tmp_path: Pa
 def test_unexpected_exception_in_a_worker_becomes_an_error_entry(tmp_path: Path, monkeypatch) -> None:
     import autofix.runner as runner
 
-    def explode(path: str, settings: Settings, fix: bool) -> FileResult:
+    def explode(path: str, settings: Settings, fix: bool, cache: object = None) -> FileResult:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(runner, "process_path", explode)

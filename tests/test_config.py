@@ -133,7 +133,8 @@ def test_settings_hold_every_family_table_with_its_defaults(project: Path) -> No
     assert settings.dr == "false"  # `enabled` is the `dr` field, not a key of the table
     assert set(settings.family_settings) == {f.table for f in families()}
     for family in families():
-        expected = {key: s.default for key, s in family.settings.items() if (family.table, key) != ("dr", "enabled")}
+        expected = {key: s.default if s.at_start is None else s.at_start()  # a date: the run's day
+                    for key, s in family.settings.items() if (family.table, key) != ("dr", "enabled")}
         if family.table == "dr":
             expected["layout"] = "same-stack"
         assert settings.family_settings[family.table] == expected
@@ -150,3 +151,35 @@ def test_settings_are_hashable_immutable_and_picklable() -> None:
     copy = pickle.loads(pickle.dumps(settings))
     assert copy == settings and type(copy) is Settings and hash(copy) == hash(settings)
     assert copy.family_settings["dr"] == {**settings.family_settings["dr"]}
+
+
+PYTHON39 = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.9\n"
+
+
+def test_the_date_runs_are_judged_by_is_fixed_once_per_run(tmp_path: Path) -> None:
+    from datetime import date
+
+    before = date.today().isoformat()
+    settings = build_settings([str(tmp_path)], config=False)
+    assert settings.family_option("DP", "as-of") in {before, date.today().isoformat()}
+    assert pickle.loads(pickle.dumps(settings)) == settings  # workers and Dask receive the same day
+
+
+def test_as_of_from_configuration_decides_what_dp001_reports(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "fn.yaml").write_text(PYTHON39, encoding="utf-8")
+    reported = {}
+    for day in ("2020-01-01", "2030-01-01"):
+        (tmp_path / ".autofix.toml").write_text(f'[dp]\nas-of = "{day}"\n', encoding="utf-8")
+        result = runner.invoke(app, ["check", "--select", "DP001", "--no-progress", "--jobs", "2",
+                                     str(tmp_path / "fn.yaml")])
+        reported[day] = "DP001" in result.stdout
+    assert reported == {"2020-01-01": False, "2030-01-01": True}
+
+
+def test_show_fixes_in_configuration_shows_detail_and_fix(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "stack.yaml").write_text(GLOBAL_BURSTABLE, encoding="utf-8")
+    plain = runner.invoke(app, ["check", "--no-progress", str(tmp_path / "stack.yaml")]).stdout.splitlines()
+    (tmp_path / ".autofix.toml").write_text("show-fixes = true\n", encoding="utf-8")
+    shown = runner.invoke(app, ["check", "--no-progress", str(tmp_path / "stack.yaml")]).stdout.splitlines()
+    assert len(plain) == 1 and shown[0] == plain[0]
+    assert shown[-1].startswith("    fix (safe): ")

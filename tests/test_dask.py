@@ -129,3 +129,62 @@ def test_missing_dask_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
     code, _, err = _cli("check", "--dask-scheduler", "tcp://127.0.0.1:9", str(_tree(tmp_path / "t")))
     assert code == 2
     assert "pip install 'autofix[dask]'" in err
+
+
+def test_small_files_travel_together_and_large_runs_end_in_smaller_batches(tmp_path: Path, scheduler: str) -> None:
+    from autofix.dask_engine import BATCH_CHARS, MIN_BATCH_CHARS, DaskEngine, Sizes
+    from autofix.settings import Settings
+
+    root = _tree(tmp_path / "t")
+    paths = [str(p) for p in sorted(root.iterdir())]
+    with distributed.Client(scheduler, set_as_default=False) as client:
+        engine = DaskEngine(client)
+        sent: list[int] = []
+        submit = client.submit
+        client.submit = lambda fn, items, *a, **k: sent.append(len(items)) or submit(fn, items, *a, **k)
+        results = list(engine.run(paths, Settings(), fix=False))
+    assert [r.file for r in results] == paths
+    assert sent == [len(paths) - 1]  # one task; f.yaml (binary) is refused by the client itself
+
+    big = tmp_path / "big"
+    big.mkdir()
+    many = []
+    for i in range(40):
+        many.append(big / f"{i:02}.yaml")
+        many[-1].write_text("#" * 200_000 + "\n", encoding="utf-8")
+    sizes = Sizes([str(p) for p in many], threads=2)
+    budgets = [sizes.budget(i) for i in range(len(many))]
+    assert budgets[0] == BATCH_CHARS and budgets[-1] == MIN_BATCH_CHARS
+    assert budgets == sorted(budgets, reverse=True)
+
+
+def test_a_batch_pauses_the_collector_and_restores_it() -> None:
+    import gc
+
+    import autofix.dask_engine as engine
+    from autofix.settings import Settings
+
+    seen: list[bool] = []
+    real = engine.process_remote
+    try:
+        engine.process_remote = lambda *args: seen.append(gc.isenabled()) or real(*args)
+        results = engine.process_batch([(GLOBAL_BURSTABLE, "a.yaml"), (DR002, "c.json")], Settings(), False)
+    finally:
+        engine.process_remote = real
+    assert seen == [False, False] and gc.isenabled()
+    assert [r.findings[0].rule_id for r in results] == ["DR007", "DR002"]
+
+
+def test_cached_results_are_never_sent(tmp_path: Path, scheduler: str, monkeypatch) -> None:
+    from autofix.cache import CACHE_DIR_ENV, NO_CACHE_ENV
+
+    root = _tree(tmp_path / "t")
+    monkeypatch.delenv(NO_CACHE_ENV)
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
+    first = _cli("check", "--dask-scheduler", scheduler, "--format", "json", str(root))
+    monkeypatch.setenv(KILL_WORKER_ENV, ".")  # any file sent now would kill its worker
+    assert _cli("check", "--dask-scheduler", scheduler, "--format", "json", str(root)) == first
+    assert "worker process died" not in first[1]
+    monkeypatch.delenv(KILL_WORKER_ENV)
+    monkeypatch.setenv(NO_CACHE_ENV, "1")
+    assert _cli("check", "--jobs", "1", "--format", "json", str(root)) == first

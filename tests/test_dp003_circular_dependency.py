@@ -131,4 +131,15 @@ def test_other_cycles_are_reported_with_their_members():
                           "T": {"Type": "AWS::SNS::Topic", "Properties": {
                               "Subscription": [{"Protocol": "sqs", "Endpoint": {"Fn::GetAtt": ["Q", "Arn"]}}]}}}}
     (f,) = findings(RULE, data, Settings())
-    assert f.fix is None and "between Q, T" in f.message
+    assert f.fix is None and f.message == "circular dependency between Q, T"
+    assert f.detail == "Dependencies: Q -> T; T -> Q. No automatic rewrite breaks it."
+
+
+def test_a_long_cycle_names_its_first_member_and_counts_the_rest_the_detail_has_every_edge():
+    names = [f"QueueWithARatherLongLogicalId{i}" for i in range(6)]
+    data = {"Resources": {name: {"Type": "AWS::SQS::Queue", "DependsOn": names[(i + 1) % len(names)]}
+                          for i, name in enumerate(names)}}
+    (f,) = findings(RULE, data, Settings())
+    assert f.message == f"circular dependency between {f.resource} and 5 other resources"
+    for i, name in enumerate(names):
+        assert f"{name} -> {names[(i + 1) % len(names)]}" in f.detail

@@ -75,7 +75,7 @@ def test_the_fast_parser_agrees_with_click(argv: list[str]) -> None:
     [], ["--version"], ["rules"], ["explain", "DR001"], ["check"], ["check", "--help"], ["check", "-h", "x"],
     ["check", "x", "--jobs", "0"], ["check", "x", "--format", "xml"], ["check", "x", "--bogus"],
     ["check", "x", "--sel", "DR001"], ["fix", "x", "--jobs", "two"], ["check", "-x"], ["check", "x", "--format="],
-    ["check", "x", "-o", "."],
+    ["check", "x", "-o", "."], ["fix", "x", "--output-file", ""],
 ])
 def test_everything_else_is_left_to_typer(argv: list[str]) -> None:
     assert parse(argv) is None

@@ -11,11 +11,17 @@ from cli_fixtures import GLOBAL_BURSTABLE, sarif_schema_path
 from typer.testing import CliRunner
 
 from autofix.cli import app
+from autofix.formats import reporter
 from autofix.formats.github import command
-from autofix.formats.sarif import apply_replacements, replacements
+from autofix.formats.sarif import apply_replacements, replacements, sarif_log
 from autofix.formats.text import write_diff
+from autofix.model import Finding
+from autofix.pipeline import FileResult, process_text
 from autofix.registry import all_rules
+from autofix.report import json_document
 from autofix.ruledocs import anchor
+from autofix.rules.base import Applicability, Rule
+from autofix.settings import Settings
 
 
 def _validate_sarif(doc: dict) -> None:
@@ -175,3 +181,125 @@ def test_only_templates_skips_named_non_templates(runner: CliRunner, template: P
     assert result.exit_code == 1
     assert "not a CloudFormation template" not in result.output
     assert " DR007 [*] " in result.stdout
+
+
+# ----------------------------------------------------------------- detail and order, in every format
+
+_DOC = "\n\n".join(f"## {s}\nTest." for s in ("What it does", "Why is this bad?", "Example", "Fix safety",
+                                                  "References"))
+
+
+class _Late(Rule):
+    """Reports the last resource; its id sorts first, its line last."""
+
+    __doc__ = _DOC
+    id, name, summary = "TA001", "late", "the last resource"
+    fix_applicability = Applicability.UNSAFE
+
+    def check(self, template, settings):
+        if "Late" in template.properties("Zeta"):
+            return
+        yield self.finding("/Resources/Zeta/Properties", "Zeta is late",
+                           detail="Why it matters.\nWhat the fix does.",
+                           fix=self.fix([{"op": "add", "path": "/Resources/Zeta/Properties/Late", "value": 1}],
+                                        "Add Late"))
+
+
+class _Early(Rule):
+    """Reports the first resource through ``extra["detail"]``, as rules did before the field."""
+
+    __doc__ = _DOC
+    id, name, summary = "TB001", "early", "the first resource"
+
+    def check(self, template, settings):
+        yield Finding(self.id, "/Resources/Alpha/Type", "Alpha is early", extra={"detail": "Said in extra."})
+
+
+_ORDERED = ("Resources:\n  Alpha:\n    Type: AWS::SNS::Topic\n  Zeta:\n    Type: AWS::SQS::Queue\n"
+            "    Properties: {}\n")
+
+
+def _results(*names: str) -> list[tuple[FileResult, bool]]:
+    rules = [_Late(), _Early()]
+    return [(process_text(_ORDERED, name, Settings(), rules=rules), True) for name in names]
+
+
+def test_a_finding_detail_comes_from_the_field_or_from_extra() -> None:
+    ((result, _),) = _results("t.yaml")
+    assert [(f.rule_id, f.detail) for f in result.findings] == [("TB001", "Said in extra."),
+                                                                ("TA001", "Why it matters.\nWhat the fix does.")]
+
+
+def test_findings_are_ordered_by_line_in_every_format() -> None:
+    results = _results("a.yaml", "b.yaml")
+    expected = [("a.yaml", "TB001"), ("a.yaml", "TA001"), ("b.yaml", "TB001"), ("b.yaml", "TA001")]
+    doc = json.loads(json_document(results))
+    assert [(f["file"], f["rule"]) for f in doc["findings"]] == expected
+    sarif = sarif_log(results, rules=[_Late(), _Early()])
+    assert [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"])
+            for r in sarif["runs"][0]["results"]] == expected
+    for fmt in ("text", "github"):
+        out = io.StringIO()
+        rep = reporter(fmt, out, Settings(), color=False)
+        for result, explicit in results:
+            rep.add(result, explicit)
+        rep.finish()
+        lines = out.getvalue().splitlines()
+        assert [(next(n for n in ("a.yaml", "b.yaml") if n in line), next(r for r in ("TA001", "TB001") if r in line))
+                for line in lines] == expected, fmt
+
+
+def test_detail_is_in_json_and_sarif_not_in_github() -> None:
+    results = _results("t.yaml")
+    findings = json.loads(json_document(results))["findings"]
+    assert [f["detail"] for f in findings] == ["Said in extra.", "Why it matters.\nWhat the fix does."]
+    sarif = sarif_log(results, rules=[_Late(), _Early()])
+    assert [r["properties"]["detail"] for r in sarif["runs"][0]["results"]] == [
+        "Said in extra.", "Why it matters.\nWhat the fix does."]
+    schema_path = sarif_schema_path()
+    if schema_path is not None:
+        import jsonschema
+
+        jsonschema.validate(sarif, json.loads(schema_path.read_text(encoding="utf-8")))
+    out = io.StringIO()
+    rep = reporter("github", out, Settings())
+    rep.add(results[0][0], True)
+    assert "Said in extra" not in out.getvalue() and "Why it matters" not in out.getvalue()
+
+
+def test_text_shows_detail_and_fix_only_with_show_fixes() -> None:
+    ((result, _),) = _results("t.yaml")
+    plain = io.StringIO()
+    rep = reporter("text", plain, Settings(), color=False)
+    rep.add(result, True)
+    assert "Why it matters" not in plain.getvalue() and len(plain.getvalue().splitlines()) == 2
+    shown = io.StringIO()
+    rep = reporter("text", shown, Settings(show_fixes=True), color=False)
+    rep.add(result, True)
+    assert shown.getvalue().splitlines() == [
+        "t.yaml:3:5: TB001 Alpha is early",
+        "    Said in extra.",
+        "t.yaml:6:5: TA001 Zeta is late",
+        "    Why it matters.",
+        "    What the fix does.",
+        "    fix (unsafe, needs --unsafe-fixes): Add Late",
+    ]
+
+
+def test_show_fixes_lists_what_a_fix_run_resolved() -> None:
+    result = process_text(_ORDERED, "t.yaml", Settings(unsafe_fixes=True, show_fixes=True), fix=True,
+                          rules=[_Late()])
+    assert result.changed and not result.findings
+    out = io.StringIO()
+    rep = reporter("text", out, Settings(unsafe_fixes=True, show_fixes=True), fix=True, color=False)
+    rep.add(result, True)
+    rep.finish()
+    assert out.getvalue().splitlines() == ["Fixed:", "  t.yaml", "    6:5 TA001 Zeta is late"]
+
+
+def test_files_named_in_any_order_are_reported_in_path_order(runner: CliRunner, tmp_path: Path) -> None:
+    for name in ("b.yaml", "a.yaml"):
+        (tmp_path / name).write_text(GLOBAL_BURSTABLE, encoding="utf-8")
+    out = runner.invoke(app, ["check", "--format", "json", "--no-progress", str(tmp_path / "b.yaml"),
+                              str(tmp_path / "a.yaml")]).stdout
+    assert [Path(f["file"]).name for f in json.loads(out)["findings"]] == ["a.yaml", "b.yaml"]

@@ -49,7 +49,7 @@ def test_global_member_gets_a_secret_and_dependents_follow():
 
 def test_use_in_outputs_is_reported_without_fix():
     (f,) = check({"D": db()}, Outputs={"O": {"Value": {"Ref": "P"}}})
-    assert f.fix is None and "/Outputs/O/Value" in f.message
+    assert f.fix is None and "/Outputs/O/Value" in (f.detail or "")
 
 
 def test_auth_token_secret_avoids_refused_punctuation():

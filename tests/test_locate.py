@@ -78,7 +78,7 @@ def test_check_reports_positions_without_building_the_tree(monkeypatch) -> None:
     bucket = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n"  # HD002: no deletion policy
     json_bucket = '{"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}'
     for text, name, where in ((bucket, "t.yaml", (2, 3)), (json_bucket, "t.json", (1, 16))):
-        result = process_text(text, name, Settings())
+        result = process_text(text, name, Settings(select=("HD002",)))  # an opt-in rule: selected by name
         assert [(f.rule_id, f.line, f.column) for f in result.findings] == [("HD002", *where)]
     assert built == []
 

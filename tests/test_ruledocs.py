@@ -42,16 +42,19 @@ def test_explain_unknown_rule_is_a_usage_error(runner: CliRunner) -> None:
 
 def test_rules_listing(runner: CliRunner) -> None:
     text = runner.invoke(app, ["rules"]).stdout.splitlines()
-    assert text[0].split() == ["id", "name", "fix", "cfn-lint", "summary"]
+    assert text[0].split() == ["id", "name", "default", "fix", "cfn-lint", "summary"]
     rows = [line.split() for line in text[1:] if line and line.split()[0] in {r.id for r in RULES}]
     assert [row[0] for row in rows] == [r.id for r in RULES]
     titles = [line.split()[0] for line in text[1:] if line and line.split()[0] not in {r.id for r in RULES}]
-    assert titles == sorted({r.family for r in RULES})  # grouped under one title per family, in order
+    # grouped under one title per family, in order; then the note on opt-in rules
+    assert titles == [*sorted({r.family for r in RULES}), "opt-in"]
     for row, rule in zip(rows, RULES, strict=True):
-        assert row[3] == (",".join(rule.cfn_lint) or "-")
+        assert row[2] == ("on" if rule.enabled_by_default else "opt-in")
+        assert row[4] == (",".join(rule.cfn_lint) or "-")
     listed = json.loads(runner.invoke(app, ["rules", "--format", "json"]).stdout)
-    assert [(r["id"], r["name"], r["fix"], r["family"], r["cfn_lint"]) for r in listed] == [
-        (r.id, r.name, r.fix_applicability.value if r.fix_applicability else None, r.family, list(r.cfn_lint))
+    assert [(r["id"], r["name"], r["default"], r["fix"], r["family"], r["cfn_lint"]) for r in listed] == [
+        (r.id, r.name, r.enabled_by_default, r.fix_applicability.value if r.fix_applicability else None, r.family,
+         list(r.cfn_lint))
         for r in RULES]
 
 
@@ -86,7 +89,8 @@ def test_readme_rule_table_lists_every_rule() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for rule in RULES:
         safety = rule.fix_applicability.value if rule.fix_applicability else "no fix"
-        assert re.search(rf"^\| {rule.id} \| `?{rule.name}`? \| {safety} \|", readme, re.M), rule.id
+        default = "on" if rule.enabled_by_default else "opt-in"
+        assert re.search(rf"^\| {rule.id} \| `?{rule.name}`? \| {default} \| {safety} \|", readme, re.M), rule.id
 
 
 def test_pre_commit_hooks() -> None:

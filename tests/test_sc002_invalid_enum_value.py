@@ -70,3 +70,12 @@ def test_drop_item_keeps_a_required_list():
                                  "IntelligentTieringConfigurations/0/Tierings/0"},)
     (f,) = check(bucket([{"Days": 90, "AccessTier": "ARCHIVE_INSTANT_ACCESS"}]))
     assert f.fix is None  # Tierings is required: the only item cannot go
+
+
+def test_a_long_list_of_allowed_values_goes_to_the_detail_with_the_suggestion():
+    group = {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 2555}}
+    (short,) = check({"OrderProcessingLambdaFunctionLogGroupForProductionUse": group})
+    assert "1, 3, 5" not in short.message and short.message.endswith("is not an allowed value")
+    assert short.detail.startswith("Allowed: 1, 3, 5,") and short.detail.endswith("The nearest allowed value is 2557.")
+    (listed,) = logs(2555)
+    assert "is not one of 1, 3, 5" in listed.message and listed.detail == "The nearest allowed value is 2557."

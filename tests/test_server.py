@@ -250,7 +250,10 @@ def test_disable_rule_for_this_resource(tmp_path: Path) -> None:
         assert await s.diagnostics(uri, 3) == []
         assert cli_subprocess("check", _saved(tmp_path, s.texts[uri])).code == 0
 
-    session(tmp_path, test)
+    # HD002 is opt-in: the editor's options add it, and the command line reads it from the file
+    (tmp_path / "saved").mkdir()
+    (tmp_path / "saved" / ".autofix.toml").write_text('extend-select = ["HD002"]\n', encoding="utf-8")
+    session(tmp_path, test, initialization_options={"extendSelect": ["HD002"]})
 
 
 def _saved(tmp_path: Path, text: str) -> str:
@@ -312,7 +315,7 @@ def test_garbage_never_stops_the_server(tmp_path: Path) -> None:
                                                 new_text="")])
         assert len(await s.diagnostics(uri, version)) <= 1
 
-    session(tmp_path, test)
+    session(tmp_path, test, initialization_options={"extend-select": ["HD002"]})
 
 
 def test_configuration_from_the_workspace_and_the_editor(tmp_path: Path) -> None:

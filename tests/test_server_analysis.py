@@ -42,7 +42,8 @@ def test_suppression_outside_resources_goes_on_the_template() -> None:
 
 def test_quick_fix_and_suppression_are_proven_edits(tmp_path) -> None:
     text = "Resources:\n  Data:\n    Type: AWS::S3::Bucket\n"
-    analysis = Analysis(text, str(tmp_path / "t.yaml"), build_settings([str(tmp_path / "t.yaml")]))
+    analysis = Analysis(text, str(tmp_path / "t.yaml"), build_settings([str(tmp_path / "t.yaml")],
+                                                                       extend_select=["HD002"]))
     checked = analysis.check()
     assert [f.rule_id for f in checked.findings] == ["HD002"]
     fixed = apply_edits(text, analysis.quick_fix(0))

@@ -78,3 +78,51 @@ def test_unused_suppressions_in_sarif_are_warnings(runner: CliRunner, tmp_path: 
     ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
     unused = next(r for r in run["results"] if r["ruleId"] == "unused-suppression")
     assert ids[unused["ruleIndex"]] == "unused-suppression"
+
+
+# HY002 resolves cfn-lint W3005 only; DR007 resolves no cfn-lint code.
+REDUNDANT = """\
+Metadata: {TEMPLATE}
+Resources:
+  Log:
+    Type: AWS::Logs::LogGroup
+  Rule:
+    Type: AWS::Events::Rule
+    DependsOn: Log
+    Metadata: {RESOURCE}
+    Properties:
+      ScheduleExpression: rate(1 hour)
+      Targets: [{Arn: !GetAtt Log.Arn, Id: log}]
+"""
+
+
+def _lint_ignored(template: str, resource: str) -> str:
+    return REDUNDANT.replace("{TEMPLATE}", template).replace("{RESOURCE}", resource)
+
+
+@pytest.mark.parametrize(("template", "resource", "reported"), [
+    ("{}", "{}", True),
+    ("{}", "{cfn-lint: {config: {ignore_checks: [W3005]}}}", False),  # the resource's: by exact id
+    ("{}", "{cfn-lint: {config: {ignore_checks: [W3]}}}", True),
+    ("{cfn-lint: {config: {ignore_checks: [W3]}}}", "{}", False),  # the template's: by prefix, as cfn-lint
+    ("{cfn-lint: {config: {ignore_checks: [E3005]}}}", "{}", True),
+    ("{cfn-lint: {config: {ignore_checks: W3005}}}", "{}", False),
+    ("{cfn-lint: {config: [W3005]}}", "{}", True),
+])
+def test_what_cfn_lint_is_told_to_ignore_is_neither_reported_nor_fixed(
+        runner: CliRunner, tmp_path: Path, template: str, resource: str, reported: bool) -> None:
+    path = tmp_path / "t.yaml"
+    text = _lint_ignored(template, resource)
+    path.write_text(text, encoding="utf-8")
+    found = runner.invoke(app, ["check", "--no-progress", "--select", "HY002", str(path)])
+    assert ("HY002" in found.stdout) is reported
+    runner.invoke(app, ["fix", "--no-progress", "--select", "HY002", str(path)])
+    assert (path.read_text(encoding="utf-8") != text) is reported
+
+
+def test_a_rule_without_cfn_lint_codes_is_not_silenced_by_cfn_lint_ignores(runner: CliRunner,
+                                                                            tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(GLOBAL_BURSTABLE.replace("Resources:", "Metadata: {cfn-lint: {config: {ignore_checks: [E, W, I]}}}"
+                                             "\nResources:", 1), encoding="utf-8")
+    assert "DR007" in runner.invoke(app, ["check", "--no-progress", str(path)]).stdout

@@ -21,12 +21,18 @@ class OutputFormat(str, Enum):
     json = "json"
     sarif = "sarif"
     github = "github"
+    html = "html"
 
 
 def reporter(fmt: OutputFormat | str, out: TextIO, settings: Settings, *, fix: bool = False,
-             color: bool | None = None) -> Reporter:
-    """The reporter for ``fmt`` writing to ``out``; ``color`` None lets the stream decide (text only)."""
+             color: bool | None = None, dry_run: bool = False) -> Reporter:
+    """The reporter for ``fmt`` writing to ``out``; ``color`` None lets the stream decide (text only);
+    ``dry_run``: a fix that writes nothing (``--diff``), which the html page says."""
     fmt = OutputFormat(fmt)
+    if fmt is OutputFormat.html:
+        from autofix.formats.html import HtmlReporter
+
+        return HtmlReporter(out, settings, fix=fix, color=color, dry_run=dry_run)
     if fmt is OutputFormat.text:
         from autofix.formats.text import TextReporter as cls
     elif fmt is OutputFormat.json:

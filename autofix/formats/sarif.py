@@ -2,7 +2,9 @@
 
 One run whose ``tool.driver`` lists every rule (id, name, short and full
 description, help text and a ``helpUri`` into ``docs/rules.md``); one result
-per finding with its rule, level, message and physical location.  A finding
+per finding with its rule, level, message and physical location (its detail, the
+why and the plan, in the result's ``properties.detail``: SARIF's ``help`` belongs to
+the rule, where the rule's documentation is).  A finding
 whose fix can be applied gets it as a SARIF ``fix``: the rule's operations are
 spliced into the file on their own, and the difference from the file is
 expressed as line-range replacements.  Errors (unreadable files, fixes that
@@ -68,7 +70,8 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "help": {"text": rule.documentation(), "markdown": rule.documentation()},
         "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": "error"},
-        "properties": {"fix": safety(rule), "family": rule.family, "cfnLint": list(rule.cfn_lint),
+        "properties": {"fix": safety(rule), "family": rule.family, "default": rule.enabled_by_default,
+                       "cfnLint": list(rule.cfn_lint),
                        "tags": ["cloudformation", rule.family, *(f"cfn-lint:{c}" for c in rule.cfn_lint)]},
     }
 
@@ -193,6 +196,8 @@ def _result(result: FileResult, f: Finding, index: dict[str, int], fixes: _FixMa
         "locations": [location],
         "properties": {"pointer": f.pointer},
     }
+    if f.detail:
+        out["properties"]["detail"] = f.detail
     if f.rule_id in index:
         out["ruleIndex"] = index[f.rule_id]
     if f.fix is not None:

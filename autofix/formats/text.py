@@ -2,7 +2,9 @@
 
 ``file:line:col: RULE [*] message`` where ``[*]`` marks a finding that
 ``autofix fix`` would fix with the current options.  Errors go to standard
-error so that a pipe of findings stays clean.  Colour follows the stream:
+error so that a pipe of findings stays clean.  With ``--show-fixes`` each
+finding is followed by its detail and its fix, indented (so that no such line
+can pass for a finding), and a fix run ends with the findings it resolved.  Colour follows the stream:
 ``rich`` decides (a terminal, unless ``NO_COLOR`` is set; ``FORCE_COLOR``
 forces it), so redirected or ``--output-file`` output is plain text.
 """
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from autofix.escape import visible
 from autofix.formats.base import Reporter
 from autofix.plan import allowed
-from autofix.report import error_line, finding_line
+from autofix.report import error_line, finding_line, shown_fix
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -93,6 +95,9 @@ class TextReporter(Reporter):
         self.console = coloured(out, color)
         self.err_console = coloured(self.err)
 
+        #: (file, findings resolved) of each fixed file, for ``--show-fixes``
+        self.resolved: list[tuple[str, list[Finding]]] = []
+
     def add(self, result: FileResult, explicit: bool) -> None:
         for e in self.errors(result, explicit):
             if self.err_console is None:
@@ -104,10 +109,36 @@ class TextReporter(Reporter):
                 self.out.write(finding_line(result.file, f, self.settings) + "\n")
             else:
                 self.console.print(finding_text(result.file, f, allowed(f, self.settings)))
+            if self.settings.show_fixes:
+                self._notes(f)
+        if result.resolved and self.settings.show_fixes:
+            self.resolved.append((result.file, result.resolved))
         if result.findings:
             self.out.flush()  # people watch it; and findings stay in order with errors on a shared stream
 
+    def _plain(self, line: str, style: str = "") -> None:
+        if self.console is None:
+            self.out.write(line + "\n")
+        else:
+            from rich.text import Text
+
+            self.console.print(Text(line, style=style))
+
+    def _notes(self, f: Finding) -> None:
+        """A finding's detail and fix, each line indented and escaped."""
+        for line in (f.detail or "").splitlines():
+            self._plain(f"    {visible(line)}", "dim")
+        fix = shown_fix(f, self.settings)
+        if fix:
+            self._plain(f"    {fix}", "cyan")
+
     def finish(self, summary=None) -> None:
+        if self.resolved:
+            self._plain("Fixed:", "bold")
+            for file, findings in self.resolved:
+                self._plain(f"  {visible(file)}", "bold")
+                for f in findings:
+                    self._plain(f"    {f.line}:{f.column} {visible(f.rule_id)} {visible(f.message)}")
         self.out.flush()
 
 

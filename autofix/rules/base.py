@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 __all__ = ["CFN_LINT_PATTERN", "DOC_SECTIONS", "ID_PATTERN", "NAME_PATTERN", "Applicability", "Finding", "Fix",
            "Rule", "family_prefix"]
 
+#: The longest a finding's message may be: one sentence people scan; the rest goes to its detail.
+MAX_MESSAGE = 160
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Fix safety", "References")
 ID_PATTERN = lazy_pattern(r"^([A-Z]{1,4})(\d{3,4})$")
 CFN_LINT_PATTERN = lazy_pattern(r"^[EWI]\d{4}$")
@@ -83,6 +85,11 @@ class Rule:
     summary: str = ""
     #: The cfn-lint rule ids (``E3002``...) whose findings this rule resolves.
     cfn_lint: tuple[str, ...] = ()
+    #: Whether the rule runs when the configuration selects nothing (ruff's default rule set).  On by
+    #: default: a rule that resolves a cfn-lint error or warning, or a documented deploy or DR failure.
+    #: Opt-in (``extend-select``, or selected by id, name, family prefix or ``ALL``): a rule that
+    #: enforces an opinion.  Every built-in rule states it; a plugin rule that does not runs by default.
+    enabled_by_default: bool = True
     #: The usual applicability of this rule's fixes, for ``autofix rules`` and docs (None: no fix).
     #: Each fix carries its own, which may differ (a rule can be safe here and unsafe there).
     fix_applicability: Applicability | None = None
@@ -136,8 +143,11 @@ class Rule:
         *,
         fix: Fix | None = None,
         resource: str | None = None,
+        detail: str | None = None,
     ) -> Finding:
-        return Finding(self.id, pointer, message, fix=fix, resource=resource, rule_name=self.name)
+        """A finding of this rule: ``message`` says what is wrong in one sentence; ``detail`` the why,
+        the plan and the reasons for a refusal (shown with ``--show-fixes``, in JSON and SARIF)."""
+        return Finding(self.id, pointer, message, fix=fix, resource=resource, rule_name=self.name, detail=detail)
 
     def fix(self, operations: Iterable[dict[str, Any]], description: str,
             applicability: Applicability | str | None = None) -> Fix:

@@ -34,6 +34,10 @@ class Setting(NamedTuple):
     #: Check and convert a configured value; raise ValueError with a message naming the key.
     convert: Callable[[str, Any], Any]
     help: str = ""
+    #: For a key whose default depends on when the run happens (today's date): the value an unset
+    #: key takes, computed once when configuration builds a run's settings, so that every file of
+    #: the run, in any worker process or on any machine, is judged alike.
+    at_start: Callable[[], Any] | None = None
 
 
 class Family(NamedTuple):

@@ -6,7 +6,8 @@ cost grows with every rule added.  The registry therefore holds a
 :class:`LazyRule` for each built-in rule: what selection, availability and the
 engine's resource-type fast path read (id, name, resource types, required
 modules, whether the family precondition applies) comes from the generated
-index :mod:`autofix.rules.index`; anything else (``check``, the summary, the
+index :mod:`autofix.rules.index` (with whether the rule is on by default, so that
+the default selection imports nothing); anything else (``check``, the summary, the
 docs...) imports the rule's module on first use and is answered by the real
 rule.  A template that declares no S3 bucket never imports the S3 rules.
 
@@ -37,16 +38,18 @@ class IndexEntry(NamedTuple):
     resource_types: tuple[str, ...] | None  # sorted; None: the rule may fire on any template
     requires: tuple[str, ...]
     needs_precondition: bool
+    enabled_by_default: bool = True
 
     @classmethod
     def of(cls, spec: str, rule: Rule) -> IndexEntry:
         types = None if rule.resource_types is None else tuple(sorted(rule.resource_types))
-        return cls(spec, rule.id, rule.name, types, tuple(rule.requires), bool(rule.needs_precondition))
+        return cls(spec, rule.id, rule.name, types, tuple(rule.requires), bool(rule.needs_precondition),
+                   bool(rule.enabled_by_default))
 
 
 #: Attributes a LazyRule answers itself; every other attribute is the loaded rule's.
 _OWN = frozenset({"entry", "load", "loaded", "id", "name", "resource_types", "requires", "needs_precondition",
-                  "family", "missing_requirements", "_rule"})
+                  "enabled_by_default", "family", "missing_requirements", "_rule"})
 
 
 class LazyRule(Rule):
@@ -60,6 +63,7 @@ class LazyRule(Rule):
         self.resource_types = None if entry.resource_types is None else frozenset(entry.resource_types)
         self.requires = entry.requires
         self.needs_precondition = entry.needs_precondition
+        self.enabled_by_default = entry.enabled_by_default
 
     def __getattribute__(self, attr: str) -> Any:
         if attr in _OWN or attr.startswith("__"):
@@ -109,7 +113,8 @@ def render_index(families: list[Any]) -> str:
         '"""The built-in rules\' index, read by the registry so that rules are imported only when needed.',
         "",
         f"Generated from the rule classes by ``{REGENERATE}``; do not edit.  Each family spec maps to",
-        "its rules as (id, name, resource types or None, required modules, needs the family precondition).",
+        "its rules as (id, name, resource types or None, required modules, needs the family precondition,",
+        "on by default).",
         '"""',
         "",
         "# ruff: noqa: E501",

@@ -4,7 +4,7 @@ The configuration file is found as on the command line: the nearest ``.autofix.t
 ``pyproject.toml`` with ``[tool.autofix]`` at or above the document's directory, so every
 folder of a workspace gets its own.  The editor's options (``initializationOptions``, or
 the ``autofix`` section of ``workspace/configuration``, asked per workspace folder) then
-override it key by key, like command-line options: ``select``, ``ignore``,
+override it key by key, like command-line options: ``select``, ``extend-select``, ``ignore``,
 ``unsafe-fixes`` and ``dr``.  They are checked as strictly as the file: an unknown key or a
 value of the wrong type is an error, never silently ignored.
 """
@@ -19,8 +19,8 @@ from autofix.errors import ConfigError
 from autofix.settings import Settings
 
 #: The editor options autofix reads, as (spelling) -> configuration key; editors write camelCase.
-OPTIONS = {"select": "select", "ignore": "ignore", "unsafe-fixes": "unsafe-fixes", "unsafeFixes": "unsafe-fixes",
-           "dr": "dr"}
+OPTIONS = {"select": "select", "extend-select": "extend-select", "extendSelect": "extend-select",
+           "ignore": "ignore", "unsafe-fixes": "unsafe-fixes", "unsafeFixes": "unsafe-fixes", "dr": "dr"}
 #: The section name under which editors keep autofix's options.
 SECTION = "autofix"
 
@@ -38,8 +38,8 @@ def client_options(raw: Any, origin: str) -> dict[str, Any]:
     for spelling, value in raw.items():
         key = OPTIONS.get(spelling)
         if key is None:
-            raise ConfigError(f"{origin}: unknown option {spelling!r}; known options: select, ignore, "
-                              "unsafe-fixes (or unsafeFixes), dr")
+            raise ConfigError(f"{origin}: unknown option {spelling!r}; known options: select, "
+                              "extend-select (or extendSelect), ignore, unsafe-fixes (or unsafeFixes), dr")
         if value is None:
             continue  # an editor's way of leaving a setting unset
         field, check = KEYS[key]
@@ -58,4 +58,5 @@ def settings_for(path: str | None, options: dict[str, Any], fallback_directory: 
     """
     start = path if path else os.path.join(fallback_directory or os.getcwd(), "untitled")
     return build_settings([start], select=options.get("select"), ignore=options.get("ignore"),
-                          dr=options.get("dr"), unsafe_fixes=options.get("unsafe_fixes"))
+                          dr=options.get("dr"), unsafe_fixes=options.get("unsafe_fixes"),
+                          extend_select=options.get("extend_select"))

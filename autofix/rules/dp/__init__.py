@@ -64,6 +64,7 @@ FAMILY = Family(
     ),
     settings={
         "as-of": Setting(None, _as_of, "DP001: the date runtime deprecation is judged at (ISO date); "
-                                       "unset: today, as cfn-lint does"),
+                                       "unset: the day the run starts, as cfn-lint judges today",
+                         at_start=lambda: date.today().isoformat()),
     },
 )

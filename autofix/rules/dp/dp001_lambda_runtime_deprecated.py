@@ -102,6 +102,7 @@ class LambdaRuntimeDeprecated(Rule):
     name = "lambda-runtime-deprecated"
     summary = "Lambda runtime is deprecated; use its successor in the same language"
     cfn_lint = ("E2531", "W2531")
+    enabled_by_default = True  # resolves cfn-lint E2531/W2531
     fix_applicability = Applicability.UNSAFE
     requires = ("cfnlint",)
     resource_types = frozenset(FUNCTION_TYPES)  # Globals.Function applies to serverless functions only

@@ -125,6 +125,7 @@ class RdsEngineVersion(Rule):
     name = "rds-engine-version"
     summary = "RDS engine version does not exist or is deprecated; use the newest of its major line"
     cfn_lint = ("E3690", "E3691", "W3690", "W3691")
+    enabled_by_default = True  # resolves cfn-lint E3690/E3691/W3690/W3691
     fix_applicability = Applicability.UNSAFE
     requires = ("cfnlint",)
     resource_types = frozenset(RDS_TYPES)

@@ -9,7 +9,7 @@ from typing import Any
 from autofix.context import RuleContext, thaw, walk_in
 from autofix.intrinsics import SUB_VARIABLE, getatt_target, parse_sub, ref_target, references, sub_names, sub_substitute
 from autofix.patches import fragment
-from autofix.rules.base import Applicability, Finding, Fix, Rule
+from autofix.rules.base import MAX_MESSAGE, Applicability, Finding, Fix, Rule
 from autofix.rules.dp._graph import cycles, dependency_graph
 from autofix.settings import Settings
 from autofix.template import Template, depends_on
@@ -112,6 +112,7 @@ class CircularDependency(Rule):
     name = "circular-dependency"
     summary = "Resources depend on each other in a cycle"
     cfn_lint = ("E3004",)
+    enabled_by_default = True  # resolves cfn-lint E3004
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
@@ -119,16 +120,21 @@ class CircularDependency(Rule):
         graph = dependency_graph(resources, ctx.reference_graph)
         for members in cycles(graph):
             pointer = ctx.pointer("Resources", members[0])
-            named = ", ".join(members)
             fix = (self._security_group_fix(ctx, graph, members)
                    or self._named_fix(ctx, graph, members)
                    or self._role_policy_fix(ctx, graph, members))
+            detail = f"Dependencies: {self._path(graph, members)}."
             if fix is None:
-                yield self.finding(pointer, f"circular dependency between {named}: {self._path(graph, members)}; "
-                                   "no automatic rewrite breaks it", resource=members[0])
-            else:
-                yield self.finding(pointer, f"circular dependency between {named}: {self._path(graph, members)}",
-                                   fix=fix, resource=members[0])
+                detail += " No automatic rewrite breaks it."
+            yield self.finding(pointer, self._message(members), detail=detail, fix=fix, resource=members[0])
+
+    @staticmethod
+    def _message(members: list[str]) -> str:
+        """The cycle's members, or as many as fit in a message and how many more (the detail has them all)."""
+        message = f"circular dependency between {', '.join(members)}"
+        if len(message) <= MAX_MESSAGE:
+            return message
+        return f"circular dependency between {members[0]} and {len(members) - 1} other resources"
 
     @staticmethod
     def _path(graph: dict[str, set[str]], members: list[str]) -> str:

@@ -74,6 +74,7 @@ class NameWhereArnRequired(Rule):
     id = "DP004"
     name = "name-where-arn-required"
     summary = "A resource's name or id is used where an ARN is required"
+    enabled_by_default = True  # a deploy failure: the property or policy rejects a name where an ARN is required
     fix_applicability = Applicability.SAFE
     resource_types = NAMED
 

@@ -67,6 +67,7 @@ class ManagedPolicyArn(Rule):
     id = "DP005"
     name = "managed-policy-arn"
     summary = "AWS managed policy ARN that does not exist (wrong path or old name)"
+    enabled_by_default = True  # a deploy failure: IAM cannot attach a policy that does not exist
     fix_applicability = Applicability.SAFE
     resource_types = frozenset(OWNERS)
 

@@ -95,6 +95,7 @@ class DanglingReference(Rule):
     name = "dangling-reference"
     summary = "Ref, GetAtt or Sub names a logical id that does not exist"
     cfn_lint = ("E1010", "E1012", "E1019", "E1020")
+    enabled_by_default = True  # resolves cfn-lint E1010/E1012/E1019/E1020
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

@@ -66,6 +66,7 @@ class GetattUnknownAttribute(Rule):
     name = "getatt-unknown-attribute"
     summary = "Fn::GetAtt reads an attribute the resource type does not return"
     cfn_lint = ("E1010", "E1019", "E6101")
+    enabled_by_default = True  # resolves cfn-lint E1010/E1019/E6101
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

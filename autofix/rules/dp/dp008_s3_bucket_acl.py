@@ -86,6 +86,7 @@ class S3BucketAcl(Rule):
     name = "s3-bucket-acl"
     summary = "Legacy canned ACL on an S3 bucket: removed, or moved to the bucket policy"
     cfn_lint = ("E3045", "W3045")
+    enabled_by_default = True  # resolves cfn-lint E3045/W3045
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({BUCKET})
     reads_whole_template = True

@@ -66,6 +66,7 @@ class IamUnknownAction(Rule):
     name = "iam-unknown-action"
     summary = "IAM policy statement names an action the service does not have"
     cfn_lint = ("W3037",)
+    enabled_by_default = True  # resolves cfn-lint W3037
     fix_applicability = Applicability.UNSAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

@@ -68,6 +68,7 @@ class SubShellVariable(Rule):
     name = "sub-shell-variable"
     summary = "Fn::Sub reads a script's own variable as a template name"
     cfn_lint = ("E1019", "E1021")
+    enabled_by_default = True  # resolves cfn-lint E1019/E1021
     fix_applicability = Applicability.SAFE
     reads_whole_template = True
 

@@ -53,6 +53,7 @@ class BackupColdStorage(Rule):
     name = "backup-cold-storage"
     summary = "Backup lifecycle deletes recovery points before their 90 days in cold storage"
     cfn_lint = ("E3504",)
+    enabled_by_default = True  # resolves cfn-lint E3504
     fix_applicability = Applicability.UNSAFE
     resource_types = frozenset({PLAN})
 

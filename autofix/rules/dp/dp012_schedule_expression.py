@@ -61,6 +61,7 @@ class ScheduleExpression(Rule):
     name = "schedule-expression"
     summary = "EventBridge rule schedule expression that EventBridge does not accept"
     cfn_lint = ("E3027",)
+    enabled_by_default = True  # resolves cfn-lint E3027
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({RULE_TYPE})
 

@@ -84,6 +84,7 @@ class ParameterDefinition(Rule):
     name = "parameter-definition"
     summary = "Parameter type or default that CloudFormation refuses"
     cfn_lint = ("E2001", "E2002", "E2015")
+    enabled_by_default = True  # resolves cfn-lint E2001/E2002/E2015
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

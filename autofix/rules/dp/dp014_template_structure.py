@@ -74,6 +74,7 @@ class TemplateStructure(Rule):
     name = "template-structure"
     summary = "Section, resource attribute or logical id CloudFormation cannot read"
     cfn_lint = ("E1001", "E2001", "E3001", "E6001")
+    enabled_by_default = True  # resolves cfn-lint E1001/E2001/E3001/E6001
     fix_applicability = Applicability.SAFE
     reads_whole_template = True
 

@@ -61,6 +61,7 @@ class ConditionalStatementElement(Rule):
     name = "conditional-statement-element"
     summary = "Policy statement loses a required element when a condition is false"
     cfn_lint = ("E3510",)
+    enabled_by_default = True  # resolves cfn-lint E3510
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

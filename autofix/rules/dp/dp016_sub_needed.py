@@ -63,6 +63,7 @@ class SubNeeded(Rule):
     name = "sub-needed"
     summary = "String names a parameter or resource as ${Name} outside Fn::Sub"
     cfn_lint = ("E1029",)
+    enabled_by_default = True  # resolves cfn-lint E1029
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

@@ -69,6 +69,7 @@ class GuarddutyDataSources(Rule):
     name = "guardduty-data-sources"
     summary = "GuardDuty detector with both DataSources and Features"
     cfn_lint = ("E3063",)
+    enabled_by_default = True  # resolves cfn-lint E3063
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({DETECTOR})
 

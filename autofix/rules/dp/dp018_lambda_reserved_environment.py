@@ -68,6 +68,7 @@ class LambdaReservedEnvironment(Rule):
     name = "lambda-reserved-environment"
     summary = "Lambda function sets an environment variable the runtime reserves"
     cfn_lint = ("E3663",)
+    enabled_by_default = True  # resolves cfn-lint E3663
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({FUNCTION})
 

@@ -75,6 +75,7 @@ class UndeclaredParameter(Rule):
     name = "undeclared-parameter"
     summary = "Ref or Fn::Sub names a value the template never declares"
     cfn_lint = ("E1019", "E1020")
+    enabled_by_default = True  # resolves cfn-lint E1019/E1020
     fix_applicability = Applicability.UNSAFE
     reads_whole_template = True
 

@@ -83,6 +83,7 @@ class DuplicateResource(Rule):
     name = "duplicate-resource"
     summary = "Two resources of one type claim the same primary identifier"
     cfn_lint = ("E3019",)
+    enabled_by_default = True  # resolves cfn-lint E3019
     fix_applicability = Applicability.UNSAFE
     reads_whole_template = True
 

@@ -96,6 +96,7 @@ class RdsInstanceClass(Rule):
     name = "rds-instance-class"
     summary = "RDS instance class the engine version does not offer"
     cfn_lint = ("E3062",)
+    enabled_by_default = True  # resolves cfn-lint E3062
     fix_applicability = Applicability.UNSAFE
     resource_types = frozenset({INSTANCE})
 

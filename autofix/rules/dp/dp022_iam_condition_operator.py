@@ -90,6 +90,7 @@ class IamConditionOperator(Rule):
     name = "iam-condition-operator"
     summary = "IAM policy condition operator that IAM does not have"
     cfn_lint = ("E3512",)
+    enabled_by_default = True  # resolves cfn-lint E3512
     fix_applicability = Applicability.UNSAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

@@ -52,6 +52,7 @@ class BackupSelectionConditions(Rule):
     name = "backup-selection-conditions"
     summary = "Backup selection conditions written as IAM policy conditions"
     cfn_lint = ("E3012",)
+    enabled_by_default = True  # resolves cfn-lint E3012
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({SELECTION})
 

@@ -62,6 +62,7 @@ class SamProperty(Rule):
     name = "sam-property"
     summary = "SAM resource property written under another resource type's name"
     cfn_lint = ("E3002",)
+    enabled_by_default = True  # resolves cfn-lint E3002
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({"AWS::Serverless::Function", "AWS::Serverless::Api"})
 

@@ -184,6 +184,7 @@ class S3BucketWithoutReplication(Rule):
     id = "DR001"
     name = "s3-bucket-without-replication"
     summary = "Data bucket of a multi-region DR template has no replication"
+    enabled_by_default = True  # a documented DR failure
     fix_applicability = Applicability.UNSAFE
     needs_precondition = True  # run only on DR templates (the family's precondition)
     resource_types = frozenset({"AWS::S3::Bucket"})

@@ -278,6 +278,7 @@ class HealthCheckPlaceholderEndpoint(Rule):
     id = "DR002"
     name = "health-check-placeholder-endpoint"
     summary = "Route53 health check probes a placeholder domain instead of the template's endpoint"
+    enabled_by_default = True  # a documented DR failure
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({"AWS::Route53::HealthCheck"})
 

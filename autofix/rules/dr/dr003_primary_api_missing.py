@@ -137,6 +137,7 @@ class PrimaryApiMissing(Rule):
     id = "DR003"
     name = "primary-api-missing"
     summary = "DR template has a health check or secondary API but no primary entry point to probe"
+    enabled_by_default = True  # a documented DR failure
     fix_applicability = Applicability.UNSAFE
     needs_precondition = True  # run only on DR templates (the family's precondition)
     # a placeholder health check, or an entry point (API, load balancer...) of the secondary side

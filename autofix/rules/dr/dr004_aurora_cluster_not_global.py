@@ -241,6 +241,7 @@ class AuroraClusterNotGlobal(Rule):
     id = "DR004"
     name = "aurora-cluster-not-global"
     summary = "Aurora cluster in a multi-region DR template is not part of a global database"
+    enabled_by_default = True  # a documented DR failure
     fix_applicability = Applicability.UNSAFE
     needs_precondition = True  # run only on DR templates (the family's precondition)
     resource_types = frozenset({"AWS::RDS::DBCluster"})

@@ -218,6 +218,7 @@ class GlobalTableReplicaSse(Rule):
     id = "DR005"
     name = "global-table-replica-sse"
     summary = "Global table replicas set KMS keys without table-level KMS encryption"
+    enabled_by_default = True  # a documented DR failure (a deploy failure too)
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({"AWS::DynamoDB::GlobalTable"})
 

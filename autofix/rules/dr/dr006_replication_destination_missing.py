@@ -126,6 +126,7 @@ class ReplicationDestinationMissing(Rule):
     id = "DR006"
     name = "replication-destination-missing"
     summary = "S3 replication destination bucket is not defined by the template nor given as a parameter"
+    enabled_by_default = True  # a documented DR failure (a deploy failure too)
     fix_applicability = Applicability.UNSAFE
     resource_types = frozenset({"AWS::S3::Bucket"})
 

@@ -167,6 +167,7 @@ class AuroraGlobalBurstableClass(Rule):
     id = "DR007"
     name = "aurora-global-burstable-class"
     summary = "Aurora instance in a global cluster uses a burstable (db.t*) class"
+    enabled_by_default = True  # a documented DR failure (a deploy failure too)
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({"AWS::RDS::DBInstance"})
 

@@ -164,6 +164,7 @@ class SameRegionReplication(Rule):
     id = "DR008"
     name = "same-region-replication"
     summary = "S3 bucket replicates to a bucket the same stack creates in the same region"
+    enabled_by_default = True  # a documented DR failure
     fix_applicability = Applicability.UNSAFE
     needs_precondition = True  # run only on DR templates (the family's precondition)
     resource_types = frozenset({"AWS::S3::Bucket"})

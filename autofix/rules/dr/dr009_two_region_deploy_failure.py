@@ -122,6 +122,7 @@ class TwoRegionDeployFailure(Rule):
     name = "two-region-deploy-failure"
     summary = "A template for both regions fails when the two stacks are deployed in the documented order"
     fix_applicability = Applicability.UNSAFE
+    enabled_by_default = True  # a documented DR failure (a deploy failure too)
     needs_precondition = True
     reads_whole_template = True
 

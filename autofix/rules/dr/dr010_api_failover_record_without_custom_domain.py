@@ -155,6 +155,7 @@ class ApiFailoverRecordWithoutCustomDomain(Rule):
     id = "DR010"
     name = "api-failover-record-without-custom-domain"
     summary = "A failover record serves a custom name with an API's raw execute-api hostname"
+    enabled_by_default = True  # a documented DR failure
     fix_applicability = Applicability.UNSAFE
     resource_types = frozenset({"AWS::Route53::RecordSet", "AWS::Route53::RecordSetGroup"})
 

@@ -80,6 +80,7 @@ class AuroraGlobalManagedPassword(Rule):
     id = "DR011"
     name = "aurora-global-managed-password"
     summary = "A cluster of an Aurora global database manages its master password with Secrets Manager"
+    enabled_by_default = True  # a documented DR failure
     fix_applicability = Applicability.UNSAFE
     resource_types = frozenset({"AWS::RDS::DBCluster"})
 

@@ -75,6 +75,7 @@ class UpdateReplacePolicyMissing(Rule):
     name = "update-replace-policy-missing"
     summary = "DeletionPolicy without the same UpdateReplacePolicy (or the reverse)"
     cfn_lint = ("W3011",)
+    enabled_by_default = True  # resolves cfn-lint W3011
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

@@ -64,6 +64,7 @@ class StatefulResourceWithoutPolicy(Rule):
     name = "stateful-resource-without-policy"
     summary = "Resource holding data has no DeletionPolicy or UpdateReplacePolicy"
     cfn_lint = ("I3011",)
+    enabled_by_default = False  # an opinion: cfn-lint only informs (I3011, off by default)
     fix_applicability = Applicability.UNSAFE
     resource_types = STATEFUL_TYPES
 
@@ -84,6 +85,6 @@ class StatefulResourceWithoutPolicy(Rule):
                    .build(f"Set DeletionPolicy and UpdateReplacePolicy of {logical_id} to {value}", applicability))
             yield self.finding(
                 ctx.pointer("Resources", logical_id),
-                f"{logical_id} ({resource['Type']}) holds data but has no DeletionPolicy or UpdateReplacePolicy: "
-                f"deleting or replacing it destroys the data",
+                f"{logical_id} ({resource['Type']}) has no DeletionPolicy or UpdateReplacePolicy",
+                detail="It holds data: deleting or replacing it destroys the data.",
                 fix=fix, resource=logical_id)

@@ -88,6 +88,7 @@ class HardCodedAvailabilityZone(Rule):
     name = "hard-coded-availability-zone"
     summary = "Availability Zone written as a literal: select it from Fn::GetAZs"
     cfn_lint = ("W3010",)
+    enabled_by_default = True  # resolves cfn-lint W3010
     fix_applicability = Applicability.UNSAFE
     resource_types = frozenset(PLACES)
 

@@ -222,6 +222,7 @@ class PlainSecret(Rule):
     name = "plain-secret"
     summary = "Password passed as a parameter or literal: generate it in Secrets Manager"
     cfn_lint = ("W1011", "W2501")
+    enabled_by_default = True  # resolves cfn-lint W1011/W2501
     fix_applicability = Applicability.UNSAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
@@ -242,8 +243,8 @@ class PlainSecret(Rule):
         fix = self.fixer(ctx).set(("Parameters", name, "NoEcho"), True).build(
             f"Hide parameter {name} (NoEcho)", Applicability.SAFE)
         return self.finding(ctx.pointer("Parameters", name),
-                            f"parameter {name} is {logical_id}'s {key} but is shown in the console and API; "
-                            "set NoEcho (and better: keep it in Secrets Manager)", fix=fix)
+                            f"parameter {name} is {logical_id}'s {key} but is shown in the console and API",
+                            detail="Set NoEcho (and better: keep it in Secrets Manager).", fix=fix)
 
     def _parameter(self, ctx: RuleContext, name: str) -> Finding:
         uses = _uses(ctx, name)
@@ -252,19 +253,21 @@ class PlainSecret(Rule):
         external = sorted({p[1] for p in uses.password if ctx.type_of(p[1]) in EXTERNAL_TYPES})
         owners = {p[1] for p in uses.password}
         if external and len(external) == len(owners):  # no resource of the template sets it
-            return self.finding(pointer, f"{message}; it is a password {external[0]} uses to reach another "
-                                         "system, which a generated secret would not match: store it in Secrets "
-                                         "Manager and read it through a dynamic reference")
+            return self.finding(pointer, message,
+                                detail=f"It is a password {external[0]} uses to reach another system, which a "
+                                       "generated secret would not match: store it in Secrets Manager and read it "
+                                       "through a dynamic reference.")
         if uses.elsewhere:
-            return self.finding(pointer, f"{message}; it is also used at {uses.elsewhere[0]}, which a secret "
-                                         "cannot replace: move that use to the secret by hand")
+            return self.finding(pointer, message,
+                                detail=f"It is also used at {uses.elsewhere[0]}, which a secret cannot replace: "
+                                       "move that use to the secret by hand.")
         fix = self.fixer(ctx)
         if not uses.refs and not uses.subs and all(_managed_ok(ctx, p) for p in uses.password):
             for path in uses.password:
                 fix.remove(path).add((*path[:-1], "ManageMasterUserPassword"), True)
             removal(ctx, fix, "Parameters", [name])
             owners = ", ".join(p[1] for p in uses.password)
-            return self.finding(pointer, f"{message}; let RDS manage it in Secrets Manager", resource=None,
+            return self.finding(pointer, message, detail="Let RDS manage it in Secrets Manager.", resource=None,
                                 fix=fix.build(f"Let RDS manage the master password of {owners} "
                                               f"(ManageMasterUserPassword) and remove parameter {name}",
                                               Applicability.UNSAFE))
@@ -280,7 +283,7 @@ class PlainSecret(Rule):
             assert sub is not None  # a use found by _uses
             fix.replace((*path, *sub.text_at), sub_substitute(sub.text, {name: _secret_text(secret)}))
         removal(ctx, fix, "Parameters", [name])
-        return self.finding(pointer, f"{message}; generate it in Secrets Manager as {secret}",
+        return self.finding(pointer, message, detail=f"Generate it in Secrets Manager as {secret}.",
                             fix=fix.build(f"Generate the password in Secrets Manager ({secret}), read it through a "
                                           f"dynamic reference and remove parameter {name}", Applicability.UNSAFE))
 
@@ -317,8 +320,8 @@ class PlainSecret(Rule):
                     yield self.finding(where, f"{logical_id} has an empty {key}", resource=logical_id)
                     continue
                 if key not in OWN_PASSWORDS.get(resource_type(resource), ()):
-                    yield self.finding(where, f"{logical_id} writes its {key} in the template; store it in "
-                                              "Secrets Manager and read it through a dynamic reference",
+                    yield self.finding(where, f"{logical_id} writes its {key} in the template",
+                                       detail="Store it in Secrets Manager and read it through a dynamic reference.",
                                        resource=logical_id)
                     continue
                 secret = ctx.unique_id(f"{logical_id}{key}Secret", taken)
@@ -327,7 +330,8 @@ class PlainSecret(Rule):
                 self._add_secret(fix, secret, f"{key} of {logical_id}", node)
                 fix.replace(where, reference(secret))
                 yield self.finding(
-                    where, f"{logical_id} writes its {key} in the template; generate it in Secrets Manager",
+                    where, f"{logical_id} writes its {key} in the template",
+                    detail="Generate it in Secrets Manager.",
                     fix=fix.build(f"Generate the {key} of {logical_id} in Secrets Manager ({secret})",
                                   Applicability.UNSAFE),
                     resource=logical_id)

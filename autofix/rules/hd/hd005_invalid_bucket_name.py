@@ -119,6 +119,7 @@ class InvalidBucketName(Rule):
     name = "invalid-bucket-name"
     summary = "S3 bucket name from Fn::Sub can resolve to an invalid name"
     cfn_lint = ("W1031",)
+    enabled_by_default = True  # resolves cfn-lint W1031
     fix_applicability = Applicability.UNSAFE
     resource_types = frozenset({"AWS::S3::Bucket"})
 
@@ -137,7 +138,7 @@ class InvalidBucketName(Rule):
             if bad is None:
                 continue
             pointer = ctx.pointer("Resources", logical_id, "Properties", "BucketName")
-            message = f"bucket {logical_id} may be named {bad!r}, which is not a valid bucket name"
+            message = f"bucket {logical_id} may be named {bad!r}, not a valid bucket name"
             elsewhere = self._elsewhere(ctx, text, pointer)
             fixed = _fix_literals(text)
             if fixed != text and all(VALID.match(e) for e in (_possible(ctx, fixed) or ([""], False))[0]):
@@ -149,11 +150,11 @@ class InvalidBucketName(Rule):
                     f"Lower-case the literal parts of {logical_id}'s name", Applicability.UNSAFE))
                 continue
             if elsewhere:
-                yield self.finding(pointer, f"{message}; the template repeats the name at {elsewhere[0][0]}, "
-                                            "so it is not removed", resource=logical_id)
+                yield self.finding(pointer, message, resource=logical_id,
+                                   detail=f"The template repeats the name at {elsewhere[0][0]}, so it is not removed.")
                 continue
             fix = self.fixer(ctx).remove(pointer)
-            yield self.finding(pointer, f"{message}; let CloudFormation name it", resource=logical_id,
+            yield self.finding(pointer, message, detail="Let CloudFormation name it.", resource=logical_id,
                                fix=fix.build(f"Remove the BucketName of {logical_id} (a generated name is valid)",
                                              Applicability.UNSAFE))
 

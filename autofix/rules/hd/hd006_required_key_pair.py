@@ -79,6 +79,7 @@ class RequiredKeyPair(Rule):
     id = "HD006"
     name = "required-key-pair"
     summary = "Required EC2 key pair parameter: make it optional"
+    enabled_by_default = False  # an opinion: a required key pair deploys when one is passed; no cfn-lint code
     fix_applicability = Applicability.SAFE
     resource_types = frozenset(KEY_PLACES)
 

@@ -124,6 +124,7 @@ class HardCodedAmi(Rule):
     id = "HD007"
     name = "hard-coded-ami"
     summary = "Hard-coded AMI id: read the image family's public SSM parameter"
+    enabled_by_default = False  # an opinion: a literal AMI deploys in its region; no cfn-lint code
     fix_applicability = Applicability.UNSAFE
     resource_types = frozenset(IMAGE_PLACES)
 

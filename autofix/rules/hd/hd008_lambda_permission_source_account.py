@@ -61,6 +61,7 @@ class LambdaPermissionSourceAccount(Rule):
     name = "lambda-permission-source-account"
     summary = "Lambda permission for an S3 bucket without SourceAccount"
     cfn_lint = ("W3663",)
+    enabled_by_default = True  # resolves cfn-lint W3663
     fix_applicability = Applicability.SAFE
     resource_types = frozenset({PERMISSION})
 

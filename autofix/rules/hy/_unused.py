@@ -182,6 +182,7 @@ class UnusedEntry(Rule):
     """
 
     reads_whole_template = True
+    enabled_by_default = True  # each instance resolves a cfn-lint warning: W2001, W8001, W7001
 
     def __init__(self, *, id: str, name: str, summary: str, cfn_lint: tuple[str, ...],
                  fix_applicability: Applicability, doc: str, section: str, noun: str,

@@ -96,6 +96,7 @@ class NeedlessSub(Rule):
     name = "needless-sub"
     summary = "Fn::Sub without a variable: use the plain string"
     cfn_lint = ("W1020",)
+    enabled_by_default = True  # resolves cfn-lint W1020
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

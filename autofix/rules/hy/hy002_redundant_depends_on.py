@@ -53,6 +53,7 @@ class RedundantDependsOn(Rule):
     name = "redundant-depends-on"
     summary = "DependsOn entry already implied by a Ref, GetAtt or Sub"
     cfn_lint = ("W3005",)
+    enabled_by_default = True  # resolves cfn-lint W3005
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

@@ -108,6 +108,7 @@ class UnknownProperty(Rule):
     name = "unknown-property"
     summary = "Property not allowed by the resource schema"
     cfn_lint = ("E3002",)
+    enabled_by_default = True  # resolves cfn-lint E3002
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from autofix.context import RuleContext
 from autofix.patches import fragment
-from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.base import MAX_MESSAGE, Applicability, Finding, Rule
 from autofix.rules.sc._walk import Node, nodes, pointer_of
 from autofix.settings import Settings
 
@@ -98,6 +98,7 @@ class InvalidEnumValue(Rule):
     name = "invalid-enum-value"
     summary = "Value not in the set the resource schema allows"
     cfn_lint = ("E3030",)
+    enabled_by_default = True  # resolves cfn-lint E3030
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
@@ -116,25 +117,30 @@ class InvalidEnumValue(Rule):
         name = node.key or "value"
         shown = ", ".join(str(e) for e in enum[:12]) + (", ..." if len(enum) > 12 else "")
         what = f"{node.type_name} {node.logical_id}: {name} {value!r} is not one of {shown}"
+        listed = ""
+        if len(what) > MAX_MESSAGE:  # the allowed values move to the detail
+            what, listed = (f"{node.type_name} {node.logical_id}: {name} {value!r} is not an allowed value",
+                            f"Allowed: {shown}. ")
         fix = self.fixer(ctx)
         entry = _aliases().get((node.type_name, name, str(value))) or _aliases().get((node.type_name, name, "*"))
         if entry and entry.get("drop") == "item":
-            return self._drop_item(ctx, node, what, entry, settings)
+            return self._drop_item(ctx, node, what, entry, settings, listed)
         if entry and entry.get("remove"):
             fix.remove(node.path)
-            return self.finding(pointer, f"{what}; leave it out", resource=node.logical_id,
+            return self.finding(pointer, what, detail=f"{listed}Leave it out.", resource=node.logical_id,
                                 fix=fix.build(f"Remove {name} {value!r}", Applicability.SAFE))
         if entry and allowed(entry.get("to"), enum):
             unsafe = bool(entry.get("unsafe"))
             why = f" ({entry['why']})" if entry.get("why") else ""
             fix.replace(node.path, entry["to"])
-            return self.finding(pointer, f"{what}; it is {entry['to']!r} here{why}", resource=node.logical_id,
+            return self.finding(pointer, what, detail=f"{listed}It is {entry['to']!r} here{why}.",
+                                resource=node.logical_id,
                                 fix=fix.build(f"Change {name} to {entry['to']!r}{why}",
                                               Applicability.UNSAFE if unsafe else Applicability.SAFE))
         same = [e for e in enum if _norm(e) == _norm(value)]
         if len(same) == 1:
             fix.replace(node.path, same[0])
-            return self.finding(pointer, f"{what}; did you mean {same[0]!r}?", resource=node.logical_id,
+            return self.finding(pointer, what, detail=f"{listed}Did you mean {same[0]!r}?", resource=node.logical_id,
                                 fix=fix.build(f"Change {name} to {same[0]!r}", Applicability.SAFE))
         number = _number(value)
         numbers = [_number(e) for e in enum]
@@ -143,28 +149,30 @@ class InvalidEnumValue(Rule):
             chosen, got = enum[best], numbers[best]
             safe = got >= number and got - number <= max(1.0, 0.05 * abs(number))
             fix.replace(node.path, chosen)
-            return self.finding(pointer, f"{what}; the nearest allowed value is {chosen}", resource=node.logical_id,
+            return self.finding(pointer, what, detail=f"{listed}The nearest allowed value is {chosen}.",
+                                resource=node.logical_id,
                                 fix=fix.build(f"Change {name} from {value} to {chosen}",
                                               Applicability.SAFE if safe else Applicability.UNSAFE))
-        return self.finding(pointer, what, resource=node.logical_id)
+        return self.finding(pointer, what, detail=listed.strip() or None, resource=node.logical_id)
 
     def _drop_item(self, ctx: RuleContext, node: Node, what: str, entry: dict[str, Any],
-                   settings: Settings) -> Finding:
+                   settings: Settings, listed: str) -> Finding:
         """Remove the list item holding the value (its whole list when it is the only item)."""
         path = node.path
         pointer = pointer_of(path)
         if len(path) < 3 or not isinstance(path[-2], int):
-            return self.finding(pointer, what, resource=node.logical_id)
+            return self.finding(pointer, what, detail=listed.strip() or None, resource=node.logical_id)
         fix = self.fixer(ctx)
         items = fix.get(path[:-2])
         if not isinstance(items, list):
-            return self.finding(pointer, what, resource=node.logical_id)
+            return self.finding(pointer, what, detail=listed.strip() or None, resource=node.logical_id)
         if len(items) == 1:  # the list goes with its only item, unless its holder requires it
             holder = next((n for n in nodes(ctx, settings) if n.path == path[:-3]), None)
             if holder is None or not isinstance(path[-3], str) or path[-3] in holder.schema.required(holder.node):
-                return self.finding(pointer, what, resource=node.logical_id)
+                return self.finding(pointer, what, detail=listed.strip() or None, resource=node.logical_id)
         fix.remove(path[:-2] if len(items) == 1 else path[:-1])
         why = entry.get("why", "")
-        return self.finding(pointer, f"{what}; {why}: remove its entry", resource=node.logical_id,
+        return self.finding(pointer, what, detail=f"{listed}{why[:1].upper()}{why[1:]}: remove its entry.",
+                            resource=node.logical_id,
                             fix=fix.build(f"Remove the entry for {node.value} ({why})", Applicability.UNSAFE))
 

@@ -72,6 +72,7 @@ class MissingRequiredProperty(Rule):
     name = "missing-required-property"
     summary = "Property required by the resource schema is missing"
     cfn_lint = ("E3003",)
+    enabled_by_default = True  # resolves cfn-lint E3003
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

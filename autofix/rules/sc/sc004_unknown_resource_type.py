@@ -89,6 +89,7 @@ class UnknownResourceType(Rule):
     name = "unknown-resource-type"
     summary = "Resource type does not exist in the region"
     cfn_lint = ("E3006",)
+    enabled_by_default = True  # resolves cfn-lint E3006
     fix_applicability = Applicability.UNSAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

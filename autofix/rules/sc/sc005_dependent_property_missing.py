@@ -82,6 +82,7 @@ class DependentPropertyMissing(Rule):
     name = "dependent-property-missing"
     summary = "Property written without the property the resource schema requires with it"
     cfn_lint = ("E3021",)
+    enabled_by_default = True  # resolves cfn-lint E3021
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

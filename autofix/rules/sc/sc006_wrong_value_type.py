@@ -75,6 +75,7 @@ class WrongValueType(Rule):
     name = "wrong-value-type"
     summary = "Value of a type the resource schema does not allow there"
     cfn_lint = ("E3012",)
+    enabled_by_default = True  # resolves cfn-lint E3012
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

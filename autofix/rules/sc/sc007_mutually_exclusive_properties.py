@@ -7,7 +7,7 @@ from typing import Any
 
 from autofix.context import RuleContext
 from autofix.intrinsics import is_no_value
-from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.base import MAX_MESSAGE, Applicability, Finding, Rule
 from autofix.rules.sc._walk import Node, mapping_nodes, pointer_of
 from autofix.rules.sc.sc001_unknown_property import at_of
 from autofix.schema import ResourceSchema
@@ -89,6 +89,7 @@ class MutuallyExclusiveProperties(Rule):
     name = "mutually-exclusive-properties"
     summary = "Properties the resource schema allows only one of, written together"
     cfn_lint = ("E3014", "E3020")
+    enabled_by_default = True  # resolves cfn-lint E3014/E3020
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
@@ -104,6 +105,8 @@ class MutuallyExclusiveProperties(Rule):
         at = at_of(node) if node.depth else ""
         where = f"{node.type_name} {node.logical_id}" + (f" {at}" if at else "")
         message = f"{where} sets {' and '.join(present)}, of which it may set one"
+        if len(message) > MAX_MESSAGE:  # a long logical id: where in the resource is the finding's place
+            message = f"{node.type_name} {node.logical_id} sets {' and '.join(present)}, of which it may set one"
         pointer = pointer_of((*node.path, present[-1]))
         kept = [k for k in present if not empty(node.value[k])]
         if len(kept) != 1:
@@ -112,5 +115,6 @@ class MutuallyExclusiveProperties(Rule):
         dropped = [k for k in present if k not in kept]
         for key in dropped:
             fix.remove((*node.path, key))
-        return self.finding(pointer, f"{message}; {', '.join(dropped)} configures nothing", resource=node.logical_id,
+        return self.finding(pointer, message, detail=f"{', '.join(dropped)} configures nothing.",
+                            resource=node.logical_id,
                             fix=fix.build(f"Remove the empty {', '.join(dropped)}", Applicability.SAFE))

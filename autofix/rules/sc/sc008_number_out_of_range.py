@@ -67,6 +67,7 @@ class NumberOutOfRange(Rule):
     name = "number-out-of-range"
     summary = "Number outside the minimum or maximum the resource schema allows"
     cfn_lint = ("E3034",)
+    enabled_by_default = True  # resolves cfn-lint E3034
     fix_applicability = Applicability.UNSAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:

@@ -58,6 +58,7 @@ class ConditionalDependency(Rule):
     name = "conditional-dependency"
     summary = "Property kept while the property it requires is left out by a condition"
     cfn_lint = ("E3021",)
+    enabled_by_default = True  # resolves cfn-lint E3021
     fix_applicability = Applicability.UNSAFE
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
