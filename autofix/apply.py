@@ -8,7 +8,8 @@ are reported as left, so a one-round fix detects twice (input and output).
 The loop is bounded; a template state seen twice means rules undo each other,
 and the rules involved are reported as fighting instead of looping forever.
 Every applied operation is recorded so the whole run can be emitted as one
-RFC 6902 patch against the input.
+RFC 6902 patch against the input, and so is every value the edit engine had to
+rewrite whole (losing comments and layout the fix did not touch), for the report.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from typing import Any
 
 from autofix.detect import Detection, detect
 from autofix.document import TemplateDocument
-from autofix.edits import apply_operations
+from autofix.edits import Rewrite, apply_operations_traced
 from autofix.errors import AutofixError, EngineError, PatchError, RuleError
+from autofix.intrinsics import names_in
+from autofix.model import Applicability
+from autofix.nodes import split_pointer
 from autofix.plan import plan
 from autofix.rules.base import Rule
 from autofix.settings import Settings
@@ -35,6 +39,8 @@ class AppliedFix:
     operations: list[dict[str, Any]]
     iteration: int
     applicability: str = "safe"
+    #: values written anew with text the fix did not change, where no splice fitted (see :class:`Rewrite`)
+    rewritten: list[Rewrite] = field(default_factory=list)
 
 
 @dataclass
@@ -79,6 +85,7 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
         _merge_errors(out.detection_errors, detection.errors)
     seen = {_digest(doc): 0}
     broken = out.failed
+    kept: set[str] = set(settings.kept_names)
     for iteration in range(1, settings.max_iterations + 1):
         chosen = [f for f in plan(detection.findings, settings) if (f.rule_id, f.pointer) not in broken]
         if not chosen:
@@ -87,8 +94,10 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
         applied_before = len(out.applied)
         for finding in chosen:
             assert finding.fix is not None
+            if finding.fix.applicability is Applicability.UNSAFE:
+                kept |= _removed_uses(doc.data, finding.fix.operations)
             try:
-                new = apply_operations(doc, list(finding.fix.operations))
+                new, rewritten = apply_operations_traced(doc, list(finding.fix.operations))
             except PatchError as exc:  # the fix does not fit the template: the rule's failure
                 broken.add((finding.rule_id, finding.pointer))
                 _merge_errors(out.errors, [RuleError(finding.rule_id, f"fix could not be applied: {exc.message}",
@@ -103,7 +112,7 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
                 continue
             out.applied.append(AppliedFix(finding.rule_id, finding.rule_name, finding.pointer,
                                           finding.fix.description, list(finding.fix.operations), iteration,
-                                          finding.fix.applicability.value))
+                                          finding.fix.applicability.value, rewritten))
             doc = new
         out.document = doc
         if len(out.applied) == applied_before:  # every planned fix failed: nothing more to do
@@ -115,6 +124,8 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
             out.fighting = cycle
             return out
         seen[digest] = iteration
+        if kept != set(settings.kept_names):
+            settings = settings.with_(kept_names=tuple(sorted(kept)))
         detection = detect(doc.data, rules, settings)
         _merge_errors(out.detection_errors, detection.errors)
     else:
@@ -124,6 +135,27 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
             out.fighting = sorted({f.rule_id for f in unfinished})
     out.detection = detection
     return out
+
+
+#: sections whose entries are only used, never deployed: removing one of them takes no intent away
+_USED_ONLY = frozenset({"Parameters", "Conditions", "Mappings", "Metadata", "Rules"})
+
+
+def _removed_uses(data: Any, operations: Sequence[dict[str, Any]]) -> set[str]:
+    """The names that what ``operations`` remove from ``data`` used (resources and outputs removed by an
+    unsafe fix): the unused-entry rules must not remove those in the same run, the reviewer decides."""
+    import jsonpointer  # only fixes need it
+
+    found: set[str] = set()
+    for op in operations:
+        path = split_pointer(op["path"]) if op.get("op") == "remove" else []
+        if not path or path[0] in _USED_ONLY:
+            continue
+        try:
+            found |= names_in(jsonpointer.resolve_pointer(data, op["path"]))
+        except jsonpointer.JsonPointerException:
+            continue
+    return found
 
 
 def _merge_errors(into: list, new: list) -> None:

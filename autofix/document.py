@@ -5,11 +5,16 @@ returns a new document whose text is the old text with only the changed
 regions spliced in (see :mod:`autofix.edits`); every other byte, including
 comments, quoting, short-form tags, CRLF line endings, a BOM and the final
 newline, is kept as it was.
+
+An edited JSON text is read back by the C parser of :mod:`json`, which is all
+the edit engine's self-check and verification need (the data); the positioned
+tree, many times dearer, is built only when a further edit needs positions.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -128,14 +133,22 @@ def is_template(plain: Any) -> bool:
 class TemplateDocument:
     """One template's text and its positioned tree (never changed once built; equal only to itself)."""
 
-    def __init__(self, text: str, fmt: str, root: Node, bom: bool = False, filename: str = "<text>",
+    def __init__(self, text: str, fmt: str, root: Node | None, bom: bool = False, filename: str = "<text>",
                  plain: Any = None) -> None:
         self.text = text  # without the BOM
         self.format = fmt  # "json" | "yaml"
-        self.root = root
+        #: None: a JSON document read by the C parser, whose positioned tree is built when first asked for
+        self._root = root
         self.bom = bom
         self.filename = filename
         self._plain = plain
+
+    @property
+    def root(self) -> Node:
+        """The positioned tree (built now for a document read without it)."""
+        if self._root is None:
+            self._root = parse_json(self.text)
+        return self._root
 
     def __repr__(self) -> str:
         return f"TemplateDocument(filename={self.filename!r}, format={self.format!r}, bom={self.bom!r})"
@@ -144,14 +157,25 @@ class TemplateDocument:
 
     @classmethod
     def from_text(
-        cls, text: str, filename: str = "<text>", *, fmt: str | None = None, require_template: bool = True
+        cls, text: str, filename: str = "<text>", *, fmt: str | None = None, require_template: bool = True,
+        positioned: bool = True,
     ) -> TemplateDocument:
-        """Parse ``text``; raise :class:`LoadError` with a position when it is not a template."""
+        """Parse ``text``; raise :class:`LoadError` with a position when it is not a template.
+
+        ``positioned=False`` reads JSON with the C parser and builds the positioned tree only when
+        it is asked for (YAML is always read positioned: its fast reader saves little).
+        """
         bom = text.startswith(BOM)
         body = text[1:] if bom else text
         fmt = fmt or sniff_format(body)
         if body.strip(" \t\r\n") == "":
             raise NotATemplateError("file is empty", line=1, column=1)
+        if fmt == "json" and not positioned:
+            plain = _json_plain(body)
+            if plain is not None:
+                if require_template and not is_template(plain):
+                    raise not_a_template(plain)
+                return cls(body, fmt, None, bom, filename, plain)
         root = parse_json(body) if fmt == "json" else parse_yaml(body)
         return cls.from_root(body, fmt, root, bom, filename, require_template=require_template)
 
@@ -209,8 +233,14 @@ class TemplateDocument:
     def locate(self, pointer: str) -> tuple[int, int]:
         """1-based (line, column) of the value at ``pointer``, or of its nearest existing ancestor.
 
-        For a mapping entry the position is the key's, which is where a reader looks.
+        For a mapping entry the position is the key's, which is where a reader looks.  A document
+        read without its positioned tree answers from the text (the same answer, see
+        :mod:`autofix.locate`) rather than build the tree for a few positions.
         """
+        if self._root is None:
+            from autofix.locate import json_offset
+
+            return self.index.position(json_offset(self.text, pointer))
         steps, _rest = resolve(self.root, pointer)
         node = steps[-1].node
         parent = steps[-2].node if len(steps) > 1 else None
@@ -225,7 +255,26 @@ class TemplateDocument:
     # ------------------------------------------------------------ editing
 
     def reparse(self, text: str) -> TemplateDocument:
-        """A new document for edited ``text`` in the same format and encoding."""
+        """A new document for edited ``text`` in the same format and encoding (JSON: its positioned tree
+        is built when an edit needs it)."""
         return TemplateDocument.from_text(
-            (BOM if self.bom else "") + text, self.filename, fmt=self.format, require_template=False
+            (BOM if self.bom else "") + text, self.filename, fmt=self.format, require_template=False,
+            positioned=False,
         )
+
+
+def _json_plain(body: str) -> Any:
+    """The plain view of JSON text by the C parser, or None where only the positioned reader can say
+    what is wrong (the same data where both read it: :func:`json.loads` semantics, duplicate keys refused)."""
+    try:
+        return json.loads(body, object_pairs_hook=_unique_keys)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A plain dict, as the positioned reader's plain view has (rules see a read-only view of it)."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("duplicate key")
+    return result

@@ -107,6 +107,22 @@ def references_in(nodes: Iterable[Any]) -> set[str]:
     return found
 
 
+def names_in(value: Any) -> set[str]:
+    """Every name ``value`` uses: :func:`references`, the conditions it names (``Condition``,
+    ``Fn::If``) and the maps ``Fn::FindInMap`` reads."""
+    nodes = list(values(value))
+    found = references_in(nodes)
+    for v in nodes:
+        if isinstance(v, dict):
+            if isinstance(v.get("Condition"), str):
+                found.add(v["Condition"])
+            for key in ("Fn::If", "Fn::FindInMap"):
+                arg = v.get(key)
+                if isinstance(arg, list) and arg and isinstance(arg[0], str):
+                    found.add(arg[0])
+    return found
+
+
 def strings_in(value: Any) -> Iterator[str]:
     """Every string literal inside ``value`` (including Sub templates and Join pieces)."""
     for v in values(value):

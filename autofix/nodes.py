@@ -169,3 +169,17 @@ def to_plain(node: Node, budget: ExpansionBudget | None = None) -> Any:
             value = list(value)
         value = {long_name(node.tag): value}
     return value
+
+
+def content_end(text: str, node: Node) -> int:
+    """Where the text of ``node`` ends: a block collection's span runs on past the comment and blank
+    lines after its last value, and a block scalar's (``|``, ``>``) past its final line breaks."""
+    while node.kind != SCALAR and not node.flow and node.items:
+        last = node.items[-1]
+        node = last[1] if node.kind == MAP else last
+    if node.kind == SCALAR and node.style in ("|", ">"):
+        end = node.end
+        while end > node.start and text[end - 1] in " \t\r\n":
+            end -= 1
+        return end
+    return node.end

@@ -49,6 +49,8 @@ class FileResult:
         #: None when nothing changed or nothing may be written
         self.fixed = fixed
         self.patch: list[dict[str, Any]] = [] if patch is None else patch
+        #: one dict per applied fix: rule, name, path, description, and ``rewritten`` (each value the edit
+        #: engine wrote anew whole, losing comments and layout the fix left alone: pointer, reason) if any
         self.applied: list[dict[str, Any]] = [] if applied is None else applied
         self.fighting: list[str] = [] if fighting is None else fighting
         #: the input's findings that the fixes written resolved, placed in the input (:mod:`autofix.resolved`)
@@ -260,6 +262,7 @@ def _fix(text: str, filename: str, loaded: Loaded, before: _Seen, settings: Sett
         result.applied = [
             {"rule": a.rule_id, "name": a.rule_name, "path": a.pointer, "description": a.description,
              "applicability": a.applicability}
+            | ({"rewritten": [r._asdict() for r in a.rewritten]} if a.rewritten else {})
             for a in outcome.applied
         ]
         from autofix.resolved import resolved

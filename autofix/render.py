@@ -3,7 +3,9 @@
 Only new or replaced values are rendered; everything else keeps its bytes.
 JSON is rendered with the file's indentation and separators.  YAML is
 rendered block-style with the file's indentation, sequence layout, quoting,
-and short-form intrinsic tags when the file uses them.
+and short-form intrinsic tags when the file uses them.  Given a
+:class:`~autofix.reuse.TextBank`, a value already written in the template is
+copied from there instead, and a string is quoted as it is written there.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ import json
 import math
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from autofix.style import Style
+
+if TYPE_CHECKING:
+    from autofix.reuse import TextBank
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NUMBERISH = re.compile(r"^[-+.]?\d|^\.(inf|nan)$", re.IGNORECASE)
@@ -27,8 +32,10 @@ _FLOW_CHARS = set(",[]{}")
 # ---------------------------------------------------------------- JSON
 
 
-def render_json(value: Any, style: Style, base: str = "") -> str:
-    """JSON text for ``value``; continuation lines start with ``base``."""
+def render_json(value: Any, style: Style, base: str = "", bank: TextBank | None = None) -> str:
+    """JSON text for ``value``; continuation lines start with ``base``; ``bank``: copy what is written there."""
+    if bank is not None and not style.compact:
+        return _json_pretty(value, style, base, bank)
     if style.compact:
         return json.dumps(value, ensure_ascii=False, separators=(",", style.colon.strip() or ":"))
     if style.inline_short:
@@ -43,18 +50,26 @@ def render_json(value: Any, style: Style, base: str = "") -> str:
 _INLINE_WIDTH = 60
 
 
-def _json_pretty(value: Any, style: Style, base: str) -> str:
-    """Pretty JSON that keeps short collections on one line, as the file itself does."""
-    one_line = json.dumps(value, ensure_ascii=False, separators=(", ", style.colon))
-    if not isinstance(value, (dict, list)) or not value or len(one_line) <= _INLINE_WIDTH:
-        return one_line
+def _json_pretty(value: Any, style: Style, base: str, bank: TextBank | None = None) -> str:
+    """Pretty JSON that keeps short collections on one line where the file itself does (``style.inline_short``);
+    with ``bank``, each collection written in its document is copied from there instead."""
+    if bank is not None and isinstance(value, (dict, list)) and value:
+        copied = bank.json(value, base, style.newline)
+        if copied is not None:
+            return copied
+    if not isinstance(value, (dict, list)) or not value:
+        return json.dumps(value, ensure_ascii=False)
+    if style.inline_short:
+        one_line = json.dumps(value, ensure_ascii=False, separators=(", ", style.colon))
+        if len(one_line) <= _INLINE_WIDTH:
+            return one_line
     inner = base + style.indent
     nl = style.newline
     if isinstance(value, dict):
-        parts = [f"{inner}{json.dumps(k, ensure_ascii=False)}{style.colon}{_json_pretty(v, style, inner)}"
+        parts = [f"{inner}{json.dumps(k, ensure_ascii=False)}{style.colon}{_json_pretty(v, style, inner, bank)}"
                  for k, v in value.items()]
         return "{" + nl + ("," + nl).join(parts) + nl + base + "}"
-    parts = [inner + _json_pretty(v, style, inner) for v in value]
+    parts = [inner + _json_pretty(v, style, inner, bank) for v in value]
     return "[" + nl + ("," + nl).join(parts) + nl + base + "]"
 
 
@@ -62,7 +77,7 @@ def _json_pretty(value: Any, style: Style, base: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _plain_ok(s: str, flow: bool, key: bool = False) -> bool:
+def plain_ok(s: str, flow: bool, key: bool = False) -> bool:
     """``s`` reads back as itself when written unquoted where it will go.
 
     Checked by parsing it in the same context (block or flow, key or value):
@@ -83,7 +98,8 @@ def _plain_ok(s: str, flow: bool, key: bool = False) -> bool:
         return False
 
 
-def _quoted(s: str, quote: str) -> str:
+def quoted(s: str, quote: str) -> str:
+    """``s`` in ``quote`` (``'`` or ``"``); double quotes where single quotes cannot carry it."""
     if quote == "'" and s.isprintable():
         return "'" + s.replace("'", "''") + "'"
     return json.dumps(s, ensure_ascii=False)
@@ -104,9 +120,9 @@ def yaml_scalar(value: Any, style: Style, *, key: bool = False, flow: bool = Fal
             return ".inf" if value > 0 else "-.inf"
         return repr(value)
     s = str(value)
-    if _plain_ok(s, flow, key) and (key or not style.quote_all):
+    if plain_ok(s, flow, key) and (key or not style.quote_all):
         return s
-    return _quoted(s, style.quote)
+    return quoted(s, style.quote)
 
 
 # ---------------------------------------------------------------- YAML values
@@ -144,11 +160,30 @@ def _dotted_getatt(arg: Any) -> bool:
 class YamlRenderer:
     """Renders values as block YAML lines at absolute columns."""
 
-    def __init__(self, style: Style, *, literals: bool = True) -> None:
+    def __init__(self, style: Style, *, literals: bool = True, bank: TextBank | None = None) -> None:
         self.style = style
         #: Literal blocks (``|``) for multi-line strings; off where the new text does not end its
-        #: line (see :meth:`autofix.edits._Ctx.renderer`).
+        #: line (see :meth:`autofix.splices.Splicer.renderer`).
         self.literals = literals
+        #: Where values already written in the template are copied from (None: render everything).
+        self.bank = bank
+        #: Whether a literal block was rendered since last reset (only then is a retry without one worth it).
+        self.wrote_literal = False
+
+    def _copied(self, value: Any, owner: int, block_col: int) -> tuple[str, list[str]] | None:
+        if self.bank is None or not isinstance(value, (dict, list)) or not value:
+            return None
+        return self.bank.yaml(value, owner, block_col)
+
+    def scalar(self, value: Any, *, key: bool = False, flow: bool = False) -> str:
+        """:func:`yaml_scalar`, except that a string written in the template is quoted as it is there."""
+        if self.bank is not None and isinstance(value, str):
+            quote = self.bank.quote(value, key=key)
+            if quote == "plain" and plain_ok(value, flow, key):
+                return value
+            if quote in ("'", '"'):
+                return quoted(value, quote)
+        return yaml_scalar(value, self.style, key=key, flow=flow)
 
     # A value renders as (head, lines): ``head`` goes on the line of its key or dash
     # ("" when nothing does), ``lines`` follow, already indented.
@@ -156,6 +191,9 @@ class YamlRenderer:
     def value(self, value: Any, col: int) -> tuple[str, list[str]]:
         """Render ``value`` as the value of a key (or item) whose own column is ``col``."""
         st = self.style
+        copied = self._copied(value, col, col + (st.unit if isinstance(value, dict) else st.seq_offset))
+        if copied is not None:
+            return copied
         fn = intrinsic(value) if st.short_form else None
         if _taggable(fn):
             name, arg = fn
@@ -169,14 +207,15 @@ class YamlRenderer:
                 return "[]", []
             return "", self.sequence(value, col + st.seq_offset)
         if isinstance(value, str) and "\n" in value.rstrip("\n") and self.literals and _literal_ok(value):
+            self.wrote_literal = True
             return _literal_head(value), self._literal_lines(value, col + st.unit)
-        return yaml_scalar(value, st), []
+        return self.scalar(value), []
 
     def _tagged(self, name: str, arg: Any, col: int) -> tuple[str, list[str]]:
         st = self.style
         tag = "!" + name
         if name == "GetAtt" and _dotted_getatt(arg):
-            return f"{tag} {yaml_scalar(arg[0] + '.' + arg[1], st)}", []
+            return f"{tag} {self.scalar(arg[0] + '.' + arg[1])}", []
         if isinstance(arg, (dict, list)):
             flow = self.flow(arg)
             if flow is not None and len(flow) + col < 100:
@@ -185,8 +224,9 @@ class YamlRenderer:
                 return tag, self.mapping(arg, col + st.unit)
             return tag, self.sequence(arg, col + max(st.seq_offset, st.unit))
         if isinstance(arg, str) and "\n" in arg.rstrip("\n") and self.literals and _literal_ok(arg):
+            self.wrote_literal = True
             return f"{tag} {_literal_head(arg)}", self._literal_lines(arg, col + st.unit)
-        return f"{tag} {yaml_scalar(arg, st)}", []
+        return f"{tag} {self.scalar(arg)}", []
 
     def flow(self, value: Any) -> str | None:
         """Single-line flow rendering, or None when one is not possible."""
@@ -195,7 +235,7 @@ class YamlRenderer:
         if _taggable(fn):
             name, arg = fn
             if name == "GetAtt" and _dotted_getatt(arg):
-                return f"!GetAtt {yaml_scalar(arg[0] + '.' + arg[1], st, flow=True)}"
+                return f"!GetAtt {self.scalar(arg[0] + '.' + arg[1], flow=True)}"
             inner = self.flow(arg)
             return None if inner is None else f"!{name} {inner}"
         if isinstance(value, dict):
@@ -204,7 +244,7 @@ class YamlRenderer:
                 fv = self.flow(v)
                 if fv is None:
                     return None
-                parts.append(f"{yaml_scalar(k, st, key=True, flow=True)}: {fv}")
+                parts.append(f"{self.scalar(k, key=True, flow=True)}: {fv}")
             return "{" + ", ".join(parts) + "}"
         if isinstance(value, list):
             parts = []
@@ -216,13 +256,13 @@ class YamlRenderer:
             return "[" + ", ".join(parts) + "]"
         if isinstance(value, str) and ("\n" in value or "\r" in value):
             return json.dumps(value, ensure_ascii=False)
-        return yaml_scalar(value, st, flow=True)
+        return self.scalar(value, flow=True)
 
     def mapping(self, value: dict, col: int) -> list[str]:
         lines: list[str] = []
         pad = " " * col
         for k, v in value.items():
-            key = yaml_scalar(k, self.style, key=True)
+            key = self.scalar(k, key=True)
             head, body = self.value(v, col)
             lines.append(f"{pad}{key}:" + (f" {head}" if head else ""))
             lines.extend(body)
@@ -238,8 +278,12 @@ class YamlRenderer:
         return lines
 
     def item(self, item: Any, col: int, dash: str) -> list[str]:
-        """One sequence item whose dash is at ``col``; ``dash`` is the dash prefix."""
-        inner = col + self.style.item_offset
+        """One sequence item whose dash is at ``col``; ``dash`` is the dash prefix (its content's column)."""
+        inner = len(dash)
+        copied = self._copied(item, col, inner)
+        if copied is not None:
+            head, body = copied
+            return [dash + head, *body] if head else [dash + body[0][inner:], *body[1:]]
         fn = intrinsic(item) if self.style.short_form else None
         if isinstance(item, dict) and item and not _taggable(fn):
             body = self.mapping(item, inner)

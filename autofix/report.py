@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from autofix.escape import dumps, visible
@@ -52,6 +52,25 @@ def shown_fix(f: Finding, settings: Settings) -> str:
 def error_line(e: ErrorEntry) -> str:
     where = f":{e.line}:{e.column or 1}" if e.line else ""
     return f"{visible(e.file)}{where}: error: {visible(e.message)}"
+
+
+def rewrite_message(rule: str, rewrite: dict[str, str]) -> str:
+    """What a note about one value a fix rewrote whole says (every format words it alike)."""
+    what = rewrite["pointer"] or "the whole document"
+    return (f"{visible(rule)}'s fix rewrote {visible(what)} whole ({rewrite['reason']}): "
+            "comments and layout there were not kept")
+
+
+def rewrites(applied: list[dict[str, Any]]) -> Iterator[tuple[str, dict[str, str]]]:
+    """(rule id, rewrite) for each value the applied fixes rewrote whole, in the order applied."""
+    for fix in applied:
+        for rewrite in fix.get("rewritten", ()):
+            yield fix["rule"], rewrite
+
+
+def rewrite_notes(file: str, applied: list[dict[str, Any]]) -> list[str]:
+    """One note per value a fix rewrote whole: nothing outside a fix changes without a word."""
+    return [f"{visible(file)}: note: {rewrite_message(rule, rewrite)}" for rule, rewrite in rewrites(applied)]
 
 
 _LINES = lazy_pattern(r"[^\n]*\n|[^\n]+\Z")

@@ -73,6 +73,9 @@ class _Fields(NamedTuple):
     #: checked.  From :mod:`autofix.config` every family's table is complete, defaults included.
     family_settings: Mapping[str, Mapping[str, Any]] = _EMPTY
     extra: Mapping[str, Any] = _EMPTY
+    #: Names (parameters, conditions, mappings) whose uses an unsafe removal of this run took away:
+    #: set by the fix loop, so that the unused-entry rules report them without removing them too.
+    kept_names: tuple[str, ...] = ()
 
 
 class Settings(_Fields):

@@ -1,24 +1,41 @@
 """Which lines of a template an RFC 6902 operation may change, for the preservation properties.
 
-A splice is local: an operation on one value may rewrite that value's lines
-(its key line through its last line), a removal may also touch the separator
-around it (JSON commas, a ``- Key:`` dash line pulled together with the next
-key), and an insertion changes no existing line except, in JSON, the line
-where the comma goes.  Where text cannot be edited in place (a YAML flow
-collection, a short-form tag's argument, an emptied or newly non-empty
-collection), the edit legitimately rewrites the nearest enclosing value that
-can be; that value's lines are then the region.
+"Outside the patched paths" means: every line that belongs to no node at or under a path the
+operation touched, and that holds no separator or bracket of the container it changed.
+Precisely, for an add, remove or replace at path ``P`` in container ``C``:
 
-Everything outside the region must come back byte for byte: the properties
-compare the lines before it and the lines after it.
+- replace (or add at an existing key): the lines of the entry at ``P``, from its key (or a dash
+  alone above it) through its last line;
+- remove: those lines, and the lines holding the separators around them: where the previous
+  entry ends (its comma, in JSON or a YAML flow collection) and where the next entry starts
+  (pulled up onto a ``- Key:`` dash line, or after a removed comma);
+- add of a new entry: no existing line in block YAML (whole lines are inserted), nor in a JSON
+  object whose last entry starts a line (the new key goes before it); elsewhere in JSON and YAML
+  flow, the line where the comma goes (the last entry's, or the entry the new one goes before);
+- a container that empties or stops being empty is rewritten as ``{}``/``[]`` or from them: its
+  lines; an operation that names a short-form tag's argument as a whole (``.../Fn::Sub``), or
+  that reaches inside a tagged scalar (``!GetAtt A.B``), rewrites the tagged value: its lines.
+
+A value the engine reports as rewritten whole (see :class:`autofix.edits.Rewrite`) adds its own
+lines.  Everything outside must come back byte for byte: the properties compare the lines before
+the region and the lines after it.
 """
 
 from __future__ import annotations
 
+import copy
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import cfn_flip
+import jsonpatch
+import jsonpointer
+
 from autofix.document import TemplateDocument
+from autofix.edits import apply_operation_traced, apply_operations_traced
 from autofix.nodes import MAP, SCALAR, Node, resolve, split_pointer
+from autofix.reuse import TextBank
 
 
 @dataclass(frozen=True)
@@ -65,7 +82,8 @@ def _content_end(doc: TemplateDocument, node: Node) -> int:
 
 
 def _whole(doc: TemplateDocument, chain: list[Node], node: Node, removal: bool = False) -> Region:
-    """The lines of ``node`` (the last of ``chain``), from its key through its last line."""
+    """The lines of ``node`` (the last of ``chain``), from its key through its last line; with the
+    separator lines around it for a ``removal``."""
     ix = doc.index
     parent = chain[-2] if len(chain) > 1 else None
     if parent is None:
@@ -77,17 +95,13 @@ def _whole(doc: TemplateDocument, chain: list[Node], node: Node, removal: bool =
         if lone_dash is not None:
             first = min(first, lone_dash)
     prev, nxt = _siblings(parent, node)
-    if removal or doc.format == "json":
+    if removal:
         # separators: a comma on the previous entry's line, the next entry pulled up
         if prev is not None:
             first = min(first, ix.line_of(_content_end(doc, prev)))
         if nxt is not None:
             last = max(last, ix.line_of(nxt.start))
     return Region(first, last)
-
-
-def _special(doc: TemplateDocument, node: Node) -> bool:
-    return node.tag is not None or (doc.format == "yaml" and node.flow and node.kind != SCALAR)
 
 
 def _lone_dash_line(doc: TemplateDocument, item: Node) -> int | None:
@@ -110,17 +124,13 @@ def region(doc: TemplateDocument, op: dict) -> Region:
     if not segments:
         return Region(0, doc.index.line_of(len(doc.text)))
     steps, rest = resolve(doc.root, "".join("/" + s.replace("~", "~0").replace("/", "~1") for s in segments[:-1]))
-    assert not rest, "jsonpatch checked that the parent exists"
     chain: list[Node] = []
     for step in steps:
         if not chain or chain[-1] is not step.node:
             chain.append(step.node)
     container = chain[-1]
-    # a tagged or YAML-flow ancestor is rewritten as a whole
-    for i, node in enumerate(chain[1:], start=1):
-        if _special(doc, node):
-            return _whole(doc, chain[: i + 1], node)
-    if any(s.inner for s in steps[1:]):  # the op names a tag's argument: the tagged value is rewritten
+    if rest or (container.tag is not None and not steps[-1].inner):
+        # inside a tagged scalar, or naming a tag's argument as a whole: the tagged value is rewritten
         return _whole(doc, chain, container)
     last_seg = segments[-1]
     target = None
@@ -145,14 +155,25 @@ def region(doc: TemplateDocument, op: dict) -> Region:
         target = items[int(last_seg)]
         at = ix.line_of(target.start)
         own_line = doc.text[ix.line_start(target.start):target.start].strip(" \t") == "-"
-        if doc.format == "yaml" and not own_line:
+        if not container.flow and not own_line:
             lone_dash = _lone_dash_line(doc, target)
             if lone_dash is not None:  # "-" alone on a line above the item: the new item goes before it
                 return Region(lone_dash, lone_dash - 1)
-        # JSON: the comma; "- - a": the target moves to a line of its own
-        return Region(at, at - 1) if doc.format == "yaml" and own_line else Region(at, at)
+        if not container.flow and own_line:
+            # the new item goes before the target or before the comment lines above it (both keep every
+            # line): those lines, between the item before and the target, are the edited region
+            index = int(last_seg)
+            first = ix.line_of(_content_end(doc, items[index - 1])) + 1 if index else at
+            return Region(min(first, at), at - 1)
+        # JSON and flow: the comma; "- - a": the target moves to a line of its own
+        return Region(at, at)
+    if (doc.format == "json" and container.kind == MAP and len(items) > 1 and not doc.style.compact
+            and ix.at_line_start(items[-1][0].start)):
+        # a new key goes before the last one, which keeps its line (and JSON its comma-less end)
+        at = ix.line_of(items[-1][0].start)
+        return Region(at, at - 1)
     end_line = ix.line_of(_content_end(doc, last_value))
-    if doc.format == "json":
+    if container.flow:
         return Region(end_line, end_line)
     return Region(end_line + 1, end_line)
 
@@ -174,3 +195,99 @@ def outside_kept(old: str, new: str, reg: Region) -> str | None:
     if tail and (len(b) < len(head) + len(tail) or b[len(b) - len(tail) :] != tail):
         return f"lines after the edited region (old line {reg.last + 2} on) changed"
     return None
+
+
+# ------------------------------------------------------------------ operations replayed and checked
+
+
+def _plain_of(text: str) -> object:
+    return json.loads(cfn_flip.to_json(text.lstrip("\ufeff")))
+
+
+def _quiet(message: str) -> None:
+    """Where a replay's notes go when nobody listens."""
+
+
+def agrees_with_cfn_flip(doc: TemplateDocument) -> bool:
+    """Whether cfn-flip reads ``doc`` as autofix does (a few real templates it reads otherwise, or not at all)."""
+    try:
+        return _plain_of(doc.dumps()) == doc.data
+    except Exception:  # cfn-flip cannot read it
+        return False
+
+
+def checked_step(old: TemplateDocument, op: dict, bank: TextBank, *, note: Callable[[str], None] = _quiet,
+                 event: Callable[[str], None] = _quiet, cfn_flip_agrees: bool = True) -> TemplateDocument:
+    """Apply one add/remove/replace ``op`` as the engine does and check the result: jsonpatch's data, read the
+    same by cfn-flip (when it read ``old`` the same), BOM and line endings kept, and every line outside
+    :func:`region` (widened by the values the engine reports as rewritten whole) byte-identical and in place."""
+    expected = jsonpatch.apply_patch(old.data, [op], in_place=False)
+    reg = region(old, op)
+    new, rewrites = apply_operation_traced(old, op, bank=bank)
+    for rewrite in rewrites:
+        # no splice fitted: the engine rewrote the value it names, and nothing outside that value may change
+        event(f"rewritten whole: {rewrite.reason}")
+        whole = Region(0, len(old.text.split("\n")) - 1)
+        wider = region(old, {"op": "replace", "path": rewrite.pointer}) if rewrite.pointer else whole
+        reg = Region(min(reg.first, wider.first), max(reg.last, wider.last))
+    out = new.dumps()
+    note(f"op: {op}\nresult:\n{out}")
+    assert new.data == expected
+    if cfn_flip_agrees:
+        assert _plain_of(out) == expected, "cfn-flip reads the output differently"
+    assert out.startswith("\ufeff") == old.dumps().startswith("\ufeff")
+    if "\r\n" in old.text and old.text.count("\n") == old.text.count("\r\n"):
+        assert out.count("\n") == out.count("\r\n"), "a CRLF file got a bare LF"
+    if expected == old.data:
+        assert out == old.dumps(), "an operation that changes no data must change no byte"
+        return new
+    note(f"region: lines {reg.first + 1}..{reg.last + 1}")
+    problem = outside_kept(old.text, new.text, reg)
+    assert problem is None, problem
+    if reg.last < len(old.text.split("\n")) - 1:
+        assert new.text.endswith("\n") == old.text.endswith("\n"), "the final newline changed"
+    return new
+
+
+def renamed_in_place(old: TemplateDocument, op: dict, bank: TextBank) -> TemplateDocument | None:
+    """The engine's result for a ``move`` to a new key of the same mapping, when it wrote it as a new name
+    on the old key (only the moved entry's lines change); None when it did not."""
+    parent = op["path"].rpartition("/")[0]
+    container = jsonpointer.resolve_pointer(old.data, parent)
+    if op["from"].rpartition("/")[0] != parent or not isinstance(container, dict):
+        return None
+    if split_pointer(op["path"])[-1] in container:
+        return None
+    new = apply_operations_traced(old, [op], bank=bank)[0]
+    if len(new.text.split("\n")) != len(old.text.split("\n")):
+        return None
+    if outside_kept(old.text, new.text, region(old, {"op": "remove", "path": op["from"]})) is not None:
+        return None
+    assert new.data == jsonpatch.apply_patch(old.data, [op], in_place=False)
+    return new
+
+
+def replay(doc: TemplateDocument, operations: list[dict], bank: TextBank, *,
+           note: Callable[[str], None] = _quiet, event: Callable[[str], None] = _quiet,
+           cfn_flip_agrees: bool = True) -> TemplateDocument:
+    """Apply ``operations`` one by one as :func:`autofix.edits.apply_operations_traced` does (values copied
+    from ``bank``), checking each step with :func:`checked_step`; a move or copy is checked as its halves.
+    ``cfn_flip_agrees``: whether cfn-flip reads ``doc`` as autofix does (else its reading is not compared)."""
+    for op in operations:
+        renamed = renamed_in_place(doc, op, bank) if op["op"] == "move" else None
+        if renamed is not None:
+            doc = renamed
+        elif op["op"] in ("move", "copy"):
+            value = copy.deepcopy(jsonpointer.resolve_pointer(doc.data, op["from"]))
+            halves = [{"op": "add", "path": op["path"], "value": value}]
+            if op["op"] == "move":
+                halves.insert(0, {"op": "remove", "path": op["from"]})
+            expected = jsonpatch.apply_patch(doc.data, [op], in_place=False)
+            for half in halves:
+                doc = checked_step(doc, half, bank, note=note, event=event, cfn_flip_agrees=cfn_flip_agrees)
+            assert doc.data == expected
+        elif op["op"] == "test":
+            jsonpatch.apply_patch(doc.data, [op])
+        else:
+            doc = checked_step(doc, op, bank, note=note, event=event, cfn_flip_agrees=cfn_flip_agrees)
+    return doc

@@ -264,10 +264,11 @@ def test_json_additions_follow_indentation(indent: str) -> None:
     assert new.data == jsonpatch.apply_patch(cfn_json(text), ops)
     out = new.dumps()
     i = indent
-    # the file writes short collections on one line, so the new ones are too
-    assert f',\n{i * 4}"VersioningConfiguration": {{"Status": "Enabled"}}\n' in out
+    # the file writes short collections on one line, so the new ones are too; a new key goes before the
+    # last one, which keeps its line (no comma to add after it)
+    assert f',\n{i * 4}"VersioningConfiguration": {{"Status": "Enabled"}},\n{i * 4}"Tags": [\n' in out
     assert f'{i * 5}{{"Key": "team", "Value": "data"}},\n{i * 5}{{"Key": "k", "Value": "v"}}\n' in out
-    fixed_lines_kept(text, out, {8, 9})  # the last item and the closing bracket gain commas
+    fixed_lines_kept(text, out, {8})  # only the list's last item gains a comma
 
 
 def test_json_fully_expanded_files_get_expanded_additions() -> None:

@@ -31,7 +31,8 @@ def test_successor_is_same_language_and_not_deprecated():
                                     "value": "nodejs24.x"},)
     assert py.fix.operations[0]["value"] == "python3.14"
     assert {node.fix.applicability.value, py.fix.applicability.value} == {"unsafe"}
-    assert "aws-sdk" in node.message
+    assert "callback-style handlers" in node.message  # what nodejs24.x costs, in the one sentence
+    assert "must be async" in node.detail
 
 
 def test_the_judged_date_decides():
@@ -86,5 +87,16 @@ def test_fn_if_branch():
 def test_inline_code_requiring_sdk_v2_is_named():
     code = {"ZipFile": "const AWS = require('aws-sdk');"}
     (f,) = check({"Resources": {"F": function("nodejs16.x", Code=code)}})
-    assert "does require 'aws-sdk'" in f.message
+    assert "does require 'aws-sdk'" in f.detail
     assert "bootstrap" in caution("go1.x", "provided.al2023", None)
+
+
+def test_callback_handlers_are_named_as_the_cost_of_nodejs24():
+    code = {"ZipFile": "exports.handler = (event, context, callback) => { callback(null, 'ok'); };"}
+    (f,) = check({"Resources": {"F": function("nodejs20.x", Code=code)}})
+    assert f.fix.operations[0]["value"] == "nodejs24.x"
+    assert "callback-style handlers" in f.message and len(f.message) <= 160
+    assert "this function's inline code uses a callback" in f.detail
+    asynchronous = {"ZipFile": "export const handler = async () => 1;"}
+    (g,) = check({"Resources": {"G": function("nodejs20.x", Code=asynchronous)}})
+    assert "uses a callback" not in g.detail

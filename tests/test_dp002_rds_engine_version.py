@@ -52,20 +52,26 @@ def test_literal_findings_and_fixes():
     got = check({"A": db("mysql", "8.0.35"), "B": db("postgres", "14.7"), "C": db("postgres", "17.7"),
                  "D": db("aurora-mysql", "8.0", "AWS::RDS::DBCluster")})
     fixes = {f.resource: f.fix.operations[0]["value"] for f in got}
-    assert set(fixes) == {"A", "B", "D"}
+    assert set(fixes) == {"A", "B"}  # D's bare 8.0 names its line, which RDS accepts
     assert fixes["A"].startswith("8.0.") and fixes["B"].startswith("14.")
-    assert fixes["D"].startswith("8.0.mysql_aurora.3.")
     assert all(f.fix.applicability.value == "unsafe" for f in got)
 
 
 def test_no_downgrade_and_no_major_jump():
     (future, retired) = check({"F": db("mysql", "8.0.99"), "R": db("postgres", "10.21")})
     assert future.fix is None and "does not exist" in future.message
-    assert retired.fix is None and "major version upgrade" in retired.message
+    assert retired.fix is None and "no supported version" in retired.message
+    assert "Extended Support" in retired.detail  # what staying on the line costs
+
+
+def test_major_only_versions_stay_while_their_line_is_supported():
+    got = check({"M": db("mysql", "8.0"), "P": db("postgres", "15"), "Q": db("postgres", 16),
+                 "A": db("aurora-postgresql", "16", "AWS::RDS::DBCluster"), "R": db("postgres", "9")})
+    assert [f.resource for f in got] == ["R"]  # PostgreSQL 9 has no such line: reported
 
 
 def test_numbers_engine_case_and_unknown_engines():
-    got = check({"N": db("MySQL", 8.0), "X": db({"Ref": "AWS::NoValue"}, "8.0"), "Y": db("oracle-xx", "1")})
+    got = check({"N": db("MySQL", 8.035), "X": db({"Ref": "AWS::NoValue"}, "8.0.1"), "Y": db("oracle-xx", "1")})
     assert [f.resource for f in got] == ["N"]
 
 
@@ -73,7 +79,12 @@ def test_parameter_default_and_engine_chosen_at_deploy_time():
     params = {"V": {"Type": "String", "Default": "14.7", "AllowedValues": ["14.7", "15.4"]},
               "E": {"Type": "String", "Default": "postgres", "AllowedValues": ["postgres", "mysql"]}}
     got = check({"A": db("postgres", {"Ref": "V"}), "B": db({"Ref": "E"}, "14.7")}, Parameters=params)
-    assert {f.pointer for f in got} == {"/Parameters/V/Default", "/Parameters/V/AllowedValues/1"}
+    (finding,) = got  # one finding for the parameter: its Default and its AllowedValues
+    assert finding.pointer == "/Parameters/V/Default"
+    assert "1 more of its allowed values" in finding.message
+    ops = {op["path"]: op["value"] for op in finding.fix.operations}
+    assert ops["/Parameters/V/Default"].startswith("14.")
+    assert [v.split(".")[0] for v in ops["/Parameters/V/AllowedValues"]] == ["14", "15"]
 
 
 def test_global_cluster_moves_with_its_members():

@@ -64,3 +64,26 @@ def test_declared_pseudo_and_transform_templates_are_fine():
     sam = {"Transform": "AWS::Serverless-2016-10-31",
            "Resources": {"F": {"Type": "AWS::Serverless::Function", "Properties": {"Role": {"Ref": "FRole"}}}}}
     assert check(sam) == []
+
+
+def test_an_invalid_declared_id_is_renamed_not_the_references_to_it():
+    data = {"Resources": {
+        "SchemaSync Lambda": {"Type": "AWS::SNS::Topic"},
+        "Sub": {"Type": "AWS::SNS::Subscription",
+                "Properties": {"TopicArn": {"Ref": "SchemaSyncLambda"}, "Protocol": "email",
+                               "Endpoint": {"Fn::Sub": "${SchemaSyncLambda.TopicName}@example.com"}}}}}
+    got = check(data)
+    assert len(got) == 2
+    for finding in got:
+        assert finding.fix.applicability.value == "safe"
+        assert finding.fix.operations == ({"op": "move", "from": "/Resources/SchemaSync Lambda",
+                                           "path": "/Resources/SchemaSyncLambda"},)
+        assert len(finding.message) <= 160
+
+
+def test_an_invalid_declared_id_whose_valid_name_is_taken_has_no_fix():
+    data = {"Outputs": {"AppTopic": {"Value": "x"}},  # an output holds the name the reference uses
+            "Resources": {"App-Topic": {"Type": "AWS::SNS::Topic"},
+                          "Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Ref": "AppTopic"}}}}}
+    (finding,) = check(data)
+    assert finding.fix is None and "'App-Topic', not a valid logical id" in finding.message

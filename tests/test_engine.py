@@ -181,18 +181,18 @@ def test_overlapping_fixes_are_deferred_to_the_next_round() -> None:
     def add_a(self, template, settings):
         if "Extra" not in template.resources:
             yield self.finding("/Resources", "a", fix=self.fix([{"op": "add", "path": "/Resources/Extra",
-                                                                 "value": {"Type": "A"}}], "a"))
+                                                                 "value": {"Type": "AWS::SNS::Topic"}}], "a"))
 
     def add_b(self, template, settings):
         if "Extra" not in template.resources:
             yield self.finding("/Resources", "b", fix=self.fix([{"op": "add", "path": "/Resources/Extra",
-                                                                 "value": {"Type": "B"}}], "b"))
+                                                                 "value": {"Type": "AWS::SQS::Queue"}}], "b"))
 
     rules = [make_rule("TS010", "add-a", add_a)(), make_rule("TS011", "add-b", add_b)()]
     for order in (rules, rules[::-1]):
         result = process_text(TEMPLATE, "t.yaml", Settings(), fix=True, rules=order)
         assert [a["rule"] for a in result.applied] == ["TS010"]
-        assert cfn_json(result.fixed)["Resources"]["Extra"] == {"Type": "A"}
+        assert cfn_json(result.fixed)["Resources"]["Extra"] == {"Type": "AWS::SNS::Topic"}
 
 
 def test_a_crashing_rule_becomes_an_error_entry() -> None:

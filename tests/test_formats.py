@@ -197,12 +197,12 @@ class _Late(Rule):
     fix_applicability = Applicability.UNSAFE
 
     def check(self, template, settings):
-        if "Late" in template.properties("Zeta"):
+        if "DelaySeconds" in template.properties("Zeta"):  # a real property: verification runs the schema rules
             return
         yield self.finding("/Resources/Zeta/Properties", "Zeta is late",
                            detail="Why it matters.\nWhat the fix does.",
-                           fix=self.fix([{"op": "add", "path": "/Resources/Zeta/Properties/Late", "value": 1}],
-                                        "Add Late"))
+                           fix=self.fix([{"op": "add", "path": "/Resources/Zeta/Properties/DelaySeconds", "value": 1}],
+                                        "Add DelaySeconds"))
 
 
 class _Early(Rule):
@@ -282,7 +282,7 @@ def test_text_shows_detail_and_fix_only_with_show_fixes() -> None:
         "t.yaml:6:5: TA001 Zeta is late",
         "    Why it matters.",
         "    What the fix does.",
-        "    fix (unsafe, needs --unsafe-fixes): Add Late",
+        "    fix (unsafe, needs --unsafe-fixes): Add DelaySeconds",
     ]
 
 

@@ -54,3 +54,11 @@ def test_names_built_by_fn_foreach_make_nothing_unused():
     assert names(UNUSED_PARAMETER, plain) == ["P"]
     deep = {**plain, "Resources": {"T": {"Type": "AWS::SNS::Topic", "Properties": {"Nested": loop}}}}
     assert names(UNUSED_PARAMETER, deep) == []
+
+
+def test_a_parameter_a_broken_reference_names_is_used():
+    data = {"Parameters": {p: {"Type": "String"} for p in ("Env", "Suffix", "Stale")},
+            "Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {
+                "VersioningConfiguration": {"Fn::If": ["Env", {"Status": "Enabled"}, {"Ref": "AWS::NoValue"}]},
+                "BucketName": {"Fn::Sub": "${Suffix.Value}-bucket"}}}}}
+    assert names(UNUSED_PARAMETER, data) == ["Stale"]

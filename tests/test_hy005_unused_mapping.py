@@ -22,3 +22,10 @@ def test_mappings_and_computed_map_names():
     assert names(UNUSED_MAPPING, data) == ["N"]
     data["Resources"]["T"]["Properties"]["DisplayName"] = {"Fn::FindInMap": [{"Ref": "P"}, "k", "v"]}
     assert names(UNUSED_MAPPING, data) == []
+
+
+def test_a_mapping_a_broken_reference_names_is_used():
+    data = {"Mappings": {"RegionMap": {"us-east-1": {"Ami": "ami-1"}}, "Stale": {"k": {"v": "1"}}},
+            "Resources": {"I": {"Type": "AWS::EC2::Instance",
+                                "Properties": {"ImageId": {"Fn::Sub": "${RegionMap.Ami}"}}}}}
+    assert names(UNUSED_MAPPING, data) == ["Stale"]

@@ -160,6 +160,30 @@ def test_rules_read_a_read_only_view() -> None:
     assert "rules read the template" in detection.errors[0].message
 
 
+@pytest.mark.parametrize(("text", "filename"), [
+    ('{"Resources": {"A": {"Type": "AWS::SNS::Topic", "Properties": {"X": {"Fn::GetAtt": ["B", "Arn"]}}}}}',
+     "t.json"),
+    ("Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      X: !GetAtt B.Arn\n", "t.yaml"),
+    ("Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      X: !GetAtt [B, Arn]\n", "t.yaml"),
+])
+def test_a_getatt_list_is_read_only_as_a_run_loads_it(text: str, filename: str) -> None:
+    """The list of a GetAtt (long form, short form, short form with a list) is as read-only as the rest."""
+    from autofix.load import load_text
+
+    class Vandal(Rule):
+        __doc__ = DOC
+        id, name, summary = "VD001", "vandal", "changes what it reads"
+
+        def check(self, template, settings):
+            template.resources["A"]["Properties"]["X"]["Fn::GetAtt"].append("Extra")
+            yield from ()
+
+    loaded = load_text(text, filename)
+    detection = detect(loaded.context(), [Vandal()], Settings())
+    assert [e.rule_id for e in detection.errors] == ["VD001"]
+    assert loaded.data["Resources"]["A"]["Properties"]["X"]["Fn::GetAtt"] == ["B", "Arn"]
+
+
 def test_frozen_values_copy_and_pickle_as_plain_json() -> None:
     data = {"a": [1, {"b": "c"}]}
     frozen = freeze(data)

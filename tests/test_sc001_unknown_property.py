@@ -78,11 +78,38 @@ def test_guess_needs_a_fitting_type_and_is_unsafe():
     assert f.fix.applicability.value == "unsafe"
 
 
-def test_inert_properties_go_safely_others_unsafely():
+def test_removal_is_the_last_resort_always_unsafe_and_says_what_is_lost():
     found = check({"P": {"Type": "AWS::SSM::Parameter",
                          "Properties": {"Type": "String", "Value": "v", "Comment": "c", "KmsKeyId": "k"}}})
     by_key = {f.pointer.rsplit("/", 1)[1]: f.fix.applicability.value for f in found}
-    assert by_key == {"Comment": "safe", "KmsKeyId": "unsafe"}
+    assert by_key == {"Comment": "unsafe", "KmsKeyId": "unsafe"}
+    assert all("removing it drops the value" in f.message and len(f.message) <= 160 for f in found)
+
+
+def test_a_misplaced_wrapper_moves_its_settings_where_the_schema_has_them():
+    alarm = {"Name": "a", "Region": "us-east-1"}
+    (found,) = check({"H": {"Type": "AWS::Route53::HealthCheck", "Properties": {
+        "HealthCheckConfig": {"Type": "CLOUDWATCH_METRIC"}, "Config": {"AlarmIdentifier": alarm}}}})
+    assert found.fix.applicability.value == "safe"
+    assert found.fix.operations == (
+        {"op": "move", "from": "/Resources/H/Properties/Config/AlarmIdentifier",
+         "path": "/Resources/H/Properties/HealthCheckConfig/AlarmIdentifier"},
+        {"op": "remove", "path": "/Resources/H/Properties/Config"})
+    # absent, the sub-object is the wrapper renamed
+    (found,) = check({"H": {"Type": "AWS::Route53::HealthCheck", "Properties": {
+        "Config": {"AlarmIdentifier": alarm, "Type": "CLOUDWATCH_METRIC"}}}})
+    assert found.fix.operations == ({"op": "move", "from": "/Resources/H/Properties/Config",
+                                     "path": "/Resources/H/Properties/HealthCheckConfig"},)
+    # settings of the object itself, wrapped: they move up
+    (found,) = check({"B": {"Type": "AWS::SNS::Topic", "Properties": {"Settings": {"TopicName": "t"}}}})
+    assert [op["op"] for op in found.fix.operations] == ["move", "remove"]
+
+
+def test_a_removal_takes_the_objects_it_leaves_empty_unless_required():
+    (found,) = check({"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "b", "NotificationConfiguration": {
+        "CloudWatchConfigurations": [{"Event": "s3:ObjectCreated:*"}]}}}})
+    assert found.fix.operations == ({"op": "remove", "path": "/Resources/B/Properties/NotificationConfiguration"},)
+    assert "its 1 entry and the NotificationConfiguration it leaves empty" in found.message
 
 
 def test_valid_open_custom_and_novalue_are_left_alone():

@@ -35,7 +35,8 @@ Resources:
         ServerSideEncryptionConfiguration:
           - ServerSideEncryptionByDefault: {KMSMasterKeyID: "\U0001F600 key", SSEAlgorithm: aes256}
 """
-CLEAN = BROKEN.replace('!Sub "alerts"', "alerts").replace("aes256", "AES256")
+#: HY001 keeps the quotes of the string it unwraps
+CLEAN = BROKEN.replace('!Sub "alerts"', '"alerts"').replace("aes256", "AES256")
 #: A bucket without DeletionPolicy: HD002 (unsafe fix) and an unused parameter (HY003).
 UNSAFE = """\
 Parameters:
@@ -127,9 +128,9 @@ def test_incremental_changes_count_utf16_units(tmp_path: Path) -> None:
         assert found.code == "SC002" and "'aes256'" in found.message
         # several ranges in one change, each against the text the previous one left
         text = s.texts[uri]
-        first = text.index("TopicName: alerts") + len("TopicName: ")
+        first = text.index('TopicName: "alerts"') + len("TopicName: ")
         edits = [types.TextEdit(range=types.Range(start=utf16_position(text, first),
-                                                  end=utf16_position(text, first + len("alerts"))),
+                                                  end=utf16_position(text, first + len('"alerts"'))),
                                 new_text='!Sub "alerts"'),
                  types.TextEdit(range=types.Range(start=types.Position(line=0, character=0),
                                                   end=types.Position(line=0, character=0)),

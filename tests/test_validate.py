@@ -31,7 +31,8 @@ Resources:
 
 class BogusProperty(Rule):
     """## What it does
-    Adds a property S3 buckets do not have: a rule whose fix cfn-lint rejects (E3002).
+    Makes a bucket depend on a resource the template does not declare: a rule whose fix cfn-lint
+    rejects (E3005) and the schema rules that verification runs do not judge.
 
     ## Why is this bad?
     It is a test double.
@@ -48,15 +49,15 @@ class BogusProperty(Rule):
 
     id = "TST001"
     name = "bogus-property"
-    summary = "Bucket lacks a property that does not exist"
+    summary = "Bucket lacks a dependency on a resource that does not exist"
     fix_applicability = Applicability.SAFE
 
     def check(self, template: Template, settings: Settings) -> Iterator[Finding]:
-        for logical_id, _ in template.resources_of("AWS::S3::Bucket"):
-            if "NoSuchProperty" not in template.properties(logical_id):
-                pointer = template.pointer("Resources", logical_id, "Properties", "NoSuchProperty")
-                yield self.finding(pointer, f"{logical_id} lacks NoSuchProperty",
-                                   fix=self.fix([{"op": "add", "path": pointer, "value": True}], "Add it"),
+        for logical_id, resource in template.resources_of("AWS::S3::Bucket"):
+            if "DependsOn" not in resource:
+                pointer = template.pointer("Resources", logical_id, "DependsOn")
+                yield self.finding(pointer, f"{logical_id} lacks DependsOn NoSuchResource",
+                                   fix=self.fix([{"op": "add", "path": pointer, "value": "NoSuchResource"}], "Add it"),
                                    resource=logical_id)
 
 
@@ -83,12 +84,12 @@ def test_validate_refuses_a_fix_that_adds_a_cfn_lint_error(runner: CliRunner, tm
     path.write_text(BUCKET, encoding="utf-8")
     result = runner.invoke(app, ["fix", "--validate", str(path)])
     assert result.exit_code == 2
-    assert "fix not written: cfn-lint reports new errors E3002" in result.stderr
+    assert "fix not written: cfn-lint reports new errors E3005" in result.stderr
     assert path.read_text(encoding="utf-8") == BUCKET
-    assert f"{path}:5:5: TST001 [*] Logs lacks NoSuchProperty" in result.stdout  # not fixed, so reported
+    assert f"{path}:3:3: TST001 [*] Logs lacks DependsOn NoSuchResource" in result.stdout  # not fixed: reported
     # without --validate the same fix is written: the refusal above is cfn-lint's doing
     assert runner.invoke(app, ["fix", str(path)]).exit_code == 0
-    assert "NoSuchProperty: true" in path.read_text(encoding="utf-8")
+    assert "DependsOn: NoSuchResource" in path.read_text(encoding="utf-8")
 
 
 def test_a_refused_fix_reports_what_check_reports_without_detecting_again() -> None:
@@ -104,9 +105,9 @@ def test_a_refused_fix_reports_what_check_reports_without_detecting_again() -> N
     assert rule.calls == 2  # the input and the fixed text; the unfixed result reuses the input's detection
     checked = process_text(BUCKET, "b.yaml", Settings(), rules=[rule])
     assert not refused.changed and refused.patch == [] and refused.applied == []
-    assert refused.findings == checked.findings and [(f.line, f.column) for f in refused.findings] == [(5, 5)]
+    assert refused.findings == checked.findings and [(f.line, f.column) for f in refused.findings] == [(3, 3)]
     assert refused.errors[:-1] == checked.errors
-    assert refused.errors[-1].message.startswith("fix not written: cfn-lint reports new errors E3002")
+    assert refused.errors[-1].message.startswith("fix not written: cfn-lint reports new errors E3005")
 
 
 def test_validate_lets_a_good_fix_through(runner: CliRunner, tmp_path: Path) -> None:

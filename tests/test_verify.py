@@ -244,7 +244,7 @@ def test_an_engine_failure_inside_a_fix_is_an_error_entry(tmp_path: Path, monkey
     def broken(doc, operations):
         raise IndexError("splice out of range")
 
-    monkeypatch.setattr(autofix.apply, "apply_operations", broken)
+    monkeypatch.setattr(autofix.apply, "apply_operations_traced", broken)
     a = tmp_path / "a.yaml"
     a.write_text(FIXABLE_YAML)
     out = cli("fix", str(a))
@@ -271,3 +271,39 @@ def test_an_internal_error_costs_one_file_not_the_batch(tmp_path: Path, monkeypa
                                "'items' (please report this; the file was left untouched)"]
     assert a.read_text() == FIXABLE_YAML
     assert b.read_text() == FIXED_YAML
+
+
+SCHEMA_ORIGINAL = ("Resources:\n  Check:\n    Type: AWS::Route53::HealthCheck\n    Properties:\n"
+                   "      HealthCheckConfig:\n        Type: HTTPS\n        FullyQualifiedDomainName: example.com\n"
+                   "  Topic:\n    Type: AWS::SNS::Topic\n")
+
+
+def _schema_candidate(fixed: str, patch: list) -> Candidate:
+    return Candidate("t.yaml", "yaml", SCHEMA_ORIGINAL, fixed, patch, ("TST900",), NOTHING)
+
+
+def test_a_fix_that_leaves_a_new_schema_error_on_what_it_touched_fails_verification() -> None:
+    """The schema rules run on the fixed template whatever the run selected: a removal that leaves the
+    health check without its required HealthCheckConfig is refused."""
+    fixed = SCHEMA_ORIGINAL.replace("    Properties:\n      HealthCheckConfig:\n        Type: HTTPS\n"
+                                    "        FullyQualifiedDomainName: example.com\n", "    Properties: {}\n")
+    patch = [{"op": "remove", "path": "/Resources/Check/Properties/HealthCheckConfig"}]
+    with pytest.raises(VerificationError) as refused:
+        verify(_schema_candidate(fixed, patch), Settings(select=("DP006",)))
+    assert ("new schema errors on what the fixes touched (SC003 at /Resources/Check/Properties)"
+            in refused.value.message)
+
+
+def test_schema_errors_the_input_had_or_a_fix_did_not_touch_are_not_held_against_it() -> None:
+    broken = SCHEMA_ORIGINAL.replace("Type: HTTPS", "Type: HTTPZ")  # SC002 in the input, kept by the fix
+    fixed = broken.replace("example.com", "example.org")
+    patch = [{"op": "replace", "path": "/Resources/Check/Properties/HealthCheckConfig/FullyQualifiedDomainName",
+              "value": "example.org"}]
+    made = Candidate("t.yaml", "yaml", broken, fixed, patch, ("TST900",), NOTHING)
+    assert verify(made, Settings()).data["Resources"]["Check"]["Properties"]["HealthCheckConfig"]["Type"] == "HTTPZ"
+    # a resource renamed keeps the errors it had: they are counted under its new id
+    odd = SCHEMA_ORIGINAL + "    Properties:\n      Colour: blue\n"  # SC001 in the input
+    renamed = odd.replace("  Topic:\n", "  Alerts:\n")
+    moved = [{"op": "move", "from": "/Resources/Topic", "path": "/Resources/Alerts"}]
+    made = Candidate("t.yaml", "yaml", odd, renamed, moved, ("TST900",), NOTHING)
+    assert "Alerts" in verify(made, Settings()).data["Resources"]

@@ -1,4 +1,5 @@
-"""``--format github``: GitHub Actions workflow commands, one ``::error`` line per finding or error.
+"""``--format github``: GitHub Actions workflow commands, one ``::error`` line per finding or error, and
+one ``::notice`` line per value a fix rewrote whole (losing comments and layout it did not change).
 
 GitHub turns each line into an annotation on the pull request's diff.  Values
 are escaped as the workflow-command syntax requires (``%``, CR and LF, and in
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from autofix.escape import visible
 from autofix.formats.base import Reporter
 from autofix.plan import allowed
+from autofix.report import rewrite_message, rewrites
 
 if TYPE_CHECKING:
     from autofix.report import Summary
@@ -40,6 +42,9 @@ class GithubReporter(Reporter):
         for e in self.errors(result, explicit):
             self.out.write(command("error", e.message, file=e.file, line=e.line, col=e.column,
                                    title="autofix error") + "\n")
+        for rule, rewrite in rewrites(result.applied):
+            self.out.write(command("notice", rewrite_message(rule, rewrite), file=result.file,
+                                   title=f"{rule} rewrote a value whole") + "\n")
         for f in result.findings:
             hint = " (autofix fix can fix this)" if allowed(f, self.settings) else ""
             self.out.write(command("error", f"{f.rule_id} {f.message}{hint}", file=result.file, line=f.line,

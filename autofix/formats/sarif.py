@@ -8,7 +8,9 @@ the rule, where the rule's documentation is).  A finding
 whose fix can be applied gets it as a SARIF ``fix``: the rule's operations are
 spliced into the file on their own, and the difference from the file is
 expressed as line-range replacements.  Errors (unreadable files, fixes that
-failed verification) become tool execution notifications.
+failed verification) become tool execution notifications of level ``error``; a
+value a fix had to rewrite whole (losing comments and layout it did not change)
+one of level ``note``, which leaves the run successful.
 
 Columns are counted in Unicode code points (``columnKind``), as autofix
 counts them everywhere.
@@ -31,6 +33,7 @@ from autofix.escape import dumps
 from autofix.formats.base import Reporter
 from autofix.patterns import lazy_pattern
 from autofix.registry import all_rules
+from autofix.report import rewrite_message, rewrites
 from autofix.ruledocs import RULES_DOC_URL, help_uri, safety
 from autofix.rules.base import Applicability
 from autofix.suppressions import UNUSED_SUPPRESSION
@@ -216,6 +219,12 @@ def _notification(e: ErrorEntry) -> dict[str, Any]:
     return note
 
 
+def _rewrite_notification(result: FileResult, rule: str, rewrite: dict[str, str]) -> dict[str, Any]:
+    return {"level": "note", "message": {"text": rewrite_message(rule, rewrite)},
+            "locations": [_location(result.file, None, None)],
+            "properties": {"rule": rule, "pointer": rewrite["pointer"], "reason": rewrite["reason"]}}
+
+
 def sarif_log(results: Iterable[tuple[FileResult, bool]], rules: Sequence[Rule] | None = None,
               settings: Settings | None = None) -> dict[str, Any]:
     """The SARIF log (a dict ready for ``json.dumps``) for ``results``."""
@@ -224,9 +233,13 @@ def sarif_log(results: Iterable[tuple[FileResult, bool]], rules: Sequence[Rule] 
     index = {r.id: i for i, r in enumerate(rules)}
     sarif_results: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
+    failed = False
     artifacts: dict[str, None] = {}
     for result, explicit in results:
-        notes.extend(_notification(e) for e in result.errors if explicit or e.kind != "not-a-template")
+        errors = [_notification(e) for e in result.errors if explicit or e.kind != "not-a-template"]
+        failed = failed or bool(errors)
+        notes.extend(errors)
+        notes.extend(_rewrite_notification(result, rule, rewrite) for rule, rewrite in rewrites(result.applied))
         if not result.findings:
             continue
         if any(f.rule_id == UNUSED_SUPPRESSION for f in result.findings) and UNUSED_SUPPRESSION not in index:
@@ -244,7 +257,7 @@ def sarif_log(results: Iterable[tuple[FileResult, bool]], rules: Sequence[Rule] 
             "informationUri": RULES_DOC_URL.rsplit("/blob/", 1)[0],
             "rules": descriptors,
         }},
-        "invocations": [{"executionSuccessful": not notes, "toolExecutionNotifications": notes}],
+        "invocations": [{"executionSuccessful": not failed, "toolExecutionNotifications": notes}],
         "artifacts": [{"location": {"uri": uri}} for uri in artifacts],
         "results": sarif_results,
         "columnKind": "unicodeCodePoints",

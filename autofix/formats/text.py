@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from autofix.escape import visible
 from autofix.formats.base import Reporter
 from autofix.plan import allowed
-from autofix.report import error_line, finding_line, shown_fix
+from autofix.report import error_line, finding_line, rewrite_notes, shown_fix
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -104,6 +104,8 @@ class TextReporter(Reporter):
                 self.err.write(error_line(e) + "\n")
             else:
                 self.err_console.print(error_text(e))
+        for note in rewrite_notes(result.file, result.applied):
+            self.err.write(note + "\n")
         for f in result.findings:
             if self.console is None:
                 self.out.write(finding_line(result.file, f, self.settings) + "\n")

@@ -71,6 +71,19 @@ def _declared_family(rule: Rule) -> Any:
     return None
 
 
+#: the longest a finding's message may be: one sentence, read in a terminal line; the rest is detail
+MESSAGE_LIMIT = 160
+
+
+def concise(*messages: str) -> str:
+    """The first of ``messages`` (longest and most precise first) that fits :data:`MESSAGE_LIMIT`,
+    else the last one cut at the limit."""
+    for message in messages:
+        if len(message) <= MESSAGE_LIMIT:
+            return message
+    return messages[-1][:MESSAGE_LIMIT - 3] + "..."
+
+
 class Rule:
     """Base class of rules.  Subclasses set the attributes and implement
     ``check(self, ctx: RuleContext, settings: Settings)``, which yields findings and builds each fix

@@ -7,7 +7,7 @@ sits, so one fix replaces exactly that literal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from autofix.fixes import FixBuilder
@@ -55,6 +55,16 @@ def literal_places(template: Template, value: Any, pointer: str, where: str = ""
             for branch, state in ((1, "true"), (2, "false")):
                 yield from literal_places(template, arg[branch], extend_pointer(pointer, "Fn::If", branch),
                                           f" when condition {arg[0]} is {state}", depth + 1)
+
+
+def per_parameter(places: Iterable[Place]) -> Iterator[list[Place]]:
+    """``places`` in groups, one finding each: the places of one parameter (its Default and its
+    AllowedValues entries) together, in the order first seen; any other place alone."""
+    groups: dict[str, list[Place]] = {}
+    for place in places:
+        key = place.parameter if place.parameter is not None else place.pointer
+        groups.setdefault(key, []).append(place)
+    yield from groups.values()
 
 
 def replace_literal(fix: FixBuilder, template: Template, place: Place, new: Any,

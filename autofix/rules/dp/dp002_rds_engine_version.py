@@ -10,7 +10,7 @@ from autofix.intrinsics import ref_target
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dp import _data
-from autofix.rules.dp._values import Place, literal_places, replace_literal
+from autofix.rules.dp._values import Place, literal_places, per_parameter, replace_literal
 from autofix.settings import Settings
 from autofix.template import Template
 
@@ -83,6 +83,9 @@ class RdsEngineVersion(Rule):
     is judged with its member clusters' versions, so that it moves with them.  The version may be written
     literally, in a branch of `Fn::If`, or as a parameter's `Default`; the engine must be
     known (a literal, or a parameter's `Default`).  The versions are the data cfn-lint ships.
+    A major version alone (MySQL `8.0`, PostgreSQL `15`) is left alone while its line has a
+    supported version: RDS accepts it and picks the line's default minor version.  A
+    parameter gets one finding for its `Default` and all its `AllowedValues`.
 
     ## Why is this bad?
     RDS rejects an engine version it does not offer (`Cannot find version 8.0.35 for
@@ -109,15 +112,19 @@ class RdsEngineVersion(Rule):
     MySQL 8.0.x, Aurora MySQL 8.0 / 3.x...) that exists and is not deprecated.  It never
     downgrades and never crosses a major version, which would need a data migration plan;
     a minor upgrade can still change behaviour, and an existing database is upgraded in
-    place on the next deploy.  When the line has no such version (a whole major version is
-    past support, e.g. MySQL 5.7) the finding has no fix: moving to another major version is
-    the owner's decision.  A parameter's `Default` is changed and its old entry in
-    `AllowedValues` replaced.
+    place on the next deploy.  When the newest version of the line is an RDS Extended Support
+    release (`11.22-rds.20240418`), the message says it is charged extra.  When the line has
+    no such version (a whole major version is past support, e.g. MySQL 5.7) the finding has
+    no fix: moving to another major version is the owner's decision, and until then the
+    database runs under RDS Extended Support, which is charged extra.  A parameter's `Default`
+    is changed and its old entries in `AllowedValues` replaced.
 
     ## References
     - [AWS::RDS::DBInstance EngineVersion](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-engineversion)
     - [AWS::RDS::DBCluster EngineVersion](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-engineversion)
     - [Supported RDS for PostgreSQL versions](https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-versions.html)
+    - [RDS Extended Support](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html)
+    - [ModifyDBInstance EngineVersion (a major version alone)](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html)
     - [Aurora MySQL version numbers](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraMySQLReleaseNotes/AuroraMySQL.Updates.Versions.html)
     """
 
@@ -143,14 +150,12 @@ class RdsEngineVersion(Rule):
             if engine not in valid:
                 continue
             pointer = ctx.pointer("Resources", logical_id, "Properties", "EngineVersion")
-            for place in literal_places(ctx, props["EngineVersion"], pointer):
-                if place.pointer in seen:
-                    continue
-                finding = self._judge(ctx, logical_id, engine, place, valid[engine],
-                                      set(deprecated.get(engine, ())))
-                if finding is not None:
-                    seen.add(place.pointer)
-                    yield finding
+            old = set(deprecated.get(engine, ()))
+            bad = [place for place in literal_places(ctx, props["EngineVersion"], pointer)
+                   if place.pointer not in seen and _wrong(engine, place.value, valid[engine], old)]
+            for group in per_parameter(bad):
+                seen.update(place.pointer for place in group)
+                yield self._judge(ctx, logical_id, engine, group, valid[engine], old)
 
     @staticmethod
     def _engine(template: Template, value: Any, resource_type: str) -> str | None:
@@ -167,34 +172,63 @@ class RdsEngineVersion(Rule):
     @staticmethod
     def _better(engine: str, value: Any, valid: list[str], deprecated: set[str]) -> str | None:
         version = _text(value)
-        if version is None or (version in valid and version not in deprecated):
+        if version is None or not _wrong(engine, version, valid, deprecated):
             return None
         return replacement(engine, version, valid, deprecated)
 
-    def _judge(self, ctx: RuleContext, logical_id: str, engine: str, place: Place, valid: list[str],
-               deprecated: set[str]) -> Finding | None:
-        version = _text(place.value)
-        if version is None:
-            return None
-        if version in valid and version not in deprecated:
-            return None
-        state = "is deprecated and can no longer create resources" if version in valid else "does not exist"
-        message = f"{logical_id}: {engine} engine version {version}{place.where} {state}"
-        new = replacement(engine, version, valid, deprecated)
-        if new is None:
-            return self.finding(place.pointer, message + f"; no newer version of the {major_line(engine, version)} "
-                                "line is available, so a major version upgrade is needed (not done automatically)",
-                                resource=logical_id)
-        if "-rds." in new:
-            message += (f"; use {new}, the newest of the {major_line(engine, version)} line (an RDS Extended "
-                        "Support release, which is charged extra: plan a major version upgrade)")
-        else:
-            message += f"; use {new}, the newest of the {major_line(engine, version)} line"
+    def _judge(self, ctx: RuleContext, logical_id: str, engine: str, group: list[Place], valid: list[str],
+               deprecated: set[str]) -> Finding:
+        """One finding for the wrong versions of one place or one parameter (its Default and AllowedValues)."""
+        first = group[0]
+        version = str(_text(first.value))
+        line = major_line(engine, version)
+        state = "is deprecated" if version in valid else "does not exist"
+        more = f" and {len(group) - 1} more of its allowed values" if len(group) > 1 else ""
+        where = f" (parameter {first.parameter}{more})" if first.parameter else first.where
+        message = f"{logical_id}: {engine} engine version {version}{where} {state}"
+        fixable = [(p, replacement(engine, str(_text(p.value)), valid, deprecated)) for p in group]
+        fixable = [(p, new) for p, new in fixable if new is not None]
+        if not fixable:
+            supported = any(v not in deprecated and in_line(engine, line, v) for v in valid)
+            if supported:  # the version is past the newest of its line: never downgraded
+                return self.finding(first.pointer, f"{message}; no newer {line} version exists", resource=logical_id,
+                                    detail=f"{message}; choosing an older version of the {line} line is the "
+                                           "owner's decision (not done automatically)")
+            return self.finding(
+                first.pointer, f"{message}; its {line} line has no supported version left", resource=logical_id,
+                detail=(f"{engine} {line} is past the end of standard support: a database on it runs only under RDS "
+                        "Extended Support, which is charged extra per vCPU-hour. Plan a major version upgrade "
+                        "(a data migration, not done automatically)."))
+        place, new = fixable[0]
+        old = str(_text(place.value))
+        extended = "-rds." in new
+        cost = ("an Extended Support release, charged extra" if extended
+                else "a minor upgrade, applied in place on the next deploy")
+        short = f"{message}; use {new} ({cost})"
+        detail = (f"{new} is the newest version of the {major_line(engine, old)} line that RDS offers; "
+                  + ("that line is past standard support, so it runs only under RDS Extended Support, which is "
+                     "charged extra per vCPU-hour: plan a major version upgrade." if extended else
+                     "an existing database is upgraded in place on the next deploy (a short outage)."))
         return self.finding(
-            place.pointer,
-            message,
+            first.pointer,
+            short if len(short) <= 160 else f"{message}; use {new}",
+            detail=detail,
             fix=replace_literal(self.fixer(ctx), ctx, place, new,
                                 lambda v: self._better(engine, v, valid, deprecated)).build(
-                f"Change {engine} engine version {version} to {new}{place.where}", Applicability.UNSAFE),
+                f"Change {engine} engine version {old} to {new}{place.where}", Applicability.UNSAFE),
             resource=logical_id,
         )
+
+
+def _wrong(engine: str, value: Any, valid: list[str], deprecated: set[str]) -> bool:
+    """Whether ``value`` is a version RDS does not offer or no longer creates.
+
+    A major version alone (MySQL ``8.0``, PostgreSQL ``15``) is right while its line has a version
+    that is offered and not deprecated: RDS then picks that line's default minor version.
+    """
+    version = _text(value)
+    if version is None or (version in valid and version not in deprecated):
+        return False
+    major_only = version == major_line(engine, version)
+    return not (major_only and any(v not in deprecated and in_line(engine, version, v) and v != version
+                                   for v in valid))

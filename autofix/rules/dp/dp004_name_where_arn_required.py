@@ -8,7 +8,7 @@ from typing import Any
 from autofix.context import RuleContext, mappings_in
 from autofix.intrinsics import SUB_VARIABLE, parse_sub, ref_target
 from autofix.nodes import extend_pointer
-from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.base import Applicability, Finding, Rule, concise
 from autofix.settings import Settings
 from autofix.template import properties_owner, resource_type
 
@@ -121,7 +121,9 @@ class NameWhereArnRequired(Rule):
     def _getatt(self, ctx: RuleContext, pointer: str, target: str, owner: str, what: str) -> Finding:
         fix = self.fixer(ctx).replace(pointer, {"Fn::GetAtt": [target, "Arn"]})
         return self.finding(
-            pointer, f"{owner}: {what} needs an ARN but Ref {target} gives its name or id; use !GetAtt {target}.Arn",
+            pointer, concise(f"{owner}: {what} needs an ARN but Ref {target} gives its name or id; use !GetAtt "
+                             f"{target}.Arn",
+                             f"{owner}: {what} needs an ARN, not Ref {target}; use !GetAtt {target}.Arn"),
             fix=fix.build(f"Use the ARN of {target} (GetAtt {target}.Arn) instead of its Ref", Applicability.SAFE),
             resource=owner)
 
@@ -146,8 +148,10 @@ class NameWhereArnRequired(Rule):
                     sub_path = extend_pointer(path, *sub.text_at)
                     fix = self.fixer(ctx).replace(sub_path, new_text)
                     yield self.finding(
-                        sub_path, f"{owner}: a policy Resource starts with ${{{name}}}, the name of {name}, not its "
-                        f"ARN; use ${{{name}.Arn}}",
+                        sub_path, concise(f"{owner}: a policy Resource starts with ${{{name}}}, the name of {name}, "
+                                          f"not its ARN; use ${{{name}.Arn}}",
+                                          f"{owner}: a policy Resource starts with ${{{name}}}, a name, not an ARN; "
+                                          f"use ${{{name}.Arn}}"),
                         fix=fix.build(f"Use ${{{name}.Arn}} instead of ${{{name}}}", Applicability.SAFE),
                         resource=owner)
             elif isinstance(item.get("Fn::Join"), list) and len(item["Fn::Join"]) == 2:

@@ -9,6 +9,7 @@ from autofix.context import RuleContext, mappings_in
 from autofix.intrinsics import parse_sub, sub_substitute
 from autofix.nodes import extend_pointer
 from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.dp._structure import VALID_ID, rename_ids
 from autofix.settings import Settings
 
 PSEUDO = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region",
@@ -78,9 +79,14 @@ class DanglingReference(Rule):
     ```
 
     ## Fix safety
-    Safe: a reference to a name that does not exist cannot deploy, and the rename goes to
-    the only declared id one typo away; the escaped policy variable is what the policy
-    meant (IAM evaluates `${aws:username}` at request time).  A name with no single
+    A reference to a name that does not exist cannot deploy.  The rename to the only declared
+    id with the same letters in another case is safe; the rename to the only declared id one
+    edit away is unsafe, since one edit also leads from `Bucket1` to `Bucket2`: a reviewer
+    must confirm the guess.  When that declared id is itself invalid (it holds a
+    space or a dash, `SchemaSync Lambda`) and the reference is a valid id (`SchemaSyncLambda`),
+    the reference is right and the declared id is renamed to it, with every reference to the old
+    id (safe); the escaped policy variable is what the policy meant (IAM evaluates
+    `${aws:username}` at request time: safe).  A name with no single
     candidate (a parameter the template never declared, say) is reported without a fix:
     declaring it is the author's choice.
 
@@ -125,9 +131,22 @@ class DanglingReference(Rule):
         # (the engine names the resource of every finding from its pointer)
         if target is None:
             return self.finding(pointer, message)
+        if not VALID_ID.match(target):
+            return self._declared(ctx, pointer, f"{what} names {name}", target, name)
         fix = self.fixer(ctx).replace(pointer, value_for(target))
         return self.finding(pointer, f"{message}; did you mean {target}?",
-                            fix=fix.build(f"Rename the reference {name} to {target}", Applicability.SAFE))
+                            fix=fix.build(f"Rename the reference {name} to {target}", _how_sure(name, target)))
+
+    def _declared(self, ctx: RuleContext, pointer: str, names: str, declared: str, name: str) -> Finding:
+        """The reference is right and the declared id it means is the one CloudFormation cannot read
+        (``SchemaSync Lambda``): the declared id is renamed, when the reference's name is a valid id."""
+        if not VALID_ID.match(name) or name in ctx.taken_ids():
+            return self.finding(pointer, f"{names}, but the declared id is {declared!r}, not a valid logical id")
+        fix = self.fixer(ctx)
+        rename_ids(ctx, fix, {declared: name}, ("Resources", "Parameters"))
+        return self.finding(
+            pointer, f"{names}, but the declared id is {declared!r}, not a valid logical id; rename it to {name}",
+            fix=fix.build(f"Rename the logical id {declared!r} to {name}", Applicability.SAFE))
 
     def _getatt(self, ctx: RuleContext, pointer: str, arg: Any, resources: dict[str, None]) -> Iterator[Finding]:
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
@@ -162,6 +181,8 @@ class DanglingReference(Rule):
             target = typo_target(logical, resources if "." in var else names)
             if target is None:
                 unknown.append(var)
+            elif not VALID_ID.match(target):
+                yield self._declared(ctx, path, f"Fn::Sub names {var}", target, logical)
             else:
                 renames[var] = target + var[len(logical):]
         if unknown:
@@ -171,5 +192,16 @@ class DanglingReference(Rule):
         new_text = sub_substitute(sub.text, {old: f"${{{new}}}" for old, new in renames.items()})
         described = ", ".join(f"${{{o}}} -> ${{{n}}}" for o, n in renames.items())
         fix = self.fixer(ctx).replace(path, new_text)
-        yield self.finding(path, f"Fn::Sub names {', '.join(renames)}, not declared in the template: {described}",
-                           fix=fix.build(f"Fix Fn::Sub variables: {described}", Applicability.SAFE))
+        sure = all(new == f"!{old}" or _how_sure(old, new) is Applicability.SAFE for old, new in renames.items())
+        message = f"Fn::Sub names {', '.join(renames)}, not declared in the template: {described}"
+        yield self.finding(path, message if len(message) <= 160 else
+                           f"Fn::Sub names {len(renames)} variables the template does not declare",
+                           detail=None if len(message) <= 160 else described,
+                           fix=fix.build(f"Fix Fn::Sub variables: {described}",
+                                         Applicability.SAFE if sure else Applicability.UNSAFE))
+
+
+def _how_sure(name: str, target: str) -> Applicability:
+    """Safe for the same letters in another case; a one-letter edit is a guess (``Bucket1`` for
+    ``Bucket2`` is one edit too), which a reviewer must confirm: unsafe."""
+    return Applicability.SAFE if name.lower() == target.lower() else Applicability.UNSAFE

@@ -84,13 +84,20 @@ def _section_uses(ctx: RuleContext) -> dict[str, _Uses]:
     return ctx.cached("section_uses", compute)
 
 
+def _named(uses: _Uses) -> frozenset[str]:
+    """Every name ``uses`` mentions in any reference, in whichever place: a ``${Map.Key}`` that cannot
+    reach a mapping, or a parameter named where a condition goes, is broken, but it still says which
+    entry its author meant to use, so that entry is not removed as unused."""
+    return uses.refs | uses.conditions | (uses.maps or frozenset())
+
+
 def unused_parameters(ctx: RuleContext) -> list[str]:
     if ctx.data.get("Transform") or dynamic_names(ctx):
         return []
     used: set[str] = set()
     for key, uses in _section_uses(ctx).items():
         if key not in ("Parameters", INTERFACE):
-            used |= uses.refs
+            used |= _named(uses)
     return [name for name in ctx.parameters if name not in used]
 
 
@@ -103,7 +110,7 @@ def unused_conditions(ctx: RuleContext) -> list[str]:
         used |= _uses(ctx, definition, join_pointer("Conditions", name)).conditions - {name}
     for key, uses in _section_uses(ctx).items():
         if key != "Conditions":
-            used |= uses.conditions
+            used |= _named(uses)
     return [name for name in conditions if name not in used]
 
 
@@ -115,7 +122,7 @@ def unused_mappings(ctx: RuleContext) -> list[str]:
         if key != "Mappings":
             if uses.maps is None:
                 return []  # a map name computed at deploy time: any mapping may be used
-            used |= uses.maps
+            used |= _named(uses)
     return [name for name in ctx.section("Mappings") if name not in used]
 
 
@@ -203,7 +210,13 @@ class UnusedEntry(Rule):
                                                            Applicability.SAFE)
             yield self.finding(join_pointer(section), f"the {section} section is empty", fix=fix)
             return
-        names = self.unused(ctx)
+        unused = self.unused(ctx)
+        kept = set(settings.kept_names)
+        for name in (n for n in unused if n in kept):
+            # an unsafe removal of this run took its last use away: the reviewer decides, in a later run
+            yield self.finding(join_pointer(section, name),
+                               f"{self.noun} {name} is not used since an unsafe fix of this run removed its last use")
+        names = [n for n in unused if n not in kept]
         if not names:
             return
         # One fix removes them all: parameters' Interface entries share lists, which one round edits once.

@@ -20,7 +20,9 @@ UNUSED_PARAMETER = UnusedEntry(
 ## What it does
 Finds parameters that no `Ref` or `Fn::Sub` variable anywhere in the template uses
 (resources, outputs, conditions, rules, metadata) and removes them, with their entries in
-the console's `AWS::CloudFormation::Interface` groups and labels.  Templates with a
+the console's `AWS::CloudFormation::Interface` groups and labels.  A parameter that any
+other reference names, even a broken one (`${Env.Name}`, `Fn::If: [Env, ...]`), counts as
+used: that reference needs fixing, not the parameter removing.  Templates with a
 `Transform` are left alone: a macro may use parameters the plain template does not show.
 
 ## Why is this bad?

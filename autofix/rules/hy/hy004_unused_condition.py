@@ -17,7 +17,8 @@ UNUSED_CONDITION = UnusedEntry(
     doc="""\
 ## What it does
 Finds conditions that no resource or output `Condition`, no `Fn::If` and no other condition
-uses, and removes them (the `Conditions` section too when nothing is left).
+uses, and removes them (the `Conditions` section too when nothing is left).  A condition
+that any other reference names, even a broken one, counts as used.
 
 ## Why is this bad?
 A condition nothing reads has no effect; it misleads the reader into thinking a resource is

@@ -3,7 +3,10 @@
 A resource that cannot deploy (its type does not exist) can only go, but a
 ``Ref``/``GetAtt``/``Sub`` left pointing at it would be a new error.  This
 module plans the removal: the resource, its entries in other resources'
-``DependsOn``, and the outputs that reference it.  When anything else refers to
+``DependsOn``, and the outputs that reference it.  Parameters only the resource
+used stay: the removal is unsafe, and what the resource was meant to do may come
+back in another form that needs them (the fix loop keeps the unused-entry rules
+from removing them in the same run).  When anything else refers to
 it (another resource's properties, a condition, another resource's metadata),
 there is no plan: removing those would change more than the broken resource.
 """
@@ -70,30 +73,5 @@ def plan_removal(template: Template, fix: FixBuilder, logical_id: str) -> list[s
                     fix.remove(("Resources", other, "DependsOn", i))
             also.append(f"DependsOn of {other}")
     fix.remove(("Resources", logical_id))
-    orphans = _orphaned_parameters(template, logical_id, set(gone_outputs))
-    if orphans and len(orphans) == len(template.parameters):
-        fix.remove(("Parameters",))
-    else:
-        for name in orphans:
-            fix.remove(("Parameters", name))
-    also.extend(f"parameter {name}" for name in orphans)
     return also
 
-
-def _orphaned_parameters(template: Template, logical_id: str, gone_outputs: set[str]) -> list[str]:
-    """Parameters only the removed resource (or its removed outputs) used: left, they would be unused.
-
-    A parameter named anywhere else, even as a plain string (the console's parameter groups in
-    ``Metadata``), stays.
-    """
-    used = references(template.resources.get(logical_id))
-    candidates = [name for name in template.parameters if name in used]
-    if not candidates:
-        return []
-    rest = {k: v for k, v in template.data.items() if k not in ("Resources", "Outputs", "Parameters")}
-    rest["Resources"] = {k: v for k, v in template.resources.items() if k != logical_id}
-    rest["Outputs"] = {k: v for k, v in template.section("Outputs").items() if k not in gone_outputs}
-    from autofix.intrinsics import strings_in
-
-    elsewhere = references(rest) | set(strings_in(rest))
-    return [name for name in candidates if name not in elsewhere]

@@ -9,7 +9,7 @@ from typing import Any
 from autofix.context import RuleContext, thaw
 from autofix.intrinsics import intrinsic_name, is_no_value
 from autofix.patches import fragment
-from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.base import Applicability, Finding, Rule, concise
 from autofix.rules.sc._values import fits
 from autofix.rules.sc._walk import Node, mapping_nodes, pointer_of
 from autofix.settings import Settings
@@ -21,11 +21,6 @@ PATCHES = "SC001-unknown-property"
 @lru_cache(maxsize=1)
 def _renames() -> dict[tuple[str, str, str], dict[str, Any]]:
     return {(e["type"], e.get("at", ""), e["from"]): e for e in fragment(PATCHES, "renames")}
-
-
-@lru_cache(maxsize=1)
-def _inert() -> frozenset[str]:
-    return frozenset(fragment(PATCHES, "inert"))
 
 
 def at_of(node: Node) -> str:
@@ -93,11 +88,18 @@ class UnknownProperty(Rule):
        the sub-object being created when absent, with all its siblings that belong there: safe.
     4. A property of a resource's direct sub-object that the resource itself has
        (CloudFront `DistributionConfig.Tags`): it moves up: safe.
-    5. One close spelling with a value of the right type ("did you mean": `MaximumEventAge` ->
+    5. A misplaced wrapper: an object whose settings all belong to this object, or all to one
+       sub-object of it (Route53 `Config: {AlarmIdentifier: ...}` beside or instead of
+       `HealthCheckConfig`): its settings move there (the wrapper is renamed to the sub-object
+       when that is absent): safe, every setting is kept.
+    6. One close spelling with a value of the right type ("did you mean": `MaximumEventAge` ->
        `MaximumEventAgeInSeconds`, singular/plural with the value wrapped in or taken out of a
        one-item list): unsafe, the name is a guess.
-    6. Otherwise the property is removed: safe for `Description`, `Tags` and `Comment` (no
-       behaviour), unsafe for anything else (what it asked for is not deployed).
+    7. Otherwise the property is removed, the last resort: always unsafe (what it asked for is
+       not deployed; `Tags` and `Description` are no exception, tags drive cost reports and
+       access policies), and the message says what is lost.  When it was the only setting of
+       a sub-object its parent does not require, the sub-object goes too, rather than being
+       left empty (S3 `NotificationConfiguration: {CloudWatchConfigurations: ...}`).
 
     ## References
     - [Resource and property types reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html)
@@ -128,13 +130,15 @@ class UnknownProperty(Rule):
         path = (*node.path, key)
         where = f"{node.type_name} {node.logical_id}" + (f" {at_of(node)}" if node.depth else "")
         what = f"{where}: property {key} is not allowed"
+        short = f"{node.logical_id}" + (f" {at_of(node)}" if node.depth else "") + f": property {key} is not allowed"
         props = schema.properties(node.node)
         read_only = schema.read_only() if node.depth == 0 else frozenset()
         names = [p for p in props if p not in read_only]
         fix = self.fixer(ctx)
 
         def result(message: str, description: str, applicability: Applicability) -> Finding:
-            return self.finding(pointer_of(path), f"{what}; {message}", fix=fix.build(description, applicability),
+            return self.finding(pointer_of(path), concise(f"{what}; {message}", f"{short}; {message}"),
+                                detail=f"{what}; {description}", fix=fix.build(description, applicability),
                                 resource=node.logical_id)
 
         entry = _renames().get((node.type_name, at_of(node) if node.depth else "", key))
@@ -150,15 +154,27 @@ class UnknownProperty(Rule):
         if node.depth == 1 and len(node.path) == 4 and self._up(ctx, fix, node, key):
             return result("it is a property of the resource itself", f"Move {key} up to the resource's properties",
                           Applicability.SAFE)
+        wrapper = self._unwrap(fix, node, key, read_only)
+        if wrapper is not None:
+            return result(f"its settings belong in {wrapper}", f"Move the settings under {key} into {wrapper}",
+                          Applicability.SAFE)
         guess = self._guess(schema, node, key, names)
         if guess is not None:
             target, how = guess
             self._apply(fix, path, target, how, value[key])
             return result(f"did you mean {target}?", f"Rename {key} to {target}", Applicability.UNSAFE)
-        fix.remove(path)
-        safe = key in _inert()
-        return result("remove it", f"Remove {key}" + ("" if safe else f" (no {where} property can hold it)"),
-                      Applicability.SAFE if safe else Applicability.UNSAFE)
+        gone = self._remove(fix, node, key)
+        lost = _loss(key, value[key])
+        emptied = f" and the {gone} it leaves empty" if gone else ""
+        return self.finding(
+            pointer_of(path),
+            concise(f"{what}; removing it drops {lost}{emptied}", f"{short}; removing it drops {lost}{emptied}",
+                    f"{short}; removing it drops {lost}", f"{node.logical_id}: property {key} is not allowed"),
+            detail=f"No {where} property can hold {key}; removing it drops {lost}{emptied}: what it asked for "
+                   "is not deployed.",
+            fix=fix.build(f"Remove {key}{emptied} (no {where} property can hold it; {lost} is lost)",
+                          Applicability.UNSAFE),
+            resource=node.logical_id)
 
     # -- the ways a property finds its place
 
@@ -231,6 +247,60 @@ class UnknownProperty(Rule):
         fix.move((*node.path, key), (*node.path[:3], key))
         return True
 
+    def _unwrap(self, fix, node: Node, key: str, read_only) -> str | None:
+        """A misplaced wrapper (``Config: {AlarmIdentifier: ...}`` beside ``HealthCheckConfig``): its
+        children go where the schema defines all of them, this object or one sub-object of it (the
+        wrapper is renamed to that sub-object when it is absent).  The name of the place, or None."""
+        inner = node.value[key]
+        if not isinstance(inner, dict) or not inner or any(k.startswith("Fn::") or k in ("Ref", "Condition")
+                                                           for k in inner):
+            return None
+        schema, children = node.schema, list(inner)
+        props = schema.properties(node.node)
+        if all(c in props and c not in read_only and c not in node.value for c in children):
+            for child in children:
+                fix.move((*node.path, key, child), (*node.path, child))
+            fix.remove((*node.path, key))
+            return node.key or "Properties"
+        owners = []
+        for name in props:
+            sub = schema.child(node.node, name) or {}
+            if name not in read_only and _is_object(schema, sub) and set(children) <= set(schema.properties(sub)):
+                owners.append(name)
+        if len(owners) > 1:
+            owners = [o for o in owners if o.endswith(key)]
+        if len(owners) != 1:
+            return None
+        owner = owners[0]
+        current = node.value.get(owner)
+        if current is None:
+            fix.rename((*node.path, key), owner)
+            return owner
+        if not isinstance(current, dict) or intrinsic_name(current) or any(c in current for c in children):
+            return None
+        for child in children:
+            fix.move((*node.path, key, child), (*node.path, owner, child))
+        fix.remove((*node.path, key))
+        return owner
+
+    @staticmethod
+    def _remove(fix, node: Node, key: str) -> str | None:
+        """Remove ``key``; an object it leaves empty goes too, up to the resource's ``Properties``,
+        unless its parent requires it (``NotificationConfiguration: {}`` is not left behind).  The
+        name of the outermost object removed with it, or None."""
+        path: tuple = (*node.path, key)
+        emptied = None
+        while len(path) > 3:
+            parent = path[:-1]
+            if "Fn::If" in parent or not isinstance(parent[-1], str):
+                break
+            held = fix.get(parent)
+            if not isinstance(held, dict) or len(held) != 1 or parent[-1] in _required_at(node.schema, parent):
+                break
+            path, emptied = parent, parent[-1]
+        fix.remove(path)
+        return emptied
+
     def _guess(self, schema, node: Node, key: str, names: list[str]) -> tuple[str, str] | None:
         value = node.value[key]
         found: dict[str, str] = {}
@@ -275,6 +345,27 @@ def _owner(node: Node, key: str, unknown: list[str], read_only) -> str | None:
     if len(owners) > 1:
         owners = [o for o in owners if any(u.startswith(o) and u != o for u in unknown)]
     return owners[0] if len(owners) == 1 else None
+
+
+def _required_at(schema, path: tuple) -> tuple[str, ...]:
+    """The properties required of the object that holds ``path`` (``Resources/<id>/Properties/...``);
+    for ``Properties`` itself, the resource's required properties say whether it may go."""
+    if len(path) <= 3:
+        return ("Properties",) if schema.required(schema.root) else ()
+    parent: dict[str, Any] = schema.root
+    for seg in path[3:-1]:
+        parent = schema.items(parent) if isinstance(seg, int) else (schema.child(parent, seg) or {})
+    return schema.required(parent)
+
+
+def _loss(key: str, value: Any) -> str:
+    """What removing ``key`` loses, in a few words."""
+    if isinstance(value, dict):
+        return f"its {len(value)} setting{'s' if len(value) != 1 else ''}" if value else "an empty setting"
+    if isinstance(value, list):
+        return f"its {len(value)} entr{'ies' if len(value) != 1 else 'y'}"
+    shown = str(value)
+    return f"the value {shown if len(shown) <= 30 else shown[:27] + '...'}"
 
 
 def _close(key: str, name: str) -> bool:
