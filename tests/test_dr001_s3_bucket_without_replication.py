@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 
 import pytest
-from rule_harness import findings
+from rule_harness import applied, findings
 
 from autofix.pipeline import process_text
+from autofix.rules.dr._deploy import simulate, simulate_update
 from autofix.rules.dr.dr001_s3_bucket_without_replication import S3BucketWithoutReplication
 from autofix.settings import Settings
 
 RULE = S3BucketWithoutReplication()
-#: most tests below exercise the replica's contents, written the same in both layouts; the
-#: same-stack layout (only by configuration) keeps them short.  The region layout is tested at the end.
-DR = Settings(dr="true", unsafe_fixes=True, family_settings={"dr": {"layout": "same-stack"}})
-REGIONS = Settings(dr="true", unsafe_fixes=True)
+DR = Settings(dr="true", unsafe_fixes=True)
+NAME = "docs-${AWS::AccountId}"
+REPLICA = "docs-${AWS::AccountId}-replica"
 
 
 def check(resources: dict, settings: Settings = DR, **sections) -> list:
@@ -26,8 +26,24 @@ def bucket(**props) -> dict:
     return {"Type": "AWS::S3::Bucket", "Properties": props}
 
 
+def named(**props) -> dict:
+    return bucket(BucketName={"Fn::Sub": NAME}, **props)
+
+
 def ops_by_path(finding) -> dict:
     return {op["path"]: op for op in finding.fix.operations}
+
+
+def detail(finding) -> str:
+    return finding.extra["detail"]
+
+
+def fixed(resources: dict, **sections) -> tuple[dict, dict]:
+    """(the template, the template DR001's fix makes of it)."""
+    data = {"Resources": resources, **sections}
+    (finding,) = findings(RULE, data, DR)
+    assert finding.fix is not None, detail(finding)
+    return data, applied(data, [finding])
 
 
 def test_no_finding_outside_dr_context() -> None:
@@ -40,116 +56,183 @@ def test_dr_context_from_secondary_region_parameter() -> None:
     assert [f.resource for f in found] == ["Data"]
 
 
-def test_message_is_honest_about_the_region() -> None:
-    (finding,) = check({"DataBucket": bucket()})
-    assert "in its own region" in finding.message
-    assert "secondary region" in finding.message
-    assert finding.pointer == "/Resources/DataBucket"
-    assert finding.fix.applicability.value == "unsafe"
+def test_message_is_one_sentence_and_the_plan_is_in_the_detail() -> None:
+    (finding,) = check({"DataBucket": named()})
+    assert finding.message == ("DataBucket holds data in a multi-region DR template but is not replicated to another "
+                               "region")
+    assert finding.pointer == "/Resources/DataBucket" and finding.fix.applicability.value == "unsafe"
+    for said in ("only in the secondary region", "SecondaryStackDeployed=true", "S3 Batch Replication"):
+        assert said in detail(finding)
 
 
-def test_fix_shape() -> None:
-    (finding,) = check({"DataBucket": bucket(BucketName="acme-data")})
-    ops = ops_by_path(finding)
-    assert ops["/Resources/DataBucket/Properties/VersioningConfiguration"]["value"] == {"Status": "Enabled"}
-    config = ops["/Resources/DataBucket/Properties/ReplicationConfiguration"]["value"]
-    assert config["Role"] == {"Fn::GetAtt": ["DataReplicationRole", "Arn"]}
+def test_the_replica_exists_only_in_the_secondary_region_and_the_primary_replicates_to_it_by_arn() -> None:
+    data, after = fixed({"DataBucket": named()})
+    params, conditions = after["Parameters"], after["Conditions"]
+    assert params["PrimaryRegion"]["Default"] == "us-east-1" and params["SecondaryRegion"]["Default"] == "us-west-2"
+    assert params["SecondaryStackDeployed"] == {
+        "Type": "String", "Default": "false", "AllowedValues": ["false", "true"],
+        "Description": params["SecondaryStackDeployed"]["Description"]}
+    assert conditions["IsSecondaryRegion"] == {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "SecondaryRegion"}]}
+    assert conditions["ReplicateToSecondaryRegion"] == {"Fn::And": [
+        {"Condition": "IsPrimaryRegion"}, {"Fn::Equals": [{"Ref": "SecondaryStackDeployed"}, "true"]}]}
+    resources = after["Resources"]
+    replica = resources["DataReplicaBucket"]
+    assert replica["Condition"] == "IsSecondaryRegion"
+    assert replica["Properties"]["BucketName"] == {"Fn::Sub": REPLICA}
+    assert replica["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert all(replica["Properties"]["PublicAccessBlockConfiguration"].values())
+    source = resources["DataBucket"]["Properties"]
+    assert source["VersioningConfiguration"] == {"Status": "Enabled"}
+    condition, config, otherwise = source["ReplicationConfiguration"]["Fn::If"]
+    assert condition == "ReplicateToSecondaryRegion" and otherwise == {"Ref": "AWS::NoValue"}
     (rule,) = config["Rules"]
     assert rule["Filter"] == {"Prefix": ""} and rule["Priority"] == 1 and rule["Status"] == "Enabled"
     assert rule["DeleteMarkerReplication"] == {"Status": "Enabled"}
-    dest = rule["Destination"]
-    assert dest["Bucket"] == {"Fn::GetAtt": ["DataReplicaBucket", "Arn"]}
-    assert dest["ReplicationTime"] == {"Status": "Enabled", "Time": {"Minutes": 15}}
-    assert dest["Metrics"] == {"Status": "Enabled", "EventThreshold": {"Minutes": 15}}
+    destination = rule["Destination"]
+    assert destination["Bucket"] == {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + REPLICA}
+    assert destination["ReplicationTime"] == {"Status": "Enabled", "Time": {"Minutes": 15}}
     assert "SourceSelectionCriteria" not in rule
-    replica = ops["/Resources/DataReplicaBucket"]["value"]
-    assert replica["Properties"]["BucketName"] == "acme-data-replica"
-    assert replica["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
-    assert all(replica["Properties"]["PublicAccessBlockConfiguration"].values())
-    role = ops["/Resources/DataReplicationRole"]["value"]
-    assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
-        "Service": "s3.amazonaws.com"}
-    assert "Policies" not in role["Properties"]  # separate policy: no circular dependency
-    policy = ops["/Resources/DataReplicationPolicy"]["value"]
-    actions = {a for s in policy["Properties"]["PolicyDocument"]["Statement"] for a in
-               ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
-    assert actions == {"s3:GetReplicationConfiguration", "s3:ListBucket", "s3:GetObjectVersionForReplication",
-                       "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:ReplicateObject",
-                       "s3:ReplicateDelete", "s3:ReplicateTags"}
+    role, policy = resources["DataReplicationRole"], resources["DataReplicationPolicy"]
+    assert role["Condition"] == policy["Condition"] == "ReplicateToSecondaryRegion"
+    assert "RoleName" not in role["Properties"]  # IAM names are global
+    statements = {s["Sid"]: s for s in policy["Properties"]["PolicyDocument"]["Statement"]}
+    assert statements["WriteReplicas"]["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + REPLICA + "/*"}
+    # the source keeps its name in the primary region; in the secondary one CloudFormation names it
+    assert source["BucketName"] == {"Fn::If": ["IsSecondaryRegion", {"Fn::Sub": NAME + "-${AWS::Region}"},
+                                               {"Fn::Sub": NAME}]}
+    assert simulate(after) == [] and simulate(after, swap=True) == []
+    assert simulate_update(data, after) == []  # an existing primary stack keeps its bucket
+
+
+def test_a_rule_keeps_the_stack_out_of_a_third_region() -> None:
+    _, after = fixed({"DataBucket": named()})
+    (rule,) = after["Rules"].values()
+    assert rule["Assertions"][0]["Assert"] == {"Fn::Or": [
+        {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "PrimaryRegion"}]},
+        {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "SecondaryRegion"}]}]}
+
+
+def test_the_templates_own_parameters_and_conditions_are_reused() -> None:
+    _, after = fixed({"Docs": bucket(BucketName={"Fn::Sub": "docs-${AWS::AccountId}-${AWS::Region}"})},
+                     Parameters={"DRRegion": {"Type": "String", "Default": "eu-west-1"}},
+                     Conditions={"InDr": {"Fn::Equals": [{"Ref": "DRRegion"}, {"Ref": "AWS::Region"}]},
+                                 "InPrimary": {"Fn::Not": [{"Condition": "InDr"}]}})
+    assert after["Resources"]["DocsReplicaBucket"]["Condition"] == "InDr"
+    assert set(after["Parameters"]) == {"DRRegion", "PrimaryRegion", "SecondaryStackDeployed"}
+    assert after["Conditions"]["ReplicateToSecondaryRegion"]["Fn::And"][0] == {"Condition": "InPrimary"}
+    # the region in the replica's name is the primary's, which both regions compute alike
+    assert after["Resources"]["DocsReplicaBucket"]["Properties"]["BucketName"] == {
+        "Fn::Sub": "docs-${AWS::AccountId}-${PrimaryRegion}-replica"}
+    # the source has the region in its name already: both stacks name it apart, and it is kept
+    assert after["Resources"]["Docs"]["Properties"]["BucketName"] == {
+        "Fn::Sub": "docs-${AWS::AccountId}-${AWS::Region}"}
+
+
+def test_outputs_name_the_replica_in_the_secondary_region() -> None:
+    _, after = fixed({"DataBucket": named()}, Outputs={
+        "Name": {"Value": {"Ref": "DataBucket"}}, "Arn": {"Value": {"Fn::Sub": "${DataBucket.Arn}/*"}},
+        "Other": {"Value": "x"}})
+    outputs = after["Outputs"]
+    assert outputs["Name"]["Value"] == {"Fn::If": ["IsSecondaryRegion", {"Ref": "DataReplicaBucket"},
+                                                   {"Ref": "DataBucket"}]}
+    assert outputs["Arn"]["Value"]["Fn::If"][1] == {"Fn::Sub": "${DataReplicaBucket.Arn}/*"}
+    assert outputs["Other"]["Value"] == "x"
 
 
 def test_existing_versioning_kept_and_suspended_reenabled() -> None:
-    (kept,) = check({"B": bucket(VersioningConfiguration={"Status": "Enabled"})})
-    assert not any("Versioning" in op["path"] for op in kept.fix.operations)
-    (suspended,) = check({"B": bucket(VersioningConfiguration={"Status": "Suspended"})})
+    (kept,) = check({"B": named(VersioningConfiguration={"Status": "Enabled"})})
+    assert not any(op["path"].startswith("/Resources/B/Properties/Versioning") for op in kept.fix.operations)
+    (suspended,) = check({"B": named(VersioningConfiguration={"Status": "Suspended"})})
     assert {"op": "replace", "path": "/Resources/B/Properties/VersioningConfiguration/Status",
             "value": "Enabled"} in suspended.fix.operations
 
 
 def test_conditional_versioning_gets_no_fix() -> None:
-    (finding,) = check({"B": bucket(VersioningConfiguration={"Fn::If": ["C", {"Status": "Enabled"},
-                                                                         {"Ref": "AWS::NoValue"}]})})
-    assert finding.fix is None and "conditional" in finding.message
+    (finding,) = check({"B": named(VersioningConfiguration={"Fn::If": ["C", {"Status": "Enabled"},
+                                                                        {"Ref": "AWS::NoValue"}]})})
+    assert finding.fix is None and "conditional" in detail(finding)
 
 
-def test_sse_kms_with_in_template_key() -> None:
-    enc = {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {
-        "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Ref": "Key"}}}]}
-    (finding,) = check({"Key": {"Type": "AWS::KMS::Key"}, "B": bucket(BucketEncryption=enc)})
-    ops = ops_by_path(finding)
-    rule = ops["/Resources/B/Properties/ReplicationConfiguration"]["value"]["Rules"][0]
+KMS_BY_KEY = {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {
+    "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Ref": "Key"}}, "BucketKeyEnabled": True}]}
+
+
+def test_sse_kms_source_gets_a_replica_key_and_alias_in_the_secondary_region() -> None:
+    data, after = fixed({"Key": {"Type": "AWS::KMS::Key", "Properties": {}}, "B": named(BucketEncryption=KMS_BY_KEY)})
+    resources = after["Resources"]
+    key, alias = resources["BReplicaBucketKey"], resources["BReplicaBucketKeyAlias"]
+    assert key["Condition"] == alias["Condition"] == "IsSecondaryRegion"
+    assert alias["Properties"] == {"AliasName": {"Fn::Sub": f"alias/{REPLICA}"},
+                                   "TargetKeyId": {"Ref": "BReplicaBucketKey"}}
+    assert resources["BReplicaBucket"]["Properties"]["BucketEncryption"] == {"ServerSideEncryptionConfiguration": [
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Ref": "BReplicaBucketKey"}},
+         "BucketKeyEnabled": True}]}
+    rule = resources["B"]["Properties"]["ReplicationConfiguration"]["Fn::If"][1]["Rules"][0]
     assert rule["SourceSelectionCriteria"] == {"SseKmsEncryptedObjects": {"Status": "Enabled"}}
-    assert rule["Destination"]["EncryptionConfiguration"] == {"ReplicaKmsKeyID": {"Fn::GetAtt": ["Key", "Arn"]}}
-    assert ops["/Resources/BReplicaBucket"]["value"]["Properties"]["BucketEncryption"] == enc
-    sids = [s["Sid"] for s in ops["/Resources/BReplicationPolicy"]["value"]["Properties"]["PolicyDocument"][
-        "Statement"]]
-    assert "DecryptSourceObjects" in sids and "EncryptReplicas" in sids
+    # the primary cannot know the secondary key's ARN, but it can build its alias ARN
+    assert rule["Destination"]["EncryptionConfiguration"] == {"ReplicaKmsKeyID": {
+        "Fn::Sub": "arn:${AWS::Partition}:kms:${SecondaryRegion}:${AWS::AccountId}:alias/" + REPLICA}}
+    statements = {s["Sid"]: s for s in resources["BReplicationPolicy"]["Properties"]["PolicyDocument"]["Statement"]}
+    assert statements["DecryptSourceObjects"]["Resource"] == {"Fn::GetAtt": ["Key", "Arn"]}
+    encrypt = statements["EncryptReplicas"]
+    # a policy names keys by key ARN: an alias ARN in Resource would grant nothing
+    assert encrypt["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:kms:${SecondaryRegion}:${AWS::AccountId}:key/*"}
+    assert encrypt["Condition"]["ForAnyValue:StringEquals"] == {"kms:ResourceAliases": {"Fn::Sub": f"alias/{REPLICA}"}}
+    assert encrypt["Condition"]["StringEquals"] == {
+        "kms:ViaService": {"Fn::Sub": "s3.${SecondaryRegion}.amazonaws.com"}}
+    assert not any(":alias/" in str(s["Resource"]) for s in statements.values())
+    assert simulate(after) == [] and simulate_update(data, after) == []
 
 
-@pytest.mark.parametrize("key", ["alias/app", {"Ref": "KeyParam"}, None])
-def test_unresolvable_kms_key_gets_no_fix(key) -> None:
-    default = {"SSEAlgorithm": "aws:kms"}
-    if key is not None:
-        default["KMSMasterKeyID"] = key
-    enc = {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": default}]}
-    (finding,) = check({"B": bucket(BucketEncryption=enc)}, Parameters={"KeyParam": {"Type": "String"}})
-    assert finding.fix is None
+@pytest.mark.parametrize("key, alias", [("alias/ledger", "alias/ledger"), (None, "alias/aws/s3"),
+                                        ("arn:aws:kms:us-east-1:111122223333:alias/ledger", "alias/ledger")])
+def test_a_source_key_known_by_alias_is_matched_by_its_alias(key, alias) -> None:
+    default = {"SSEAlgorithm": "aws:kms", **({"KMSMasterKeyID": key} if key else {})}
+    _, after = fixed({"B": named(BucketEncryption={"ServerSideEncryptionConfiguration": [
+        {"ServerSideEncryptionByDefault": default}]})})
+    statements = {s["Sid"]: s for s in after["Resources"]["BReplicationPolicy"]["Properties"]["PolicyDocument"][
+        "Statement"]}
+    decrypt = statements["DecryptSourceObjects"]
+    assert decrypt["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*"}
+    assert decrypt["Condition"]["ForAnyValue:StringEquals"] == {"kms:ResourceAliases": alias}
+
+
+def test_a_source_key_from_a_parameter_gets_no_fix() -> None:
+    encryption = {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {
+        "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Ref": "KeyParam"}}}]}
+    (finding,) = check({"B": named(BucketEncryption=encryption)}, Parameters={"KeyParam": {"Type": "String"}})
+    assert finding.fix is None and "SSE-KMS key" in detail(finding)
 
 
 @pytest.mark.parametrize("name, expected", [
     ({"Fn::Sub": "app-${Env}"}, {"Fn::Sub": "app-${Env}-replica"}),
-    ({"Fn::Sub": ["app-${X}", {"X": {"Ref": "Env"}}]}, {"Fn::Sub": ["app-${X}-replica", {"X": {"Ref": "Env"}}]}),
+    ({"Fn::Sub": ["app-${X}", {"X": {"Ref": "Env"}}]}, {"Fn::Sub": "app-${Env}-replica"}),
     ({"Ref": "Name"}, {"Fn::Sub": "${Name}-replica"}),
     ({"Fn::Join": ["-", ["app", {"Ref": "Env"}]]}, {"Fn::Sub": "app-${Env}-replica"}),
-    ({"Fn::If": ["C", "a", "b"]}, None),
-    ("x" * 60, None),
+    ({"Fn::Sub": "app-${ AWS::Region }"}, {"Fn::Sub": "app-${PrimaryRegion}-replica"}),
+    ("acme-data", "acme-data-replica"),
 ])
 def test_replica_name(name, expected) -> None:
-    (finding,) = check({"B": bucket(BucketName=name)}, Parameters={"Env": {"Type": "String", "MaxLength": 8},
-                                                                   "Name": {"Type": "String", "MaxLength": 50}})
-    replica = ops_by_path(finding)["/Resources/BReplicaBucket"]["value"]["Properties"]
-    assert replica.get("BucketName") == expected
+    _, after = fixed({"B": bucket(BucketName=name)}, Parameters={"Env": {"Type": "String", "MaxLength": 8},
+                                                                "Name": {"Type": "String", "MaxLength": 40}})
+    assert after["Resources"]["BReplicaBucket"]["Properties"]["BucketName"] == expected
 
 
-@pytest.mark.parametrize("name, params", [
-    ({"Fn::Sub": "app-${Env}"}, {"Env": {"Type": "String"}}),  # nothing bounds Env
-    ({"Fn::Sub": "app-${Env}"}, {"Env": {"Type": "String", "MaxLength": 60}}),  # 4 + 60 + 8 > 63
-    ({"Fn::Sub": "app-${Env}"}, {"Env": {"Type": "String", "AllowedValues": ["dev", "x" * 55]}}),
-    ({"Fn::Sub": "${AWS::StackName}-data"}, {}),  # a stack name can be 128 characters
-    ({"Ref": "Name"}, {"Name": {"Type": "String", "MaxLength": 63}}),
+@pytest.mark.parametrize("name, params, why", [
+    ({"Fn::If": ["C", "a", "b"]}, {}, "no BucketName"),
+    ({"Fn::Sub": "${AWS::StackName}-data"}, {}, "63 characters"),  # a stack name can be 128 characters
+    ({"Fn::Sub": "app-${Env}"}, {"Env": {"Type": "String", "AllowedValues": ["dev", "x" * 55]}}, "63 characters"),
+    ({"Ref": "Name"}, {"Name": {"Type": "String", "MaxLength": 63}}, "63 characters"),
 ])
-def test_replica_name_that_may_exceed_63_characters_is_left_to_cloudformation(name, params) -> None:
+def test_a_replica_name_both_regions_cannot_agree_on_gets_no_fix(name, params, why) -> None:
     (finding,) = check({"B": bucket(BucketName=name)}, Parameters=params)
-    replica = ops_by_path(finding)["/Resources/BReplicaBucket"]["value"]["Properties"]
-    assert "BucketName" not in replica
+    assert finding.fix is None and why in detail(finding)
 
 
-def test_replica_name_fits_with_allowed_values_and_account_id() -> None:
-    name = {"Fn::Sub": "app-${Env}-${AWS::AccountId}"}
-    params = {"Env": {"Type": "String", "AllowedValues": ["dev", "staging", "production"]}}
-    (finding,) = check({"B": bucket(BucketName=name)}, Parameters=params)
-    replica = ops_by_path(finding)["/Resources/BReplicaBucket"]["value"]["Properties"]
-    assert replica["BucketName"] == {"Fn::Sub": "app-${Env}-${AWS::AccountId}-replica"}  # 4+10+1+12+8 = 35
+def test_an_unbounded_naming_parameter_gets_the_bound_the_replica_name_needs() -> None:
+    (finding,) = check({"B": bucket(BucketName={"Fn::Sub": "app-${Env}"})},
+                       Parameters={"Env": {"Type": "String", "Default": "prod"}})
+    assert ops_by_path(finding)["/Parameters/Env/MaxLength"]["value"] == 63 - len("app--replica")
 
 
 # -- the replica keeps the source's data-management settings
@@ -159,7 +242,7 @@ def test_replica_keeps_lifecycle_and_expires_noncurrent_versions_once_versioning
     lifecycle = {"Rules": [{"Id": "Expire", "Status": "Enabled", "ExpirationInDays": 90},
                            {"Id": "Archive", "Status": "Enabled",
                             "Transitions": [{"StorageClass": "GLACIER", "TransitionInDays": 30}]}]}
-    (finding,) = check({"B": bucket(LifecycleConfiguration=lifecycle)})
+    (finding,) = check({"B": named(LifecycleConfiguration=lifecycle)})
     ops = ops_by_path(finding)
     expected = [{**lifecycle["Rules"][0], "NoncurrentVersionExpiration": {"NoncurrentDays": 90}},
                 lifecycle["Rules"][1]]
@@ -170,8 +253,7 @@ def test_replica_keeps_lifecycle_and_expires_noncurrent_versions_once_versioning
 
 def test_lifecycle_copied_unchanged_when_versioning_was_already_on() -> None:
     lifecycle = {"Rules": [{"Id": "Expire", "Status": "Enabled", "ExpirationInDays": 90}]}
-    (finding,) = check({"B": bucket(LifecycleConfiguration=lifecycle,
-                                    VersioningConfiguration={"Status": "Enabled"})})
+    (finding,) = check({"B": named(LifecycleConfiguration=lifecycle, VersioningConfiguration={"Status": "Enabled"})})
     ops = ops_by_path(finding)
     assert "/Resources/B/Properties/LifecycleConfiguration/Rules" not in ops
     assert ops["/Resources/BReplicaBucket"]["value"]["Properties"]["LifecycleConfiguration"] == lifecycle
@@ -180,35 +262,33 @@ def test_lifecycle_copied_unchanged_when_versioning_was_already_on() -> None:
 def test_replica_logs_where_the_source_logs() -> None:
     logging = {"DestinationBucketName": {"Ref": "Logs"}, "LogFilePrefix": "data/"}
     logs = {"Type": "AWS::S3::Bucket", "Properties": {}}
-    (finding,) = check({"B": bucket(LoggingConfiguration=logging), "Logs": logs})
+    (finding,) = check({"B": named(LoggingConfiguration=logging), "Logs": logs})
     replica = ops_by_path(finding)["/Resources/BReplicaBucket"]["value"]["Properties"]
     assert replica["LoggingConfiguration"] == {"DestinationBucketName": {"Ref": "Logs"},
                                                "LogFilePrefix": "data/BReplicaBucket/"}
 
 
-def test_replica_name_avoids_a_name_in_use() -> None:
+def test_a_replica_name_in_use_gets_no_fix() -> None:
     resources = {"B": bucket(BucketName="app"), "Other": bucket(BucketName="app-replica",
                                                                 ReplicationConfiguration={"Role": "r"})}
     (finding,) = check(resources)
-    assert "BucketName" not in ops_by_path(finding)["/Resources/BReplicaBucket"]["value"]["Properties"]
+    assert finding.fix is None and "app-replica would not be the same" in detail(finding)
 
 
 def test_ids_never_collide() -> None:
-    resources = {"DataBucket": bucket(), "DataReplicationRole": {"Type": "AWS::IAM::Role"}}
+    resources = {"DataBucket": named(), "DataReplicationRole": {"Type": "AWS::IAM::Role"}}
     (finding,) = check(resources, Outputs={"DataReplicaBucket": {"Value": "x"}})
     paths = set(ops_by_path(finding))
     assert "/Resources/DataReplicaBucket2" in paths and "/Resources/DataReplicationRole2" in paths
 
 
-def test_condition_and_retention_copied() -> None:
-    resources = {"B": {"Type": "AWS::S3::Bucket", "Condition": "IsProd", "DeletionPolicy": "Retain"}}
+def test_retention_copied_to_the_replica_only() -> None:
+    resources = {"B": {**named(), "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}}
     (finding,) = check(resources)
     ops = ops_by_path(finding)
-    assert ops["/Resources/BReplicaBucket"]["value"]["Condition"] == "IsProd"
     assert ops["/Resources/BReplicaBucket"]["value"]["DeletionPolicy"] == "Retain"
-    assert ops["/Resources/BReplicationRole"]["value"]["Condition"] == "IsProd"
+    assert ops["/Resources/BReplicaBucket"]["value"]["UpdateReplacePolicy"] == "Retain"
     assert "DeletionPolicy" not in ops["/Resources/BReplicationRole"]["value"]
-    assert "/Resources/B/Properties" in ops  # no Properties: added whole
 
 
 @pytest.mark.parametrize("resources", [
@@ -279,92 +359,41 @@ def test_fixed_template_rechecks_clean_and_is_stable() -> None:
     assert not again.changed and again.findings == []
 
 
-# -- the region layout (default): one template deployed in both regions
+# -- the layout applied whole, or not at all
 
 
-def region_fix(resources: dict, **sections):
-    (finding,) = check(resources, REGIONS, **sections)
-    assert finding.fix is not None, finding.message
-    return finding, ops_by_path(finding)
+def test_the_layout_is_completed_with_the_templates_own_global_names() -> None:
+    data, after = fixed({"DataBucket": named(), "AppRole": {"Type": "AWS::IAM::Role", "Properties": {
+        "RoleName": "app-role", "AssumeRolePolicyDocument": {}}}})
+    assert after["Resources"]["AppRole"]["Properties"]["RoleName"] == {
+        "Fn::If": ["IsSecondaryRegion", {"Fn::Sub": "app-role-${AWS::Region}"}, "app-role"]}
+    assert simulate(after) == [] and simulate(after, swap=True) == [] and simulate_update(data, after) == []
+    (finding,) = check(data["Resources"])
+    assert "Name AppRole 'app-role-${AWS::Region}' in the secondary region only" in detail(finding)
 
 
-def test_region_layout_puts_the_replica_in_the_secondary_region_only() -> None:
-    _, ops = region_fix({"Docs": bucket(BucketName={"Fn::Sub": "docs-${AWS::AccountId}-${AWS::Region}"})})
-    assert ops["/Parameters"]["value"]["PrimaryRegion"]["Default"] == "us-east-1"
-    assert ops["/Parameters"]["value"]["SecondaryRegion"]["Default"] == "us-west-2"
-    assert ops["/Parameters"]["value"]["SecondaryStackDeployed"]["Default"] == "false"
-    conditions = ops["/Conditions"]["value"]
-    assert conditions["IsSecondaryRegion"] == {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "SecondaryRegion"}]}
-    assert conditions["ReplicateToSecondaryRegion"] == {"Fn::And": [
-        {"Condition": "IsPrimaryRegion"}, {"Fn::Equals": [{"Ref": "SecondaryStackDeployed"}, "true"]}]}
-    replica = ops["/Resources/DocsReplicaBucket"]["value"]
-    assert replica["Condition"] == "IsSecondaryRegion"
-    # the name is the same in both regions: the primary's region, not AWS::Region
-    name = "docs-${AWS::AccountId}-${PrimaryRegion}-replica"
-    assert replica["Properties"]["BucketName"] == {"Fn::Sub": name}
-    config = ops["/Resources/Docs/Properties/ReplicationConfiguration"]["value"]["Fn::If"]
-    assert config[0] == "ReplicateToSecondaryRegion" and config[2] == {"Ref": "AWS::NoValue"}
-    assert config[1]["Rules"][0]["Destination"]["Bucket"] == {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + name}
-    assert ops["/Resources/DocsReplicationRole"]["value"]["Condition"] == "ReplicateToSecondaryRegion"
-    policy = ops["/Resources/DocsReplicationPolicy"]["value"]
-    assert policy["Condition"] == "ReplicateToSecondaryRegion"
-    assert "RoleName" not in ops["/Resources/DocsReplicationRole"]["value"]["Properties"]  # IAM names are global
-    # the source already has the region in its name: kept
-    assert "/Resources/Docs/Properties/BucketName" not in ops
+def test_a_layout_that_cannot_deploy_whole_is_refused_with_the_reason() -> None:
+    (finding,) = check({"DataBucket": named(), "Zone": {"Type": "AWS::Route53::HostedZone",
+                                                        "Properties": {"Name": "example.com"}}})
+    assert finding.fix is None
+    assert "would not deploy whole" in detail(finding) and "public hosted zone" in detail(finding)
 
 
-def test_region_layout_reuses_the_templates_parameters_and_conditions() -> None:
-    _, ops = region_fix(
-        {"Docs": bucket(BucketName={"Fn::Sub": "docs-${AWS::AccountId}-${AWS::Region}"})},
-        Parameters={"DRRegion": {"Type": "String", "Default": "eu-west-1"}},
-        Conditions={"InDr": {"Fn::Equals": [{"Ref": "DRRegion"}, {"Ref": "AWS::Region"}]}})
-    assert ops["/Resources/DocsReplicaBucket"]["value"]["Condition"] == "InDr"
-    assert "/Parameters/DRRegion" not in ops and "/Parameters/SecondaryRegion" not in ops
-    assert "/Conditions/IsSecondaryRegion" not in ops and "/Conditions/IsPrimaryRegion" in ops
+def test_conditioned_source_gets_no_fix() -> None:
+    resources = {"Docs": {**named(), "Condition": "Always"}}
+    (finding,) = check(resources, Conditions={"Always": {"Fn::Equals": ["a", "a"]}})
+    assert finding.fix is None and "Condition" in detail(finding)
 
 
-def test_region_layout_renames_the_source_in_the_secondary_region_only() -> None:
-    _, ops = region_fix({"Docs": bucket(BucketName={"Fn::Sub": "docs-${Env}"})},
-                              Parameters={"Env": {"Type": "String", "Default": "prod"}})
-    assert ops["/Resources/Docs/Properties/BucketName"]["value"] == {
-        "Fn::If": ["IsSecondaryRegion", {"Fn::Sub": "docs-${Env}-${AWS::Region}"}, {"Fn::Sub": "docs-${Env}"}]}
-    assert ops["/Parameters/Env/MaxLength"]["value"] == 63 - len("docs--") - 20
+def test_the_same_stack_layout_is_deprecated_with_a_warning(capsys) -> None:
+    from autofix.rules import dr
 
-
-@pytest.mark.parametrize("props, sections, why", [
-    ({"BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {
-        "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Fn::GetAtt": ["Key", "Arn"]}}}]},
-      "BucketName": "docs-data"}, {}, "SSE-KMS"),
-    ({}, {}, "no BucketName"),
-    ({"BucketName": {"Fn::Sub": "docs-${Env}"}}, {"Parameters": {"Env": {"Type": "String", "Default": "x" * 40}}},
-     "63 characters"),
-])
-def test_region_layout_gives_no_fix_rather_than_a_wrong_one(props, sections, why) -> None:
-    resources = {"Docs": bucket(**props), "Key": {"Type": "AWS::KMS::Key", "Properties": {}}}
-    (finding,) = check(resources, REGIONS, **sections)
-    assert finding.fix is None and why in finding.message
-
-
-def test_conditioned_source_gets_no_region_fix() -> None:
-    resources = {"Docs": {**bucket(BucketName="docs-data"), "Condition": "Always"}}
-    (finding,) = check(resources, REGIONS, Conditions={"Always": {"Fn::Equals": ["a", "a"]}})
-    assert finding.fix is None and "Condition" in finding.message
-
-
-def test_same_stack_layout_only_by_configuration() -> None:
-    (finding,) = check({"Docs": bucket(BucketName="docs-data")}, DR)
-    replica = ops_by_path(finding)["/Resources/DocsReplicaBucket"]["value"]
-    assert "Condition" not in replica and "same region" not in finding.message
-    assert "in its own region" in finding.message
-
-
-def test_region_layout_names_what_both_regions_would_create_twice() -> None:
-    resources = {"Docs": bucket(BucketName={"Fn::Sub": "docs-${AWS::AccountId}-${AWS::Region}"}),
-                 "Named": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "app-role"}},
-                 "PerRegion": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": {"Fn::Sub": "app-${AWS::Region}"}}},
-                 "Check": {"Type": "AWS::Route53::HealthCheck", "Properties": {}},
-                 "Once": {"Type": "AWS::Route53::HealthCheck", "Condition": "C", "Properties": {}}}
-    found = check(resources, REGIONS, Conditions={"C": {"Fn::Equals": ["a", "a"]}})
-    (finding,) = [f for f in found if f.resource == "Docs"]
-    assert finding.message.endswith("make these exist once or per region (a condition on the region, or the "
-                                    "region in their names): Named, Check")
+    dr._warned.clear()
+    assert dr.FAMILY.settings["layout"].convert("layout", "same-stack") == "same-stack"
+    assert dr.FAMILY.settings["layout"].convert("layout", "same-stack") == "same-stack"
+    warned = capsys.readouterr().err.splitlines()
+    assert warned == [dr.LAYOUT_DEPRECATED]  # one line, once
+    assert "two-region layout" in warned[0] and "remove the key" in warned[0]
+    # a configuration naming it still gets the region layout, not a failure
+    (finding,) = check({"Docs": named()}, Settings(dr="true", family_settings={"dr": {"layout": "same-stack"}}))
+    assert finding.fix is not None and "IsSecondaryRegion" in str(finding.fix.operations)

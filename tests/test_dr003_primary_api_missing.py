@@ -12,7 +12,7 @@ from rule_harness import findings
 from autofix.apply import fix_loop
 from autofix.document import TemplateDocument
 from autofix.pipeline import process_text, rules_for
-from autofix.rules.dr.dr003_primary_api_missing import PrimaryApiMissing, swap_side
+from autofix.rules.dr.dr003_primary_api_missing import PrimaryApiMissing
 from autofix.settings import Settings
 from autofix.template import Template
 
@@ -41,6 +41,15 @@ def added(finding) -> dict:
     return {op["path"]: op["value"] for op in finding.fix.operations}
 
 
+def aurora(**extra) -> dict:
+    return {"Type": "AWS::RDS::DBCluster", **extra, "Properties": {"Engine": "aurora-postgresql",
+                                                                    "DBClusterIdentifier": "orders"}}
+
+
+def detail(finding) -> str:
+    return finding.extra["detail"]
+
+
 def test_not_a_dr_template() -> None:
     data = {"Resources": {"PrimaryHealthCheck": hc()}}
     assert check(data, Settings()) == []
@@ -48,54 +57,46 @@ def test_not_a_dr_template() -> None:
     assert len(check(data, Settings())) == 1
 
 
-def test_placeholder_check_without_endpoint_adds_http_api() -> None:
-    data = {"Parameters": {"EnvironmentSuffix": {"Type": "String"}},
-            "Resources": {"PrimaryHealthCheck": hc()}}
+def test_a_check_with_nothing_to_probe_is_based_on_an_alarm_of_the_primarys_writer() -> None:
+    data = {"Resources": {"PrimaryHealthCheck": hc(), "Database": aurora()}}
     (finding,) = check(data)
     assert finding.pointer == "/Resources/PrimaryHealthCheck/Properties/HealthCheckConfig/FullyQualifiedDomainName"
-    assert finding.fix.applicability.value == "unsafe"
-    res = added(finding)
-    assert list(res) == [f"/Resources/PrimaryApi{s}" for s in (
-        "", "Stage", "HealthFunctionRole", "HealthFunction", "HealthIntegration", "HealthRoute", "HealthPermission")]
-    api = res["/Resources/PrimaryApi"]["Properties"]
-    assert api["ProtocolType"] == "HTTP"
-    assert api["Name"] == {"Fn::Sub": "primary-api-${EnvironmentSuffix}"}
-    stage = res["/Resources/PrimaryApiStage"]["Properties"]
-    assert stage == {"ApiId": {"Ref": "PrimaryApi"}, "StageName": "$default", "AutoDeploy": True}
-    fn = res["/Resources/PrimaryApiHealthFunction"]["Properties"]
-    assert fn["Runtime"] == "python3.12" and fn["Handler"] == "index.handler"
-    assert fn["Role"] == {"Fn::GetAtt": ["PrimaryApiHealthFunctionRole", "Arn"]}
-    assert "statusCode\": 200" in fn["Code"]["ZipFile"]
-    role = res["/Resources/PrimaryApiHealthFunctionRole"]["Properties"]
-    assert role["ManagedPolicyArns"] == [
-        {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}]
-    integration = res["/Resources/PrimaryApiHealthIntegration"]["Properties"]
-    assert (integration["IntegrationType"], integration["PayloadFormatVersion"]) == ("AWS_PROXY", "2.0")
-    route = res["/Resources/PrimaryApiHealthRoute"]["Properties"]
-    assert route["RouteKey"] == "GET /health"
-    assert route["Target"] == {"Fn::Sub": "integrations/${PrimaryApiHealthIntegration}"}
-    permission = res["/Resources/PrimaryApiHealthPermission"]["Properties"]
-    assert permission["Principal"] == "apigateway.amazonaws.com"
-    assert permission["SourceArn"] == {"Fn::Sub": (
-        "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${PrimaryApi}/*/GET/health")}
-    # the fix stops the rule
-    assert check(jsonpatch.apply_patch(data, list(finding.fix.operations))) == []
+    assert finding.fix.applicability.value == "unsafe" and len(finding.message) <= 160
+    after = jsonpatch.apply_patch(data, list(finding.fix.operations))
+    config = after["Resources"]["PrimaryHealthCheck"]["Properties"]["HealthCheckConfig"]
+    # Route 53 counts missing alarm data as unhealthy: in a regional outage the metrics stop
+    assert config == {"Type": "CLOUDWATCH_METRIC", "InsufficientDataHealthStatus": "Unhealthy",
+                      "AlarmIdentifier": {"Name": {"Ref": "PrimaryHealthCheckWriterAlarm"},
+                                          "Region": {"Ref": "AWS::Region"}}}
+    alarm = after["Resources"]["PrimaryHealthCheckWriterAlarm"]["Properties"]
+    assert alarm["TreatMissingData"] == "breaching"
+    assert alarm["Statistic"] in ("Average", "Minimum", "Maximum", "Sum", "SampleCount")  # no extended statistic
+    assert "ExtendedStatistic" not in alarm
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/RDS", "CPUUtilization")
+    assert alarm["Dimensions"] == [{"Name": "DBClusterIdentifier", "Value": {"Ref": "Database"}},
+                                   {"Name": "Role", "Value": "WRITER"}]
+    assert "stub API" in detail(finding) and "InsufficientDataHealthStatus Unhealthy" in detail(finding)
+    assert check(after) == []  # a metric check probes no domain
 
 
-def test_name_without_suffix_parameter_uses_stack_name_and_ids_do_not_collide() -> None:
-    data = {"Parameters": {"PrimaryApi": {"Type": "String"}},
-            "Resources": {"Check": hc(), "PrimaryApi2Stage": {"Type": "AWS::SNS::Topic"}}}
+def test_without_a_real_signal_there_is_no_fix() -> None:
+    (finding,) = check({"Parameters": {"EnvironmentSuffix": {"Type": "String"}},
+                        "Resources": {"PrimaryHealthCheck": hc()}})
+    assert finding.fix is None
+    assert "no real signal" in detail(finding) and "guards nothing" in detail(finding)
+
+
+def test_the_alarm_takes_the_checks_condition_and_the_writer_must_be_on_its_side() -> None:
+    data = {"Resources": {"Check": hc(Condition="IsPrimary"), "Database": aurora(Condition="IsPrimary"),
+                          "SecondaryDatabase": aurora(Condition="IsSecondary")}}
     (finding,) = check(data)
-    res = added(finding)
-    assert "/Resources/PrimaryApi2" in res and "/Resources/PrimaryApi2Stage2" in res
-    assert res["/Resources/PrimaryApi2"]["Properties"]["Name"] == {"Fn::Sub": "${AWS::StackName}-primary-api-2"}
-
-
-def test_health_check_condition_is_copied() -> None:
-    data = {"Resources": {"Check": hc(Condition="CreateRoute53Resources")}}
+    alarm = added(finding)["/Resources/CheckWriterAlarm"]
+    assert alarm["Condition"] == "IsPrimary"
+    assert alarm["Properties"]["Dimensions"][0]["Value"] == {"Ref": "Database"}
+    data["Resources"]["Other"] = aurora()  # two writers the check could watch: none is chosen
+    data["Resources"]["Other"]["Condition"] = "IsPrimary"
     (finding,) = check(data)
-    assert all(v["Condition"] == "CreateRoute53Resources" for v in added(finding).values())
-    assert list(added(finding)["/Resources/PrimaryApi"])[:2] == ["Type", "Condition"]
+    assert finding.fix is None
 
 
 @pytest.mark.parametrize("entry", [
@@ -128,61 +129,27 @@ def test_secondary_side_check_alone_is_not_reported() -> None:
     assert check({"Resources": {"SecondaryHealthCheck": hc()}}) == []
 
 
-def test_secondary_api_without_primary_swaps_names() -> None:
+def test_a_secondary_api_without_a_primary_one_gets_no_stub() -> None:
     data = {"Resources": {
         "PrimaryKMSKey": {"Type": "AWS::KMS::Key"},
         "SecondaryTransactionApi": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {
             "Name": {"Fn::Sub": "Secondary-Transaction-API-${EnvironmentSuffix}"}, "ProtocolType": "HTTP"}}}}
     (finding,) = check(data)
-    assert finding.pointer == "/Resources/SecondaryTransactionApi"
-    res = added(finding)
-    api = res["/Resources/PrimaryTransactionApi"]
-    assert api["Properties"]["Name"] == {"Fn::Sub": "Primary-Transaction-API-${EnvironmentSuffix}"}
-    assert "Condition" not in api
+    assert finding.pointer == "/Resources/SecondaryTransactionApi" and finding.fix is None
+    assert "the primary API is the application itself" in detail(finding)
+
+
+def test_a_secondary_api_and_a_placeholder_check_get_the_writers_alarm() -> None:
+    data = {"Resources": {"SecondaryApi": {"Type": "AWS::ApiGatewayV2::Api", "Condition": "IsSecondary"},
+                          "PrimaryHealthCheck": hc(), "Database": aurora()}}
+    (finding,) = check(data)
+    assert finding.pointer == "/Resources/SecondaryApi"
+    assert "/Resources/PrimaryHealthCheckWriterAlarm" in added(finding)
 
 
 def test_secondary_api_in_a_secondary_only_stack_is_not_reported() -> None:
     data = {"Resources": {"SecondaryApi": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"ProtocolType": "HTTP"}}}}
     assert check(data) == []
-
-
-def test_secondary_condition_gets_new_primary_condition() -> None:
-    data = {"Conditions": {"IsSecondary": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-west-2"]}},
-            "Resources": {"OrdersApi": {"Type": "AWS::ApiGateway::RestApi", "Condition": "IsSecondary"},
-                          "PrimaryHealthCheck": hc("api.example.com")}}
-    (finding,) = check(data)
-    res = added(finding)
-    assert res["/Conditions/IsPrimaryRegion"] == {"Fn::Not": [{"Condition": "IsSecondary"}]}
-    assert res["/Resources/PrimaryOrdersApi"]["Condition"] == "IsPrimaryRegion"
-    fixed = jsonpatch.apply_patch(data, list(finding.fix.operations))
-    assert check(fixed) == []
-
-
-def test_existing_primary_condition_is_reused() -> None:
-    data = {"Conditions": {"IsPrimary": {"Fn::Equals": ["a", "a"]}, "IsDR": {"Fn::Not": [{"Condition": "IsPrimary"}]}},
-            "Resources": {"DRApi": {"Type": "AWS::Serverless::HttpApi", "Condition": "IsDR"}}}
-    (finding,) = check(data)
-    res = added(finding)
-    assert "/Resources/PrimaryApi" in res and res["/Resources/PrimaryApi"]["Condition"] == "IsPrimary"
-    assert not any(p.startswith("/Conditions") for p in res)
-
-
-def test_no_conditions_section_is_created() -> None:
-    data = {"Resources": {"StandbyApi": {"Type": "AWS::ApiGatewayV2::Api", "Condition": "IsStandby"},
-                          "PrimaryHealthCheck": hc()}}
-    (finding,) = check(data)
-    ops = finding.fix.operations
-    assert ops[0] == {"op": "add", "path": "/Conditions",
-                      "value": {"IsPrimaryRegion": {"Fn::Not": [{"Condition": "IsStandby"}]}}}
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("secondary-api", "primary-api"), ("SecondaryApi", "PrimaryApi"), ("dr-orders-${Env}", "primary-orders-${Env}"),
-    ("DR_API", "PRIMARY_API"), ("address-api", "address-api"), ("standby", "primary"),
-    ("SecondaryDrApi", "PrimaryDrApi"), ("Standbyish", "Standbyish"),
-])
-def test_swap_side(text, expected) -> None:
-    assert swap_side(text) == expected
 
 
 def test_messy_shapes_do_not_crash() -> None:
@@ -196,25 +163,15 @@ def test_messy_shapes_do_not_crash() -> None:
 SEED = {
     "Parameters": {"EnvironmentSuffix": {"Type": "String", "Default": "dev"},
                    "SecondaryRegion": {"Type": "String", "Default": "us-west-2"}},
-    "Resources": {
-        "SecondaryTransactionApi": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {
-            "Name": {"Fn::Sub": "secondary-transaction-api-${EnvironmentSuffix}"}, "ProtocolType": "HTTP"}},
-        "PrimaryHealthCheck": hc(),
-    },
+    "Resources": {"PrimaryHealthCheck": hc(), "Database": aurora()},
 }
 
 
-def test_dr002_aims_the_check_at_the_new_api_in_the_next_round() -> None:
+def test_dr002_has_nothing_left_to_aim_once_the_check_watches_the_writer() -> None:
     text = json.dumps(SEED, indent=2)
     result = process_text(text, "t.json", Settings(select=("DR002", "DR003"), unsafe_fixes=True), fix=True)
     assert not result.errors
-    assert [a["rule"] for a in result.applied] == ["DR003", "DR002"]
-    fixed = json.loads(result.fixed)
-    config = fixed["Resources"]["PrimaryHealthCheck"]["Properties"]["HealthCheckConfig"]
-    assert config["FullyQualifiedDomainName"] == {
-        "Fn::Sub": "${PrimaryTransactionApi}.execute-api.${AWS::Region}.amazonaws.com"}
-    assert (config["Type"], config["Port"], config["ResourcePath"], config["EnableSNI"]) == ("HTTPS", 443, "/health",
-                                                                                           True)
+    assert [a["rule"] for a in result.applied] == ["DR003"] and result.findings == []
 
 
 def test_safe_fixes_only_leave_the_check_reported() -> None:
@@ -236,33 +193,19 @@ def test_result_does_not_depend_on_rule_order() -> None:
     assert len(outputs) == 1
 
 
-# -- a check that guards a record: an added API must not turn it healthy in front of that record
+# -- a check that guards a record
 
 
-def test_check_guarding_a_record_is_reported_without_an_api() -> None:
-    data = {"Resources": {"PrimaryHealthCheck": hc(), "Record": failover()}}
-    (finding,) = check(data)
-    assert finding.fix is None
-    assert "guards record Record" in finding.message and "custom domain" in finding.message
+def test_a_check_guarding_a_placeholder_record_gets_no_fix() -> None:
+    record = failover()
+    record["Properties"]["ResourceRecords"] = ["placeholder.corp-payments.net"]
+    (finding,) = check({"Resources": {"PrimaryHealthCheck": hc(), "Record": record, "Database": aurora()}})
+    assert finding.fix is None and "guards record Record" in detail(finding)
 
 
-def test_secondary_api_with_a_guarded_record_is_reported_without_a_fix() -> None:
-    data = copy.deepcopy(SEED)
-    data["Resources"]["PrimaryRecord"] = failover()
-    (finding,) = check(data)
-    assert finding.fix is None and "secondary API SecondaryTransactionApi" in finding.message
-
-
-def test_the_loop_never_leaves_a_healthy_check_before_a_record_that_serves_something_else() -> None:
-    from autofix.rules.dr._records import healthy_before_other
-
-    data = copy.deepcopy(SEED)
-    data["Resources"]["PrimaryRecord"] = failover()
-    result = process_text(json.dumps(data, indent=2), "t.json",
-                          Settings(select=("DR002", "DR003"), unsafe_fixes=True), fix=True)
-    assert not result.errors and not result.changed
-    assert sorted(f.rule_id for f in result.findings) == ["DR002", "DR003"]
-    assert healthy_before_other(Template(data)) == []
+def test_a_check_guarding_a_real_record_may_watch_the_writer() -> None:
+    (finding,) = check({"Resources": {"PrimaryHealthCheck": hc(), "Record": failover(), "Database": aurora()}})
+    assert finding.fix is not None
 
 
 # -- the post-mortem's own shape: private failover records, NAT gateways with Elastic IPs, no API
@@ -298,8 +241,11 @@ def test_nat_gateway_eip_is_not_an_entry_point() -> None:
     assert entry_points(Template(private_shape())) == []
 
 
-def test_private_failover_records_are_reported_without_a_fix() -> None:
-    (finding,) = check(private_shape(), Settings())
-    assert finding.fix is None
-    assert "private address(es) 10.0.1.100 in private hosted zone Zone" in finding.message
-    assert "CLOUDWATCH_METRIC" in finding.message
+def test_private_failover_records_get_an_alarm_check_when_the_writer_is_there() -> None:
+    data = private_shape()
+    (finding,) = check(data, Settings())
+    assert finding.fix is None and "no real signal" in detail(finding)
+    data["Resources"]["Database"] = aurora()
+    (finding,) = check(data, Settings())
+    # Route 53 health checkers cannot reach private addresses: a CloudWatch alarm is how such a record is guarded
+    assert finding.fix is not None and "CLOUDWATCH_METRIC" in finding.fix.description

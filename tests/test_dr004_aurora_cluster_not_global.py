@@ -8,14 +8,13 @@ import jsonpatch
 import pytest
 from rule_harness import findings
 
+from autofix.rules.dr._deploy import simulate, simulate_update
 from autofix.rules.dr.dr004_aurora_cluster_not_global import AuroraClusterNotGlobal, global_identifier
 from autofix.settings import Settings
 
 RULE = AuroraClusterNotGlobal()
-#: the tests below check the global cluster and the credentials; the same-stack layout (only by
-#: configuration) keeps them short.  The region layout (default) is tested at the end.
-DR = Settings(dr="true", family_settings={"dr": {"layout": "same-stack"}})
-REGIONS = Settings(dr="true")
+DR = Settings(dr="true")
+NO_VALUE = {"Ref": "AWS::NoValue"}
 
 
 def cluster(**props):
@@ -32,22 +31,36 @@ def apply(data, finding):
     return jsonpatch.apply_patch(copy.deepcopy(data), list(finding.fix.operations))
 
 
-def test_flags_aurora_cluster_and_fix_has_no_circular_reference():
-    data = {"Resources": {"Db": cluster(DBClusterIdentifier="orders", EngineVersion="8.0.mysql_aurora.3.04.0",
-                                        StorageEncrypted=True)}}
+def detail(finding) -> str:
+    return finding.extra["detail"]
+
+
+def test_the_primary_creates_the_global_cluster_and_the_secondary_joins_it() -> None:
+    data = {"Parameters": {"Env": {"Type": "String", "Default": "prod"}},
+            "Resources": {"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Env}"}, DatabaseName="orders",
+                                        StorageEncrypted=True, EngineVersion="8.0.mysql_aurora.3.04.0")}}
     (f,) = findings(RULE, data, DR)
-    assert f.pointer == "/Resources/Db" and f.resource == "Db"
-    assert "not part of a global database" in f.message and "secondary region" in f.message
-    assert f.fix.applicability.value == "unsafe"
+    assert f.pointer == "/Resources/Db" and f.resource == "Db" and f.fix.applicability.value == "unsafe"
+    assert f.message == "Db is an Aurora cluster of a multi-region DR template but not part of a global database"
     fixed = apply(data, f)
     gc = fixed["Resources"]["AuroraGlobalCluster"]
+    assert gc["Condition"] == "IsPrimaryRegion"
     # the CloudFormation way: the global cluster names the cluster as its source; engine, version and
     # encryption are inherited (and must not be given), so no deprecated version is ever copied
-    assert gc["Properties"] == {"GlobalClusterIdentifier": "orders-global",
+    assert gc["Properties"] == {"GlobalClusterIdentifier": {"Fn::Sub": "orders-${Env}-global"},
                                 "SourceDBClusterIdentifier": {"Fn::GetAtt": ["Db", "DBClusterArn"]}}
-    assert fixed["Resources"]["Db"] == data["Resources"]["Db"]
-    # once fixed, the rule is quiet
+    props = fixed["Resources"]["Db"]["Properties"]
+    assert props["GlobalClusterIdentifier"] == {"Fn::If": ["IsSecondaryRegion", {"Fn::Sub": "orders-${Env}-global"},
+                                                           NO_VALUE]}
+    for key in ("MasterUsername", "MasterUserPassword", "DatabaseName"):
+        assert props[key]["Fn::If"][:2] == ["IsSecondaryRegion", NO_VALUE], key
+    assert props["KmsKeyId"] == {"Fn::If": ["IsSecondaryRegion", "alias/aws/rds", NO_VALUE]}
+    assert props["EngineVersion"] == "8.0.mysql_aurora.3.04.0"  # unchanged, and not copied
+    assert fixed["Parameters"]["Env"]["MaxLength"] == 63 - len("orders--global")
+    assert fixed["Conditions"]["IsPrimaryRegion"] == {"Fn::Equals": [{"Ref": "AWS::Region"},
+                                                                    {"Ref": "PrimaryRegion"}]}
     assert findings(RULE, fixed, DR) == []
+    assert simulate(fixed) == [] and simulate(fixed, swap=True) == [] and simulate_update(data, fixed) == []
 
 
 def test_not_dr_template_gets_nothing():
@@ -56,9 +69,8 @@ def test_not_dr_template_gets_nothing():
 
 
 def test_dr_context_auto_from_parameter():
-    (f,) = check({"Db": cluster()}, Settings(family_settings={"dr": {"layout": "same-stack"}}),
-                 Parameters={"SecondaryRegion": {"Type": "String"}})
-    assert "SecondaryRegion" in f.message
+    (f,) = check({"Db": cluster()}, Settings(), Parameters={"SecondaryRegion": {"Type": "String"}})
+    assert "SecondaryRegion" in detail(f)
 
 
 def test_skips_non_aurora_serverless_v1_restores_and_members():
@@ -76,14 +88,14 @@ def test_skips_non_aurora_serverless_v1_restores_and_members():
 
 
 def test_serverless_v2_and_provisioned_are_flagged():
-    res = {"A": cluster(EngineMode="provisioned", ServerlessV2ScalingConfiguration={"MinCapacity": 0.5,
-                                                                                    "MaxCapacity": 2}),
-           "B": cluster(Engine="aurora-postgresql")}
+    res = {"A": cluster(EngineMode="provisioned", DBClusterIdentifier="a",
+                        ServerlessV2ScalingConfiguration={"MinCapacity": 0.5, "MaxCapacity": 2}),
+           "B": cluster(Engine="aurora-postgresql", DBClusterIdentifier="b")}
     got = check(res)
     assert [f.resource for f in got] == ["A", "B"]
     # two clusters: distinct new ids in one round
-    ids = [f.fix.operations[0]["path"] for f in got]
-    assert ids == ["/Resources/AGlobal", "/Resources/BGlobal"]
+    assert ["/Resources/AGlobal" in str(f.fix.operations) for f in got] == [True, False]
+    assert "/Resources/BGlobal" in str(got[1].fix.operations)
 
 
 def test_read_replica_design_is_left_alone():
@@ -94,89 +106,70 @@ def test_read_replica_design_is_left_alone():
 
 def test_engine_parameter_must_only_allow_aurora():
     params = {"Eng": {"Type": "String", "Default": "aurora-mysql", "AllowedValues": ["aurora-mysql", "mysql"]}}
-    assert check({"Db": cluster(Engine={"Ref": "Eng"})}, Parameters=params) == []
+    assert check({"Db": cluster(Engine={"Ref": "Eng"}, DBClusterIdentifier="db")}, Parameters=params) == []
     params["Eng"]["AllowedValues"] = ["aurora-mysql", "aurora-postgresql"]
-    (f,) = check({"Db": cluster(Engine={"Ref": "Eng"})}, Parameters=params)
-    assert "Engine" not in f.fix.operations[0]["value"]["Properties"]
+    (f,) = check({"Db": cluster(Engine={"Ref": "Eng"}, DBClusterIdentifier="db")}, Parameters=params)
+    added = next(op["value"] for op in f.fix.operations if op["path"] == "/Resources/AuroraGlobalCluster")
+    assert "Engine" not in added["Properties"]
 
 
-def test_condition_copied_and_id_avoids_collisions():
-    res = {"Db": {**cluster(), "Condition": "IsPrimary"},
-           "AuroraGlobalCluster": {"Type": "AWS::SNS::Topic"}}
+def test_a_conditioned_cluster_gets_no_fix():
+    res = {"Db": {**cluster(), "Condition": "IsPrimary"}}
     (f,) = check(res, Conditions={"IsPrimary": {"Fn::Equals": ["a", "a"]}})
-    add = f.fix.operations[0]
-    assert add["path"] == "/Resources/AuroraGlobalCluster2"
-    assert list(add["value"]) == ["Type", "Condition", "Properties"]
-    assert add["value"]["Condition"] == "IsPrimary"
-    # ${AWS::StackName} can be 128 characters: the identifier is left to CloudFormation
-    assert "GlobalClusterIdentifier" not in add["value"]["Properties"]
-    assert "left to CloudFormation" in f.message
+    assert f.fix is None and "Condition" in detail(f)
 
 
-def test_managed_master_password_switches_to_a_generated_secret_then_joins():
-    data = {"Resources": {"Db": cluster(ManageMasterUserPassword=True, MasterUserSecret={"KmsKeyId": "alias/db"},
-                                        MasterUserPassword=None)}}
+def test_managed_master_password_becomes_a_secret_created_once_and_replicated():
+    data = {"Resources": {"Db": cluster(DBClusterIdentifier="orders", ManageMasterUserPassword=True,
+                                        MasterUserSecret={"KmsKeyId": "alias/db"})}}
     del data["Resources"]["Db"]["Properties"]["MasterUserPassword"]
     (f,) = findings(RULE, data, DR)
-    assert f.fix.applicability.value == "unsafe" and "ManageMasterUserPassword" in f.message
+    assert f.fix.applicability.value == "unsafe" and "ManageMasterUserPassword" in detail(f)
     fixed = apply(data, f)
     props = fixed["Resources"]["Db"]["Properties"]
     assert "ManageMasterUserPassword" not in props and "MasterUserSecret" not in props
-    assert props["MasterUserPassword"] == {
-        "Fn::Sub": "{{resolve:secretsmanager:${DbMasterSecret}:SecretString:password}}"}
+    assert props["MasterUserPassword"] == {"Fn::If": ["IsSecondaryRegion", NO_VALUE, {
+        "Fn::Sub": "{{resolve:secretsmanager:${DbMasterSecret}:SecretString:password}}"}]}
     secret = fixed["Resources"]["DbMasterSecret"]
-    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    # one secret, made by the primary region's stack and replicated: both regions read one password
+    assert secret["Condition"] == "IsPrimaryRegion"
+    assert secret["Properties"]["ReplicaRegions"] == [{"Region": {"Ref": "SecondaryRegion"}}]
     generate = secret["Properties"]["GenerateSecretString"]
     assert generate["SecretStringTemplate"] == '{"username": "admin"}'
     assert generate["GenerateStringKey"] == "password"
     assert secret["Properties"]["KmsKeyId"] == "alias/db"
-    assert fixed["Resources"]["AuroraGlobalCluster"]["Properties"]["SourceDBClusterIdentifier"] == {
-        "Fn::GetAtt": ["Db", "DBClusterArn"]}
+    assert "aws/secretsmanager" in detail(f)  # what the replica is encrypted with, said
     assert findings(RULE, fixed, DR) == []
-    (g,) = check({"Db": cluster(ManageMasterUserPassword="false")})
-    assert g.fix is not None and "secret" not in g.fix.description
+    assert simulate(fixed) == [] and simulate(fixed, swap=True) == []
+    (g,) = check({"Db": cluster(ManageMasterUserPassword="false", DBClusterIdentifier="orders")})
+    assert g.fix is not None and "secret" not in detail(g)
 
 
 def test_managed_master_password_with_a_parameter_user_name():
     params = {"DbUser": {"Type": "String", "Default": "admin"}}
-    (f,) = check({"Db": cluster(ManageMasterUserPassword=True, MasterUsername={"Ref": "DbUser"})},
-                 Parameters=params)
-    secret = f.fix.operations[0]["value"]
+    (f,) = check({"Db": cluster(ManageMasterUserPassword=True, MasterUsername={"Ref": "DbUser"},
+                                DBClusterIdentifier="orders")}, Parameters=params)
+    secret = next(op["value"] for op in f.fix.operations if op["path"] == "/Resources/DbMasterSecret")
     assert secret["Properties"]["GenerateSecretString"]["SecretStringTemplate"] == {
         "Fn::Sub": '{"username": "${DbUser}"}'}
 
 
 def test_managed_master_password_with_an_unusable_user_name_is_report_only():
-    (f,) = check({"Db": cluster(ManageMasterUserPassword=True, MasterUsername={"Fn::ImportValue": "u"})})
-    assert f.fix is None
+    (f,) = check({"Db": cluster(ManageMasterUserPassword=True, MasterUsername={"Fn::ImportValue": "u"},
+                                DBClusterIdentifier="orders")})
+    assert f.fix is None and "ManageMasterUserPassword" in detail(f)
 
 
-def test_global_identifier_must_fit_63_characters_for_every_parameter_value():
-    params = {"Env": {"Type": "String", "MaxLength": 8}, "Long": {"Type": "String"},
-              "Listed": {"Type": "String", "AllowedValues": ["dev", "production"]}}
-    (f,) = check({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Env}"})}, Parameters=params)
-    assert f.fix.operations[0]["value"]["Properties"]["GlobalClusterIdentifier"] == {
-        "Fn::Sub": "orders-${Env}-global"}
-    (f,) = check({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Listed}"})}, Parameters=params)
-    assert "GlobalClusterIdentifier" in f.fix.operations[0]["value"]["Properties"]
-    (f,) = check({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Long}"})}, Parameters=params)
-    assert "GlobalClusterIdentifier" not in f.fix.operations[0]["value"]["Properties"]
-    (f,) = check({"Db": cluster(DBClusterIdentifier={"Fn::Sub": "${AWS::StackName}-orders"})})
-    assert "GlobalClusterIdentifier" not in f.fix.operations[0]["value"]["Properties"]
-    (f,) = check({"Db": cluster(DBClusterIdentifier="o" * 70)})
-    assert len(f.fix.operations[0]["value"]["Properties"]["GlobalClusterIdentifier"]) == 63
-
-
-def test_joins_member_less_global_cluster():
-    res = {"Db": cluster(),
-           "G": {"Type": "AWS::RDS::GlobalCluster", "Properties": {"Engine": "aurora-mysql"}}}
-    (f,) = check(res)
-    assert f.fix.operations == ({"op": "add", "path": "/Resources/Db/Properties/GlobalClusterIdentifier",
-                                 "value": {"Ref": "G"}},)
-    # a global cluster of another engine is not joined
-    res["G"]["Properties"]["Engine"] = "aurora-postgresql"
-    (f,) = check(res)
-    assert f.fix.operations[0]["path"] == "/Resources/AuroraGlobalCluster"
+@pytest.mark.parametrize("name, params, expected", [
+    ({"Fn::Sub": "orders-${Env}"}, {"Env": {"Type": "String", "MaxLength": 8}}, {"Fn::Sub": "orders-${Env}-global"}),
+    ({"Fn::Sub": "orders-${Listed}"}, {"Listed": {"Type": "String", "AllowedValues": ["dev", "production"]}},
+     {"Fn::Sub": "orders-${Listed}-global"}),
+    ("o" * 70, {}, "o" * 56 + "-global"),
+])
+def test_global_identifier_fits_63_characters_for_every_parameter_value(name, params, expected):
+    (f,) = check({"Db": cluster(DBClusterIdentifier=name)}, Parameters=params)
+    added = next(op["value"] for op in f.fix.operations if op["path"] == "/Resources/AuroraGlobalCluster")
+    assert added["Properties"]["GlobalClusterIdentifier"] == expected
 
 
 def test_global_identifier_forms():
@@ -187,7 +180,6 @@ def test_global_identifier_forms():
     assert global_identifier("Db", {"Ref": "Name"}) == {"Fn::Sub": "${Name}-global"}
     join = {"Fn::Join": ["-", ["a", "b"]]}
     assert global_identifier("Db", join) == {"Fn::Join": ["", [join, "-global"]]}
-    assert global_identifier("OrdersDBCluster", None) == {"Fn::Sub": "${AWS::StackName}-orders-db-cluster-global"}
 
 
 def test_messy_shapes_do_not_crash():
@@ -198,64 +190,35 @@ def test_messy_shapes_do_not_crash():
     assert findings(RULE, [], DR) == []
 
 
-# -- the region layout (default): the global cluster and the writer in the primary region, a joining
-#    cluster in the secondary region, from one template
-
-
-def test_region_layout_primary_creates_the_global_cluster_secondary_joins_it() -> None:
-    data = {"Parameters": {"Env": {"Type": "String", "Default": "prod"}},
-            "Resources": {"Db": cluster(DBClusterIdentifier={"Fn::Sub": "orders-${Env}"}, DatabaseName="orders",
-                                        StorageEncrypted=True, EngineVersion="8.0.mysql_aurora.3.04.0")}}
-    (f,) = findings(RULE, data, REGIONS)
-    assert f.fix.applicability.value == "unsafe"
-    fixed = apply(data, f)
-    gc = fixed["Resources"]["AuroraGlobalCluster"]
-    assert gc["Condition"] == "IsPrimaryRegion"
-    assert gc["Properties"] == {"GlobalClusterIdentifier": {"Fn::Sub": "orders-${Env}-global"},
-                                "SourceDBClusterIdentifier": {"Fn::GetAtt": ["Db", "DBClusterArn"]}}
-    props = fixed["Resources"]["Db"]["Properties"]
-    no_value = {"Ref": "AWS::NoValue"}
-    assert props["GlobalClusterIdentifier"] == {"Fn::If": ["IsSecondaryRegion", {"Fn::Sub": "orders-${Env}-global"},
-                                                           no_value]}
-    for key in ("MasterUsername", "MasterUserPassword", "DatabaseName"):
-        assert props[key]["Fn::If"][:2] == ["IsSecondaryRegion", no_value], key
-    assert props["KmsKeyId"] == {"Fn::If": ["IsSecondaryRegion", "alias/aws/rds", no_value]}
-    assert props["EngineVersion"] == "8.0.mysql_aurora.3.04.0"  # unchanged, and not copied
-    assert fixed["Parameters"]["Env"]["MaxLength"] == 63 - len("orders--global")
-    assert fixed["Conditions"]["IsPrimaryRegion"] == {"Fn::Equals": [{"Ref": "AWS::Region"},
-                                                                    {"Ref": "PrimaryRegion"}]}
-    assert findings(RULE, fixed, REGIONS) == []
-
-
-def test_region_layout_managed_password_becomes_a_primary_only_dynamic_reference() -> None:
-    data = {"Resources": {"Db": cluster(DBClusterIdentifier="orders", ManageMasterUserPassword=True)}}
-    del data["Resources"]["Db"]["Properties"]["MasterUserPassword"]
-    (f,) = findings(RULE, data, REGIONS)
-    fixed = apply(data, f)
-    props = fixed["Resources"]["Db"]["Properties"]
-    assert "ManageMasterUserPassword" not in props
-    assert props["MasterUserPassword"] == {"Fn::If": ["IsSecondaryRegion", {"Ref": "AWS::NoValue"}, {
-        "Fn::Sub": "{{resolve:secretsmanager:${DbMasterSecret}:SecretString:password}}"}]}
-
-
 @pytest.mark.parametrize("props, why", [
     ({}, "no DBClusterIdentifier"),
     ({"DBClusterIdentifier": "orders", "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/abc"}, "KmsKeyId"),
     ({"DBClusterIdentifier": {"Fn::Sub": "${AWS::StackName}-orders"}}, "63 characters"),
+    ({"DBClusterIdentifier": {"Fn::Sub": "orders-${Long}"}}, "63 characters"),
 ])
-def test_region_layout_gives_no_fix_rather_than_a_wrong_one(props, why) -> None:
-    (f,) = check({"Db": cluster(**props)}, REGIONS)
-    assert f.fix is None and why in f.message
+def test_no_fix_rather_than_a_wrong_one(props, why) -> None:
+    (f,) = check({"Db": cluster(**props)}, Parameters={"Long": {"Type": "String", "Default": "x" * 60}})
+    assert f.fix is None and why in detail(f)
 
 
-def test_region_layout_names_a_nameless_cluster_by_the_environment_parameter() -> None:
+def test_a_nameless_cluster_is_named_by_the_environment_parameter() -> None:
     params = {"EnvironmentSuffix": {"Type": "String", "Default": "dev", "MaxLength": 10}}
-    (f,) = check({"Db": cluster()}, REGIONS, Parameters=params)
+    (f,) = check({"Db": cluster()}, Parameters=params)
     gc = next(op["value"] for op in f.fix.operations if op["path"] == "/Resources/AuroraGlobalCluster")
     assert gc["Properties"]["GlobalClusterIdentifier"] == {"Fn::Sub": "db-${EnvironmentSuffix}-global"}
 
 
-def test_region_layout_does_not_join_a_global_cluster_created_in_both_regions() -> None:
+def test_a_member_less_global_cluster_of_the_template_is_not_joined_by_guess() -> None:
     res = {"Db": cluster(), "G": {"Type": "AWS::RDS::GlobalCluster", "Properties": {"Engine": "aurora-mysql"}}}
-    (f,) = check(res, REGIONS)
-    assert f.fix is None and "every region" in f.message
+    (f,) = check(res)
+    assert f.fix is None and "every region" in detail(f)
+
+
+def test_dns_failover_says_the_secondary_stays_read_only_until_promoted() -> None:
+    record = {"Type": "AWS::Route53::RecordSet", "Properties": {
+        "HostedZoneName": "example.com.", "Name": "db.example.com", "Type": "CNAME", "TTL": "60",
+        "SetIdentifier": "p", "Failover": "PRIMARY", "ResourceRecords": ["primary.example.net"]}}
+    (f,) = check({"Db": cluster(DBClusterIdentifier="orders"), "Record": record})
+    assert "read-only until" in detail(f) and "promotion and the DNS flip as one step" in detail(f)
+    (g,) = check({"Db": cluster(DBClusterIdentifier="orders")}, Parameters={"SecondaryRegion": {"Type": "String"}})
+    assert "read-only" not in detail(g)

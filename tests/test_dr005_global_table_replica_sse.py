@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rule_harness import findings
+from rule_harness import applied, findings
 
 from autofix.rules.dr.dr005_global_table_replica_sse import GlobalTableReplicaSse, key_verdict
 from autofix.settings import Settings
@@ -36,15 +36,28 @@ def ops(finding):
     return [(op["op"], op["path"]) for op in finding.fix.operations]
 
 
-def test_stack_key_on_two_regions_removes_all_replica_keys():
-    (f,) = check(table([replica("us-east-1", {"Ref": "Key"}), replica("us-west-2", {"Ref": "Key"})]))
-    assert f.fix.applicability.value == "safe"
+def fixed(t, settings=S, **extra):
+    data = {"Resources": {"Key": KEY, "T": t}, **extra}
+    (f,) = findings(RULE, data, settings)
+    return f, applied(data, [f])
+
+
+def keys(data):
+    return [r.get("SSESpecification", {}).get("KMSMasterKeyId") for r in data["Resources"]["T"]["Properties"][
+        "Replicas"]]
+
+
+def test_a_stack_key_on_two_regions_becomes_a_key_of_each_region_never_the_aws_managed_one():
+    f, after = fixed(table([replica("us-east-1", {"Ref": "Key"}), replica("us-west-2", {"Ref": "Key"})]))
+    # a customer managed key is never silently swapped for the AWS managed key: unsafe, a key per region
+    assert f.fix.applicability.value == "unsafe"
     assert f.pointer == "/Resources/T/Properties/Replicas/0/SSESpecification"
-    assert "ReplicaSSESpecification and SSEType must be null" in f.message
-    assert ops(f) == [("add", "/Resources/T/Properties/SSESpecification"),
-                      ("remove", "/Resources/T/Properties/Replicas/1/SSESpecification"),
-                      ("remove", "/Resources/T/Properties/Replicas/0/SSESpecification")]
-    assert f.fix.operations[0]["value"] == {"SSEEnabled": True, "SSEType": "KMS"}
+    assert "ReplicaSSESpecification and SSEType must be null" in f.extra["detail"]
+    assert after["Resources"]["T"]["Properties"]["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS"}
+    assert keys(after) == [{"Ref": "TUsEast1KeyArn"}, {"Ref": "TUsWest2KeyArn"}]
+    parameter = after["Parameters"]["TUsWest2KeyArn"]
+    assert parameter["Type"] == "String" and "Default" not in parameter and "us-west-2" in parameter["Description"]
+    assert "silently replace customer managed keys" in f.extra["detail"]
 
 
 def test_keys_in_their_own_regions_are_kept():
@@ -55,23 +68,26 @@ def test_keys_in_their_own_regions_are_kept():
 
 def test_primary_region_setting_identifies_the_stack_region():
     t = table([replica("us-east-1", {"Ref": "Key"}), replica("eu-west-1", "arn:aws:kms:eu-west-1:1:key/a")])
-    (f,) = check(t)
-    assert len(ops(f)) == 3
+    _, after = fixed(t)
+    assert keys(after) == [{"Ref": "TUsEast1KeyArn"}, "arn:aws:kms:eu-west-1:1:key/a"]
     (g,) = check(t, Settings(primary_region="us-east-1"))
     assert len(ops(g)) == 1
 
 
 def test_arn_of_another_region_is_rejected():
-    (f,) = check(table([replica("eu-west-1", "arn:aws:kms:us-east-1:1:key/a"),
-                        replica("us-east-1", "arn:aws:kms:us-east-1:1:key/b")]))
-    assert "eu-west-1" in f.message and len(ops(f)) == 3
+    f, after = fixed(table([replica("eu-west-1", "arn:aws:kms:us-east-1:1:key/a"),
+                            replica("us-east-1", "arn:aws:kms:us-east-1:1:key/b")]))
+    assert "eu-west-1" in f.extra["detail"]
+    assert keys(after) == [{"Ref": "TEuWest1KeyArn"}, "arn:aws:kms:us-east-1:1:key/b"]
 
 
 def test_mixing_managed_and_customer_keys_or_missing_keys():
-    (f,) = check(table([replica(HERE, "alias/aws/dynamodb"), replica("eu-west-1", "alias/mine")]))
-    assert "cannot be mixed" in f.message
-    (g,) = check(table([replica(HERE, "alias/mine"), replica("eu-west-1")]))
-    assert "some replicas have no key" in g.message
+    f, after = fixed(table([replica(HERE, "alias/aws/dynamodb"), replica("eu-west-1", "alias/mine")]))
+    assert "cannot be mixed" in f.extra["detail"]
+    assert keys(after) == [{"Ref": "TAWSRegionKeyArn"}, "alias/mine"]
+    g, after = fixed(table([replica(HERE, "alias/mine"), replica("eu-west-1")]))
+    assert "some replicas have no key" in g.extra["detail"]
+    assert keys(after) == ["alias/mine", {"Ref": "TEuWest1KeyArn"}]
     (h,) = check(table([replica(HERE, "alias/aws/dynamodb"), replica("eu-west-1")]))
     assert ops(h) == [("add", "/Resources/T/Properties/SSESpecification")]
 
@@ -99,11 +115,14 @@ def test_conditional_replica_sse_only_gets_table_level_kms():
     assert ops(f) == [("add", "/Resources/T/Properties/SSESpecification")]
 
 
-def test_table_level_key_dropped_or_moved():
-    (f,) = check(table([replica("us-east-1"), replica("us-west-2")],
-                       {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": {"Ref": "Key"}}))
+def test_table_level_key_moved_or_replaced_by_a_key_of_each_region():
+    f, after = fixed(table([replica(HERE), replica("us-west-2")],
+                           {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": {"Ref": "Key"}}))
     assert f.pointer == "/Resources/T/Properties/SSESpecification/KMSMasterKeyId"
-    assert ops(f) == [("remove", "/Resources/T/Properties/SSESpecification/KMSMasterKeyId")]
+    assert f.fix.applicability.value == "unsafe"
+    assert after["Resources"]["T"]["Properties"]["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS"}
+    # the stack's key serves the replica of the stack's region; the other region gets a key of its own
+    assert keys(after) == [{"Ref": "Key"}, {"Ref": "TUsWest2KeyArn"}]
     (g,) = check(table([replica(HERE)], {"SSEEnabled": True, "KMSMasterKeyID": {"Ref": "Key"}}))
     assert ops(g) == [("add", "/Resources/T/Properties/SSESpecification/SSEType"),
                       ("remove", "/Resources/T/Properties/SSESpecification/KMSMasterKeyID"),
@@ -112,9 +131,9 @@ def test_table_level_key_dropped_or_moved():
 
 def test_valid_keys_with_table_kms_but_bad_region_are_removed():
     kms = {"SSEEnabled": True, "SSEType": "KMS"}
-    (f,) = check(table([replica(HERE, {"Ref": "Key"}), replica("eu-west-1", {"Ref": "Key"})], kms))
+    f, after = fixed(table([replica(HERE, {"Ref": "Key"}), replica("eu-west-1", {"Ref": "Key"})], kms))
     assert "cannot all be used" in f.message
-    assert [op for op, _ in ops(f)] == ["remove", "remove"]
+    assert keys(after) == [{"Ref": "Key"}, {"Ref": "TEuWest1KeyArn"}]
 
 
 def test_key_verdicts():
@@ -150,20 +169,23 @@ def conditional(branch, other=None):
 def test_conditional_replica_is_judged_with_the_plain_ones():
     t = table([replica(HERE, {"Ref": "Key"}), replica("us-west-2", {"Ref": "Key"}),
                conditional(replica("eu-west-1", {"Ref": "Key"}))])
-    (f,) = check(t)
-    assert ops(f) == [("add", "/Resources/T/Properties/SSESpecification"),
-                      ("remove", "/Resources/T/Properties/Replicas/2/Fn::If/1/SSESpecification"),
-                      ("remove", "/Resources/T/Properties/Replicas/1/SSESpecification"),
-                      ("remove", "/Resources/T/Properties/Replicas/0/SSESpecification")]
+    _, after = fixed(t)
+    replicas = after["Resources"]["T"]["Properties"]["Replicas"]
+    assert replicas[0]["SSESpecification"] == {"KMSMasterKeyId": {"Ref": "Key"}}
+    assert replicas[1]["SSESpecification"] == {"KMSMasterKeyId": {"Ref": "TUsWest2KeyArn"}}
+    assert replicas[2]["Fn::If"][1]["SSESpecification"] == {"KMSMasterKeyId": {"Ref": "TEuWest1KeyArn"}}
 
 
 def test_only_the_conditional_replica_has_a_key():
     arn = "arn:aws:kms:eu-west-1:111122223333:key/abc"
     t = table([replica(HERE), conditional(replica("eu-west-1", arn), replica("eu-central-1"))])
-    (f,) = check(t)
+    f, after = fixed(t)
     assert f.pointer == "/Resources/T/Properties/Replicas/1/Fn::If/1/SSESpecification"
-    # replicas without a key and a customer managed key cannot be mixed: the key goes
-    assert ("remove", "/Resources/T/Properties/Replicas/1/Fn::If/1/SSESpecification") in ops(f)
+    # replicas without a key and a customer managed key cannot be mixed: the keyless ones get keys of their own
+    replicas = after["Resources"]["T"]["Properties"]["Replicas"]
+    assert replicas[0]["SSESpecification"] == {"KMSMasterKeyId": {"Ref": "TAWSRegionKeyArn"}}
+    assert replicas[1]["Fn::If"][1]["SSESpecification"] == {"KMSMasterKeyId": arn}
+    assert replicas[1]["Fn::If"][2]["SSESpecification"] == {"KMSMasterKeyId": {"Ref": "TEuCentral1KeyArn"}}
 
 
 def test_conditional_keys_in_their_own_regions_only_need_table_kms():

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from rule_harness import findings
+from rule_harness import applied, findings
 
 from autofix.pipeline import process_text
+from autofix.rules.dr._deploy import simulate
 from autofix.rules.dr.dr006_replication_destination_missing import ReplicationDestinationMissing
 from autofix.settings import Settings
 
@@ -24,64 +25,80 @@ def source(dest, **extra) -> dict:
         "ReplicationConfiguration": {"Role": "arn:aws:iam::123456789012:role/r", "Rules": [rule]}}}
 
 
-#: most tests check the created bucket, the same in both layouts; the same-stack layout (only by
-#: configuration) keeps them short.  The region layout (default) is tested at the end.
-SAME_STACK = Settings(family_settings={"dr": {"layout": "same-stack"}})
-
-
-def check(resources: dict, settings: Settings = SAME_STACK) -> list:
-    return findings(RULE, {"Parameters": PARAMS, "Resources": resources}, settings)
+def check(resources: dict, settings: Settings | None = None) -> list:
+    return findings(RULE, {"Parameters": PARAMS, "Resources": resources}, settings or Settings())
 
 
 def ops_by_path(finding) -> dict:
     return {op["path"]: op for op in finding.fix.operations}
 
 
-@pytest.mark.parametrize("dest", [
-    {"Fn::Sub": "arn:aws:s3:::${AWS::StackName}-replica-${AWS::AccountId}"},
-    {"Fn::Sub": "arn:${AWS::Partition}:s3:::app-${EnvironmentSuffix}-replica"},
-    {"Fn::Join": ["", ["arn:aws:s3:::app-", {"Ref": "EnvironmentSuffix"}]]},
-    "arn:aws:s3:::acme-app-replica",
+def detail(finding) -> str:
+    return finding.extra["detail"]
+
+
+@pytest.mark.parametrize("dest, name", [
+    ({"Fn::Sub": "arn:aws:s3:::${AWS::StackName}-replica-${AWS::AccountId}"}, None),  # a stack name is unbounded
+    ({"Fn::Sub": "arn:${AWS::Partition}:s3:::app-${EnvironmentSuffix}-replica"},
+     {"Fn::Sub": "app-${EnvironmentSuffix}-replica"}),
+    ({"Fn::Join": ["", ["arn:aws:s3:::app-", {"Ref": "EnvironmentSuffix"}]]}, {"Fn::Sub": "app-${EnvironmentSuffix}"}),
+    ("arn:aws:s3:::acme-app-replica", "acme-app-replica"),
 ])
-def test_stack_built_missing_destination(dest) -> None:
+def test_the_destination_named_by_arn_is_created_in_the_secondary_region(dest, name) -> None:
     (finding,) = check({"DataBucket": source(dest)})
     assert finding.pointer == "/Resources/DataBucket/Properties/ReplicationConfiguration/Rules/0/Destination/Bucket"
-    assert finding.fix.applicability.value == "unsafe"  # a named bucket without account and region in its name
-    assert "this stack's region" in finding.message and "secondary region" in finding.message
+    if name is None:
+        assert finding.fix is None and "63 characters" in detail(finding)
+        return
+    assert finding.fix.applicability.value == "unsafe"
     ops = ops_by_path(finding)
     new = ops["/Resources/DataReplicaBucket"]["value"]
+    assert new["Condition"] == "IsSecondaryRegion" and new["Properties"]["BucketName"] == name
     assert new["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
     assert all(new["Properties"]["PublicAccessBlockConfiguration"].values())
     assert new["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
         "ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
-    assert ops["/Resources/DataBucket/DependsOn"] == {"op": "add", "path": "/Resources/DataBucket/DependsOn",
-                                                       "value": "DataReplicaBucket"}
+    config = ops["/Resources/DataBucket/Properties/ReplicationConfiguration"]["value"]["Fn::If"]
+    assert config[0] == "ReplicateToSecondaryRegion"
+    assert "/Resources/DataBucket/DependsOn" not in ops  # the destination is in the other region
+    assert "S3 Batch Replication" in detail(finding)
 
 
-def test_bucket_name_matches_the_arn() -> None:
-    (finding,) = check({"DataBucket": source({"Fn::Sub": "arn:aws:s3:::app-${EnvironmentSuffix}-replica"})})
-    assert ops_by_path(finding)["/Resources/DataReplicaBucket"]["value"]["Properties"]["BucketName"] == {
-        "Fn::Sub": "app-${EnvironmentSuffix}-replica"}
-    (literal,) = check({"DataBucket": source("arn:aws:s3:::acme-app-replica")})
-    assert ops_by_path(literal)["/Resources/DataReplicaBucket"]["value"]["Properties"][
-        "BucketName"] == "acme-app-replica"
+def test_the_name_both_regions_compute_is_the_primarys() -> None:
+    dest = {"Fn::Sub": "arn:aws:s3:::app-${EnvironmentSuffix}-${AWS::Region}-replica"}
+    (finding,) = check({"DataBucket": source(dest)})
+    bucket = ops_by_path(finding)["/Resources/DataReplicaBucket"]["value"]
+    assert bucket["Properties"]["BucketName"] == {"Fn::Sub": "app-${EnvironmentSuffix}-${PrimaryRegion}-replica"}
 
 
-@pytest.mark.parametrize("depends, expected", [
-    ("Role", {"op": "replace", "path": "/Resources/DataBucket/DependsOn", "value": ["Role", "DataReplicaBucket"]}),
-    (["Role", "Key"], {"op": "add", "path": "/Resources/DataBucket/DependsOn/-", "value": "DataReplicaBucket"}),
-])
-def test_depends_on_merged(depends, expected) -> None:
-    (finding,) = check({"DataBucket": source("arn:aws:s3:::acme-x", DependsOn=depends)})
-    assert expected in finding.fix.operations
+def named_source(dest, **extra) -> dict:
+    resource = source(dest, **extra)
+    resource["Properties"]["BucketName"] = {"Fn::Sub": "media-${AWS::AccountId}"}
+    return resource
 
 
-def test_missing_logical_id_by_getatt_and_ref() -> None:
-    (getatt,) = check({"Src": source({"Fn::GetAtt": ["Dest", "Arn"]})})
-    assert [op["path"] for op in getatt.fix.operations] == ["/Resources/Dest"]
-    (ref,) = check({"Src": source({"Ref": "Dest"})})
-    assert {"op": "replace", "path": ref.pointer, "value": {"Fn::GetAtt": ["Dest", "Arn"]}} in ref.fix.operations
-    assert "BucketName" not in ops_by_path(ref)["/Resources/Dest"]["value"]["Properties"]
+def test_a_destination_known_only_by_logical_id_is_named_after_the_source_and_addressed_by_arn() -> None:
+    data = {"Parameters": PARAMS, "Resources": {
+        "Src": named_source({"Ref": "Dest"}),
+        "Policy": {"Type": "AWS::IAM::Policy", "Properties": {"PolicyName": "p", "Roles": ["r"], "PolicyDocument": {
+            "Statement": [{"Effect": "Allow", "Action": "s3:ReplicateObject",
+                           "Resource": {"Fn::Sub": "${Dest.Arn}/*"}}]}}}}}
+    (finding,) = findings(RULE, data, Settings())
+    after = applied(data, [finding])
+    dest = after["Resources"]["Dest"]
+    assert dest["Condition"] == "IsSecondaryRegion"
+    assert dest["Properties"]["BucketName"] == {"Fn::Sub": "media-${AWS::AccountId}-replica"}
+    arn = "arn:${AWS::Partition}:s3:::media-${AWS::AccountId}-replica"
+    rule = after["Resources"]["Src"]["Properties"]["ReplicationConfiguration"]["Fn::If"][1]["Rules"][0]
+    assert rule["Destination"]["Bucket"] == {"Fn::Sub": arn}  # by ARN: the primary has no Dest to refer to
+    assert after["Resources"]["Policy"]["Properties"]["PolicyDocument"]["Statement"][0]["Resource"] == {
+        "Fn::Sub": arn + "/*"}
+    assert simulate(after) == [] and simulate(after, swap=True) == []
+
+
+def test_a_destination_known_only_by_logical_id_of_an_unnamed_source_gets_no_fix() -> None:
+    (finding,) = check({"Src": source({"Fn::GetAtt": ["Missing", "Arn"]})})
+    assert finding.fix is None and "no BucketName to name it after" in detail(finding)
 
 
 @pytest.mark.parametrize("dest", [
@@ -120,23 +137,24 @@ def test_defined_here(dest, other) -> None:
     assert check(resources) == []
 
 
-def test_destination_inside_fn_if_and_condition_copied() -> None:
-    resource = source("arn:aws:s3:::acme-copy", Condition="IsProd")
-    config = resource["Properties"]["ReplicationConfiguration"]
-    resource["Properties"]["ReplicationConfiguration"] = {"Fn::If": ["On", config, {"Ref": "AWS::NoValue"}]}
-    (finding,) = check({"Src": resource})
-    assert "/Fn::If/1/" in finding.pointer
-    assert ops_by_path(finding)["/Resources/SrcReplicaBucket"]["value"]["Condition"] == "IsProd"
+def test_a_conditioned_source_gets_no_fix() -> None:
+    (finding,) = check({"Src": source("arn:aws:s3:::acme-copy", Condition="IsProd")})
+    assert finding.fix is None and "Condition" in detail(finding)
 
 
 def test_replica_kms_key_encrypts_the_new_bucket() -> None:
     resource = source("arn:aws:s3:::acme-copy")
     resource["Properties"]["ReplicationConfiguration"]["Rules"][0]["Destination"]["EncryptionConfiguration"] = {
-        "ReplicaKmsKeyID": "arn:aws:kms:us-east-1:123456789012:key/abc"}
+        "ReplicaKmsKeyID": "arn:aws:kms:us-west-2:123456789012:key/abc"}
     (finding,) = check({"Src": resource})
     default = ops_by_path(finding)["/Resources/SrcReplicaBucket"]["value"]["Properties"]["BucketEncryption"][
         "ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
-    assert default == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "arn:aws:kms:us-east-1:123456789012:key/abc"}
+    assert default == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "arn:aws:kms:us-west-2:123456789012:key/abc"}
+    # a key of this stack lives in the primary region: no key for a bucket of the secondary one
+    resource["Properties"]["ReplicationConfiguration"]["Rules"][0]["Destination"]["EncryptionConfiguration"] = {
+        "ReplicaKmsKeyID": {"Fn::GetAtt": ["Key", "Arn"]}}
+    (finding,) = check({"Src": resource, "Key": {"Type": "AWS::KMS::Key", "Properties": {}}})
+    assert finding.fix is None and "ReplicaKmsKeyID" in detail(finding)
 
 
 @pytest.mark.parametrize("props", [
@@ -152,15 +170,14 @@ def test_messy_shapes_do_not_crash(props) -> None:
 
 
 def _fix(text: str, select: tuple[str, ...]) -> str:
-    result = process_text(text, "t.json", Settings(select=select, unsafe_fixes=True, dr="true",
-                                                     family_settings={"dr": {"layout": "same-stack"}}), fix=True)
+    result = process_text(text, "t.json", Settings(select=select, unsafe_fixes=True, dr="true"), fix=True)
     assert not result.errors, result.errors
     return result.fixed if result.changed else text
 
 
 def test_cooperation_with_dr001_does_not_depend_on_order() -> None:
     template = {"Resources": {
-        "Logs": source({"Fn::Sub": "arn:aws:s3:::logs-${AWS::AccountId}-copy"}),
+        "Logs": named_source({"Fn::Sub": "arn:aws:s3:::logs-${AWS::AccountId}-copy"}),
         "Receipts": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "acme-receipts"}},
     }}
     text = json.dumps(template, indent=2)
@@ -172,44 +189,14 @@ def test_cooperation_with_dr001_does_not_depend_on_order() -> None:
     assert _fix(both, ("DR001", "DR006")) == both
     data = json.loads(both)
     assert {"LogsReplicaBucket", "ReceiptsReplicaBucket"} <= set(data["Resources"])
-
-
-def test_named_bucket_is_unsafe_unless_account_and_region_make_it_unique() -> None:
-    (literal,) = check({"Src": source("arn:aws:s3:::acme-app-replica")})
-    assert literal.fix.applicability.value == "unsafe" and "global per partition" in literal.message
-    (unique,) = check({"Src": source({"Fn::Sub": "arn:aws:s3:::app-${AWS::AccountId}-${AWS::Region}-replica"})})
-    assert unique.fix.applicability.value == "safe"
-    (by_id,) = check({"Src": source({"Fn::GetAtt": ["Missing", "Arn"]})})
-    assert by_id.fix.applicability.value == "safe"  # CloudFormation names it
+    assert simulate(data) == [] and simulate(data, swap=True) == []
 
 
 def test_new_destination_keeps_the_source_lifecycle_and_logging() -> None:
-    src = source({"Fn::GetAtt": ["Missing", "Arn"]})
+    src = named_source({"Fn::GetAtt": ["Missing", "Arn"]})
     src["Properties"]["LifecycleConfiguration"] = {"Rules": [{"Status": "Enabled", "ExpirationInDays": 30}]}
     src["Properties"]["LoggingConfiguration"] = {"DestinationBucketName": "logs-bucket"}
     (finding,) = check({"Src": src})
     props = ops_by_path(finding)["/Resources/Missing"]["value"]["Properties"]
     assert props["LifecycleConfiguration"] == src["Properties"]["LifecycleConfiguration"]
     assert props["LoggingConfiguration"] == {"DestinationBucketName": "logs-bucket", "LogFilePrefix": "Missing/"}
-
-
-# -- the region layout (default)
-
-
-def test_region_layout_creates_the_destination_in_the_secondary_region_only() -> None:
-    dest = {"Fn::Sub": "arn:aws:s3:::app-${EnvironmentSuffix}-${AWS::Region}-replica"}
-    (finding,) = check({"DataBucket": source(dest)}, Settings())
-    assert finding.fix.applicability.value == "unsafe"
-    ops = ops_by_path(finding)
-    bucket = ops["/Resources/DataReplicaBucket"]["value"]
-    assert bucket["Condition"] == "IsSecondaryRegion"
-    # both regions compute the primary's name
-    assert bucket["Properties"]["BucketName"] == {"Fn::Sub": "app-${EnvironmentSuffix}-${PrimaryRegion}-replica"}
-    config = ops["/Resources/DataBucket/Properties/ReplicationConfiguration"]["value"]["Fn::If"]
-    assert config[0] == "ReplicateToSecondaryRegion"
-    assert "/Resources/DataBucket/DependsOn" not in ops  # the destination is in the other region
-
-
-def test_region_layout_gives_no_fix_for_a_destination_known_only_by_logical_id() -> None:
-    (finding,) = check({"DataBucket": source({"Fn::GetAtt": ["Missing", "Arn"]})}, Settings())
-    assert finding.fix is None and "name the destination by ARN" in finding.message

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rule_harness import findings
+from rule_harness import applied, findings
 
 from autofix.rules.dr.dr007_aurora_global_burstable_class import AuroraGlobalBurstableClass
 from autofix.settings import Settings
@@ -54,9 +54,15 @@ def test_no_global_cluster_no_finding():
 def test_parameter_default_once_and_allowed_values():
     params = {"Cls": {"Type": "String", "Default": "db.t3.medium", "AllowedValues": ["db.t3.medium"]}}
     got = check({"A": instance({"Ref": "Cls"}), "B": instance({"Ref": "Cls"})}, Parameters=params)
-    (f,) = got
-    assert f.pointer == "/Parameters/Cls/Default" and f.resource is None
-    assert [op["path"] for op in f.fix.operations] == ["/Parameters/Cls/Default", "/Parameters/Cls/AllowedValues/-"]
+    allowed, default = got  # once per parameter, however many instances read it
+    assert default.pointer == "/Parameters/Cls/Default" and default.resource is None
+    assert default.fix.applicability.value == "safe"
+    assert [op["path"] for op in default.fix.operations] == ["/Parameters/Cls/Default",
+                                                             "/Parameters/Cls/AllowedValues/-"]
+    # the burstable values left allowed: an unsafe fix removes them (and sets the default in the same fix)
+    assert allowed.pointer == "/Parameters/Cls/AllowedValues" and allowed.fix.applicability.value == "unsafe"
+    after = applied({"Parameters": params}, [allowed])
+    assert after["Parameters"]["Cls"] == {"Type": "String", "Default": "db.r5.large", "AllowedValues": ["db.r5.large"]}
 
 
 def test_fn_if_branches():
@@ -92,7 +98,7 @@ def test_shared_mapping_is_report_only():
     other = {"Type": "AWS::RDS::DBInstance",
              "Properties": {"Engine": "mysql", "DBInstanceClass": {"Fn::FindInMap": ["Env", "dev", "Db"]}}}
     (f,) = check({"A": instance({"Fn::FindInMap": ["Env", "dev", "Db"]}), "Other": other}, Mappings=maps)
-    assert f.fix is None and "also used elsewhere" in f.message
+    assert f.fix is None and "also read elsewhere" in f.extra["detail"]
 
 
 def test_messy_shapes_do_not_crash():
@@ -144,13 +150,13 @@ def test_global_cluster_source_named_by_identifier():
 
 def param_case(default, allowed):
     inst = instance({"Ref": "Cls"})
-    return check({"I": inst}, Parameters={"Cls": {"Type": "String", "Default": default, "AllowedValues": allowed}})
+    found = check({"I": inst}, Parameters={"Cls": {"Type": "String", "Default": default, "AllowedValues": allowed}})
+    return [f for f in found if f.pointer.endswith("/Default")]
 
 
 def test_allowed_values_class_of_the_same_generation_is_preferred():
     (f,) = param_case("db.t3.medium", ["db.t3.medium", "db.r6g.xlarge", "db.r5.xlarge", "db.r5.2xlarge"])
     assert [(o["op"], o["value"]) for o in f.fix.operations] == [("replace", "db.r5.xlarge")]
-    assert "AllowedValues still allow db.t3.medium" in f.message
 
 
 def test_graviton_default_prefers_a_graviton_listed_class():
@@ -166,3 +172,15 @@ def test_exact_replacement_listed_wins():
 def test_no_listed_memory_optimized_class_appends_the_replacement():
     (f,) = param_case("db.t3.medium", ["db.t3.medium", "db.t3.large"])
     assert [(o["op"], o["value"]) for o in f.fix.operations] == [("replace", "db.r5.large"), ("add", "db.r5.large")]
+
+
+def test_allowed_values_keep_the_non_burstable_classes_and_the_default() -> None:
+    params = {"Cls": {"Type": "String", "Default": "db.r5.large",
+                      "AllowedValues": ["db.t3.medium", "db.r5.large", "db.t4g.large", "db.r6g.large"]}}
+    (f,) = check({"I": instance({"Ref": "Cls"})}, Parameters=params)
+    assert f.pointer == "/Parameters/Cls/AllowedValues"
+    assert "db.t3.medium, db.t4g.large" in f.message and f.fix.applicability.value == "unsafe"
+    after = applied({"Parameters": params}, [f])
+    assert after["Parameters"]["Cls"]["AllowedValues"] == ["db.r5.large", "db.r6g.large"]
+    assert after["Parameters"]["Cls"]["Default"] == "db.r5.large"
+    assert check({"I": instance({"Ref": "Cls"})}, Parameters=after["Parameters"]) == []

@@ -419,8 +419,8 @@ def test_a_global_table_is_gated_to_the_primary_and_the_secondary_names_it() -> 
     assert variables["TABLE"] == {"Fn::If": ["IsPrimaryRegion", {"Ref": "Orders"}, "orders"]}
     assert variables["ARN"]["Fn::If"][2] == {
         "Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders"}
-    assert variables["INDEX"] == {
-        "Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders/index/*"}
+    assert variables["INDEX"] == {"Fn::If": ["IsPrimaryRegion", {"Fn::Sub": "${Orders.Arn}/index/*"}, {
+        "Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders/index/*"}]}
     assert fixed["Outputs"]["TableName"]["Value"]["Fn::If"][2] == "orders"
     assert simulate(fixed) == [] and simulate(fixed, swap=True) == []
     assert simulate_update(data, fixed) == []  # the primary keeps its table
@@ -430,7 +430,7 @@ def test_a_global_table_read_through_its_stream_is_reported_without_a_fix() -> N
     data = layout({"Orders": _global_table(),
                    "Reader": _function(Environment={"Variables": {"S": {"Fn::GetAtt": ["Orders", "StreamArn"]}}})})
     (finding,) = found(data)
-    assert finding.fix is None and "Reader uses Orders through Fn::GetAtt" in finding.extra["detail"]
+    assert finding.fix is None and "reads !GetAtt Orders.StreamArn" in finding.extra["detail"]
 
 
 def test_a_member_less_global_cluster_is_gated_and_its_secondary_member_drops_credentials() -> None:
@@ -478,24 +478,45 @@ def test_a_colliding_bucket_gets_the_region_in_the_secondary_only() -> None:
     assert simulate_update(data, fixed) == []  # never renames what the primary stack has
 
 
-def test_a_bucket_name_that_needs_a_bound_or_is_written_elsewhere_is_an_unsafe_fix() -> None:
+def test_a_bucket_name_that_is_written_elsewhere_is_an_unsafe_fix() -> None:
     data = layout({"Data": bucket({"Fn::Sub": "data-${AWS::AccountId}-${Project}"}),
                    "Policy": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Statement": [
                        {"Effect": "Allow", "Action": "s3:GetObject",
                         "Resource": {"Fn::Sub": "arn:aws:s3:::data-${AWS::AccountId}-${Project}/*"}}]}}}})
-    data["Parameters"]["Project"] = {"Type": "String", "Default": "shop"}
+    data["Parameters"]["Project"] = {"Type": "String", "Default": "shop", "MaxLength": 10}
     (finding,) = found(data)
     assert finding.fix.applicability.value == "unsafe"
-    assert "bound Project to" in finding.fix.description and "Policy still write" in finding.fix.description
+    assert "the primary's name stays written as text in Policy" in finding.fix.description
     fixed = applied(data, [finding])
-    assert fixed["Parameters"]["Project"]["MaxLength"] == 63 - len("data---") - 12 - 20
+    assert fixed["Resources"]["Data"]["Properties"]["BucketName"]["Fn::If"][1] == {
+        "Fn::Sub": "data-${AWS::AccountId}-${Project}-${AWS::Region}"}
+    assert fixed["Parameters"]["Project"]["MaxLength"] == 10  # parameters are never bounded to make room
     assert simulate(fixed) == []
 
 
-def test_a_bucket_name_that_cannot_fit_63_characters_is_not_renamed() -> None:
-    data = layout({"Data": bucket({"Fn::Sub": "a-very-long-bucket-name-prefix-for-data-${AWS::AccountId}-x"})})
+def test_a_bucket_name_that_cannot_fit_the_region_is_left_to_cloudformation_in_the_secondary() -> None:
+    name = {"Fn::Sub": "a-very-long-bucket-name-prefix-for-data-${AWS::AccountId}-x"}
+    data = layout({"Data": bucket(name)})
     (finding,) = found(data)
-    assert finding.fix is None and "63 characters" in finding.extra["detail"]
+    assert finding.fix.applicability.value == "safe" and "63 characters" in finding.fix.description
+    fixed = applied(data, [finding])
+    assert fixed["Resources"]["Data"]["Properties"]["BucketName"] == {
+        "Fn::If": ["IsSecondaryRegion", NO_VALUE, name]}  # the primary keeps its bucket
+    assert simulate(fixed) == [] and simulate_update(data, fixed) == []
+    data["Resources"]["Reader"] = _function(Environment={"Variables": {
+        "B": {"Fn::Sub": "arn:aws:s3:::a-very-long-bucket-name-prefix-for-data-${AWS::AccountId}-x/*"}}})
+    (finding,) = found(data)
+    assert finding.fix.applicability.value == "unsafe" and "written as text in Reader" in finding.fix.description
+
+
+def test_an_unbounded_parameter_in_the_name_is_never_bounded_to_make_room() -> None:
+    data = layout({"Data": bucket({"Fn::Sub": "loan-documents-${Suffix}-${AWS::AccountId}"})})
+    data["Parameters"]["Suffix"] = {"Type": "String", "Default": "prod"}
+    (finding,) = found(data)
+    fixed = applied(data, [finding])
+    assert "MaxLength" not in fixed["Parameters"]["Suffix"]
+    assert fixed["Resources"]["Data"]["Properties"]["BucketName"]["Fn::If"][1] == NO_VALUE
+    assert simulate(fixed) == []
 
 
 def test_failover_records_move_to_their_own_region() -> None:
@@ -633,20 +654,9 @@ def test_an_iam_role_both_stacks_create_gets_the_region_in_the_secondary_only() 
         {"Effect": "Allow", "Action": "iam:PassRole",
          "Resource": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/orders-${Env}-lambda"}}]}}}
     (finding,) = found(data)
-    assert finding.fix.applicability.value == "unsafe" and "Pass still write" in finding.fix.description
+    assert finding.fix.applicability.value == "unsafe"
+    assert "the primary's name stays written as text in Pass" in finding.fix.description
     role["Properties"]["RoleName"] = {"Fn::Sub": "orders-${Env}-lambda-function-execution-role-for-the-app"}
     (finding,) = found(data)
-    assert finding.fix is None and "64 characters RoleName allows" in finding.extra["detail"]
-
-
-def test_a_loose_max_length_is_tightened_to_fit_the_region_but_never_below_the_default() -> None:
-    data = layout({"Data": bucket({"Fn::Sub": "loan-documents-${Suffix}-${AWS::AccountId}"})})
-    data["Parameters"]["Suffix"] = {"Type": "String", "Default": "prod", "MaxLength": 36}
-    (finding,) = found(data)
-    assert finding.fix.applicability.value == "unsafe" and "bound Suffix to 14 characters" in finding.fix.description
-    fixed = applied(data, [finding])
-    assert fixed["Parameters"]["Suffix"]["MaxLength"] == 63 - len("loan-documents---") - 12 - 20
-    assert simulate(fixed) == []
-    data["Parameters"]["Suffix"]["Default"] = "production-eu-west"
-    (finding,) = found(data)
-    assert finding.fix is None
+    assert finding.fix.applicability.value == "safe" and "64 characters RoleName allows" in finding.fix.description
+    assert applied(data, [finding])["Resources"]["LambdaRole"]["Properties"]["RoleName"]["Fn::If"][1] == NO_VALUE

@@ -107,6 +107,12 @@ RULES: dict[str, tuple[tuple[object, ...], ...]] = {
     'autofix.rules.dr.dr009_two_region_deploy_failure:TwoRegionDeployFailure': (
         ('DR009', 'two-region-deploy-failure', None, (), True, True),
     ),
+    'autofix.rules.dr.dr010_api_failover_record_without_custom_domain:ApiFailoverRecordWithoutCustomDomain': (
+        ('DR010', 'api-failover-record-without-custom-domain', ('AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup'), (), False, True),
+    ),
+    'autofix.rules.dr.dr011_aurora_global_managed_password:AuroraGlobalManagedPassword': (
+        ('DR011', 'aurora-global-managed-password', ('AWS::RDS::DBCluster',), (), False, True),
+    ),
     'autofix.rules.hd.hd001_update_replace_policy_missing:UpdateReplacePolicyMissing': (
         ('HD001', 'update-replace-policy-missing', None, (), False, True),
     ),

@@ -7,10 +7,26 @@ template?), :mod:`._s3` (bucket replication facts) and :mod:`._endpoints`
 
 from __future__ import annotations
 
+import sys
+
 from autofix.rules.family import Family, Setting
 from autofix.setting_values import instance_class, one_of, region
 
 _HERE = "autofix.rules.dr"
+#: The warning an existing configuration of the retired same-stack layout gets (once per process).
+LAYOUT_DEPRECATED = ('autofix: warning: [tool.autofix.dr] layout = "same-stack" is deprecated and has no effect: DR '
+                     'fixes write the two-region layout (one template deployed in both regions); remove the key')
+_warned: list[bool] = []
+
+
+def _layout(key: str, value: object) -> str:
+    """``layout``: the same-stack layout wrote the defect DR008 reports (a "replica" in the source's own region),
+    so it is retired; a configuration naming it keeps working, with one warning that says what happens instead."""
+    checked = one_of("regions", "same-stack")(key, value)
+    if checked == "same-stack" and not _warned:
+        _warned.append(True)
+        print(LAYOUT_DEPRECATED, file=sys.stderr)
+    return checked
 
 
 def _mode(key: str, value: object) -> str:
@@ -40,6 +56,8 @@ FAMILY = Family(
         f"{_HERE}.dr007_aurora_global_burstable_class:AuroraGlobalBurstableClass",
         f"{_HERE}.dr008_same_region_replication:SameRegionReplication",
         f"{_HERE}.dr009_two_region_deploy_failure:TwoRegionDeployFailure",
+        f"{_HERE}.dr010_api_failover_record_without_custom_domain:ApiFailoverRecordWithoutCustomDomain",
+        f"{_HERE}.dr011_aurora_global_managed_password:AuroraGlobalManagedPassword",
     ),
     precondition=lambda template, settings: _is_dr(template, settings),
     settings={
@@ -50,9 +68,8 @@ FAMILY = Family(
         "graviton-instance-class": Setting("db.r6g.large", instance_class,
                                            "DR007: replacement for burstable Graviton (db.t4g) instances"),
         "secondary-region": Setting(None, region, "the DR region, for fixes that name it"),
-        "layout": Setting("regions", one_of("regions", "same-stack"),
-                          'how DR fixes place the secondary half: "regions" (default: one template deployed in '
-                          'both regions, the secondary half only where AWS::Region is the secondary region) or '
-                          '"same-stack" (in the stack being fixed, i.e. the same region: not disaster recovery)'),
+        "layout": Setting("regions", _layout,
+                          'deprecated: DR fixes always write the two-region layout (one template deployed in both '
+                          'regions); "same-stack" is accepted with a warning and has no effect'),
     },
 )

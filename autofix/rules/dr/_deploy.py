@@ -42,9 +42,10 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from autofix.intrinsics import if_condition, intrinsic_name, is_no_value, ref_target, values
+from autofix.intrinsics import getatt_target, if_condition, intrinsic_name, is_no_value, ref_target, values
 from autofix.nodes import join_pointer
 from autofix.rules.dr._evaluate import NOVALUE, UNKNOWN, Stack, parameter_values, shown, text
+from autofix.rules.dr._report import fit
 from autofix.settings import Settings
 from autofix.template import Template, resource_type
 
@@ -136,11 +137,6 @@ class Problem(NamedTuple):
         return (self.check, self.subject, self.others, self.pointer)
 
 
-def _fit(message: str) -> str:
-    """A finding's message is one sentence of at most 160 characters."""
-    return message if len(message) <= 160 else message[:157].rstrip() + "..."
-
-
 def _resource(logical_id: str) -> str:
     return join_pointer("Resources", logical_id)
 
@@ -221,10 +217,9 @@ def _default_text(template: Template, parameter: str | None) -> str | None:
 
 
 def _configured_secondary(settings: Settings) -> str | None:
-    try:
-        value = settings.family_option("DR", "secondary-region")
-    except KeyError:
-        return None
+    from autofix.rules.dr import FAMILY
+
+    value = FAMILY.option(settings, "secondary-region")
     return value if isinstance(value, str) and value else None
 
 
@@ -444,7 +439,7 @@ class _Run:
         return self.problems
 
     def _report(self, problem: Problem) -> None:
-        self.problems.append(problem._replace(message=_fit(problem.message)))
+        self.problems.append(problem._replace(message=fit(problem.message)))
 
     def _held(self, stack: Stack) -> dict[tuple[str, Hashable], list[tuple[Claim, Stack, str]]]:
         """Names other owners hold while ``stack`` deploys (the other region's stack, what was retained)."""
@@ -585,10 +580,15 @@ class _Run:
                           f"one replica of a table. ")
             else:
                 continue
+            raw = stack.template.properties(logical_id).get("Replicas")
+            literal = any(isinstance(r, dict) and isinstance(r.get("Region"), str) for r in raw) if isinstance(
+                raw, list) else False
             self._report(Problem(
                 check="global-table-replicas", subject=logical_id, message=message, detail=detail,
                 stage=stack.label, pointer=join_pointer("Resources", logical_id, "Properties", "Replicas"),
-                reason="name each replica region once, with the stack's own region (AWS::Region) among them"))
+                remedy="replica-regions" if literal else None,
+                reason="" if literal else "name each replica region once, with the stack's own region (AWS::Region) "
+                                          "among them"))
 
     # replication and its destinations
 
@@ -767,7 +767,9 @@ def _collision_remedy(template: Template, logical_id: str, reason: str) -> tuple
     if kind in REGION_SUFFIX:
         return "region-suffix", ""
     if kind == "AWS::RDS::GlobalCluster":
-        if "SourceDBClusterIdentifier" in props:
+        source = props.get("SourceDBClusterIdentifier")
+        target = ref_target(source) or (getatt_target(source) or (None,))[0] if source is not None else None
+        if source is not None and template.type_of(target or "") != "AWS::RDS::DBCluster":
             return None, ("the global cluster is built from a source cluster in each stack: make only the primary "
                           "region's cluster its source and let the secondary region's join it")
         return "gate-primary", ""

@@ -276,7 +276,7 @@ def _refers(value: Any, logical_id: str) -> bool:
     return ref_target(value) == logical_id or (getatt_target(value) or (None,))[0] == logical_id
 
 
-def _children(template: Template, kind: str, key: str, logical_id: str) -> list[str]:
+def children(template: Template, kind: str, key: str, logical_id: str) -> list[str]:
     return [c for c, _ in template.resources_of(kind) if _refers(template.properties(c).get(key), logical_id)]
 
 
@@ -295,7 +295,7 @@ def _http_api(template: Template, logical_id: str) -> Endpoint | None:
     if props.get("ProtocolType") != "HTTP":
         return None
     stages = [template.properties(s).get("StageName")
-              for s in _children(template, "AWS::ApiGatewayV2::Stage", "ApiId", logical_id)]
+              for s in children(template, "AWS::ApiGatewayV2::Stage", "ApiId", logical_id)]
     if not stages or "$default" in stages or "Target" in props:
         stage: Any = ""
     elif len(stages) == 1:
@@ -305,7 +305,7 @@ def _http_api(template: Template, logical_id: str) -> Endpoint | None:
     if stage is None:
         return None
     path = None
-    for route in _children(template, "AWS::ApiGatewayV2::Route", "ApiId", logical_id):
+    for route in children(template, "AWS::ApiGatewayV2::Route", "ApiId", logical_id):
         key = template.properties(route).get("RouteKey")
         if isinstance(key, str) and re.match(r"^(GET|ANY) /\S*health\S*$", key, re.IGNORECASE):
             path = key.split(" ", 1)[1]
@@ -315,10 +315,10 @@ def _http_api(template: Template, logical_id: str) -> Endpoint | None:
 
 def _rest_api(template: Template, logical_id: str) -> Endpoint | None:
     stages = [template.properties(s).get("StageName")
-              for s in _children(template, "AWS::ApiGateway::Stage", "RestApiId", logical_id)]
+              for s in children(template, "AWS::ApiGateway::Stage", "RestApiId", logical_id)]
     if not stages:
         stages = [template.properties(d).get("StageName")
-                  for d in _children(template, "AWS::ApiGateway::Deployment", "RestApiId", logical_id)
+                  for d in children(template, "AWS::ApiGateway::Deployment", "RestApiId", logical_id)
                   if "StageName" in template.properties(d)]
     if len(stages) != 1:
         return None
@@ -326,7 +326,7 @@ def _rest_api(template: Template, logical_id: str) -> Endpoint | None:
     if not stage:
         return None
     path = None
-    for resource in _children(template, "AWS::ApiGateway::Resource", "RestApiId", logical_id):
+    for resource in children(template, "AWS::ApiGateway::Resource", "RestApiId", logical_id):
         props = template.properties(resource)
         part = props.get("PathPart")
         parent = getatt_target(props.get("ParentId"))
@@ -375,7 +375,7 @@ def _load_balancer(template: Template, logical_id: str) -> Endpoint | None:
             return None
         pairs = []
         groups = []
-        for listener in _children(template, "AWS::ElasticLoadBalancingV2::Listener", "LoadBalancerArn", logical_id):
+        for listener in children(template, "AWS::ElasticLoadBalancingV2::Listener", "LoadBalancerArn", logical_id):
             lp = template.properties(listener)
             pairs.append((lp.get("Protocol"), lp.get("Port")))
             actions = lp.get("DefaultActions")
@@ -392,6 +392,16 @@ def _load_balancer(template: Template, logical_id: str) -> Endpoint | None:
         return None
     domain = {"Fn::GetAtt": [logical_id, "DNSName"]}
     return Endpoint(logical_id, "load balancer", 1, domain, chosen[0], chosen[1], "", path, "/")
+
+
+def endpoint_of(template: Template, api: str) -> Endpoint | None:
+    """How to reach API ``api`` of the template (REST or HTTP API; its stage), or None when it cannot be told."""
+    kind = template.type_of(api)
+    if kind == "AWS::ApiGatewayV2::Api":
+        return _http_api(template, api)
+    if kind == "AWS::ApiGateway::RestApi":
+        return _rest_api(template, api)
+    return None
 
 
 def endpoints(template: Template) -> list[Endpoint]:

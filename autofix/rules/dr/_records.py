@@ -127,6 +127,25 @@ def _one_value(value: Any, template: Template) -> Serves:
     return Serves("unknown", shown(value))
 
 
+#: API Gateway custom domain names, and the resources that map one to an API: type -> (domain property, API property).
+DOMAIN_TYPES = ("AWS::ApiGateway::DomainName", "AWS::ApiGatewayV2::DomainName")
+_MAPPINGS = {"AWS::ApiGateway::BasePathMapping": "RestApiId", "AWS::ApiGatewayV2::ApiMapping": "ApiId"}
+
+
+def api_behind(template: Template, domain: str) -> str | None:
+    """The one API that custom domain name ``domain`` (a resource of the template) maps to, if any."""
+    if template.type_of(domain) not in DOMAIN_TYPES:
+        return None
+    found = set()
+    for mapping, _ in template.resources_of(*_MAPPINGS):
+        props = template.properties(mapping)
+        if ref_target(props.get("DomainName")) == domain:
+            api = ref_target(props.get(_MAPPINGS[template.type_of(mapping) or ""]))
+            if api:
+                found.add(api)
+    return found.pop() if len(found) == 1 else None
+
+
 def serves(template: Template, record: Record) -> Serves:
     """What ``record`` answers with (all its values must agree, else ``"unknown"``)."""
     alias = record.props.get("AliasTarget")
@@ -192,6 +211,7 @@ def healthy_before_other(template: Template) -> list[str]:
             continue
         for record in guarded_records(template, check_id):
             served = serves(template, record)
-            if served.resource is None or served.resource not in probed:
+            resource = served.resource and (api_behind(template, served.resource) or served.resource)
+            if resource is None or resource not in probed:
                 out.append(f"{check_id} -> {record.label}")
     return out

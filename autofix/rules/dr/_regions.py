@@ -23,9 +23,10 @@ import re
 from typing import Any, NamedTuple
 
 from autofix.fixes import FixBuilder
+from autofix.intrinsics import sub_names, sub_substitute
 from autofix.patterns import LazyPattern, lazy_pattern
 from autofix.settings import Settings
-from autofix.template import Template, ref_target, resource_type
+from autofix.template import Template, ref_target
 
 _PRIMARY_PARAM = lazy_pattern(r"^(primary|main|source|active|home)_?region(name)?$", re.IGNORECASE)
 _SECONDARY_PARAM = lazy_pattern(
@@ -33,6 +34,14 @@ _SECONDARY_PARAM = lazy_pattern(
     re.IGNORECASE)
 #: The longest value a region parameter of the layout takes (for name-length bounds).
 REGION_MAX = 20
+#: What every fix that writes the layout's replication says about the deploy order.
+DEPLOY_ORDER = ("Deploy the primary region with the defaults, then the secondary region, then update the primary "
+                "with SecondaryStackDeployed=true: S3 rejects replication to a bucket that does not exist yet.")
+#: ... and about the objects a bucket held before (S3 user guide, "Replicating existing objects").
+BATCH_REPLICATION = ("Replication copies only objects written after it is switched on: copy the objects the bucket "
+                     "already holds with S3 Batch Replication.")
+#: The ``Rules`` entry that keeps a stack of the layout out of a third region.
+RULE_NAME = "DeployInPrimaryOrSecondaryRegion"
 
 
 class Layout(NamedTuple):
@@ -42,10 +51,29 @@ class Layout(NamedTuple):
     is_secondary: str
     replicate: str  # condition: primary region, and the secondary region's stack exists
     deployed: str  # the SecondaryStackDeployed parameter
-    changes: FixBuilder  # adds the parameters and conditions the template lacks
+    changes: FixBuilder  # adds the parameters, conditions and rule the template lacks
 
     def region_parameters(self) -> set[str]:
         return {self.primary, self.secondary}
+
+    def known_lengths(self) -> dict[str, int]:
+        """The longest value of each region parameter, for name-length bounds."""
+        return dict.fromkeys(self.region_parameters(), REGION_MAX)
+
+    def shared(self, text: str) -> str:
+        """``Fn::Sub`` text ``text`` as both regions compute it: ``${AWS::Region}`` (written with or without
+        spaces) becomes the primary region parameter, so the secondary stack names what the primary has."""
+        return sub_substitute(text, {"AWS::Region": "${" + self.primary + "}"})
+
+    def names_region(self, text: str) -> bool:
+        """Does ``Fn::Sub`` text ``text`` differ between the two stacks (``${AWS::Region}`` or the secondary
+        region parameter in it)?"""
+        return any(name in ("AWS::Region", self.secondary) for name in sub_names(text))
+
+
+def with_region(text: str) -> str:
+    """``Fn::Sub`` text ``text`` with the stack's region appended (``name`` -> ``name-${AWS::Region}``)."""
+    return f"{text}-${{AWS::Region}}"
 
 
 def _region_equals(body: Any, parameter: str) -> bool:
@@ -55,14 +83,63 @@ def _region_equals(body: Any, parameter: str) -> bool:
     return False
 
 
+def _negates(body: Any, condition: str | None, parameter: str) -> bool:
+    """``!Not [!Condition <condition>]`` or ``!Not [!Equals [!Ref AWS::Region, !Ref <parameter>]]``: the other
+    region of the pair (the ``Rules`` entry of the layout keeps stacks out of any third region)."""
+    arg = body.get("Fn::Not") if isinstance(body, dict) and len(body) == 1 else None
+    if not (isinstance(arg, list) and len(arg) == 1):
+        return False
+    inner = arg[0]
+    if condition is not None and isinstance(inner, dict) and inner == {"Condition": condition}:
+        return True
+    return _region_equals(inner, parameter)
+
+
+def _literal_region(template: Template, role: str) -> str | None:
+    """A region the template's conditions compare ``AWS::Region`` with literally, in a condition named for
+    ``role`` (``IsPrimary: !Equals [!Ref AWS::Region, us-east-1]``): the default a new parameter takes, so
+    that the template's own condition and the layout's agree."""
+    from autofix.rules.dr._endpoints import condition_role
+
+    for name, body in template.conditions.items():
+        if condition_role(name) != role or not isinstance(body, dict):
+            continue
+        args = body.get("Fn::Equals")
+        if isinstance(args, list) and len(args) == 2:
+            targets = [ref_target(a) for a in args]
+            if "AWS::Region" in targets:
+                other = args[1 - targets.index("AWS::Region")]
+                if isinstance(other, str) and other:
+                    return other
+    return None
+
+
 def _default(settings: Settings, key: str, fallback: str) -> str:
-    try:
-        value = settings.family_option("DR", key)
-    except KeyError:
-        value = None
-    if not value:
-        value = getattr(settings, key.replace("-", "_"), None)
+    """The configured region for one side of the pair: ``primary-region`` (a top-level setting) or the DR
+    family's ``secondary-region``."""
+    from autofix.rules.dr import FAMILY
+
+    value = settings.primary_region if key == "primary-region" else FAMILY.option(settings, key)
     return value if isinstance(value, str) and value else fallback
+
+
+def region_rule(primary: str, secondary: str) -> dict[str, Any]:
+    """The ``Rules`` entry that refuses a stack of the layout in any region but the two of the pair: there both
+    region conditions are false, so nothing would be created, replicated or failed over to."""
+    return {"Assertions": [{
+        "Assert": {"Fn::Or": [{"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": primary}]},
+                              {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": secondary}]}]},
+        "AssertDescription": (f"Deploy this template in the region {primary} names (primary) or the region "
+                              f"{secondary} names (secondary) only"),
+    }]}
+
+
+def _has_region_rule(template: Template, primary: str, secondary: str) -> bool:
+    from autofix.intrinsics import values
+
+    rules = template.section("Rules")
+    wanted = {primary, secondary, "AWS::Region"}
+    return any(wanted <= {ref_target(v) for v in values(rule)} for rule in rules.values())
 
 
 def layout(template: Template, settings: Settings, replication: bool = True) -> Layout:
@@ -83,22 +160,30 @@ def layout(template: Template, settings: Settings, replication: bool = True) -> 
         new_params[name] = {"Type": "String", "Default": default, "Description": description}
         return name
 
-    primary = param(_PRIMARY_PARAM, "PrimaryRegion", _default(settings, "primary-region", "us-east-1"),
+    primary = param(_PRIMARY_PARAM, "PrimaryRegion",
+                    _literal_region(template, "primary") or _default(settings, "primary-region", "us-east-1"),
                     "The region of the primary deployment of this template")
-    secondary = param(_SECONDARY_PARAM, "SecondaryRegion", _default(settings, "secondary-region", "us-west-2"),
+    secondary = param(_SECONDARY_PARAM, "SecondaryRegion",
+                      _literal_region(template, "secondary") or _default(settings, "secondary-region", "us-west-2"),
                       "The region of the secondary (disaster recovery) deployment of this template")
 
-    def condition(parameter: str, base: str) -> str:
+    def condition(parameter: str, other: str, base: str, negated: str | None = None) -> str:
         for name, body in template.conditions.items():
             if _region_equals(body, parameter):
+                return name
+        for name, body in template.conditions.items():
+            if _negates(body, negated, other):
                 return name
         name = template.unique_id(base, taken)
         taken.add(name)
         new_conditions[name] = {"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": parameter}]}
         return name
 
-    is_primary = condition(primary, "IsPrimaryRegion")
-    is_secondary = condition(secondary, "IsSecondaryRegion")
+    def existing(parameter: str) -> str | None:
+        return next((n for n, b in template.conditions.items() if _region_equals(b, parameter)), None)
+
+    is_secondary = condition(secondary, primary, "IsSecondaryRegion", existing(primary))
+    is_primary = condition(primary, secondary, "IsPrimaryRegion", is_secondary)
     deployed = next((n for n in params if n == "SecondaryStackDeployed"), None)
     if not replication:
         deployed = deployed or "SecondaryStackDeployed"
@@ -117,7 +202,13 @@ def layout(template: Template, settings: Settings, replication: bool = True) -> 
         replicate = template.unique_id("ReplicateToSecondaryRegion", taken)
         taken.add(replicate)
         new_conditions[replicate] = replicate_body
-    for section, new in (("Parameters", new_params), ("Conditions", new_conditions)):
+    new_rules: dict[str, Any] = {}
+    if not _has_region_rule(template, primary, secondary):
+        new_rules[template.unique_id(RULE_NAME, taken | set(template.section("Rules")))] = region_rule(
+            primary, secondary)
+    new_conditions = {name: new_conditions[name] for name in (is_primary, is_secondary, replicate)
+                      if name in new_conditions}
+    for section, new in (("Parameters", new_params), ("Rules", new_rules), ("Conditions", new_conditions)):
         if not new:
             continue
         if isinstance(template.data.get(section), dict):
@@ -128,90 +219,20 @@ def layout(template: Template, settings: Settings, replication: bool = True) -> 
     return Layout(primary, secondary, is_primary, is_secondary, replicate, deployed, changes)
 
 
-def mode(settings: Settings) -> str:
-    """``"regions"`` (default) or ``"same-stack"`` (only by configuration)."""
-    try:
-        value = settings.family_option("DR", "layout")
-    except KeyError:
-        return "regions"
-    return value if value in ("regions", "same-stack") else "regions"
+def replica_bounds(template: Template, names: Layout, replica: str, limit: int = 63) -> dict[str, int] | None:
+    """``MaxLength`` bounds that keep a replica's name (``Fn::Sub`` text both regions compute alike) within
+    ``limit`` characters for every parameter value: ``{}`` when it fits already, None when it cannot fit."""
+    from autofix.rules.dr import _names
+
+    return _names.bounds_to_add(template, replica, limit, names.known_lengths())
 
 
-def plan_names(template: Template, names: Layout, replica: str, source: str,
-               limit: int = 63) -> tuple[dict[str, int], FixBuilder, str | None] | None:
-    """Names for a replica that exists only in the secondary region and for its source.
+def primary_name(template: Template, names: Layout, logical_id: str, key: str = "BucketName") -> Any:
+    """The name the primary stack gives ``logical_id``: its ``key``, or the primary's branch of the layout's own
+    ``!If [IsSecondaryRegion, <name in the secondary region>, <primary's name>]``."""
+    from autofix.intrinsics import if_condition
 
-    ``replica`` is the replica's name (``Fn::Sub`` text, the same in both regions).  When the
-    source's own ``BucketName`` does not depend on the region, the source gets a
-    ``-${AWS::Region}`` suffix in the secondary region only (bucket names are global; the
-    primary's name is kept).  Returns (``MaxLength`` bounds to add, the changes adding them and renaming
-    the source, the source's secondary name) or None when the names cannot fit ``limit``.
-    """
-    from autofix.rules.dr import _names, _s3
-
-    props = template.properties(source)
-    own_text = _s3.normalize(props.get("BucketName")) if "BucketName" in props else None
-    rename = bool(own_text) and "${AWS::Region}" not in str(own_text) and \
-        "${" + names.secondary + "}" not in str(own_text)
-    own = f"{own_text}-${{AWS::Region}}" if rename else None
-    known = {names.primary: REGION_MAX, names.secondary: REGION_MAX}
-    if own is not None:
-        first = _names.bounds_to_add(template, own, limit, known)
-        more = None if first is None else _names.bounds_to_add(template, replica, limit, {**known, **first})
-        bounds = None if first is None or more is None else {**first, **more}
-    else:
-        bounds = _names.bounds_to_add(template, replica, limit, known)
-    if bounds is None:
-        return None
-    changes = FixBuilder(template.data)
-    for parameter, length in bounds.items():
-        changes.add(("Parameters", parameter, "MaxLength"), length)
-    if own is not None:
-        changes.replace(("Resources", source, "Properties", "BucketName"),
-                        {"Fn::If": [names.is_secondary, {"Fn::Sub": own}, props["BucketName"]]})
-    return bounds, changes, own
-
-
-#: Resource types whose names (or whose very existence) are global per account or partition, with the
-#: property that names them (None: the resource itself is global, e.g. a DNS record).
-_GLOBAL = {
-    "AWS::IAM::Role": "RoleName", "AWS::IAM::ManagedPolicy": "ManagedPolicyName", "AWS::IAM::User": "UserName",
-    "AWS::IAM::Group": "GroupName", "AWS::IAM::InstanceProfile": "InstanceProfileName",
-    "AWS::S3::Bucket": "BucketName", "AWS::Route53::RecordSet": None, "AWS::Route53::RecordSetGroup": None,
-    "AWS::Route53::HealthCheck": None, "AWS::Route53::HostedZone": None, "AWS::CloudFront::Distribution": None,
-    "AWS::GlobalAccelerator::Accelerator": None, "AWS::RDS::GlobalCluster": "GlobalClusterIdentifier",
-    "AWS::DynamoDB::GlobalTable": None,
-}
-
-
-def created_twice(template: Template, skip: set[str] | frozenset[str] = frozenset()) -> list[str]:
-    """Unconditioned resources that a template deployed in both regions would create twice under one
-    global name (or twice where once is meant): named IAM resources and buckets whose name has no
-    region in it, Route 53 records, zones and health checks, CloudFront, Global Accelerator, global
-    clusters and tables.  ``skip`` lists resources a fix already takes care of."""
-    from autofix.template import strings_in
-
-    out = []
-    for logical_id, resource in template.resources.items():
-        if logical_id in skip or not isinstance(resource, dict) or "Condition" in resource:
-            continue
-        kind = resource_type(resource)
-        if kind not in _GLOBAL:
-            continue
-        key = _GLOBAL[kind]
-        if key is not None:
-            name = template.properties(logical_id).get(key)
-            if name is None or any("${AWS::Region}" in s or s == "AWS::Region" for s in strings_in(name)):
-                continue
-        out.append(logical_id)
-    return out
-
-
-def twice_note(template: Template, skip: set[str] | frozenset[str] = frozenset()) -> str:
-    """A message note naming what :func:`created_twice` finds (empty when nothing)."""
-    found = created_twice(template, skip)
-    if not found:
-        return ""
-    shown = ", ".join(found[:6]) + (f" and {len(found) - 6} more" if len(found) > 6 else "")
-    return (f"; before deploying in the secondary region, make these exist once or per region (a condition "
-            f"on the region, or the region in their names): {shown}")
+    value = template.properties(logical_id).get(key)
+    if if_condition(value) == names.is_secondary:
+        return value["Fn::If"][2]
+    return value

@@ -436,3 +436,19 @@ def data_management(template: Template, source: str, versioning_turned_on: bool,
             copied["LogFilePrefix"] = f"{prefix}{replica_name}/"  # not a JSON pointer: an S3 key prefix
         extra["LoggingConfiguration"] = copied
     return extra, changes
+
+
+def replica_key(rule: dict[str, Any]) -> Any:
+    """The rule's ``ReplicaKmsKeyID`` (plain, not chosen by ``Fn::If``), if it has one."""
+    dest = rule.get("Destination")
+    config = dest.get("EncryptionConfiguration") if isinstance(dest, dict) else None
+    key = config.get("ReplicaKmsKeyID") if isinstance(config, dict) else None
+    return None if key is None or (isinstance(key, dict) and "Fn::If" in key) else key
+
+
+def local_key(template: Template, key: Any) -> bool:
+    """A key this stack creates (``Ref``/``GetAtt``/``${Key}``), or one built with ``${AWS::Region}``: a key of the
+    region the stack runs in, not of the secondary region."""
+    from autofix.intrinsics import references
+
+    return any(r in template.resources or r == "AWS::Region" for r in references(key))

@@ -11,12 +11,12 @@ from autofix.fixes import FixBuilder
 from autofix.intrinsics import sub_names
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.dr import _names, _regions, _s3
+from autofix.rules.dr import _regions, _rename, _s3, _whole
+from autofix.rules.dr._report import NoFix, finding
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
 PATCHES = "DR001-s3-bucket-without-replication"
-_COPIED_ATTRIBUTES = ("Condition", "DeletionPolicy", "UpdateReplacePolicy")
 
 
 def key_arn(template: Template, key: Any) -> Any:
@@ -58,7 +58,7 @@ class S3BucketWithoutReplication(Rule):
         BucketName: !Sub docs-${EnvironmentSuffix}
     ```
 
-    Use instead (the default region layout: one template, deployed in both regions):
+    Use instead (one template, deployed in both regions):
     ```yaml
     Parameters:          # added unless the template has them; conditions likewise
       PrimaryRegion: {Type: String, Default: us-east-1}
@@ -74,7 +74,7 @@ class S3BucketWithoutReplication(Rule):
         Type: AWS::S3::Bucket
         Properties:
           BucketName: !If [IsSecondaryRegion, !Sub 'docs-${EnvironmentSuffix}-${AWS::Region}',
-                           !Sub 'docs-${EnvironmentSuffix}']
+                           !Sub 'docs-${EnvironmentSuffix}']   # the primary's name is kept
           VersioningConfiguration:
             Status: Enabled
           ReplicationConfiguration: !If
@@ -100,6 +100,11 @@ class S3BucketWithoutReplication(Rule):
           BucketName: !Sub docs-${EnvironmentSuffix}-replica
           # versioned, encrypted like the source, public access blocked, lifecycle and logging
       # + DocumentsReplicationRole and DocumentsReplicationPolicy (Condition ReplicateToSecondaryRegion)
+    Rules:               # no stack in a third region, where both conditions would be false
+      DeployInPrimaryOrSecondaryRegion:
+        Assertions:
+          - Assert: !Or [!Equals [!Ref AWS::Region, !Ref PrimaryRegion],
+                         !Equals [!Ref AWS::Region, !Ref SecondaryRegion]]
     ```
 
     ## Fix safety
@@ -107,56 +112,62 @@ class S3BucketWithoutReplication(Rule):
     Time Control and metrics charges).
 
     **Layout.**  A CloudFormation stack lives in one region, so a replica created by the same
-    stack would sit in the primary region and not survive the outage DR exists for (the
-    post-mortem's own fix did exactly that; DR008 reports it).  By default the fix writes one
-    template that is deployed in both regions (the StackSets pattern): parameters
-    `PrimaryRegion` and `SecondaryRegion` and conditions `IsPrimaryRegion` /
-    `IsSecondaryRegion` on `AWS::Region` (the template's own region parameters and conditions
-    are reused; defaults from the `primary-region` / `secondary-region` settings).  The replica
-    bucket exists only in the secondary region, named after the source's `BucketName` plus
-    `-replica` with `${AWS::Region}` replaced by the primary region parameter, so that both
-    regions compute the same name; the primary region replicates to it through an ARN built from
-    that name.  The source keeps its name in the primary region and gets a `-${AWS::Region}`
-    suffix in the secondary region (bucket names are global per partition).  The replication
-    role and policy (no names of their own: IAM names are global) exist only where replication
-    runs.  Every generated name must fit 63 characters for every parameter value: a parameter
-    counts with its `MaxLength` or longest `AllowedValues`, the region parameters with 20; an
-    unbounded naming parameter gets the `MaxLength` that makes the names fit (when its default
-    still fits).
+    stack would sit in the primary region and not survive the outage DR exists for (DR008
+    reports that).  The fix writes one template that is deployed in both regions (the StackSets
+    pattern): parameters `PrimaryRegion` and `SecondaryRegion` and conditions `IsPrimaryRegion` /
+    `IsSecondaryRegion` on `AWS::Region` (the template's own region parameters and conditions are
+    reused, negated ones too; defaults from the `primary-region` / `secondary-region` settings), and
+    a `Rules` assertion that refuses a stack in any third region, where both conditions would be
+    false and nothing would replicate.  The replica bucket exists only in the secondary region,
+    named after the source's `BucketName` plus `-replica` with `${AWS::Region}` replaced by the
+    primary region parameter, so that both regions compute the same name; the primary region
+    replicates to it through an ARN built from that name.  The replication role and policy (no
+    names of their own: IAM names are global) exist only where replication runs.  The replica's
+    name must fit 63 characters for every parameter value: a parameter counts with its
+    `MaxLength` or longest `AllowedValues`, the region parameters with 20; an unbounded naming
+    parameter gets the `MaxLength` that makes it fit (when its default still fits).  In the
+    secondary region the outputs that named the source name the replica, which holds the data
+    there.
 
-    The finding also names the template's own resources that both deployments would create
-    under one global name (named IAM resources, buckets without the region in their names, Route
-    53 records, zones and health checks, CloudFront, global clusters and tables): they need a
-    condition on the region or the region in their names before the secondary deployment.
+    **SSE-KMS.**  A replica in the secondary region needs a key of that region, whose ARN the
+    primary cannot know.  The secondary region's stack creates the key and an alias
+    (`alias/<replica name>`); the primary's rule names it by the alias ARN it can build
+    (`ReplicaKmsKeyID` accepts a key ARN or an alias ARN), replicates SSE-KMS objects
+    (`SourceSelectionCriteria`), and its policy grants `kms:Decrypt` on the source key and
+    `kms:Encrypt`/`kms:GenerateDataKey` on the replica key through S3 only.  A policy names keys by
+    key ARN (an alias ARN in `Resource` grants nothing on the key behind it), so a key known by its
+    alias (the replica key, a source key given as `alias/...`, or the AWS managed `aws/s3`) is
+    granted through a key-ARN pattern of its region and a `kms:ResourceAliases` condition.
 
     **Deploy order.**  S3 rejects a replication destination that does not exist, so the primary
-    turns replication on only when `SecondaryStackDeployed` is `true`: (1) deploy the stack in
-    the primary region with the defaults; (2) deploy it in the secondary region (this creates
-    the replica buckets); (3) update the primary region's stack with
-    `SecondaryStackDeployed=true`.
+    turns replication on only when `SecondaryStackDeployed` is `true`: (1) deploy the stack in the
+    primary region with the defaults; (2) deploy it in the secondary region (this creates the
+    replica buckets and keys); (3) update the primary region's stack with
+    `SecondaryStackDeployed=true`.  Replication copies only objects written after it is switched
+    on: copy what the bucket already holds with S3 Batch Replication.
 
-    No fix (rather than a wrong one) when the source has a `Condition`, no readable
-    `BucketName` (nothing both regions could agree on), names that cannot fit, or SSE-KMS
-    encryption (the replica in the secondary region needs a key of that region, whose ARN the
-    primary cannot know: use a multi-Region key or pass the ARN as a parameter).
+    **The layout, whole or not at all.**  The fixed template is simulated as DR009 does (both
+    stacks in the deploy order above, in both orders of the regions, and as an update of a primary
+    stack that runs the template as it was).  What the template held so far is now created by both
+    stacks: what has a deterministic fix is fixed in the same fix (a bucket or named IAM role of
+    the template gets the region in its name in the secondary region only, or leaves the name to
+    CloudFormation there when the region does not fit; a global table goes to the primary's
+    stack...), and the primary's stack is never changed in a way that replaces what it has (the
+    source keeps its name there).  Anything else refuses the fix, and the finding says why.
 
-    The same-stack layout (replica in the stack's own region, unconditioned, also for SSE-KMS
-    with `kms:Decrypt`/`kms:Encrypt` statements) stays available by configuration only:
-    `[tool.autofix.dr] layout = "same-stack"`.  It protects against deletion, not against a
-    regional outage.
+    No fix (rather than a wrong one) when the source has a `Condition`, Object Lock, no readable
+    `BucketName` (nothing both regions could agree on), a replica name that cannot fit, or an
+    SSE-KMS key given as a parameter or an expression a policy cannot name.
 
-    In both layouts the replica is versioned, encrypted like the source and blocks public
-    access, keeps the source's `DeletionPolicy` and `UpdateReplacePolicy`, and the policy grants
-    least privilege (a policy inline in the role would form a circular dependency with the
-    bucket); the replication rule is one V2 rule with Replication Time Control.
-
-    The replica keeps the source's data-management settings: its `LifecycleConfiguration` is
-    copied, and when the fix turns versioning on, every rule that expires current objects
-    (`ExpirationInDays`) also gets `NoncurrentVersionExpiration` after the same number of days,
-    on the source and on the replica (with versioning, an expired object only becomes a
-    noncurrent version, which would otherwise be kept forever).  When the source logs access
-    (`LoggingConfiguration`), the replica logs to the same log bucket (in the region layout: the
-    secondary region's deployment of it) under the source's prefix plus the replica's logical id.
+    The replica is versioned, encrypted like the source and blocks public access, keeps the
+    source's `DeletionPolicy` and `UpdateReplacePolicy`, and the policy grants least privilege (a
+    policy inline in the role would form a circular dependency with the bucket); the replication
+    rule is one V2 rule with Replication Time Control.  The replica keeps the source's
+    data-management settings: its `LifecycleConfiguration` is copied, and when the fix turns
+    versioning on, every rule that expires current objects (`ExpirationInDays`) also gets
+    `NoncurrentVersionExpiration` after the same number of days, on the source and on the replica.
+    When the source logs access (`LoggingConfiguration`), the replica logs to the same log bucket
+    (the secondary region's deployment of it) under the source's prefix plus the replica's id.
 
     ## References
     - [AWS::S3::Bucket ReplicationConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationconfiguration.html)
@@ -164,6 +175,10 @@ class S3BucketWithoutReplication(Rule):
     - [Setting up permissions for live replication](https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html)
     - [Replicating objects encrypted with SSE-KMS](https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html)
     - [ReplicationDestination (ReplicationTime, Metrics)](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationdestination.html)
+    - [EncryptionConfiguration: ReplicaKmsKeyID, a key ARN or an alias ARN](https://docs.aws.amazon.com/AmazonS3/latest/API/API_EncryptionConfiguration.html)
+    - [Use aliases to control access to KMS keys (kms:ResourceAliases)](https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html)
+    - [Replicating existing objects with S3 Batch Replication](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-batch-replication-batch.html)
+    - [CloudFormation Rules](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html)
     """
 
     id = "DR001"
@@ -186,193 +201,173 @@ class S3BucketWithoutReplication(Rule):
                 continue
             yield self._finding(ctx, logical_id, resource, settings)
 
-    def _finding(self, ctx: RuleContext, logical_id: str, resource: dict[str, Any],
-                 settings: Settings) -> Finding:
+    def _finding(self, ctx: RuleContext, logical_id: str, resource: dict[str, Any], settings: Settings) -> Finding:
         pointer = ctx.pointer("Resources", logical_id)
-        if _regions.mode(settings) == "regions":
-            return self._region_finding(ctx, logical_id, resource, settings)
-        fix, why_not, replica = self._operations(ctx, logical_id, resource)
-        if fix is None:
-            return self.finding(
-                pointer,
-                f"{logical_id} holds data in a multi-region DR template but has no ReplicationConfiguration; "
-                f"no automatic fix because {why_not}",
-                resource=logical_id,
-            )
-        return self.finding(
-            pointer,
-            f"{logical_id} holds data in a multi-region DR template but has no ReplicationConfiguration; "
-            f"the fix enables versioning and replicates it to a new bucket {replica}, which this stack creates "
-            f"in its own region (for cross-region DR deploy the destination in the secondary region and point "
-            f"Destination.Bucket at it)",
-            fix=fix.build(f"Replicate {logical_id} to {replica} (versioned, encrypted, public access blocked) "
-                          f"with a least-privilege role and Replication Time Control", Applicability.UNSAFE),
-            resource=logical_id,
-        )
+        message = f"{logical_id} holds data in a multi-region DR template but is not replicated to another region"
+        why = ("Objects of an unreplicated bucket exist in one region only: when it fails, the secondary region "
+               "comes up without them.")
+        try:
+            plan = self._plan(ctx, logical_id, resource, settings)
+            also = _whole.complete_fix(ctx, settings, plan.fix)
+        except NoFix as reason:
+            return finding(self, pointer, message, f"{why} No automatic fix: {reason}.", resource=logical_id)
+        detail = (f"{why} The fix replicates it from the primary region to bucket {plan.replica} ({plan.name}), which "
+                  f"the same template creates only in the secondary region{plan.notes}.{also} {_regions.DEPLOY_ORDER} "
+                  f"{_regions.BATCH_REPLICATION}")
+        return finding(self, pointer, message, detail, resource=logical_id, fix=plan.fix.build(
+            f"Replicate {logical_id} to {plan.replica} in the secondary region (versioned, encrypted, public access "
+            f"blocked) with a least-privilege role and Replication Time Control", Applicability.UNSAFE))
 
-    def _region_finding(self, ctx: RuleContext, logical_id: str, resource: dict[str, Any],
-                        settings: Settings) -> Finding:
-        pointer = ctx.pointer("Resources", logical_id)
-        head = f"{logical_id} holds data in a multi-region DR template but has no ReplicationConfiguration"
-        fix, why_not, replica, notes = self._region_operations(ctx, logical_id, resource, settings)
-        if fix is None:
-            return self.finding(pointer, f"{head}; no automatic fix because {why_not}", resource=logical_id)
-        return self.finding(
-            pointer,
-            f"{head}; the fix replicates it, in the primary region, to bucket {replica}, which the same template "
-            f"creates only in the secondary region{notes} (deploy the primary region, then the secondary region, "
-            f"then update the primary with SecondaryStackDeployed=true){_regions.twice_note(ctx, {logical_id})}",
-            fix=fix.build(f"Replicate {logical_id} to {replica} in the secondary region (versioned, encrypted, "
-                          f"public access blocked) with a least-privilege role and Replication Time Control",
-                          Applicability.UNSAFE),
-            resource=logical_id,
-        )
-
-    def _region_operations(self, ctx: RuleContext, logical_id: str, resource: dict[str, Any],
-                           settings: Settings) -> tuple[FixBuilder | None, str, str, str]:
+    def _plan(self, ctx: RuleContext, logical_id: str, resource: dict[str, Any], settings: Settings) -> _Plan:
+        """The layout's fix for one bucket (raises :class:`NoFix` with the reason when there is none)."""
         props = ctx.properties(logical_id)
         base = ("Resources", logical_id, "Properties")
         if "Condition" in resource:
-            return None, ("the bucket has a Condition: decide by hand which region's deployment replicates "
-                          "it"), "", ""
+            raise NoFix("the bucket has a Condition: decide by hand which region's deployment replicates it")
         if not isinstance(resource.get("Properties"), dict):
-            return None, "the bucket has no name to derive the secondary region's bucket name from", "", ""
+            raise NoFix("the bucket has no name to derive the secondary region's bucket name from")
         if props.get("ObjectLockEnabled") not in (None, False, "false"):
-            return None, "Object Lock buckets need a replica with Object Lock and extra permissions", "", ""
-        names = _regions.layout(ctx, settings)
-        fix = self.fixer(ctx).extend(names.changes.operations)
-        versioning = props.get("VersioningConfiguration")
-        if versioning is None:
-            fix.add((*base, "VersioningConfiguration"), fragment(PATCHES, "versioning"))
-        elif not isinstance(versioning, dict) or not isinstance(versioning.get("Status"), str):
-            return None, "its VersioningConfiguration is conditional or not a literal", "", ""
-        elif versioning["Status"] != "Enabled":
-            fix.replace((*base, "VersioningConfiguration", "Status"), "Enabled")
-        kind, _ = _s3.kms_key(props)
-        if kind == "unknown":
-            return None, "its encryption is conditional or not SSE-S3/SSE-KMS", "", ""
-        if kind == "kms":
-            return None, ("it uses SSE-KMS: the replica in the secondary region needs a key of that region, "
-                          "whose ARN the primary region cannot know; create a multi-Region key or pass the "
-                          "secondary key's ARN as a parameter and add the replication by hand"), "", ""
-        text = _s3.normalize(props.get("BucketName")) if "BucketName" in props else None
-        if not text:
-            return None, ("it has no BucketName (or one this rule cannot read): the secondary region's "
-                          "bucket is named after it, so the primary region can name its destination"), "", ""
-        name = text.replace("${AWS::Region}", "${" + names.primary + "}") + "-replica"
-        variables = sub_names(name)
-        if any("." in v or v in ctx.resources for v in variables) or name in _s3.names_in_use(ctx):
-            return None, f"the replica name {name} would not be the same in both regions", "", ""
-        known = {names.primary: _regions.REGION_MAX, names.secondary: _regions.REGION_MAX}
-        # the same name in both regions would collide: the secondary deployment gets its own name
-        # (the primary's is kept, so a deployed bucket is not replaced)
-        own = text + "-${AWS::Region}"
-        rename = "${AWS::Region}" not in text and "${" + names.secondary + "}" not in text
-        bounds = _names.bounds_to_add(ctx, name, 63, known)
-        if bounds is not None and rename:
-            bounds = _names.bounds_to_add(ctx, own, 63, known)  # own is the longer name
-            bounds = bounds if bounds is not None and _names.bounds_to_add(
-                ctx, name, 63, {**known, **bounds}) == {} else None
-        if bounds is None:
-            return None, (f"the replica name {name}" + (f" or {own}" if rename else "") +
-                          " can exceed S3's 63 characters for some parameter values"), "", ""
-        for param, limit in bounds.items():
-            fix.add(("Parameters", param, "MaxLength"), limit)
-        notes = ""
-        if bounds:
-            notes = "; " + ", ".join(f"{p} gets MaxLength {n}" for p, n in bounds.items()) + \
-                " so that the names fit 63 characters"
-        if rename:
-            fix.replace((*base, "BucketName"),
-                        {"Fn::If": [names.is_secondary, {"Fn::Sub": own}, copy.deepcopy(props["BucketName"])]})
-            notes += (f"; in the secondary region {logical_id} itself is named {own} (bucket names are global; "
-                      f"the primary's name is kept)")
-        bucket_name: Any = {"Fn::Sub": name} if variables else name
-        arn = {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + name}
-        objects = {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + name + "/*"}
-        turned_on = versioning is None or versioning.get("Status") != "Enabled"
-        replica, role, policy, bucket, role_resource, policy_resource, config, source_changes = _replication(
-            ctx, logical_id, bucket_name, turned_on)
-        for statement in policy_resource["Properties"]["PolicyDocument"]["Statement"]:
-            if statement.get("Sid") == "WriteReplicas":
-                statement["Resource"] = objects
-        config["Rules"][0]["Destination"]["Bucket"] = arn
-        fix.add((*base, "ReplicationConfiguration"), {"Fn::If": [names.replicate, config, {"Ref": "AWS::NoValue"}]})
-        fix.extend(source_changes.operations)
-        kept_attributes = {k: copy.deepcopy(resource[k]) for k in ("DeletionPolicy", "UpdateReplacePolicy")
-                           if k in resource}
-        new_resources = [
-            (replica, {"Type": bucket["Type"], "Condition": names.is_secondary, **kept_attributes,
-                       "Properties": bucket["Properties"]}),
-            (role, {"Type": role_resource["Type"], "Condition": names.replicate,
-                    "Properties": role_resource["Properties"]}),
-            (policy, {"Type": policy_resource["Type"], "Condition": names.replicate,
-                      "Properties": policy_resource["Properties"]}),
-        ]
-        for new_id, new in new_resources:
-            fix.add(("Resources", new_id), new)
-        return fix, "", replica, notes
-
-    def _operations(self, ctx: RuleContext, logical_id: str,
-                    resource: dict[str, Any]) -> tuple[FixBuilder | None, str, str]:
-        props = ctx.properties(logical_id)
-        base = ("Resources", logical_id, "Properties")
-        if props.get("ObjectLockEnabled") not in (None, False, "false"):
-            return None, "Object Lock buckets need a replica with Object Lock and extra permissions", ""
-        fix = self.fixer(ctx)
+            raise NoFix("Object Lock buckets need a replica with Object Lock and extra permissions")
         versioning = props.get("VersioningConfiguration")
         if versioning is not None and (not isinstance(versioning, dict)
                                        or not isinstance(versioning.get("Status"), str)):
-            return None, "its VersioningConfiguration is conditional or not a literal", ""
+            raise NoFix("its VersioningConfiguration is conditional or not a literal")
         kind, key = _s3.kms_key(props)
         if kind == "unknown":
-            return None, "its encryption is conditional or not SSE-S3/SSE-KMS", ""
-        arn = None
+            raise NoFix("its encryption is conditional or not SSE-S3/SSE-KMS")
+        names = _regions.layout(ctx, settings)
+        text = _s3.normalize(_regions.primary_name(ctx, names, logical_id)) if "BucketName" in props else None
+        if not text:
+            raise NoFix("it has no BucketName (or one this rule cannot read): the secondary region's bucket is "
+                        "named after it, so that the primary region can name its destination")
+        name = names.shared(text) + "-replica"
+        if any("." in v or v in ctx.resources for v in sub_names(name)) or name in _s3.names_in_use(ctx):
+            raise NoFix(f"the replica name {name} would not be the same in both regions")
+        bounds = _regions.replica_bounds(ctx, names, name)
+        if bounds is None:
+            raise NoFix(f"the replica name {name} can exceed S3's 63 characters for some parameter values")
+        source_key = None
         if kind == "kms":
-            arn = key_arn(ctx, key)
-            if arn is None:
-                return None, ("its SSE-KMS key cannot be resolved to a key ARN in this template "
-                              "(replication of SSE-KMS objects needs the destination key's ARN)"), ""
+            source_key = _source_key(ctx, key)
+            if source_key is None:
+                raise NoFix("its SSE-KMS key is a parameter or an expression this rule cannot name in a policy")
+        fix = self.fixer(ctx).extend(names.changes.operations)
+        for param, limit in bounds.items():
+            fix.add(("Parameters", param, "MaxLength"), limit)
+        notes = "".join(f"; {p} gets MaxLength {n} so that the replica's name fits 63 characters"
+                        for p, n in bounds.items())
+        if versioning is None:
+            fix.add((*base, "VersioningConfiguration"), fragment(PATCHES, "versioning"))
+        elif versioning["Status"] != "Enabled":
+            fix.replace((*base, "VersioningConfiguration", "Status"), "Enabled")
         turned_on = versioning is None or versioning.get("Status") != "Enabled"
-        replica, role, policy, bucket, role_resource, policy_resource, config, source_changes = _replication(
-            ctx, logical_id, _s3.replica_name(ctx, logical_id, _s3.names_in_use(ctx)), turned_on)
-        if arn is not None:
-            policy_resource["Properties"]["PolicyDocument"]["Statement"].extend(
-                fragment(PATCHES, "kms_statements", KeyArn=arn, Source=logical_id, Replica=replica))
-            rule = config["Rules"][0]
-            rule["SourceSelectionCriteria"] = fragment(PATCHES, "source_selection_criteria")
-            rule["Destination"]["EncryptionConfiguration"] = fragment(PATCHES, "replica_encryption", KeyArn=arn)
-        new_resources = [(replica, bucket), (role, role_resource), (policy, policy_resource)]
+        replication = _replication(ctx, logical_id, name, turned_on, names)
+        kept = {k: copy.deepcopy(resource[k]) for k in ("DeletionPolicy", "UpdateReplacePolicy") if k in resource}
+        new_resources = [(replication.replica, {"Condition": names.is_secondary, **kept, **replication.bucket})]
+        if source_key is not None:
+            key_id = ctx.unique_id(f"{replication.replica}Key", {replication.replica, replication.role,
+                                                                replication.policy})
+            new_resources += self._kms(ctx, names, replication, source_key, key_id, kept)
+            notes += (f"; the replica is encrypted with key {key_id}, created with alias alias/{name} in the secondary "
+                      f"region, which the primary's replication rule names by its alias ARN (SSE-KMS objects "
+                      f"replicate through SourceSelectionCriteria)")
+        fix.add((*base, "ReplicationConfiguration"),
+                {"Fn::If": [names.replicate, replication.config, {"Ref": "AWS::NoValue"}]})
+        fix.extend(replication.source_changes.operations)
+        new_resources += [
+            (replication.role, {"Condition": names.replicate, **replication.role_resource}),
+            (replication.policy, {"Condition": names.replicate, **replication.policy_resource}),
+        ]
         for new_id, new in new_resources:
-            attributes = {k: copy.deepcopy(resource[k]) for k in _COPIED_ATTRIBUTES
-                          if k in resource and (k == "Condition" or new_id == replica)}
-            if attributes:
-                new_type = new.pop("Type")
-                rest = dict(new)
-                new.clear()
-                new.update({"Type": new_type, **attributes, **rest})
-        if not isinstance(resource.get("Properties"), dict):
-            # nothing to add to (the properties read as {}, so versioning is off and there is nothing to
-            # keep): versioning and replication come in one mapping
-            assert versioning is None and not source_changes
-            fix.add(base, {"VersioningConfiguration": fragment(PATCHES, "versioning"),
-                           "ReplicationConfiguration": config})
-        else:
-            if versioning is None:
-                fix.add((*base, "VersioningConfiguration"), fragment(PATCHES, "versioning"))
-            elif versioning["Status"] != "Enabled":
-                fix.replace((*base, "VersioningConfiguration", "Status"), "Enabled")
-            fix.extend(source_changes.operations)
-            fix.add((*base, "ReplicationConfiguration"), config)
-        for new_id, new in new_resources:
-            fix.add(("Resources", new_id), new)
-        return fix, "", replica
+            fix.add(("Resources", new_id), {"Type": new.pop("Type"), **new})
+        outputs = _point_outputs(ctx, fix, logical_id, replication.replica, names.is_secondary)
+        if outputs:
+            notes += (f"; in the secondary region the outputs {', '.join(outputs)} name the replica, which holds the "
+                      f"data there")
+        return _Plan(fix, replication.replica, name, notes)
+
+    @staticmethod
+    def _kms(ctx: RuleContext, names: _regions.Layout, replication: _Replication, source_key: _SourceKey,
+             key_id: str, kept: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        """The replica's key and alias (secondary region), and the SSE-KMS parts of the rule and the policy."""
+        alias = f"alias/{replication.name}"
+        alias_id = ctx.unique_id(f"{key_id}Alias", {replication.replica, replication.role, replication.policy,
+                                                    key_id})
+        key_arn = fragment(PATCHES, "replica_key_arn", Secondary=names.secondary, Alias=alias)
+        rule = replication.config["Rules"][0]
+        rule["SourceSelectionCriteria"] = fragment(PATCHES, "source_selection_criteria")
+        rule["Destination"]["EncryptionConfiguration"] = fragment(PATCHES, "replica_encryption", KeyArn=key_arn)
+        statements = replication.policy_resource["Properties"]["PolicyDocument"]["Statement"]
+        decrypt = fragment(PATCHES, "decrypt_source", KeyArn=source_key.arn or fragment(PATCHES, "source_key_pattern"),
+                           Source=replication.source)
+        if source_key.arn is None:
+            decrypt["Condition"]["ForAnyValue:StringEquals"] = {"kms:ResourceAliases": source_key.alias}
+        statements.append(decrypt)
+        statements.append(fragment(PATCHES, "encrypt_replicas", Secondary=names.secondary, ReplicaName=replication.name,
+                                   Alias={"Fn::Sub": alias} if "${" in alias else alias))
+        bucket_key = next((r.get("BucketKeyEnabled") for r in _s3.encryption_rules(
+            ctx.properties(replication.source)) or [] if "BucketKeyEnabled" in r), None)
+        rules = fragment(PATCHES, "replica_kms_rules", Key=key_id, BucketKey=bucket_key)
+        if bucket_key is None:
+            del rules[0]["BucketKeyEnabled"]
+        replication.bucket["Properties"]["BucketEncryption"] = {"ServerSideEncryptionConfiguration": rules}
+        key = fragment(PATCHES, "replica_key", Description=f"Encrypts {replication.replica}, the secondary "
+                                                            f"region's replica of {replication.source}")
+        alias_resource = fragment(PATCHES, "replica_key_alias", Key=key_id,
+                                  AliasName={"Fn::Sub": alias} if "${" in alias else alias)
+        return [(key_id, {"Condition": names.is_secondary, **kept, **key}),
+                (alias_id, {"Condition": names.is_secondary, **alias_resource})]
+
+
+class _Plan(NamedTuple):
+    fix: FixBuilder
+    replica: str  # its logical id
+    name: str  # its BucketName (Fn::Sub text both regions compute alike)
+    notes: str
+
+
+class _SourceKey(NamedTuple):
+    """The source's SSE-KMS key as a policy can name it: its key ARN, else its alias (``alias/aws/s3`` for the
+    AWS managed key), matched through ``kms:ResourceAliases``."""
+
+    arn: Any
+    alias: str | None
+
+
+def _source_key(template: Template, key: Any) -> _SourceKey | None:
+    if key is None:
+        return _SourceKey(None, "alias/aws/s3")
+    arn = key_arn(template, key)
+    if arn is not None:
+        return _SourceKey(arn, None)
+    if isinstance(key, str) and key.startswith("alias/"):
+        return _SourceKey(None, key)
+    if isinstance(key, str) and key.startswith("arn:") and ":alias/" in key:
+        return _SourceKey(None, "alias/" + key.split(":alias/", 1)[1])
+    return None
+
+
+def _point_outputs(template: Template, fix: FixBuilder, source: str, replica: str, is_secondary: str) -> list[str]:
+    """Make every output that names ``source`` name ``replica`` in the secondary region, where the replica holds
+    the data and the source is a new, empty bucket; the outputs' names."""
+    changed = []
+    for name, output in template.section("Outputs").items():
+        value = output.get("Value") if isinstance(output, dict) else None
+        if value is None:
+            continue
+        moved = _rename.refer_to(value, source, replica)
+        if moved != value:
+            fix.replace(("Outputs", name, "Value"), {"Fn::If": [is_secondary, moved, copy.deepcopy(value)]})
+            changed.append(name)
+    return changed
 
 
 class _Replication(NamedTuple):
-    """What both layouts add to replicate a bucket: the replica, its role and policy, and the source's
-    replication configuration and own changes (which each layout then adapts)."""
+    """What replicating a bucket adds: the replica, its role and policy, and the source's replication
+    configuration and own changes."""
 
+    source: str
+    name: str  # the replica's BucketName
     replica: str
     role: str
     policy: str
@@ -383,18 +378,19 @@ class _Replication(NamedTuple):
     source_changes: FixBuilder
 
 
-def _replication(ctx: RuleContext, logical_id: str, name: Any, versioning_turned_on: bool) -> _Replication:
-    """The replica of bucket ``logical_id`` (named ``name`` unless None, encrypted like the source and
-    keeping its data management), the replication role and policy, and the configuration."""
+def _replication(ctx: RuleContext, logical_id: str, name: str, versioning_turned_on: bool,
+                 names: _regions.Layout) -> _Replication:
+    """The replica of bucket ``logical_id`` named ``name`` (encrypted like the source, keeping its data
+    management), the replication role and policy, and the configuration that names the replica by ARN."""
     rules = _s3.encryption_rules(ctx.properties(logical_id)) or fragment(PATCHES, "default_encryption_rules")
     replica, role, policy = _s3.replica_ids(ctx, logical_id, set())
     bucket = fragment(PATCHES, "replica_bucket", EncryptionRules=copy.deepcopy(rules))
-    if name is not None:
-        bucket["Properties"] = {"BucketName": name, **bucket["Properties"]}
+    bucket["Properties"] = {"BucketName": {"Fn::Sub": name} if sub_names(name) else name, **bucket["Properties"]}
     kept, source_changes = _s3.data_management(ctx, logical_id, versioning_turned_on, replica)
     bucket["Properties"].update(kept)
     policy_resource = fragment(PATCHES, "replication_policy", PolicyName=f"{logical_id}Replication",
-                               Role=role, Source=logical_id, Replica=replica)
-    config = fragment(PATCHES, "replication_configuration", Role=role, RuleId="ReplicateAll", Replica=replica)
-    return _Replication(replica, role, policy, bucket, fragment(PATCHES, "replication_role"), policy_resource,
-                        config, source_changes)
+                               Role=role, Source=logical_id, ReplicaName=name)
+    config = fragment(PATCHES, "replication_configuration", Role=role, RuleId="ReplicateAll",
+                      ReplicaArn={"Fn::Sub": "arn:${AWS::Partition}:s3:::" + name})
+    return _Replication(logical_id, name, replica, role, policy, bucket, fragment(PATCHES, "replication_role"),
+                        policy_resource, config, source_changes)

@@ -9,10 +9,11 @@ from autofix.context import RuleContext
 from autofix.fixes import FixBuilder
 from autofix.nodes import extend_pointer, split_pointer
 from autofix.patches import fragment
-from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.base import Applicability, Finding, Fix, Rule
 from autofix.rules.dr._endpoints import (
     Endpoint,
     HealthCheck,
+    apis,
     condition_of,
     endpoints,
     health_checks,
@@ -22,11 +23,13 @@ from autofix.rules.dr._endpoints import (
 from autofix.rules.dr._records import (
     Record,
     Serves,
+    api_behind,
     guarded_records,
     private_zone,
     retarget,
     serves,
 )
+from autofix.rules.dr._report import finding
 from autofix.settings import Settings
 from autofix.template import Template, ref_target
 
@@ -110,8 +113,15 @@ def plan_records(template: Template, check: HealthCheck, chosen: Endpoint | None
     if targets:
         target = targets.pop()
         assert target is not None
-        matches = [e for e in found if e.logical_id == target]
         record = next(r for r, what in served if what.resource == target)
+        behind = api_behind(template, target)
+        if behind is None and target in apis(template):
+            return None, changes, (f"record {record.label} answers with {target}'s execute-api hostname under its "
+                                   f"own name, which API Gateway serves only through a custom domain name: clients "
+                                   f"get a TLS name mismatch or a 403 while a check on the API stays green, and "
+                                   f"Route 53 never fails over (DR010 adds the custom domain name)")
+        target = behind or target
+        matches = [e for e in found if e.logical_id == target]
         if not matches:
             return None, changes, (f"record {record.label} serves {target}, which is not an API, load balancer or "
                                    f"CloudFront distribution this rule can aim the check at; aim the check at what the "
@@ -201,7 +211,8 @@ class HealthCheckPlaceholderEndpoint(Rule):
 
     ## Fix safety
     Safe: the check keeps its thresholds, interval, tags and condition; only where it points
-    changes, to the endpoint the template itself defines.  The fix aims the check at:
+    changes, to the endpoint the template itself defines, and only where the records it guards
+    serve that endpoint (below).  The fix aims the check at:
 
     - an API Gateway API (REST, HTTP or SAM): `${Api}.execute-api.${AWS::Region}.amazonaws.com`,
       HTTPS on 443 with SNI, and the health path: a `GET .../health` route or `health` resource
@@ -219,7 +230,13 @@ class HealthCheckPlaceholderEndpoint(Rule):
     turns green and Route53 never fails over.  Therefore:
 
     - a record that serves a resource of the template (`AliasTarget` or `ResourceRecords` built
-      from it) decides the endpoint the check is aimed at;
+      from it) decides the endpoint the check is aimed at; a record that serves an API Gateway
+      custom domain name of the template counts as serving the API mapped to it;
+    - no fix when a record serves an API's raw `execute-api` hostname under its own name (a
+      `CNAME` of `api.example.com` to `${Api}.execute-api...`): API Gateway serves an API under a
+      name of your own only through a custom domain name, so clients get a TLS name mismatch or a
+      403 while a check on the API stays green, and Route 53 never fails over.  DR010 reports such
+      a record and adds the custom domain name; this rule aims the check on the next round;
     - a record that answers with a placeholder (a placeholder domain, a documentation, loopback
       or unspecified address) is retargeted together with the check when the endpoint is a load
       balancer: an `A` record becomes an alias record (`AliasTarget` with `!GetAtt Lb.DNSName`,
@@ -266,59 +283,49 @@ class HealthCheckPlaceholderEndpoint(Rule):
     resource_types = frozenset({"AWS::Route53::HealthCheck"})
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
-        found = None
+        found: list[Endpoint] | None = None
         for check in health_checks(ctx):
-            placeholder = check.placeholder
-            if placeholder is None:
+            if check.placeholder is None:
                 continue
             if found is None:
                 found = endpoints(ctx)
-            pointer = extend_pointer(check.pointer, "FullyQualifiedDomainName")
-            what = f"health check {check.logical_id} probes {placeholder.shown}, {placeholder.reason}"
-            if placeholder.parameter:
-                default = ctx.parameter_default(placeholder.parameter)
-                yield self.finding(
-                    pointer,
-                    f"health check {check.logical_id} probes {placeholder.shown} and parameter "
-                    f"{placeholder.parameter} defaults to {default!r}, {placeholder.reason}; pass a real "
-                    f"domain at deploy time or aim the check at the template's endpoint",
-                    resource=check.logical_id)
-                continue
-            if check.flat:
-                yield self.finding(
-                    pointer,
-                    f"{what}; its settings are directly under Properties instead of HealthCheckConfig, "
-                    f"which does not deploy: move them there first",
-                    resource=check.logical_id)
-                continue
-            domain = check.config["FullyQualifiedDomainName"]
-            if "IPAddress" in check.config or (isinstance(domain, dict) and "Fn::If" in domain):
-                yield self.finding(pointer, f"{what}; aim it at a real endpoint", resource=check.logical_id)
-                continue
-            endpoint, record_changes, reason = plan_records(ctx, check, choose_endpoint(ctx, check, found), found)
-            if reason is not None:
-                yield self.finding(pointer, f"{what}; {reason}", resource=check.logical_id)
-                continue
-            if endpoint is None:
-                side = "secondary-side " if role(ctx, check.logical_id) == "secondary" else ""
-                yield self.finding(
-                    pointer,
-                    f"{what}; the template has no single {side}API, load balancer or CloudFront "
-                    f"distribution to aim it at",
-                    resource=check.logical_id)
-                continue
-            fix = self.fixer(ctx)
-            summary = self._aim(fix, check, endpoint)
-            retargeted = sorted({split_pointer(op["path"])[1] for op in record_changes.operations})
-            also = f", and point record {', '.join(retargeted)} at it" if retargeted else ""
-            fix.extend(record_changes.operations)
-            yield self.finding(
-                pointer,
-                f"{what}; aim it at {endpoint.kind} {endpoint.logical_id} ({summary}){also}",
-                fix=fix.build(f"Aim {check.logical_id} at {endpoint.kind} {endpoint.logical_id} ({summary}){also}",
-                              Applicability.SAFE),
-                resource=check.logical_id,
-            )
+            yield self._one(ctx, check, found)
+
+    def _one(self, ctx: RuleContext, check: HealthCheck, found: list[Endpoint]) -> Finding:
+        placeholder = check.placeholder
+        assert placeholder is not None
+        pointer = extend_pointer(check.pointer, "FullyQualifiedDomainName")
+        message = f"Health check {check.logical_id} probes {placeholder.shown}, which is not a real endpoint"
+        what = (f"{placeholder.shown} is {placeholder.reason}: the check is unhealthy from the start, so Route 53 "
+                f"fails over at once or never recovers.")
+
+        def report(detail: str, fix: Fix | None = None) -> Finding:
+            return finding(self, pointer, message, f"{what} {detail}", fix=fix, resource=check.logical_id)
+
+        if placeholder.parameter:
+            default = ctx.parameter_default(placeholder.parameter)
+            return report(f"Parameter {placeholder.parameter} defaults to {default!r}: pass a real domain at deploy "
+                          f"time or aim the check at the template's endpoint.")
+        if check.flat:
+            return report("No automatic fix: its settings are directly under Properties instead of "
+                          "HealthCheckConfig, which does not deploy; move them there first.")
+        domain = check.config["FullyQualifiedDomainName"]
+        if "IPAddress" in check.config or (isinstance(domain, dict) and "Fn::If" in domain):
+            return report("No automatic fix: aim it at a real endpoint.")
+        endpoint, record_changes, reason = plan_records(ctx, check, choose_endpoint(ctx, check, found), found)
+        if reason is not None:
+            return report(f"No automatic fix: {reason}.")
+        if endpoint is None:
+            side = "secondary-side " if role(ctx, check.logical_id) == "secondary" else ""
+            return report(f"No automatic fix: the template has no single {side}API, load balancer or CloudFront "
+                          f"distribution to aim it at.")
+        fix = self.fixer(ctx)
+        summary = self._aim(fix, check, endpoint)
+        retargeted = sorted({split_pointer(op["path"])[1] for op in record_changes.operations})
+        also = f", and point record {', '.join(retargeted)} at it" if retargeted else ""
+        fix.extend(record_changes.operations)
+        plan = f"Aim {check.logical_id} at {endpoint.kind} {endpoint.logical_id} ({summary}){also}"
+        return report(f"Fix: {plan}.", fix.build(plan, Applicability.SAFE))
 
     @staticmethod
     def _aim(fix: FixBuilder, check: HealthCheck, endpoint: Endpoint) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +14,7 @@ from autofix.nodes import extend_pointer
 from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
+from autofix.rules.dr._report import finding
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
@@ -52,6 +55,11 @@ def _is_stack_region(value: Any, settings: Settings) -> bool:
     if isinstance(value, dict) and value.get("Fn::Sub") == "${AWS::Region}":
         return True
     return isinstance(value, str) and settings.primary_region is not None and value == settings.primary_region
+
+
+def _camel(label: str) -> str:
+    """``us-west-2`` -> ``UsWest2``, ``SecondaryRegion`` -> ``SecondaryRegion`` (a parameter name part)."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", label) if part)
 
 
 def _region_label(region: Any) -> str:
@@ -178,27 +186,28 @@ class GlobalTableReplicaSse(Rule):
           - Region: us-west-2
     ```
 
-    Table-level `SSEEnabled: true` and `SSEType: KMS` are added (or completed).  The replica keys
-    are kept only when every replica names a key that lives in the replica's own region and
-    the replicas do not mix the AWS managed key with customer managed keys; otherwise every
-    replica `SSESpecification` is removed, so all replicas use the AWS managed key
-    (`alias/aws/dynamodb`), as the original post-mortem's fix did.  A CloudFormation stack is
-    single-region: a key defined in this template (`!Ref`/`!GetAtt`/`${Key}`, or an ARN built with
-    `${AWS::Region}`) exists only in the region the stack is deployed to, so it is valid only for
-    the replica whose `Region` is `!Ref AWS::Region`.  A literal key ARN is valid for the replica
-    of the region it names.  Key ids, alias names and keys passed as parameters cannot be judged
-    and are kept.  To use customer managed keys everywhere, create a key in each replica region
-    (for example a multi-region replica key deployed by a stack in that region) and pass its ARN
-    as a parameter.
+    Table-level `SSEEnabled: true` and `SSEType: KMS` are added (or completed).  A replica's key
+    must be in the replica's region.  A CloudFormation stack is single-region: a key defined in
+    this template (`!Ref`/`!GetAtt`/`${Key}`, or an ARN built with `${AWS::Region}`) exists only in
+    the region the stack is deployed to, so it is valid only for the replica whose `Region` is
+    `!Ref AWS::Region`.  A literal key ARN is valid for the replica of the region it names.  Key
+    ids, alias names and keys passed as parameters cannot be judged and are kept.  When a replica's
+    key is of another region, or the replicas mix the AWS managed key with customer managed keys
+    (or with replicas that name none), each replica without a customer managed key of its own
+    region gets one from a new parameter (`<Table><Region>KeyArn`, no default: create a key in that
+    region, or a multi-Region key's replica there, before the deploy, and pass its ARN).
 
-    A table-level `KMSMasterKeyId` is removed; when the table has a single replica in the stack's
-    region (`!Ref AWS::Region`) and that replica names no key, the key moves to that replica.
+    A table-level `KMSMasterKeyId` is removed; the replica of the stack's region (`!Ref
+    AWS::Region`) takes it when it is this stack's key (the only replica: kept safe), and every
+    other replica gets a key of its own region from a parameter as above.
 
     ## Fix safety
-    Safe: the template cannot deploy as written, and the fix keeps KMS encryption at rest.  When
-    replica keys have to be removed, or a table-level key is dropped, the table is encrypted
-    with the AWS managed key instead of the customer managed key the template meant; the
-    finding says so.
+    Safe when it only switches on table-level KMS encryption (or moves a table-level key to the one
+    replica of the stack's region): the template cannot deploy as written, and every key stays.
+    Unsafe when a replica needs a key of its own region: the fix never replaces a customer managed
+    key with the AWS managed key (that would silently downgrade the encryption the template meant),
+    so it adds a key parameter per region, which must be given a key created beforehand in that
+    region.  The finding says which replicas and why.
 
     ## References
     - [AWS::DynamoDB::GlobalTable SSESpecification](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-ssespecification.html)
@@ -243,52 +252,89 @@ class GlobalTableReplicaSse(Rule):
             return None
 
         notes: list[str] = []
-        if not keep:
-            notes.append(f"remove every replica SSESpecification ({why}), so all replicas use the AWS managed key")
+        unsafe = False
+        fix = self.fixer(ctx)
         moved_to = None
         if table_key_name is not None:
             key = table_sse[table_key_name]
             moved_to = self._move_target(ctx, settings, raw if plain else None, key)
-            if moved_to is not None:
-                notes.append(f"move the table-level {table_key_name} (not valid on a global table) to the "
-                             f"replica of the stack's region")
-            else:
-                notes.append(f"drop the table-level {table_key_name} (not valid on a global table, and a key of "
-                             f"one region cannot encrypt every replica), so replicas use the AWS managed key")
         incomplete = table_key_name is not None and "SSEEnabled" not in table_sse
-        fix = self.fixer(ctx)
-        if (missing_table_kms or moved_to is not None or incomplete) and not table_kms:
+        if (missing_table_kms or table_key_name is not None or incomplete or not keep) and not table_kms:
             self._table_kms(fix, base, table_sse, enabled, sse_type)
-        if fix:
-            notes.insert(0, "set table-level SSEEnabled: true and SSEType: KMS")
+            notes.append("set table-level SSEEnabled: true and SSEType: KMS")
         if table_key_name is not None:
             fix.remove((*base, "SSESpecification", table_key_name))
             if moved_to is not None:
                 fix.add((*base, "Replicas", moved_to, "SSESpecification"),
                         fragment(PATCHES, "replica_sse", KMSMasterKeyId=table_sse[table_key_name]))
-        if not keep:
-            for i in reversed(with_sse):
-                fix.remove(extend_pointer(entries[i][0], "SSESpecification"))
+                notes.append(f"move the table-level {table_key_name} (not valid on a global table) to the replica of "
+                             f"the stack's region")
+        if not keep or (table_key_name is not None and moved_to is None):
+            keyed = self._per_region_keys(ctx, settings, fix, table_id, entries,
+                                          table_sse[table_key_name] if table_key_name and moved_to is None else None)
+            notes.append(f"give {keyed} a customer managed key of its own region, passed as a parameter")
+            unsafe = True
 
         if missing_table_kms:
             pointer = extend_pointer(entries[with_sse[0]][0], "SSESpecification")
-            problem = (f"{table_id} sets KMS keys on its replicas but no table-level SSESpecification with "
-                       f"SSEType KMS, which fails to deploy (ReplicaSSESpecification and SSEType must be null "
-                       f"when SSE is set to default)")
+            message = f"{table_id} sets KMS keys on its replicas but no table-level SSEType KMS, which fails to deploy"
+            problem = ("DynamoDB rejects replica keys while the table uses the default encryption (\"ReplicaSSE"
+                       "Specification and SSEType must be null when SSE is set to default\").")
         elif not keep:
             pointer = extend_pointer(entries[with_sse[0]][0], "SSESpecification")
-            problem = f"{table_id} sets replica KMS keys that cannot all be used"
+            message = f"{table_id} sets replica KMS keys that cannot all be used"
+            problem = f"The replica keys cannot all be used: {why}."
         else:
             pointer = ctx.pointer(*base, "SSESpecification", table_key_name)
-            problem = (f"{table_id} sets {table_key_name} in its table-level SSESpecification, which a global "
-                       f"table rejects")
-        description = "; ".join(n.split(" (")[0].split(", so")[0] for n in notes)
-        return self.finding(
-            pointer,
-            f"{problem}; {'; '.join(notes)}",
-            fix=fix.build(description[0].upper() + description[1:], Applicability.SAFE),
-            resource=table_id,
-        )
+            message = (f"{table_id} sets {table_key_name} in its table-level SSESpecification, which global tables "
+                       f"reject")
+            problem = ("A global table's SSESpecification has only SSEEnabled and SSEType; a replica's key must be in "
+                       "the replica's region.")
+        if not keep and missing_table_kms:
+            problem += f" The replica keys cannot all be used either: {why}."
+        plan = "; ".join(notes)
+        downgrade = (" Removing the keys would silently replace customer managed keys with the AWS managed key, so "
+                     "the fix keeps customer managed keys: create a key in each replica's region (or a multi-Region "
+                     "key's replica there) before the deploy and pass its ARN." if unsafe else "")
+        description = plan[0].upper() + plan[1:]
+        return finding(self, pointer, message, f"{problem} Fix: {description}.{downgrade}", resource=table_id,
+                       fix=fix.build(description, Applicability.UNSAFE if unsafe else Applicability.SAFE))
+
+    @staticmethod
+    def _per_region_keys(template: Template, settings: Settings, fix: FixBuilder, table_id: str,
+                         entries: list[tuple[str, dict[str, Any]]], table_key: Any) -> str:
+        """Every replica without a customer managed key of its own region gets one, from a new parameter per region
+        (the key must exist before the deploy, in that region); a table-level key goes to the replica of the stack's
+        region when it is this stack's key.  What was keyed, for the description."""
+        parameters: dict[str, str] = {}
+        keyed: list[str] = []
+        taken: set[str] = set()
+        for pointer, replica in entries:
+            region = replica.get("Region")
+            sse = replica.get("SSESpecification")
+            key = sse.get("KMSMasterKeyId") if isinstance(sse, dict) else None
+            if key is None and table_key is not None and _is_stack_region(region, settings) and _stack_local(
+                    template, table_key):
+                fix.add(extend_pointer(pointer, "SSESpecification"),
+                        fragment(PATCHES, "replica_sse", KMSMasterKeyId=copy.deepcopy(table_key)))
+                keyed.append(_region_label(region))
+                continue
+            if key is not None and key_verdict(template, key, region, settings) in ((OK, "cmk"), (UNKNOWN, "cmk")):
+                continue  # a key of the replica's region, or one that cannot be judged (an alias name): kept
+            label = _region_label(region)
+            if label not in parameters:
+                name = template.unique_id(f"{table_id}{_camel(label)}KeyArn", taken)
+                taken.add(name)
+                parameters[label] = name
+                fix.set(("Parameters", name), fragment(PATCHES, "replica_key_parameter", Table=table_id, Region=label))
+            value = {"Ref": parameters[label]}
+            if isinstance(sse, dict) and "KMSMasterKeyId" in sse:
+                fix.replace(extend_pointer(pointer, "SSESpecification", "KMSMasterKeyId"), value)
+            else:
+                fix.set(extend_pointer(pointer, "SSESpecification"), fragment(PATCHES, "replica_sse",
+                                                                               KMSMasterKeyId=value))
+            keyed.append(label)
+        return "the replicas in " + ", ".join(dict.fromkeys(keyed))
 
     @staticmethod
     def _table_kms(fix: FixBuilder, base: tuple[str, ...], table_sse: dict[str, Any] | None, enabled: bool,

@@ -12,6 +12,7 @@ from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import FAMILY
+from autofix.rules.dr._report import finding
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
@@ -113,7 +114,8 @@ class AuroraGlobalBurstableClass(Rule):
     The class may be written literally, come from a parameter's `Default`, sit in a branch of
     `Fn::If` (each branch is judged), or come from a `Fn::FindInMap` (every entry the lookup can
     select: all top-level keys when the key is `!Ref AWS::Region` or a parameter, restricted to
-    the parameter's `AllowedValues` when it lists them).
+    the parameter's `AllowedValues` when it lists them).  A class parameter whose `AllowedValues`
+    still list burstable classes is reported too, at `AllowedValues`.
 
     ## Why is this bad?
     Aurora Global Database needs memory-optimized instance classes; burstable classes are
@@ -142,8 +144,12 @@ class AuroraGlobalBurstableClass(Rule):
     When the class comes from a parameter, its `Default` is changed: to the memory-optimized
     class its `AllowedValues` already lists that is closest to the replacement (the same class,
     else the same processor family, Graviton or not, and the nearest generation, smallest size
-    first), or to the replacement, appended to `AllowedValues`.  Burstable values stay allowed
-    (the finding says so): values passed at deploy time are the user's.
+    first), or to the replacement, appended to `AllowedValues`.
+
+    Burstable classes left in the parameter's `AllowedValues` are removed by an unsafe fix (with
+    `--unsafe-fixes`; the default moves to the replacement in the same fix when it was
+    burstable): values passed at deploy time are the user's, the parameter may also size
+    instances outside the global cluster, and a value that was accepted is refused from then on.
 
     Instances are matched to their cluster by `!Ref`, or by a literal `DBClusterIdentifier` equal
     to the cluster's own literal identifier (RDS identifiers are case-insensitive), or by the same
@@ -190,10 +196,11 @@ class AuroraGlobalBurstableClass(Rule):
             if BURSTABLE.match(value):
                 new = replacement(value, settings)
                 fix = self.fixer(ctx).replace(pointer, fragment(PATCHES, "instance_class", InstanceClass=new))
-                yield self.finding(
-                    pointer,
-                    f"{logical_id} is in an Aurora global cluster but uses burstable class {value}{where}, "
-                    f"which global databases do not support; use {new}",
+                yield finding(
+                    self, pointer,
+                    f"{logical_id} is in an Aurora global cluster but uses the burstable class {value}{where}",
+                    f"Global databases reject burstable classes at deploy time (\"The requested instance class is not "
+                    f"supported by global databases\"). Fix: use {new}, the smallest supported memory-optimized class.",
                     fix=fix.build(f"Change DBInstanceClass from {value} to {new}{where}", Applicability.SAFE),
                     resource=logical_id,
                 )
@@ -201,10 +208,8 @@ class AuroraGlobalBurstableClass(Rule):
         param = ref_target(value)
         if param:
             if ctx.is_parameter(param) and ("param", param) not in done:
-                finding = self._parameter_finding(ctx, settings, logical_id, param)
-                if finding is not None:
-                    done.add(("param", param))
-                    yield finding
+                done.add(("param", param))
+                yield from self._parameter_findings(ctx, settings, logical_id, param)
             return
         if not (isinstance(value, dict) and len(value) == 1):
             return
@@ -239,43 +244,59 @@ class AuroraGlobalBurstableClass(Rule):
                 done.add(("map", args[0], top, second))
                 new = replacement(current, settings)
                 path = ctx.pointer("Mappings", args[0], top, second)
-                message = (f"mapping {args[0]} gives {logical_id} (an Aurora global cluster member) the burstable "
-                           f"class {current} for {top}/{second}, which global databases do not support; use {new}")
+                message = (f"Mapping {args[0]} gives {logical_id}, an Aurora global cluster member, the burstable "
+                           f"class {current} for {top}/{second}")
+                why = "Global databases reject burstable classes at deploy time."
                 if not exclusive:
-                    yield self.finding(path, message + " (the mapping is also used elsewhere, so it is not "
-                                       "changed automatically)", resource=None)
+                    yield finding(self, path, message, f"{why} No automatic fix: the mapping is also read elsewhere, "
+                                  f"where a burstable class may be right; use {new} for the global cluster's members.")
                     continue
                 fix = self.fixer(ctx).replace(path, fragment(PATCHES, "instance_class", InstanceClass=new))
-                yield self.finding(
-                    path, message,
+                yield finding(
+                    self, path, message, f"{why} Fix: use {new}.",
                     fix=fix.build(f"Change mapping {args[0]} {top}/{second} from {current} to {new}",
-                                  Applicability.SAFE),
-                    resource=None,
-                )
+                                  Applicability.SAFE))
 
-    def _parameter_finding(self, ctx: RuleContext, settings: Settings, logical_id: str,
-                           param: str) -> Finding | None:
+    def _parameter_findings(self, ctx: RuleContext, settings: Settings, logical_id: str,
+                            param: str) -> Iterator[Finding]:
+        """The parameter's burstable default (a safe fix), and the burstable classes its ``AllowedValues`` still
+        admit (an unsafe fix: values that deployed before are refused at the next deploy)."""
         default = ctx.parameter_default(param)
-        if not (isinstance(default, str) and BURSTABLE.match(default)):
-            return None
-        new = replacement(default, settings)
         allowed = ctx.parameters[param].get("AllowedValues")
-        note = ""
-        if isinstance(allowed, list):
-            listed = allowed_replacement(allowed, new)
-            new = listed or new
-            burstable = [v for v in allowed if isinstance(v, str) and BURSTABLE.match(v)]
-            if burstable:
-                note = (f"; AllowedValues still allow {', '.join(burstable)}, which a global cluster member "
-                        f"rejects at deploy time")
-        fix = self.fixer(ctx).replace(("Parameters", param, "Default"),
-                                      fragment(PATCHES, "instance_class", InstanceClass=new))
-        if isinstance(allowed, list) and new not in allowed:
-            fix.add(("Parameters", param, "AllowedValues", "-"), new)
-        return self.finding(
-            ctx.pointer("Parameters", param, "Default"),
-            f"parameter {param} gives {logical_id} (an Aurora global cluster member) the burstable "
-            f"default class {default}, which global databases do not support; use {new}{note}",
-            fix=fix.build(f"Change the default of {param} from {default} to {new}", Applicability.SAFE),
-            resource=None,
-        )
+        burstable = [v for v in allowed if isinstance(v, str) and BURSTABLE.match(v)] if isinstance(
+            allowed, list) else []
+        new = None
+        if isinstance(default, str) and BURSTABLE.match(default):
+            new = replacement(default, settings)
+            if isinstance(allowed, list):
+                new = allowed_replacement(allowed, new) or new
+            fix = self.fixer(ctx).replace(("Parameters", param, "Default"),
+                                          fragment(PATCHES, "instance_class", InstanceClass=new))
+            if isinstance(allowed, list) and new not in allowed:
+                fix.add(("Parameters", param, "AllowedValues", "-"), new)
+            yield finding(
+                self, ctx.pointer("Parameters", param, "Default"),
+                f"Parameter {param} gives {logical_id}, an Aurora global cluster member, the burstable default class "
+                f"{default}",
+                f"Global databases reject burstable classes at deploy time. Fix: change the default to {new}.",
+                fix=fix.build(f"Change the default of {param} from {default} to {new}", Applicability.SAFE))
+        if not burstable:
+            return
+        assert isinstance(allowed, list)
+        kept = [v for v in allowed if v not in burstable]
+        chosen = new or (default if isinstance(default, str) else None)
+        if not kept or (chosen is not None and chosen not in kept):
+            wanted = chosen or replacement(burstable[0], settings)
+            kept.append(wanted)
+        fix = self.fixer(ctx).replace(("Parameters", param, "AllowedValues"), kept)
+        if new is not None:
+            fix.replace(("Parameters", param, "Default"), fragment(PATCHES, "instance_class", InstanceClass=new))
+        yield finding(
+            self, ctx.pointer("Parameters", param, "AllowedValues"),
+            f"Parameter {param} of {logical_id}, an Aurora global cluster member, still allows burstable classes "
+            f"{', '.join(burstable)}",
+            "A global database member rejects burstable classes at deploy time, so these values can only fail for it. "
+            "Fix (unsafe: the parameter may also size instances outside the global cluster, and passing one of these "
+            "values is refused from then on): remove them from AllowedValues.",
+            fix=fix.build(f"Remove the burstable classes {', '.join(burstable)} from the AllowedValues of {param}",
+                          Applicability.UNSAFE))

@@ -8,11 +8,12 @@ from typing import Any
 
 from autofix.context import RuleContext
 from autofix.fixes import FixBuilder
-from autofix.intrinsics import parse_sub, sub_names, sub_substitute, values
+from autofix.intrinsics import sub_names, values
 from autofix.rules.base import Applicability, Finding, Rule
-from autofix.rules.dr import _names, _regions, _s3
+from autofix.rules.dr import _regions, _rename, _s3, _whole
+from autofix.rules.dr._report import NoFix, finding
 from autofix.settings import Settings
-from autofix.template import Template, getatt_target, ref_target
+from autofix.template import Template, ref_target
 
 
 def region_condition(template: Template, name: Any, depth: int = 0) -> bool:
@@ -64,61 +65,6 @@ def separated(template: Template, source: str, target: str, pointer: str) -> boo
     return any(c != condition and region_condition(template, c) for c in path_conditions(template, pointer))
 
 
-class _Rewrite:
-    """Replaces references to a bucket that will exist only in the secondary region by its name/ARN."""
-
-    def __init__(self, bucket: str, name: str) -> None:
-        self.bucket = bucket
-        self.name = name
-        self.failed: str | None = None
-
-    def value(self, value: Any) -> Any:
-        if ref_target(value) == self.bucket:
-            return {"Fn::Sub": self.name} if "${" in self.name else self.name
-        target = getatt_target(value)
-        if target and target[0] == self.bucket:
-            if target[1] == "Arn":
-                return {"Fn::Sub": "arn:${AWS::Partition}:s3:::" + self.name}
-            self.failed = f"!GetAtt {self.bucket}.{target[1]}"
-            return value
-        sub = parse_sub(value)
-        if sub is not None:
-            replacements: dict[str, str] = {}
-            for variable in sub.outside():
-                if variable == self.bucket:
-                    replacements[variable] = self.name
-                elif variable == f"{self.bucket}.Arn":
-                    replacements[variable] = "arn:${AWS::Partition}:s3:::" + self.name
-                elif variable.split(".", 1)[0] == self.bucket:
-                    self.failed = f"${{{variable}}}"
-            if not replacements:
-                return value
-            new = sub_substitute(sub.text, replacements)
-            return {"Fn::Sub": new if sub.text_at == ("Fn::Sub",) else [new, *value["Fn::Sub"][1:]]}
-        if isinstance(value, dict):
-            return {k: self.value(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.value(v) for v in value]
-        return value
-
-
-def _replace_changes(fix: FixBuilder, path: tuple[str | int, ...], old: Any, new: Any) -> None:
-    """Replace ``old`` at ``path`` by ``new`` at the deepest places where they differ (the rest of the
-    text, quoting included, stays as written)."""
-    if old == new:
-        return
-    if isinstance(old, dict) and isinstance(new, dict) and old.keys() == new.keys() and not (
-            len(old) == 1 and (next(iter(old)) in ("Ref", "Fn::Sub", "Fn::GetAtt"))):
-        for key in old:
-            _replace_changes(fix, (*path, key), old[key], new[key])
-        return
-    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        for i, (a, b) in enumerate(zip(old, new, strict=True)):
-            _replace_changes(fix, (*path, i), a, b)
-        return
-    fix.replace(path, new)
-
-
 class SameRegionReplication(Rule):
     """## What it does
     In a multi-region DR template, finds S3 replication whose destination is a bucket that the
@@ -130,9 +76,8 @@ class SameRegionReplication(Rule):
     there.  This is the post-mortem's own fix ("Added S3ReplicaBucket
     in us-west-2", written into the primary stack).
 
-    Not reported when the family setting `layout` is `"same-stack"` (a deliberate choice, for
-    example for a compliance copy), or outside a DR template (same-region replication there is a
-    compliance pattern, not DR).
+    Not reported outside a DR template (same-region replication there is a compliance pattern,
+    not DR).
 
     ## Why is this bad?
     A CloudFormation stack lives in one region, so the destination is in the source's region:
@@ -169,32 +114,46 @@ class SameRegionReplication(Rule):
             Rules:
               - Status: Enabled
                 Destination:
-                  Bucket: !Sub arn:${AWS::Partition}:s3:::data-${AWS::AccountId}-replica
+                  Bucket: !Sub arn:${AWS::Partition}:s3:::data-${AWS::AccountId}-replica-dr
           - !Ref AWS::NoValue
     DataReplicaBucket:
       Type: AWS::S3::Bucket
       Condition: IsSecondaryRegion
       DeletionPolicy: Retain
       UpdateReplacePolicy: Retain
+      Properties:
+        BucketName: !Sub data-${AWS::AccountId}-replica-dr   # the old copy keeps the old name
     ```
 
     ## Fix safety
-    Unsafe: it moves the replica to the secondary region.  The fix writes DR001's region layout
+    Unsafe: it moves the replica to the secondary region.  The fix writes DR001's two-region layout
     (`PrimaryRegion`/`SecondaryRegion` parameters, `IsPrimaryRegion`/`IsSecondaryRegion`
-    conditions, `SecondaryStackDeployed` and `ReplicateToSecondaryRegion`; the template's own
-    are reused): the destination bucket gets `Condition: IsSecondaryRegion` (and
-    `DeletionPolicy`/`UpdateReplacePolicy: Retain` when it had none, so that the update keeps the
-    primary region's old copy and its objects instead of deleting it), a name that both regions
-    agree on (`${AWS::Region}` in it becomes the primary region parameter) and that fits 63
-    characters (naming parameters get a `MaxLength` where needed); the source's
-    `ReplicationConfiguration` applies only under `ReplicateToSecondaryRegion`; every other
-    reference to the destination (`Ref`, `!GetAtt .Arn`, `${Bucket.Arn}` in the replication
-    policy, outputs) becomes its name or ARN, and `DependsOn` entries on it are dropped; the
-    source gets a region suffix on its name in the secondary region only.  No fix when the
-    destination has a `Condition`, no readable `BucketName`, is referenced by another attribute
-    (`DomainName`...), or the replication is already conditional.  Deploy order: the primary
-    region, then the secondary region, then update the primary with
-    `SecondaryStackDeployed=true`.
+    conditions, `SecondaryStackDeployed` and `ReplicateToSecondaryRegion`, the `Rules` assertion;
+    the template's own are reused): the destination bucket gets `Condition: IsSecondaryRegion` (and
+    `DeletionPolicy`/`UpdateReplacePolicy: Retain` when it had none, so that updating an existing
+    primary stack keeps the old copy and its objects instead of deleting them) and a name both
+    regions agree on: a new one, `-dr` after the old name (`${AWS::Region}` in it becomes the primary
+    region parameter), since the retained old copy keeps the old name in the primary region and a
+    second bucket of that name cannot be created; a destination without a name is named after the
+    source plus `-replica`.  The name must fit 63 characters (naming parameters get a `MaxLength`
+    where needed).  The source's `ReplicationConfiguration` applies only under
+    `ReplicateToSecondaryRegion`; every other reference to the destination (`Ref`, `!GetAtt .Arn`,
+    `${Bucket.Arn}` in the replication policy, outputs) becomes its name or ARN, its old name written
+    out as text (a destination or a policy resource given as `arn:aws:s3:::<old name>`) becomes the new
+    name, and `DependsOn` entries on it are dropped.
+
+    **Deploy order.**  The primary region, then the secondary region (it creates the new replica),
+    then update the primary with `SecondaryStackDeployed=true`.  Objects written before then reach
+    the new replica only through S3 Batch Replication.  The fixed template is simulated as DR009
+    does, in both orders of the regions and as an update of a primary stack that runs the template
+    as it was; what both stacks would now create is fixed in the same fix when it has a
+    deterministic fix (the source keeps its name in the primary region), and otherwise the fix is
+    refused with the reason.
+
+    No fix when the destination has a `Condition`, when neither it nor the source has a readable
+    `BucketName`, when the rule's `ReplicaKmsKeyID` is a key of the stack's own region (S3 needs a
+    key of the destination's region), when the destination is referenced by another attribute (`DomainName`...), or
+    when the replication is already conditional.
 
     ## References
     - [S3 replication: same-Region and cross-Region](https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html)
@@ -211,8 +170,6 @@ class SameRegionReplication(Rule):
     resource_types = frozenset({"AWS::S3::Bucket"})
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
-        if _regions.mode(settings) == "same-stack":
-            return
         names = _s3.bucket_names(ctx)
         for source, _ in ctx.resources_of(_s3.BUCKET):
             reported: set[str] = set()
@@ -223,95 +180,81 @@ class SameRegionReplication(Rule):
                     reported.add(target)
                     yield self._finding(ctx, settings, source, target, pointer)
 
-    def _finding(self, ctx: RuleContext, settings: Settings, source: str, target: str,
-                 pointer: str) -> Finding:
-        message = (f"{source} replicates to {target}, which this stack creates in the same region (no region "
-                   f"condition separates them): the replica does not survive a regional outage")
-        fix, why_not, notes = self._operations(ctx, settings, source, target)
-        if fix is None:
-            return self.finding(pointer, f"{message}; no automatic fix because {why_not}", resource=source)
-        return self.finding(
-            pointer,
-            f"{message}; the fix creates {target} only in the secondary region and replicates {source} to it "
-            f"from the primary region{notes} (deploy the primary region, then the secondary region, then update "
-            f"the primary with SecondaryStackDeployed=true){_regions.twice_note(ctx, {source, target})}",
-            fix=fix.build(f"Move replication destination {target} to the secondary region", Applicability.UNSAFE),
-            resource=source,
-        )
+    def _finding(self, ctx: RuleContext, settings: Settings, source: str, target: str, pointer: str) -> Finding:
+        message = f"{source} replicates to {target}, which the same stack creates in its own region"
+        why = ("A stack lives in one region: the replica is in the source's region and does not survive the "
+               "regional outage a DR template exists for.")
+        try:
+            fix, notes = self._plan(ctx, settings, source, target)
+            also = _whole.complete_fix(ctx, settings, fix)
+        except NoFix as reason:
+            return finding(self, pointer, message, f"{why} No automatic fix: {reason}.", resource=source)
+        detail = (f"{why} The fix creates {target} only in the secondary region of a template deployed in both "
+                  f"regions and replicates {source} to it from the primary region{notes}.{also} "
+                  f"{_regions.DEPLOY_ORDER} {_regions.BATCH_REPLICATION}")
+        return finding(self, pointer, message, detail, resource=source,
+                       fix=fix.build(f"Move replication destination {target} to the secondary region",
+                                     Applicability.UNSAFE))
 
-    def _operations(self, ctx: RuleContext, settings: Settings, source: str,
-                    target: str) -> tuple[FixBuilder | None, str, str]:
+    def _plan(self, ctx: RuleContext, settings: Settings, source: str, target: str) -> tuple[FixBuilder, str]:
         resource = ctx.resources[target]
         if "Condition" in resource:
-            return None, f"{target} has a Condition that does not depend on the region", ""
+            raise NoFix(f"{target} has a Condition that does not depend on the region")
         if "Condition" in ctx.resources[source]:
-            return None, f"{source} has a Condition: decide by hand which region's deployment replicates it", ""
+            raise NoFix(f"{source} has a Condition: decide by hand which region's deployment replicates it")
         props = ctx.properties(source)
         config = props.get("ReplicationConfiguration")
         if not isinstance(config, dict) or "Fn::If" in config:
-            return None, "the replication configuration is already conditional", ""
-        text = _s3.normalize(ctx.properties(target).get("BucketName"))
-        if not text:
-            return None, f"{target} has no BucketName that both regions could agree on", ""
+            raise NoFix("the replication configuration is already conditional")
         layout = _regions.layout(ctx, settings)
-        name = text.replace("${AWS::Region}", "${" + layout.primary + "}")
+        rules = config.get("Rules")
+        if any(isinstance(r, dict) and _s3.local_key(ctx, _s3.replica_key(r)) for r in
+               (rules if isinstance(rules, list) else [])):
+            raise NoFix("its ReplicaKmsKeyID is a key of this stack's region, and the destination in the secondary "
+                        "region needs a key of that region")
+        old = ctx.properties(target).get("BucketName")
+        text: str | None = None
+        if old is not None:
+            text = _s3.normalize(old)
+            if not text:
+                raise NoFix(f"{target} has a BucketName this rule cannot read")
+            # a new name: on an existing primary stack, the old replica is retained under the old one
+            name = layout.shared(text) + "-dr"
+            named = f"{target} gets a new name, {name} (the primary's old copy is retained under the old one)"
+        else:
+            own = _s3.normalize(_regions.primary_name(ctx, layout, source)) if "BucketName" in props else None
+            if not own:
+                raise NoFix(f"neither {target} nor {source} has a BucketName to name the destination by, and the "
+                            f"primary must name it by ARN in the other region")
+            name = layout.shared(own) + "-replica"
+            named = f"{target} is named {name}, after {source}, so that the primary can address it by ARN"
         if any("." in v or v in ctx.resources for v in sub_names(name)):
-            return None, f"{target}'s name {name} would not be the same in both regions", ""
-        known = {layout.primary: _regions.REGION_MAX, layout.secondary: _regions.REGION_MAX}
-        own_text = _s3.normalize(props.get("BucketName")) if "BucketName" in props else None
-        rename = bool(own_text) and "${AWS::Region}" not in str(own_text) and \
-            "${" + layout.secondary + "}" not in str(own_text)
-        own = f"{own_text}-${{AWS::Region}}"
-        bounds = _names.bounds_to_add(ctx, name, 63, known)
-        if rename:  # bound the longer of the two names first, then check the other
-            first = _names.bounds_to_add(ctx, own, 63, known)
-            more = None if first is None else _names.bounds_to_add(ctx, name, 63, {**known, **first})
-            bounds = None if first is None or more is None else {**first, **more}
+            raise NoFix(f"{target}'s name {name} would not be the same in both regions")
+        bounds = _regions.replica_bounds(ctx, layout, name)
         if bounds is None:
-            return None, f"the names ({name}) can exceed S3's 63 characters for some parameter values", ""
-        rewrite = _Rewrite(target, name)
+            raise NoFix(f"the name {name} can exceed S3's 63 characters for some parameter values")
         base = ("Resources", source, "Properties")
         fix = self.fixer(ctx).extend(layout.changes.operations)
         for parameter, length in bounds.items():
             fix.add(("Parameters", parameter, "MaxLength"), length)
-        fix.replace((*base, "ReplicationConfiguration"), {
-            "Fn::If": [layout.replicate, rewrite.value(copy.deepcopy(config)), {"Ref": "AWS::NoValue"}]})
-        if rename:
-            fix.replace((*base, "BucketName"), {
-                "Fn::If": [layout.is_secondary, {"Fn::Sub": own}, copy.deepcopy(props["BucketName"])]})
+        moved = _rename.substitute(copy.deepcopy(config), target, _s3.BUCKET, name)
+        if moved.failed:
+            raise NoFix(f"{moved.failed} needs {target} in the primary region")
+        # a destination written as the old name's ARN names the new one
+        replicated = moved.value if text is None else _rename.rewrite_written(moved.value, text, name)
+        fix.replace((*base, "ReplicationConfiguration"),
+                    {"Fn::If": [layout.replicate, replicated, {"Ref": "AWS::NoValue"}]})
         fix.add(("Resources", target, "Condition"), layout.is_secondary)
         for key in ("DeletionPolicy", "UpdateReplacePolicy"):
             if key not in resource:
                 fix.add(("Resources", target, key), "Retain")
-        if name != text:
-            fix.replace(("Resources", target, "Properties", "BucketName"), {"Fn::Sub": name})
-        for section in ("Resources", "Outputs"):
-            for logical_id, value in ctx.section(section).items():
-                if logical_id == target or not isinstance(value, dict):
-                    continue
-                for key, item in value.items():
-                    path = (section, logical_id, key)
-                    if section == "Resources" and logical_id == source and key == "Properties":
-                        for prop, prop_value in item.items() if isinstance(item, dict) else []:
-                            if prop == "ReplicationConfiguration":
-                                continue
-                            _replace_changes(fix, (*path, prop), prop_value, rewrite.value(prop_value))
-                        continue
-                    if key == "DependsOn":
-                        kept = [d for d in (item if isinstance(item, list) else [item]) if d != target]
-                        if len(kept) != (len(item) if isinstance(item, list) else 1):
-                            if kept:
-                                fix.replace(path, kept)
-                            else:
-                                fix.remove(path)
-                        continue
-                    _replace_changes(fix, path, item, rewrite.value(item))
-        if rewrite.failed:
-            return None, f"{rewrite.failed} needs {target} in the primary region", ""
-        notes = ""
-        if bounds:
-            notes = "; " + ", ".join(f"{p} gets MaxLength {n}" for p, n in bounds.items()) + \
-                " so that the names fit 63 characters"
-        if rename:
-            notes += f"; in the secondary region {source} itself is named {own}"
-        return fix, "", notes
+        fix.set(("Resources", target, "Properties", "BucketName"), {"Fn::Sub": name} if "${" in name else name)
+        failed = _rename.name_everywhere(ctx, fix, target, _s3.BUCKET, name,
+                                         skip={(*base, "ReplicationConfiguration")}, written=text)
+        if failed:
+            raise NoFix(f"{failed} needs {target} in the primary region")
+        notes = f"; {named}" + "".join(f"; {p} gets MaxLength {n} so that the name fits 63 characters"
+                                       for p, n in bounds.items())
+        return fix, notes
+
+
