@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from autofix.context import RuleContext
-from autofix.rules.dr.context import dr_context
+from autofix.rules.dr._intent import dr_context
 from autofix.settings import Settings
 
 

@@ -1,6 +1,6 @@
 """The DR family: multi-region disaster-recovery failures (the post-mortem's seven, and what followed).
 
-Helpers shared by the family live here too: :mod:`.context` (is this a DR
+Helpers shared by the family live here too: :mod:`._intent` (is this a DR
 template?), :mod:`._s3` (bucket replication facts) and :mod:`._endpoints`
 (health checks and the entry points they can probe).
 """
@@ -38,7 +38,7 @@ def _mode(key: str, value: object) -> str:
 
 
 def _is_dr(template, settings) -> bool:  # imported late: the family is declared before its rules load
-    from autofix.rules.dr.context import is_dr_template
+    from autofix.rules.dr._intent import is_dr_template
 
     return is_dr_template(template, settings)
 

@@ -75,7 +75,7 @@ def generated_secret(template: Template, cluster_id: str, taken: set[str], names
 
 def failover_note(template: Template) -> str:
     """What a template with DNS failover must plan: the secondary cluster is read-only until it is promoted."""
-    from autofix.rules.dr.context import _failover_records
+    from autofix.rules.dr._intent import _failover_records
 
     if not any(_failover_records(r) for r in template.resources.values() if isinstance(r, dict)):
         return ""

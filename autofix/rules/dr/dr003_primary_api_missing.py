@@ -44,7 +44,7 @@ def _has_primary_side(template: Template) -> bool:
 
 class PrimaryApiMissing(Rule):
     """## What it does
-    In a multi-region DR template (see `autofix.rules.dr.context`), finds:
+    In a multi-region DR template (see `autofix.rules.dr._intent`), finds:
 
     - a Route53 health check aimed at a placeholder domain (the domains DR002 reports, written
       in the template rather than taken from a parameter default) while the template defines

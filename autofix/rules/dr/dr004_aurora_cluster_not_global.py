@@ -14,9 +14,9 @@ from autofix.patches import fragment
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _aurora, _regions, _whole
+from autofix.rules.dr._intent import dr_context
 from autofix.rules.dr._names import bounds_to_add
 from autofix.rules.dr._report import NoFix, finding
-from autofix.rules.dr.context import dr_context
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target, strings_in
 
