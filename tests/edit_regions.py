@@ -119,7 +119,51 @@ def _lone_dash_line(doc: TemplateDocument, item: Node) -> int | None:
 
 
 def region(doc: TemplateDocument, op: dict) -> Region:
-    """The lines of ``doc`` that the add/remove/replace ``op`` may change."""
+    """The lines of ``doc`` that the add/remove/replace ``op`` may change.
+
+    Items of one value side by side in a list are interchangeable: the engine diffs the list and may
+    keep the text of any of them for the item the operation left (an inserted twin may land before,
+    between or after them; a replaced or removed one may take a twin's text along), so the region
+    spans such a run."""
+    exact = _exact_region(doc, op)
+    twins = _twin_run(doc, op)
+    if twins is None:
+        return exact
+    return Region(min(exact.first, twins.first), max(exact.last, twins.last))
+
+
+def _twin_run(doc: TemplateDocument, op: dict) -> Region | None:
+    """The lines of the run of list items equal to the value ``op`` adds, replaces or removes, when
+    the run holds more than that one item; else None."""
+    parent, _, last_seg = op["path"].rpartition("/")
+    if not last_seg.isdigit():
+        return None
+    listed = jsonpointer.resolve_pointer(doc.data, parent, None)
+    steps, rest = resolve(doc.root, parent)
+    if not isinstance(listed, list) or rest:
+        return None
+    container = steps[-1].node
+    index = int(last_seg)
+    if container.kind in (MAP, SCALAR) or len(container.items) != len(listed) or index > len(listed):
+        return None
+    if op["op"] == "add":
+        value, low, high = op["value"], index, index
+    elif index < len(listed):
+        value, low, high = listed[index], index, index + 1
+    else:
+        return None
+    while low and listed[low - 1] == value:
+        low -= 1
+    while high < len(listed) and listed[high] == value:
+        high += 1
+    if high - low < (1 if op["op"] == "add" else 2):
+        return None
+    ix = doc.index
+    return Region(ix.line_of(container.items[low].start), ix.line_of(_content_end(doc, container.items[high - 1])))
+
+
+def _exact_region(doc: TemplateDocument, op: dict) -> Region:
+    """The lines the operation changes when no list item shares its value with a neighbour."""
     segments = split_pointer(op["path"])
     if not segments:
         return Region(0, doc.index.line_of(len(doc.text)))
@@ -155,16 +199,6 @@ def region(doc: TemplateDocument, op: dict) -> Region:
         index = int(last_seg)
         target = items[index]
         at = ix.line_of(target.start)
-        listed = jsonpointer.resolve_pointer(doc.data, op["path"].rsplit("/", 1)[0])
-        low, high = index, index
-        while kind == "add" and low and listed[low - 1] == op["value"]:
-            low -= 1
-        while kind == "add" and high < len(listed) and listed[high] == op["value"]:
-            high += 1
-        if (low, high) != (index, index):
-            # beside items of the same value: inserting it before, between or after them reads the same,
-            # and the engine may keep the old items' text in any of those places
-            return Region(ix.line_of(items[low].start), ix.line_of(_content_end(doc, items[max(high - 1, index)])))
         own_line = doc.text[ix.line_start(target.start):target.start].strip(" \t") == "-"
         if not container.flow and not own_line:
             lone_dash = _lone_dash_line(doc, target)
