@@ -8,7 +8,6 @@ picklable, so a process pool or any other engine can map it over a corpus.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from autofix.detect import Detection, detect
@@ -17,7 +16,7 @@ from autofix.errors import AutofixError, NotATemplateError
 from autofix.load import Loaded, load_text
 from autofix.model import Finding
 from autofix.plan import allowed
-from autofix.registry import all_rules, select_rules
+from autofix.registry import all_rules, rules_for
 from autofix.rules.base import Rule
 from autofix.settings import Settings
 
@@ -67,17 +66,6 @@ class FileResult:
     @property
     def changed(self) -> bool:
         return self.fixed is not None and self.fixed != self.original
-
-
-@lru_cache(maxsize=32)
-def _selected(registry: tuple[Rule, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-              extend_select: tuple[str, ...]) -> tuple[Rule, ...]:
-    # keyed on the registry itself, so a fresh registry (plugins, tests) never meets a stale selection
-    return select_rules(registry, select, ignore, extend_select)
-
-
-def rules_for(settings: Settings) -> tuple[Rule, ...]:
-    return _selected(all_rules(), settings.select, settings.ignore, settings.extend_select)
 
 
 def may_fire(rules: tuple[Rule, ...], resource_types: frozenset[str] | None) -> bool:

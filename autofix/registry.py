@@ -30,6 +30,7 @@ from autofix.patterns import lazy_pattern
 from autofix.rules.base import CFN_LINT_PATTERN, DOC_SECTIONS, ID_PATTERN, NAME_PATTERN, Rule
 from autofix.rules.family import Family, as_rules
 from autofix.rules.lazy import LazyRule, index_entries
+from autofix.settings import Settings
 
 ENTRY_POINT_GROUP = "autofix.rules"
 
@@ -198,3 +199,15 @@ def get_rule(code: str) -> Rule:
         if code.strip().upper() == rule.id or code.strip().lower() == rule.name:
             return rule
     raise ConfigError(f"unknown rule {code!r} (see `autofix rules`)")
+
+
+@lru_cache(maxsize=32)
+def _selected(registry: tuple[Rule, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+              extend_select: tuple[str, ...]) -> tuple[Rule, ...]:
+    # keyed on the registry itself, so a fresh registry (plugins, tests) never meets a stale selection
+    return select_rules(registry, select, ignore, extend_select)
+
+
+def rules_for(settings: Settings) -> tuple[Rule, ...]:
+    """The rules ``settings`` selects from the registry (memoised per registry and selection)."""
+    return _selected(all_rules(), settings.select, settings.ignore, settings.extend_select)

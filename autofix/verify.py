@@ -38,6 +38,7 @@ from autofix.document import TemplateDocument
 from autofix.errors import AutofixError, VerificationError
 from autofix.load import load_text
 from autofix.plan import plan
+from autofix.registry import rules_for
 from autofix.settings import Settings
 
 
@@ -122,7 +123,6 @@ def new_schema_errors(original: Any, fixed: Any, patch: list[dict[str, Any]], se
 
     from autofix.detect import detect
     from autofix.nodes import split_pointer
-    from autofix.pipeline import rules_for
 
     renamed: dict[str, str] = {}
     touched: set[tuple[str, ...]] = set()

@@ -11,7 +11,8 @@ from rule_harness import findings
 
 from autofix.apply import fix_loop
 from autofix.document import TemplateDocument
-from autofix.pipeline import process_text, rules_for
+from autofix.pipeline import process_text
+from autofix.registry import rules_for
 from autofix.rules.dr.dr003_primary_api_missing import PrimaryApiMissing
 from autofix.settings import Settings
 from autofix.template import Template

@@ -21,7 +21,7 @@ from autofix.apply import fix_loop
 from autofix.document import TemplateDocument, decode
 from autofix.errors import AutofixError
 from autofix.load import load_text
-from autofix.pipeline import rules_for
+from autofix.registry import rules_for
 from autofix.reuse import TextBank
 from autofix.settings import Settings
 

@@ -29,8 +29,9 @@ from autofix.document import TemplateDocument
 from autofix.errors import AutofixError
 from autofix.load import load_text
 from autofix.nodes import split_pointer
-from autofix.pipeline import FileResult, process_text, rules_for
+from autofix.pipeline import FileResult, process_text
 from autofix.plan import allowed
+from autofix.registry import rules_for
 from autofix.settings import Settings
 from autofix.template import walk
 

@@ -15,8 +15,8 @@ from strategies import cfn_templates_data
 
 from autofix.detect import detect
 from autofix.intrinsics import values
-from autofix.pipeline import process_text, rules_for
-from autofix.registry import get_rule
+from autofix.pipeline import process_text
+from autofix.registry import get_rule, rules_for
 from autofix.rules.sc.sc004_unknown_resource_type import UnknownResourceType
 from autofix.settings import Settings
 

@@ -8,19 +8,30 @@ so that the server's store is the only copy, kept as the protocol defines it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from lsprotocol import types
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
-if TYPE_CHECKING:
-    from autofix.server.server import AutofixServer
+
+class DocumentSync(Protocol):
+    """What this protocol needs of its server: the three text-synchronisation notifications.
+
+    A structural type rather than the server class, so that the server module imports this one
+    and not the other way round."""
+
+    def did_open(self, params: types.DidOpenTextDocumentParams) -> None: ...
+
+    def did_change(self, params: types.DidChangeTextDocumentParams) -> None: ...
+
+    def did_close(self, params: types.DidCloseTextDocumentParams) -> None: ...
 
 
 class AutofixProtocol(LanguageServerProtocol):
-    """Text synchronisation goes to :attr:`AutofixServer.documents`; everything else is pygls's."""
+    """Text synchronisation goes to the server's document store (``AutofixServer.documents``);
+    everything else is pygls's."""
 
-    _server: AutofixServer
+    _server: DocumentSync  # type: ignore[assignment] - pygls types it as its LanguageServer
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> None:
