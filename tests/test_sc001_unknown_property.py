@@ -128,3 +128,40 @@ def test_lifecycle_transition_keys_nest_into_transition():
     assert found[0].fix.operations[0] == {
         "op": "add", "path": "/Resources/B/Properties/LifecycleConfiguration/Rules/0/Transition",
         "value": {"TransitionInDays": 30, "StorageClass": "GLACIER"}}
+
+
+STAGE = {"RestApiId": {"Ref": "Api"}, "DeploymentId": {"Ref": "Deployment"}, "StageName": "prod"}
+ALL_METHODS = {"ResourcePath": "/*", "HttpMethod": "*"}
+
+
+def test_stage_throttling_joins_the_all_methods_setting_keeping_other_items():
+    other = {"ResourcePath": "/orders", "HttpMethod": "GET", "MetricsEnabled": True}
+    f = one("AWS::ApiGateway::Stage", {**STAGE, "ThrottleSettings": {"RateLimit": 10, "BurstLimit": 20},
+                                       "MethodSettings": [other, {**ALL_METHODS, "LoggingLevel": "INFO"}]})
+    base = "/Resources/R/Properties"
+    assert f.fix.operations == (
+        {"op": "move", "from": f"{base}/ThrottleSettings/RateLimit",
+         "path": f"{base}/MethodSettings/1/ThrottlingRateLimit"},
+        {"op": "move", "from": f"{base}/ThrottleSettings/BurstLimit",
+         "path": f"{base}/MethodSettings/1/ThrottlingBurstLimit"},
+        {"op": "remove", "path": f"{base}/ThrottleSettings"})
+    assert f.fix.applicability.value == "safe"
+    assert "MethodSettings for all methods as ThrottlingRateLimit and ThrottlingBurstLimit" in f.message
+
+
+def test_stage_setting_already_there_with_the_same_value_is_dropped_with_another_value_it_is_not_moved():
+    same = one("AWS::ApiGateway::Stage", {**STAGE, "CachingEnabled": True,
+                                          "MethodSettings": [{**ALL_METHODS, "CachingEnabled": True}]})
+    assert same.fix.operations == ({"op": "remove", "path": "/Resources/R/Properties/CachingEnabled"},)
+    assert same.fix.applicability.value == "safe"
+    other = one("AWS::ApiGateway::Stage", {**STAGE, "CachingEnabled": True,
+                                           "MethodSettings": [{**ALL_METHODS, "CachingEnabled": False}]})
+    assert other.fix.applicability.value == "unsafe"  # the author must choose: no silent override
+    assert "MethodSettings" not in other.message
+
+
+def test_throttle_settings_with_an_unknown_entry_are_not_moved():
+    f = one("AWS::ApiGatewayV2::Stage", {"ApiId": "a", "StageName": "s",
+                                         "ThrottleSettings": {"RateLimit": 1, "Quota": 5}})
+    assert f.fix.applicability.value == "unsafe"
+    assert not any(op.get("path", "").endswith("DefaultRouteSettings") for op in f.fix.operations)

@@ -80,7 +80,13 @@ class UnknownProperty(Rule):
     1. A rename table built from the corpus (`patches/SC001-unknown-property.yaml`): the
        name the schema spells differently (`ReservedConcurrencyLimit` ->
        `ReservedConcurrentExecutions`, FlowLog `ResourceIds` -> `ResourceId` for a one-item
-       list, Lambda `Tracing: Active` -> `TracingConfig: {Mode: Active}`...): safe.
+       list, Lambda `Tracing: Active` -> `TracingConfig: {Mode: Active}`...), and the places
+       API Gateway keeps stage-wide settings: a REST stage's `ThrottleSettings: {RateLimit,
+       BurstLimit}` and caching or logging settings go to its `MethodSettings` item for all
+       methods (`ResourcePath: /*`, `HttpMethod: '*'`, created when absent), a deployment's
+       `StageDescription.ThrottleSettings` become `ThrottlingRateLimit`/`ThrottlingBurstLimit`
+       there, an HTTP API stage's become `DefaultRouteSettings`: safe, each value moves with
+       its text; a setting already there with another value leaves the choice to the author.
     2. The schema has the same name in another case (`RoleArn` -> `RoleARN`,
        `KmsMasterKeyId` -> `KMSMasterKeyID`): safe.
     3. Exactly one sub-object of this object has the property (Route53 `Port` beside
@@ -142,7 +148,12 @@ class UnknownProperty(Rule):
                                 resource=node.logical_id)
 
         entry = _renames().get((node.type_name, at_of(node) if node.depth else "", key))
-        if entry and entry["to"] in props and self._table(fix, node, key, entry):
+        if entry and entry.get("how") == "settings" and self._settings(fix, node, key, entry):
+            place = entry.get("say") or entry["to"] or node.key or "Properties"
+            names = [entry["fields"][k] for k in node.value[key]] if "fields" in entry else [entry["key"]]
+            return result(f"its settings go in {place} as {' and '.join(names)}" if "fields" in entry
+                          else f"it goes in {place}", f"Move {key} into {place}", Applicability.SAFE)
+        if entry and entry.get("how") != "settings" and entry["to"] in props and self._table(fix, node, key, entry):
             return result(f"it is {entry['to']} here", f"Rename {key} to {entry['to']}", Applicability.SAFE)
         same = [p for p in names if p.lower() == key.lower()]
         if len(same) == 1 and same[0] not in value:
@@ -220,6 +231,60 @@ class UnknownProperty(Rule):
             fix.remove(path)
             return True
         fix.rename(path, target)
+        return True
+
+    @staticmethod
+    def _settings(fix, node: SchemaNode, key: str, entry: dict[str, Any]) -> bool:
+        """Table ``how: settings``: the value's entries (renamed by ``fields``), or the value itself
+        (as ``key``), become settings of the object ``to`` (the parent itself when empty), or of the
+        item of the list ``to`` that has the ``match`` entries (appended when none has them).
+
+        Each setting moves, keeping its text.  One already there with the same value is only
+        dropped here; one there with another value stops the table fix (the author must choose)."""
+        value, parent = node.value[key], node.path
+        if "fields" in entry:
+            fields: dict[str, str] = entry["fields"]
+            if not isinstance(value, dict) or not value or any(k not in fields for k in value):
+                return False
+            moves = [((*parent, key, k), fields[k], v) for k, v in value.items()]
+        else:
+            if isinstance(value, dict) and intrinsic_name(value) is None:
+                return False
+            moves = [((*parent, key), entry["key"], value)]
+        to, match = entry["to"], entry.get("match")
+        if not to:
+            target: tuple = tuple(parent)
+            held = node.value
+        elif match is None:
+            target, held = (*parent, to), node.value.get(to, {})
+        else:
+            items = node.value.get(to, [])
+            if not isinstance(items, list):
+                return False
+            index = next((i for i, item in enumerate(items) if isinstance(item, dict)
+                          and all(item.get(k) == v for k, v in match.items())), None)
+            target = (*parent, to, len(items) if index is None else index)
+            held = {} if index is None else items[index]
+        if not isinstance(held, dict) or intrinsic_name(held) is not None:
+            return False
+        if any(name in held and held[name] != v for _, name, v in moves):
+            return False
+        if to and to not in node.value and match is None and "fields" in entry:
+            fix.rename((*parent, key), to)  # the object itself becomes the place: its text and style stay
+            for source, name, _ in moves:
+                fix.rename((*parent, to, source[-1]), name)
+            return True
+        if to and to not in node.value:
+            fix.add(target if match is None else target[:-1], {} if match is None else [dict(match)])
+        elif match is not None and index is None:
+            fix.add((*target[:-1], "-"), dict(match))
+        for source, name, _ in moves:
+            if name in held:  # already set there, to the same value
+                fix.remove(source)
+            else:
+                fix.move(source, (*target, name))
+        if "fields" in entry:
+            fix.remove((*parent, key))
         return True
 
     def _nest(self, fix, node: SchemaNode, key: str, owner: str, unknown: list[str], read_only) -> bool:
