@@ -35,7 +35,7 @@ def ops_by_path(finding) -> dict:
 
 
 def detail(finding) -> str:
-    return finding.extra["detail"]
+    return finding.detail
 
 
 def fixed(resources: dict, **sections) -> tuple[dict, dict]:

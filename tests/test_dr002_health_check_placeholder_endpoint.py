@@ -99,7 +99,7 @@ def test_placeholder_from_parameter_default_is_reported_without_fix() -> None:
     data = doc({**http_api(), "Check": hc({"Fn::Sub": "${AWS::Region}.${Domain}"})})
     (finding,) = check(data)
     assert finding.fix is None
-    assert "Parameter Domain defaults to 'example.com'" in finding.extra["detail"]
+    assert "Parameter Domain defaults to 'example.com'" in finding.detail
     assert finding.pointer == "/Resources/Check/Properties/HealthCheckConfig/FullyQualifiedDomainName"
 
 
@@ -108,8 +108,8 @@ def test_seed_shape_aimed_at_http_api() -> None:
                 "Check": hc({"Fn::Sub": "${AWS::Region}.elb.amazonaws.com"}, ResourcePath="/health")})
     (finding,) = check(data)
     assert finding.resource == "Check"
-    assert "bare regional service domain" in finding.extra["detail"]
-    assert "HTTP API PrimaryApiGateway (HTTPS 443 /health)" in finding.extra["detail"]
+    assert "bare regional service domain" in finding.detail
+    assert "HTTP API PrimaryApiGateway (HTTPS 443 /health)" in finding.detail
     fixed = apply(data, finding)["Resources"]["Check"]["Properties"]["HealthCheckConfig"]
     assert fixed == {"Type": "HTTPS", "ResourcePath": "/health", "Port": 443, "EnableSNI": True,
                      "FullyQualifiedDomainName": {
@@ -154,7 +154,7 @@ def test_existing_stage_prefixed_path_is_kept() -> None:
 def test_api_preferred_to_load_balancer_and_str_match_kept() -> None:
     resources = {**alb(), **http_api(), "Check": hc("example.com", Type="HTTP_STR_MATCH", SearchString="ok")}
     (finding,) = check(doc(resources))
-    assert "HTTP API Api" in finding.extra["detail"]
+    assert "HTTP API Api" in finding.detail
     ops = {op["path"].rsplit("/", 1)[1]: op for op in finding.fix.operations}
     assert ops["Type"]["value"] == "HTTPS_STR_MATCH"
 
@@ -180,7 +180,7 @@ def test_network_load_balancer_gets_tcp_without_path() -> None:
 def test_internal_load_balancer_is_not_a_target() -> None:
     (finding,) = check(doc({**alb(scheme="internal"), "Check": hc("example.com")}))
     assert finding.fix is None
-    assert "no single API" in finding.extra["detail"]
+    assert "no single API" in finding.detail
 
 
 def test_classic_elb_and_cloudfront() -> None:
@@ -237,7 +237,7 @@ def test_flat_config_is_reported_without_fix() -> None:
     (finding,) = check(doc(resources))
     assert finding.fix is None
     assert finding.pointer == "/Resources/Check/Properties/FullyQualifiedDomainName"
-    assert "HealthCheckConfig" in finding.extra["detail"]
+    assert "HealthCheckConfig" in finding.detail
 
 
 def test_type_from_fn_if_is_replaced() -> None:
@@ -375,27 +375,27 @@ def test_api_cannot_be_served_under_the_record_name_so_no_fix() -> None:
     data = doc({**http_api(), "PrimaryHealthCheck": hc(PH), "PrimaryRecord": record()})
     (finding,) = check(data)
     assert finding.fix is None
-    assert "custom domain" in finding.extra["detail"] and "never fail over" in finding.extra["detail"]
+    assert "custom domain" in finding.detail and "never fail over" in finding.detail
 
 
 def test_cloudfront_cannot_serve_the_record_name_so_no_fix() -> None:
     data = doc({"Cdn": {"Type": "AWS::CloudFront::Distribution", "Properties": {}},
                 "PrimaryHealthCheck": hc(PH), "PrimaryRecord": record()})
     (finding,) = check(data)
-    assert finding.fix is None and "Aliases" in finding.extra["detail"]
+    assert finding.fix is None and "Aliases" in finding.detail
 
 
 def test_record_serving_a_real_host_is_not_left_behind() -> None:
     data = doc({**alb(), "PrimaryHealthCheck": hc(PH),
                 "PrimaryRecord": record("CNAME", ["primary.corp-payments.net"])})
     (finding,) = check(data)
-    assert finding.fix is None and "primary.corp-payments.net" in finding.extra["detail"]
+    assert finding.fix is None and "primary.corp-payments.net" in finding.detail
 
 
 def test_private_addresses_cannot_be_probed() -> None:
     data = doc({**alb(), "PrimaryHealthCheck": hc(PH), "PrimaryRecord": record(values=["10.0.1.100"])})
     (finding,) = check(data)
-    assert finding.fix is None and "CLOUDWATCH_METRIC" in finding.extra["detail"]
+    assert finding.fix is None and "CLOUDWATCH_METRIC" in finding.detail
 
 
 def test_records_serving_different_resources_get_no_fix() -> None:
@@ -404,7 +404,7 @@ def test_records_serving_different_resources_get_no_fix() -> None:
     data = doc({**alb(), **alb("Alb2"), "PrimaryHealthCheck": hc(PH),
                 "R1": record(values=None, AliasTarget=a1), "R2": record(values=None, AliasTarget=a2)})
     (finding,) = check(data)
-    assert finding.fix is None and "different resources" in finding.extra["detail"]
+    assert finding.fix is None and "different resources" in finding.detail
 
 
 def test_aaaa_record_cannot_be_retargeted() -> None:
@@ -422,7 +422,7 @@ def test_a_record_on_the_apis_raw_host_declines_rather_than_turning_the_check_gr
     data = doc({**http_api(), "PrimaryHealthCheck": hc(PH), "PrimaryRecord": record("CNAME", [RAW_API])})
     (finding,) = check(data)
     assert finding.fix is None
-    assert "execute-api hostname under its own name" in finding.extra["detail"] and "DR010" in finding.extra["detail"]
+    assert "execute-api hostname under its own name" in finding.detail and "DR010" in finding.detail
 
 
 @pytest.mark.parametrize("mapping", [

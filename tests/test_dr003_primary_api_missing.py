@@ -48,7 +48,7 @@ def aurora(**extra) -> dict:
 
 
 def detail(finding) -> str:
-    return finding.extra["detail"]
+    return finding.detail
 
 
 def test_not_a_dr_template() -> None:

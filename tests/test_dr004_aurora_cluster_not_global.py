@@ -32,7 +32,7 @@ def apply(data, finding):
 
 
 def detail(finding) -> str:
-    return finding.extra["detail"]
+    return finding.detail
 
 
 def test_the_primary_creates_the_global_cluster_and_the_secondary_joins_it() -> None:

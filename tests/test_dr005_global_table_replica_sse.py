@@ -52,12 +52,12 @@ def test_a_stack_key_on_two_regions_becomes_a_key_of_each_region_never_the_aws_m
     # a customer managed key is never silently swapped for the AWS managed key: unsafe, a key per region
     assert f.fix.applicability.value == "unsafe"
     assert f.pointer == "/Resources/T/Properties/Replicas/0/SSESpecification"
-    assert "ReplicaSSESpecification and SSEType must be null" in f.extra["detail"]
+    assert "ReplicaSSESpecification and SSEType must be null" in f.detail
     assert after["Resources"]["T"]["Properties"]["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS"}
     assert keys(after) == [{"Ref": "TUsEast1KeyArn"}, {"Ref": "TUsWest2KeyArn"}]
     parameter = after["Parameters"]["TUsWest2KeyArn"]
     assert parameter["Type"] == "String" and "Default" not in parameter and "us-west-2" in parameter["Description"]
-    assert "silently replace customer managed keys" in f.extra["detail"]
+    assert "silently replace customer managed keys" in f.detail
 
 
 def test_keys_in_their_own_regions_are_kept():
@@ -77,16 +77,16 @@ def test_primary_region_setting_identifies_the_stack_region():
 def test_arn_of_another_region_is_rejected():
     f, after = fixed(table([replica("eu-west-1", "arn:aws:kms:us-east-1:1:key/a"),
                             replica("us-east-1", "arn:aws:kms:us-east-1:1:key/b")]))
-    assert "eu-west-1" in f.extra["detail"]
+    assert "eu-west-1" in f.detail
     assert keys(after) == [{"Ref": "TEuWest1KeyArn"}, "arn:aws:kms:us-east-1:1:key/b"]
 
 
 def test_mixing_managed_and_customer_keys_or_missing_keys():
     f, after = fixed(table([replica(HERE, "alias/aws/dynamodb"), replica("eu-west-1", "alias/mine")]))
-    assert "cannot be mixed" in f.extra["detail"]
+    assert "cannot be mixed" in f.detail
     assert keys(after) == [{"Ref": "TAWSRegionKeyArn"}, "alias/mine"]
     g, after = fixed(table([replica(HERE, "alias/mine"), replica("eu-west-1")]))
-    assert "some replicas have no key" in g.extra["detail"]
+    assert "some replicas have no key" in g.detail
     assert keys(after) == ["alias/mine", {"Ref": "TEuWest1KeyArn"}]
     (h,) = check(table([replica(HERE, "alias/aws/dynamodb"), replica("eu-west-1")]))
     assert ops(h) == [("add", "/Resources/T/Properties/SSESpecification")]

@@ -34,7 +34,7 @@ def ops_by_path(finding) -> dict:
 
 
 def detail(finding) -> str:
-    return finding.extra["detail"]
+    return finding.detail
 
 
 @pytest.mark.parametrize("dest, name", [

@@ -98,7 +98,7 @@ def test_shared_mapping_is_report_only():
     other = {"Type": "AWS::RDS::DBInstance",
              "Properties": {"Engine": "mysql", "DBInstanceClass": {"Fn::FindInMap": ["Env", "dev", "Db"]}}}
     (f,) = check({"A": instance({"Fn::FindInMap": ["Env", "dev", "Db"]}), "Other": other}, Mappings=maps)
-    assert f.fix is None and "also read elsewhere" in f.extra["detail"]
+    assert f.fix is None and "also read elsewhere" in f.detail
 
 
 def test_messy_shapes_do_not_crash():

@@ -44,7 +44,7 @@ def check(data: dict, settings: Settings = DR) -> list:
 
 
 def detail(finding) -> str:
-    return finding.extra["detail"]
+    return finding.detail
 
 
 def test_the_post_mortem_pattern_is_reported_and_moved_to_the_secondary_region() -> None:

@@ -372,10 +372,10 @@ def test_findings_are_one_short_sentence_with_the_detail_apart() -> None:
     assert len(got) == 2
     for finding in got:
         assert len(finding.message) <= 160 and finding.message.count(". ") == 0
-        assert finding.extra["detail"] and finding.extra["check"]
+        assert finding.detail and finding.extra["check"]
     collision = next(f for f in got if f.extra["check"] == "name-collision")
-    assert "primary stack" in collision.extra["detail"] and "secondary stack" in collision.extra["detail"]
-    assert collision.extra["detail"].endswith(".") and "Fix:" in collision.extra["detail"]
+    assert "primary stack" in collision.detail and "secondary stack" in collision.detail
+    assert collision.detail.endswith(".") and "Fix:" in collision.detail
 
 
 def test_silent_without_a_condition_on_the_region() -> None:
@@ -430,7 +430,7 @@ def test_a_global_table_read_through_its_stream_is_reported_without_a_fix() -> N
     data = layout({"Orders": _global_table(),
                    "Reader": _function(Environment={"Variables": {"S": {"Fn::GetAtt": ["Orders", "StreamArn"]}}})})
     (finding,) = found(data)
-    assert finding.fix is None and "reads !GetAtt Orders.StreamArn" in finding.extra["detail"]
+    assert finding.fix is None and "reads !GetAtt Orders.StreamArn" in finding.detail
 
 
 def test_a_member_less_global_cluster_is_gated_and_its_secondary_member_drops_credentials() -> None:
@@ -630,7 +630,7 @@ def test_an_unnamed_global_table_is_gated_only_when_nothing_in_the_secondary_nee
     assert simulate(applied(data, [finding])) == []
     data["Outputs"] = {"Table": {"Value": {"Ref": "Orders"}}}
     (finding,) = found(data)
-    assert finding.fix is None and "has no TableName" in finding.extra["detail"]
+    assert finding.fix is None and "has no TableName" in finding.detail
 
 
 def test_a_negated_region_condition_names_the_other_region() -> None:

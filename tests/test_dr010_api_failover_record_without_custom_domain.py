@@ -38,7 +38,7 @@ def rest_api() -> dict:
 
 
 def detail(finding) -> str:
-    return finding.extra["detail"]
+    return finding.detail
 
 
 def test_an_http_apis_record_gets_a_regional_custom_domain_and_keeps_its_cname_twin_in_step() -> None:

@@ -57,7 +57,7 @@ def test_a_member_that_joins_by_identifier_is_found_too() -> None:
 def test_an_unusable_user_name_gets_no_fix() -> None:
     (finding,) = findings(RULE, {"Resources": {"Db": cluster(MasterUsername={"Fn::ImportValue": "user"}),
                                                "Global": global_cluster()}})
-    assert finding.fix is None and "MasterUsername" in finding.extra["detail"]
+    assert finding.fix is None and "MasterUsername" in finding.detail
 
 
 def test_leaves_other_clusters_alone() -> None:

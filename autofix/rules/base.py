@@ -72,16 +72,13 @@ def _declared_family(rule: Rule) -> Any:
 
 
 #: the longest a finding's message may be: one sentence, read in a terminal line; the rest is detail
-MESSAGE_LIMIT = 160
-
-
 def concise(*messages: str) -> str:
-    """The first of ``messages`` (longest and most precise first) that fits :data:`MESSAGE_LIMIT`,
-    else the last one cut at the limit."""
+    """The first of ``messages`` (longest and most precise first) that fits :data:`MAX_MESSAGE`,
+    else the last one cut at the limit (a long name in it must not break the limit)."""
     for message in messages:
-        if len(message) <= MESSAGE_LIMIT:
+        if len(message) <= MAX_MESSAGE:
             return message
-    return messages[-1][:MESSAGE_LIMIT - 3] + "..."
+    return messages[-1][:MAX_MESSAGE - 3].rstrip() + "..."
 
 
 class Rule:

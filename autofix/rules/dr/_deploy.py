@@ -44,8 +44,8 @@ from typing import Any, NamedTuple
 
 from autofix.intrinsics import getatt_target, if_condition, intrinsic_name, is_no_value, ref_target, values
 from autofix.nodes import join_pointer
+from autofix.rules.base import concise
 from autofix.rules.dr._evaluate import NOVALUE, UNKNOWN, Stack, parameter_values, shown, text
-from autofix.rules.dr._report import fit
 from autofix.settings import Settings
 from autofix.template import Template, resource_type
 
@@ -439,7 +439,7 @@ class _Run:
         return self.problems
 
     def _report(self, problem: Problem) -> None:
-        self.problems.append(problem._replace(message=fit(problem.message)))
+        self.problems.append(problem._replace(message=concise(problem.message)))
 
     def _held(self, stack: Stack) -> dict[tuple[str, Hashable], list[tuple[Claim, Stack, str]]]:
         """Names other owners hold while ``stack`` deploys (the other region's stack, what was retained)."""

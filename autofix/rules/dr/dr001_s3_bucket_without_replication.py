@@ -12,7 +12,7 @@ from autofix.intrinsics import sub_names
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _regions, _rename, _s3, _whole
-from autofix.rules.dr._report import NoFix, finding
+from autofix.rules.dr._report import NoFix, finding, refused
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
@@ -210,7 +210,7 @@ class S3BucketWithoutReplication(Rule):
             plan = self._plan(ctx, logical_id, resource, settings)
             also = _whole.complete_fix(ctx, settings, plan.fix)
         except NoFix as reason:
-            return finding(self, pointer, message, f"{why} No automatic fix: {reason}.", resource=logical_id)
+            return refused(self, pointer, message, why, reason, resource=logical_id)
         detail = (f"{why} The fix replicates it from the primary region to bucket {plan.replica} ({plan.name}), which "
                   f"the same template creates only in the secondary region{plan.notes}.{also} {_regions.DEPLOY_ORDER} "
                   f"{_regions.BATCH_REPLICATION}")

@@ -16,7 +16,7 @@ from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _aurora, _regions, _whole
 from autofix.rules.dr._intent import dr_context
 from autofix.rules.dr._names import bounds_to_add
-from autofix.rules.dr._report import NoFix, finding
+from autofix.rules.dr._report import NoFix, finding, refused
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target, strings_in
 
@@ -304,7 +304,7 @@ class AuroraClusterNotGlobal(Rule):
             fix, notes = self._plan(ctx, settings, cluster_id, global_id, taken)
             also = _whole.complete_fix(ctx, settings, fix)
         except NoFix as why_not:
-            return finding(self, pointer, message, f"{why} No automatic fix: {why_not}.", resource=cluster_id)
+            return refused(self, pointer, message, why, why_not, resource=cluster_id)
         detail = (f"{why} The fix adds AWS::RDS::GlobalCluster {global_id} in the primary region with {cluster_id} as "
                   f"its source (the writer), and in the secondary region makes {cluster_id} join it by identifier "
                   f"without master credentials or a database name{notes}.{also} Deploy the primary region first (it "

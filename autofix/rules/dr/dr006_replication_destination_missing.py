@@ -13,7 +13,7 @@ from autofix.nodes import split_pointer
 from autofix.patches import fragment
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _regions, _rename, _s3, _whole
-from autofix.rules.dr._report import NoFix, finding
+from autofix.rules.dr._report import NoFix, finding, refused
 from autofix.settings import Settings
 from autofix.template import Template, getatt_target, ref_target
 
@@ -173,7 +173,7 @@ class ReplicationDestinationMissing(Rule):
             fix, new_id, notes = self._plan(ctx, settings, source, resource, pointer, rule, missing, name)
             also = _whole.complete_fix(ctx, settings, fix)
         except NoFix as reason:
-            return finding(self, pointer, message, f"{why} No automatic fix: {reason}.", resource=source)
+            return refused(self, pointer, message, why, reason, resource=source)
         detail = (f"{why} A destination created by the same stack would be in the source's region (same-region "
                   f"replication, DR008), so the fix adds it as {new_id} only in the secondary region of the template, "
                   f"deployed in both regions, and replicates from the primary region once SecondaryStackDeployed is "

@@ -11,7 +11,7 @@ from autofix.fixes import FixBuilder
 from autofix.intrinsics import sub_names, values
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _regions, _rename, _s3, _whole
-from autofix.rules.dr._report import NoFix, finding
+from autofix.rules.dr._report import NoFix, finding, refused
 from autofix.settings import Settings
 from autofix.template import Template, ref_target
 
@@ -188,7 +188,7 @@ class SameRegionReplication(Rule):
             fix, notes = self._plan(ctx, settings, source, target)
             also = _whole.complete_fix(ctx, settings, fix)
         except NoFix as reason:
-            return finding(self, pointer, message, f"{why} No automatic fix: {reason}.", resource=source)
+            return refused(self, pointer, message, why, reason, resource=source)
         detail = (f"{why} The fix creates {target} only in the secondary region of a template deployed in both "
                   f"regions and replicates {source} to it from the primary region{notes}.{also} "
                   f"{_regions.DEPLOY_ORDER} {_regions.BATCH_REPLICATION}")

@@ -145,4 +145,4 @@ class TwoRegionDeployFailure(Rule):
             resource = problem.subject if problem.subject in ctx.resources else None
             detail = f"{problem.detail.strip()} {plan}".strip()
             yield Finding(self.id, problem.pointer, problem.message, fix=fix, resource=resource,
-                          rule_name=self.name, extra={"detail": detail, "check": problem.check})
+                          rule_name=self.name, detail=detail, extra={"check": problem.check})

@@ -14,7 +14,7 @@ from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _endpoints, _s3, _whole
 from autofix.rules.dr._records import DOMAIN_TYPES, api_behind
-from autofix.rules.dr._report import NoFix, finding
+from autofix.rules.dr._report import NoFix, finding, refused
 from autofix.rules.dr.dr008_same_region_replication import region_condition
 from autofix.settings import Settings
 from autofix.template import Template
@@ -177,7 +177,7 @@ class ApiFailoverRecordWithoutCustomDomain(Rule):
             fix, plan = self._plan(ctx, record, found)
             also = _whole.complete_fix(ctx, settings, fix)
         except NoFix as reason:
-            return finding(self, pointer, message, f"{why} No automatic fix: {reason}.", resource=record.logical_id)
+            return refused(self, pointer, message, why, reason, resource=record.logical_id)
         return finding(self, pointer, message, f"{why} Fix: {plan}.{also}", resource=record.logical_id,
                        fix=fix.build(plan, Applicability.UNSAFE))
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from autofix.context import RuleContext
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.rules.dr import _aurora, _regions, _whole
-from autofix.rules.dr._report import NoFix, finding
+from autofix.rules.dr._report import NoFix, finding, refused
 from autofix.rules.dr.dr007_aurora_global_burstable_class import global_clusters
 from autofix.settings import Settings
 
@@ -111,7 +111,7 @@ class AuroraGlobalManagedPassword(Rule):
         try:
             also = _whole.complete_fix(ctx, settings, fix)
         except NoFix as refusal:
-            return finding(self, pointer, message, f"{why} No automatic fix: {refusal}.", resource=cluster_id)
+            return refused(self, pointer, message, why, refusal, resource=cluster_id)
         plan = (f"Replace ManageMasterUserPassword of {cluster_id} with the generated secret {secret.logical_id}, "
                 f"created once by the primary region's stack and replicated to the secondary region")
         return finding(self, pointer, message,
