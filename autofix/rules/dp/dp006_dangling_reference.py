@@ -51,9 +51,9 @@ class DanglingReference(Rule):
     a logical id the template does not declare (cfn-lint E1020, E1010, E1019; E1012 in
     older cfn-lint).  A name that starts with the logical id of a module (a resource whose
     type ends in `::MODULE`) names one of the module's resources (`MyModuleMyBucket`,
-    `MyModule.MyBucket`) and is declared.  When the name is clearly a typo of one declared id (the same letters
-    in another case, or one insertion, deletion, substitution or swap of adjacent letters
-    away, with a single such candidate) the reference is renamed.  A `Fn::Sub` variable
+    `MyModule.MyBucket`) and is declared.  When the name is clearly a typo of one declared
+    id (the same letters in another case, or one insertion, deletion, substitution or swap
+    of adjacent letters away, with a single such candidate) the reference is renamed.  A `Fn::Sub` variable
     that is an IAM policy variable (`${aws:username}`, `${aws:PrincipalTag/team}`,
     `${s3:prefix}`...) is escaped as `${!aws:username}`, which is how a literal `${...}`
     is written in `Fn::Sub`.  Templates with a `Transform` (SAM, macros) are skipped:
