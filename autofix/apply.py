@@ -86,6 +86,7 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
     seen = {_digest(doc): 0}
     broken = out.failed
     kept: set[str] = set(settings.kept_names)
+    filled = _filled_sections(doc.data)
     for iteration in range(1, settings.max_iterations + 1):
         chosen = [f for f in plan(detection.findings, settings) if (f.rule_id, f.pointer) not in broken]
         if not chosen:
@@ -126,6 +127,9 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
         seen[digest] = iteration
         if kept != set(settings.kept_names):
             settings = settings.with_(kept_names=tuple(sorted(kept)))
+        emptied = _emptied_sections(filled, doc.data, settings.emptied_sections)
+        if emptied != settings.emptied_sections:
+            settings = settings.with_(emptied_sections=emptied)
         detection = detect(doc.data, rules, settings)
         _merge_errors(out.detection_errors, detection.errors)
     else:
@@ -139,6 +143,20 @@ def fix_loop(doc: TemplateDocument, rules: Sequence[Rule], settings: Settings,
 
 #: sections whose entries are only used, never deployed: removing one of them takes no intent away
 _USED_ONLY = frozenset({"Parameters", "Conditions", "Mappings", "Metadata", "Rules"})
+
+
+def _filled_sections(data: Any) -> frozenset[str]:
+    """The top-level sections of ``data`` that hold at least one entry."""
+    return frozenset(k for k, v in data.items() if isinstance(v, dict) and v) if isinstance(data, dict) else frozenset()
+
+
+def _emptied_sections(filled: frozenset[str], data: Any, known: tuple[str, ...]) -> tuple[str, ...]:
+    """``known`` and the sections of ``filled`` (the input's sections with entries) that ``data``, the
+    template after this run's removals, holds empty: those the unused-entry rules may remove, while a
+    section its author wrote empty (``Conditions: {}``, which cfn-lint accepts) stays."""
+    if not isinstance(data, dict):
+        return known
+    return tuple(sorted({*known, *(k for k in filled if data.get(k) == {})}))
 
 
 def _removed_uses(data: Any, operations: Sequence[dict[str, Any]]) -> set[str]:

@@ -76,6 +76,9 @@ class _Fields(NamedTuple):
     #: Names (parameters, conditions, mappings) whose uses an unsafe removal of this run took away:
     #: set by the fix loop, so that the unused-entry rules report them without removing them too.
     kept_names: tuple[str, ...] = ()
+    #: Top-level sections that held entries in the run's input and that its removals left empty: set by
+    #: the fix loop, so that the unused-entry rules remove those and leave alone a section written empty.
+    emptied_sections: tuple[str, ...] = ()
 
 
 class Settings(_Fields):

@@ -125,6 +125,26 @@ class Template:
     def is_parameter(self, name: str) -> bool:
         return name in self.parameters
 
+    @property
+    def modules(self) -> list[str]:
+        """Logical ids of the template's modules: resources whose type ends in ``::MODULE``."""
+        return [lid for lid, resource in self.resources.items() if (resource_type(resource) or "").endswith("::MODULE")]
+
+    def declares_resource(self, name: str) -> bool:
+        """Whether ``name`` is a resource of the stack: one ``Resources`` declares, or one a module declares.
+
+        A module's resources are referred to as ``<module id><resource id>`` or ``<module id>.<resource id>``
+        (``MyModuleMyBucket``, ``MyModule.MyBucket``), ids the template cannot list (they are in the
+        module's schema): any longer name that starts with a module's logical id may be one, as cfn-lint
+        takes it.  Every check of whether a reference dangles asks here (or :meth:`declares`).
+        """
+        return name in self.resources or any(name.startswith(m) and name != m for m in self.modules)
+
+    def declares(self, name: str) -> bool:
+        """Whether ``Ref`` or a ``Fn::Sub`` variable can name ``name``: a parameter or a resource of the
+        stack (:meth:`declares_resource`); pseudo parameters (``AWS::Region``) apart."""
+        return name in self.parameters or self.declares_resource(name)
+
     def parameter_default(self, name: str) -> Any:
         param = self.parameters.get(name)
         return param.get("Default") if isinstance(param, dict) else None

@@ -87,3 +87,18 @@ def test_an_invalid_declared_id_whose_valid_name_is_taken_has_no_fix():
                           "Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Ref": "AppTopic"}}}}}
     (finding,) = check(data)
     assert finding.fix is None and "'App-Topic', not a valid logical id" in finding.message
+
+
+def test_references_into_a_module_are_declared():
+    """A module's resources are ``<module id><resource id>`` (or with a period): the module declares them."""
+    module = {"Network": {"Type": "My::Net::Vpc::MODULE", "Properties": {}}}
+    uses = {"Ref": {"Ref": "NetworkVpc"}, "Dotted": {"Ref": "Network.Vpc"},
+            "Att": {"Fn::GetAtt": ["NetworkVpc", "CidrBlock"]}, "AttText": {"Fn::GetAtt": "NetworkSubnet.SubnetId"},
+            "Sub": {"Fn::Sub": "${NetworkVpc}/${NetworkSubnet.SubnetId}"}}
+    outputs = {name: {"Value": value} for name, value in uses.items()}
+    assert check({"Resources": module, "Outputs": outputs}) == []
+    # the same names without the module dangle; the module's own id is no prefix of a name that is not longer
+    plain = {"Network": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}}}
+    assert len(check({"Resources": plain, "Outputs": outputs})) == len(uses)
+    assert [f.message for f in check({"Resources": module, "Outputs": {"O": {"Value": {"Ref": "Vpc"}}}})] == [
+        "Ref names Vpc, which is not declared in the template"]

@@ -45,3 +45,10 @@ def test_typos_declared_names_and_plain_strings_are_left_to_others() -> None:
     mapped = template({"T": {"Type": "AWS::SNS::Topic", "Properties": {
         "TopicName": {"Fn::Sub": ["${A}-${!B}", {"A": "x"}]}}}})
     assert findings(RULE, mapped) == []
+
+
+def test_a_module_resource_in_a_script_is_a_template_name() -> None:
+    data = user_data("#!/bin/bash\naws s3 cp x s3://${StoreBucket}/\n")
+    assert [f.rule_id for f in findings(RULE, data)] == ["DP010"]
+    data["Resources"]["Store"] = {"Type": "My::S3::Store::MODULE", "Properties": {}}
+    assert findings(RULE, data) == []

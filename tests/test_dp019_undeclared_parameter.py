@@ -46,3 +46,12 @@ def test_resources_typos_pseudo_and_transforms_are_left_alone() -> None:
     sam = template({"T": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Ref": "X"}}}},
                    Transform="AWS::Serverless-2016-10-31")
     assert findings(RULE, sam) == []
+
+
+def test_a_module_resource_is_no_missing_parameter() -> None:
+    """``!Ref ModuleResource`` beside the module ``Module`` (cfn-lint's own fixture): the module declares it."""
+    data = template({"Module": {"Type": "My::S3::Bucket::MODULE", "Properties": {}}},
+                    Outputs={"O": {"Value": {"Ref": "ModuleResource"}}, "P": {"Value": {"Fn::Sub": "${ModuleQueue}"}}})
+    assert findings(RULE, data) == []
+    data["Resources"]["Module"]["Type"] = "AWS::S3::Bucket"
+    assert [f.pointer for f in findings(RULE, data)] == ["/Outputs/O/Value/Ref", "/Outputs/P/Value/Fn::Sub"]

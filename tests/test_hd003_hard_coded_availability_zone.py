@@ -27,3 +27,12 @@ def test_places_lists_and_intrinsics():
     assert {f.pointer: f.fix.operations[0]["value"]["Fn::Select"][0] for f in got} == {
         "/Resources/S/Properties/AvailabilityZone": 1, "/Resources/G/Properties/AvailabilityZones/0": 0}
     assert all(f.fix.applicability.value == "unsafe" for f in got)
+
+
+def test_templates_the_cdk_synthesized_are_left_alone():
+    """cfn-lint skips W3010 on CDK output (cfn-lint's own fixture az_cdk.yaml): so does the rule."""
+    subnet = {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": "vpc-12345678", "AvailabilityZone": "us-east-1a"}}
+    assert len(findings(RULE, {"Resources": {"S": subnet}}, Settings())) == 1
+    for marker in ({"CdkMetadata": {"Type": "AWS::CDK::Metadata"}}, {"CDKMetadata": {"Type": "AWS::SNS::Topic"}},
+                   {"S": {**subnet, "Metadata": {"aws:cdk:path": "Stack/Subnet/Resource"}}}):
+        assert findings(RULE, {"Resources": {"S": subnet, **marker}}, Settings()) == []

@@ -28,12 +28,26 @@ def test_literal_parts_are_lower_cased():
                                  "value": "my-logs-${AWS::AccountId}"},)
 
 
-def test_parameter_values_or_stack_name_drop_the_name():
+def test_parameter_values_drop_the_name():
     params = {"Env": {"Type": "String", "Default": "Prod"}}
     (f,) = check({"Fn::Sub": "logs-${Env}"}, params)
     assert f.fix.operations == ({"op": "remove", "path": "/Resources/B/Properties/BucketName"},)
-    (g,) = check({"Fn::Sub": "${AWS::StackName}-logs"})
-    assert g.fix.operations[0]["op"] == "remove"
+    (g,) = check({"Fn::Sub": "${AWS::StackName}-${Env}"}, params)  # cfn-lint reports W1031: the parameter
+    assert g.fix.operations == f.fix.operations
+
+
+def test_a_name_only_the_stack_name_makes_invalid_is_reported_without_a_fix():
+    """cfn-lint resolves the stack name as a lower-case one and reports nothing: no default fix."""
+    (f,) = check({"Fn::Sub": "${AWS::StackName}-logs-${AWS::AccountId}"})
+    assert f.fix is None
+    assert "stack names may hold upper case" in f.detail and "replaces the bucket" in f.detail
+    assert "'StackName-logs-123456789012'" in f.message
+
+
+def test_upper_case_beside_the_stack_name_keeps_the_fix():
+    """``${AWS::StackName}-Logs``: cfn-lint reports W1031 for the literal text."""
+    (f,) = check({"Fn::Sub": "${AWS::StackName}-Logs"})
+    assert f.fix.operations == ({"op": "remove", "path": "/Resources/B/Properties/BucketName"},)
 
 
 def test_too_long_with_the_longest_value():

@@ -49,9 +49,11 @@ class DanglingReference(Rule):
     """## What it does
     Finds `Ref`, `Fn::GetAtt` and `Fn::Sub` variables in `Resources` and `Outputs` that name
     a logical id the template does not declare (cfn-lint E1020, E1010, E1019; E1012 in
-    older cfn-lint).  When the name is clearly a typo of one declared id (the same letters
-    in another case, or one insertion, deletion, substitution or swap of adjacent letters
-    away, with a single such candidate) the reference is renamed.  A `Fn::Sub` variable
+    older cfn-lint).  A name that starts with the logical id of a module (a resource whose
+    type ends in `::MODULE`) names one of the module's resources (`MyModuleMyBucket`,
+    `MyModule.MyBucket`) and is declared.  When the name is clearly a typo of one declared
+    id (the same letters in another case, or one insertion, deletion, substitution or swap
+    of adjacent letters away, with a single such candidate) the reference is renamed.  A `Fn::Sub` variable
     that is an IAM policy variable (`${aws:username}`, `${aws:PrincipalTag/team}`,
     `${s3:prefix}`...) is escaped as `${!aws:username}`, which is how a literal `${...}`
     is written in `Fn::Sub`.  Templates with a `Transform` (SAM, macros) are skipped:
@@ -94,6 +96,7 @@ class DanglingReference(Rule):
     - [Ref](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html)
     - [Fn::Sub (escaping `${}` with `${!Literal}`)](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html)
     - [IAM policy variables](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html)
+    - [Reference module resources](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/module-ref-resources.html)
     """
 
     id = "DP006"
@@ -107,7 +110,7 @@ class DanglingReference(Rule):
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         if "Transform" in ctx.data:
             return
-        # ordered like the template (typo candidates come in template order), O(1) to look up
+        # the typo candidates, ordered like the template (whether a name is declared, ctx.declares says)
         resources = dict.fromkeys(ctx.resources)
         names = dict.fromkeys([*ctx.resources, *ctx.parameters])
         for section in _SECTIONS:
@@ -116,7 +119,7 @@ class DanglingReference(Rule):
                     continue
                 (key, arg), = value.items()
                 if key == "Ref" and isinstance(arg, str):
-                    if arg not in names and arg not in PSEUDO:
+                    if not ctx.declares(arg) and arg not in PSEUDO:
                         yield self._reference(ctx, extend_pointer(pointer, "Ref"), arg, names, "Ref",
                                               lambda new: new)
                 elif key == "Fn::GetAtt":
@@ -150,12 +153,12 @@ class DanglingReference(Rule):
 
     def _getatt(self, ctx: RuleContext, pointer: str, arg: Any, resources: dict[str, None]) -> Iterator[Finding]:
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
-            if arg[0] not in resources:
+            if not ctx.declares_resource(arg[0]):
                 yield self._reference(ctx, extend_pointer(pointer, "Fn::GetAtt", 0), arg[0], resources,
                                       "Fn::GetAtt", lambda new: new)
         elif isinstance(arg, str) and "." in arg:
             logical, attribute = arg.split(".", 1)
-            if logical not in resources:
+            if not ctx.declares_resource(logical):
                 yield self._reference(ctx, extend_pointer(pointer, "Fn::GetAtt"), logical, resources,
                                       "Fn::GetAtt", lambda new: f"{new}.{attribute}")
 
@@ -171,9 +174,9 @@ class DanglingReference(Rule):
             if var in PSEUDO:
                 continue
             logical = var.split(".", 1)[0]
-            if "." in var and logical in resources:
+            if "." in var and ctx.declares_resource(logical):
                 continue
-            if "." not in var and var in names:
+            if "." not in var and ctx.declares(var):
                 continue
             if ":" in var and not var.startswith("AWS::"):
                 renames[var] = f"!{var}"  # an IAM policy variable: a literal ${...}

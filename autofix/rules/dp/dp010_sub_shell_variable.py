@@ -91,7 +91,8 @@ class SubShellVariable(Rule):
         literal: dict[str, Applicability] = {}
         for match in _VARIABLE.finditer(text):
             escaped, name = match.group(1), match.group(2)
-            if name in declared or name in PSEUDO or name in literal or typo_target(name, declared) is not None:
+            if (name in declared or ctx.declares(name) or name in PSEUDO or name in literal
+                    or typo_target(name, declared) is not None):
                 continue
             if escaped or name in _SHELL or _assigned(text, name):
                 literal[name] = Applicability.SAFE

@@ -99,7 +99,7 @@ class TemplateStructure(Rule):
         known = sections()
         unknown = [k for k in ctx.data if k not in known]
         resources = [k for k in unknown if _looks_like_resource(ctx.data[k])]
-        declared = {*ctx.resources, *ctx.parameters, *resources, *PSEUDO}
+        strays = {*resources, *PSEUDO}  # names a stray resource may use besides the template's own
         for key in unknown:
             pointer = ctx.pointer(key)
             message = f"{key} is not a template section"
@@ -110,7 +110,7 @@ class TemplateStructure(Rule):
                     f"Rename {key} to {target}", Applicability.SAFE))
                 continue
             if key in resources:
-                if key in ctx.resources or not references(ctx.data[key]) <= declared:
+                if key in ctx.resources or not all(r in strays or ctx.declares(r) for r in references(ctx.data[key])):
                     yield self.finding(pointer, f"{message}; it is a resource outside Resources")
                     continue
                 if "Resources" not in ctx.data:

@@ -69,31 +69,29 @@ class SubNeeded(Rule):
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         if "Transform" in ctx.data:
             return
-        names = {*ctx.parameters, *ctx.resources, *PSEUDO}
         for section in ("Resources", "Outputs"):
             for pointer, mapping in mappings_in(ctx, ctx.section(section), ctx.pointer(section)):
                 if _skipped(ctx, pointer, mapping):
                     continue
                 if len(mapping) == 1 and "Sub" in mapping:
-                    yield from self._short_key(ctx, pointer, mapping, names)
+                    yield from self._short_key(ctx, pointer, mapping)
                     continue
                 substituted = _substituted(ctx, pointer)
                 for key, value in mapping.items():
                     if key in _TEMPLATES or (substituted and key in _DEFINITIONS):
                         continue
                     if isinstance(value, str):
-                        yield from self._string(ctx, join_pointer(*split_pointer(pointer), key), value, names)
+                        yield from self._string(ctx, join_pointer(*split_pointer(pointer), key), value)
                     elif isinstance(value, list):
                         for i, item in enumerate(value):
                             if isinstance(item, str):
-                                yield from self._string(ctx, join_pointer(*split_pointer(pointer), key, i), item,
-                                                        names)
+                                yield from self._string(ctx, join_pointer(*split_pointer(pointer), key, i), item)
 
-    def _short_key(self, ctx: RuleContext, pointer: str, mapping: dict[str, Any], names: set[str]) -> Iterator[Finding]:
+    def _short_key(self, ctx: RuleContext, pointer: str, mapping: dict[str, Any]) -> Iterator[Finding]:
         """``{Sub: "..."}``: the function written without its ``Fn::`` (JSON has no ``!Sub`` short form)."""
         arg = mapping["Sub"]
         text = arg[0] if isinstance(arg, list) and arg else arg
-        if not isinstance(text, str) or not any(_declared(ctx, m.group(1), names) for m in _VARIABLE.finditer(text)):
+        if not isinstance(text, str) or not any(_declared(ctx, m.group(1)) for m in _VARIABLE.finditer(text)):
             return
         owner = split_pointer(pointer)[1] if pointer.startswith("/Resources/") else None
         fix = self.fixer(ctx).rename(join_pointer(*split_pointer(pointer), "Sub"), "Fn::Sub")
@@ -101,11 +99,11 @@ class SubNeeded(Rule):
                            "Sub is not a function; Fn::Sub is, and the string's variables stay unresolved without it",
                            resource=owner, fix=fix.build("Rename Sub to Fn::Sub", Applicability.SAFE))
 
-    def _string(self, ctx: RuleContext, pointer: str, text: str, names: set[str]) -> Iterator[Finding]:
+    def _string(self, ctx: RuleContext, pointer: str, text: str) -> Iterator[Finding]:
         if "${" not in text:
             return
         found = [m.group(1) for m in _VARIABLE.finditer(text)]
-        named = [v for v in found if _declared(ctx, v, names)]
+        named = [v for v in found if _declared(ctx, v)]
         if not named:
             return
         others = {v for v in found if v not in named and not _STAGE_VARIABLE.match(v)}
@@ -122,11 +120,12 @@ class SubNeeded(Rule):
                            fix=fix.build(f"Wrap the string in Fn::Sub to resolve {shown}", how))
 
 
-def _declared(ctx: RuleContext, variable: str, names: set[str]) -> bool:
-    if variable in names:
+def _declared(ctx: RuleContext, variable: str) -> bool:
+    """Whether ``${variable}`` names a parameter, a pseudo parameter, a resource or a resource's attribute."""
+    if variable in PSEUDO or ctx.declares(variable):
         return True
     logical, _, attribute = variable.partition(".")
-    return bool(attribute) and logical in ctx.resources
+    return bool(attribute) and ctx.declares_resource(logical)
 
 
 def _skipped(ctx: RuleContext, pointer: str, mapping: dict[str, Any]) -> bool:

@@ -33,7 +33,9 @@ class UndeclaredParameter(Rule):
     with `Fn::GetAtt` or named in `DependsOn` are resources the template lacks, and are left
     to DP006, and names a script uses in a `Fn::Sub` (user data, inline code) to DP010; so are
     names no parameter can have (only letters and digits): `${aws:username}`
-    is an IAM policy variable, `AWS::Regoin` a misspelt pseudo parameter.
+    is an IAM policy variable, `AWS::Regoin` a misspelt pseudo parameter.  A name that starts
+    with the logical id of a module (a resource whose type ends in `::MODULE`) is one of the
+    module's resources (`!Ref MyModuleMyBucket`), declared by the module.
 
     ## Why is this bad?
     CloudFormation rejects the template ("Unresolved resource dependencies [VpcCIDR] in the
@@ -69,6 +71,7 @@ class UndeclaredParameter(Rule):
     ## References
     - [Parameters](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html)
     - [Ref](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ref.html)
+    - [Reference module resources](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/module-ref-resources.html)
     """
 
     id = "DP019"
@@ -84,7 +87,7 @@ class UndeclaredParameter(Rule):
             return
         declared = {*ctx.resources, *ctx.parameters}
         used, resources = _uses(ctx)
-        missing = [n for n in used if VALID_ID.match(n) and n not in declared and n not in resources
+        missing = [n for n in used if VALID_ID.match(n) and not ctx.declares(n) and n not in resources
                    and typo_target(n, declared) is None]
         if not missing:
             return

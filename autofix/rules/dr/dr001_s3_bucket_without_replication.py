@@ -241,7 +241,7 @@ class S3BucketWithoutReplication(Rule):
             raise NoFix("it has no BucketName (or one this rule cannot read): the secondary region's bucket is "
                         "named after it, so that the primary region can name its destination")
         name = names.shared(text) + "-replica"
-        if any("." in v or v in ctx.resources for v in sub_names(name)) or name in _s3.names_in_use(ctx):
+        if any("." in v or ctx.declares_resource(v) for v in sub_names(name)) or name in _s3.names_in_use(ctx):
             raise NoFix(f"the replica name {name} would not be the same in both regions")
         bounds = _regions.replica_bounds(ctx, names, name)
         if bounds is None:

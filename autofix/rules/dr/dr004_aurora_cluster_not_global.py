@@ -343,7 +343,7 @@ class AuroraClusterNotGlobal(Rule):
         if not text:
             raise NoFix("the global cluster identifier cannot be built from the cluster's identifier")
         text = names.shared(text)
-        if any("." in v or v in ctx.resources for v in sub_names(text)):
+        if any("." in v or ctx.declares_resource(v) for v in sub_names(text)):
             raise NoFix(f"the identifier {text} would not be the same in both regions")
         bounds = bounds_to_add(ctx, text, MAX_IDENTIFIER, names.known_lengths())
         if bounds is None:

@@ -149,7 +149,7 @@ class ReplicationDestinationMissing(Rule):
         att = getatt_target(dest)
         if target or att:
             missing = target or att[0]  # type: ignore[index]
-            if (missing in ctx.resources or ctx.is_parameter(missing) or missing.startswith("AWS::")
+            if (ctx.declares(missing) or missing.startswith("AWS::")
                     or (att and att[1] != "Arn")):
                 return None
             return self._finding(ctx, settings, source, resource, pointer, rule, missing, missing)
@@ -158,7 +158,7 @@ class ReplicationDestinationMissing(Rule):
         if not name or "/" in name or name in known:
             return None
         for var in sub_names(name):
-            if var in ctx.resources:
+            if ctx.declares_resource(var):
                 return None
         if not _s3.stack_built(ctx, name):
             return None
@@ -199,7 +199,7 @@ class ReplicationDestinationMissing(Rule):
             notes = f"; {missing} is named {replica_name}, after {source}, and addressed by ARN"
         else:
             replica_name = names.shared(name)
-        if any("." in v or v in ctx.resources for v in sub_names(replica_name)):
+        if any("." in v or ctx.declares_resource(v) for v in sub_names(replica_name)):
             raise NoFix(f"the destination's name {replica_name} would not be the same in both regions")
         replica_key = _s3.replica_key(rule)
         if replica_key is not None and _s3.local_key(ctx, replica_key):

@@ -228,7 +228,7 @@ class SameRegionReplication(Rule):
                             f"primary must name it by ARN in the other region")
             name = layout.shared(own) + "-replica"
             named = f"{target} is named {name}, after {source}, so that the primary can address it by ARN"
-        if any("." in v or v in ctx.resources for v in sub_names(name)):
+        if any("." in v or ctx.declares_resource(v) for v in sub_names(name)):
             raise NoFix(f"{target}'s name {name} would not be the same in both regions")
         bounds = _regions.replica_bounds(ctx, layout, name)
         if bounds is None:

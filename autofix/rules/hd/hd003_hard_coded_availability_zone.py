@@ -9,7 +9,7 @@ from autofix.context import RuleContext
 from autofix.patterns import lazy_pattern
 from autofix.rules.base import Applicability, Finding, Rule
 from autofix.settings import Settings
-from autofix.template import property_values
+from autofix.template import Template, property_values, resource_type
 
 ZONE = lazy_pattern(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d+([a-z])$")
 #: Zone letters turned into an index: every region has at least three zones (a, b, c).
@@ -46,13 +46,28 @@ def zone_expression(zone: str) -> dict[str, Any] | None:
     return {"Fn::Select": [index, {"Fn::GetAZs": ""}]}
 
 
+def made_by_cdk(template: Template) -> bool:
+    """Whether the CDK synthesized the template (as cfn-lint tells: an ``AWS::CDK::Metadata`` resource,
+    the logical id ``CDKMetadata``, or a resource with ``aws:cdk:path`` metadata)."""
+    for logical_id, resource in template.resources.items():
+        if logical_id == "CDKMetadata" or resource_type(resource) == "AWS::CDK::Metadata":
+            return True
+        metadata = resource.get("Metadata") if isinstance(resource, dict) else None
+        if isinstance(metadata, dict) and "aws:cdk:path" in metadata:
+            return True
+    return False
+
+
 class HardCodedAvailabilityZone(Rule):
     """## What it does
     Finds Availability Zone names written as literals (`us-east-1a`) where cfn-lint looks for
     them (subnets, instances, volumes, Auto Scaling groups, RDS, DMS, EMR, Glue, load balancers,
     launch templates...), alone or in lists, and replaces each with
     `!Select [i, !GetAZs '']`, i following the zone letter (`a` -> 0, `b` -> 1, `c` -> 2), so
-    zones that were distinct stay distinct.
+    zones that were distinct stay distinct.  Templates the CDK synthesized (an
+    `AWS::CDK::Metadata` resource, or `aws:cdk:path` metadata) are left alone, as cfn-lint
+    leaves them: the CDK writes the zones it looked up for the account, and a change belongs
+    in the CDK app, not in its output.
 
     ## Why is this bad?
     A zone name only exists in one region: the stack cannot be deployed anywhere else, and zone
@@ -93,6 +108,8 @@ class HardCodedAvailabilityZone(Rule):
     resource_types = frozenset(PLACES)
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
+        if made_by_cdk(ctx):
+            return
         for logical_id, where, value in property_values(ctx, PLACES):
             if not isinstance(value, str) or not ZONE.match(value):
                 continue

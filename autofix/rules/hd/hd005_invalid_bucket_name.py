@@ -16,14 +16,20 @@ VALID = lazy_pattern(r"^(?![.\-])(?!.*\.\.)(?!.*-\.)(?!.*\.-)[a-z0-9.\-]{3,63}(?
 _PSEUDO = {"AWS::AccountId": ["123456789012"], "AWS::Region": ["us-east-1", "ap-southeast-2"],
            "AWS::Partition": ["aws"], "AWS::URLSuffix": ["amazonaws.com"]}
 _SAFE_CHARS = lazy_pattern(r"^[a-z0-9.\-]*$")
+#: a stack name as it may be (stack names may hold upper case), and as cfn-lint resolves it for W1031
+STACK_NAME, LINTED_STACK_NAME = "StackName", "teststack"
+_STACK_NAME_ONLY = ("Only the stack name can make it invalid: stack names may hold upper case, bucket names may "
+                    "not.  cfn-lint does not report it (it cannot know the stack name), and removing BucketName "
+                    "replaces the bucket on a deployed stack, so there is no fix: deploy the stack under a "
+                    "lower-case name, or name the bucket from a lower-case parameter.")
 
 
-def _values(template: Template, name: str) -> list[str] | None:
+def _values(template: Template, name: str, stack_name: str = STACK_NAME) -> list[str] | None:
     """The values a Sub variable can take as far as the template says, or None when unknown."""
     if name in _PSEUDO:
         return _PSEUDO[name]
     if name == "AWS::StackName":
-        return ["StackName"]  # stack names may hold upper case
+        return [stack_name]
     param = template.parameters.get(name)
     if not isinstance(param, dict):
         return None
@@ -45,12 +51,12 @@ def _fix_literals(text: str) -> str:
     return "".join(out)
 
 
-def _possible(template: Template, text: str) -> tuple[list[str], bool] | None:
+def _possible(template: Template, text: str, stack_name: str = STACK_NAME) -> tuple[list[str], bool] | None:
     """(resolved examples with every variable at each known value, whether the variables alone are valid)."""
     variables = SUB_VARIABLE.findall(text)
     values: dict[str, list[str]] = {}
     for name in variables:
-        got = _values(template, name)
+        got = _values(template, name, stack_name)
         if got is None:
             return None
         values[name] = got
@@ -68,6 +74,15 @@ def _possible(template: Template, text: str) -> tuple[list[str], bool] | None:
     return examples, clean
 
 
+def _stack_name_only(template: Template, text: str) -> bool:
+    """Whether the name is valid with the stack name cfn-lint assumes: then only the stack name can make
+    it invalid, which cfn-lint does not report (no W1031) and a default rule does not change."""
+    if "AWS::StackName" not in SUB_VARIABLE.findall(text):
+        return False
+    linted = _possible(template, text, LINTED_STACK_NAME)
+    return linted is not None and all(VALID.match(e) for e in linted[0])
+
+
 class InvalidBucketName(Rule):
     """## What it does
     Finds `AWS::S3::Bucket` names built with `Fn::Sub` that resolve to an invalid bucket name
@@ -79,12 +94,15 @@ class InvalidBucketName(Rule):
     repeats the name (a policy's `arn:aws:s3:::name/*`).  When the variables themselves can
     make the name invalid, it removes `BucketName`, and CloudFormation generates a valid
     unique name; when the template repeats that name elsewhere it only reports, because those
-    uses would no longer match the bucket.
+    uses would no longer match the bucket.  A name that only `${AWS::StackName}` can make
+    invalid (`${AWS::StackName}-logs`) is reported without a fix: cfn-lint does not report it,
+    since it cannot know the stack name, and many stacks are deployed under lower-case names.
 
     ## Why is this bad?
     Bucket names allow only lower-case letters, digits, `.` and `-`, 3 to 63 characters.  A
     stack deployed with `Environment=Production` fails at bucket creation, after everything
-    before it was built.  cfn-lint reports it (W1031).
+    before it was built.  cfn-lint reports it (W1031) when the literal text or a parameter's
+    values make the name invalid.
 
     ## Example
     ```yaml
@@ -107,7 +125,10 @@ class InvalidBucketName(Rule):
     Unsafe: a bucket's name cannot change in place, so on a deployed stack CloudFormation
     creates a new, empty bucket and deletes the old one (which fails if it holds objects).
     Anything outside the stack that knows the old name must learn the new one (read it from
-    `!Ref`, an output).  No fix when a variable is a resource attribute (its value is unknown).
+    `!Ref`, an output).  No fix when a variable is a resource attribute (its value is unknown),
+    and none when only the stack name can make the name invalid: removing the name would
+    replace the bucket of every stack already deployed under a lower-case name, to guard
+    against a name the stack may never have.
 
     ## References
     - [Bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)
@@ -139,6 +160,9 @@ class InvalidBucketName(Rule):
                 continue
             pointer = ctx.pointer("Resources", logical_id, "Properties", "BucketName")
             message = f"bucket {logical_id} may be named {bad!r}, not a valid bucket name"
+            if _stack_name_only(ctx, text):
+                yield self.finding(pointer, message, resource=logical_id, detail=_STACK_NAME_ONLY)
+                continue
             elsewhere = self._elsewhere(ctx, text, pointer)
             fixed = _fix_literals(text)
             if fixed != text and all(VALID.match(e) for e in (_possible(ctx, fixed) or ([""], False))[0]):

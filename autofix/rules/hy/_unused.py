@@ -205,10 +205,12 @@ class UnusedEntry(Rule):
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         section = self.section
         if ctx.data.get(section) == {}:
-            # left empty by removals in one round (this rule's and another's): the section goes too
-            fix = self.fixer(ctx).remove((section,)).build(f"Remove the empty {section} section",
-                                                           Applicability.SAFE)
-            yield self.finding(join_pointer(section), f"the {section} section is empty", fix=fix)
+            if section in settings.emptied_sections:
+                # left empty by removals of this run in one round (this rule's and another's): it goes too
+                fix = self.fixer(ctx).remove((section,)).build(f"Remove the empty {section} section",
+                                                               Applicability.SAFE)
+                yield self.finding(join_pointer(section), f"the {section} section is empty", fix=fix)
+            # else written empty (cfn-lint accepts it, AWS samples ship it): nothing in it is unused
             return
         unused = self.unused(ctx)
         kept = set(settings.kept_names)

@@ -50,7 +50,8 @@ def _looks_like_variable(template: Template, plain: str, pointer: str) -> bool:
     if "/Definition" in pointer:
         return True
     taken = template.taken_ids()
-    return any(n.startswith(_PSEUDO) or n.split(".", 1)[0] in taken for n in names)
+    return any(n.startswith(_PSEUDO) or n.split(".", 1)[0] in taken or template.declares(n.split(".", 1)[0])
+               for n in names)
 
 
 class NeedlessSub(Rule):

@@ -24,6 +24,8 @@ the console's `AWS::CloudFormation::Interface` groups and labels.  A parameter t
 other reference names, even a broken one (`${Env.Name}`, `Fn::If: [Env, ...]`), counts as
 used: that reference needs fixing, not the parameter removing.  Templates with a
 `Transform` are left alone: a macro may use parameters the plain template does not show.
+When the run's removals leave the `Parameters` section empty, it goes too; a section the
+template came with empty (`Parameters: {}`) is left as written (cfn-lint accepts it).
 
 ## Why is this bad?
 An unused parameter asks whoever deploys the stack for a value that changes nothing; it

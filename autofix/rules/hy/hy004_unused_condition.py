@@ -17,8 +17,10 @@ UNUSED_CONDITION = UnusedEntry(
     doc="""\
 ## What it does
 Finds conditions that no resource or output `Condition`, no `Fn::If` and no other condition
-uses, and removes them (the `Conditions` section too when nothing is left).  A condition
-that any other reference names, even a broken one, counts as used.
+uses, and removes them (the `Conditions` section too when the run's removals leave it
+empty).  A condition that any other reference names, even a broken one, counts as used.  A
+section the template came with empty (`Conditions: {}`) is left as written: cfn-lint
+accepts it and nothing in it is unused.
 
 ## Why is this bad?
 A condition nothing reads has no effect; it misleads the reader into thinking a resource is

@@ -17,10 +17,11 @@ UNUSED_MAPPING = UnusedEntry(
     doc="""\
 ## What it does
 Finds mappings that no `Fn::FindInMap` reads and removes them (the `Mappings` section too
-when nothing is left).  When some `Fn::FindInMap` computes its map name, nothing is
-reported.  A mapping that any other reference names, even a broken one (`${RegionMap.Ami}`
-in a `Fn::Sub`, which cannot read a mapping), counts as used: that reference needs fixing,
-and it says which mapping its author meant.
+when the run's removals leave it empty; a section the template came with empty,
+`Mappings: {}`, is left as written: cfn-lint accepts it).  When some `Fn::FindInMap`
+computes its map name, nothing is reported.  A mapping that any other reference names, even
+a broken one (`${RegionMap.Ami}` in a `Fn::Sub`, which cannot read a mapping), counts as
+used: that reference needs fixing, and it says which mapping its author meant.
 
 ## Why is this bad?
 An unused mapping is dead data: often a table of AMI ids or sizes that the template stopped
