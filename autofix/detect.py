@@ -132,6 +132,7 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
         by_scope.setdefault(entry.resource, []).append(entry.code)
     types = declared_types(template.data)
     ignored = lint_ignores(template)
+    transformed = isinstance(template.data, dict) and "Transform" in template.data
     for rule in rules:
         if rule.resource_types is not None and not rule.resource_types & types:
             continue  # the rule never reports without one of its types (and a lazy rule is not even imported)
@@ -139,6 +140,8 @@ def detect(data: Any, rules: Sequence[Rule], settings: Settings) -> Detection:
             if rule.needs_precondition and not _precondition(template, rule, settings):
                 continue
             real = real_rule(rule)  # a lazy rule imports its module here; its own attributes are direct after
+            if transformed and real.skips_transforms:
+                continue
             produced = list(real.check(template, settings))
             problem = next((p for f in produced if (p := finding_problem(f, rule))), None)
         except AutofixError as exc:  # a failure the rule explains (missing data...), not a crash

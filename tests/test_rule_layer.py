@@ -307,3 +307,14 @@ def test_options_on_settings_built_directly_take_the_rules_own_family_default() 
     with pytest.raises(KeyError):  # a rule whose package declares no family has only what the settings hold
         TagRule("TG001", "Owner").option(Settings(), "anything")
     assert TagRule("TG001", "Owner").option(Settings(family_settings={"tg": {"anything": 1}}), "anything") == 1
+
+
+def test_a_rule_that_skips_transforms_is_not_run_on_a_transformed_template() -> None:
+    """The engine, not each rule, keeps such rules off SAM and macro templates."""
+    data = {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}
+    skipping, running = TagRule("TG001", "Team"), TagRule("TG002", "Owner")
+    skipping.skips_transforms = True
+    plain = detect(data, (skipping, running), Settings()).findings
+    assert {f.rule_id for f in plain} == {"TG001", "TG002"}
+    transformed = detect({"Transform": "AWS::Serverless-2016-10-31", **data}, (skipping, running), Settings())
+    assert {f.rule_id for f in transformed.findings} == {"TG002"}

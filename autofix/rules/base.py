@@ -106,6 +106,10 @@ class Rule:
     #: Modules this rule needs that autofix does not require (``("cfnlint",)``); without them the
     #: rule is unavailable: listed by ``autofix rules`` as such, never run.
     requires: tuple[str, ...] = ()
+    #: Not run on a template that declares a ``Transform`` (SAM, a macro): CloudFormation expands it
+    #: into resources, sections and policy statements of its own, so what this rule reads (which names
+    #: are declared, which statements a policy holds) is not what is deployed.
+    skips_transforms: bool = False
     #: Run only when the family's precondition holds for the template (e.g. DR: a DR template).
     needs_precondition: bool = False
     #: The findings rest on the whole template (what is used, referenced or unique anywhere), so a fix

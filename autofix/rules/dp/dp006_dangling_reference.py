@@ -106,10 +106,9 @@ class DanglingReference(Rule):
     cfn_lint = ("E1010", "E1012", "E1019", "E1020")
     enabled_by_default = True  # resolves cfn-lint E1010/E1012/E1019/E1020
     fix_applicability = Applicability.SAFE
+    skips_transforms = True
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
-        if "Transform" in ctx.data:
-            return
         # the typo candidates, ordered like the template (whether a name is declared, ctx.declares says)
         resources = dict.fromkeys(ctx.resources)
         names = dict.fromkeys([*ctx.resources, *ctx.parameters])

@@ -68,10 +68,9 @@ class GetattUnknownAttribute(Rule):
     cfn_lint = ("E1010", "E1019", "E6101")
     enabled_by_default = True  # resolves cfn-lint E1010/E1019/E6101
     fix_applicability = Applicability.SAFE
+    skips_transforms = True
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
-        if "Transform" in ctx.data:
-            return
         where = region(settings)
         for section in _SECTIONS:
             for pointer, value in mappings_in(ctx, ctx.section(section), ctx.pointer(section)):

@@ -68,10 +68,9 @@ class IamUnknownAction(Rule):
     cfn_lint = ("W3037",)
     enabled_by_default = True  # resolves cfn-lint W3037
     fix_applicability = Applicability.UNSAFE
+    skips_transforms = True
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
-        if "Transform" in ctx.data:  # SAM policy templates expand to statements of their own
-            return
         for pointer, statement in mappings_in(ctx, ctx.resources, "/Resources"):
             if "Effect" not in statement:
                 continue

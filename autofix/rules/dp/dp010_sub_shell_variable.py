@@ -70,11 +70,10 @@ class SubShellVariable(Rule):
     cfn_lint = ("E1019", "E1021")
     enabled_by_default = True  # resolves cfn-lint E1019/E1021
     fix_applicability = Applicability.SAFE
+    skips_transforms = True
     reads_whole_template = True
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
-        if "Transform" in ctx.data:
-            return
         declared = {*ctx.resources, *ctx.parameters}
         for section in ("Resources", "Outputs"):
             for pointer, value in mappings_in(ctx, ctx.section(section), ctx.pointer(section)):

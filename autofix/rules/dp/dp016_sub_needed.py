@@ -65,10 +65,9 @@ class SubNeeded(Rule):
     cfn_lint = ("E1029",)
     enabled_by_default = True  # resolves cfn-lint E1029
     fix_applicability = Applicability.SAFE
+    skips_transforms = True
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
-        if "Transform" in ctx.data:
-            return
         for section in ("Resources", "Outputs"):
             for pointer, mapping in mappings_in(ctx, ctx.section(section), ctx.pointer(section)):
                 if _skipped(ctx, pointer, mapping):

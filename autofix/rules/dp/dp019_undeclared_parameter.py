@@ -80,11 +80,10 @@ class UndeclaredParameter(Rule):
     cfn_lint = ("E1019", "E1020")
     enabled_by_default = True  # resolves cfn-lint E1019/E1020
     fix_applicability = Applicability.UNSAFE
+    skips_transforms = True
     reads_whole_template = True
 
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
-        if "Transform" in ctx.data:
-            return
         declared = {*ctx.resources, *ctx.parameters}
         used, resources = _uses(ctx)
         missing = [n for n in used if VALID_ID.match(n) and not ctx.declares(n) and n not in resources
