@@ -10,6 +10,7 @@ from cli_fixtures import GLOBAL_BURSTABLE
 from typer.testing import CliRunner
 
 import autofix.pipeline as pipeline
+import autofix.registry as registry
 from autofix.cli import app
 from autofix.registry import all_rules
 from autofix.rules.base import Rule
@@ -86,6 +87,7 @@ class _Crash(Rule):
 def test_a_crashing_rule_is_that_rule_s_error_for_each_file(tmp_path: Path, monkeypatch, jobs) -> None:
     registered = (*all_rules(), _Crash())
     monkeypatch.setattr(pipeline, "all_rules", lambda: registered)  # workers fork with it
+    monkeypatch.setattr(registry, "all_rules", lambda: registered)  # the selection reads the registry's
     paths = _corpus(tmp_path, 6)[1:3]
     result = CliRunner().invoke(app, ["fix", "--jobs", jobs, "--no-progress", "--format", "json", *paths])
     assert result.exit_code == 2
