@@ -38,7 +38,7 @@ hostile = st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(max_size=4
 
 
 def _unsafe_chars(text: str) -> set[str]:
-    return {c for c in text if unicodedata.category(c) in UNSAFE_CATEGORIES}
+    return {c for c in set(text) if unicodedata.category(c) in UNSAFE_CATEGORIES}  # each character once
 
 
 # ---------------------------------------------------------------- the function

@@ -110,6 +110,8 @@ def test_corpus_messages_are_one_short_sentence(rule_id: str) -> None:
     _check("corpus", rule_id)
 
 
+# the findings of the whole shared corpus are gathered once per worker: one worker takes every rule's test
+@pytest.mark.xdist_group("shared-messages")
 @pytest.mark.skipif(not SHARED or not Path(SHARED).is_dir(), reason="AUTOFIX_CORPUS not set")
 @pytest.mark.parametrize("rule_id", _params(LONG_IN_SHARED))
 def test_shared_corpus_messages_are_one_short_sentence(rule_id: str) -> None:

@@ -69,7 +69,8 @@ class DuplicateResource(Rule):
     Use instead: the first alone, with `RecorderStatus`'s references pointing at `Recorder`.
 
     ## Fix safety
-    Unsafe: the copy could never be created, so nothing is lost; but what depended on the copy
+    Unsafe: the fix removes the copy, values and all; it could never be created, so nothing is
+    lost; but what depended on the copy
     no longer waits for what the copy itself depended on.  When neither resource is contained
     in the other, or the redirection would make a dependency cycle, the finding is reported
     without a fix.
