@@ -244,6 +244,11 @@ def outside_kept(old: str, new: str, reg: Region) -> str | None:
 # ------------------------------------------------------------------ operations replayed and checked
 
 
+def json_equal(a: object, b: object) -> bool:
+    """Equal as JSON: ``false`` is not ``0`` nor ``1.0`` ``1`` (Python's ``==`` says they are); key order aside."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
 def _plain_of(text: str) -> object:
     return json.loads(cfn_flip.to_json(text.lstrip("\ufeff")))
 
@@ -276,13 +281,13 @@ def checked_step(old: TemplateDocument, op: dict, bank: TextBank, *, note: Calla
         reg = Region(min(reg.first, wider.first), max(reg.last, wider.last))
     out = new.dumps()
     note(f"op: {op}\nresult:\n{out}")
-    assert new.data == expected
+    assert json_equal(new.data, expected)
     if cfn_flip_agrees:
         assert _plain_of(out) == expected, "cfn-flip reads the output differently"
     assert out.startswith("\ufeff") == old.dumps().startswith("\ufeff")
     if "\r\n" in old.text and old.text.count("\n") == old.text.count("\r\n"):
         assert out.count("\n") == out.count("\r\n"), "a CRLF file got a bare LF"
-    if expected == old.data:
+    if json_equal(expected, old.data):
         assert out == old.dumps(), "an operation that changes no data must change no byte"
         return new
     note(f"region: lines {reg.first + 1}..{reg.last + 1}")
