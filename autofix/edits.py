@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from autofix.errors import EditError, LoadError, PatchError
 from autofix.nodes import MAP, Node, join_pointer, resolve, split_pointer
+from autofix.patched import patched
 from autofix.render import quoted, render_json, yaml_scalar
 from autofix.reuse import TextBank, same
 from autofix.splices import NO_READBACK, NO_SPLICE, Rewrite, Splice, Splicer, apply_splices
@@ -42,7 +43,7 @@ def _normalise(op: dict, plain: Any) -> list[dict]:
 
     try:
         if kind == "test":
-            jsonpatch.JsonPatch([op]).apply(plain)
+            patched(plain, [op])
             return []
         if kind in ("move", "copy"):
             value = copy.deepcopy(jsonpointer.resolve_pointer(plain, op["from"]))
@@ -179,7 +180,7 @@ def _renamed(doc: TemplateDocument, op: dict) -> TemplateDocument | None:
     else:
         name = yaml_scalar(target[-1], doc.style, key=True, flow=node.flow)
     try:
-        expected = jsonpatch.JsonPatch([op]).apply(doc.data, in_place=False)
+        expected = patched(doc.data, [op])
         new = doc.reparse(Splice(key.start, key.end, name).apply(doc.text))
     except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, LoadError):
         return None
@@ -200,7 +201,7 @@ def apply_operation_traced(doc: TemplateDocument, op: dict, *,
     import jsonpointer
 
     try:
-        expected = jsonpatch.JsonPatch([op]).apply(doc.data, in_place=False)
+        expected = patched(doc.data, [op])
     except jsonpointer.JsonPointerException:
         raise PatchError(f"patch does not apply: {op.get('op')} {op.get('path')}: no such path") from None
     except jsonpatch.JsonPatchException as exc:

@@ -37,6 +37,7 @@ from autofix.detect import Detection
 from autofix.document import TemplateDocument
 from autofix.errors import AutofixError, VerificationError
 from autofix.load import load_text
+from autofix.patched import patched
 from autofix.plan import plan
 from autofix.registry import rules_for
 from autofix.settings import Settings
@@ -85,7 +86,7 @@ def verify(candidate: Candidate, settings: Settings, *,
     import jsonpatch  # only fixes need it: kept off the start-up of check
 
     try:
-        expected = jsonpatch.apply_patch(original, patch, in_place=False)
+        expected = patched(original, patch)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
         raise failed(f"patch does not apply to input: {exc}") from None
     if fixed.data != expected:

@@ -173,6 +173,11 @@ class _Builder:
         if cached is not None:
             return cached
         start, end = ynode.start_mark.index, ynode.end_mark.index
+        if ynode.tag == _STR and ynode.__class__ is _SCALAR:
+            # most nodes: a plain string, built as the general path below builds it, without its calls
+            node = Node(SCALAR, start, end, value=ynode.value, style=ynode.style or None)
+            self.memo[id(ynode)] = node
+            return node
         ynode, tag, custom = _resolved(ynode)
         if isinstance(ynode, yaml.ScalarNode):
             value = self.scalar_value(ynode, custom)
@@ -198,7 +203,7 @@ class _Builder:
             self.enter(ynode)
             first: dict[str, yaml.Node] = {}
             for knode, vnode in ynode.value:
-                key = self.key(knode)
+                key = knode.value if knode.tag == _STR and knode.__class__ is _SCALAR else self.key(knode)
                 if key in first:
                     raise _duplicate(key, first[key], knode)
                 first[key] = knode

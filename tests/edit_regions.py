@@ -25,15 +25,17 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import cfn_flip
 import jsonpatch
 import jsonpointer
 
+from autofix import edits
 from autofix.document import TemplateDocument
-from autofix.edits import apply_operation_traced, apply_operations_traced
+from autofix.edits import Rewrite, apply_operation_traced, apply_operations_traced
 from autofix.nodes import MAP, SCALAR, Node, resolve, split_pointer
 from autofix.reuse import TextBank
 
@@ -244,6 +246,11 @@ def outside_kept(old: str, new: str, reg: Region) -> str | None:
 # ------------------------------------------------------------------ operations replayed and checked
 
 
+def json_equal(a: object, b: object) -> bool:
+    """Equal as JSON: ``false`` is not ``0`` nor ``1.0`` ``1`` (Python's ``==`` says they are); key order aside."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
 def _plain_of(text: str) -> object:
     return json.loads(cfn_flip.to_json(text.lstrip("\ufeff")))
 
@@ -260,14 +267,15 @@ def agrees_with_cfn_flip(doc: TemplateDocument) -> bool:
         return False
 
 
-def checked_step(old: TemplateDocument, op: dict, bank: TextBank, *, note: Callable[[str], None] = _quiet,
-                 event: Callable[[str], None] = _quiet, cfn_flip_agrees: bool = True) -> TemplateDocument:
-    """Apply one add/remove/replace ``op`` as the engine does and check the result: jsonpatch's data, read the
-    same by cfn-flip (when it read ``old`` the same), BOM and line endings kept, and every line outside
-    :func:`region` (widened by the values the engine reports as rewritten whole) byte-identical and in place."""
+def check_step(old: TemplateDocument, op: dict, new: TemplateDocument, rewrites: Sequence[Rewrite], *,
+               note: Callable[[str], None] = _quiet, event: Callable[[str], None] = _quiet,
+               cfn_flip_agrees: bool = True) -> None:
+    """Check the engine's result ``new`` (and the values it reports as ``rewritten`` whole) of one add/remove/
+    replace ``op`` on ``old``: jsonpatch's data, read the same by cfn-flip (when it read ``old`` the same), BOM and
+    line endings kept, and every line outside :func:`region` (widened by those values) byte-identical and in
+    place."""
     expected = jsonpatch.apply_patch(old.data, [op], in_place=False)
     reg = region(old, op)
-    new, rewrites = apply_operation_traced(old, op, bank=bank)
     for rewrite in rewrites:
         # no splice fitted: the engine rewrote the value it names, and nothing outside that value may change
         event(f"rewritten whole: {rewrite.reason}")
@@ -276,39 +284,86 @@ def checked_step(old: TemplateDocument, op: dict, bank: TextBank, *, note: Calla
         reg = Region(min(reg.first, wider.first), max(reg.last, wider.last))
     out = new.dumps()
     note(f"op: {op}\nresult:\n{out}")
-    assert new.data == expected
+    assert json_equal(new.data, expected)
     if cfn_flip_agrees:
         assert _plain_of(out) == expected, "cfn-flip reads the output differently"
     assert out.startswith("\ufeff") == old.dumps().startswith("\ufeff")
     if "\r\n" in old.text and old.text.count("\n") == old.text.count("\r\n"):
         assert out.count("\n") == out.count("\r\n"), "a CRLF file got a bare LF"
-    if expected == old.data:
+    if json_equal(expected, old.data):
         assert out == old.dumps(), "an operation that changes no data must change no byte"
-        return new
+        return
     note(f"region: lines {reg.first + 1}..{reg.last + 1}")
     problem = outside_kept(old.text, new.text, reg)
     assert problem is None, problem
     if reg.last < len(old.text.split("\n")) - 1:
         assert new.text.endswith("\n") == old.text.endswith("\n"), "the final newline changed"
+
+
+def checked_step(old: TemplateDocument, op: dict, bank: TextBank, *, note: Callable[[str], None] = _quiet,
+                 event: Callable[[str], None] = _quiet, cfn_flip_agrees: bool = True) -> TemplateDocument:
+    """Apply one add/remove/replace ``op`` as the engine does and :func:`check_step` the result."""
+    new, rewrites = apply_operation_traced(old, op, bank=bank)
+    check_step(old, op, new, rewrites, note=note, event=event, cfn_flip_agrees=cfn_flip_agrees)
     return new
+
+
+def check_renamed(old: TemplateDocument, op: dict, new: TemplateDocument) -> bool:
+    """Whether ``new`` is ``old`` with the ``move`` ``op`` written as a new name on the old key of the same
+    mapping: jsonpatch's data, the same number of lines, nothing changed outside the moved entry's lines."""
+    parent = op["path"].rpartition("/")[0]
+    container = jsonpointer.resolve_pointer(old.data, parent)
+    if op["from"].rpartition("/")[0] != parent or not isinstance(container, dict):
+        return False
+    if split_pointer(op["path"])[-1] in container:
+        return False
+    if len(new.text.split("\n")) != len(old.text.split("\n")):
+        return False
+    if outside_kept(old.text, new.text, region(old, {"op": "remove", "path": op["from"]})) is not None:
+        return False
+    assert json_equal(new.data, jsonpatch.apply_patch(old.data, [op], in_place=False))
+    return True
 
 
 def renamed_in_place(old: TemplateDocument, op: dict, bank: TextBank) -> TemplateDocument | None:
     """The engine's result for a ``move`` to a new key of the same mapping, when it wrote it as a new name
     on the old key (only the moved entry's lines change); None when it did not."""
-    parent = op["path"].rpartition("/")[0]
-    container = jsonpointer.resolve_pointer(old.data, parent)
-    if op["from"].rpartition("/")[0] != parent or not isinstance(container, dict):
-        return None
-    if split_pointer(op["path"])[-1] in container:
-        return None
     new = apply_operations_traced(old, [op], bank=bank)[0]
-    if len(new.text.split("\n")) != len(old.text.split("\n")):
-        return None
-    if outside_kept(old.text, new.text, region(old, {"op": "remove", "path": op["from"]})) is not None:
-        return None
-    assert new.data == jsonpatch.apply_patch(old.data, [op], in_place=False)
-    return new
+    return new if check_renamed(old, op, new) else None
+
+
+@contextmanager
+def observed_steps(*, cfn_flip_agrees: Callable[[TemplateDocument], bool] = lambda doc: False,
+                   ) -> Iterator[list[int]]:
+    """Within the block, check every step the edit engine takes as it takes it (its own results, not a
+    replay): each add/remove/replace with :func:`check_step`, each move written as a rename with
+    :func:`check_renamed`.  Yields a one-item list counting the steps checked.  ``cfn_flip_agrees``: whether
+    cfn-flip reads the first document the engine edits as autofix does (asked once, at the first step: one
+    template's fixes run in the block); only then is its reading of each step compared."""
+    real_step, real_renamed = edits.apply_operation_traced, edits._renamed
+    count = [0]
+    agrees: list[bool] = []
+
+    def step(old: TemplateDocument, op: dict, *, bank: TextBank | None = None):
+        new, rewrites = real_step(old, op, bank=bank)
+        if not agrees:
+            agrees.append(cfn_flip_agrees(old))
+        check_step(old, op, new, rewrites, cfn_flip_agrees=agrees[0])
+        count[0] += 1
+        return new, rewrites
+
+    def renamed(old: TemplateDocument, op: dict) -> TemplateDocument | None:
+        new = real_renamed(old, op)
+        if new is not None:
+            assert check_renamed(old, op, new), f"{op} renamed in place, but changed more than its entry"
+            count[0] += 1
+        return new
+
+    edits.apply_operation_traced, edits._renamed = step, renamed
+    try:
+        yield count
+    finally:
+        edits.apply_operation_traced, edits._renamed = real_step, real_renamed
 
 
 def replay(doc: TemplateDocument, operations: list[dict], bank: TextBank, *,

@@ -26,6 +26,8 @@ import yaml
 from hypothesis import strategies as st
 
 from autofix.limits import MAX_DEPTH
+from autofix.nodes import join_pointer
+from autofix.template import walk
 
 # ----------------------------------------------------------------- names
 
@@ -439,6 +441,43 @@ def documents_data(draw) -> dict:
 
 
 documents = template_text(documents_data())
+
+
+_NEW_KEYS = st.one_of(
+    words(string.ascii_uppercase, string.ascii_letters + string.digits, 0, 8),
+    st.sampled_from(["Properties", "Tags", "a/b", "t~x", "1", "yes", "Fn::Sub", "Ref", "with space", "ü"]),
+)
+
+
+@st.composite
+def operation(draw, data) -> dict:
+    """One add/remove/replace (occasionally move/copy) against ``data`` (a move into its own value is made a
+    copy; an add may still name a path jsonpatch refuses, e.g. an index past the end after a removal)."""
+    pointers = [(p, v) for p, v in walk(data)]
+    containers = [(p, v) for p, v in pointers if isinstance(v, (dict, list))]
+    existing = [p for p, _ in pointers if p]
+    kind = draw(st.sampled_from(["add", "add", "remove", "replace", "replace", "move", "copy"]))
+    if kind in ("remove", "replace", "move", "copy") and not existing:
+        kind = "add"
+    if kind == "remove":
+        return {"op": "remove", "path": draw(st.sampled_from(existing))}
+    if kind == "replace":
+        return {"op": "replace", "path": draw(st.sampled_from(existing)), "value": draw(any_values)}
+    ptr, container = draw(st.sampled_from(containers))
+    if isinstance(container, dict):
+        keys = list(container)
+        key = draw(st.sampled_from(keys) if keys and draw(st.integers(0, 4)) == 0 else _NEW_KEYS)
+        path = ptr + join_pointer(key)
+    else:
+        idx = draw(st.sampled_from(["-", *range(len(container) + 1)]))
+        path = f"{ptr}/{idx}"
+    if kind in ("move", "copy"):
+        source = draw(st.sampled_from(existing))
+        if kind == "move" and (path + "/").startswith(source + "/"):
+            kind = "copy"
+        return {"op": kind, "path": path, "from": source}
+    return {"op": "add", "path": path, "value": draw(any_values)}
+
 
 
 # ----------------------------------------------------------------- CloudFormation templates (rule tests)

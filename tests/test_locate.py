@@ -4,10 +4,10 @@ type for type and pointer for pointer (generated text: see test_fast_paths.py)."
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+import shared_corpus
 import yaml
 from differential import assert_load_paths_agree, assert_strictly_equal
 from hypothesis import given, settings
@@ -21,11 +21,10 @@ from autofix.settings import Settings
 from autofix.yamlsource import compose_yaml
 
 PROJECT = Path(__file__).resolve().parent.parent
-SHARED = os.environ.get("AUTOFIX_CORPUS")
 
 
-def _files(root: Path, every: int = 1) -> list[Path]:
-    return [Path(t.path) for t in discover([str(root)])][::every]
+def _files(root: Path) -> list[Path]:
+    return [Path(t.path) for t in discover([str(root)])]
 
 
 @pytest.mark.parametrize("path", _files(PROJECT / "corpus"), ids=lambda p: str(p.relative_to(PROJECT)))
@@ -33,9 +32,9 @@ def test_project_corpus(path: Path) -> None:
     assert_load_paths_agree(path.read_text(encoding="utf-8"), str(path))
 
 
-@pytest.mark.skipif(not SHARED or not Path(SHARED).is_dir(), reason="AUTOFIX_CORPUS not set")
+@shared_corpus.needed
 def test_shared_corpus() -> None:
-    for path in _files(Path(SHARED or "."), every=3):
+    for path in shared_corpus.files()[::3]:
         assert_load_paths_agree(path.read_text(encoding="utf-8", errors="replace"), str(path))
 
 

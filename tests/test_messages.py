@@ -12,12 +12,11 @@ that passes while listed fails the run, so the list cannot go stale).
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
+import shared_corpus
 from corpus_cases import all_cases
 
 from autofix.errors import AutofixError
@@ -27,7 +26,6 @@ from autofix.rules.base import MAX_MESSAGE
 from autofix.settings import Settings
 
 MAX_LENGTH = MAX_MESSAGE
-SHARED = os.environ.get("AUTOFIX_CORPUS")
 TOO_LONG = "message too long: shortened with the rule's detail field"
 
 #: Rules whose messages break the rule on the repository's corpus cases.
@@ -75,9 +73,8 @@ def _messages(source: str) -> dict[str, list[tuple[str, str]]]:
     if source == "corpus":
         inputs = [(case.id, case.input, case.settings()) for case in all_cases()]
     else:
-        root = Path(SHARED or ".")
-        inputs = [(str(p.relative_to(root)), p, ALL) for p in sorted(root.rglob("*"))
-                  if p.suffix in (".json", ".yaml", ".yml", ".template") and p.is_file()]
+        root = shared_corpus.ROOT
+        inputs = [(str(p.relative_to(root)), p, ALL) for p in shared_corpus.files()] if root else []
     for where, path, settings in inputs:
         try:
             text = path.read_text(encoding="utf-8")
@@ -112,7 +109,7 @@ def test_corpus_messages_are_one_short_sentence(rule_id: str) -> None:
 
 # the findings of the whole shared corpus are gathered once per worker: one worker takes every rule's test
 @pytest.mark.xdist_group("shared-messages")
-@pytest.mark.skipif(not SHARED or not Path(SHARED).is_dir(), reason="AUTOFIX_CORPUS not set")
+@shared_corpus.needed
 @pytest.mark.parametrize("rule_id", _params(LONG_IN_SHARED))
 def test_shared_corpus_messages_are_one_short_sentence(rule_id: str) -> None:
     _check("shared", rule_id)

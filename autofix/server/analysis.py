@@ -25,6 +25,7 @@ from autofix.edits import apply_operations
 from autofix.errors import AutofixError
 from autofix.fixes import FixBuilder
 from autofix.load import load_text
+from autofix.patched import patched
 from autofix.pipeline import ErrorEntry, FileResult, process_text
 from autofix.rules.base import Applicability, Finding
 from autofix.server.textedits import Edit, text_edits
@@ -187,7 +188,7 @@ class Analysis:
         try:
             document = self._template()
             fixed = apply_operations(document, list(operations)).dumps()
-            expected = jsonpatch.apply_patch(document.data, list(operations), in_place=False)
+            expected = patched(document.data, list(operations))
             if load_text(fixed, self.filename, max_bytes=self.settings.max_bytes).data != expected:
                 return None
         except (AutofixError, jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:

@@ -70,7 +70,7 @@ class SubNeeded(Rule):
     def check(self, ctx: RuleContext, settings: Settings) -> Iterator[Finding]:
         for section in ("Resources", "Outputs"):
             for pointer, mapping in mappings_in(ctx, ctx.section(section), ctx.pointer(section)):
-                if _skipped(ctx, pointer, mapping):
+                if not _may_report(mapping) or _skipped(ctx, pointer, mapping):
                     continue
                 if len(mapping) == 1 and "Sub" in mapping:
                     yield from self._short_key(ctx, pointer, mapping)
@@ -117,6 +117,20 @@ class SubNeeded(Rule):
         yield self.finding(pointer, message if len(message) <= 160 else "a template name is outside Fn::Sub, so "
                            "CloudFormation passes it on unresolved", resource=owner,
                            fix=fix.build(f"Wrap the string in Fn::Sub to resolve {shown}", how))
+
+
+def _may_report(mapping: dict[str, Any]) -> bool:
+    """Whether ``mapping`` is a ``Sub`` key or holds a string with ``${`` (directly or as a list item): the
+    only mappings :meth:`DP016.check` can report on, so most are passed over without building a pointer."""
+    if len(mapping) == 1 and "Sub" in mapping:
+        return True
+    for value in mapping.values():
+        if isinstance(value, str):
+            if "${" in value:
+                return True
+        elif isinstance(value, list) and any(isinstance(item, str) and "${" in item for item in value):
+            return True
+    return False
 
 
 def _declared(ctx: RuleContext, variable: str) -> bool:

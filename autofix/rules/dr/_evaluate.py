@@ -319,11 +319,13 @@ class Stack:
         """(pointer, logical id, how) for every ``Ref``/``Fn::GetAtt``/``Fn::Sub`` reference in ``value``
         that this stack evaluates: ``Fn::If`` branches the stack does not take are skipped, and so are both
         branches of one whose condition cannot be decided (nothing there is certain)."""
-        stack: list[tuple[str, Any]] = [(pointer, value)]
+        # each node's path is a chain of (parent's path, segment) cells, joined into a pointer only for a
+        # reference found: most values hold none, and joining a pointer for each was most of the walk
+        stack: list[tuple[Any, Any]] = [(None, value)]
         while stack:
-            at, node = stack.pop()
+            path, node = stack.pop()
             if isinstance(node, list):
-                stack.extend((at + join_pointer(i), v) for i, v in reversed(list(enumerate(node))))
+                stack.extend(((path, i), v) for i, v in reversed(list(enumerate(node))))
                 continue
             if not isinstance(node, dict):
                 continue
@@ -333,26 +335,35 @@ class Stack:
                 decided = self.condition(if_condition(node))
                 if decided is not None and isinstance(arg, list) and len(arg) == 3:
                     branch = 1 if decided else 2
-                    stack.append((at + join_pointer("Fn::If", branch), arg[branch]))
+                    stack.append((((path, "Fn::If"), branch), arg[branch]))
                 continue
             if name == "Ref":
                 target = ref_target(node)
                 if target:
-                    yield at, target, "Ref"
+                    yield _pointer(pointer, path), target, "Ref"
                 continue
             if name == "Fn::GetAtt":
                 found = getatt_target(node)
                 if found:
-                    yield at, found[0], "Fn::GetAtt"
+                    yield _pointer(pointer, path), found[0], "Fn::GetAtt"
                 continue
             if name == "Fn::Sub":
                 sub = parse_sub(node)
                 if sub:
                     for variable in sub.outside():
-                        yield at, variable.split(".", 1)[0], "Fn::Sub"
-                    stack.extend((at + join_pointer("Fn::Sub", 1, k), v) for k, v in sub.local.items())
+                        yield _pointer(pointer, path), variable.split(".", 1)[0], "Fn::Sub"
+                    stack.extend(((((path, "Fn::Sub"), 1), k), v) for k, v in sub.local.items())
                 continue
-            stack.extend((at + join_pointer(k), v) for k, v in reversed(list(node.items())))
+            stack.extend(((path, k), v) for k, v in reversed(list(node.items())))
+
+
+def _pointer(base: str, path: Any) -> str:
+    """The pointer of a path of :meth:`Stack.references` (cells of (parent, segment)) below ``base``."""
+    segments = []
+    while path is not None:
+        path, segment = path
+        segments.append(segment)
+    return base + join_pointer(*reversed(segments))
 
 
 def _equal(a: Any, b: Any) -> bool | None:

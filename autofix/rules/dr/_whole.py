@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from autofix.fixes import FixBuilder
 from autofix.model import Applicability
+from autofix.patched import patched
 from autofix.rules.dr import _deploy
 from autofix.rules.dr._report import NoFix
 from autofix.settings import Settings
@@ -52,11 +53,9 @@ def problems(before: Template | dict[str, Any], after: Template | dict[str, Any]
 
 def complete(template: Template, settings: Settings, operations: list[dict[str, Any]]) -> Completion:
     """Complete the layout that ``operations`` write into ``template``, or refuse it (see the module)."""
-    import jsonpatch  # only fixes need it
-
     from autofix.rules.dr._remedies import Declined, remedy
 
-    after = jsonpatch.apply_patch(template.data, operations, in_place=False)
+    after = patched(template.data, operations)
     added: list[dict[str, Any]] = []
     notes: list[str] = []
     unsafe = False
@@ -71,7 +70,7 @@ def complete(template: Template, settings: Settings, operations: list[dict[str, 
             fixed = remedy(Template(after), settings, first)
         except Declined as why:
             return Completion([], [], unsafe, _refusal(first, str(why)))
-        after = jsonpatch.apply_patch(after, fixed.operations, in_place=False)
+        after = patched(after, fixed.operations)
         added.extend(fixed.operations)
         notes.append(fixed.description)
         unsafe = unsafe or fixed.applicability is not Applicability.SAFE
