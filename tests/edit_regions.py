@@ -28,6 +28,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from unittest.mock import patch
 
 import cfn_flip
 import jsonpatch
@@ -359,11 +360,8 @@ def observed_steps(*, cfn_flip_agrees: Callable[[TemplateDocument], bool] = lamb
             count[0] += 1
         return new
 
-    edits.apply_operation_traced, edits._renamed = step, renamed
-    try:
+    with patch.object(edits, "apply_operation_traced", step), patch.object(edits, "_renamed", renamed):
         yield count
-    finally:
-        edits.apply_operation_traced, edits._renamed = real_step, real_renamed
 
 
 def replay(doc: TemplateDocument, operations: list[dict], bank: TextBank, *,

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 
-#: the project's checkout (its own ``corpus/`` of cases is not the shared corpus)
-PROJECT = Path(__file__).resolve().parent.parent
 CORPUS = os.environ.get("AUTOFIX_CORPUS")
 ROOT = Path(CORPUS) if CORPUS else None
 SUFFIXES = (".json", ".yaml", ".yml", ".template")

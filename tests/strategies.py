@@ -479,7 +479,6 @@ def operation(draw, data) -> dict:
     return {"op": "add", "path": path, "value": draw(any_values)}
 
 
-
 # ----------------------------------------------------------------- CloudFormation templates (rule tests)
 
 _REGIONS = st.sampled_from(["us-east-1", "us-west-2", "eu-west-1"])

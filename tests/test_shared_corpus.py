@@ -17,6 +17,7 @@ import json
 
 import cfn_flip
 import cfn_tools
+import corpus_cases
 import pytest
 import shared_corpus
 import yaml
@@ -54,7 +55,7 @@ def cfn_flip_view(text: str, *, pure: bool) -> object:
 def test_cfn_flip_s_constructors_on_libyaml_read_the_project_corpus_as_cfn_flip_does() -> None:
     """The quick reference is cfn-flip's: on every template of the project's corpus, the same view."""
     compared = 0
-    for path in sorted(shared_corpus.PROJECT.glob("corpus/**/*.yaml")):
+    for path in sorted(corpus_cases.ROOT.glob("**/*.yaml")):
         text = path.read_text(encoding="utf-8").lstrip("\ufeff")
         try:
             pure = cfn_flip_view(text, pure=True)

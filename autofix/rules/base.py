@@ -71,7 +71,6 @@ def _declared_family(rule: Rule) -> Any:
     return None
 
 
-#: the longest a finding's message may be: one sentence, read in a terminal line; the rest is detail
 def concise(*messages: str) -> str:
     """The first of ``messages`` (longest and most precise first) that fits :data:`MAX_MESSAGE`,
     else the last one cut at the limit (a long name in it must not break the limit)."""
